@@ -45,7 +45,7 @@ CREATE TABLE gh.person (
   estate_id     bigint NOT NULL REFERENCES gh.estate(id),
   unit_id       bigint REFERENCES gh.unit(id),
   role          gh.person_role NOT NULL,
-  full_name     text NOT NULL CHECK (length(full_name) BETWEEN 1 AND 200 AND strpos(full_name, chr(0)) = 0),
+  full_name     text NOT NULL CHECK (length(full_name) BETWEEN 1 AND 200),
   email         text NOT NULL CHECK (email ~ '^[^@\s]+@[^@\s]+$'),
   phone         text,
   password_hash text,            -- Argon2id, libsodium's crypto_pwhash_str format
