@@ -15,11 +15,10 @@
 namespace gatehouse::portal {
 
 std::string hmacSha256Hex(std::string_view key, std::string_view message) {
-  unsigned char k[crypto_auth_hmacsha256_KEYBYTES];
-  crypto_hash_sha256(k, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  // Standard HMAC (RFC 2104) with the raw key, so receivers can check it with any library.
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, k, sizeof k);
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
   crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
   crypto_auth_hmacsha256_final(&st, mac);
   return hexEncode(mac, sizeof mac);
