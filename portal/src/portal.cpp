@@ -1163,9 +1163,11 @@ struct Portal::Impl {
           }
           auto attempts = r.int64("attempts");
           double retry = cfg.deliveryRetrySeconds * static_cast<double>(1LL << std::min<std::int64_t>(attempts - 1, 10));
+          // A channel this server does not have is not worth retrying.
+          bool hopeless = r.text("channel") == "email" && cfg.smtpUrl.empty();
           conn->exec("SELECT gh.portal_delivery_done($1, $2, $3, make_interval(secs => $4), $5)",
-                     {r.int64("id"), err.empty(), err, retry, cfg.deliveryMaxAttempts});
-          if (!err.empty()) spdlog::warn("delivery {} via {} failed (attempt {}): {}", r.int64("id"), r.text("channel"), attempts, err);
+                     {r.int64("id"), err.empty(), err, retry, hopeless ? 1 : cfg.deliveryMaxAttempts});
+          if (!err.empty() && !hopeless) spdlog::warn("delivery {} via {} failed (attempt {}): {}", r.int64("id"), r.text("channel"), attempts, err);
         }
       } catch (const std::exception& e) {
         spdlog::warn("delivery worker: {}", e.what());

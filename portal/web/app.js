@@ -146,6 +146,8 @@
       if (!li) {
         li = $('visit-tpl').content.firstElementChild.cloneNode(true);
         li.dataset.id = v.id;
+        li.classList.add('fresh');
+        li.addEventListener('animationend', () => li.classList.remove('fresh'), { once: true });
         li.querySelector('.approve').addEventListener('click', () => decide(v.id, true));
         li.querySelector('.deny').addEventListener('click', () => decide(v.id, false));
         list.append(li);
@@ -375,13 +377,13 @@
     });
     const reportBtn = el('button', { type: 'button', class: 'ghost small', text: t('visit.report') });
     reportBtn.addEventListener('click', () => { reportBox.hidden = false; reason.focus(); });
-    li.append(
+    li.append(...[
       el('h4', { dir: 'auto', class: 'visitor', text: v.visitor }),
       el('p', { class: 'meta', text: window.GH.dateTime(v.requested_ms) + ' · ' + t('status.' + v.status) + (v.purpose ? ' · ' : ''), },
         el('span', { dir: 'auto', text: v.purpose || '' })),
       v.decided_ms ? el('p', { class: 'meta', text: outcomeText(v) }) : null,
       times.length ? el('p', { class: 'meta times', text: times.join(' · ') }) : null,
-      photos, reportBtn, reportBox);
+      photos, reportBtn, reportBox].filter((c) => c != null));
     return li;
   }
 
