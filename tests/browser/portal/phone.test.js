@@ -145,6 +145,7 @@ async function waitFor(fn, what, ms = 10000) {
     assert.strictEqual(await logCard.locator('img.entry_photo').count(), 1);
     assert.strictEqual(await logCard.locator('img.exit_photo').count(), 1);
     assert.match(await logCard.locator('.times').textContent(), /In .* · Out /);
+    await logCard.locator('.photos').evaluate((e) => e.scrollIntoView({ block: 'center' }));
     await shot('06-log-photos');
 
     // Russian and dark, still one column at 360 px.
