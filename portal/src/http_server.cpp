@@ -199,14 +199,16 @@ class Session final : public SessionBase,
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
   }
 
-  // SseStream
-  bool send(std::string chunk) override {
+  // SseStream. One frame is shared by every stream it goes to (no copy per client).
+  using SseStream::send;
+  bool send(std::shared_ptr<const std::string> chunk) override {
     if (!open_.load()) return false;
     if (queued_.fetch_add(1) >= srv_.opt.sseQueueLimit) {
       close();
       return false;
     }
     net::post(stream_.get_executor(), [self = this->shared_from_this(), c = std::move(chunk)]() mutable {
+      if (!self->writing_ && self->outbox_.empty() && self->tryWriteNow(c)) return;
       self->outbox_.push_back(std::move(c));
       if (!self->writing_) self->writeNextChunk();
     });
@@ -367,7 +369,7 @@ class Session final : public SessionBase,
     ++srv_.streams;
     open_ = true;
     beast::get_lowest_layer(stream_).expires_never();
-    outbox_.push_back(std::move(head));
+    outbox_.push_back(std::make_shared<const std::string>(std::move(head)));
     queued_ = 1;
     writeNextChunk();
     watchForClose();
@@ -386,13 +388,42 @@ class Session final : public SessionBase,
     });
   }
 
+  // Plain TCP with an idle socket: write at once without setting up an async operation; the
+  // kernel buffer almost always takes a whole event. Whatever is left goes the async way.
+  bool tryWriteNow(std::shared_ptr<const std::string>& chunk) {
+    if constexpr (kTls) {
+      return false;
+    } else {
+      if (!socketOpen_) {
+        --queued_;
+        return true;
+      }
+      auto& sock = stream_.socket();
+      beast::error_code ec;
+      sock.non_blocking(true, ec);
+      std::size_t n = ec ? 0 : sock.write_some(net::buffer(*chunk), ec);
+      if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+        --queued_;
+        open_ = false;
+        closeSocket();
+        return true;
+      }
+      if (n == chunk->size()) {
+        --queued_;
+        return true;
+      }
+      if (n > 0) chunk = std::make_shared<const std::string>(chunk->substr(n));
+      return false;
+    }
+  }
+
   void writeNextChunk() {
     if (outbox_.empty() || !socketOpen_) {
       writing_ = false;
       return;
     }
     writing_ = true;
-    auto chunk = std::make_shared<std::string>(std::move(outbox_.front()));
+    auto chunk = std::move(outbox_.front());
     outbox_.pop_front();
     net::async_write(stream_, net::buffer(*chunk),
                      [self = this->shared_from_this(), chunk](beast::error_code ec, std::size_t) {
@@ -452,7 +483,7 @@ class Session final : public SessionBase,
   bool socketOpen_ = true;
   std::atomic<bool> open_{false};
   std::atomic<std::size_t> queued_{0};
-  std::deque<std::string> outbox_;
+  std::deque<std::shared_ptr<const std::string>> outbox_;
   std::array<char, 512> sink_{};
 };
 

@@ -1066,7 +1066,8 @@ struct Portal::Impl {
       }
       cv.notify_all();
       std::int64_t person = j.value("person", std::int64_t{0});
-      if (hub.hasPerson(person)) {
+      // A request's notification is implied by the visit event (the page counts it itself).
+      if (j.value("kind", std::string()) != "visit_request" && hub.hasPerson(person)) {
         server->postWork([this, person] { pushUnread(person); });
       }
     }

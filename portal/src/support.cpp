@@ -196,8 +196,9 @@ std::size_t Hub::publishUnit(std::int64_t estateId, std::int64_t unitId, const s
     for (auto& s : subs)
       if (s.estateId == estateId) targets.push_back(s.stream);
   }
+  auto shared = std::make_shared<const std::string>(frame);
   std::size_t n = 0;
-  for (auto& t : targets) n += t->send(frame) ? 1 : 0;
+  for (auto& t : targets) n += t->send(shared) ? 1 : 0;
   return n;
 }
 
@@ -209,8 +210,9 @@ std::size_t Hub::publishPerson(std::int64_t personId, const std::string& frame) 
       for (auto& s : subs)
         if (s.personId == personId && s.stream->isOpen()) targets.push_back(s.stream);
   }
+  auto shared = std::make_shared<const std::string>(frame);
   std::size_t n = 0;
-  for (auto& t : targets) n += t->send(frame) ? 1 : 0;
+  for (auto& t : targets) n += t->send(shared) ? 1 : 0;
   return n;
 }
 
@@ -226,8 +228,9 @@ std::size_t Hub::publishAll(const std::string& frame) {
       it = subs.empty() ? byUnit_.erase(it) : std::next(it);
     }
   }
+  auto shared = std::make_shared<const std::string>(frame);
   std::size_t n = 0;
-  for (auto& t : targets) n += t->send(frame) ? 1 : 0;
+  for (auto& t : targets) n += t->send(shared) ? 1 : 0;
   return n;
 }
 

@@ -115,6 +115,7 @@
     renderPending();
   }
   function upsert(v) {
+    if (v.status === 'pending' && !state.pending.has(v.id) && !v.held) bumpUnread();
     if (v.status === 'pending') { state.pending.set(v.id, v); state.outcomes.delete(v.id); }
     else if (state.pending.has(v.id)) state.outcomes.set(v.id, v);
     renderPending();
@@ -388,7 +389,9 @@
   }
 
   // ---- notifications and channels ----------------------------------------------------------
-  function setUnread(n) { const b = $('unread'); b.hidden = !n; b.textContent = String(n); }
+  function setUnread(n) { state.unread = n; const b = $('unread'); b.hidden = !n; b.textContent = String(n); }
+  // Each new request also made a notification; count it without asking the server.
+  function bumpUnread() { setUnread((state.unread || 0) + 1); }
   async function loadNotifications() {
     const r = await call('GET', '/api/notifications');
     if (!r.ok) return;

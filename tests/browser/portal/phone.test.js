@@ -159,6 +159,17 @@ async function waitFor(fn, what, ms = 10000) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.strictEqual(overflow, false, 'no horizontal scrolling at 360 px');
     await shot('07-russian-dark');
+
+    // When live events are blocked (a proxy that buffers, a flaky network), the page polls.
+    const page2 = await context.newPage();
+    await page2.route('**/api/events', (route) => route.abort());
+    page2.on('pageerror', (e) => failures.push('page error (polling): ' + e.message));
+    await page2.goto(PORTAL + '/');
+    await page2.waitForSelector('#app:not([hidden])');
+    await page2.waitForSelector('#live-status.off');
+    const { data: polled } = await control('POST', '/request-visit', { unit: 'A-101', name: 'Polly Polling' });
+    await page2.locator(`li.visit[data-id="${polled.visit}"]`).waitFor({ timeout: 10000 });
+    await page2.close();
   } catch (e) {
     failures.push(e.stack || String(e));
   } finally {

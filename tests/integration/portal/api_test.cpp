@@ -1,4 +1,6 @@
 // API and security tests against the real portal and a real throwaway PostgreSQL.
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "gatehouse/core/pass.hpp"
@@ -485,6 +487,49 @@ TEST_F(PortalTest, StopClosesLiveStreamsAndRefusesNewWork) {
   httplib::Client c("127.0.0.1", port);
   c.set_connection_timeout(1, 0);
   EXPECT_FALSE(c.Get("/healthz"));
+}
+
+}  // namespace
+}  // namespace gatehouse::portal::testing
+
+namespace gatehouse::portal::testing {
+namespace {
+
+// HTTPS with a configured certificate: the cookie gains Secure and HSTS is sent.
+class TlsPortalTest : public PortalTest {
+ protected:
+  void configure(PortalConfig& c) override {
+    dir_ = std::filesystem::temp_directory_path() / ("gh-tls-" + Uuid::random().toString());
+    std::filesystem::create_directories(dir_);
+    auto cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '" +
+               (dir_ / "key.pem").string() + "' -out '" + (dir_ / "cert.pem").string() + "' 2>/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    c.tlsCert = (dir_ / "cert.pem").string();
+    c.tlsKey = (dir_ / "key.pem").string();
+  }
+  void TearDown() override {
+    PortalTest::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(TlsPortalTest, ServesHttpsWithSecureCookiesAndHsts) {
+  EXPECT_EQ(portal_->url().rfind("https://", 0), 0u);
+  httplib::SSLClient c("127.0.0.1", portal_->port());
+  c.enable_server_certificate_verification(false);
+  auto res = c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"gatehouse-demo"})", "application/json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  auto cookie = res->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_FALSE(res->get_header_value("Strict-Transport-Security").empty());
+  // Plain HTTP on the TLS port gets nowhere.
+  httplib::Client plain("127.0.0.1", portal_->port());
+  plain.set_read_timeout(2, 0);
+  auto p = plain.Get("/healthz");
+  EXPECT_TRUE(!p || p->status != 200);
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ class SseStream {
   virtual ~SseStream() = default;
   // Queues raw bytes (already framed as SSE). Returns false if the stream is closed or the
   // client is too slow (its queue is full), in which case the stream is closed.
-  virtual bool send(std::string chunk) = 0;
+  virtual bool send(std::shared_ptr<const std::string> chunk) = 0;
+  bool send(std::string chunk) { return send(std::make_shared<const std::string>(std::move(chunk))); }
   virtual bool isOpen() const = 0;
   virtual void close() = 0;
 };
