@@ -167,8 +167,8 @@ Result<cv::Mat> encodeCode(CodeFormat format, std::string_view text, int moduleS
     const ZXing::BitMatrix bits = writer.encode(std::string(text), 0, 0);
     const int w = bits.width();
     const int h = bits.height();
-    // PDF417 rows are drawn 3 modules tall, as printers do.
-    const int yScale = format == CodeFormat::pdf417 ? 3 : 1;
+    // ZXing's PDF417 matrix already has rows several modules tall.
+    const int yScale = 1;
     const int q = quietModules * moduleSize;
     cv::Mat out(h * yScale * moduleSize + 2 * q, w * moduleSize + 2 * q, CV_8UC1, cv::Scalar(255));
     for (int y = 0; y < h; ++y)
