@@ -31,3 +31,16 @@ TEST(Base64url, RoundTripsAndRejectsJunk) {
   EXPECT_FALSE(gatehouse::base64urlDecode("ab+/"));
   EXPECT_FALSE(gatehouse::base64urlDecode("a"));
 }
+
+#include "gatehouse/core/password.hpp"
+
+TEST(Password, Argon2idHashVerifiesOnlyTheRightPassword) {
+  const auto h = gatehouse::hashPasswordFast("correct horse");
+  EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(gatehouse::verifyPassword(h, "correct horse"));
+  EXPECT_FALSE(gatehouse::verifyPassword(h, "correct horse "));
+  EXPECT_FALSE(gatehouse::verifyPassword("", "x"));
+  EXPECT_FALSE(gatehouse::verifyPassword("$argon2id$garbage", "x"));
+  EXPECT_NE(gatehouse::randomToken(), gatehouse::randomToken());
+  EXPECT_EQ(gatehouse::randomToken(32).size(), 43u);
+}

@@ -1,0 +1,137 @@
+// gatehouse-admin: migrations, demo data, people and kiosks from the command line.
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gatehouse/backend/admin.hpp"
+#include "gatehouse/backend/migrator.hpp"
+
+using namespace gatehouse::backend;
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: gatehouse-admin [--database-url URL] COMMAND [options]
+
+The database URL comes from --database-url, else GATEHOUSE_DATABASE_URL.
+
+commands:
+  migrate                         apply pending migrations (each in its own transaction)
+  status                          list migrations and whether they are applied
+  seed-demo [--env-file FILE]     load the demo estate; FILE gets the kiosk ids and tokens
+  import-residents FILE --estate ID
+                                  CSV: unit,building,full_name,email,phone[,password]
+  create-user --estate ID --role resident|guard|admin --name NAME --email EMAIL
+              [--unit LABEL] [--phone P]   password read from stdin (one line), may be empty
+  set-password EMAIL              new password read from stdin (one line)
+  create-kiosk --estate ID --name NAME [--location L]   prints the kiosk id and its token
+  create-estate NAME [--timezone TZ]
+)";
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+  std::string get(const std::string& k, const std::string& def = {}) const {
+    auto it = options.find(k);
+    return it == options.end() ? def : it->second;
+  }
+  std::string need(const std::string& k) const {
+    auto it = options.find(k);
+    if (it == options.end() || it->second.empty()) throw std::invalid_argument("missing --" + k);
+    return it->second;
+  }
+};
+
+std::string readLine() {
+  std::string s;
+  std::getline(std::cin, s);
+  if (!s.empty() && s.back() == '\r') s.pop_back();
+  return s;
+}
+
+int run(const Args& a) {
+  if (a.positional.empty()) throw std::invalid_argument("no command");
+  const auto& cmd = a.positional[0];
+  const auto url = resolveDatabaseUrl(a.get("database-url"));
+  if (url.empty()) throw std::invalid_argument("no database: pass --database-url or set GATEHOUSE_DATABASE_URL");
+  Connection c(url);
+  if (cmd == "migrate") {
+    const int n = Migrator(c).migrate();
+    std::cout << (n ? "applied " + std::to_string(n) + " migration(s)" : "database is up to date") << "\n";
+  } else if (cmd == "status") {
+    bool bad = false;
+    for (const auto& s : Migrator(c).status()) {
+      std::cout << (s.checksumMismatch ? "EDITED " : s.applied ? "applied " : "pending ") << s.migration.name
+                << (s.applied ? "  " + s.appliedAt : "") << "\n";
+      bad = bad || s.checksumMismatch || !s.applied;
+    }
+    return bad ? 3 : 0;
+  } else if (cmd == "seed-demo") {
+    const auto d = seedDemo(c);
+    std::cout << "demo estate 'Harbour View' id " << d.estateId << ": " << d.residentEmails.size()
+              << " residents, " << d.guardEmails.size() << " guards, 1 admin, " << d.kiosks.size() << " kiosks\n"
+              << "logins (password '" << d.residentPassword << "'): " << d.residentEmails.front() << " .. "
+              << d.residentEmails.back() << ", " << d.guardEmails.front() << ", " << d.adminEmail << "\n";
+    if (auto file = a.get("env-file"); !file.empty()) {
+      std::ofstream out(file);
+      out << "GATEHOUSE_DEMO_ESTATE_ID=" << d.estateId << "\n";
+      for (std::size_t i = 0; i < d.kiosks.size(); ++i)
+        out << "GATEHOUSE_DEMO_KIOSK" << i + 1 << "_ID=" << d.kiosks[i].kioskId << "\n"
+            << "GATEHOUSE_DEMO_KIOSK" << i + 1 << "_TOKEN=" << d.kiosks[i].token << "\n";
+    }
+  } else if (cmd == "import-residents") {
+    if (a.positional.size() < 2) throw std::invalid_argument("import-residents needs a FILE");
+    std::ifstream in(a.positional[1]);
+    if (!in) throw std::invalid_argument("cannot open " + a.positional[1]);
+    const int n = importResidents(c, std::stoll(a.need("estate")), in);
+    std::cout << "imported " << n << " resident(s)\n";
+  } else if (cmd == "create-user") {
+    NewPerson p{std::stoll(a.need("estate")), a.need("role"), a.need("name"), a.need("email"), readLine(),
+                a.get("unit"), a.get("phone"), {}};
+    std::cout << "created person " << createPerson(c, p) << "\n";
+  } else if (cmd == "set-password") {
+    if (a.positional.size() < 2) throw std::invalid_argument("set-password needs an EMAIL");
+    setPassword(c, a.positional[1], readLine());
+    std::cout << "password set\n";
+  } else if (cmd == "create-kiosk") {
+    const auto k = createKiosk(c, std::stoll(a.need("estate")), a.need("name"), a.get("location"));
+    std::cout << "kiosk_id=" << k.kioskId << "\nkiosk_token=" << k.token << "\n";
+  } else if (cmd == "create-estate") {
+    if (a.positional.size() < 2) throw std::invalid_argument("create-estate needs a NAME");
+    std::cout << "estate_id=" << createEstate(c, a.positional[1], a.get("timezone", "UTC")) << "\n";
+  } else {
+    throw std::invalid_argument("unknown command " + cmd);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s == "-h" || s == "--help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (s.rfind("--", 0) == 0) {
+      const auto eq = s.find('=');
+      if (eq != std::string::npos) a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
+      else if (i + 1 < argc) a.options[s.substr(2)] = argv[++i];
+      else a.options[s.substr(2)] = "";
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  try {
+    return run(a);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage;
+    return 2;
+  } catch (const Error& e) {
+    std::cerr << "gatehouse-admin: " << toString(e.kind()) << ": " << e.what() << "\n";
+    return 1;
+  }
+}
