@@ -21,15 +21,20 @@ Rows::Rows() = default;
 Rows::~Rows() = default;
 Rows::Rows(Rows&&) noexcept = default;
 Rows& Rows::operator=(Rows&&) noexcept = default;
-Rows::Rows(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Rows::Rows(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
 std::size_t Rows::size() const { return impl_ ? static_cast<std::size_t>(PQntuples(impl_->res)) : 0; }
 std::size_t Rows::columns() const { return impl_ ? static_cast<std::size_t>(PQnfields(impl_->res)) : 0; }
-int Rows::column(std::string_view name) const {
-  if (!impl_) return -1;
-  return PQfnumber(impl_->res, ("\"" + std::string(name) + "\"").c_str());
+namespace {
+int columnOf(const PGresult* res, std::string_view name) {
+  return PQfnumber(res, ("\"" + std::string(name) + "\"").c_str());
 }
-Row Rows::operator[](std::size_t row) const { return Row(*this, row); }
+}  // namespace
+int Rows::column(std::string_view name) const { return impl_ ? columnOf(impl_->res, name) : -1; }
+Row Rows::operator[](std::size_t row) const {
+  if (!impl_ || row >= size()) throw Error(ErrorKind::Internal, "row " + std::to_string(row) + " out of range");
+  return Row(impl_, row);
+}
 std::size_t Rows::affected() const {
   if (!impl_) return 0;
   const char* n = PQcmdTuples(impl_->res);
@@ -38,17 +43,17 @@ std::size_t Rows::affected() const {
 
 // ---- Row --------------------------------------------------------------------------------
 int Row::index(std::string_view col) const {
-  const int i = rows_.column(col);
+  const int i = columnOf(result_->res, col);
   if (i < 0) throw Error(ErrorKind::Internal, "no column " + std::string(col) + " in result");
   return i;
 }
 bool Row::isNull(int col) const {
-  return PQgetisnull(rows_.impl_->res, static_cast<int>(row_), col) != 0;
+  return PQgetisnull(result_->res, static_cast<int>(row_), col) != 0;
 }
 std::string Row::text(int col) const {
   const auto r = static_cast<int>(row_);
-  return std::string(PQgetvalue(rows_.impl_->res, r, col),
-                     static_cast<std::size_t>(PQgetlength(rows_.impl_->res, r, col)));
+  return std::string(PQgetvalue(result_->res, r, col),
+                     static_cast<std::size_t>(PQgetlength(result_->res, r, col)));
 }
 std::optional<std::string> Row::optText(std::string_view col) const {
   const int i = index(col);
@@ -77,7 +82,7 @@ Bytes Row::bytes(std::string_view col) const {
   if (isNull(i)) return {};
   std::size_t len = 0;
   unsigned char* raw = PQunescapeBytea(
-      reinterpret_cast<const unsigned char*>(PQgetvalue(rows_.impl_->res, static_cast<int>(row_), i)), &len);
+      reinterpret_cast<const unsigned char*>(PQgetvalue(result_->res, static_cast<int>(row_), i)), &len);
   if (!raw) throw Error(ErrorKind::Internal, "bad bytea in " + std::string(col));
   Bytes out(raw, raw + len);
   PQfreemem(raw);
@@ -132,7 +137,7 @@ struct Connection::Impl {
   Rows check(PGresult* res) {
     const auto st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-      auto impl = std::make_unique<Rows::Impl>();
+      auto impl = std::make_shared<Rows::Impl>();
       impl->res = res;
       return Rows(std::move(impl));
     }

@@ -16,8 +16,11 @@ END $$;
 
 -- Nothing is callable by PUBLIC unless granted below, including functions created later.
 REVOKE ALL ON SCHEMA gh FROM PUBLIC;
+-- PostgreSQL grants EXECUTE on new functions to PUBLIC by a global default that a per-schema
+-- ALTER DEFAULT PRIVILEGES cannot remove, so it is revoked globally for the migrating role,
+-- and again for all of gh at the end of each migration that adds functions.
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;
-ALTER DEFAULT PRIVILEGES IN SCHEMA gh REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT USAGE ON SCHEMA gh TO gatehouse_kiosk, gatehouse_app;
 
 -- Who is acting. The setting is trusted because only gatehouse_app (a server) can connect

@@ -280,3 +280,5 @@ BEGIN
 END $$;
 GRANT EXECUTE ON FUNCTION gh.auth_lookup(text), gh.auth_record(bigint, boolean, integer, interval),
   gh.set_password_hash(bigint, text) TO gatehouse_app;
+
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;

@@ -22,6 +22,9 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = gh, pg_temp AS $$
 DECLARE k gh.kiosk := gh.kiosk_auth(p_kiosk, p_token);
         show_names boolean;
         q text := lower(btrim(coalesce(p_query, '')));
+        -- What the visitor typed is matched literally: LIKE wildcards are escaped.
+        pat text := replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+        pat_nodash text := replace(replace(replace(replace(q, '-', ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
 BEGIN
   SELECT directory_shows_names INTO show_names FROM gh.estate WHERE id = k.estate_id;
   RETURN QUERY
@@ -30,11 +33,9 @@ BEGIN
                                   ELSE upper(left(split_part(p.full_name, ' ', -1), 1)) || '.' END, ', ')
     FROM gh.unit u JOIN gh.person p ON p.unit_id = u.id AND p.active AND p.role = 'resident'
    WHERE u.estate_id = k.estate_id
-     AND (q = '' OR lower(u.label) LIKE replace(replace(q, '%', ''), '_', '') || '%'
-          OR lower(replace(u.label, '-', '')) LIKE replace(replace(replace(q, '-', ''), '%', ''), '_', '') || '%'
+     AND (q = '' OR lower(u.label) LIKE pat OR lower(replace(u.label, '-', '')) LIKE pat_nodash
           OR (length(q) >= 2 AND EXISTS (SELECT 1 FROM gh.person p2 WHERE p2.unit_id = u.id AND p2.active
-                AND p2.role = 'resident'
-                AND lower(split_part(p2.full_name, ' ', -1)) LIKE replace(replace(q, '%', ''), '_', '') || '%')))
+                AND p2.role = 'resident' AND lower(split_part(p2.full_name, ' ', -1)) LIKE pat)))
    GROUP BY u.id, u.label, u.building
    ORDER BY u.label
    LIMIT least(greatest(p_limit, 1), 50);
@@ -399,3 +400,5 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO gatehouse_kiosk', f);
   END LOOP;
 END $$;
+
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;

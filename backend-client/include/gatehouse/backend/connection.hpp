@@ -59,16 +59,17 @@ class Rows {
   std::size_t affected() const;  // rows changed by INSERT/UPDATE/DELETE
 
   struct Impl;
-  explicit Rows(std::unique_ptr<Impl> impl);
+  explicit Rows(std::shared_ptr<const Impl> impl);
 
  private:
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<const Impl> impl_;
   friend class Row;
 };
 
+// One row; it shares ownership of the result, so it stays valid after the Rows is gone.
 class Row {
  public:
-  Row(const Rows& rows, std::size_t row) : rows_(rows), row_(row) {}
+  Row(std::shared_ptr<const Rows::Impl> result, std::size_t row) : result_(std::move(result)), row_(row) {}
   bool isNull(int col) const;
   bool isNull(std::string_view col) const { return isNull(index(col)); }
   std::string text(int col) const;  // "" for NULL
@@ -83,7 +84,7 @@ class Row {
 
  private:
   int index(std::string_view col) const;
-  const Rows& rows_;
+  std::shared_ptr<const Rows::Impl> result_;
   std::size_t row_;
 };
 
