@@ -30,6 +30,7 @@
 #include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/translations.hpp"
+#include "device_adapters.hpp"
 #include "local_devices.hpp"
 
 #ifndef GATEHOUSE_VERSION
@@ -231,8 +232,43 @@ int runKiosk(int argc, char** argv) {
   }, wo);
 
   // Devices by name from the config.
-  PatternCamera camera(events, opt.previewBench ? opt.width : 1280, opt.previewBench ? opt.height : 720);
-  SimPrinter printer(events, cfg.badgeDir);
+  std::unique_ptr<KioskCamera> camera;
+  DevicesCamera* devicesCamera = nullptr;
+  const int camW = opt.previewBench ? opt.width : 1280, camH = opt.previewBench ? opt.height : 720;
+  if (cfg.camera == "pattern") {
+    camera = std::make_unique<PatternCamera>(events, camW, camH);
+  } else {
+    devices::CameraConfig cc;
+    cc.driver = cfg.camera == "simulated" ? "simulated" : "v4l2";
+    if (cfg.camera.rfind("device:", 0) == 0) cc.device = cfg.camera.substr(7);
+    cc.source = cfg.cameraSource.empty() ? cfg.assetsDir + "/sim/checkin" : cfg.cameraSource;
+    cc.width = camW;
+    cc.height = camH;
+    auto made = DevicesCamera::create(events, cc);
+    if (!made) {
+      std::fprintf(stderr, "gatehouse-kiosk: camera: %s\n", made.error().message.c_str());
+      return 1;
+    }
+    devicesCamera = made.value().get();
+    camera = std::move(made).value();
+  }
+  PrinterSettings ps;
+  ps.kioskName = cfg.name;
+  ps.copyDir = cfg.badgeDir;
+  if (cfg.printer == "simulated") {
+    ps.printer.driver = "file";
+    ps.printer.directory = cfg.badgeDir + "/printed";
+  } else {
+    ps.printer.driver = "cups";
+    ps.printer.queue = cfg.printer.substr(5);
+    if (const char* server = std::getenv("CUPS_SERVER")) ps.printer.server = server;
+  }
+  auto printerMade = DevicesPrinter::create(events, ps, tr);
+  if (!printerMade) {
+    std::fprintf(stderr, "gatehouse-kiosk: printer: %s\n", printerMade.error().message.c_str());
+    return 1;
+  }
+  DevicesPrinter& printer = *printerMade.value();
 
   OutboxVisitBackend backendPort(*outbox, worker, SystemClock::instance());
   CachedPassTrust trust(*outbox);
@@ -246,7 +282,7 @@ int runKiosk(int argc, char** argv) {
   fc.guardWaitTimeout = std::chrono::seconds(cfg.guardWaitSeconds);
   fc.defaultLanguage = cfg.defaultLanguage;
   fc.languages = cfg.languages;
-  flow::Flow flow(flow::Ports{&backendPort, &trust, &camera, &printer, &pins}, SystemClock::instance(), fc);
+  flow::Flow flow(flow::Ports{&backendPort, &trust, camera.get(), &printer, &pins}, SystemClock::instance(), fc);
 
   ui::WindowOptions wopt;
   wopt.title = "Gatehouse kiosk";
@@ -285,18 +321,19 @@ int runKiosk(int argc, char** argv) {
         events.post(flow::Event::withText(flow::EventKind::CodeScanned, readArgument(line.argument)));
         return Ok{};
       }
-      if (line.command == "printer-fault") {
-        printer.setFault(line.argument == "none" ? "" : line.argument);
-        return Ok{};
-      }
       if (line.command == "camera-fault") {
-        camera.setFault(line.argument == "none" ? "" : line.argument);
+        camera->setFault(line.argument == "none" ? "" : line.argument);
         return Ok{};
       }
       if (line.command == "theme") {
         auto t = ui::themeFromString(line.argument);
         if (!t) return makeError("script", "unknown theme " + line.argument);
         ui::applyTheme(*t);
+        return Ok{};
+      }
+      if (line.command == "scan-badge") {  // hold the last printed badge up to the camera
+        if (printer.lastExitQr().empty()) return makeError("script", "no badge printed yet");
+        events.post(flow::Event::withText(flow::EventKind::CodeScanned, printer.lastExitQr()));
         return Ok{};
       }
       if (line.command == "wait-online") {
@@ -329,7 +366,18 @@ int runKiosk(int argc, char** argv) {
 
   while (window.value()->pollEvents()) {
     const auto frameStart = Steady::now();
-    for (auto& e : events.drain()) flow.handle(e);
+    for (auto& e : events.drain()) {
+      // The code reader does not know the screen: on the details screen a code is an ID document.
+      if (e.kind == flow::EventKind::CodeScanned && flow.state() == flow::State::VisitorDetails) {
+        if (auto v = visitorFromIdDocument(e.text)) {
+          flow::Event id = flow::Event::of(flow::EventKind::IdScanned);
+          id.visitor = *v;
+          flow.handle(id);
+        }
+        continue;
+      }
+      flow.handle(e);
+    }
     flow.tick();
     const flow::State state = flow.state();
     if (state != shown || firstOfState) {
@@ -340,7 +388,12 @@ int runKiosk(int argc, char** argv) {
       settleFrames = 4;
     }
     tr.setLanguage(flow.session().language);
-    if (needsPreview(state) && camera.latest(frame)) {
+    if (devicesCamera && cfg.scanner == "camera") {
+      devicesCamera->setScanMode(state == flow::State::ScanPass || state == flow::State::ScanBadge ? ScanMode::Qr
+                                 : state == flow::State::VisitorDetails                          ? ScanMode::IdDocument
+                                                                                                  : ScanMode::None);
+    }
+    if (needsPreview(state) && camera->latest(frame)) {
       preview.update(frame.rgb.data(), frame.width, frame.height);
       previewHint = frame.hint;
     }
@@ -354,7 +407,7 @@ int runKiosk(int argc, char** argv) {
     }
     if (Steady::now() - lastHealth > std::chrono::seconds(1)) {
       lastHealth = Steady::now();
-      worker.setHealth(nlohmann::json{{"camera", camera.health()}, {"printer", printer.health()}, {"scanner", "ok"},
+      worker.setHealth(nlohmann::json{{"camera", camera->health()}, {"printer", printer.health()}, {"scanner", "ok"},
                                       {"online", worker.online()}}.dump());
     }
 

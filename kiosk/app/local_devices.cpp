@@ -6,10 +6,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <ctime>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace gatehouse::kiosk {
 
@@ -133,123 +129,6 @@ void PatternCamera::run() {
     next += period;
     cv_.wait_until(lock, next, [this] { return stop_ || captureRequested_; });
   }
-}
-
-// ---- SimPrinter ----
-
-SimPrinter::SimPrinter(flow::EventQueue& events, std::string folder) : events_(events), folder_(std::move(folder)) {
-  thread_ = std::thread([this] { run(); });
-}
-
-SimPrinter::~SimPrinter() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
-void SimPrinter::print(const flow::BadgeData& badge) {
-  {
-    std::lock_guard lock(mutex_);
-    jobs_.push_back(badge);
-  }
-  cv_.notify_all();
-}
-
-void SimPrinter::setFault(const std::string& code) {
-  std::lock_guard lock(mutex_);
-  fault_ = code;
-}
-
-std::string SimPrinter::health() const {
-  std::lock_guard lock(mutex_);
-  return fault_.empty() ? "ok" : fault_;
-}
-
-std::string SimPrinter::lastFile() const {
-  std::lock_guard lock(mutex_);
-  return lastFile_;
-}
-
-void SimPrinter::run() {
-  std::unique_lock lock(mutex_);
-  while (true) {
-    cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-    if (stop_) return;
-    flow::BadgeData job = jobs_.front();
-    jobs_.pop_front();
-    const std::string fault = fault_;
-    lock.unlock();
-    progress_ = 0;
-    events_.post(flow::Event::forVisit(flow::EventKind::PrintJobAccepted, job.visitId));
-    if (!fault.empty()) {
-      flow::Event e = flow::Event::fault(flow::Device::Printer, fault);
-      e.visit = job.visitId;
-      events_.post(std::move(e));
-    } else {
-      std::error_code ec;
-      std::filesystem::create_directories(folder_, ec);
-      const std::string path = folder_ + "/badge-" + job.visitId.toString() + ".pdf";
-      std::ofstream(path, std::ios::binary) << simpleBadgePdf(job);
-      // The job's stages, so the progress bar moves the way a real printer's would.
-      for (int i = 1; i <= 4; ++i) {
-        progress_ = static_cast<float>(i) / 4.0f;
-        std::unique_lock wait(mutex_);
-        cv_.wait_for(wait, std::chrono::milliseconds(150), [this] { return stop_; });
-        if (stop_) return;
-      }
-      {
-        std::lock_guard l(mutex_);
-        lastFile_ = path;
-      }
-      events_.post(flow::Event::forVisit(flow::EventKind::PrintCompleted, job.visitId));
-    }
-    lock.lock();
-  }
-}
-
-std::string simpleBadgePdf(const flow::BadgeData& badge) {
-  auto esc = [](const std::string& s) {
-    std::string o;
-    for (char c : s) {
-      if (c == '(' || c == ')' || c == '\\') o += '\\';
-      if (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F) o += c;
-    }
-    return o;
-  };
-  std::time_t until = static_cast<std::time_t>(badge.validUntil);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&until));
-  std::ostringstream content;
-  content << "BT /F1 20 Tf 20 200 Td (VISITOR) Tj ET\n"
-          << "BT /F1 14 Tf 20 170 Td (" << esc(badge.visitorName) << ") Tj ET\n"
-          << "BT /F1 12 Tf 20 150 Td (Visiting " << esc(badge.unitLabel) << ") Tj ET\n"
-          << "BT /F1 10 Tf 20 130 Td (Valid until " << when << ") Tj ET\n"
-          << "BT /F1 6 Tf 20 40 Td (" << esc(badge.exitQr) << ") Tj ET\n";
-  const std::string stream = content.str();
-  std::vector<std::string> objs{
-      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 243 243] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "endstream",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
-  std::ostringstream pdf;
-  pdf << "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objs.size(); ++i) {
-    offsets.push_back(static_cast<std::size_t>(pdf.tellp()));
-    pdf << i + 1 << " 0 obj\n" << objs[i] << "\nendobj\n";
-  }
-  const auto xref = pdf.tellp();
-  pdf << "xref\n0 " << objs.size() + 1 << "\n0000000000 65535 f \n";
-  for (auto o : offsets) {
-    char line[24];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-    pdf << line;
-  }
-  pdf << "trailer\n<< /Size " << objs.size() + 1 << " /Root 1 0 R >>\nstartxref\n" << xref << "\n%%EOF\n";
-  return pdf.str();
 }
 
 }  // namespace gatehouse::kiosk

@@ -62,32 +62,4 @@ std::vector<std::uint8_t> encodeJpeg(const RgbFrame& frame);
 // Decodes JPEG to RGB; nullopt if it is not one.
 std::optional<RgbFrame> decodeJpeg(const std::vector<std::uint8_t>& jpeg);
 
-// A simulated badge printer: writes the badge as a PDF into a folder, with job progress and faults.
-class SimPrinter final : public flow::BadgePrinter {
- public:
-  SimPrinter(flow::EventQueue& events, std::string folder);
-  ~SimPrinter() override;
-  void print(const flow::BadgeData& badge) override;
-  void setFault(const std::string& code);
-  float progress() const { return progress_; }
-  std::string health() const;
-  std::string lastFile() const;
-
- private:
-  void run();
-  flow::EventQueue& events_;
-  std::string folder_;
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<flow::BadgeData> jobs_;
-  std::string fault_;
-  std::string lastFile_;
-  bool stop_ = false;
-  std::atomic<float> progress_{0};
-  std::thread thread_;
-};
-
-// A one-page PDF with the badge text (fallback when the devices badge renderer is not built in).
-std::string simpleBadgePdf(const flow::BadgeData& badge);
-
 }  // namespace gatehouse::kiosk

@@ -48,14 +48,18 @@ std::vector<std::string> dynamicTranslationKeys() {
     keys.push_back(std::string("reason.") + r);
   }
   for (const char* p : {"guest", "delivery", "contractor", "taxi"}) keys.push_back(std::string("purpose.") + p);
-  for (const char* h : {"no_face", "too_dark", "blurred", "too_far", "several_faces"}) keys.push_back(std::string("photo.hint.") + h);
+  for (const char* h : {"no_face", "too_dark", "move_closer", "hold_still"}) keys.push_back(std::string("photo.hint.") + h);
   for (const char* d : {"printer", "camera", "scanner"}) {
     keys.push_back(std::string("fault.") + d + ".title");
     keys.push_back(std::string("fault.") + d + ".next");
   }
-  for (const char* f : {"out_of_paper", "offline", "paused", "stopped", "cancelled", "jammed", "no_frames",
-                        "disconnected", "unknown"}) {
+  for (const char* f : {"out_of_paper", "offline", "paused", "stopped", "cancelled", "job_stopped", "aborted",
+                        "not_accepting", "queue_not_found", "error", "timed_out", "no_frames", "disconnected",
+                        "unknown"}) {
     keys.push_back(std::string("fault.") + f);
+  }
+  for (const char* b : {"title", "host", "purpose", "issued", "valid_until", "kiosk", "exit_hint"}) {
+    keys.push_back(std::string("badge.label.") + b);
   }
   keys.emplace_back("language.name");
   return keys;

@@ -3,7 +3,7 @@
 // One command per line; '#' starts a comment:
 //   tap ID                   tap the touch target ID (waits up to 10 s for it to appear, enabled)
 //   type TEXT                tap the on-screen keyboard keys "key:<char>" for each character
-//   wait-screen NAME [S]     wait until the app reports screen NAME (default 30 s)
+//   wait-screen NAME [S]     wait until the app reports screen NAME (default 30 s); NAME may be a|b
 //   wait-frames N            let N frames pass
 //   screenshot NAME          save the next frame as NN-NAME.png in the screenshot folder
 //   <anything else>          passed to the app's command handler (e.g. "scan TEXT")
