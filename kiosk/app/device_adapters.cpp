@@ -51,7 +51,9 @@ DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::
 }
 
 DevicesCamera::~DevicesCamera() {
+  // The camera's consumer threads call onFrame(): they must be gone before our members are.
   camera_->stop();
+  camera_.reset();
   scanner_.reset();
 }
 

@@ -48,7 +48,7 @@ struct Options {
   int width = 1920, height = 1080;
   std::string script;
   std::string screenshots;
-  std::string theme, language, databaseUrl, outbox, badgeDir, assets;
+  std::string theme, language, databaseUrl, outbox, badgeDir, assets, statusFile;
   int maxFrames = 0;      // 0 = unlimited
   int fps = 0;            // 0 = vsync (window) or 30 (offscreen)
   bool bench = false;
@@ -70,6 +70,7 @@ void usage() {
       "  --outbox FILE          SQLite outbox path (overrides the config)\n"
       "  --badge-dir DIR        where the simulated printer writes badge PDFs\n"
       "  --assets DIR           assets folder (lang/*.json); default from the config\n"
+      "  --status-file FILE     keep FILE updated with the current screen and connectivity (tests, monitoring)\n"
       "  --frames N             quit after N frames\n"
       "  --fps N                frame cap (default: vsync in a window, 30 offscreen)\n"
       "  --bench                print frame-time statistics, start-up time and memory as JSON at exit\n"
@@ -107,6 +108,7 @@ std::optional<Options> parseArgs(int argc, char** argv, int& exitCode) {
     else if (a == "--outbox") o.outbox = value();
     else if (a == "--badge-dir") o.badgeDir = value();
     else if (a == "--assets") o.assets = value();
+    else if (a == "--status-file") o.statusFile = value();
     else if (a == "--frames") o.maxFrames = std::atoi(value().c_str());
     else if (a == "--fps") o.fps = std::atoi(value().c_str());
     else if (a == "--bench") o.bench = true;
@@ -152,6 +154,14 @@ std::string readArgument(const std::string& arg) {
     return s;
   }
   return arg;
+}
+
+void flushOutbox(Outbox* outbox, BackendWorker& worker) {
+  const auto deadline = Steady::now() + std::chrono::seconds(5);
+  while (worker.online() && outbox->depth() > 0 && Steady::now() < deadline) {
+    worker.wake();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace
@@ -308,6 +318,7 @@ int runKiosk(int argc, char** argv) {
   std::string previewHint;
   flow::State shown = flow::State::Welcome;
   bool firstOfState = true;
+  bool statusOnline = false;
   int settleFrames = 0;
   int shotCounter = 0;
   std::vector<std::uint8_t> photoShown;
@@ -334,6 +345,35 @@ int runKiosk(int argc, char** argv) {
       if (line.command == "scan-badge") {  // hold the last printed badge up to the camera
         if (printer.lastExitQr().empty()) return makeError("script", "no badge printed yet");
         events.post(flow::Event::withText(flow::EventKind::CodeScanned, printer.lastExitQr()));
+        return Ok{};
+      }
+      if (line.command == "wait-cache") {  // pass keys and revocations are cached: passes can be checked
+        const auto deadline = Steady::now() + std::chrono::seconds(30);
+        while (!outbox->get("estate_keys")) {
+          if (Steady::now() > deadline) return makeError("script", "no estate keys cached");
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return Ok{};
+      }
+      if (line.command == "expect-reason") {
+        if (flow.session().reason != line.argument) {
+          return makeError("script", "reason is \"" + flow.session().reason + "\", expected \"" + line.argument + "\"");
+        }
+        return Ok{};
+      }
+      if (line.command == "wait-file") {  // a test harness says it may go on
+        std::istringstream args(line.argument);
+        std::string file;
+        double seconds = 60;
+        args >> file >> seconds;
+        const auto deadline = Steady::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+        while (!std::filesystem::exists(file)) {
+          if (Steady::now() > deadline) return makeError("script", "timed out waiting for " + file);
+          // Keep the flow and the worker's results moving while the harness works.
+          for (auto& e : events.drain()) flow.handle(e);
+          flow.tick();
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
         return Ok{};
       }
       if (line.command == "wait-online") {
@@ -380,6 +420,13 @@ int runKiosk(int argc, char** argv) {
     }
     flow.tick();
     const flow::State state = flow.state();
+    const bool online = flow.online();
+    if (!opt.statusFile.empty() && (state != shown || firstOfState || online != statusOnline)) {
+      statusOnline = online;
+      const std::string tmp = opt.statusFile + ".tmp";
+      std::ofstream(tmp) << flow::toString(state) << " " << (online ? "online" : "offline") << "\n";
+      std::filesystem::rename(tmp, opt.statusFile);
+    }
     if (state != shown || firstOfState) {
       if (state == flow::State::Welcome) screenSet.resetAll();
       worker.setScreen(flow::toString(state));
@@ -470,6 +517,8 @@ int runKiosk(int argc, char** argv) {
                             .dump()
                             .c_str());
   }
+  // Give the outbox a moment to reach the database before quitting; what is left is sent next start.
+  flushOutbox(outbox.get(), worker);
   worker.stop();
   return result;
 }

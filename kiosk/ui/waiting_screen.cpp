@@ -33,10 +33,12 @@ class WaitingScreen final : public Screen {
                        ui::palette().mutedText);
     } else {
       ui::centeredText(ctx.t("guard.title"), ui::fonts().title);
-      ImGui::Dummy(ImVec2(0, ui::mm(4)));
-      ui::centeredText(ctx.t(ctx.flow.online() ? "guard.body" : "guard.body_offline"), ui::fonts().large,
-                       ui::palette().mutedText);
-      ImGui::Dummy(ImVec2(0, ui::mm(6)));
+      if (!showPin_) {  // the PIN pad is for the guard, who needs no explanation: keep it on screen
+        ImGui::Dummy(ImVec2(0, ui::mm(4)));
+        ui::centeredText(ctx.t(ctx.flow.online() ? "guard.body" : "guard.body_offline"), ui::fonts().large,
+                         ui::palette().mutedText);
+        ImGui::Dummy(ImVec2(0, ui::mm(6)));
+      }
       if (!showPin_) {
         const float w = ui::mm(90);
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
@@ -44,8 +46,9 @@ class WaitingScreen final : public Screen {
           showPin_ = true;
         }
       } else {
-        ui::centeredText(std::string(pin_.size(), '*') + " ", ui::fonts().title);
-        if (s.pinRejected) ui::centeredText(ctx.t("guard.pin_wrong"), ui::fonts().body, ui::palette().danger);
+        ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
+                                      : std::string(pin_.size(), '*'),
+                         ui::fonts().large, s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
         const float w = ui::mm(90);
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
         ImGui::BeginChild("pin", ImVec2(w, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)), false,
