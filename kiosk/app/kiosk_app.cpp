@@ -324,6 +324,7 @@ int runKiosk(int argc, char** argv) {
   std::vector<std::uint8_t> photoShown;
 
   std::optional<ui::ScriptPlayer> player;
+  std::optional<Steady::time_point> waitDeadline;
   if (!opt.script.empty()) {
     ui::ScriptPlayer::Hooks hooks;
     hooks.screenName = [&] { return std::string(flow::toString(flow.state())); };
@@ -347,13 +348,21 @@ int runKiosk(int argc, char** argv) {
         events.post(flow::Event::withText(flow::EventKind::CodeScanned, printer.lastExitQr()));
         return Ok{};
       }
-      if (line.command == "wait-cache") {  // pass keys and revocations are cached: passes can be checked
-        const auto deadline = Steady::now() + std::chrono::seconds(30);
-        while (!outbox->get("estate_keys")) {
-          if (Steady::now() > deadline) return makeError("script", "no estate keys cached");
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // Waiting commands answer "again" until done, so frames (and the status file) keep going.
+      auto waitFor = [&](bool done, double seconds, const std::string& what) -> Status {
+        if (done) {
+          waitDeadline.reset();
+          return Ok{};
         }
-        return Ok{};
+        if (!waitDeadline) waitDeadline = Steady::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+        if (Steady::now() > *waitDeadline) {
+          waitDeadline.reset();
+          return makeError("script", "timed out waiting for " + what);
+        }
+        return makeError("again", what);
+      };
+      if (line.command == "wait-cache") {  // pass keys and revocations are cached: passes can be checked
+        return waitFor(outbox->get("estate_keys").has_value(), 30, "estate keys in the cache");
       }
       if (line.command == "expect-reason") {
         if (flow.session().reason != line.argument) {
@@ -366,15 +375,7 @@ int runKiosk(int argc, char** argv) {
         std::string file;
         double seconds = 60;
         args >> file >> seconds;
-        const auto deadline = Steady::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
-        while (!std::filesystem::exists(file)) {
-          if (Steady::now() > deadline) return makeError("script", "timed out waiting for " + file);
-          // Keep the flow and the worker's results moving while the harness works.
-          for (auto& e : events.drain()) flow.handle(e);
-          flow.tick();
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        return Ok{};
+        return waitFor(std::filesystem::exists(file), seconds, file);
       }
       if (line.command == "wait-online") {
         if (!worker.online()) return makeError("script", "not online");  // use wait-screen for waits

@@ -235,8 +235,8 @@ std::string ScriptPlayer::afterFrame() {
       return {};
     }
     if (auto s = hooks_.command(line); !s) {
-      fail(line, s.error().message);
-      return {};
+      if (s.error().code != "again") fail(line, s.error().message);
+      return {};  // "again": the command waits for something; ask once more next frame
     }
     ++next_;
   }

@@ -14,6 +14,8 @@
 #include "gatehouse/testing/test_database.hpp"
 #include "kiosk_harness.hpp"
 
+#include <sqlite3.h>
+
 namespace gatehouse::e2e {
 namespace {
 
@@ -63,6 +65,55 @@ std::string waitForPendingVisit(const std::string& url) {
   }, 90s);
   return id;
 }
+
+// Events in the kiosk's outbox not yet accepted by the database (pending or refused).
+int unsentEvents(const std::filesystem::path& outbox) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(outbox.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+  sqlite3_stmt* st = nullptr;
+  int n = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE state <> 'sent'", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    n = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+// A PostgreSQL cluster of the test's own (scripts/pg-cluster), so it can be stopped mid-visit.
+class PrivateCluster {
+ public:
+  PrivateCluster() {
+    char tmpl[] = "/tmp/gh-e2e-pg-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    port_ = 55000 + static_cast<int>(::getpid() % 4000);
+    EXPECT_TRUE(start());
+    backend::Connection admin(url("postgres"));
+    admin.exec("CREATE DATABASE gatehouse");
+    backend::Connection c(url("gatehouse"));
+    backend::Migrator(c).migrate();
+    backend::seedDemo(c);
+  }
+  ~PrivateCluster() {
+    stop();
+    std::filesystem::remove_all(dir_);
+  }
+  bool start() { return run("start") == 0; }
+  bool stop() { return run("stop") == 0; }
+  std::string url(const std::string& db, const std::string& user = "postgres") const {
+    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
+  }
+
+ private:
+  int run(const std::string& cmd) {
+    const std::string line = std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/scripts/pg-cluster " + cmd + " " + dir_ +
+                             (cmd == "start" ? " " + std::to_string(port_) : "") + " >/dev/null";
+    return std::system(line.c_str());
+  }
+  std::string dir_;
+  int port_ = 0;
+};
 
 class KioskEndToEnd : public ::testing::Test {
  protected:
@@ -231,6 +282,50 @@ TEST_F(KioskEndToEnd, PrinterOutOfPaperShowsANextStepAndAlertsTheGuard) {
   ASSERT_EQ(k.wait(), 0) << k.log();
   EXPECT_TRUE(waitUntil([&] { return count("SELECT count(*) FROM gh.alert WHERE kind = 'printer_fault'") == "1"; }, 20s));
   EXPECT_NE(count("SELECT details::text FROM gh.alert WHERE kind = 'printer_fault'").find("out_of_paper"), std::string::npos);
+}
+
+TEST_F(KioskEndToEnd, DatabaseStoppedDuringAVisitThenBackGivesOneVisitWithEveryEventOnce) {
+  PrivateCluster pg;
+  KioskSetup s = setup();
+  s.databaseUrl = pg.url("gatehouse", "gatehouse_kiosk");
+  Kiosk k("database_outage", s);
+  k.start(std::string(kWalkIn) + "wait-file " + k.flagPath("db-stopped") +
+              " 120\ntap review.use\nwait-screen awaiting_guard 30\n"
+              "wait-screen approved|printing_badge|done 180\nwait-screen done 60\ntap outcome.finish\nwait-screen welcome\n",
+          "run");
+  ASSERT_TRUE(k.waitScreen("photo_review", 120s)) << k.log();
+  ASSERT_TRUE(pg.stop());
+  ASSERT_TRUE(waitUntil([&] { return k.status() == "photo_review offline"; }, 30s)) << k.status();
+  k.release("db-stopped");
+  ASSERT_TRUE(k.waitScreen("awaiting_guard", 60s)) << k.log();
+  ASSERT_TRUE(pg.start());
+  const std::string db = pg.url("gatehouse");
+  const std::string visit = waitForPendingVisit(db);
+  ASSERT_FALSE(visit.empty()) << k.log();
+  residentDecides(db, visit, true);
+  ASSERT_EQ(k.wait(), 0) << k.log();
+  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.visit"), "1");
+  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_in");
+  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}), "1");
+  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.alert WHERE visit_id = $1::uuid AND kind = 'help_requested'", {visit}), "1");
+  EXPECT_EQ(unsentEvents(k.file("outbox.sqlite")), 0);
+}
+
+TEST_F(KioskEndToEnd, KilledMidVisitLosesNothingAndLeavesNoHalfMadeVisit) {
+  Kiosk k("killed_mid_visit", setup());
+  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nwait-file " + k.flagPath("never") + " 300\n",
+          "before");
+  const std::string visit = waitForPendingVisit(db_->url());
+  ASSERT_FALSE(visit.empty()) << k.log();
+  ASSERT_TRUE(waitUntil([&] { return count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}) == "1"; }, 30s));
+  k.kill9();  // power cut
+  k.start("wait-screen welcome 60\nwait-frames 30\n", "after");
+  ASSERT_EQ(k.wait(), 0) << k.log();
+  EXPECT_TRUE(waitUntil([&] { return count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}) == "cancelled"; }, 30s))
+      << k.log();
+  EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");
+  EXPECT_EQ(count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}), "1");
+  EXPECT_EQ(unsentEvents(k.file("outbox.sqlite")), 0);
 }
 
 }  // namespace

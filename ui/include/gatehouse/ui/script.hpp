@@ -30,7 +30,8 @@ class ScriptPlayer {
  public:
   struct Hooks {
     std::function<std::string()> screenName;
-    // Returns an error to fail the script; handled app commands return Ok.
+    // Returns an error to fail the script; handled app commands return Ok. An error with code
+    // "again" keeps the command current: it is called again next frame (commands that wait).
     std::function<Status(const ScriptLine&)> command;
   };
   ScriptPlayer(std::vector<ScriptLine> lines, Hooks hooks);
