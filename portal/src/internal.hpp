@@ -66,6 +66,7 @@ struct Subscriber {
   std::int64_t personId = 0;
   std::int64_t estateId = 0;
   std::int64_t unitId = 0;
+  std::string sessionHash;  // the session it was opened with, so signing out closes it
 };
 
 class Hub {
@@ -79,6 +80,9 @@ class Hub {
   std::optional<std::int64_t> personForUnit(std::int64_t estateId, std::int64_t unitId);
   bool hasPerson(std::int64_t personId);
   void closeAll();
+  // Closes the streams of one session (sign-out) or of every session of a person (reset).
+  std::size_t closeSession(const std::string& sessionHash);
+  std::size_t closePerson(std::int64_t personId);
   std::size_t size();
 
  private:

@@ -513,6 +513,7 @@ struct Portal::Impl {
 
   HttpResponse logout(const HttpRequest& req, const Auth& a) {
     db().exec("SELECT gh.portal_session_delete($1)", {a.tokenHash});
+    hub.closeSession(a.tokenHash);
     auto r = jsonResponse(200, {{"status", "signed_out"}});
     r.header("Set-Cookie", cookieHeader("", 0, req.tls));
     return r;
@@ -584,6 +585,7 @@ struct Portal::Impl {
     if (token.empty() || token.size() > 100) return errorResponse(400, "invalid_link");
     auto rows = db().exec("SELECT gh.portal_reset_consume($1, $2) AS person", {sha256Hex(token), hashPassword(password)});
     if (rows.empty() || rows[0].isNull("person")) return errorResponse(400, "invalid_link");
+    hub.closePerson(rows[0].int64("person"));  // every session of theirs ended
     return jsonResponse(200, {{"status", "password_changed"}});
   }
 
@@ -1042,7 +1044,7 @@ struct Portal::Impl {
     Auth who = *a;
     d.onOpen = [this, who](std::shared_ptr<SseStream> s) {
       s->send("retry: 3000\n\n");
-      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId});
+      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash});
     };
     return d;
   }

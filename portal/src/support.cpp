@@ -262,6 +262,30 @@ void Hub::closeAll() {
   for (auto& s : all) s->close();
 }
 
+std::size_t Hub::closeSession(const std::string& sessionHash) {
+  std::vector<std::shared_ptr<SseStream>> hit;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [unit, subs] : byUnit_)
+      for (auto& s : subs)
+        if (s.sessionHash == sessionHash) hit.push_back(s.stream);
+  }
+  for (auto& s : hit) s->close();
+  return hit.size();
+}
+
+std::size_t Hub::closePerson(std::int64_t personId) {
+  std::vector<std::shared_ptr<SseStream>> hit;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [unit, subs] : byUnit_)
+      for (auto& s : subs)
+        if (s.personId == personId) hit.push_back(s.stream);
+  }
+  for (auto& s : hit) s->close();
+  return hit.size();
+}
+
 std::size_t Hub::size() {
   std::lock_guard lock(mu_);
   std::size_t n = 0;

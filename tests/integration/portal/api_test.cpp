@@ -69,9 +69,12 @@ TEST_F(PortalTest, SignInSetsAStrictHttpOnlyCookieAndSignOutEndsTheSession) {
   // Only the token's hash is stored.
   auto token = b.cookie.substr(b.cookie.find('=') + 1);
   EXPECT_EQ(db_.exec("SELECT count(*) FROM gh.portal_session WHERE token_hash = '" + token + "'"), "0");
+  SseReader sse(portal_->port(), b.cookie);
+  ASSERT_TRUE(waitUntil([&] { return portal_->openStreams() == 1; }));
   auto out = post(b, "/api/logout", json::object());
   ASSERT_TRUE(out);
   EXPECT_EQ(out->status, 200);
+  EXPECT_TRUE(waitUntil([&] { return sse.done(); }));  // the live stream ends with the session
   auto after = get(b, "/api/me");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 401);
