@@ -151,6 +151,11 @@ int main(int argc, char** argv) {
       reply(res, {{"error", e.detail()}}, 409);
     }
   });
+  control.Get("/magic-link", [&](const httplib::Request& req, httplib::Response& res) {
+    auto visit = *Uuid::parse(req.get_param_value("visit"));
+    auto person = std::stoll(db.exec("SELECT id FROM gh.person WHERE email = '" + req.get_param_value("email") + "'"));
+    reply(res, {{"url", portal.url() + "/m#" + portal.magicLinkToken(visit, person)}});
+  });
   control.set_exception_handler([&](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     try {
       std::rethrow_exception(ep);

@@ -160,6 +160,28 @@ async function waitFor(fn, what, ms = 10000) {
     assert.strictEqual(overflow, false, 'no horizontal scrolling at 360 px');
     await shot('07-russian-dark');
 
+    // A magic link from a notification decides without a password, once.
+    const { data: mv } = await control('POST', '/request-visit', { unit: 'A-101', name: 'Magda Link', purpose: 'Piano lesson' });
+    const { data: link } = await control('GET', '/magic-link?visit=' + mv.visit + '&email=a-101.2@harbour.example');
+    const mpage = await context.newPage();
+    await mpage.context().clearCookies();
+    await mpage.goto(link.url);
+    await mpage.waitForSelector('#card:not([hidden])');
+    assert.strictEqual(await mpage.textContent('#visitor'), 'Magda Link');
+    await mpage.click('#approve');
+    await mpage.waitForFunction(() => /Approved|Впущен/.test(document.getElementById('outcome').textContent));
+    const ms = await control('GET', '/visit-status?id=' + mv.visit);
+    assert.strictEqual(ms.data.status, 'approved');
+    assert.strictEqual(ms.data.channel, 'magic_link');
+    await mpage.screenshot({ path: path.join(SHOTS, '08-magic-link.png') });
+    await mpage.close();
+    await page.goto(PORTAL + '/');  // cookies were cleared: signed out
+    await page.waitForSelector('#signin:not([hidden])');
+    await page.fill('#email', 'a-101@harbour.example');
+    await page.fill('#password', 'gatehouse-demo');
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForSelector('#app:not([hidden])');
+
     // When live events are blocked (a proxy that buffers, a flaky network), the page polls.
     const page2 = await context.newPage();
     await page2.route('**/api/events', (route) => route.abort());
