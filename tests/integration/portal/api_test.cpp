@@ -537,3 +537,46 @@ TEST_F(TlsPortalTest, ServesHttpsWithSecureCookiesAndHsts) {
 
 }  // namespace
 }  // namespace gatehouse::portal::testing
+
+namespace gatehouse::portal::testing {
+namespace {
+
+TEST_F(PortalTest, AGuardsDecisionIsShownAsTheGuards) {
+  auto b = signIn("a-101@harbour.example");
+  auto visit = requestVisit("A-101", "Guarded Visitor");
+  SseReader sse(portal_->port(), b.cookie);
+  ASSERT_TRUE(waitUntil([&] { return portal_->openStreams() == 1; }));
+  backend::Connection guardConn(db_.urlAs("gatehouse_app"));
+  guardConn.asPerson(personId("guard1@harbour.example"), [&](backend::Connection& c) {
+    c.exec("SELECT gh.decide_visit($1, true, 'resident phoned the gate', 'guard')", {visit});
+  });
+  // The open page learns it live, with who decided.
+  ASSERT_TRUE(waitUntil([&] { return sse.contains("\"decided_by_role\":\"guard\""); })) << sse.text();
+  EXPECT_TRUE(sse.contains("Grace Guard"));
+  auto r = post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", false}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409);
+  auto v = json::parse(r->body)["visit"];
+  EXPECT_EQ(v["decided_by"], "Grace Guard");
+  EXPECT_EQ(v["decided_by_role"], "guard");
+  EXPECT_EQ(v["channel"], "guard");
+}
+
+TEST_F(PortalTest, DecisionsArrivalsAndOverstaysBecomeNotifications) {
+  auto b = signIn("a-102@harbour.example");
+  auto visit = requestVisit("A-102", "Lingering Visitor");
+  ASSERT_EQ(post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", true}})->status, 200);
+  auto badge = ExitToken::generate(visit);
+  kiosk_->checkIn(visit, badge.secretHashHex(), std::chrono::system_clock::now());
+  db_.exec("UPDATE gh.visit SET expected_exit_at = now() - interval '1 minute' WHERE id = '" + visit.toString() + "'");
+  db_.exec("SELECT gh.run_housekeeping()");
+  auto j = json::parse(get(b, "/api/notifications")->body);
+  std::vector<std::string> kinds;
+  for (auto& n : j["notifications"]) kinds.push_back(n["kind"]);
+  std::sort(kinds.begin(), kinds.end());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"overstay", "visit_decided", "visit_request", "visitor_arrived"}));
+  EXPECT_EQ(j["unread"], 4);
+}
+
+}  // namespace
+}  // namespace gatehouse::portal::testing
