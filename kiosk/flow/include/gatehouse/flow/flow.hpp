@@ -1,0 +1,234 @@
+// The kiosk check-in state machine: explicit states, events and a transition table; no UI.
+//
+//                      +---------------------------------------------------------------+
+//                      |            IdleTimeout / Finish / Cancel (wipes session)       |
+//                      v                                                                |
+//   +------------------------------+                                                    |
+//   |           Welcome            |--StartExit--> ScanBadge --CodeScanned--> ExitPhoto |
+//   | (SelectLanguage)             |                 | bad badge                |      |
+//   +------------------------------+                 v                  PhotoCaptured  |
+//     | StartWalkIn        | StartPass          BadgeRejected <--ExitRefused-- RecordingExit
+//     v                    v                                                  | ExitRecorded
+//   FindResident        ScanPass --CodeScanned(bad)--> PassRejected            v      |
+//     | ResidentChosen     | CodeScanned(valid locally)     ^               ExitDone ---+
+//     v                    v                                | PassRefused
+//   VisitorDetails      CheckingPass -----------------------+
+//     | DetailsSubmitted   | PassAccepted / offline (local check is enough)
+//     v                    v
+//   Photo <---Retake--- PhotoReview
+//     | PhotoCaptured ------^   | PhotoAccepted
+//     |                         +--(pass)---------------------------------+
+//     |                         | (walk-in: request sent via outbox)      |
+//     |                         v                                         v
+//     |                   AwaitingApproval --ApprovalTimeout/offline--> AwaitingGuard
+//     |                         | approved                 (guard alerted; guard PIN offline)
+//     |                         v                                         | approved / PIN
+//     |                      Approved <-----------------------------------+
+//     |                         | PrintJobAccepted          denied (either) --> Denied
+//     |                         v
+//     |                   PrintingBadge --PrintCompleted--> Done
+//     |
+//   DeviceFault (camera in Photo/ExitPhoto, scanner in ScanPass/ScanBadge/VisitorDetails,
+//   printer in Approved/PrintingBadge) --> DeviceProblem --Retry--> the state it came from.
+//
+// Global: UserActivity and ConnectivityChanged are accepted everywhere (ConnectivityChanged to
+// offline moves AwaitingApproval to AwaitingGuard, CheckingPass to Photo, RecordingExit to ExitDone).
+// The table in transitions.cpp is the authority; tests try every (state, event) pair.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/pass.hpp"
+#include "gatehouse/core/uuid.hpp"
+#include "gatehouse/flow/ports.hpp"
+
+namespace gatehouse::flow {
+
+enum class State : std::uint8_t {
+  Welcome,
+  FindResident,
+  VisitorDetails,
+  Photo,
+  PhotoReview,
+  AwaitingApproval,
+  AwaitingGuard,
+  Approved,
+  PrintingBadge,
+  Done,
+  Denied,
+  ScanPass,
+  CheckingPass,
+  PassRejected,
+  ScanBadge,
+  ExitPhoto,
+  RecordingExit,
+  ExitDone,
+  BadgeRejected,
+  DeviceProblem,
+};
+inline constexpr int kStateCount = 20;
+
+enum class EventKind : std::uint8_t {
+  UserActivity,         // any touch; keeps the idle timer alive
+  SelectLanguage,       // text = "en" / "ru"
+  StartWalkIn,
+  StartPass,
+  StartExit,
+  Back,
+  Cancel,               // abandon (cancels a pending visit request)
+  Finish,               // acknowledge an end screen
+  QueryChanged,         // text = search query
+  DirectoryLoaded,      // entries (for text = the query they answer)
+  ResidentChosen,       // entry
+  IdScanned,            // visitor (fields from a driver licence / MRZ)
+  DetailsSubmitted,     // visitor
+  TakePhoto,
+  PhotoCaptured,        // bytes (JPEG), text = quality hint ("" when good)
+  Retake,
+  PhotoAccepted,
+  RequestAcknowledged,  // visit; the database has the request (status pending)
+  DecisionReceived,     // visit, text = approved / denied / expired / cancelled
+  ApprovalTimeout,      // raised by tick()
+  GuardPinEntered,      // text = PIN
+  CodeScanned,          // text = QR / barcode content
+  PassAccepted,         // visit
+  PassRefused,          // visit, text = reason code
+  PrintJobAccepted,     // visit
+  PrintCompleted,       // visit
+  ExitRecorded,         // visit
+  ExitRefused,          // visit, text = reason code
+  DeviceFault,          // device + text = fault code
+  Retry,
+  ConnectivityChanged,  // online
+  IdleTimeout,          // raised by tick()
+};
+inline constexpr int kEventCount = 32;
+
+enum class Mode : std::uint8_t { None, WalkIn, Pass, Exit };
+enum class Device : std::uint8_t { None, Camera, Scanner, Printer };
+
+struct Event {
+  EventKind kind = EventKind::UserActivity;
+  std::string text;
+  Uuid visit;
+  std::vector<DirectoryEntry> entries;
+  DirectoryEntry entry;
+  VisitorInfo visitor;
+  std::vector<std::uint8_t> bytes;
+  Device device = Device::None;
+  bool online = true;
+
+  static Event of(EventKind kind) { return Event{kind, {}, {}, {}, {}, {}, {}, Device::None, true}; }
+  static Event withText(EventKind kind, std::string text) {
+    Event e = of(kind);
+    e.text = std::move(text);
+    return e;
+  }
+  static Event forVisit(EventKind kind, const Uuid& visit, std::string text = {}) {
+    Event e = withText(kind, std::move(text));
+    e.visit = visit;
+    return e;
+  }
+  static Event fault(Device device, std::string code) {
+    Event e = withText(EventKind::DeviceFault, std::move(code));
+    e.device = device;
+    return e;
+  }
+  static Event connectivity(bool online) {
+    Event e = of(EventKind::ConnectivityChanged);
+    e.online = online;
+    return e;
+  }
+};
+
+struct FlowConfig {
+  std::int64_t estateId = 1;
+  int utcOffsetSeconds = 0;
+  std::chrono::seconds idleTimeout{60};       // a visitor stops touching the screen
+  std::chrono::seconds endScreenTimeout{10};  // Done, Denied, rejections, ExitDone
+  std::chrono::seconds approvalTimeout{90};   // then the guard is alerted
+  std::chrono::seconds guardWaitTimeout{600}; // AwaitingGuard gives up (visit stays for the guard)
+  std::chrono::hours badgeValidity{12};
+  std::string defaultLanguage = "en";
+  std::vector<std::string> languages{"en", "ru"};
+};
+
+// Everything the current visitor entered; wiped (photo bytes zeroed) on reset.
+struct Session {
+  Mode mode = Mode::None;
+  std::string language;
+  Uuid visitId;
+  std::string query;
+  std::vector<DirectoryEntry> results;
+  std::optional<DirectoryEntry> unit;
+  VisitorInfo visitor;
+  std::vector<std::uint8_t> photoJpeg;
+  std::string photoHint;
+  bool capturing = false;
+  std::optional<InvitationPass> pass;
+  std::optional<ExitToken> exitToken;
+  std::string reason;  // why a pass/badge was refused, why a visit was denied, a fault code
+  Device faultDevice = Device::None;
+  State resumeState = State::Welcome;
+  bool guardAlerted = false;
+  bool pinRejected = false;
+  std::string approvedByGuard;
+  Clock::time_point requestedAt{};
+};
+
+enum class Outcome : std::uint8_t { Applied, Forbidden, Ignored };
+
+const char* toString(State s);
+const char* toString(EventKind e);
+std::optional<State> stateFromString(std::string_view name);
+
+// Bit i set = State(i) is a permitted target of (from, event); 0 = the event is forbidden there.
+std::uint32_t allowedTargets(State from, EventKind event);
+inline bool isAllowed(State from, EventKind event) { return allowedTargets(from, event) != 0; }
+// Idle limit in a state, or nullopt where the kiosk (not the visitor) is the one acting.
+std::optional<std::chrono::seconds> idleLimit(State s, const FlowConfig& config);
+
+class Flow {
+ public:
+  Flow(Ports ports, const Clock& clock, FlowConfig config);
+
+  // Applies an event on the UI thread. Forbidden: not in the table, nothing changes.
+  // Ignored: a result for a visit that is no longer current, or a fault of an unrelated device.
+  Outcome handle(const Event& event);
+  // Raises time-based events (idle, approval timeout) from the injected clock.
+  void tick();
+
+  State state() const { return state_; }
+  const Session& session() const { return session_; }
+  const FlowConfig& config() const { return config_; }
+  bool online() const { return online_; }
+  Clock::time_point stateEnteredAt() const { return enteredAt_; }
+
+ private:
+  State apply(const Event& e);
+  void enter(State next);
+  void reset();
+  void startVisit(Mode mode);
+  State onCodeScanned(const std::string& text);
+  State onPassScanned(const std::string& text);
+  State onPhotoAccepted();
+  State approve();
+  void alert(const std::string& kind, const std::string& details);
+  void printBadge();
+
+  Ports ports_;
+  const Clock& clock_;
+  FlowConfig config_;
+  State state_ = State::Welcome;
+  Session session_;
+  bool online_ = true;
+  Clock::time_point lastActivity_;
+  Clock::time_point enteredAt_;
+};
+
+}  // namespace gatehouse::flow

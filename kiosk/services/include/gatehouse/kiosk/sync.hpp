@@ -1,0 +1,150 @@
+// Offline-first link to the database: the flow's VisitBackend writes to the outbox, one worker thread
+// sends it in order, polls decisions, answers directory searches, beats the heartbeat and refreshes
+// the caches used offline. Results go back to the UI thread as flow events.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gatehouse/core/clock.hpp"
+#include "gatehouse/flow/event_queue.hpp"
+#include "gatehouse/flow/ports.hpp"
+#include "gatehouse/kiosk/outbox.hpp"
+
+namespace gatehouse::kiosk {
+
+struct HeartbeatInfo {
+  std::string screen;
+  std::string healthJson = "{}";
+  std::int64_t outboxDepth = 0;
+  std::string version;
+};
+
+// What the worker asks of the database. The real one wraps backend::KioskClient; every method may
+// throw gatehouse::backend::Error.
+class Remote {
+ public:
+  virtual ~Remote() = default;
+  // Sends one outbox event; returns a short result ("pending", "recorded", ...).
+  virtual std::string send(const OutboxEvent& event) = 0;
+  virtual std::string visitStatus(const Uuid& visit) = 0;
+  virtual std::vector<flow::DirectoryEntry> directory(const std::string& query) = 0;
+  virtual void heartbeat(const HeartbeatInfo& beat) = 0;
+  // Stores estate keys, revocations, guard PINs and the directory in the outbox's cache.
+  virtual void refreshCaches(Outbox& cache) = 0;
+};
+using RemoteFactory = std::function<std::unique_ptr<Remote>()>;  // throws when unreachable
+
+struct WorkerOptions {
+  std::chrono::milliseconds pollEvery{500};
+  std::chrono::milliseconds heartbeatEvery{5000};
+  std::chrono::milliseconds cacheEvery{60000};
+  std::chrono::milliseconds maxBackoff{3000};
+  std::string version = "0.1.0";
+};
+
+class BackendWorker {
+ public:
+  BackendWorker(Outbox& outbox, flow::EventQueue& events, RemoteFactory connect, WorkerOptions options = {});
+  ~BackendWorker();
+  void start();
+  void stop();
+  void wake();
+
+  void search(const std::string& query);
+  void watch(const Uuid& visit);
+  void unwatch(const Uuid& visit);
+  void setScreen(const std::string& screen);
+  void setHealth(const std::string& healthJson);
+  bool online() const { return online_; }
+  // Number of events sent successfully since start (tests, diagnostics).
+  std::int64_t sentCount() const { return sent_; }
+
+ private:
+  void run();
+  bool step(std::unique_lock<std::mutex>& lock);
+  void setOnline(bool online);
+  bool sendOne();
+
+  Outbox& outbox_;
+  flow::EventQueue& events_;
+  RemoteFactory connect_;
+  WorkerOptions options_;
+  std::unique_ptr<Remote> remote_;
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::optional<std::string> query_;
+  std::optional<Uuid> watched_;
+  std::string screen_ = "welcome";
+  std::string health_ = "{}";
+  std::thread thread_;
+  std::atomic<bool> online_{false};
+  bool everOnline_ = false;
+  std::atomic<std::int64_t> sent_{0};
+  std::chrono::steady_clock::time_point nextConnect_{}, nextPoll_{}, nextBeat_{}, nextCache_{};
+  std::chrono::milliseconds backoff_{200};
+};
+
+// The flow's VisitBackend: every call is an outbox write (one transaction), then a wake-up.
+class OutboxVisitBackend final : public flow::VisitBackend {
+ public:
+  OutboxVisitBackend(Outbox& outbox, BackendWorker& worker, const Clock& clock)
+      : outbox_(outbox), worker_(worker), clock_(clock) {}
+  void searchDirectory(const std::string& query) override;
+  void requestVisit(const flow::VisitRequest& request) override;
+  void cancelVisit(const Uuid& visitId) override;
+  void useInvitation(const Uuid& visitId, const InvitationPass& pass, const std::string& visitorName) override;
+  void addEntryPhoto(const Uuid& visitId, const std::vector<std::uint8_t>& jpeg) override;
+  void checkIn(const Uuid& visitId, const ExitToken& token) override;
+  void checkOut(const ExitToken& token, const std::vector<std::uint8_t>& exitPhotoJpeg) override;
+  void guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId) override;
+  void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId, const std::string& detailsJson) override;
+
+ private:
+  void add(std::vector<OutboxEvent> events);
+  OutboxEvent event(const Uuid& visit, const std::string& kind, const std::string& payload,
+                    std::vector<std::uint8_t> blob = {});
+  Outbox& outbox_;
+  BackendWorker& worker_;
+  const Clock& clock_;
+};
+
+// Pass verification data from the cache (estate keys, revocations), refreshed by the worker.
+class CachedPassTrust final : public flow::PassTrust {
+ public:
+  explicit CachedPassTrust(Outbox& cache) : cache_(cache) {}
+  std::optional<PublicKey> key(std::int64_t estateId, std::uint8_t keyId) const override;
+  bool revoked(const Uuid& invitationId) const override;
+
+ private:
+  Outbox& cache_;
+};
+
+// Guard PINs (Argon2id hashes) from the cache, for approving walk-ins while offline.
+class CachedGuardPins final : public flow::GuardPins {
+ public:
+  explicit CachedGuardPins(Outbox& cache) : cache_(cache) {}
+  std::optional<std::string> verify(const std::string& pin) const override;
+
+ private:
+  Outbox& cache_;
+};
+
+// After a crash: visits this kiosk started but never finished are cancelled (through the outbox),
+// so none is left half-made. Returns how many.
+int recoverUnfinishedVisits(Outbox& outbox);
+
+// Local directory search over the cached directory (used while offline).
+std::vector<flow::DirectoryEntry> searchCachedDirectory(Outbox& cache, const std::string& query);
+
+}  // namespace gatehouse::kiosk

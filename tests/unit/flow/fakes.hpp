@@ -1,0 +1,99 @@
+// In-process fakes for the flow's ports: they record calls, results are posted by the test.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "gatehouse/core/pass.hpp"
+#include "gatehouse/flow/flow.hpp"
+
+namespace gatehouse::flow::testing {
+
+struct FakeBackend : VisitBackend {
+  std::vector<std::string> calls;
+  std::vector<VisitRequest> requests;
+  std::vector<std::string> alerts;
+  std::vector<std::vector<std::uint8_t>> exitPhotos;
+  void searchDirectory(const std::string& q) override { calls.push_back("search:" + q); }
+  void requestVisit(const VisitRequest& r) override {
+    calls.push_back("request:" + r.visitId.toString());
+    requests.push_back(r);
+  }
+  void cancelVisit(const Uuid& v) override { calls.push_back("cancel:" + v.toString()); }
+  void useInvitation(const Uuid& v, const InvitationPass&, const std::string& name) override {
+    calls.push_back("use_invitation:" + v.toString() + ":" + name);
+  }
+  void addEntryPhoto(const Uuid& v, const std::vector<std::uint8_t>&) override {
+    calls.push_back("entry_photo:" + v.toString());
+  }
+  void checkIn(const Uuid& v, const ExitToken&) override { calls.push_back("check_in:" + v.toString()); }
+  void checkOut(const ExitToken& t, const std::vector<std::uint8_t>& photo) override {
+    calls.push_back("check_out:" + t.visitId.toString());
+    exitPhotos.push_back(photo);
+  }
+  void guardApprovedAtKiosk(const Uuid& v, const std::string& guard) override {
+    calls.push_back("guard_approved:" + v.toString() + ":" + guard);
+  }
+  void raiseAlert(const std::string& kind, const std::optional<Uuid>&, const std::string&) override {
+    calls.push_back("alert:" + kind);
+    alerts.push_back(kind);
+  }
+};
+
+struct FakeTrust : PassTrust {
+  KeyPair keys = KeyPair::generate();
+  std::vector<Uuid> revokedIds;
+  std::optional<PublicKey> key(std::int64_t estate, std::uint8_t keyId) const override {
+    if (estate == 1 && keyId == 1) return keys.publicKey;
+    return std::nullopt;
+  }
+  bool revoked(const Uuid& id) const override {
+    for (const auto& r : revokedIds) {
+      if (r == id) return true;
+    }
+    return false;
+  }
+};
+
+struct FakeCamera : PhotoCamera {
+  int captures = 0;
+  void capture() override { ++captures; }
+};
+
+struct FakePrinter : BadgePrinter {
+  std::vector<BadgeData> badges;
+  void print(const BadgeData& b) override { badges.push_back(b); }
+};
+
+struct FakePins : GuardPins {
+  std::optional<std::string> verify(const std::string& pin) const override {
+    if (pin == "4321") return std::string("guard-7");
+    return std::nullopt;
+  }
+};
+
+struct Rig {
+  FakeBackend backend;
+  FakeTrust trust;
+  FakeCamera camera;
+  FakePrinter printer;
+  FakePins pins;
+  ManualClock clock;
+  FlowConfig config;
+  Flow flow{Ports{&backend, &trust, &camera, &printer, &pins}, clock, config};
+
+  InvitationPass passTemplate() const {
+    InvitationPass p;
+    p.estateId = 1;
+    p.keyId = 1;
+    p.invitationId = Uuid::random();
+    p.validFrom = clock.unixSeconds() - 3600;
+    p.validUntil = clock.unixSeconds() + 3600;
+    p.guestName = "Olga Petrova";
+    p.unitLabel = "A-101";
+    return p;
+  }
+  std::string validPass() const { return encodePass(passTemplate(), trust.keys.secretKey); }
+  std::string forgedPass() const { return encodePass(passTemplate(), KeyPair::generate().secretKey); }
+};
+
+}  // namespace gatehouse::flow::testing

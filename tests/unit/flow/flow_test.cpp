@@ -1,0 +1,325 @@
+// Behaviour of the flow beyond the table: timeouts on a ManualClock, wiping, passes, faults.
+#include <gtest/gtest.h>
+
+#include "fakes.hpp"
+
+namespace gatehouse::flow {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Rig;
+
+void toAwaitingApproval(Rig& r) {
+  r.flow.handle(Event::of(EventKind::StartWalkIn));
+  Event chosen = Event::of(EventKind::ResidentChosen);
+  chosen.entry = DirectoryEntry{7, "A-101", "A", "S."};
+  r.flow.handle(chosen);
+  Event d = Event::of(EventKind::DetailsSubmitted);
+  d.visitor = VisitorInfo{"Ivan Sidorov", "+7900", "guest", "", ""};
+  r.flow.handle(d);
+  Event p = Event::of(EventKind::PhotoCaptured);
+  p.bytes = {0xFF, 0xD8, 9, 9};
+  r.flow.handle(p);
+  r.flow.handle(Event::of(EventKind::PhotoAccepted));
+}
+
+TEST(Flow, WalkInSendsOneRequestWithPhotoAndPrintsBadgeWhenApproved) {
+  Rig r;
+  toAwaitingApproval(r);
+  ASSERT_EQ(r.flow.state(), State::AwaitingApproval);
+  ASSERT_EQ(r.backend.requests.size(), 1u);
+  EXPECT_EQ(r.backend.requests[0].unitId, 7);
+  EXPECT_EQ(r.backend.requests[0].visitor.name, "Ivan Sidorov");
+  EXPECT_EQ(r.backend.requests[0].photoJpeg.size(), 4u);
+  const Uuid visit = r.flow.session().visitId;
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, visit, "approved"));
+  ASSERT_EQ(r.flow.state(), State::Approved);
+  ASSERT_EQ(r.printer.badges.size(), 1u);
+  auto token = parseExitToken(r.printer.badges[0].exitQr);
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->visitId, visit);
+  EXPECT_EQ(r.printer.badges[0].unitLabel, "A-101");
+  r.flow.handle(Event::forVisit(EventKind::PrintJobAccepted, visit));
+  r.flow.handle(Event::forVisit(EventKind::PrintCompleted, visit));
+  EXPECT_EQ(r.flow.state(), State::Done);
+  EXPECT_EQ(r.backend.calls.back(), "check_in:" + visit.toString());
+}
+
+TEST(Flow, ApprovalTimeoutAlertsTheGuardOnceOnTheInjectedClock) {
+  Rig r;
+  toAwaitingApproval(r);
+  r.clock.advance(89s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::AwaitingApproval);
+  r.clock.advance(1s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
+  EXPECT_TRUE(r.flow.session().guardAlerted);
+  r.flow.tick();
+  EXPECT_EQ(std::count(r.backend.alerts.begin(), r.backend.alerts.end(), "approval_timeout"), 1);
+  // The resident can still decide while the guard is on the way.
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, r.flow.session().visitId, "denied"));
+  EXPECT_EQ(r.flow.state(), State::Denied);
+}
+
+TEST(Flow, IdleTimeoutReturnsToWelcomeAndWipesEverythingIncludingThePhoto) {
+  Rig r;
+  r.flow.handle(Event::withText(EventKind::SelectLanguage, "ru"));
+  r.flow.handle(Event::of(EventKind::StartWalkIn));
+  Event chosen = Event::of(EventKind::ResidentChosen);
+  chosen.entry = DirectoryEntry{7, "A-101", "A", "S."};
+  r.flow.handle(chosen);
+  Event d = Event::of(EventKind::DetailsSubmitted);
+  d.visitor = VisitorInfo{"Ivan", "+7900", "guest", "", ""};
+  r.flow.handle(d);
+  Event p = Event::of(EventKind::PhotoCaptured);
+  p.bytes = {1, 2, 3};
+  r.flow.handle(p);
+  ASSERT_EQ(r.flow.state(), State::PhotoReview);
+  const std::uint8_t* bytes = r.flow.session().photoJpeg.data();
+  EXPECT_EQ(r.flow.session().language, "ru");
+  r.clock.advance(59s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::PhotoReview);
+  r.flow.handle(Event::of(EventKind::UserActivity));  // a touch restarts the idle timer
+  r.clock.advance(59s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::PhotoReview);
+  r.clock.advance(1s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::Welcome);
+  EXPECT_TRUE(r.flow.session().photoJpeg.empty());
+  EXPECT_TRUE(r.flow.session().visitor.name.empty());
+  EXPECT_FALSE(r.flow.session().unit);
+  EXPECT_TRUE(r.flow.session().visitId.isNil());
+  EXPECT_EQ(r.flow.session().language, "en");
+  (void)bytes;
+}
+
+TEST(Flow, EndScreensResetAfterTheShortTimeout) {
+  Rig r;
+  toAwaitingApproval(r);
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, r.flow.session().visitId, "denied"));
+  ASSERT_EQ(r.flow.state(), State::Denied);
+  r.clock.advance(9s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::Denied);
+  r.clock.advance(1s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::Welcome);
+}
+
+TEST(Flow, NoIdleTimeoutWhileTheKioskIsTheOneActing) {
+  Rig r;
+  toAwaitingApproval(r);
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, r.flow.session().visitId, "approved"));
+  r.clock.advance(3600s);
+  r.flow.tick();
+  EXPECT_EQ(r.flow.state(), State::Approved);
+}
+
+TEST(Flow, StaleResultsForAnEarlierVisitAreIgnored) {
+  Rig r;
+  toAwaitingApproval(r);
+  const Uuid old = r.flow.session().visitId;
+  r.flow.handle(Event::of(EventKind::Cancel));
+  EXPECT_EQ(r.backend.calls.back(), "cancel:" + old.toString());
+  toAwaitingApproval(r);
+  EXPECT_EQ(r.flow.handle(Event::forVisit(EventKind::DecisionReceived, old, "approved")), Outcome::Ignored);
+  EXPECT_EQ(r.flow.state(), State::AwaitingApproval);
+  EXPECT_TRUE(r.printer.badges.empty());
+}
+
+TEST(Flow, DirectoryResultsForAnOlderQueryAreDropped) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartWalkIn));
+  r.flow.handle(Event::withText(EventKind::QueryChanged, "A"));
+  r.flow.handle(Event::withText(EventKind::QueryChanged, "A-1"));
+  Event late = Event::withText(EventKind::DirectoryLoaded, "A");
+  late.entries = {DirectoryEntry{1, "A-001", "A", "K."}};
+  r.flow.handle(late);
+  EXPECT_TRUE(r.flow.session().results.empty());
+  Event fresh = Event::withText(EventKind::DirectoryLoaded, "A-1");
+  fresh.entries = {DirectoryEntry{7, "A-101", "A", "S."}};
+  r.flow.handle(fresh);
+  EXPECT_EQ(r.flow.session().results, fresh.entries);
+  EXPECT_EQ(r.backend.calls, (std::vector<std::string>{"search:A", "search:A-1"}));
+}
+
+TEST(Flow, ValidPassGoesToPhotoAndBadgeWithoutApproval) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartPass));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, r.validPass()));
+  ASSERT_EQ(r.flow.state(), State::CheckingPass);
+  const Uuid visit = r.flow.session().visitId;
+  EXPECT_EQ(r.backend.calls.back(), "use_invitation:" + visit.toString() + ":Olga Petrova");
+  r.flow.handle(Event::forVisit(EventKind::PassAccepted, visit));
+  Event p = Event::of(EventKind::PhotoCaptured);
+  p.bytes = {1};
+  r.flow.handle(p);
+  r.flow.handle(Event::of(EventKind::PhotoAccepted));
+  EXPECT_EQ(r.flow.state(), State::Approved);
+  EXPECT_TRUE(r.backend.requests.empty());
+  ASSERT_EQ(r.printer.badges.size(), 1u);
+  EXPECT_EQ(r.printer.badges[0].visitorName, "Olga Petrova");
+}
+
+struct PassCase {
+  const char* name;
+  std::function<std::string(Rig&)> make;
+  const char* reason;
+};
+
+TEST(Flow, BadPassesAreRefusedLocallyWithAReason) {
+  const std::vector<PassCase> cases{
+      {"forged", [](Rig& r) { return r.forgedPass(); }, "forged"},
+      {"garbage", [](Rig&) { return std::string("hello"); }, "not_a_pass"},
+      {"expired",
+       [](Rig& r) {
+         auto p = r.passTemplate();
+         p.validUntil = r.clock.unixSeconds() - 1;
+         return encodePass(p, r.trust.keys.secretKey);
+       },
+       "expired"},
+      {"not yet",
+       [](Rig& r) {
+         auto p = r.passTemplate();
+         p.validFrom = r.clock.unixSeconds() + 60;
+         return encodePass(p, r.trust.keys.secretKey);
+       },
+       "not_yet_valid"},
+      {"revoked",
+       [](Rig& r) {
+         auto p = r.passTemplate();
+         r.trust.revokedIds.push_back(p.invitationId);
+         return encodePass(p, r.trust.keys.secretKey);
+       },
+       "revoked"},
+      {"other estate",
+       [](Rig& r) {
+         auto p = r.passTemplate();
+         p.estateId = 2;
+         return encodePass(p, r.trust.keys.secretKey);
+       },
+       "forged"},  // estate 2's key is unknown here, so its signature cannot be trusted
+  };
+  for (const auto& c : cases) {
+    Rig r;
+    r.flow.handle(Event::of(EventKind::StartPass));
+    r.flow.handle(Event::withText(EventKind::CodeScanned, c.make(r)));
+    EXPECT_EQ(r.flow.state(), State::PassRejected) << c.name;
+    EXPECT_EQ(r.flow.session().reason, c.reason) << c.name;
+    EXPECT_TRUE(r.backend.calls.empty()) << c.name;
+  }
+}
+
+TEST(Flow, PassUsedUpIsRefusedByTheDatabase) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartPass));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, r.validPass()));
+  r.flow.handle(Event::forVisit(EventKind::PassRefused, r.flow.session().visitId, "used_up"));
+  EXPECT_EQ(r.flow.state(), State::PassRejected);
+  EXPECT_EQ(r.flow.session().reason, "used_up");
+}
+
+TEST(Flow, OfflinePassIsHonouredOnTheLocalCheck) {
+  Rig r;
+  r.flow.handle(Event::connectivity(false));
+  r.flow.handle(Event::of(EventKind::StartPass));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, r.validPass()));
+  EXPECT_EQ(r.flow.state(), State::Photo);
+  EXPECT_EQ(r.backend.calls.size(), 1u);  // queued for the database all the same
+}
+
+TEST(Flow, OfflineWalkInWaitsForAGuardWhosePinApprovesAndIsAudited) {
+  Rig r;
+  r.flow.handle(Event::connectivity(false));
+  toAwaitingApproval(r);
+  ASSERT_EQ(r.flow.state(), State::AwaitingGuard);
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "1111"));
+  EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
+  EXPECT_TRUE(r.flow.session().pinRejected);
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "4321"));
+  EXPECT_EQ(r.flow.state(), State::Approved);
+  EXPECT_EQ(r.backend.calls.back(), "guard_approved:" + r.flow.session().visitId.toString() + ":guard-7");
+}
+
+TEST(Flow, GoingOfflineWhileWaitingTellsTheVisitorAGuardWillHelp) {
+  Rig r;
+  toAwaitingApproval(r);
+  r.flow.handle(Event::connectivity(false));
+  EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
+  EXPECT_FALSE(r.flow.online());
+}
+
+TEST(Flow, ExitRecordsThePhotoAndAnUnknownBadgeAlertsTheGuard) {
+  Rig r;
+  const ExitToken token = ExitToken::generate(Uuid::random());
+  r.flow.handle(Event::of(EventKind::StartExit));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, token.encode()));
+  ASSERT_EQ(r.flow.state(), State::ExitPhoto);
+  Event p = Event::of(EventKind::PhotoCaptured);
+  p.bytes = {5, 5};
+  r.flow.handle(p);
+  EXPECT_EQ(r.flow.state(), State::RecordingExit);
+  ASSERT_EQ(r.backend.exitPhotos.size(), 1u);
+  EXPECT_EQ(r.backend.exitPhotos[0].size(), 2u);
+  r.flow.handle(Event::forVisit(EventKind::ExitRefused, token.visitId, "already_used"));
+  EXPECT_EQ(r.flow.state(), State::BadgeRejected);
+
+  Rig r2;
+  r2.flow.handle(Event::of(EventKind::StartExit));
+  r2.flow.handle(Event::withText(EventKind::CodeScanned, "GH1:notabadge"));
+  EXPECT_EQ(r2.flow.state(), State::BadgeRejected);
+  EXPECT_EQ(r2.backend.alerts, std::vector<std::string>{"unknown_badge"});
+}
+
+TEST(Flow, PrinterFaultIsReportedAndRetryPrintsTheSameBadgeAgain) {
+  Rig r;
+  toAwaitingApproval(r);
+  const Uuid visit = r.flow.session().visitId;
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, visit, "approved"));
+  r.flow.handle(Event::forVisit(EventKind::PrintJobAccepted, visit));
+  r.flow.handle(Event::fault(Device::Printer, "out_of_paper"));
+  ASSERT_EQ(r.flow.state(), State::DeviceProblem);
+  EXPECT_EQ(r.flow.session().reason, "out_of_paper");
+  EXPECT_EQ(r.backend.alerts.back(), "printer_fault");
+  r.flow.handle(Event::of(EventKind::Retry));
+  EXPECT_EQ(r.flow.state(), State::Approved);
+  ASSERT_EQ(r.printer.badges.size(), 2u);
+  EXPECT_EQ(r.printer.badges[0].exitQr, r.printer.badges[1].exitQr);
+}
+
+TEST(Flow, AFaultOfAnotherDeviceDoesNotInterruptTheVisitor) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartPass));
+  EXPECT_EQ(r.flow.handle(Event::fault(Device::Printer, "offline")), Outcome::Ignored);
+  EXPECT_EQ(r.flow.state(), State::ScanPass);
+}
+
+TEST(Flow, IncompleteDetailsStayOnTheFormWithAReason) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartWalkIn));
+  Event chosen = Event::of(EventKind::ResidentChosen);
+  chosen.entry = DirectoryEntry{7, "A-101", "A", "S."};
+  r.flow.handle(chosen);
+  Event d = Event::of(EventKind::DetailsSubmitted);
+  d.visitor.name = "";
+  d.visitor.purpose = "guest";
+  r.flow.handle(d);
+  EXPECT_EQ(r.flow.state(), State::VisitorDetails);
+  EXPECT_EQ(r.flow.session().reason, "details_incomplete");
+}
+
+TEST(Flow, TakingAPhotoTwiceBeforeItArrivesAsksTheCameraOnce) {
+  Rig r;
+  r.flow.handle(Event::connectivity(false));
+  r.flow.handle(Event::of(EventKind::StartPass));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, r.validPass()));
+  r.flow.handle(Event::of(EventKind::TakePhoto));
+  r.flow.handle(Event::of(EventKind::TakePhoto));
+  EXPECT_EQ(r.camera.captures, 1);
+}
+
+}  // namespace
+}  // namespace gatehouse::flow

@@ -1,0 +1,107 @@
+// config/kiosk.toml: good files parse, bad ones fail with the file, line and reason.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "gatehouse/kiosk/config.hpp"
+
+namespace gatehouse::kiosk {
+namespace {
+
+const char* kGood = R"(
+[kiosk]
+estate_id = 1
+kiosk_id = 2
+token = "demo-kiosk-2-token"
+
+[database]
+url = "postgresql:///gatehouse"
+
+[devices]
+camera = "simulated"
+printer = "cups:badges"
+
+[timeouts]
+approval_seconds = 45
+
+[ui]
+languages = ["en", "ru"]
+default_language = "ru"
+theme = "dark"
+)";
+
+std::string errorOf(const std::string& text) {
+  auto r = parseConfig(text, "kiosk.toml");
+  EXPECT_FALSE(r.ok()) << text;
+  return r.ok() ? "" : r.error().message;
+}
+
+TEST(KioskConfig, ParsesAGoodFile) {
+  auto r = parseConfig(kGood);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->kioskId, 2);
+  EXPECT_EQ(r->token, "demo-kiosk-2-token");
+  EXPECT_EQ(r->printer, "cups:badges");
+  EXPECT_EQ(r->approvalSeconds, 45);
+  EXPECT_EQ(r->idleSeconds, 60);  // default kept
+  EXPECT_EQ(r->defaultLanguage, "ru");
+  EXPECT_EQ(r->theme, "dark");
+}
+
+TEST(KioskConfig, WrongTypeNamesLineAndKey) {
+  EXPECT_EQ(errorOf("[kiosk]\nestate_id = 1\nkiosk_id = \"two\"\ntoken = \"t\"\n"),
+            "kiosk.toml:3: 'kiosk_id' must be an integer");
+}
+
+TEST(KioskConfig, MissingRequiredKeyNamesTheSection) {
+  EXPECT_EQ(errorOf("\n[kiosk]\nestate_id = 1\nkiosk_id = 2\n"), "kiosk.toml:2: [kiosk] needs 'token'");
+}
+
+TEST(KioskConfig, UnknownKeyIsATypoNotADefault) {
+  EXPECT_EQ(errorOf("[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n[timeouts]\nidle_secs = 5\n"),
+            "kiosk.toml:6: unknown key 'idle_secs' in [timeouts]");
+}
+
+TEST(KioskConfig, SyntaxErrorNamesTheLine) {
+  const std::string msg = errorOf("[kiosk]\nestate_id = 1\nkiosk_id = = 2\n");
+  EXPECT_EQ(msg.rfind("kiosk.toml:3: ", 0), 0u) << msg;
+}
+
+TEST(KioskConfig, BadValuesNameTheirLine) {
+  const std::string base = "[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n";
+  EXPECT_EQ(errorOf(base + "[ui]\ntheme = \"pink\"\n"),
+            "kiosk.toml:6: 'theme' must be light, dark or high_contrast, not \"pink\"");
+  EXPECT_EQ(errorOf(base + "[timeouts]\napproval_seconds = 0\n"),
+            "kiosk.toml:6: 'approval_seconds' must be between 1 and 3600");
+  EXPECT_EQ(errorOf(base + "[devices]\nprinter = \"laser\"\n"),
+            "kiosk.toml:6: 'printer' must be \"simulated\" or \"cups:QUEUE\", not \"laser\"");
+  EXPECT_EQ(errorOf(base + "[ui]\nlanguages = [\"en\"]\ndefault_language = \"ru\"\n"),
+            "kiosk.toml:7: 'default_language' \"ru\" is not in 'languages'");
+  EXPECT_EQ(errorOf(base + "[printer]\nx = 1\n"), "kiosk.toml:5: unknown section [printer]");
+}
+
+TEST(KioskConfig, EnvironmentOverridesTheDatabaseUrl) {
+  auto r = parseConfig(kGood);
+  ASSERT_TRUE(r.ok());
+  KioskConfig c = r.value();
+  setenv("GATEHOUSE_DATABASE_URL", "postgresql:///other", 1);
+  applyEnvironment(c);
+  unsetenv("GATEHOUSE_DATABASE_URL");
+  EXPECT_EQ(c.databaseUrl, "postgresql:///other");
+}
+
+TEST(KioskConfig, TheShippedExampleIsValid) {
+  auto r = loadConfig(std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/config/kiosk.toml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->kioskId, 1);
+}
+
+TEST(KioskConfig, MissingFileSaysSo) {
+  auto r = loadConfig("/nonexistent/kiosk.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "/nonexistent/kiosk.toml: cannot open");
+}
+
+}  // namespace
+}  // namespace gatehouse::kiosk

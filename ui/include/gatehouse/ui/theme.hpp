@@ -1,0 +1,28 @@
+// Light, dark and high-contrast themes with touch-sized metrics, plus the semantic colours screens use.
+#pragma once
+#include <optional>
+#include <string_view>
+
+#include <imgui.h>
+
+namespace gatehouse::ui {
+
+enum class Theme { Light, Dark, HighContrast };
+std::optional<Theme> themeFromString(std::string_view name);
+const char* toString(Theme theme);
+
+struct Palette {
+  ImVec4 background, surface, text, mutedText, accent, accentText, success, warning, danger, border;
+};
+
+// Pixels per millimetre of the display; default fits a 15.6" 1920x1080 panel (~5.6 px/mm).
+void setPixelsPerMillimetre(float pxPerMm);
+float mm(float millimetres);
+// The smallest touch target, 15 mm.
+float minTouch();
+
+void applyTheme(Theme theme);
+Theme currentTheme();
+const Palette& palette();
+
+}  // namespace gatehouse::ui
