@@ -52,7 +52,7 @@ void drawDecisionDialog(ConsoleApp& app) {
   const auto& p = ui::palette();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(vp->Size.x / 2, vp->Size.y / 2), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(640, 0));
+  ImGui::SetNextWindowSize(ImVec2(820, 0));
   ImGui::Begin("decide", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
   std::string who;
   for (const auto& v : app.live->snapshot().queue) if (v.id == *app.decideVisit) who = v.visitorName + " -> " + v.unitLabel;
@@ -68,7 +68,7 @@ void drawDecisionDialog(ConsoleApp& app) {
     if (button("decide.quick." + std::to_string(i), app.tr(quick[i]), false)) app.field("decide.reason") = app.tr(quick[i]);
   }
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-  const bool enter = inputField(app, "decide.reason", app.tr("decide.reason"), 480);
+  const bool enter = inputField(app, "decide.reason", app.tr("decide.reason"), 640);
   const bool hasReason = app.field("decide.reason").find_first_not_of(' ') != std::string::npos;
   if (button("decide.confirm", app.tr(app.decideApprove ? "queue.approve" : "queue.deny"), true, hasReason,
              !app.decideApprove) || (enter && hasReason)) {

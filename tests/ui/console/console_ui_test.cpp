@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "console_fixture.hpp"
 #include "gatehouse/console/housekeeper.hpp"
@@ -137,6 +138,23 @@ screenshot history
 }
 
 TEST_F(ConsoleUiTest, AdminSeesWatchlistAndReports) {
+  // Thirty days of history so the charts have a shape: busier afternoons and weekends.
+  owner_->exec(R"sql(
+    WITH vs AS (
+      INSERT INTO gh.visitor (estate_id, full_name)
+      SELECT $1, 'Past Visitor ' || g FROM generate_series(1, 900) g RETURNING id)
+    INSERT INTO gh.visit (id, estate_id, unit_id, visitor_id, kiosk_id, status, requested_at, decided_at,
+                          decision_channel, escalated_at, entered_at, exited_at)
+    SELECT gen_random_uuid(), $1, (SELECT min(id) FROM gh.unit WHERE estate_id = $1), id,
+           (ARRAY[$2, $3, $2]::bigint[])[1 + id % 3], CASE WHEN id % 9 = 0 THEN 'denied' ELSE 'checked_out' END::gh.visit_status,
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1)
+             + make_interval(hours => (8 + (id * 7) % 13)::int, mins => (id % 60)::int),
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1)
+             + make_interval(hours => (8 + (id * 7) % 13)::int, mins => (id % 60)::int, secs => (20 + id % 150)::int),
+           'resident', CASE WHEN id % 11 = 0 THEN now() END,
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1, hours => -9),
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1, hours => -22)
+      FROM vs)sql", {demo_.estateId, demo_.kiosks[0].kioskId, demo_.kiosks[1].kioskId});
   const std::string script = R"(
 tap signin.submit
 wait-screen overview 20
@@ -156,7 +174,11 @@ screenshot reports
 )";
   ASSERT_EQ(runConsole(demo_.adminEmail, script), 0);
   EXPECT_EQ(scalar("SELECT name_key FROM gh.watchlist WHERE full_name = 'Mallory Mischief'"), "mallory mischief");
-  EXPECT_TRUE(fs::exists(work_ / "report.csv"));
+  std::ifstream csv(work_ / "report.csv");
+  std::stringstream buffer;
+  buffer << csv.rdbuf();
+  const std::string text = buffer.str();
+  EXPECT_NE(text.find("summary,visits,906"), std::string::npos) << text.substr(0, 300);
   EXPECT_TRUE(fs::exists(work_ / "report.pdf"));
   EXPECT_TRUE(fs::exists(shots_ / "01-watchlist.png"));
   EXPECT_TRUE(fs::exists(shots_ / "02-reports.png"));
