@@ -8,6 +8,8 @@
 namespace gatehouse::console::app {
 
 void drawWatchlist(ConsoleApp& app) {
+  static std::int64_t hitsOf = 0;
+  static std::vector<AlertItem> hits;
   auto* store = app.live->store();
   if (!store) return;
   auto reload = [&] {
@@ -64,7 +66,14 @@ void drawWatchlist(ConsoleApp& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(w.addedBy.c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("%d", w.hits);
+      if (button("watchlist.hits." + std::to_string(i), std::to_string(w.hits), false, w.hits > 0)) {
+        try {
+          hits = store->watchlistHits(w.id);
+          hitsOf = w.id;
+        } catch (const backend::Error& e) {
+          app.setStatus(e.what(), true);
+        }
+      }
       ImGui::TableNextColumn();
       if (button("watchlist.toggle." + std::to_string(i), app.tr(w.active ? "watchlist.deactivate" : "watchlist.activate"), false)) {
         try {
@@ -77,6 +86,14 @@ void drawWatchlist(ConsoleApp& app) {
       ++i;
     }
     ImGui::EndTable();
+  }
+  if (hitsOf != 0) {
+    ImGui::Separator();
+    ImGui::TextUnformatted(app.trf("watchlist.hits_of", {{"n", std::to_string(hits.size())}}).c_str());
+    for (const auto& h : hits) {
+      ImGui::BulletText("%s  %s  %s  %s", formatTime(h.createdAt, true).c_str(), h.visitorName.c_str(), h.kioskName.c_str(),
+                        h.acknowledgedBy ? app.trf("watchlist.acked_by", {{"name", *h.acknowledgedBy}}).c_str() : "");
+    }
   }
 }
 

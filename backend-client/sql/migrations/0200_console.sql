@@ -197,20 +197,31 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = gh, pg_temp AS $$
 DECLARE me gh.person := gh.require_staff();
         q text;
         pat text;
+        matches integer := 0;
+        name_col text := 'vr.full_name';
+        src text := 'gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id';
+        name_filter text := '';
 BEGIN
-  q := 'SELECT v.id, vr.full_name, u.label, k.name, v.status, v.purpose, v.requested_at, v.decided_at,
-               v.entered_at, v.exited_at, v.decision_channel, v.decision_reason, v.held
-          FROM gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id JOIN gh.unit u ON u.id = v.unit_id
-          LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id';
   IF nullif(btrim(coalesce(p_name, '')), '') IS NOT NULL THEN
-    -- Matching visitors first, through the trigram index. Left to itself the planner may walk
-    -- visits newest-first hoping for an early match (LIMIT + ORDER BY) and read half the table
-    -- when the name is rare; the materialised set keeps the cost proportional to the matches.
     pat := '%' || replace(replace(replace(lower(btrim(p_name)), '\', '\\'), '%', '\%'), '_', '\_') || '%';
-    q := 'WITH m AS MATERIALIZED (SELECT id FROM gh.visitor WHERE estate_id = $1 AND lower(full_name) LIKE $2) '
-         || q || ' JOIN m ON m.id = v.visitor_id';
+    -- A rare name: take the matching visitors from the trigram index first and join their visits
+    -- (cost follows the matches). A common one (5000+ visitors): walk visits newest first and
+    -- filter, which finds 100 quickly. Left alone the planner cannot tell them apart (trigram
+    -- selectivity estimates are poor) and can read half the table for a rare name.
+    EXECUTE 'SELECT count(*) FROM (SELECT 1 FROM gh.visitor WHERE estate_id = $1 AND lower(full_name) LIKE $2 LIMIT 5000) s'
+      INTO matches USING me.estate_id, pat;
+    IF matches < 5000 THEN
+      q := 'WITH m AS MATERIALIZED (SELECT id, full_name FROM gh.visitor WHERE estate_id = $1 AND lower(full_name) LIKE $2) ';
+      src := 'm JOIN gh.visit v ON v.visitor_id = m.id';
+      name_col := 'm.full_name';
+    ELSE
+      name_filter := ' AND lower(vr.full_name) LIKE $2';
+    END IF;
   END IF;
-  q := q || ' WHERE v.estate_id = $1';
+  q := coalesce(q, '') || 'SELECT v.id, ' || name_col || ', u.label, k.name, v.status, v.purpose, v.requested_at,
+               v.decided_at, v.entered_at, v.exited_at, v.decision_channel, v.decision_reason, v.held
+          FROM ' || src || ' JOIN gh.unit u ON u.id = v.unit_id LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id
+         WHERE v.estate_id = $1' || name_filter;
   IF nullif(btrim(coalesce(p_unit, '')), '') IS NOT NULL THEN
     q := q || ' AND lower(u.label) = lower(btrim($3))';
   END IF;

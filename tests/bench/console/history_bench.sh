@@ -87,14 +87,20 @@ for name in latest_100 name_substring name_rare unit date_range_week kiosk_and_s
 done
 
 echo
-echo "# EXPLAIN ANALYZE of the generated SQL for name_substring (what console_search_visits executes)"
-estate=$(psql "$url" -qAt -c "SELECT id FROM gh.estate WHERE name = 'Harbour View'")
+echo "# EXPLAIN ANALYZE of what console_search_visits runs for name_substring (rare name: matches first)"
 psql "$url" -qAt -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)
-  WITH m AS MATERIALIZED (SELECT id FROM gh.visitor WHERE estate_id = $estate AND lower(full_name) LIKE '%ivanov13%')
+  WITH m AS MATERIALIZED (SELECT id, full_name FROM gh.visitor WHERE estate_id = $estate AND lower(full_name) LIKE '%ivanov13%')
+  SELECT v.id, m.full_name, u.label, k.name
+  FROM m JOIN gh.visit v ON v.visitor_id = m.id JOIN gh.unit u ON u.id = v.unit_id LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id
+ WHERE v.estate_id = $estate ORDER BY v.requested_at DESC LIMIT 100"
+echo "# EXPLAIN ANALYZE for name_unit_range (common name: newest visits first, filtered)"
+psql "$url" -qAt -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)
   SELECT v.id, vr.full_name, u.label, k.name
   FROM gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id JOIN gh.unit u ON u.id = v.unit_id
-  LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id JOIN m ON m.id = v.visitor_id
- WHERE v.estate_id = $estate ORDER BY v.requested_at DESC LIMIT 100"
+  LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id
+ WHERE v.estate_id = $estate AND lower(vr.full_name) LIKE '%smith%' AND lower(u.label) = 'a-101'
+   AND v.requested_at >= now() - interval '365 days' AND v.requested_at < now()
+ ORDER BY v.requested_at DESC LIMIT 100"
 echo "# EXPLAIN ANALYZE for kiosk_and_status"
 psql "$url" -qAt -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT v.id FROM gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id
  WHERE v.estate_id = $estate AND v.kiosk_id = $kiosk AND v.status = 'checked_out' ORDER BY v.requested_at DESC LIMIT 100"

@@ -164,6 +164,8 @@ fill watchlist.name Mallory Mischief
 fill watchlist.reason stole parcels
 tap watchlist.add
 wait-frames 3
+tap watchlist.hits.1
+wait-frames 3
 screenshot watchlist
 key F6
 wait-screen reports
