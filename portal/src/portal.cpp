@@ -385,6 +385,7 @@ struct Portal::Impl {
     if (seg.size() == 3 && seg[1] == "password" && seg[2] == "forgot" && post) return forgot(req, body);
     if (seg.size() == 3 && seg[1] == "password" && seg[2] == "reset" && post) return reset(body);
     if (seg.size() == 3 && seg[1] == "magic" && post) return magic(seg[2], body);
+    if (seg.size() == 4 && seg[1] == "magic" && seg[2] == "photo" && !post) return magicPhoto(seg[3], req.queryParam("t"));
 
     auto auth = authenticate(req);
     if (!auth) return errorResponse(401, "signed_out");
@@ -719,16 +720,26 @@ struct Portal::Impl {
     return jsonResponse(200, {{"visits", list}});
   }
 
-  HttpResponse photo(const Auth& a, const std::string& idText) {
+  HttpResponse photo(const Auth& a, const std::string& idText) { return photoAs(a.personId, idText, std::nullopt); }
+
+  // The photo of the one visit a magic link is for (the link is checked, not used up).
+  HttpResponse magicPhoto(const std::string& idText, const std::string& token) {
+    auto claim = readMagicToken(secret, token, clock.unixSeconds());
+    if (!claim) return errorResponse(404, "not_found");
+    return photoAs(claim->personId, idText, claim->visitId);
+  }
+
+  HttpResponse photoAs(std::int64_t person, const std::string& idText, const std::optional<Uuid>& onlyVisit) {
     auto id = Uuid::parse(idText);
     if (!id) return errorResponse(404, "not_found");
     HttpResponse r;
     bool found = false;
-    asPerson(a.personId, [&](Connection& c) {
+    asPerson(person, [&](Connection& c) {
       auto rows = c.execPrepared("portal_photo",
                                  "SELECT e.content_type, e.data FROM gh.evidence e JOIN gh.visit v ON v.id = e.visit_id "
-                                 "WHERE e.id = $1 AND e.kind IN ('entry_photo', 'exit_photo') AND v.unit_id = gh.my_unit()",
-                                 {*id});
+                                 "WHERE e.id = $1 AND e.kind IN ('entry_photo', 'exit_photo') AND v.unit_id = gh.my_unit() "
+                                 "AND ($2::uuid IS NULL OR v.id = $2::uuid)",
+                                 {*id, onlyVisit});
       if (rows.empty()) return;
       found = true;
       auto type = rows[0].text("content_type");
