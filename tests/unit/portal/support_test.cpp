@@ -14,7 +14,7 @@ namespace {
 
 MagicClaim claim() { return MagicClaim{*Uuid::parse("0b7e2c1a-3f4d-4e5a-9b6c-7d8e9f0a1b2c"), 42, 2000, "nonce1"}; }
 
-TEST(MagicToken, RoundTripsWithTheSameKey) {
+TEST(PortalMagicToken, RoundTripsWithTheSameKey) {
   auto t = makeMagicToken("k1", claim());
   auto r = readMagicToken("k1", t, 1999);
   ASSERT_TRUE(r.ok()) << r.error().code;
@@ -23,7 +23,7 @@ TEST(MagicToken, RoundTripsWithTheSameKey) {
   EXPECT_EQ(r->nonce, "nonce1");
 }
 
-TEST(MagicToken, RejectsOtherKeysTamperingAndExpiry) {
+TEST(PortalMagicToken, RejectsOtherKeysTamperingAndExpiry) {
   auto t = makeMagicToken("k1", claim());
   EXPECT_EQ(readMagicToken("k2", t, 1999).error().code, "bad_signature");
   EXPECT_EQ(readMagicToken("k1", t, 2000).error().code, "expired");
@@ -36,13 +36,13 @@ TEST(MagicToken, RejectsOtherKeysTamperingAndExpiry) {
   EXPECT_EQ(readMagicToken("k1", std::string(1000, 'a'), 1).error().code, "malformed");
 }
 
-TEST(Hmac, MatchesRfc4231TestCase2) {
+TEST(PortalHmac, MatchesRfc4231TestCase2) {
   EXPECT_EQ(hmacSha256Hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_EQ(webhookSignature("Jefe", 1, "x"), "sha256=" + hmacSha256Hex("Jefe", "1.x"));
 }
 
-TEST(QrSvg, DecodesBackToTheText) {
+TEST(PortalQrSvg, DecodesBackToTheText) {
   const std::string text = "GH1:AQAAAAAAAAABAQ-test_payload";
   auto svg = qrSvg(text, "Pass for <Anna> & \"Bob\"");
   EXPECT_NE(svg.find("<title>Pass for &lt;Anna&gt; &amp; &quot;Bob&quot;</title>"), std::string::npos);
@@ -51,7 +51,7 @@ TEST(QrSvg, DecodesBackToTheText) {
   EXPECT_EQ(*back, text);
 }
 
-TEST(Csv, QuotesAndDefusesFormulas) {
+TEST(PortalCsv, QuotesAndDefusesFormulas) {
   EXPECT_EQ(csvField("plain"), "\"plain\"");
   EXPECT_EQ(csvField("say \"hi\""), "\"say \"\"hi\"\"\"");
   EXPECT_EQ(csvField("=1+1"), "\"'=1+1\"");
@@ -59,12 +59,12 @@ TEST(Csv, QuotesAndDefusesFormulas) {
   EXPECT_EQ(csvField("-2"), "\"'-2\"");
 }
 
-TEST(SseFrame, SplitsLinesSoDataCannotInjectEvents) {
+TEST(PortalSseFrame, SplitsLinesSoDataCannotInjectEvents) {
   EXPECT_EQ(sseFrame("visit", "{}"), "event: visit\ndata: {}\n\n");
   EXPECT_EQ(sseFrame("visit", "a\nevent: evil\r\nb"), "event: visit\ndata: a\ndata: event: evil\ndata: b\n\n");
 }
 
-TEST(LoginThrottle, AllowsNPerMinutePerKey) {
+TEST(PortalLoginThrottle, AllowsNPerMinutePerKey) {
   LoginThrottle t(2);
   auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
   EXPECT_EQ(t.attempt("a", now), 0);
@@ -74,7 +74,7 @@ TEST(LoginThrottle, AllowsNPerMinutePerKey) {
   EXPECT_EQ(t.attempt("a", now + std::chrono::seconds(61)), 0);
 }
 
-TEST(Config, ReadsTomlAndEnvironmentWins) {
+TEST(PortalConfigFile, ReadsTomlAndEnvironmentWins) {
   auto path = std::filesystem::temp_directory_path() / ("portal-" + Uuid::random().toString() + ".toml");
   {
     std::ofstream f(path);
