@@ -220,6 +220,7 @@ struct Auth {
   std::string name;
   std::string csrf;
   std::string tokenHash;
+  std::int64_t expiresMs = 0;
 };
 
 }  // namespace
@@ -272,7 +273,9 @@ struct Portal::Impl {
     auto token = req.cookie(kCookie);
     if (token.empty() || token.size() > 100) return std::nullopt;
     auto hash = sha256Hex(token);
-    auto rows = db().execPrepared("portal_session_get", "SELECT * FROM gh.portal_session_get($1)", {hash});
+    auto rows = db().execPrepared(
+        "portal_session_get",
+        "SELECT *, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM gh.portal_session_get($1)", {hash});
     if (rows.empty()) return std::nullopt;
     auto r = rows[0];
     Auth a;
@@ -283,6 +286,7 @@ struct Portal::Impl {
     a.name = r.text("full_name");
     a.csrf = r.text("csrf_token");
     a.tokenHash = hash;
+    a.expiresMs = r.int64("expires_ms");
     if (a.role != "resident") return std::nullopt;
     return a;
   }
@@ -1055,7 +1059,7 @@ struct Portal::Impl {
     Auth who = *a;
     d.onOpen = [this, who](std::shared_ptr<SseStream> s) {
       s->send("retry: 3000\n\n");
-      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash});
+      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash, who.expiresMs});
     };
     return d;
   }
@@ -1201,6 +1205,8 @@ struct Portal::Impl {
       cv.wait_for(lock, std::chrono::seconds(15), [this] { return stopping; });
       if (stopping) break;
       lock.unlock();
+      hub.closeExpired(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count());
       hub.publishAll(":\n\n");
       lock.lock();
     }

@@ -99,3 +99,47 @@ TEST(PortalConfigFile, ReadsTomlAndEnvironmentWins) {
 
 }  // namespace
 }  // namespace gatehouse::portal
+
+namespace gatehouse::portal {
+namespace {
+
+class FakeStream final : public SseStream {
+ public:
+  using SseStream::send;
+  bool send(std::shared_ptr<const std::string> chunk) override {
+    if (!open_) return false;
+    got.push_back(*chunk);
+    return true;
+  }
+  bool isOpen() const override { return open_; }
+  void close() override { open_ = false; }
+  std::vector<std::string> got;
+
+ private:
+  bool open_ = true;
+};
+
+TEST(PortalHub, SendsOnlyToTheUnitInItsEstateAndClosesBySessionPersonAndExpiry) {
+  Hub hub;
+  auto a = std::make_shared<FakeStream>(), b = std::make_shared<FakeStream>(), c = std::make_shared<FakeStream>();
+  hub.add({a, 1, 10, 100, "sa", 5000});
+  hub.add({b, 2, 10, 200, "sb", 0});
+  hub.add({c, 3, 11, 100, "sc", 0});  // same unit id, other estate: never happens, still filtered
+  EXPECT_EQ(hub.publishUnit(10, 100, "x"), 1u);
+  EXPECT_EQ(a->got.size(), 1u);
+  EXPECT_TRUE(b->got.empty());
+  EXPECT_TRUE(c->got.empty());
+  EXPECT_EQ(hub.personForUnit(10, 100), std::optional<std::int64_t>(1));
+  EXPECT_FALSE(hub.personForUnit(10, 300).has_value());
+  EXPECT_EQ(hub.closeExpired(4999), 0u);
+  EXPECT_EQ(hub.closeExpired(5000), 1u);
+  EXPECT_FALSE(a->isOpen());
+  EXPECT_EQ(hub.closeSession("sb"), 1u);
+  EXPECT_FALSE(b->isOpen());
+  EXPECT_EQ(hub.closePerson(3), 1u);
+  EXPECT_EQ(hub.publishAll("y"), 0u);
+  EXPECT_EQ(hub.size(), 0u);
+}
+
+}  // namespace
+}  // namespace gatehouse::portal
