@@ -185,7 +185,18 @@ END $$;
 CREATE TRIGGER portal_alert_notifications AFTER INSERT ON gh.alert
   FOR EACH ROW EXECUTE FUNCTION gh.portal_alert_notifications();
 
--- (A resident's report reaching the guards as an alert is the console's trigger, in 0200.)
+-- A resident's report of a suspicious visitor raises an alert for the guards.
+CREATE FUNCTION gh.portal_report_alert() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = gh, pg_temp AS $$
+BEGIN
+  INSERT INTO gh.alert (estate_id, kind, visit_id, kiosk_id, details)
+  SELECT NEW.estate_id, 'report', NEW.visit_id, v.kiosk_id,
+         jsonb_build_object('report', NEW.id, 'reason', NEW.reason, 'reporter', NEW.reporter_id)
+    FROM gh.visit v WHERE v.id = NEW.visit_id;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER portal_report_alert AFTER INSERT ON gh.report
+  FOR EACH ROW EXECUTE FUNCTION gh.portal_report_alert();
 
 -- Every notification: queue one delivery per chosen channel, and tell listeners.
 CREATE FUNCTION gh.portal_notification_queued() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
