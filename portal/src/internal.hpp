@@ -67,6 +67,7 @@ struct Subscriber {
   std::int64_t estateId = 0;
   std::int64_t unitId = 0;
   std::string sessionHash;  // the session it was opened with, so signing out closes it
+  std::int64_t expiresMs = 0;  // the session's end; the stream ends then too (0 = never)
 };
 
 class Hub {
@@ -83,6 +84,7 @@ class Hub {
   // Closes the streams of one session (sign-out) or of every session of a person (reset).
   std::size_t closeSession(const std::string& sessionHash);
   std::size_t closePerson(std::int64_t personId);
+  std::size_t closeExpired(std::int64_t nowMs);
   std::size_t size();
 
  private:

@@ -220,6 +220,7 @@ struct Auth {
   std::string name;
   std::string csrf;
   std::string tokenHash;
+  std::int64_t expiresMs = 0;
 };
 
 }  // namespace
@@ -272,7 +273,9 @@ struct Portal::Impl {
     auto token = req.cookie(kCookie);
     if (token.empty() || token.size() > 100) return std::nullopt;
     auto hash = sha256Hex(token);
-    auto rows = db().execPrepared("portal_session_get", "SELECT * FROM gh.portal_session_get($1)", {hash});
+    auto rows = db().execPrepared(
+        "portal_session_get",
+        "SELECT *, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM gh.portal_session_get($1)", {hash});
     if (rows.empty()) return std::nullopt;
     auto r = rows[0];
     Auth a;
@@ -283,6 +286,7 @@ struct Portal::Impl {
     a.name = r.text("full_name");
     a.csrf = r.text("csrf_token");
     a.tokenHash = hash;
+    a.expiresMs = r.int64("expires_ms");
     if (a.role != "resident") return std::nullopt;
     return a;
   }
@@ -385,6 +389,7 @@ struct Portal::Impl {
     if (seg.size() == 3 && seg[1] == "password" && seg[2] == "forgot" && post) return forgot(req, body);
     if (seg.size() == 3 && seg[1] == "password" && seg[2] == "reset" && post) return reset(body);
     if (seg.size() == 3 && seg[1] == "magic" && post) return magic(seg[2], body);
+    if (seg.size() == 4 && seg[1] == "magic" && seg[2] == "photo" && !post) return magicPhoto(seg[3], req.queryParam("t"));
 
     auto auth = authenticate(req);
     if (!auth) return errorResponse(401, "signed_out");
@@ -719,16 +724,26 @@ struct Portal::Impl {
     return jsonResponse(200, {{"visits", list}});
   }
 
-  HttpResponse photo(const Auth& a, const std::string& idText) {
+  HttpResponse photo(const Auth& a, const std::string& idText) { return photoAs(a.personId, idText, std::nullopt); }
+
+  // The photo of the one visit a magic link is for (the link is checked, not used up).
+  HttpResponse magicPhoto(const std::string& idText, const std::string& token) {
+    auto claim = readMagicToken(secret, token, clock.unixSeconds());
+    if (!claim) return errorResponse(404, "not_found");
+    return photoAs(claim->personId, idText, claim->visitId);
+  }
+
+  HttpResponse photoAs(std::int64_t person, const std::string& idText, const std::optional<Uuid>& onlyVisit) {
     auto id = Uuid::parse(idText);
     if (!id) return errorResponse(404, "not_found");
     HttpResponse r;
     bool found = false;
-    asPerson(a.personId, [&](Connection& c) {
+    asPerson(person, [&](Connection& c) {
       auto rows = c.execPrepared("portal_photo",
                                  "SELECT e.content_type, e.data FROM gh.evidence e JOIN gh.visit v ON v.id = e.visit_id "
-                                 "WHERE e.id = $1 AND e.kind IN ('entry_photo', 'exit_photo') AND v.unit_id = gh.my_unit()",
-                                 {*id});
+                                 "WHERE e.id = $1 AND e.kind IN ('entry_photo', 'exit_photo') AND v.unit_id = gh.my_unit() "
+                                 "AND ($2::uuid IS NULL OR v.id = $2::uuid)",
+                                 {*id, onlyVisit});
       if (rows.empty()) return;
       found = true;
       auto type = rows[0].text("content_type");
@@ -1044,7 +1059,7 @@ struct Portal::Impl {
     Auth who = *a;
     d.onOpen = [this, who](std::shared_ptr<SseStream> s) {
       s->send("retry: 3000\n\n");
-      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash});
+      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash, who.expiresMs});
     };
     return d;
   }
@@ -1190,6 +1205,8 @@ struct Portal::Impl {
       cv.wait_for(lock, std::chrono::seconds(15), [this] { return stopping; });
       if (stopping) break;
       lock.unlock();
+      hub.closeExpired(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count());
       hub.publishAll(":\n\n");
       lock.lock();
     }

@@ -286,6 +286,18 @@ std::size_t Hub::closePerson(std::int64_t personId) {
   return hit.size();
 }
 
+std::size_t Hub::closeExpired(std::int64_t nowMs) {
+  std::vector<std::shared_ptr<SseStream>> hit;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [unit, subs] : byUnit_)
+      for (auto& s : subs)
+        if (s.expiresMs > 0 && s.expiresMs <= nowMs) hit.push_back(s.stream);
+  }
+  for (auto& s : hit) s->close();
+  return hit.size();
+}
+
 std::size_t Hub::size() {
   std::lock_guard lock(mu_);
   std::size_t n = 0;

@@ -24,6 +24,12 @@
     $('visitor').textContent = v.visitor;
     $('purpose').textContent = v.purpose || t('visit.noPurpose');
     $('meta').textContent = v.kiosk || '';
+    const photo = (v.photos || [])[0];
+    if (photo) {
+      $('photo').src = '/api/magic/photo/' + encodeURIComponent(photo.id) + '?t=' + encodeURIComponent(token);
+      $('photo').alt = t('visit.photoAlt', { name: v.visitor });
+      $('photo').hidden = false; $('no-photo').hidden = true;
+    }
     const open = v.status === 'pending' && !v.held;
     $('actions').hidden = !open;
     $('outcome').textContent = open ? '' : (v.held ? t('visit.held') : outcome(v));

@@ -161,13 +161,14 @@ async function waitFor(fn, what, ms = 10000) {
     await shot('07-russian-dark');
 
     // A magic link from a notification decides without a password, once.
-    const { data: mv } = await control('POST', '/request-visit', { unit: 'A-101', name: 'Magda Link', purpose: 'Piano lesson' });
+    const { data: mv } = await control('POST', '/request-visit', { unit: 'A-101', name: 'Magda Link', purpose: 'Piano lesson', photo: true });
     const { data: link } = await control('GET', '/magic-link?visit=' + mv.visit + '&email=a-101.2@harbour.example');
     const mpage = await context.newPage();
     await mpage.context().clearCookies();
     await mpage.goto(link.url);
     await mpage.waitForSelector('#card:not([hidden])');
     assert.strictEqual(await mpage.textContent('#visitor'), 'Magda Link');
+    await mpage.waitForFunction(() => { const i = document.getElementById('photo'); return !i.hidden && i.complete && i.naturalWidth > 0; });
     await mpage.click('#approve');
     await mpage.waitForFunction(() => /Approved|Впущен/.test(document.getElementById('outcome').textContent));
     const ms = await control('GET', '/visit-status?id=' + mv.visit);

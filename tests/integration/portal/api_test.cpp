@@ -299,6 +299,15 @@ TEST_F(PortalTest, MagicLinkDecidesOnceOnlyForItsVisitAndExpires) {
   auto other = requestVisit("A-101", "Other Visitor");
   auto token = portal_->magicLinkToken(visit, person);
   auto c = client();
+  // The link shows that visit's photo and no other.
+  auto mine = addPhoto(visit, backend::EvidenceKind::EntryPhoto, "magic-photo");
+  auto theirs = addPhoto(other, backend::EvidenceKind::EntryPhoto, "other-photo");
+  auto p1 = c.Get(("/api/magic/photo/" + mine.toString() + "?t=" + token).c_str());
+  ASSERT_TRUE(p1);
+  EXPECT_EQ(p1->status, 200);
+  EXPECT_EQ(p1->body, "magic-photo");
+  EXPECT_EQ(c.Get(("/api/magic/photo/" + theirs.toString() + "?t=" + token).c_str())->status, 404);
+  EXPECT_EQ(c.Get(("/api/magic/photo/" + mine.toString() + "?t=x" + token).c_str())->status, 404);
   auto view = c.Post("/api/magic/view", json{{"token", token}}.dump(), "application/json");
   ASSERT_TRUE(view);
   EXPECT_EQ(view->status, 200);

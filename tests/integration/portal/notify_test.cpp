@@ -23,7 +23,7 @@ std::string hmacHex(const std::string& key, const std::string& msg) {
   return s;
 }
 
-class NotifyTest : public PortalTest {
+class PortalNotifyTest : public PortalTest {
  protected:
   void configure(PortalConfig& c) override { c.smtpUrl = smtp_.url(); }
   std::optional<std::string> mailMatching(const std::string& needle) {
@@ -34,7 +34,7 @@ class NotifyTest : public PortalTest {
   SmtpSink smtp_;
 };
 
-TEST_F(NotifyTest, RequestEmailCarriesAMagicLinkThatDecides) {
+TEST_F(PortalNotifyTest, RequestEmailCarriesAMagicLinkThatDecides) {
   auto visit = requestVisit("A-102", "Emailed Visitor", "Flowers");
   std::optional<std::string> mail;
   ASSERT_TRUE(waitUntil([&] { return (mail = mailMatching("/m#")).has_value(); })) << smtp_.messages().size();
@@ -56,7 +56,7 @@ TEST_F(NotifyTest, RequestEmailCarriesAMagicLinkThatDecides) {
   EXPECT_TRUE(waitUntil([&] { return mailMatching("was approved").has_value(); }));
 }
 
-TEST_F(NotifyTest, WebhookIsHmacSignedAndRetriedWithoutBlockingTheDecision) {
+TEST_F(PortalNotifyTest, WebhookIsHmacSignedAndRetriedWithoutBlockingTheDecision) {
   httplib::Server hook;
   std::mutex mu;
   std::vector<std::pair<std::string, std::string>> got;  // body, signature
@@ -103,13 +103,13 @@ TEST_F(NotifyTest, WebhookIsHmacSignedAndRetriedWithoutBlockingTheDecision) {
   EXPECT_TRUE(smtp_.messages().empty());  // email was switched off
 }
 
-class DeadSmtpTest : public PortalTest {
+class PortalDeadSmtpTest : public PortalTest {
   void configure(PortalConfig& c) override {
     c.smtpUrl = "smtp://127.0.0.1:9";  // nothing listens on the discard port here
     c.deliveryMaxAttempts = 2;
   }
 };
-TEST_F(DeadSmtpTest, AFailedChannelIsRecordedAndGivenUpAfterItsAttempts) {
+TEST_F(PortalDeadSmtpTest, AFailedChannelIsRecordedAndGivenUpAfterItsAttempts) {
   auto b = signIn("a-104@harbour.example");
   auto visit = requestVisit("A-104", "Unmailed Visitor");
   auto d = post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", false}});
@@ -123,7 +123,7 @@ TEST_F(DeadSmtpTest, AFailedChannelIsRecordedAndGivenUpAfterItsAttempts) {
   EXPECT_NE(db_.exec("SELECT last_error FROM gh.portal_delivery LIMIT 1").find("smtp"), std::string::npos);
 }
 
-TEST_F(NotifyTest, PasswordResetLinkIsEmailedAndWorksOnce) {
+TEST_F(PortalNotifyTest, PasswordResetLinkIsEmailedAndWorksOnce) {
   auto c = client();
   ASSERT_EQ(c.Post("/api/password/forgot", R"({"email":"nobody@harbour.example"})", "application/json")->status, 202);
   ASSERT_EQ(c.Post("/api/password/forgot", R"({"email":"A-106@harbour.example"})", "application/json")->status, 202);

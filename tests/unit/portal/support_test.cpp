@@ -14,7 +14,7 @@ namespace {
 
 MagicClaim claim() { return MagicClaim{*Uuid::parse("0b7e2c1a-3f4d-4e5a-9b6c-7d8e9f0a1b2c"), 42, 2000, "nonce1"}; }
 
-TEST(MagicToken, RoundTripsWithTheSameKey) {
+TEST(PortalMagicToken, RoundTripsWithTheSameKey) {
   auto t = makeMagicToken("k1", claim());
   auto r = readMagicToken("k1", t, 1999);
   ASSERT_TRUE(r.ok()) << r.error().code;
@@ -23,7 +23,7 @@ TEST(MagicToken, RoundTripsWithTheSameKey) {
   EXPECT_EQ(r->nonce, "nonce1");
 }
 
-TEST(MagicToken, RejectsOtherKeysTamperingAndExpiry) {
+TEST(PortalMagicToken, RejectsOtherKeysTamperingAndExpiry) {
   auto t = makeMagicToken("k1", claim());
   EXPECT_EQ(readMagicToken("k2", t, 1999).error().code, "bad_signature");
   EXPECT_EQ(readMagicToken("k1", t, 2000).error().code, "expired");
@@ -36,13 +36,13 @@ TEST(MagicToken, RejectsOtherKeysTamperingAndExpiry) {
   EXPECT_EQ(readMagicToken("k1", std::string(1000, 'a'), 1).error().code, "malformed");
 }
 
-TEST(Hmac, MatchesRfc4231TestCase2) {
+TEST(PortalHmac, MatchesRfc4231TestCase2) {
   EXPECT_EQ(hmacSha256Hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_EQ(webhookSignature("Jefe", 1, "x"), "sha256=" + hmacSha256Hex("Jefe", "1.x"));
 }
 
-TEST(QrSvg, DecodesBackToTheText) {
+TEST(PortalQrSvg, DecodesBackToTheText) {
   const std::string text = "GH1:AQAAAAAAAAABAQ-test_payload";
   auto svg = qrSvg(text, "Pass for <Anna> & \"Bob\"");
   EXPECT_NE(svg.find("<title>Pass for &lt;Anna&gt; &amp; &quot;Bob&quot;</title>"), std::string::npos);
@@ -51,7 +51,7 @@ TEST(QrSvg, DecodesBackToTheText) {
   EXPECT_EQ(*back, text);
 }
 
-TEST(Csv, QuotesAndDefusesFormulas) {
+TEST(PortalCsv, QuotesAndDefusesFormulas) {
   EXPECT_EQ(csvField("plain"), "\"plain\"");
   EXPECT_EQ(csvField("say \"hi\""), "\"say \"\"hi\"\"\"");
   EXPECT_EQ(csvField("=1+1"), "\"'=1+1\"");
@@ -59,12 +59,12 @@ TEST(Csv, QuotesAndDefusesFormulas) {
   EXPECT_EQ(csvField("-2"), "\"'-2\"");
 }
 
-TEST(SseFrame, SplitsLinesSoDataCannotInjectEvents) {
+TEST(PortalSseFrame, SplitsLinesSoDataCannotInjectEvents) {
   EXPECT_EQ(sseFrame("visit", "{}"), "event: visit\ndata: {}\n\n");
   EXPECT_EQ(sseFrame("visit", "a\nevent: evil\r\nb"), "event: visit\ndata: a\ndata: event: evil\ndata: b\n\n");
 }
 
-TEST(LoginThrottle, AllowsNPerMinutePerKey) {
+TEST(PortalLoginThrottle, AllowsNPerMinutePerKey) {
   LoginThrottle t(2);
   auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
   EXPECT_EQ(t.attempt("a", now), 0);
@@ -74,7 +74,7 @@ TEST(LoginThrottle, AllowsNPerMinutePerKey) {
   EXPECT_EQ(t.attempt("a", now + std::chrono::seconds(61)), 0);
 }
 
-TEST(Config, ReadsTomlAndEnvironmentWins) {
+TEST(PortalConfigFile, ReadsTomlAndEnvironmentWins) {
   auto path = std::filesystem::temp_directory_path() / ("portal-" + Uuid::random().toString() + ".toml");
   {
     std::ofstream f(path);
@@ -95,6 +95,50 @@ TEST(Config, ReadsTomlAndEnvironmentWins) {
   EXPECT_TRUE(loadConfig(path.string(), false).ok());
   // The shipped example parses.
   EXPECT_TRUE(loadConfig(std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/config/portal.toml", true).ok());
+}
+
+}  // namespace
+}  // namespace gatehouse::portal
+
+namespace gatehouse::portal {
+namespace {
+
+class FakeStream final : public SseStream {
+ public:
+  using SseStream::send;
+  bool send(std::shared_ptr<const std::string> chunk) override {
+    if (!open_) return false;
+    got.push_back(*chunk);
+    return true;
+  }
+  bool isOpen() const override { return open_; }
+  void close() override { open_ = false; }
+  std::vector<std::string> got;
+
+ private:
+  bool open_ = true;
+};
+
+TEST(PortalHub, SendsOnlyToTheUnitInItsEstateAndClosesBySessionPersonAndExpiry) {
+  Hub hub;
+  auto a = std::make_shared<FakeStream>(), b = std::make_shared<FakeStream>(), c = std::make_shared<FakeStream>();
+  hub.add({a, 1, 10, 100, "sa", 5000});
+  hub.add({b, 2, 10, 200, "sb", 0});
+  hub.add({c, 3, 11, 100, "sc", 0});  // same unit id, other estate: never happens, still filtered
+  EXPECT_EQ(hub.publishUnit(10, 100, "x"), 1u);
+  EXPECT_EQ(a->got.size(), 1u);
+  EXPECT_TRUE(b->got.empty());
+  EXPECT_TRUE(c->got.empty());
+  EXPECT_EQ(hub.personForUnit(10, 100), std::optional<std::int64_t>(1));
+  EXPECT_FALSE(hub.personForUnit(10, 300).has_value());
+  EXPECT_EQ(hub.closeExpired(4999), 0u);
+  EXPECT_EQ(hub.closeExpired(5000), 1u);
+  EXPECT_FALSE(a->isOpen());
+  EXPECT_EQ(hub.closeSession("sb"), 1u);
+  EXPECT_FALSE(b->isOpen());
+  EXPECT_EQ(hub.closePerson(3), 1u);
+  EXPECT_EQ(hub.publishAll("y"), 0u);
+  EXPECT_EQ(hub.size(), 0u);
 }
 
 }  // namespace
