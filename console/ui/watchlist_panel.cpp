@@ -48,8 +48,9 @@ void drawWatchlist(ConsoleApp& app) {
       app.setStatus(e.detail().empty() ? e.what() : app.tr("error." + e.detail()), true);
     }
   }
-  if (ImGui::BeginTable("watchlist", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
-    for (const char* c : {"col.name", "col.match_key", "col.reason", "col.added_by", "col.hits", ""}) {
+  if (ImGui::BeginTable("watchlist", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, hitsOf != 0 ? ImGui::GetContentRegionAvail().y * 0.55f : 0))) {
+    for (const char* c : {"col.name", "col.match_key", "col.watch_reason", "col.added_by", "col.hits", ""}) {
       ImGui::TableSetupColumn(*c ? app.tr(c).c_str() : "");
     }
     ImGui::TableHeadersRow();
