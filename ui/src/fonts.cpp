@@ -17,15 +17,22 @@ Result<Fonts> loadFonts(float scale, const std::string& fontDir) {
   }
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  const ImWchar* ranges = io.Fonts->GetGlyphRangesCyrillic();  // Basic Latin + Latin-1 + Cyrillic
+  // Basic Latin + Latin-1 + Cyrillic, plus the few symbols the keyboards and statuses draw.
+  static ImVector<ImWchar> ranges;
+  if (ranges.empty()) {
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(io.Fonts->GetGlyphRangesCyrillic());
+    builder.AddText("⌫←→✓✗•…–—«»№");
+    builder.BuildRanges(&ranges);
+  }
   ImFontConfig cfg;
   cfg.OversampleH = 2;
   cfg.OversampleV = 1;
   Fonts f;
-  f.body = io.Fonts->AddFontFromFileTTF(regular.c_str(), 30.0f * scale, &cfg, ranges);
-  f.large = io.Fonts->AddFontFromFileTTF(bold.c_str(), 38.0f * scale, &cfg, ranges);
-  f.title = io.Fonts->AddFontFromFileTTF(bold.c_str(), 56.0f * scale, &cfg, ranges);
-  f.huge = io.Fonts->AddFontFromFileTTF(bold.c_str(), 84.0f * scale, &cfg, ranges);
+  f.body = io.Fonts->AddFontFromFileTTF(regular.c_str(), 30.0f * scale, &cfg, ranges.Data);
+  f.large = io.Fonts->AddFontFromFileTTF(bold.c_str(), 38.0f * scale, &cfg, ranges.Data);
+  f.title = io.Fonts->AddFontFromFileTTF(bold.c_str(), 56.0f * scale, &cfg, ranges.Data);
+  f.huge = io.Fonts->AddFontFromFileTTF(bold.c_str(), 84.0f * scale, &cfg, ranges.Data);
   if (!f.body || !f.large || !f.title || !f.huge) return makeError("font_load", "ImGui could not load DejaVu Sans");
   io.FontDefault = f.body;
   gFonts = f;

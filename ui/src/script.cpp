@@ -205,7 +205,14 @@ std::string ScriptPlayer::afterFrame() {
         deadline_ = now + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
       }
       const std::string current = hooks_.screenName ? hooks_.screenName() : "";
-      if (current == name) {
+      bool match = false;  // NAME may list alternatives: "done|device_problem"
+      for (std::size_t start = 0; start <= name.size();) {
+        const auto bar = name.find('|', start);
+        const auto end = bar == std::string::npos ? name.size() : bar;
+        if (name.compare(start, end - start, current) == 0 && end - start == current.size()) match = true;
+        start = end + 1;
+      }
+      if (match) {
         waiting_ = false;
         ++next_;
         waitFrames_ = 2;  // let the new screen lay itself out before the next command
@@ -228,8 +235,8 @@ std::string ScriptPlayer::afterFrame() {
       return {};
     }
     if (auto s = hooks_.command(line); !s) {
-      fail(line, s.error().message);
-      return {};
+      if (s.error().code != "again") fail(line, s.error().message);
+      return {};  // "again": the command waits for something; ask once more next frame
     }
     ++next_;
   }

@@ -57,7 +57,7 @@ const std::map<std::string, std::string>* Translations::strings(const std::strin
   return it == byLanguage_.end() ? nullptr : &it->second;
 }
 
-const std::string& Translations::tr(const std::string& key) const {
+std::string Translations::tr(const std::string& key) const {
   for (const auto* lang : {&language_, &fallback_}) {
     if (auto it = byLanguage_.find(*lang); it != byLanguage_.end()) {
       if (auto s = it->second.find(key); s != it->second.end()) return s->second;

@@ -163,6 +163,7 @@ State Flow::onPassScanned(const std::string& text) {
   auto verified = verifyPass(text, lookup);
   if (!verified) {
     session_.reason = passReason(verified.error().code);
+    if (session_.reason == "forged") alert("forged_pass", R"({"reason":")" + jsonEscape(verified.error().code) + "\"}");
     return State::PassRejected;
   }
   const InvitationPass& pass = verified.value();
@@ -213,7 +214,7 @@ State Flow::onPhotoAccepted() {
   ports_.backend->requestVisit(request);
   session_.requestedAt = clock_.now();
   if (!online_) {
-    alert("walk_in_offline", R"({"reason":"kiosk_offline"})");
+    alert("help_requested", R"({"reason":"kiosk_offline"})");
     session_.guardAlerted = true;
     return State::AwaitingGuard;
   }
@@ -244,7 +245,7 @@ State Flow::apply(const Event& e) {
     case EventKind::Finish: return State::Welcome;
     case EventKind::IdleTimeout:
       if (s == State::AwaitingGuard) {
-        alert("visitor_left", R"({"reason":"guard_wait_timeout"})");
+        alert("help_requested", R"({"reason":"visitor_left"})");
       }
       return State::Welcome;
     case EventKind::QueryChanged:
@@ -339,7 +340,7 @@ State Flow::apply(const Event& e) {
       if (e.online) return s;
       if (s == State::AwaitingApproval) {
         session_.guardAlerted = true;
-        alert("walk_in_offline", R"({"reason":"kiosk_offline"})");
+        alert("help_requested", R"({"reason":"kiosk_offline"})");
         return State::AwaitingGuard;
       }
       if (s == State::CheckingPass) return State::Photo;

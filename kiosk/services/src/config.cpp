@@ -116,6 +116,9 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     if (!r.error && c.printer != "simulated" && c.printer.rfind("cups:", 0) != 0) {
       r.fail(t->get("printer")->source(), "'printer' must be \"simulated\" or \"cups:QUEUE\", not \"" + c.printer + "\"");
     }
+ if (!r.error && c.scanner != "simulated" && c.scanner != "camera") {
+      r.fail(t->get("scanner")->source(), "'scanner' must be \"camera\" or \"simulated\"");
+    }
     if (!r.error && c.camera != "simulated" && c.camera != "pattern" && c.camera.rfind("device:", 0) != 0) {
       r.fail(t->get("camera")->source(), "'camera' must be \"simulated\", \"pattern\" or \"device:N\"");
     }

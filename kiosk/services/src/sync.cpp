@@ -285,7 +285,7 @@ OutboxEvent OutboxVisitBackend::event(const Uuid& visit, const std::string& kind
 void OutboxVisitBackend::add(std::vector<OutboxEvent> events) {
   if (auto s = outbox_.add(events); !s) {
     // The disk is the kiosk's memory: without it nothing can be promised. Tell the guard.
-    raiseAlert("kiosk_storage_fault", std::nullopt, json{{"error", s.error().message}}.dump());
+    raiseAlert("help_requested", std::nullopt, json{{"reason", "kiosk_storage_fault"}, {"error", s.error().message}}.dump());
   }
   worker_.wake();
 }

@@ -209,7 +209,9 @@ TEST(Flow, BadPassesAreRefusedLocallyWithAReason) {
     r.flow.handle(Event::withText(EventKind::CodeScanned, c.make(r)));
     EXPECT_EQ(r.flow.state(), State::PassRejected) << c.name;
     EXPECT_EQ(r.flow.session().reason, c.reason) << c.name;
-    EXPECT_TRUE(r.backend.calls.empty()) << c.name;
+    for (const auto& call : r.backend.calls) EXPECT_EQ(call.rfind("use_invitation", 0), std::string::npos) << c.name;
+    const bool forged = std::string(c.reason) == "forged";
+    EXPECT_EQ(r.backend.alerts, forged ? std::vector<std::string>{"forged_pass"} : std::vector<std::string>{}) << c.name;
   }
 }
 

@@ -3,7 +3,7 @@
 // One command per line; '#' starts a comment:
 //   tap ID                   tap the touch target ID (waits up to 10 s for it to appear, enabled)
 //   type TEXT                tap the on-screen keyboard keys "key:<char>" for each character
-//   wait-screen NAME [S]     wait until the app reports screen NAME (default 30 s)
+//   wait-screen NAME [S]     wait until the app reports screen NAME (default 30 s); NAME may be a|b
 //   wait-frames N            let N frames pass
 //   screenshot NAME          save the next frame as NN-NAME.png in the screenshot folder
 //   <anything else>          passed to the app's command handler (e.g. "scan TEXT")
@@ -30,7 +30,8 @@ class ScriptPlayer {
  public:
   struct Hooks {
     std::function<std::string()> screenName;
-    // Returns an error to fail the script; handled app commands return Ok.
+    // Returns an error to fail the script; handled app commands return Ok. An error with code
+    // "again" keeps the command current: it is called again next frame (commands that wait).
     std::function<Status(const ScriptLine&)> command;
   };
   ScriptPlayer(std::vector<ScriptLine> lines, Hooks hooks);

@@ -21,7 +21,7 @@ class Translations {
   const std::map<std::string, std::string>* strings(const std::string& language) const;
 
   // The string for `key` in the current language, else English, else the key itself.
-  const std::string& tr(const std::string& key) const;
+  std::string tr(const std::string& key) const;
   // tr() with "{name}" placeholders replaced.
   std::string format(const std::string& key, const std::vector<std::pair<std::string, std::string>>& args) const;
 

@@ -1,0 +1,299 @@
+// gatehouse::devices behind the flow's ports: frames to preview + quality hint + scanner, badges to CUPS.
+#include "device_adapters.hpp"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "gatehouse/core/base64url.hpp"
+#include "gatehouse/devices/id_document.hpp"
+
+namespace gatehouse::kiosk {
+namespace {
+
+std::string translated(const ui::Translations& tr, const std::string& lang, const std::string& key,
+                       const std::string& fallback) {
+  if (const auto* strings = tr.strings(lang)) {
+    if (auto it = strings->find(key); it != strings->end()) return it->second;
+  }
+  return fallback;
+}
+
+}  // namespace
+
+// ---- camera ----
+
+Result<std::unique_ptr<DevicesCamera>> DevicesCamera::create(flow::EventQueue& events,
+                                                             const devices::CameraConfig& config) {
+  auto cam = devices::makeCamera(config);
+  if (!cam) return cam.error();
+  std::unique_ptr<DevicesCamera> self(new DevicesCamera(events, std::move(cam).value()));
+  return self;
+}
+
+DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera)
+    : events_(events), camera_(std::move(camera)) {
+  if (auto q = devices::PhotoQualityChecker::create()) quality_ = std::move(q).value();
+  devices::ScannerConfig sc;
+  sc.decode.formats = devices::CodeFormat::qr;
+  scanner_ = std::make_unique<devices::CodeScanner>(sc, [this](const devices::ScanEvent& e) {
+    if (mode_ != ScanMode::None) events_.post(flow::Event::withText(flow::EventKind::CodeScanned, e.code.text));
+  });
+  camera_->setEventCallback([this](const devices::CameraEvent& e) {
+    if (e.state == devices::CameraState::disconnected) events_.post(flow::Event::fault(flow::Device::Camera, "disconnected"));
+  });
+  camera_->addConsumer([this](const devices::Frame& f) { onFrame(f); });
+  camera_->start();
+}
+
+DevicesCamera::~DevicesCamera() {
+  // The camera's consumer threads call onFrame(): they must be gone before our members are.
+  camera_->stop();
+  camera_.reset();
+  scanner_.reset();
+}
+
+void DevicesCamera::setScanMode(ScanMode mode) {
+  const ScanMode old = mode_.exchange(mode);
+  if (old == mode) return;
+  if (mode == ScanMode::IdDocument) scanner_->setFormats(devices::CodeFormat::pdf417);
+  if (mode == ScanMode::Qr) scanner_->setFormats(devices::CodeFormat::qr);
+  scanner_->reset();  // a code still in view is reported again on the new screen
+}
+
+void DevicesCamera::onFrame(const devices::Frame& f) {
+  if (f.image.empty()) return;
+  if (mode_ != ScanMode::None) scanner_->submit(f);
+  RgbFrame rgb;
+  cv::Mat converted;
+  cv::cvtColor(f.image, converted, cv::COLOR_BGR2RGB);
+  rgb.width = converted.cols;
+  rgb.height = converted.rows;
+  rgb.rgb.assign(converted.datastart, converted.dataend);
+  rgb.seq = f.sequence + 1;
+  // Quality hints for the live preview: a few times a second is plenty.
+  std::string hint;
+  bool checked = false;
+  if (quality_ && (++frames_ % 4 == 0)) {
+    const auto q = quality_->check(f.image);
+    hint = q.primary() ? devices::reasonCode(*q.primary()) : "";
+    checked = true;
+  }
+  std::unique_lock lock(mutex_);
+  if (checked) hint_ = hint;
+  rgb.hint = hint_;
+  frame_ = std::move(rgb);
+  if (captureRequested_) {
+    captureRequested_ = false;
+    const std::string fault = fault_;
+    lock.unlock();
+    if (!fault.empty()) {
+      events_.post(flow::Event::fault(flow::Device::Camera, fault));
+      return;
+    }
+    std::string captureHint;
+    if (quality_) {
+      const auto q = quality_->check(f.image);
+      captureHint = q.primary() ? devices::reasonCode(*q.primary()) : "";
+    }
+    std::vector<std::uint8_t> jpeg;
+    cv::imencode(".jpg", f.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
+    flow::Event e = flow::Event::withText(flow::EventKind::PhotoCaptured, captureHint);
+    e.bytes = std::move(jpeg);
+    events_.post(std::move(e));
+  }
+}
+
+void DevicesCamera::capture() {
+  std::lock_guard lock(mutex_);
+  if (camera_->state() != devices::CameraState::running && fault_.empty()) {
+    events_.post(flow::Event::fault(flow::Device::Camera, "no_frames"));
+    return;
+  }
+  captureRequested_ = true;
+}
+
+bool DevicesCamera::latest(RgbFrame& out) {
+  std::lock_guard lock(mutex_);
+  if (frame_.rgb.empty() || frame_.seq == out.seq) return false;
+  out = frame_;
+  return true;
+}
+
+void DevicesCamera::setFault(const std::string& code) {
+  std::lock_guard lock(mutex_);
+  fault_ = code;
+}
+
+std::string DevicesCamera::health() const {
+  std::lock_guard lock(mutex_);
+  if (!fault_.empty()) return fault_;
+  return devices::toString(camera_->state());
+}
+
+// ---- printer ----
+
+Result<std::unique_ptr<DevicesPrinter>> DevicesPrinter::create(flow::EventQueue& events, PrinterSettings settings,
+                                                               const ui::Translations& tr) {
+  auto p = devices::makePrinter(settings.printer);
+  if (!p) return p.error();
+  std::unique_ptr<DevicesPrinter> self(new DevicesPrinter(events, std::move(settings), tr, std::move(p).value()));
+  return self;
+}
+
+DevicesPrinter::DevicesPrinter(flow::EventQueue& events, PrinterSettings settings, const ui::Translations& tr,
+                               std::unique_ptr<devices::BadgePrinter> printer)
+    : events_(events), settings_(std::move(settings)), tr_(tr), printer_(std::move(printer)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+DevicesPrinter::~DevicesPrinter() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void DevicesPrinter::print(const flow::BadgeData& badge) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(badge);
+  }
+  cv_.notify_all();
+}
+
+std::string DevicesPrinter::health() const {
+  std::lock_guard lock(mutex_);
+  return health_;
+}
+
+std::string DevicesPrinter::lastFile() const {
+  std::lock_guard lock(mutex_);
+  return lastFile_;
+}
+
+std::string DevicesPrinter::lastExitQr() const {
+  std::lock_guard lock(mutex_);
+  return lastExitQr_;
+}
+
+void DevicesPrinter::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+    if (stop_) return;
+    flow::BadgeData job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+    printOne(job);
+    lock.lock();
+  }
+}
+
+void DevicesPrinter::printOne(const flow::BadgeData& badge) {
+  progress_ = 0.05f;
+  devices::BadgeLayout layout = devices::layoutFor(settings_.size);
+  const std::string& lang = badge.language;
+  layout.labels.title = translated(tr_, lang, "badge.label.title", layout.labels.title);
+  layout.labels.host = translated(tr_, lang, "badge.label.host", layout.labels.host);
+  layout.labels.validUntil = translated(tr_, lang, "badge.label.valid_until", layout.labels.validUntil);
+  layout.labels.issued = translated(tr_, lang, "badge.label.issued", layout.labels.issued);
+  layout.labels.kiosk = translated(tr_, lang, "badge.label.kiosk", layout.labels.kiosk);
+  layout.labels.purpose = translated(tr_, lang, "badge.label.purpose", layout.labels.purpose);
+  layout.labels.exitHint = translated(tr_, lang, "badge.label.exit_hint", layout.labels.exitHint);
+  devices::BadgeData d;
+  d.visitorName = badge.visitorName;
+  d.hostUnit = badge.unitLabel;
+  d.kioskName = settings_.kioskName;
+  d.issuedAt = std::chrono::system_clock::now();
+  d.validUntil = std::chrono::system_clock::time_point{std::chrono::seconds(badge.validUntil)};
+  if (!badge.photoJpeg.empty()) d.photo = cv::imdecode(badge.photoJpeg, cv::IMREAD_COLOR);
+  d.exitQrText = badge.exitQr;
+  auto rendered = devices::renderBadge(d, layout);
+  if (!rendered) {
+    events_.post(flow::Event::fault(flow::Device::Printer, "error"));
+    return;
+  }
+  const std::string key = badge.visitId.toString();
+  if (!settings_.copyDir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(settings_.copyDir, ec);
+    const std::string path = settings_.copyDir + "/badge-" + key + ".pdf";
+    std::ofstream(path, std::ios::binary) << rendered->pdf;
+    std::lock_guard lock(mutex_);
+    lastFile_ = path;
+  }
+  devices::PrintRequest req;
+  req.badgeKey = key;
+  {
+    std::lock_guard lock(mutex_);
+    req.copy = copies_[key]++;  // a retry after a fault is a deliberate reprint
+  }
+  req.title = "badge " + key;
+  req.document = rendered->pdf;
+  auto job = printer_->submit(req);
+  if (!job) {
+    {
+      std::lock_guard lock(mutex_);
+      health_ = job.error().code;
+    }
+    flow::Event e = flow::Event::fault(flow::Device::Printer, job.error().code == "queue_not_found" ? "queue_not_found" : "offline");
+    e.visit = badge.visitId;
+    events_.post(std::move(e));
+    return;
+  }
+  progress_ = 0.3f;
+  events_.post(flow::Event::forVisit(flow::EventKind::PrintJobAccepted, badge.visitId));
+  const devices::PrintStatus status = printer_->follow(job->jobId, settings_.printer.timeout, [this](const devices::PrintStatus& s) {
+    if (s.state == devices::PrintState::printing) progress_ = 0.7f;
+  });
+  {
+    std::lock_guard lock(mutex_);
+    health_ = status.state == devices::PrintState::completed ? "ok" : std::string(devices::toString(status.state));
+  }
+  if (status.state == devices::PrintState::completed) {
+    progress_ = 1.0f;
+    {
+      std::lock_guard lock(mutex_);
+      lastExitQr_ = badge.exitQr;
+    }
+    events_.post(flow::Event::forVisit(flow::EventKind::PrintCompleted, badge.visitId));
+  } else {
+    flow::Event e = flow::Event::fault(flow::Device::Printer, std::string(devices::toString(status.state)));
+    e.visit = badge.visitId;
+    events_.post(std::move(e));
+  }
+}
+
+std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text) {
+  auto doc = devices::parseIdDocument(text, devices::Date::today());
+  if (!doc) return std::nullopt;
+  flow::VisitorInfo v;
+  if (doc->aamva) {
+    v.name = doc->aamva->givenNames + " " + doc->aamva->familyName;
+    v.documentType = "aamva";
+    v.documentHash = sha256Hex(doc->aamva->issuerId + ":" + doc->aamva->documentNumber);
+  } else if (doc->mrz) {
+    v.name = doc->mrz->givenNames + " " + doc->mrz->surname;
+    v.documentType = "mrz";
+    v.documentHash = sha256Hex(doc->mrz->documentNumber);
+  } else {
+    return std::nullopt;
+  }
+  // Document names are upper case; the badge reads better in title case.
+  bool start = true;
+  for (auto& c : v.name) {
+    c = start ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+              : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    start = c == ' ' || c == '-';
+  }
+  return v;
+}
+
+}  // namespace gatehouse::kiosk

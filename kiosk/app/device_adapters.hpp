@@ -1,0 +1,97 @@
+// Adapters from gatehouse::devices (camera, code scanner, photo quality, badge PDF, CUPS printer)
+// onto the flow's ports. Device threads post flow events; nothing here touches ImGui.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "gatehouse/devices/badge.hpp"
+#include "gatehouse/devices/camera.hpp"
+#include "gatehouse/devices/code_scanner.hpp"
+#include "gatehouse/devices/photo_quality.hpp"
+#include "gatehouse/devices/printer.hpp"
+#include "gatehouse/ui/translations.hpp"
+#include "local_devices.hpp"
+
+namespace gatehouse::kiosk {
+
+// What the camera's frames are scanned for, set by the UI thread from the current screen.
+enum class ScanMode { None, Qr, IdDocument };
+
+class DevicesCamera final : public KioskCamera {
+ public:
+  // Errors from devices::makeCamera (unknown_driver, bad_config).
+  static Result<std::unique_ptr<DevicesCamera>> create(flow::EventQueue& events, const devices::CameraConfig& config);
+  ~DevicesCamera() override;
+  void capture() override;
+  bool latest(RgbFrame& out) override;
+  void setFault(const std::string& code) override;
+  std::string health() const override;
+  void setScanMode(ScanMode mode);
+
+ private:
+  DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera);
+  void onFrame(const devices::Frame& frame);
+
+  flow::EventQueue& events_;
+  std::unique_ptr<devices::Camera> camera_;
+  std::unique_ptr<devices::PhotoQualityChecker> quality_;  // used on the consumer thread only
+  std::unique_ptr<devices::CodeScanner> scanner_;
+  std::atomic<ScanMode> mode_{ScanMode::None};
+  mutable std::mutex mutex_;
+  RgbFrame frame_;
+  std::string hint_;
+  std::string fault_;
+  bool captureRequested_ = false;
+  std::uint64_t frames_ = 0;
+};
+
+struct PrinterSettings {
+  devices::PrinterConfig printer;
+  devices::BadgeSize size = devices::BadgeSize::cr80;
+  std::string kioskName;
+  std::string copyDir;  // when set, every rendered badge PDF is also written here (demo, tests)
+};
+
+class DevicesPrinter final : public flow::BadgePrinter {
+ public:
+  static Result<std::unique_ptr<DevicesPrinter>> create(flow::EventQueue& events, PrinterSettings settings,
+                                                        const ui::Translations& tr);
+  ~DevicesPrinter() override;
+  void print(const flow::BadgeData& badge) override;
+  float progress() const { return progress_; }
+  std::string health() const;
+  std::string lastFile() const;
+  std::string lastExitQr() const;
+
+ private:
+  DevicesPrinter(flow::EventQueue& events, PrinterSettings settings, const ui::Translations& tr,
+                 std::unique_ptr<devices::BadgePrinter> printer);
+  void run();
+  void printOne(const flow::BadgeData& badge);
+
+  flow::EventQueue& events_;
+  PrinterSettings settings_;
+  const ui::Translations& tr_;
+  std::unique_ptr<devices::BadgePrinter> printer_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<flow::BadgeData> jobs_;
+  std::map<std::string, int> copies_;
+  std::string health_ = "ok";
+  std::string lastFile_;
+  std::string lastExitQr_;
+  bool stop_ = false;
+  std::atomic<float> progress_{0};
+  std::thread thread_;
+};
+
+// Turns a scanned ID document (AAMVA PDF417 or MRZ text) into visitor fields; nullopt if it is not one.
+std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text);
+
+}  // namespace gatehouse::kiosk

@@ -1,0 +1,100 @@
+// Visitor name, phone and purpose on the on-screen keyboard; scanning an ID fills the name.
+#include <imgui.h>
+
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/theme.hpp"
+#include "gatehouse/ui/touch.hpp"
+#include "widgets.hpp"
+
+namespace gatehouse::kiosk::screens {
+namespace {
+
+constexpr const char* kPurposes[] = {"guest", "delivery", "contractor", "taxi"};
+
+class VisitorDetailsScreen final : public Screen {
+ public:
+  void reset() override {
+    name_.clear();
+    phone_.clear();
+    purpose_.clear();
+    field_ = 0;
+    seeded_ = false;
+  }
+  void draw(ScreenContext& ctx) override {
+    const auto& s = ctx.flow.session();
+    if (!seeded_) {  // coming back from the photo keeps what was typed
+      seeded_ = true;
+      name_ = s.visitor.name;
+      phone_ = s.visitor.phone;
+      purpose_ = s.visitor.purpose;
+      layout_ = s.language == "ru" ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
+    }
+    if (!s.visitor.name.empty() && !s.visitor.documentType.empty() && name_.empty()) name_ = s.visitor.name;
+    beginPage(ctx, "visitor_details");
+    title(ctx.t("details.title"));
+    std::string unit = s.unit ? s.unit->label : "";
+    subtitle(ctx.tr.format("details.visiting", {{"unit", unit}}) + "   " + ctx.t("details.scan_hint"));
+    const float w = contentWidth();
+    const float half = (w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+    ImGui::BeginGroup();
+    if (textField("details.name", ctx.t("details.name"), name_, ctx.t("details.name_placeholder"), field_ == 0, half)) field_ = 0;
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    if (textField("details.phone", ctx.t("details.phone"), phone_, ctx.t("details.phone_placeholder"), field_ == 1, half)) field_ = 1;
+    ImGui::EndGroup();
+    ImGui::PushFont(ui::fonts().body);
+    ImGui::TextUnformatted(ctx.t("details.purpose").c_str());
+    ImGui::PopFont();
+    const float chipW = (w - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
+    for (std::size_t i = 0; i < std::size(kPurposes); ++i) {
+      if (i) ImGui::SameLine();
+      const std::string p = kPurposes[i];
+      if (ui::touchButton("purpose." + p, ctx.t("purpose." + p), ImVec2(chipW, 0),
+                          purpose_ == p ? ui::ButtonStyle::Primary : ui::ButtonStyle::Secondary)) {
+        purpose_ = p;
+      }
+    }
+    if (s.reason == "details_incomplete") {
+      ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().danger);
+      ImGui::TextUnformatted(ctx.t("details.incomplete").c_str());
+      ImGui::PopStyleColor();
+    }
+    if (field_ == 0) {
+      keyboard(name_, layout_, true, 64);
+    } else {
+      KeyboardLayout digits = KeyboardLayout::Digits;
+      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.3f);
+      ImGui::BeginChild("digits", ImVec2(w * 0.4f, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)), false,
+                        ImGuiWindowFlags_NoScrollbar);
+      keyboard(phone_, digits, false, 20);
+      ImGui::EndChild();
+    }
+    bottomBar();
+    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0), ui::ButtonStyle::Secondary)) {
+      ctx.emit(flow::Event::of(flow::EventKind::Back));
+    }
+    ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(60) - ImGui::GetStyle().WindowPadding.x);
+    const bool ready = !name_.empty() && !purpose_.empty();
+    if (ui::touchButton("details.next", ctx.t("common.next"), ImVec2(ui::mm(60), 0), ui::ButtonStyle::Primary, ready)) {
+      flow::Event e = flow::Event::of(flow::EventKind::DetailsSubmitted);
+      e.visitor.name = name_;
+      e.visitor.phone = phone_;
+      e.visitor.purpose = purpose_;
+      ctx.emit(e);
+    }
+    endPage();
+  }
+
+ private:
+  std::string name_, phone_, purpose_;
+  int field_ = 0;
+  bool seeded_ = false;
+  KeyboardLayout layout_ = KeyboardLayout::Latin;
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> makeVisitorDetailsScreen() { return std::make_unique<VisitorDetailsScreen>(); }
+
+}  // namespace gatehouse::kiosk::screens

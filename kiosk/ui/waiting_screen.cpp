@@ -1,0 +1,82 @@
+// AwaitingApproval (live status, cancel) and AwaitingGuard (a guard will help; guard PIN pad offline).
+#include <imgui.h>
+
+#include <cmath>
+
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/theme.hpp"
+#include "gatehouse/ui/touch.hpp"
+#include "widgets.hpp"
+
+namespace gatehouse::kiosk::screens {
+namespace {
+
+class WaitingScreen final : public Screen {
+ public:
+  void reset() override {
+    pin_.clear();
+    showPin_ = false;
+  }
+  void draw(ScreenContext& ctx) override {
+    const auto& s = ctx.flow.session();
+    const bool guard = ctx.flow.state() == flow::State::AwaitingGuard;
+    beginPage(ctx, guard ? "awaiting_guard" : "awaiting_approval");
+    const std::string unit = s.unit ? s.unit->label : "";
+    ImGui::Dummy(ImVec2(0, ui::mm(6)));
+    if (!guard) {
+      ui::centeredText(ctx.tr.format("waiting.title", {{"unit", unit}}), ui::fonts().title);
+      ImGui::Dummy(ImVec2(0, ui::mm(6)));
+      spinner(ctx.seconds, ui::mm(14));
+      ui::centeredText(ctx.t("waiting.status"), ui::fonts().large, ui::palette().mutedText);
+      const int waited = static_cast<int>(ctx.seconds);
+      ui::centeredText(ctx.tr.format("waiting.elapsed", {{"seconds", std::to_string(waited)}}), ui::fonts().body,
+                       ui::palette().mutedText);
+    } else {
+      ui::centeredText(ctx.t("guard.title"), ui::fonts().title);
+      if (!showPin_) {  // the PIN pad is for the guard, who needs no explanation: keep it on screen
+        ImGui::Dummy(ImVec2(0, ui::mm(4)));
+        ui::centeredText(ctx.t(ctx.flow.online() ? "guard.body" : "guard.body_offline"), ui::fonts().large,
+                         ui::palette().mutedText);
+        ImGui::Dummy(ImVec2(0, ui::mm(6)));
+      }
+      if (!showPin_) {
+        const float w = ui::mm(90);
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
+        if (ui::touchButton("guard.pin", ctx.t("guard.pin_button"), ImVec2(w, 0), ui::ButtonStyle::Secondary)) {
+          showPin_ = true;
+        }
+      } else {
+        ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
+                                      : std::string(pin_.size(), '*'),
+                         ui::fonts().large, s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
+        const float w = ui::mm(90);
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
+        ImGui::BeginChild("pin", ImVec2(w, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)), false,
+                          ImGuiWindowFlags_NoScrollbar);
+        KeyboardLayout digits = KeyboardLayout::Digits;
+        keyboard(pin_, digits, false, 8);
+        ImGui::EndChild();
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
+        if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"), ImVec2(w, 0), ui::ButtonStyle::Primary, pin_.size() >= 4)) {
+          ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
+          pin_.clear();
+        }
+      }
+    }
+    bottomBar();
+    if (ui::touchButton("waiting.cancel", ctx.t("waiting.cancel"), ImVec2(ui::mm(70), 0), ui::ButtonStyle::Secondary)) {
+      ctx.emit(flow::Event::of(flow::EventKind::Cancel));
+    }
+    endPage();
+  }
+
+ private:
+  std::string pin_;
+  bool showPin_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> makeWaitingScreen() { return std::make_unique<WaitingScreen>(); }
+
+}  // namespace gatehouse::kiosk::screens

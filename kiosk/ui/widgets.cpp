@@ -1,0 +1,201 @@
+// Page frame, keyboard, fields and small drawings used by every kiosk screen.
+#include "widgets.hpp"
+
+#include <imgui.h>
+
+#include <cmath>
+
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/script.hpp"
+#include "gatehouse/ui/theme.hpp"
+#include "gatehouse/ui/touch.hpp"
+
+namespace gatehouse::kiosk::screens {
+namespace {
+
+const char* const kLatin[] = {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm-'."};
+const char* const kCyrillic[] = {"1234567890", "йцукенгшщзх", "фывапролджэ", "ячсмитьбю-ъё"};
+
+std::vector<std::string> splitUtf8(const std::string& s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+void popLastUtf8(std::string& s) {
+  while (!s.empty()) {
+    const auto c = static_cast<unsigned char>(s.back());
+    s.pop_back();
+    if ((c & 0xC0) != 0x80) break;
+  }
+}
+
+}  // namespace
+
+void beginPage(ScreenContext& ctx, const char* id) {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin(id, nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+  const ui::Palette& p = ui::palette();
+  // Header: the estate on the left, connection state on the right.
+  ImGui::PushFont(ui::fonts().body);
+  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
+  ImGui::TextUnformatted(ctx.estateName.c_str());
+  ImGui::PopStyleColor();
+  if (!ctx.flow.online()) {
+    const std::string offline = ctx.t("common.offline");
+    const float w = ImGui::CalcTextSize(offline.c_str()).x;
+    ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
+    ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
+    ImGui::TextUnformatted(offline.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopFont();
+  ImGui::Separator();
+  ImGui::Spacing();
+}
+
+void endPage() { ImGui::End(); }
+
+void title(const std::string& text) {
+  ImGui::PushFont(ui::fonts().title);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+}
+
+void subtitle(const std::string& text) {
+  ImGui::PushFont(ui::fonts().body);
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().mutedText);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+float contentWidth() { return ImGui::GetContentRegionAvail().x; }
+
+void bottomBar(int rows) {
+  const float h = static_cast<float>(rows) * (ui::minTouch() + ImGui::GetStyle().ItemSpacing.y) +
+                  ImGui::GetStyle().WindowPadding.y;
+  const float y = ImGui::GetWindowHeight() - h;
+  if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
+}
+
+bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes) {
+  bool changed = false;
+  const float spacing = ui::mm(1.5f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, spacing));
+  ImGui::PushFont(ui::fonts().large);
+  std::vector<std::string> rows;
+  if (layout == KeyboardLayout::Digits) {
+    rows = {"123", "456", "789", "+0 "};
+  } else {
+    for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic) rows.emplace_back(r);
+  }
+  const float avail = contentWidth();
+  const std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
+  const float keyW = std::max(ui::minTouch(), (avail - spacing * static_cast<float>(widest - 1)) / static_cast<float>(widest));
+  const float keyH = ui::minTouch();
+  const bool upper = capitalise && (text.empty() || text.back() == ' ' || text.back() == '-');
+  for (const auto& row : rows) {
+    const auto keys = splitUtf8(row);
+    const float rowW = static_cast<float>(keys.size()) * keyW + spacing * static_cast<float>(keys.size() - 1);
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - rowW) * 0.5f);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i) ImGui::SameLine();
+      const std::string& k = keys[i];
+      if (k == " ") {  // the digits pad's empty corner becomes backspace
+        if (ui::touchButton("key:backspace", "⌫", ImVec2(keyW, keyH), ui::ButtonStyle::Key)) {
+          popLastUtf8(text);
+          changed = true;
+        }
+        continue;
+      }
+      const std::string label = upper ? ui::utf8Upper(k) : k;
+      if (ui::touchButton("key:" + k, label, ImVec2(keyW, keyH), ui::ButtonStyle::Key) &&
+          text.size() + label.size() <= maxBytes) {
+        text += label;
+        changed = true;
+      }
+    }
+  }
+  if (layout != KeyboardLayout::Digits) {
+    const float rowW = avail * 0.8f;
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - rowW) * 0.5f);
+    const char* other = layout == KeyboardLayout::Latin ? "АБВ" : "ABC";
+    if (ui::touchButton("key:layout", other, ImVec2(keyW * 1.5f, keyH), ui::ButtonStyle::Key)) {
+      layout = layout == KeyboardLayout::Latin ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
+    }
+    ImGui::SameLine();
+    const float spaceW = rowW - keyW * 3.5f - spacing * 2;
+    if (ui::touchButton("key:space", " ", ImVec2(spaceW, keyH), ui::ButtonStyle::Key) && !text.empty() &&
+        text.back() != ' ' && text.size() < maxBytes) {
+      text += ' ';
+      changed = true;
+    }
+    ImGui::SameLine();
+    if (ui::touchButton("key:backspace", "⌫", ImVec2(keyW * 2, keyH), ui::ButtonStyle::Key)) {
+      popLastUtf8(text);
+      changed = true;
+    }
+  }
+  ImGui::PopFont();
+  ImGui::PopStyleVar();
+  return changed;
+}
+
+bool textField(const std::string& id, const std::string& label, const std::string& text,
+               const std::string& placeholder, bool active, float width) {
+  const ui::Palette& p = ui::palette();
+  ImGui::PushFont(ui::fonts().body);
+  ImGui::TextUnformatted(label.c_str());
+  ImGui::PopFont();
+  ImGui::PushFont(ui::fonts().large);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 size(width, ui::minTouch());
+  const bool tapped = ImGui::InvisibleButton(("##" + id).c_str(), size);
+  ui::TouchRegistry::instance().add(id, pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(p.surface), ui::mm(2));
+  dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(active ? p.accent : p.border),
+              ui::mm(2), 0, active ? 4.0f : 2.0f);
+  const bool empty = text.empty();
+  const std::string shown = empty ? placeholder : text + (active ? "|" : "");
+  const float th = ImGui::GetFontSize();
+  dl->AddText(ImVec2(pos.x + ui::mm(4), pos.y + (size.y - th) * 0.5f), ImGui::GetColorU32(empty ? p.mutedText : p.text),
+              shown.c_str());
+  ImGui::PopFont();
+  return tapped;
+}
+
+void fittedImage(const ui::Texture& tex, float maxW, float maxH) {
+  if (!tex.valid() || tex.width() == 0 || tex.height() == 0) return;
+  const float scale = std::min(maxW / static_cast<float>(tex.width()), maxH / static_cast<float>(tex.height()));
+  const ImVec2 size(static_cast<float>(tex.width()) * scale, static_cast<float>(tex.height()) * scale);
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (maxW - size.x) * 0.5f);
+  ImGui::Image(tex.id(), size);
+}
+
+void spinner(double seconds, float radius) {
+  const ImVec2 c = ImGui::GetCursorScreenPos();
+  const float avail = contentWidth();
+  const ImVec2 centre(c.x + avail * 0.5f, c.y + radius);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float start = static_cast<float>(seconds * 4.0);
+  dl->PathArcTo(centre, radius, start, start + 4.2f, 48);
+  dl->PathStroke(ImGui::GetColorU32(ui::palette().accent), 0, radius * 0.18f);
+  ImGui::Dummy(ImVec2(avail, radius * 2 + ui::mm(2)));
+}
+
+}  // namespace gatehouse::kiosk::screens

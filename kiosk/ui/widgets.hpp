@@ -1,0 +1,32 @@
+// Kiosk building blocks shared by the screens: page frame, title, on-screen keyboard, text field.
+#pragma once
+#include <string>
+
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/theme.hpp"
+#include "gatehouse/ui/touch.hpp"
+#include "screen.hpp"
+
+namespace gatehouse::kiosk::screens {
+
+// Starts the full-window page (header with estate, offline banner). Pair with endPage().
+void beginPage(ScreenContext& ctx, const char* id);
+void endPage();
+void title(const std::string& text);
+void subtitle(const std::string& text);
+// A row of buttons at the bottom of the page; call before drawing them.
+void bottomBar(int rows = 1);
+float contentWidth();
+
+enum class KeyboardLayout { Latin, Cyrillic, Digits };
+// Draws an on-screen keyboard and applies the key pressed to `text`. Returns true when it changed.
+// `capitalise` upper-cases the first letter of each word (names).
+bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes = 64);
+// A tappable field showing `text` (or `placeholder`); returns true when tapped.
+bool textField(const std::string& id, const std::string& label, const std::string& text,
+               const std::string& placeholder, bool active, float width);
+// An image fitted into `size`, preserving aspect ratio, centred.
+void fittedImage(const ui::Texture& tex, float maxW, float maxH);
+void spinner(double seconds, float radius);
+
+}  // namespace gatehouse::kiosk::screens

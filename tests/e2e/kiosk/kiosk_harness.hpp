@@ -1,0 +1,178 @@
+// Runs the real gatehouse-kiosk binary offscreen with a script, a config written for the test,
+// a throwaway database and a private CUPS queue; helpers to look at what it left behind.
+#pragma once
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "gatehouse/devices/barcode.hpp"
+#include "gatehouse/testing/wait.hpp"
+
+extern char** environ;
+
+namespace gatehouse::e2e {
+
+inline std::string readFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void writeFile(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+struct KioskSetup {
+  std::string databaseUrl;
+  std::string printer = "simulated";  // or cups:QUEUE
+  std::string cupsServer;
+  int approvalSeconds = 60;
+  std::string language = "en";
+  std::string theme = "light";
+};
+
+// One kiosk "installation": its folder (config, outbox, badges, screenshots) survives restarts.
+class Kiosk {
+ public:
+  Kiosk(const std::string& name, KioskSetup setup) : setup_(std::move(setup)) {
+    dir_ = std::filesystem::path(std::getenv("GATEHOUSE_BINARY_DIR")) / "e2e-kiosk" / name;
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::ostringstream cfg;
+    cfg << "[kiosk]\nestate_id = 1\nkiosk_id = 1\ntoken = \"demo-kiosk-1-token\"\nname = \"Harbour View - Main gate\"\n"
+        << "[database]\nurl = \"" << setup_.databaseUrl << "\"\n"
+        << "[storage]\noutbox = \"" << (dir_ / "outbox.sqlite").string() << "\"\n"
+        << "[devices]\ncamera = \"simulated\"\nscanner = \"simulated\"\nprinter = \"" << setup_.printer << "\"\n"
+        << "badge_dir = \"" << (dir_ / "badges").string() << "\"\n"
+        << "[timeouts]\napproval_seconds = " << setup_.approvalSeconds << "\nheartbeat_seconds = 1\n"
+        << "[ui]\ndefault_language = \"" << setup_.language << "\"\ntheme = \"" << setup_.theme << "\"\n"
+        << "assets_dir = \"" << std::getenv("GATEHOUSE_SOURCE_DIR") << "/assets\"\n";
+    writeFile(dir_ / "kiosk.toml", cfg.str());
+  }
+  ~Kiosk() { stop(); }
+
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path file(const std::string& name) const { return dir_ / name; }
+
+  // Starts the kiosk on `script` (text). Screenshots go to screens/<run>.
+  void start(const std::string& script, const std::string& run = "run") {
+    stop();
+    ++runs_;
+    writeFile(dir_ / (run + ".script"), script);
+    std::filesystem::remove(dir_ / "status");
+    const std::string shots = (dir_ / "screens" / run).string();
+    std::vector<std::string> args{KIOSK_BIN, "--config", (dir_ / "kiosk.toml").string(), "--offscreen",
+                                  "--size", "1280x720", "--fps", "60", "--script", (dir_ / (run + ".script")).string(),
+                                  "--screenshots", shots, "--status-file", (dir_ / "status").string()};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env{"SDL_VIDEODRIVER=offscreen"};
+    if (!setup_.cupsServer.empty()) env.push_back("CUPS_SERVER=" + setup_.cupsServer);
+    for (char** e = environ; *e; ++e) {
+      const std::string kv = *e;
+      if (kv.rfind("SDL_VIDEODRIVER=", 0) != 0 && kv.rfind("CUPS_SERVER=", 0) != 0) env.push_back(kv);
+    }
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / (run + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / (run + ".err")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    lastRun_ = run;
+    if (posix_spawn(&pid_, KIOSK_BIN, &fa, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&fa);
+  }
+
+  // Waits for the kiosk to exit; returns its exit code (-1: still running at the deadline).
+  int wait(std::chrono::seconds timeout = std::chrono::seconds(180)) {
+    if (pid_ <= 0) return exitCode_;
+    int status = 0;
+    testing::waitUntil([&] { return waitpid(pid_, &status, WNOHANG) == pid_ ? (pid_ = -1, true) : false; },
+                       std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    if (pid_ > 0) return -1;
+    exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exitCode_;
+  }
+
+  void kill9() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+  }
+
+  void stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      if (wait(std::chrono::seconds(10)) == -1) kill9();
+    }
+  }
+
+  // "screen online|offline" as the kiosk last wrote it.
+  std::string status() const {
+    std::string s = readFile(dir_ / "status");
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+  }
+  bool waitScreen(const std::string& screen, std::chrono::seconds timeout = std::chrono::seconds(60)) const {
+    return testing::waitUntil([&] { return status().rfind(screen + " ", 0) == 0; },
+                              std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+  }
+  void release(const std::string& flag) const { writeFile(dir_ / flag, "go"); }
+  std::string flagPath(const std::string& flag) const { return (dir_ / flag).string(); }
+
+  std::string log() const {
+    return "--- stdout\n" + readFile(dir_ / (lastRun_ + ".out")) + "--- stderr\n" + readFile(dir_ / (lastRun_ + ".err"));
+  }
+  std::vector<std::string> screenshots(const std::string& run) const {
+    std::vector<std::string> out;
+    for (const auto& f : std::filesystem::directory_iterator(dir_ / "screens" / run)) out.push_back(f.path().filename());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  KioskSetup setup_;
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+  int exitCode_ = -1;
+  int runs_ = 0;
+  std::string lastRun_ = "run";
+};
+
+// Rasterises a PDF (poppler's pdftoppm) and decodes every QR code on it.
+inline std::vector<std::string> qrCodesInPdf(const std::string& pdfBytes, const std::filesystem::path& work) {
+  std::filesystem::create_directories(work);
+  writeFile(work / "badge.pdf", pdfBytes);
+  const std::string cmd = "pdftoppm -r 300 -png '" + (work / "badge.pdf").string() + "' '" + (work / "page").string() + "'";
+  std::vector<std::string> out;
+  if (std::system(cmd.c_str()) != 0) return out;
+  for (const auto& f : std::filesystem::directory_iterator(work)) {
+    if (f.path().extension() != ".png") continue;
+    devices::DecodeOptions o;
+    o.formats = devices::CodeFormat::qr;
+    o.thorough = true;
+    for (const auto& c : devices::decodeCodes(cv::imread(f.path().string()), o)) out.push_back(c.text);
+  }
+  return out;
+}
+
+}  // namespace gatehouse::e2e

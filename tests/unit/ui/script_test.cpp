@@ -1,0 +1,42 @@
+// The scripted-input driver's parsing and keyboard mapping (no window needed).
+#include <gtest/gtest.h>
+
+#include "gatehouse/ui/script.hpp"
+#include "gatehouse/ui/theme.hpp"
+
+namespace gatehouse::ui {
+namespace {
+
+TEST(Script, ParsesCommandsSkippingCommentsAndBlankLines) {
+  auto s = parseScript("# a visitor\n\ntap welcome.walk_in\n  type Ivan Petrov  \nwait-screen photo 20\nscan GH1:abc\n");
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->size(), 4u);
+  EXPECT_EQ((*s)[0].command, "tap");
+  EXPECT_EQ((*s)[0].argument, "welcome.walk_in");
+  EXPECT_EQ((*s)[0].number, 3);
+  EXPECT_EQ((*s)[1].argument, "Ivan Petrov");
+  EXPECT_EQ((*s)[3].command, "scan");
+}
+
+TEST(Script, AMissingArgumentNamesTheLine) {
+  auto s = parseScript("tap a\nwait-screen\n");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "line 2: wait-screen needs an argument");
+}
+
+TEST(Script, TypingMapsToKeyboardKeysInLatinAndCyrillic) {
+  EXPECT_EQ(keyIdsFor("Ab 1"), (std::vector<std::string>{"key:a", "key:b", "key:space", "key:1"}));
+  EXPECT_EQ(keyIdsFor("Ёж"), (std::vector<std::string>{"key:ё", "key:ж"}));
+  EXPECT_EQ(utf8Upper("ольга-мария"), "ОЛЬГА-МАРИЯ");
+  EXPECT_EQ(utf8Lower("ИВАН Petrov"), "иван petrov");
+}
+
+TEST(Theme, NamesRoundTripAndTouchTargetsAreFifteenMillimetres) {
+  for (auto t : {Theme::Light, Theme::Dark, Theme::HighContrast}) EXPECT_EQ(themeFromString(toString(t)), t);
+  EXPECT_FALSE(themeFromString("pink"));
+  setPixelsPerMillimetre(5.6f);
+  EXPECT_FLOAT_EQ(minTouch(), 84.0f);
+}
+
+}  // namespace
+}  // namespace gatehouse::ui
