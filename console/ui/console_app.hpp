@@ -33,7 +33,7 @@ class ConsoleApp {
   ~ConsoleApp();
   int run(ui::AppWindow& window);
 
-  const std::string& tr(const std::string& key) const { return tr_.tr(key); }
+  std::string tr(const std::string& key) const { return tr_.tr(key); }
   std::string trf(const std::string& key, const std::vector<std::pair<std::string, std::string>>& args) const {
     return tr_.format(key, args);
   }
