@@ -19,10 +19,9 @@ void drawWatchlist(ConsoleApp& app) {
       app.setStatus(e.what(), true);
     }
   };
-  if (ImGui::IsWindowAppearing() || app.watchlist.empty()) {
-    static int frames = 0;
-    if (frames++ % 120 == 0) reload();
-  }
+  // Hit counts change as kiosks report; a cheap reload every ~2 s at 60 fps keeps them current.
+  static int frames = 0;
+  if (frames++ % 120 == 0) reload();
   ImGui::PushFont(ui::fonts().large);
   ImGui::TextUnformatted(app.tr("watchlist.title").c_str());
   ImGui::PopFont();
