@@ -25,6 +25,7 @@ class ConsoleUiTest : public ConsoleTest {
     fs::remove_all(shots_);
     fs::create_directories(shots_);
     std::ofstream(work_ / "console.toml") << "[console]\nmode = \"offscreen\"\nwidth = 1600\nheight = 900\n"
+                                          << "offline_after_s = 120\n"  // only the silent kiosk, however slow CI is
                                           << "cache_path = \"" << (work_ / "cache.sqlite").string() << "\"\n"
                                           << "export_dir = \"" << work_.string() << "\"\n"
                                           << "[camera]\ndriver = \"simulated\"\nsource = \""
