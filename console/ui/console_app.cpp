@@ -35,6 +35,11 @@ ConsoleApp::ConsoleApp(AppOptions opts, ui::Translations& tr) : options(std::mov
   cue.setEnabled(options.config.sound);
   field("signin.email") = options.email;
   field("signin.password") = options.password;
+#ifdef GATEHOUSE_CONSOLE_CAMERA
+  camera = ConsoleCamera::open(options.config, cameraError);
+#else
+  if (!options.config.cameraDriver.empty()) cameraError = "this build has no devices library";
+#endif
 }
 
 ConsoleApp::~ConsoleApp() = default;

@@ -11,6 +11,9 @@
 #include "gatehouse/console/reports.hpp"
 #include "gatehouse/ui/app_window.hpp"
 #include "gatehouse/ui/translations.hpp"
+#ifdef GATEHOUSE_CONSOLE_CAMERA
+#include "camera_capture.hpp"
+#endif
 #include "photo_cache.hpp"
 #include "sound.hpp"
 
@@ -58,6 +61,10 @@ class ConsoleApp {
   std::optional<Report> report;
   std::vector<WatchlistEntry> watchlist;
   std::vector<UnitOption> units;
+#ifdef GATEHOUSE_CONSOLE_CAMERA
+  std::unique_ptr<ConsoleCamera> camera;  // null: no camera configured
+#endif
+  std::string cameraError;
 
   // Actions.
   void signIn();

@@ -1,5 +1,5 @@
-// Manual entry for a visitor who cannot use a kiosk. No camera is wired in yet (the devices
-// library is not merged into this branch), so the entry is recorded without a photo.
+// Manual entry for a visitor who cannot use a kiosk, with a photo from the console's camera when
+// one is configured ([camera] in console.toml).
 #include <imgui.h>
 
 #include "console_app.hpp"
@@ -19,8 +19,18 @@ void drawManualEntry(ConsoleApp& app) {
   inputField(app, "manual.unit", app.tr("manual.unit"), 120);
   inputField(app, "manual.purpose", app.tr("manual.purpose"), 360);
   inputField(app, "manual.reason", app.tr("manual.reason"), 360);
-  ImGui::TextColored(ui::palette().mutedText, "%s",
-                     app.tr(app.options.config.cameraDevice.empty() ? "manual.no_camera" : "manual.camera_pending").c_str());
+  bool haveCamera = false;
+#ifdef GATEHOUSE_CONSOLE_CAMERA
+  if (app.camera) {
+    haveCamera = true;
+    app.camera->drawPreview(ImVec2(320, 240));
+    ImGui::TextColored(ui::palette().mutedText, "%s", app.trf("manual.camera", {{"camera", app.camera->describe()}}).c_str());
+  }
+#endif
+  if (!haveCamera) {
+    ImGui::TextColored(app.cameraError.empty() ? ui::palette().mutedText : ui::palette().warning, "%s",
+                       (app.tr("manual.no_camera") + (app.cameraError.empty() ? "" : " (" + app.cameraError + ")")).c_str());
+  }
   std::int64_t unitId = 0;
   for (const auto& u : app.units) {
     if (u.label == app.field("manual.unit")) unitId = u.id;
@@ -28,8 +38,14 @@ void drawManualEntry(ConsoleApp& app) {
   const bool ready = store && unitId && !app.field("manual.name").empty() && !app.field("manual.reason").empty();
   if (button("manual.submit", app.tr("manual.submit"), true, ready)) {
     try {
+      Photo photo;
+#ifdef GATEHOUSE_CONSOLE_CAMERA
+      if (app.camera) {
+        if (auto p = app.camera->snapshot()) photo = std::move(*p);
+      }
+#endif
       store->manualEntry(Uuid::random(), unitId, app.field("manual.name"), app.field("manual.phone"),
-                         app.field("manual.purpose"), app.field("manual.reason"));
+                         app.field("manual.purpose"), app.field("manual.reason"), photo);
       app.setStatus(app.trf("manual.done", {{"name", app.field("manual.name")}}));
       for (const char* f : {"manual.name", "manual.phone", "manual.unit", "manual.purpose", "manual.reason"}) app.field(f).clear();
     } catch (const backend::Error& e) {

@@ -19,10 +19,9 @@ void drawWatchlist(ConsoleApp& app) {
       app.setStatus(e.what(), true);
     }
   };
-  if (ImGui::IsWindowAppearing() || app.watchlist.empty()) {
-    static int frames = 0;
-    if (frames++ % 120 == 0) reload();
-  }
+  // Hit counts change as kiosks report; a cheap reload every ~2 s at 60 fps keeps them current.
+  static int frames = 0;
+  if (frames++ % 120 == 0) reload();
   ImGui::PushFont(ui::fonts().large);
   ImGui::TextUnformatted(app.tr("watchlist.title").c_str());
   ImGui::PopFont();
@@ -48,8 +47,9 @@ void drawWatchlist(ConsoleApp& app) {
       app.setStatus(e.detail().empty() ? e.what() : app.tr("error." + e.detail()), true);
     }
   }
-  if (ImGui::BeginTable("watchlist", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
-    for (const char* c : {"col.name", "col.match_key", "col.reason", "col.added_by", "col.hits", ""}) {
+  if (ImGui::BeginTable("watchlist", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, hitsOf != 0 ? ImGui::GetContentRegionAvail().y * 0.55f : 0))) {
+    for (const char* c : {"col.name", "col.match_key", "col.watch_reason", "col.added_by", "col.hits", ""}) {
       ImGui::TableSetupColumn(*c ? app.tr(c).c_str() : "");
     }
     ImGui::TableHeadersRow();

@@ -1,20 +1,15 @@
 // gatehouse-worker: escalates unanswered requests, expires stale ones, raises overstay and
 // kiosk-offline alerts. One per estate cluster is enough; several are safe (idempotent SQL).
+#include <pthread.h>
+
 #include <csignal>
-#include <cstring>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/housekeeper.hpp"
-
-namespace {
-gatehouse::console::Housekeeper* g_worker = nullptr;
-void onSignal(int) {
-  if (g_worker) g_worker->stop();
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   std::string configPath = "config/console.toml", url;
@@ -46,13 +41,24 @@ int main(int argc, char** argv) {
                 << " kiosks_offline " << r.kiosksOffline << "\n";
       return 0;
     }
+    // SIGINT/SIGTERM are taken by a thread in sigwait (blocked everywhere else), so stopping
+    // uses ordinary locks instead of running inside a signal handler.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     gatehouse::console::Housekeeper worker(
         url, {cfg->workerInterval, cfg->kioskStale, [](const std::string& s) { std::cerr << s << std::endl; }});
-    g_worker = &worker;
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    std::thread signals([&] {
+      int sig = 0;
+      sigwait(&stopSignals, &sig);
+      if (sig != 0) worker.stop();
+    });
     std::cerr << "gatehouse-worker: housekeeping every " << cfg->workerInterval.count() << " ms" << std::endl;
     worker.run();
+    pthread_kill(signals.native_handle(), SIGTERM);  // wake the waiter if we stopped for another reason
+    signals.join();
   } catch (const gatehouse::backend::Error& e) {
     std::cerr << "gatehouse-worker: " << e.what() << "\n";
     return 1;

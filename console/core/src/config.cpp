@@ -27,7 +27,9 @@ Result<ConsoleConfig> loadConfig(const std::string& path) {
   c.cachePath = t["console"]["cache_path"].value_or(c.cachePath);
   c.exportDir = t["console"]["export_dir"].value_or(c.exportDir);
   c.sound = t["console"]["sound"].value_or(c.sound);
+  c.cameraDriver = t["camera"]["driver"].value_or(c.cameraDriver);
   c.cameraDevice = t["camera"]["device"].value_or(c.cameraDevice);
+  c.cameraSource = t["camera"]["source"].value_or(c.cameraSource);
   c.workerInterval = std::chrono::milliseconds(t["worker"]["interval_ms"].value_or<std::int64_t>(c.workerInterval.count()));
   c.kioskStale = std::chrono::seconds(t["worker"]["kiosk_stale_s"].value_or<std::int64_t>(c.kioskStale.count()));
   if (c.mode != "windowed" && c.mode != "fullscreen" && c.mode != "offscreen") {

@@ -87,6 +87,7 @@ for name in latest_100 name_substring name_rare unit date_range_week kiosk_and_s
 done
 
 echo
+estate=$(psql "$url" -qAt -c "SELECT id FROM gh.estate WHERE name = 'Harbour View'")
 echo "# EXPLAIN ANALYZE of what console_search_visits runs for name_substring (rare name: matches first)"
 psql "$url" -qAt -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)
   WITH m AS MATERIALIZED (SELECT id, full_name FROM gh.visitor WHERE estate_id = $estate AND lower(full_name) LIKE '%ivanov13%')

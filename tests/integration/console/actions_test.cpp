@@ -271,6 +271,7 @@ TEST_F(ActionsTest, ResidentReportBecomesAnAlert) {
   ASSERT_FALSE(alerts.empty());
   EXPECT_EQ(alerts[0].kind, "report");
   EXPECT_NE(alerts[0].summary.find("tried doors"), std::string::npos) << alerts[0].summary;
+  EXPECT_EQ(scalar("SELECT count(*) FROM gh.alert WHERE kind = 'report' AND visit_id = $1", {v}), "1");  // once
 }
 
 }  // namespace

@@ -19,7 +19,9 @@ struct ConsoleConfig {
   std::string cachePath = "console-cache.sqlite";
   std::string exportDir = ".";       // evacuation lists, report CSV/PDF
   bool sound = true;
-  std::string cameraDevice;          // empty: manual entry without a photo
+  std::string cameraDriver;          // "" (none: manual entry without a photo) | simulated | v4l2
+  std::string cameraDevice;          // v4l2: "0" or /dev/video0
+  std::string cameraSource;          // simulated: a video file or a folder of images
   std::chrono::milliseconds workerInterval{5000};
   std::chrono::seconds kioskStale{60};
 };
