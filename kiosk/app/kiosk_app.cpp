@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <ctime>
+#include <map>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -396,6 +398,26 @@ int runKiosk(int argc, char** argv) {
     flow.handle(flow::Event::withText(flow::EventKind::CodeScanned, ExitToken::generate(Uuid::random()).encode()));
   }
 
+  // Latency marks for --bench: when each of these events was first applied in the current visit.
+  std::map<flow::EventKind, Steady::time_point> marks;
+  std::vector<double> tapToJob, passToJob, passCheck;
+  auto handle = [&](const flow::Event& e) {
+    const auto outcome = flow.handle(e);
+    if (!opt.bench || outcome != flow::Outcome::Applied) return;
+    if (e.kind == flow::EventKind::StartPass || e.kind == flow::EventKind::StartWalkIn) marks.clear();
+    marks.emplace(e.kind, Steady::now());
+    auto ms = [&](flow::EventKind a, flow::EventKind b) {
+      return std::chrono::duration<double, std::milli>(marks.at(b) - marks.at(a)).count();
+    };
+    if (e.kind == flow::EventKind::PassAccepted && marks.count(flow::EventKind::CodeScanned)) {
+      passCheck.push_back(ms(flow::EventKind::CodeScanned, flow::EventKind::PassAccepted));
+    }
+    if (e.kind == flow::EventKind::PrintJobAccepted) {
+      if (marks.count(flow::EventKind::PhotoAccepted)) tapToJob.push_back(ms(flow::EventKind::PhotoAccepted, e.kind));
+      if (marks.count(flow::EventKind::CodeScanned)) passToJob.push_back(ms(flow::EventKind::CodeScanned, e.kind));
+    }
+  };
+
   const int fps = opt.fps > 0 ? opt.fps : (window.value()->mode() == ui::WindowMode::Offscreen ? 30 : 0);
   const auto framePeriod = fps > 0 ? std::chrono::microseconds(1'000'000 / fps) : std::chrono::microseconds(0);
   std::vector<double> frameMs;
@@ -405,19 +427,26 @@ int runKiosk(int argc, char** argv) {
   auto lastHealth = Steady::now() - std::chrono::hours(1);
   int result = 0;
 
+  std::vector<double> frameCpuMs;
+  auto threadCpuMs = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  };
   while (window.value()->pollEvents()) {
     const auto frameStart = Steady::now();
+    const double cpuStart = threadCpuMs();
     for (auto& e : events.drain()) {
       // The code reader does not know the screen: on the details screen a code is an ID document.
       if (e.kind == flow::EventKind::CodeScanned && flow.state() == flow::State::VisitorDetails) {
         if (auto v = visitorFromIdDocument(e.text)) {
           flow::Event id = flow::Event::of(flow::EventKind::IdScanned);
           id.visitor = *v;
-          flow.handle(id);
+          handle(id);
         }
         continue;
       }
-      flow.handle(e);
+      handle(e);
     }
     flow.tick();
     const flow::State state = flow.state();
@@ -462,7 +491,7 @@ int runKiosk(int argc, char** argv) {
     window.value()->beginFrame();
     if (player) player->beforeNewFrame();
     ImGui::NewFrame();
-    screens::ScreenContext ctx{flow, tr, [&](flow::Event e) { flow.handle(e); }};
+    screens::ScreenContext ctx{flow, tr, [&](flow::Event e) { handle(e); }};
     ctx.preview = needsPreview(state) && preview.valid() ? &preview : nullptr;
     ctx.previewHint = previewHint;
     ctx.photo = &photo;
@@ -488,7 +517,10 @@ int runKiosk(int argc, char** argv) {
     if (auto s = window.value()->endFrame(path); !s) std::fprintf(stderr, "gatehouse-kiosk: %s\n", s.error().message.c_str());
     const double ms = std::chrono::duration<double, std::milli>(Steady::now() - frameStart).count();
     if (firstFrameMs < 0) firstFrameMs = std::chrono::duration<double, std::milli>(Steady::now() - started).count();
-    if (frames > 10) frameMs.push_back(ms);
+    if (frames > 10) {
+      frameMs.push_back(ms);
+      frameCpuMs.push_back(threadCpuMs() - cpuStart);
+    }
     ++frames;
     if (player && player->failed()) {
       std::fprintf(stderr, "gatehouse-kiosk: %s\n", player->error().c_str());
@@ -507,16 +539,24 @@ int runKiosk(int argc, char** argv) {
   if (!opt.screenshots.empty()) std::printf("screenshots: %s\n", std::filesystem::absolute(opt.screenshots).c_str());
   if (!printer.lastFile().empty()) std::printf("badge: %s\n", std::filesystem::absolute(printer.lastFile()).c_str());
   if (opt.bench && !frameMs.empty()) {
-    std::sort(frameMs.begin(), frameMs.end());
-    auto pct = [&](double p) { return frameMs[static_cast<std::size_t>(p * static_cast<double>(frameMs.size() - 1))]; };
-    std::printf("%s\n", nlohmann::json{{"frames", frameMs.size()},
-                                       {"size", std::to_string(opt.width) + "x" + std::to_string(opt.height)},
-                                       {"frame_ms_p50", pct(0.5)},
-                                       {"frame_ms_p99", pct(0.99)},
-                                       {"first_frame_ms", firstFrameMs},
-                                       {"rss_kib", residentKiB()}}
-                            .dump()
-                            .c_str());
+    auto pct = [](std::vector<double> v, double p) {
+      if (v.empty()) return -1.0;
+      std::sort(v.begin(), v.end());
+      return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+    };
+    nlohmann::json j{{"frames", frameMs.size()},
+                     {"size", std::to_string(opt.width) + "x" + std::to_string(opt.height)},
+                     {"frame_wall_ms_p50", pct(frameMs, 0.5)},
+                     {"frame_wall_ms_p99", pct(frameMs, 0.99)},
+                     {"frame_cpu_ms_p50", pct(frameCpuMs, 0.5)},
+                     {"frame_cpu_ms_p99", pct(frameCpuMs, 0.99)},
+                     {"first_frame_ms", firstFrameMs},
+                     {"rss_kib", residentKiB()}};
+    if (!tapToJob.empty()) j["tap_to_job_accepted_ms_p50"] = pct(tapToJob, 0.5);
+    if (!passToJob.empty()) j["pass_shown_to_job_accepted_ms_p50"] = pct(passToJob, 0.5);
+    if (!passCheck.empty()) j["pass_check_ms_p50"] = pct(passCheck, 0.5);
+    j["visits"] = tapToJob.size();
+    std::printf("bench: %s\n", j.dump().c_str());
   }
   // Give the outbox a moment to reach the database before quitting; what is left is sent next start.
   flushOutbox(outbox.get(), worker);

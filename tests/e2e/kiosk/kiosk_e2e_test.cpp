@@ -7,7 +7,6 @@
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/connection.hpp"
-#include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/testing/private_cups.hpp"
@@ -81,40 +80,6 @@ int unsentEvents(const std::filesystem::path& outbox) {
   return n;
 }
 
-// A PostgreSQL cluster of the test's own (scripts/pg-cluster), so it can be stopped mid-visit.
-class PrivateCluster {
- public:
-  PrivateCluster() {
-    char tmpl[] = "/tmp/gh-e2e-pg-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    port_ = 55000 + static_cast<int>(::getpid() % 4000);
-    EXPECT_TRUE(start());
-    backend::Connection admin(url("postgres"));
-    admin.exec("CREATE DATABASE gatehouse");
-    backend::Connection c(url("gatehouse"));
-    backend::Migrator(c).migrate();
-    backend::seedDemo(c);
-  }
-  ~PrivateCluster() {
-    stop();
-    std::filesystem::remove_all(dir_);
-  }
-  bool start() { return run("start") == 0; }
-  bool stop() { return run("stop") == 0; }
-  std::string url(const std::string& db, const std::string& user = "postgres") const {
-    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
-  }
-
- private:
-  int run(const std::string& cmd) {
-    const std::string line = std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/scripts/pg-cluster " + cmd + " " + dir_ +
-                             (cmd == "start" ? " " + std::to_string(port_) : "") + " >/dev/null";
-    return std::system(line.c_str());
-  }
-  std::string dir_;
-  int port_ = 0;
-};
-
 class KioskEndToEnd : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -139,29 +104,7 @@ class KioskEndToEnd : public ::testing::Test {
     return s;
   }
   std::string passText(const std::string& sqlValidity, int maxUses = 1, bool revoked = false) {
-    const std::string id = Uuid::random().toString();
-    backend::Connection c(db_->url());
-    c.exec("INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, guest_name, valid_from, valid_until, max_uses, revoked_at) "
-           "SELECT $1::uuid, 1, p.id, p.unit_id, 'Anna Guest', " + sqlValidity + ", $2::int, " +
-           (revoked ? "now()" : "NULL") +
-           " FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id WHERE u.label = 'A-101' AND p.role = 'resident' LIMIT 1",
-           {id, maxUses});
-    auto row = c.exec("SELECT extract(epoch FROM valid_from)::bigint AS f, extract(epoch FROM valid_until)::bigint AS u "
-                      "FROM gh.invitation WHERE id = $1::uuid", {id});
-    auto key = c.exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = 1 AND key_id = 1");
-    const auto secretBytes = key[0].bytes("secret_key");
-    SecretKey secret{};
-    std::copy(secretBytes.begin(), secretBytes.end(), secret.begin());
-    InvitationPass p;
-    p.estateId = 1;
-    p.keyId = 1;
-    p.invitationId = *Uuid::parse(id);
-    p.validFrom = row[0].int64("f");
-    p.validUntil = row[0].int64("u");
-    p.maxUses = static_cast<std::uint16_t>(maxUses);
-    p.guestName = "Anna Guest";
-    p.unitLabel = "A-101";
-    return encodePass(p, secret);
+    return makePass(db_->url(), sqlValidity, maxUses, revoked);
   }
   std::string count(const std::string& sql, backend::Params params = {}) { return one(db_->url(), sql, std::move(params)); }
 

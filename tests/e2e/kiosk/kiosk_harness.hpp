@@ -12,18 +12,33 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "gatehouse/backend/admin.hpp"
+#include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/migrator.hpp"
+#include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/barcode.hpp"
 #include "gatehouse/testing/wait.hpp"
 
 extern char** environ;
 
 namespace gatehouse::e2e {
+
+// Source and build folders: from ctest's environment, else from the build (benchmarks run by hand).
+inline std::string sourceDir() {
+  const char* d = std::getenv("GATEHOUSE_SOURCE_DIR");
+  return d ? d : KIOSK_SOURCE_DIR;
+}
+inline std::string binaryDir() {
+  const char* d = std::getenv("GATEHOUSE_BINARY_DIR");
+  return d ? d : KIOSK_BINARY_DIR;
+}
 
 inline std::string readFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -43,13 +58,15 @@ struct KioskSetup {
   int approvalSeconds = 60;
   std::string language = "en";
   std::string theme = "light";
+  std::vector<std::string> extraArgs;  // e.g. --bench
+  bool screenshots = true;
 };
 
 // One kiosk "installation": its folder (config, outbox, badges, screenshots) survives restarts.
 class Kiosk {
  public:
   Kiosk(const std::string& name, KioskSetup setup) : setup_(std::move(setup)) {
-    dir_ = std::filesystem::path(std::getenv("GATEHOUSE_BINARY_DIR")) / "e2e-kiosk" / name;
+    dir_ = std::filesystem::path(binaryDir()) / "e2e-kiosk" / name;
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::ostringstream cfg;
@@ -60,7 +77,7 @@ class Kiosk {
         << "badge_dir = \"" << (dir_ / "badges").string() << "\"\n"
         << "[timeouts]\napproval_seconds = " << setup_.approvalSeconds << "\nheartbeat_seconds = 1\n"
         << "[ui]\ndefault_language = \"" << setup_.language << "\"\ntheme = \"" << setup_.theme << "\"\n"
-        << "assets_dir = \"" << std::getenv("GATEHOUSE_SOURCE_DIR") << "/assets\"\n";
+        << "assets_dir = \"" << sourceDir() << "/assets\"\n";
     writeFile(dir_ / "kiosk.toml", cfg.str());
   }
   ~Kiosk() { stop(); }
@@ -77,7 +94,12 @@ class Kiosk {
     const std::string shots = (dir_ / "screens" / run).string();
     std::vector<std::string> args{KIOSK_BIN, "--config", (dir_ / "kiosk.toml").string(), "--offscreen",
                                   "--size", "1280x720", "--fps", "60", "--script", (dir_ / (run + ".script")).string(),
-                                  "--screenshots", shots, "--status-file", (dir_ / "status").string()};
+                                  "--status-file", (dir_ / "status").string()};
+    if (setup_.screenshots) {
+      args.push_back("--screenshots");
+      args.push_back(shots);
+    }
+    args.insert(args.end(), setup_.extraArgs.begin(), setup_.extraArgs.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -173,6 +195,71 @@ inline std::vector<std::string> qrCodesInPdf(const std::string& pdfBytes, const 
     for (const auto& c : devices::decodeCodes(cv::imread(f.path().string()), o)) out.push_back(c.text);
   }
   return out;
+}
+
+// A PostgreSQL cluster of the caller's own (scripts/pg-cluster), migrated and seeded with the demo
+// estate, so a test can stop and start it mid-visit without disturbing others.
+class PrivateCluster {
+ public:
+  PrivateCluster() {
+    char tmpl[] = "/tmp/gh-e2e-pg-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    port_ = 55000 + static_cast<int>(::getpid() % 4000);
+    if (!start()) throw std::runtime_error("pg-cluster start failed in " + dir_);
+    backend::Connection admin(url("postgres"));
+    admin.exec("CREATE DATABASE gatehouse");
+    backend::Connection c(url("gatehouse"));
+    backend::Migrator(c).migrate();
+    backend::seedDemo(c);
+  }
+  ~PrivateCluster() {
+    stop();
+    std::filesystem::remove_all(dir_);
+  }
+  PrivateCluster(const PrivateCluster&) = delete;
+  PrivateCluster& operator=(const PrivateCluster&) = delete;
+  bool start() { return run("start") == 0; }
+  bool stop() { return run("stop") == 0; }
+  std::string url(const std::string& db, const std::string& user = "postgres") const {
+    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
+  }
+
+ private:
+  int run(const std::string& cmd) {
+    const std::string line = sourceDir() + "/scripts/pg-cluster " + cmd + " " + dir_ +
+                             (cmd == "start" ? " " + std::to_string(port_) : "") + " >/dev/null";
+    return std::system(line.c_str());
+  }
+  std::string dir_;
+  int port_ = 0;
+};
+
+// Signs a pass for a new invitation to A-101 (valid as `sqlValidity`: "FROM_EXPR, UNTIL_EXPR").
+inline std::string makePass(const std::string& dbUrl, const std::string& sqlValidity, int maxUses = 1,
+                            bool revoked = false) {
+  const std::string id = Uuid::random().toString();
+  backend::Connection c(dbUrl);
+  c.exec("INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, guest_name, valid_from, valid_until, max_uses, revoked_at) "
+         "SELECT $1::uuid, 1, p.id, p.unit_id, 'Anna Guest', " + sqlValidity + ", $2::int, " +
+             (revoked ? "now()" : "NULL") +
+             " FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id WHERE u.label = 'A-101' AND p.role = 'resident' LIMIT 1",
+         {id, maxUses});
+  auto row = c.exec("SELECT extract(epoch FROM valid_from)::bigint AS f, extract(epoch FROM valid_until)::bigint AS u "
+                    "FROM gh.invitation WHERE id = $1::uuid", {id});
+  auto key = c.exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = 1 AND key_id = 1");
+  const auto secretBytes = key[0].bytes("secret_key");
+  SecretKey secret{};
+  std::copy(secretBytes.begin(), secretBytes.end(), secret.begin());
+  InvitationPass p;
+  p.estateId = 1;
+  p.keyId = 1;
+  p.invitationId = *Uuid::parse(id);
+  p.validFrom = row[0].int64("f");
+  p.validUntil = row[0].int64("u");
+  p.maxUses = static_cast<std::uint16_t>(maxUses);
+  p.guestName = "Anna Guest";
+  p.unitLabel = "A-101";
+  return encodePass(p, secret);
 }
 
 }  // namespace gatehouse::e2e
