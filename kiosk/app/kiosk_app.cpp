@@ -315,7 +315,10 @@ int runKiosk(int argc, char** argv) {
   worker.start();
 
   screens::ScreenSet screenSet;
-  ui::Texture preview, photo;
+  // Two preview textures used in turn: uploading into the one the last frame did not draw from
+  // keeps a software (or busy) GL from waiting for that frame to finish.
+  ui::Texture previews[2], photo;
+  int previewIndex = 0;
   RgbFrame frame;
   std::string previewHint;
   flow::State shown = flow::State::Welcome;
@@ -471,7 +474,8 @@ int runKiosk(int argc, char** argv) {
                                                                                                   : ScanMode::None);
     }
     if (needsPreview(state) && camera->latest(frame)) {
-      preview.update(frame.rgb.data(), frame.width, frame.height);
+      previewIndex ^= 1;
+      previews[previewIndex].update(frame.rgb.data(), frame.width, frame.height);
       previewHint = frame.hint;
     }
     if (state == flow::State::PhotoReview && photoShown != flow.session().photoJpeg) {
@@ -492,6 +496,7 @@ int runKiosk(int argc, char** argv) {
     if (player) player->beforeNewFrame();
     ImGui::NewFrame();
     screens::ScreenContext ctx{flow, tr, [&](flow::Event e) { handle(e); }};
+    const ui::Texture& preview = previews[previewIndex];
     ctx.preview = needsPreview(state) && preview.valid() ? &preview : nullptr;
     ctx.previewHint = previewHint;
     ctx.photo = &photo;
