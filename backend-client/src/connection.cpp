@@ -27,7 +27,12 @@ std::size_t Rows::size() const { return impl_ ? static_cast<std::size_t>(PQntupl
 std::size_t Rows::columns() const { return impl_ ? static_cast<std::size_t>(PQnfields(impl_->res)) : 0; }
 namespace {
 int columnOf(const PGresult* res, std::string_view name) {
-  return PQfnumber(res, ("\"" + std::string(name) + "\"").c_str());
+  std::string quoted;  // quoted so the name is matched case-sensitively, as SQL returned it
+  quoted.reserve(name.size() + 2);
+  quoted.push_back('"');
+  quoted.append(name);
+  quoted.push_back('"');
+  return PQfnumber(res, quoted.c_str());
 }
 }  // namespace
 int Rows::column(std::string_view name) const { return impl_ ? columnOf(impl_->res, name) : -1; }

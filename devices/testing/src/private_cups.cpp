@@ -52,7 +52,8 @@ Result<std::unique_ptr<PrivateCups>> PrivateCups::start() {
   // The port is free when picked; if another test grabs it first, cupsd fails and we retry.
   for (int attempt = 0; attempt < 3; ++attempt) {
     c->port_ = freeTcpPort();
-    if (c->run(quote(scriptPath()) + " start " + quote(c->dir_) + " " + std::to_string(c->port_) + " >/dev/null")) {
+    if (c->run(quote(scriptPath()) + " start " + quote(c->dir_) + " " + std::to_string(c->port_) + " " +
+               std::to_string(::getpid()) + " >/dev/null")) {
       c->socket_ = c->dir_ + "/cups.sock";
       return c;
     }

