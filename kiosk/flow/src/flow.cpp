@@ -97,7 +97,10 @@ Outcome Flow::handle(const Event& e) {
   const std::uint32_t targets = allowedTargets(state_, e.kind);
   if (targets == 0) return Outcome::Forbidden;
   if (carriesVisit(e.kind) && e.visit != session_.visitId) return Outcome::Ignored;
-  if (e.kind == EventKind::DeviceFault && e.device != deviceFor(state_)) return Outcome::Ignored;
+  if (e.kind == EventKind::DeviceFault &&
+      (e.device != deviceFor(state_) || (!e.visit.isNil() && e.visit != session_.visitId))) {
+    return Outcome::Ignored;  // another device's trouble, or a print job of an earlier visitor
+  }
   if (isUserEvent(e.kind)) lastActivity_ = clock_.now();
   const State next = apply(e);
   assert((targets & (1u << static_cast<unsigned>(next))) != 0);

@@ -90,12 +90,12 @@ void BackendWorker::setHealth(const std::string& healthJson) {
 
 void BackendWorker::setOnline(bool online) {
   if (!online) remote_.reset();
-  const bool was = online_.exchange(online);
-  if (was != online || (!online && !everOnline_)) events_.post(Event::connectivity(online));
-  if (online) {
-    everOnline_ = true;
-    backoff_ = std::chrono::milliseconds(200);
+  online_ = online;
+  if (reported_ != online) {  // tell the flow about changes only, including the first answer
+    reported_ = online;
+    events_.post(Event::connectivity(online));
   }
+  if (online) backoff_ = std::chrono::milliseconds(200);
 }
 
 void BackendWorker::run() {

@@ -299,6 +299,16 @@ TEST(Flow, AFaultOfAnotherDeviceDoesNotInterruptTheVisitor) {
   EXPECT_EQ(r.flow.state(), State::ScanPass);
 }
 
+TEST(Flow, APrinterFaultOfAnEarlierVisitorsBadgeIsIgnored) {
+  Rig r;
+  toAwaitingApproval(r);
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, r.flow.session().visitId, "approved"));
+  Event old = Event::fault(Device::Printer, "out_of_paper");
+  old.visit = Uuid::random();
+  EXPECT_EQ(r.flow.handle(old), Outcome::Ignored);
+  EXPECT_EQ(r.flow.state(), State::Approved);
+}
+
 TEST(Flow, IncompleteDetailsStayOnTheFormWithAReason) {
   Rig r;
   r.flow.handle(Event::of(EventKind::StartWalkIn));

@@ -89,7 +89,7 @@ class BackendWorker {
   std::string health_ = "{}";
   std::thread thread_;
   std::atomic<bool> online_{false};
-  bool everOnline_ = false;
+  std::optional<bool> reported_;
   std::atomic<std::int64_t> sent_{0};
   std::chrono::steady_clock::time_point nextConnect_{}, nextPoll_{}, nextBeat_{}, nextCache_{};
   std::chrono::milliseconds backoff_{200};
