@@ -20,12 +20,14 @@ class FindResidentScreen final : public Screen {
     if (!started_) {  // the first frame asks for the first page of results
       started_ = true;
       layout_ = KeyboardLayout::Latin;  // unit labels are Latin
-      if (s.results.empty()) ctx.emit(flow::Event::withText(flow::EventKind::QueryChanged, s.query));
+      if (s.results.empty())
+        ctx.emit(flow::Event::withText(flow::EventKind::QueryChanged, s.query));
     }
     beginPage(ctx, "find_resident");
     title(ctx.t("find.title"));
     std::string query = s.query;
-    textField("find.query", ctx.t("find.label"), query, ctx.t("find.placeholder"), true, contentWidth());
+    textField("find.query", ctx.t("find.label"), query, ctx.t("find.placeholder"), true,
+              contentWidth());
     // Results: a grid of unit buttons.
     const float keyboardH = 5 * (ui::minTouch() + ui::mm(1.5f)) + ImGui::GetStyle().WindowPadding.y;
     const float backH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y;
@@ -36,14 +38,16 @@ class FindResidentScreen final : public Screen {
       subtitle(s.query.empty() ? ctx.t("find.hint") : ctx.t("find.none"));
     }
     const float cellW = ui::mm(56);
-    const int perRow = std::max(1, static_cast<int>((contentWidth() + ui::mm(4)) / (cellW + ui::mm(4))));
+    const int perRow =
+        std::max(1, static_cast<int>((contentWidth() + ui::mm(4)) / (cellW + ui::mm(4))));
     ImGui::PushFont(ui::fonts().large);
     for (std::size_t i = 0; i < s.results.size(); ++i) {
       const auto& r = s.results[i];
       if (i % static_cast<std::size_t>(perRow) != 0) ImGui::SameLine();
       std::string label = r.label;
       if (!r.hostHint.empty()) label += "  " + r.hostHint;
-      if (ui::touchButton("unit." + r.label, label, ImVec2(cellW, ui::mm(18)), ui::ButtonStyle::Secondary)) {
+      if (ui::touchButton("unit." + r.label, label, ImVec2(cellW, ui::mm(18)),
+                          ui::ButtonStyle::Secondary)) {
         flow::Event e = flow::Event::of(flow::EventKind::ResidentChosen);
         e.entry = r;
         ctx.emit(e);
@@ -51,10 +55,12 @@ class FindResidentScreen final : public Screen {
     }
     ImGui::PopFont();
     ImGui::EndChild();
-    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0), ui::ButtonStyle::Secondary)) {
+    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0),
+                        ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Back));
     }
-    if (keyboard(query, layout_, false, 32)) ctx.emit(flow::Event::withText(flow::EventKind::QueryChanged, query));
+    if (keyboard(query, layout_, false, 32))
+      ctx.emit(flow::Event::withText(flow::EventKind::QueryChanged, query));
     endPage();
   }
 

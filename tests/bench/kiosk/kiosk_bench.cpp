@@ -1,7 +1,9 @@
-// Kiosk latency benchmark: pass shown -> badge job accepted and "use this photo" tap -> job accepted,
-// with the real binary, a private PostgreSQL cluster, a private cupsd and a raw TCP printer.
+// Kiosk latency benchmark: pass shown -> badge job accepted and "use this photo" tap -> job
+// accepted, with the real binary, a private PostgreSQL cluster, a private cupsd and a raw TCP
+// printer.
 //   build/dev/tests/bench/kiosk/kiosk_bench [VISITS]
-// Frame-time figures come from the binary itself: gatehouse-kiosk --bench-preview (docs/BENCHMARKS.md).
+// Frame-time figures come from the binary itself: gatehouse-kiosk --bench-preview
+// (docs/BENCHMARKS.md).
 #include <cstdio>
 #include <iostream>
 
@@ -31,9 +33,11 @@ int main(int argc, char** argv) {
   std::string script = "wait-screen welcome 60\nwait-cache\n";
   for (int i = 0; i < visits; ++i) {
     const auto file = k.file("pass" + std::to_string(i) + ".txt");
-    writeFile(file, makePass(pg.url("gatehouse"), "now() - interval '1 hour', now() + interval '1 day'"));
+    writeFile(file,
+              makePass(pg.url("gatehouse"), "now() - interval '1 hour', now() + interval '1 day'"));
     script += "tap welcome.pass\nwait-screen scan_pass\nscan @" + file.string() +
-              "\nwait-screen photo 30\nwait-frames 3\ntap photo.take\nwait-screen photo_review\ntap review.use\n"
+              "\nwait-screen photo 30\nwait-frames 3\ntap photo.take\nwait-screen "
+              "photo_review\ntap review.use\n"
               "wait-screen done 60\ntap outcome.finish\nwait-screen welcome\n";
   }
   k.start(script, "bench");

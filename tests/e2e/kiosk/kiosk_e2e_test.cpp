@@ -2,6 +2,7 @@
 // PostgreSQL (demo estate), the simulated camera and a private CUPS queue. Every run keeps a
 // screenshot of each screen under <build>/e2e-kiosk/<test>/screens/.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <memory>
 
@@ -12,8 +13,6 @@
 #include "gatehouse/devices/testing/private_cups.hpp"
 #include "gatehouse/testing/test_database.hpp"
 #include "kiosk_harness.hpp"
-
-#include <sqlite3.h>
 
 namespace gatehouse::e2e {
 namespace {
@@ -44,9 +43,11 @@ wait-screen photo_review
 // Decides a visit the way the resident of its unit would (through gh.decide_visit).
 void residentDecides(const std::string& url, const std::string& visit, bool approve) {
   backend::Connection c(url);
-  c.exec("SELECT set_config('gatehouse.person_id', (SELECT p.id::text FROM gh.person p JOIN gh.visit v ON v.unit_id = p.unit_id "
-         "WHERE v.id = $1::uuid AND p.role = 'resident' ORDER BY p.id LIMIT 1), false)",
-         {visit});
+  c.exec(
+      "SELECT set_config('gatehouse.person_id', (SELECT p.id::text FROM gh.person p JOIN gh.visit "
+      "v ON v.unit_id = p.unit_id "
+      "WHERE v.id = $1::uuid AND p.role = 'resident' ORDER BY p.id LIMIT 1), false)",
+      {visit});
   c.exec("SELECT gh.decide_visit($1::uuid, $2::boolean)", {visit, approve});
 }
 
@@ -58,10 +59,14 @@ std::string one(const std::string& url, const std::string& sql, backend::Params 
 
 std::string waitForPendingVisit(const std::string& url) {
   std::string id;
-  waitUntil([&] {
-    id = one(url, "SELECT id::text FROM gh.visit WHERE status = 'pending' ORDER BY requested_at DESC LIMIT 1");
-    return !id.empty();
-  }, 90s);
+  waitUntil(
+      [&] {
+        id = one(url,
+                 "SELECT id::text FROM gh.visit WHERE status = 'pending' ORDER BY requested_at "
+                 "DESC LIMIT 1");
+        return !id.empty();
+      },
+      90s);
   return id;
 }
 
@@ -71,7 +76,8 @@ int unsentEvents(const std::filesystem::path& outbox) {
   if (sqlite3_open_v2(outbox.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
   sqlite3_stmt* st = nullptr;
   int n = -1;
-  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE state <> 'sent'", -1, &st, nullptr) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE state <> 'sent'", -1, &st,
+                         nullptr) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
     n = sqlite3_column_int(st, 0);
   }
@@ -106,7 +112,9 @@ class KioskEndToEnd : public ::testing::Test {
   std::string passText(const std::string& sqlValidity, int maxUses = 1, bool revoked = false) {
     return makePass(db_->url(), sqlValidity, maxUses, revoked);
   }
-  std::string count(const std::string& sql, backend::Params params = {}) { return one(db_->url(), sql, std::move(params)); }
+  std::string count(const std::string& sql, backend::Params params = {}) {
+    return one(db_->url(), sql, std::move(params));
+  }
 
   static PrivateCups* cups_;
   std::unique_ptr<TestDatabase> db_;
@@ -117,8 +125,10 @@ TEST_F(KioskEndToEnd, WalkInApprovedByResidentPrintsBadgeWhoseQrIsTheExitTokenTh
   RawPrinterListener printer;
   ASSERT_TRUE(cups_->addQueue("badges_ok", printer.uri()));
   Kiosk k("walk_in_approved", setup("cups:badges_ok"));
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nscreenshot waiting\n"
-          "wait-screen done 90\ntap outcome.finish\nwait-screen welcome\n", "checkin");
+  k.start(std::string(kWalkIn) +
+              "tap review.use\nwait-screen awaiting_approval 30\nscreenshot waiting\n"
+              "wait-screen done 90\ntap outcome.finish\nwait-screen welcome\n",
+          "checkin");
   const std::string visit = waitForPendingVisit(db_->url());
   ASSERT_FALSE(visit.empty()) << k.log();
   residentDecides(db_->url(), visit, true);
@@ -131,27 +141,37 @@ TEST_F(KioskEndToEnd, WalkInApprovedByResidentPrintsBadgeWhoseQrIsTheExitTokenTh
   auto token = parseExitToken(codes[0]);
   ASSERT_TRUE(token) << codes[0];
   EXPECT_EQ(token->visitId.toString(), visit);
-  EXPECT_EQ(count("SELECT exit_token_hash FROM gh.visit WHERE id = $1::uuid", {visit}), token->secretHashHex());
+  EXPECT_EQ(count("SELECT exit_token_hash FROM gh.visit WHERE id = $1::uuid", {visit}),
+            token->secretHashHex());
   EXPECT_EQ(count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_in");
   EXPECT_FALSE(count("SELECT current_screen FROM gh.kiosk WHERE id = 1").empty());  // heartbeat
 
   // The visitor leaves: the badge's QR is shown to the kiosk after a restart.
   writeFile(k.file("badge.txt"), codes[0]);
-  k.start("wait-screen welcome 60\ntap welcome.exit\nwait-screen scan_badge\nscan @" + k.file("badge.txt").string() +
+  k.start("wait-screen welcome 60\ntap welcome.exit\nwait-screen scan_badge\nscan @" +
+              k.file("badge.txt").string() +
               "\nwait-screen exit_photo\nwait-frames 15\ntap photo.take\nwait-screen exit_done 60\n"
               "tap outcome.finish\nwait-screen welcome\n",
           "exit");
   ASSERT_EQ(k.wait(), 0) << k.log();
   EXPECT_EQ(count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_out");
-  EXPECT_EQ(count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'entry_photo'", {visit}), "1");
-  EXPECT_EQ(count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'exit_photo'", {visit}), "1");
+  EXPECT_EQ(
+      count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'entry_photo'",
+            {visit}),
+      "1");
+  EXPECT_EQ(
+      count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'exit_photo'",
+            {visit}),
+      "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");
 }
 
 TEST_F(KioskEndToEnd, WalkInDeniedGetsAPoliteMessage) {
   Kiosk k("walk_in_denied", setup());
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nwait-screen denied 90\n"
-          "expect-reason denied\ntap outcome.finish\nwait-screen welcome\n", "run");
+  k.start(std::string(kWalkIn) +
+              "tap review.use\nwait-screen awaiting_approval 30\nwait-screen denied 90\n"
+              "expect-reason denied\ntap outcome.finish\nwait-screen welcome\n",
+          "run");
   const std::string visit = waitForPendingVisit(db_->url());
   ASSERT_FALSE(visit.empty()) << k.log();
   residentDecides(db_->url(), visit, false);
@@ -164,15 +184,23 @@ TEST_F(KioskEndToEnd, ApprovalTimeoutAlertsTheGuardAndTellsTheVisitor) {
   KioskSetup s = setup();
   s.approvalSeconds = 2;
   Kiosk k("approval_timeout", s);
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_guard 60\nwait-frames 5\nscreenshot guard-called\n"
+  k.start(
+      std::string(kWalkIn) +
+          "tap review.use\nwait-screen awaiting_guard 60\nwait-frames 5\nscreenshot guard-called\n"
           "tap guard.pin\ntype 1111\ntap guard.pin_ok\nwait-frames 5\nscreenshot wrong-pin\n"
-          "tap waiting.cancel\nwait-screen welcome\n", "run");
+          "tap waiting.cancel\nwait-screen welcome\n",
+      "run");
   ASSERT_EQ(k.wait(), 0) << k.log();
   const std::string visit = count("SELECT id::text FROM gh.visit");
   ASSERT_FALSE(visit.empty());
-  EXPECT_TRUE(waitUntil([&] {
-    return count("SELECT count(*) FROM gh.alert WHERE kind = 'approval_timeout' AND visit_id = $1::uuid", {visit}) == "1";
-  }, 20s));
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return count(
+                   "SELECT count(*) FROM gh.alert WHERE kind = 'approval_timeout' AND visit_id = "
+                   "$1::uuid",
+                   {visit}) == "1";
+      },
+      20s));
   EXPECT_EQ(count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "cancelled");
 }
 
@@ -180,7 +208,8 @@ TEST_F(KioskEndToEnd, PassesValidForgedExpiredRevokedAndUsedTwice) {
   Kiosk k("passes", setup());
   const std::string valid = passText("now() - interval '1 hour', now() + interval '1 day'");
   const std::string expired = passText("now() - interval '2 days', now() - interval '1 day'");
-  const std::string revoked = passText("now() - interval '1 hour', now() + interval '1 day'", 1, true);
+  const std::string revoked =
+      passText("now() - interval '1 hour', now() + interval '1 day'", 1, true);
   // Forged: a pass that looks right but is signed with a key the estate never had.
   InvitationPass f;
   f.estateId = 1;
@@ -197,19 +226,23 @@ TEST_F(KioskEndToEnd, PassesValidForgedExpiredRevokedAndUsedTwice) {
   }
   auto rejected = [&](const std::string& name, const std::string& reason) {
     return "tap welcome.pass\nwait-screen scan_pass\nscan @" + k.file(name + ".txt").string() +
-           "\nwait-screen pass_rejected 30\nexpect-reason " + reason + "\nscreenshot rejected-" + reason +
-           "\ntap outcome.finish\nwait-screen welcome\n";
+           "\nwait-screen pass_rejected 30\nexpect-reason " + reason + "\nscreenshot rejected-" +
+           reason + "\ntap outcome.finish\nwait-screen welcome\n";
   };
-  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" + k.file("valid.txt").string() +
-              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen photo_review\ntap review.use\n"
+  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" +
+              k.file("valid.txt").string() +
+              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen "
+              "photo_review\ntap review.use\n"
               "wait-screen done 60\ntap outcome.finish\nwait-screen welcome\n" +
-              rejected("forged", "forged") + rejected("expired", "expired") + rejected("revoked", "revoked") +
-              rejected("valid", "used_up"),
+              rejected("forged", "forged") + rejected("expired", "expired") +
+              rejected("revoked", "revoked") + rejected("valid", "used_up"),
           "run");
   ASSERT_EQ(k.wait(), 0) << k.log();
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit WHERE status = 'checked_in'"), "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");  // the refused passes made no visit
-  EXPECT_EQ(count("SELECT uses FROM gh.invitation WHERE revoked_at IS NULL AND valid_until > now()"), "1");
+  EXPECT_EQ(
+      count("SELECT uses FROM gh.invitation WHERE revoked_at IS NULL AND valid_until > now()"),
+      "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.alert WHERE kind = 'forged_pass'"), "1");
 }
 
@@ -217,14 +250,21 @@ TEST_F(KioskEndToEnd, PrinterOutOfPaperShowsANextStepAndAlertsTheGuard) {
   ASSERT_TRUE(cups_->addQueue("badges_empty", "gatehouse-sim://media-empty"));
   Kiosk k("printer_out_of_paper", setup("cups:badges_empty"));
   writeFile(k.file("valid.txt"), passText("now() - interval '1 hour', now() + interval '1 day'"));
-  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" + k.file("valid.txt").string() +
-              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen photo_review\ntap review.use\n"
-              "wait-screen device_problem 90\nexpect-reason out_of_paper\nwait-frames 5\nscreenshot out-of-paper\n"
+  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" +
+              k.file("valid.txt").string() +
+              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen "
+              "photo_review\ntap review.use\n"
+              "wait-screen device_problem 90\nexpect-reason out_of_paper\nwait-frames "
+              "5\nscreenshot out-of-paper\n"
               "tap fault.finish\nwait-screen welcome\n",
           "run");
   ASSERT_EQ(k.wait(), 0) << k.log();
-  EXPECT_TRUE(waitUntil([&] { return count("SELECT count(*) FROM gh.alert WHERE kind = 'printer_fault'") == "1"; }, 20s));
-  EXPECT_NE(count("SELECT details::text FROM gh.alert WHERE kind = 'printer_fault'").find("out_of_paper"), std::string::npos);
+  EXPECT_TRUE(waitUntil(
+      [&] { return count("SELECT count(*) FROM gh.alert WHERE kind = 'printer_fault'") == "1"; },
+      20s));
+  EXPECT_NE(
+      count("SELECT details::text FROM gh.alert WHERE kind = 'printer_fault'").find("out_of_paper"),
+      std::string::npos);
 }
 
 TEST_F(KioskEndToEnd, DatabaseStoppedDuringAVisitThenBackGivesOneVisitWithEveryEventOnce) {
@@ -234,7 +274,8 @@ TEST_F(KioskEndToEnd, DatabaseStoppedDuringAVisitThenBackGivesOneVisitWithEveryE
   Kiosk k("database_outage", s);
   k.start(std::string(kWalkIn) + "wait-file " + k.flagPath("db-stopped") +
               " 120\ntap review.use\nwait-screen awaiting_guard 30\n"
-              "wait-screen approved|printing_badge|done 180\nwait-screen done 60\ntap outcome.finish\nwait-screen welcome\n",
+              "wait-screen approved|printing_badge|done 180\nwait-screen done 60\ntap "
+              "outcome.finish\nwait-screen welcome\n",
           "run");
   ASSERT_TRUE(k.waitScreen("photo_review", 120s)) << k.log();
   ASSERT_TRUE(pg.stop());
@@ -248,23 +289,37 @@ TEST_F(KioskEndToEnd, DatabaseStoppedDuringAVisitThenBackGivesOneVisitWithEveryE
   residentDecides(db, visit, true);
   ASSERT_EQ(k.wait(), 0) << k.log();
   EXPECT_EQ(one(db, "SELECT count(*) FROM gh.visit"), "1");
-  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_in");
+  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}),
+            "checked_in");
   EXPECT_EQ(one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}), "1");
-  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.alert WHERE visit_id = $1::uuid AND kind = 'help_requested'", {visit}), "1");
+  EXPECT_EQ(
+      one(db, "SELECT count(*) FROM gh.alert WHERE visit_id = $1::uuid AND kind = 'help_requested'",
+          {visit}),
+      "1");
   EXPECT_EQ(unsentEvents(k.file("outbox.sqlite")), 0);
 }
 
 TEST_F(KioskEndToEnd, KilledMidVisitLosesNothingAndLeavesNoHalfMadeVisit) {
   Kiosk k("killed_mid_visit", setup());
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nwait-file " + k.flagPath("never") + " 300\n",
+  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nwait-file " +
+              k.flagPath("never") + " 300\n",
           "before");
   const std::string visit = waitForPendingVisit(db_->url());
   ASSERT_FALSE(visit.empty()) << k.log();
-  ASSERT_TRUE(waitUntil([&] { return count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}) == "1"; }, 30s));
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}) == "1";
+      },
+      30s));
   k.kill9();  // power cut
   k.start("wait-screen welcome 60\nwait-frames 30\n", "after");
   ASSERT_EQ(k.wait(), 0) << k.log();
-  EXPECT_TRUE(waitUntil([&] { return count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}) == "cancelled"; }, 30s))
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}) ==
+               "cancelled";
+      },
+      30s))
       << k.log();
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}), "1");
