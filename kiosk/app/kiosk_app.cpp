@@ -405,6 +405,10 @@ int runKiosk(int argc, char** argv) {
           "wait-cache") {  // pass keys and revocations are cached: passes can be checked
         return waitFor(outbox->get("estate_keys").has_value(), 30, "estate keys in the cache");
       }
+      if (line.command == "wait-synced") {  // everything in the outbox has reached the database
+        const double seconds = line.argument.empty() ? 60 : std::atof(line.argument.c_str());
+        return waitFor(worker.online() && outbox->depth() == 0, seconds, "the outbox to drain");
+      }
       if (line.command == "expect-reason") {
         if (flow.session().reason != line.argument) {
           return makeError("script", "reason is \"" + flow.session().reason + "\", expected \"" +
