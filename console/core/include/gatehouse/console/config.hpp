@@ -1,0 +1,30 @@
+// config/console.toml: database, window, theme, thresholds, cache; shared by console and worker.
+#pragma once
+#include <chrono>
+#include <string>
+
+#include "gatehouse/core/result.hpp"
+
+namespace gatehouse::console {
+
+struct ConsoleConfig {
+  std::string databaseUrl;           // empty: GATEHOUSE_DATABASE_URL
+  std::string mode = "windowed";     // windowed | fullscreen | offscreen
+  int width = 1600;
+  int height = 900;
+  std::string theme = "dark";
+  std::string language = "en";
+  std::string langDir = "assets/lang/console";
+  std::chrono::seconds offlineAfter{15};
+  std::string cachePath = "console-cache.sqlite";
+  std::string exportDir = ".";       // evacuation lists, report CSV/PDF
+  bool sound = true;
+  std::string cameraDevice;          // empty: manual entry without a photo
+  std::chrono::milliseconds workerInterval{5000};
+  std::chrono::seconds kioskStale{60};
+};
+
+// Missing file: defaults. Errors name the file, line and key.
+Result<ConsoleConfig> loadConfig(const std::string& path);
+
+}  // namespace gatehouse::console

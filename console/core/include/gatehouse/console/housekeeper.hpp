@@ -1,0 +1,50 @@
+// The background job behind gatehouse-worker: escalation, expiry, overstay and kiosk-offline
+// alerts, so they fire with no console open. Runs on a timer and early on NOTIFY.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "gatehouse/backend/connection.hpp"
+
+namespace gatehouse::console {
+
+struct HousekeepingResult {
+  int escalated = 0;
+  int expired = 0;
+  int overstays = 0;
+  int kiosksOffline = 0;
+};
+
+// One pass of gh.console_housekeeping (idempotent; several workers may run it).
+HousekeepingResult runHousekeeping(backend::Connection& conn, std::chrono::seconds kioskStale);
+
+struct WorkerOptions {
+  std::chrono::milliseconds interval{5000};
+  std::chrono::seconds kioskStale{60};
+  std::function<void(const std::string&)> log;  // one line per pass that changed something, and errors
+};
+
+// Runs passes until stop() is called: every `interval`, and at once after a visit notification.
+class Housekeeper {
+ public:
+  Housekeeper(std::string databaseUrl, WorkerOptions options);
+  void run();
+  void stop();
+  void wake();
+  int passes() const { return passes_.load(); }
+
+ private:
+  std::string url_;
+  WorkerOptions options_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::atomic<int> passes_{0};
+};
+
+}  // namespace gatehouse::console

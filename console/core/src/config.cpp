@@ -1,0 +1,39 @@
+// Reads config/console.toml with toml++.
+#include "gatehouse/console/config.hpp"
+
+#include <filesystem>
+
+#include <toml++/toml.h>
+
+namespace gatehouse::console {
+
+Result<ConsoleConfig> loadConfig(const std::string& path) {
+  ConsoleConfig c;
+  if (path.empty() || !std::filesystem::exists(path)) return c;
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return makeError("config", path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  c.databaseUrl = t["database"]["url"].value_or(c.databaseUrl);
+  c.mode = t["console"]["mode"].value_or(c.mode);
+  c.width = t["console"]["width"].value_or(c.width);
+  c.height = t["console"]["height"].value_or(c.height);
+  c.theme = t["console"]["theme"].value_or(c.theme);
+  c.language = t["console"]["language"].value_or(c.language);
+  c.langDir = t["console"]["lang_dir"].value_or(c.langDir);
+  c.offlineAfter = std::chrono::seconds(t["console"]["offline_after_s"].value_or<std::int64_t>(c.offlineAfter.count()));
+  c.cachePath = t["console"]["cache_path"].value_or(c.cachePath);
+  c.exportDir = t["console"]["export_dir"].value_or(c.exportDir);
+  c.sound = t["console"]["sound"].value_or(c.sound);
+  c.cameraDevice = t["camera"]["device"].value_or(c.cameraDevice);
+  c.workerInterval = std::chrono::milliseconds(t["worker"]["interval_ms"].value_or<std::int64_t>(c.workerInterval.count()));
+  c.kioskStale = std::chrono::seconds(t["worker"]["kiosk_stale_s"].value_or<std::int64_t>(c.kioskStale.count()));
+  if (c.mode != "windowed" && c.mode != "fullscreen" && c.mode != "offscreen") {
+    return makeError("config", path + ": console.mode must be windowed, fullscreen or offscreen");
+  }
+  return c;
+}
+
+}  // namespace gatehouse::console

@@ -1,0 +1,73 @@
+// Housekeeper: the worker's loop around gh.console_housekeeping, with reconnects.
+#include "gatehouse/console/housekeeper.hpp"
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "gatehouse/backend/listener.hpp"
+
+namespace gatehouse::console {
+
+HousekeepingResult runHousekeeping(backend::Connection& conn, std::chrono::seconds kioskStale) {
+  auto rows = conn.exec("SELECT gh.console_housekeeping(make_interval(secs => $1))::text AS r",
+                        {static_cast<std::int64_t>(kioskStale.count())});
+  auto j = nlohmann::json::parse(rows[0].text("r"));
+  return {j.value("escalated", 0), j.value("expired", 0), j.value("overstays", 0), j.value("kiosks_offline", 0)};
+}
+
+Housekeeper::Housekeeper(std::string databaseUrl, WorkerOptions options)
+    : url_(std::move(databaseUrl)), options_(std::move(options)) {}
+
+void Housekeeper::stop() {
+  {
+    std::lock_guard lock(m_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Housekeeper::wake() {
+  {
+    std::lock_guard lock(m_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Housekeeper::run() {
+  auto log = [&](const std::string& s) {
+    if (options_.log) options_.log(s);
+  };
+  // A new pending visit may need escalating later, but a check-in or a heartbeat gap is found
+  // by the timer; notifications only make the next pass come sooner.
+  backend::Listener listener(url_, "gatehouse", [this](const backend::Notification& n) {
+    auto j = nlohmann::json::parse(n.payload, nullptr, false);
+    if (j.is_object() && j.value("event", "") == "visit") wake();
+  });
+  std::unique_ptr<backend::Connection> conn;
+  while (true) {
+    {
+      std::unique_lock lock(m_);
+      if (stop_) break;
+    }
+    try {
+      if (!conn) conn = std::make_unique<backend::Connection>(url_);
+      const auto r = runHousekeeping(*conn, options_.kioskStale);
+      if (r.escalated || r.expired || r.overstays || r.kiosksOffline) {
+        log("housekeeping: escalated " + std::to_string(r.escalated) + ", expired " + std::to_string(r.expired) +
+            ", overstays " + std::to_string(r.overstays) + ", kiosks offline " + std::to_string(r.kiosksOffline));
+      }
+    } catch (const backend::Error& e) {
+      log(std::string("housekeeping failed: ") + e.what());
+      if (e.kind() == backend::ErrorKind::ConnectionLost) conn.reset();
+    }
+    ++passes_;
+    std::unique_lock lock(m_);
+    cv_.wait_for(lock, options_.interval, [&] { return stop_ || woken_; });
+    woken_ = false;
+    if (stop_) break;
+  }
+}
+
+}  // namespace gatehouse::console

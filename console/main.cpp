@@ -1,0 +1,80 @@
+// gatehouse-console: the guard console. Thin: options, window, fonts, theme, translations, run.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "console_app.hpp"
+#include "gatehouse/backend/connection.hpp"
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/theme.hpp"
+
+namespace {
+const char* kUsage =
+    "usage: gatehouse-console [--config FILE] [--database-url URL] [--windowed|--fullscreen|--offscreen]\n"
+    "                         [--size WxH] [--lang en|ru] [--lang-dir DIR] [--email E --password P]\n"
+    "                         [--script FILE --screenshots DIR]\n";
+}
+
+int main(int argc, char** argv) {
+  using namespace gatehouse;
+  std::string configPath = "config/console.toml", url, mode, lang, langDir, size;
+  console::app::AppOptions opts;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--config") configPath = next();
+    else if (a == "--database-url") url = next();
+    else if (a == "--windowed" || a == "--fullscreen" || a == "--offscreen") mode = a.substr(2);
+    else if (a == "--size") size = next();
+    else if (a == "--lang") lang = next();
+    else if (a == "--lang-dir") langDir = next();
+    else if (a == "--email") opts.email = next();
+    else if (a == "--password") opts.password = next();
+    else if (a == "--script") opts.scriptPath = next();
+    else if (a == "--screenshots") opts.screenshotDir = next();
+    else {
+      std::fputs(kUsage, a == "--help" ? stdout : stderr);
+      return a == "--help" ? 0 : 2;
+    }
+  }
+  auto cfg = console::loadConfig(configPath);
+  if (!cfg) {
+    std::fprintf(stderr, "%s\n", cfg.error().message.c_str());
+    return 2;
+  }
+  opts.config = *cfg;
+  if (!mode.empty()) opts.config.mode = mode;
+  if (!lang.empty()) opts.config.language = lang;
+  if (!langDir.empty()) opts.config.langDir = langDir;
+  if (!size.empty()) std::sscanf(size.c_str(), "%dx%d", &opts.config.width, &opts.config.height);
+  opts.databaseUrl = backend::resolveDatabaseUrl(url, opts.config.databaseUrl);
+
+  ui::Translations tr;
+  if (auto s = tr.loadDirectory(opts.config.langDir); !s) {
+    std::fprintf(stderr, "translations: %s\n", s.error().message.c_str());
+    return 2;
+  }
+  tr.setLanguage(opts.config.language);
+
+  ui::WindowOptions wo;
+  wo.title = "Gatehouse guard console";
+  wo.width = opts.config.width;
+  wo.height = opts.config.height;
+  wo.mode = opts.config.mode == "fullscreen" ? ui::WindowMode::Fullscreen
+            : opts.config.mode == "offscreen" ? ui::WindowMode::Offscreen
+                                              : ui::WindowMode::Windowed;
+  auto window = ui::AppWindow::open(wo);
+  if (!window) {
+    std::fprintf(stderr, "window: %s\n", window.error().message.c_str());
+    return 1;
+  }
+  // A desk console read from half a metre: smaller than the kiosk's touch sizes.
+  ui::setPixelsPerMillimetre(2.6f);
+  if (auto f = ui::loadFonts(0.55f); !f) {
+    std::fprintf(stderr, "fonts: %s\n", f.error().message.c_str());
+    return 1;
+  }
+  ui::applyTheme(ui::themeFromString(opts.config.theme).value_or(ui::Theme::Dark));
+  console::app::ConsoleApp app(std::move(opts), tr);
+  return app.run(**window);
+}

@@ -1,0 +1,70 @@
+// History search by name, unit, date range, kiosk or status, with the visit's photo on selection.
+#include <imgui.h>
+
+#include "console_app.hpp"
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/theme.hpp"
+
+namespace gatehouse::console::app {
+
+void drawHistory(ConsoleApp& app) {
+  static std::string selected;
+  static Photo selectedPhoto;
+  ImGui::PushFont(ui::fonts().large);
+  ImGui::TextUnformatted(app.tr("history.title").c_str());
+  ImGui::PopFont();
+  bool go = inputField(app, "history.name", app.tr("history.name"), 220);
+  ImGui::SameLine();
+  go |= inputField(app, "history.unit", app.tr("history.unit"), 90);
+  ImGui::SameLine();
+  go |= inputField(app, "history.from", app.tr("history.from"), 120);
+  ImGui::SameLine();
+  go |= inputField(app, "history.to", app.tr("history.to"), 120);
+  go |= inputField(app, "history.kiosk", app.tr("history.kiosk"), 220);
+  ImGui::SameLine();
+  go |= inputField(app, "history.status", app.tr("history.status"), 140);
+  ImGui::SameLine();
+  if (button("history.search", app.tr("history.search")) || go) app.runSearch();
+  const float photoW = selected.empty() ? 0 : 220;
+  ImGui::BeginChild("results", ImVec2(-photoW, 0));
+  if (ImGui::BeginTable("history", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
+    for (const char* c : {"col.requested", "col.visitor", "col.unit", "col.kiosk", "col.status", "col.reason"}) {
+      ImGui::TableSetupColumn(app.tr(c).c_str());
+    }
+    ImGui::TableHeadersRow();
+    for (const auto& h : app.history) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const std::string id = h.visitId.toString();
+      if (ImGui::Selectable((formatTime(h.requestedAt, true) + "##" + id).c_str(), selected == id,
+                            ImGuiSelectableFlags_SpanAllColumns)) {
+        selected = id;
+        selectedPhoto = app.live->store() ? app.live->store()->visitPhoto(h.visitId) : Photo{};
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(h.visitorName.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(h.unitLabel.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(h.kioskName.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextColored(h.held ? ui::palette().danger : ui::palette().text, "%s", app.tr("status." + h.status).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(h.decisionReason.c_str());
+    }
+    ImGui::EndTable();
+  }
+  ImGui::EndChild();
+  if (!selected.empty()) {
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    app.photos.draw("history" + selected, selectedPhoto, ImVec2(200, 200));
+    if (app.session && app.session->isAdmin() && button("history.watchlist", app.tr("history.to_watchlist"), false)) {
+      app.field("watchlist.from_visit") = selected;
+      app.panel = Panel::Watchlist;
+    }
+    ImGui::EndGroup();
+  }
+}
+
+}  // namespace gatehouse::console::app

@@ -1,0 +1,42 @@
+// Manual entry for a visitor who cannot use a kiosk. No camera is wired in yet (the devices
+// library is not merged into this branch), so the entry is recorded without a photo.
+#include <imgui.h>
+
+#include "console_app.hpp"
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/theme.hpp"
+
+namespace gatehouse::console::app {
+
+void drawManualEntry(ConsoleApp& app) {
+  auto* store = app.live->store();
+  ImGui::PushFont(ui::fonts().large);
+  ImGui::TextUnformatted(app.tr("manual.title").c_str());
+  ImGui::PopFont();
+  ImGui::TextColored(ui::palette().mutedText, "%s", app.tr("manual.hint").c_str());
+  inputField(app, "manual.name", app.tr("manual.name"), 360);
+  inputField(app, "manual.phone", app.tr("manual.phone"), 220);
+  inputField(app, "manual.unit", app.tr("manual.unit"), 120);
+  inputField(app, "manual.purpose", app.tr("manual.purpose"), 360);
+  inputField(app, "manual.reason", app.tr("manual.reason"), 360);
+  ImGui::TextColored(ui::palette().mutedText, "%s",
+                     app.tr(app.options.config.cameraDevice.empty() ? "manual.no_camera" : "manual.camera_pending").c_str());
+  std::int64_t unitId = 0;
+  for (const auto& u : app.units) {
+    if (u.label == app.field("manual.unit")) unitId = u.id;
+  }
+  const bool ready = store && unitId && !app.field("manual.name").empty() && !app.field("manual.reason").empty();
+  if (button("manual.submit", app.tr("manual.submit"), true, ready)) {
+    try {
+      store->manualEntry(Uuid::random(), unitId, app.field("manual.name"), app.field("manual.phone"),
+                         app.field("manual.purpose"), app.field("manual.reason"));
+      app.setStatus(app.trf("manual.done", {{"name", app.field("manual.name")}}));
+      for (const char* f : {"manual.name", "manual.phone", "manual.unit", "manual.purpose", "manual.reason"}) app.field(f).clear();
+    } catch (const backend::Error& e) {
+      app.setStatus(e.what(), true);
+    }
+  }
+  if (!unitId && !app.field("manual.unit").empty()) ImGui::TextColored(ui::palette().warning, "%s", app.tr("manual.unknown_unit").c_str());
+}
+
+}  // namespace gatehouse::console::app

@@ -1,0 +1,62 @@
+// "On site now": everyone checked in and not out, with photos; print the evacuation list; manual exit.
+#include <imgui.h>
+
+#include "console_app.hpp"
+#include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/theme.hpp"
+
+namespace gatehouse::console::app {
+
+void drawOnSite(ConsoleApp& app) {
+  const auto& p = ui::palette();
+  const auto& s = app.live->snapshot();
+  ImGui::PushFont(ui::fonts().large);
+  ImGui::TextUnformatted(app.trf("onsite.title", {{"n", std::to_string(s.onSite.size())}}).c_str());
+  ImGui::PopFont();
+  ImGui::SameLine();
+  if (button("onsite.print", app.tr("onsite.print"))) app.printEvacuation();
+  if (s.onSiteFromCache) {
+    ImGui::TextColored(p.danger, "%s",
+                       app.trf("onsite.cached", {{"at", s.onSiteCachedAt ? formatTime(*s.onSiteCachedAt, true) : "?"}}).c_str());
+  }
+  inputField(app, "onsite.exit_reason", app.tr("onsite.exit_reason"), 380);
+  if (ImGui::BeginTable("onsite", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
+    ImGui::TableSetupColumn(app.tr("col.photo").c_str(), ImGuiTableColumnFlags_WidthFixed, 76);
+    ImGui::TableSetupColumn(app.tr("col.visitor").c_str());
+    ImGui::TableSetupColumn(app.tr("col.unit").c_str());
+    ImGui::TableSetupColumn(app.tr("col.entered").c_str());
+    ImGui::TableSetupColumn(app.tr("col.expected_exit").c_str());
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 190);
+    ImGui::TableHeadersRow();
+    int i = 0;
+    for (const auto& v : s.onSite) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      app.photos.draw("onsite" + v.visitId.toString(), v.photo, ImVec2(64, 64));
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(v.visitorName.c_str());
+      ImGui::TextColored(p.mutedText, "%s", v.kioskName.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(v.unitLabel.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(formatTime(v.enteredAt, true).c_str());
+      ImGui::TableNextColumn();
+      const bool over = v.expectedExitAt && *v.expectedExitAt < app.now();
+      ImGui::TextColored(over ? p.danger : p.text, "%s", v.expectedExitAt ? formatTime(*v.expectedExitAt, true).c_str() : "-");
+      ImGui::TableNextColumn();
+      const bool hasReason = !app.field("onsite.exit_reason").empty();
+      if (button("onsite.exit." + std::to_string(i), app.tr("onsite.exit"), false, hasReason && app.live->online())) {
+        try {
+          app.live->store()->manualExit(v.visitId, app.field("onsite.exit_reason"));
+          app.setStatus(app.trf("onsite.exited", {{"name", v.visitorName}}));
+        } catch (const backend::Error& e) {
+          app.setStatus(e.what(), true);
+        }
+      }
+      ++i;
+    }
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace gatehouse::console::app

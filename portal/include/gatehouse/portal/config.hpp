@@ -1,0 +1,50 @@
+// Portal settings: config/portal.toml, then environment overrides, then command-line flags.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "gatehouse/core/result.hpp"
+
+namespace gatehouse::portal {
+
+struct PortalConfig {
+  // [http]
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int ioThreads = 1;
+  int workerThreads = 4;
+  std::string publicUrl;  // base for links in emails; default http(s)://address:port
+  std::string webRoot;    // folder with index.html; default: the source tree's portal/web
+  bool accessLog = true;
+  // [tls]
+  std::string tlsCert;  // PEM chain; empty = plain HTTP
+  std::string tlsKey;
+  bool cookieSecure = false;  // force Secure cookies (TLS terminated by a proxy)
+  // [database]
+  std::string databaseUrl;  // GATEHOUSE_DATABASE_URL wins over the file
+  // [security]
+  std::string secret;  // HMAC key for magic links (GATEHOUSE_PORTAL_SECRET); random if empty
+  int sessionHours = 12;
+  int loginMaxFailures = 5;
+  int lockMinutes = 15;
+  int loginPerMinutePerAddress = 30;
+  int magicLinkMinutes = 15;
+  int resetLinkMinutes = 30;
+  // [smtp]
+  std::string smtpUrl;  // smtp://host:port or smtps://; empty = email off
+  std::string smtpFrom = "gatehouse@localhost";
+  std::string smtpUser;
+  std::string smtpPassword;
+  // [webhook]
+  std::string webhookSecret;  // HMAC key for webhook signatures (GATEHOUSE_WEBHOOK_SECRET)
+  bool webhookAllowHttp = false;  // only https:// targets unless set (tests, a LAN gateway)
+  int deliveryMaxAttempts = 5;
+  int deliveryRetrySeconds = 30;  // doubles after each failed attempt
+};
+
+// Reads `path` (toml); a missing file is an error only when `required`.
+Result<PortalConfig> loadConfig(const std::string& path, bool required);
+// GATEHOUSE_DATABASE_URL, GATEHOUSE_PORTAL_SECRET, GATEHOUSE_WEBHOOK_SECRET, GATEHOUSE_SMTP_URL.
+void applyEnvironment(PortalConfig& config);
+
+}  // namespace gatehouse::portal

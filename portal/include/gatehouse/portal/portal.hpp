@@ -1,0 +1,40 @@
+// The resident portal service: HTTP API, static page, live events, notification delivery.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/uuid.hpp"
+#include "gatehouse/portal/config.hpp"
+
+namespace gatehouse::portal {
+
+class Portal {
+ public:
+  // `clock` decides link expiry; tests pass a ManualClock. It must outlive the portal.
+  explicit Portal(PortalConfig config, const Clock& clock = SystemClock::instance());
+  ~Portal();
+  Portal(const Portal&) = delete;
+  Portal& operator=(const Portal&) = delete;
+
+  // Connects the event listener, starts delivery and binds the port. Throws on failure.
+  void start();
+  // Graceful: stops accepting, closes event streams, lets requests finish (up to `grace`).
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+  std::uint16_t port() const;
+  std::string url() const;  // http(s)://address:port
+  std::size_t openStreams() const;
+  const PortalConfig& config() const;
+
+  // A signed magic link for (visit, person), as put in notifications. For tests and tools.
+  std::string magicLinkToken(const Uuid& visitId, std::int64_t personId) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gatehouse::portal

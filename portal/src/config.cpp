@@ -1,0 +1,82 @@
+// Loads config/portal.toml with toml++ and applies environment overrides.
+#include "gatehouse/portal/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace gatehouse::portal {
+
+namespace {
+template <typename T>
+void read(const toml::table& t, std::string_view section, std::string_view key, T& out) {
+  if (auto v = t[section][key].value<T>()) out = *v;
+}
+}  // namespace
+
+Result<PortalConfig> loadConfig(const std::string& path, bool required) {
+  PortalConfig c;
+  if (path.empty() || !std::filesystem::exists(path)) {
+    if (required) return makeError("config_missing", "no config file at " + path);
+    return c;
+  }
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return makeError("config_invalid", std::string(e.description()) + " in " + path);
+  }
+  read(t, "http", "address", c.address);
+  std::int64_t port = c.port;
+  read(t, "http", "port", port);
+  if (port < 0 || port > 65535) return makeError("config_invalid", "http.port out of range");
+  c.port = static_cast<std::uint16_t>(port);
+  std::int64_t n = c.ioThreads;
+  read(t, "http", "io_threads", n);
+  c.ioThreads = static_cast<int>(n);
+  n = c.workerThreads;
+  read(t, "http", "worker_threads", n);
+  c.workerThreads = static_cast<int>(n);
+  read(t, "http", "public_url", c.publicUrl);
+  read(t, "http", "web_root", c.webRoot);
+  read(t, "http", "access_log", c.accessLog);
+  read(t, "tls", "certificate", c.tlsCert);
+  read(t, "tls", "private_key", c.tlsKey);
+  read(t, "tls", "cookie_secure", c.cookieSecure);
+  read(t, "database", "url", c.databaseUrl);
+  read(t, "security", "secret", c.secret);
+  auto readInt = [&](std::string_view s, std::string_view k, int& out) {
+    std::int64_t v = out;
+    read(t, s, k, v);
+    out = static_cast<int>(v);
+  };
+  readInt("security", "session_hours", c.sessionHours);
+  readInt("security", "login_max_failures", c.loginMaxFailures);
+  readInt("security", "lock_minutes", c.lockMinutes);
+  readInt("security", "login_per_minute_per_address", c.loginPerMinutePerAddress);
+  readInt("security", "magic_link_minutes", c.magicLinkMinutes);
+  readInt("security", "reset_link_minutes", c.resetLinkMinutes);
+  read(t, "smtp", "url", c.smtpUrl);
+  read(t, "smtp", "from", c.smtpFrom);
+  read(t, "smtp", "user", c.smtpUser);
+  read(t, "smtp", "password", c.smtpPassword);
+  read(t, "webhook", "secret", c.webhookSecret);
+  read(t, "webhook", "allow_http", c.webhookAllowHttp);
+  readInt("webhook", "max_attempts", c.deliveryMaxAttempts);
+  readInt("webhook", "retry_seconds", c.deliveryRetrySeconds);
+  return c;
+}
+
+void applyEnvironment(PortalConfig& c) {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v ? std::string(v) : std::string();
+  };
+  if (auto v = env("GATEHOUSE_DATABASE_URL"); !v.empty()) c.databaseUrl = v;
+  if (auto v = env("GATEHOUSE_PORTAL_SECRET"); !v.empty()) c.secret = v;
+  if (auto v = env("GATEHOUSE_WEBHOOK_SECRET"); !v.empty()) c.webhookSecret = v;
+  if (auto v = env("GATEHOUSE_SMTP_URL"); !v.empty()) c.smtpUrl = v;
+}
+
+}  // namespace gatehouse::portal

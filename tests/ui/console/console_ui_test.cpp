@@ -1,0 +1,190 @@
+// The real gatehouse-console binary, offscreen, against a throwaway database with simulated
+// kiosks, driven by the ui library's scripted input; one screenshot per state.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "console_fixture.hpp"
+#include "gatehouse/console/housekeeper.hpp"
+#include "gatehouse/console/store.hpp"
+
+namespace gatehouse::console::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ConsoleUiTest : public ConsoleTest {
+ protected:
+  void SetUp() override {
+    ConsoleTest::SetUp();
+    work_ = fs::temp_directory_path() / ("gh-console-ui-" + Uuid::random().toString());
+    fs::create_directories(work_);
+    shots_ = fs::path(std::getenv("GATEHOUSE_CONSOLE_SHOTS")) /
+             ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(shots_);
+    fs::create_directories(shots_);
+    std::ofstream(work_ / "console.toml") << "[console]\nmode = \"offscreen\"\nwidth = 1600\nheight = 900\n"
+                                          << "cache_path = \"" << (work_ / "cache.sqlite").string() << "\"\n"
+                                          << "export_dir = \"" << work_.string() << "\"\n";
+    stage();
+  }
+  void TearDown() override { fs::remove_all(work_); }
+
+  // A busy night: three kiosks (one silent), a queue with an escalated and a watchlisted
+  // request, visitors on site with photos, a printer fault.
+  void stage() {
+    ConsoleStore admin(Connection(appUrl()), admin_);
+    admin.watchlistAdd("Виктор Громов", "threatened the concierge");
+    kiosks_[0]->heartbeat({"approval", R"({"camera":"ok","printer":"ok","scanner":"ok"})", 0, "1.0.0"});
+    kiosks_[1]->heartbeat({"welcome", R"({"camera":"ok","printer":"out_of_paper"})", 2, "1.0.0"});
+    KioskClient third(db_->urlAs("gatehouse_kiosk"), {demo_.kiosks[2].kioskId, demo_.kiosks[2].token});
+    third.heartbeat({"welcome", "{}", 0, "1.0.0"});
+    owner_->exec("UPDATE gh.kiosk SET last_heartbeat = now() - interval '4 minutes' WHERE id = $1", {demo_.kiosks[2].kioskId});
+    onSiteVisitor(0, "Alice Inside", "A-101");
+    onSiteVisitor(1, "Борис Внутри", "B-201");
+    const Uuid late = onSiteVisitor(0, "Oscar Overstay", "A-205");
+    owner_->exec("UPDATE gh.visit SET expected_exit_at = now() - interval '20 minutes' WHERE id = $1", {late});
+    walkIn(0, "Dora Delivery", "A-103");
+    const Uuid escalated = walkIn(1, "Ethan Early", "B-110");
+    owner_->exec("UPDATE gh.visit SET requested_at = now() - interval '3 minutes' WHERE id = $1", {escalated});
+    kiosks_[1]->raiseAlert("approval_timeout", escalated);
+    walkIn(0, "GROMOV Viktor", "A-104");
+    kiosks_[1]->raiseAlert("printer_fault", std::nullopt, R"({"reason":"out of paper"})");
+    Connection app(appUrl());
+    runHousekeeping(app, std::chrono::seconds(60));  // overstay + kiosk offline, as the worker would
+  }
+
+  int runConsole(const std::string& email, const std::string& script) {
+    std::ofstream(work_ / "script.txt") << script;
+    const std::string cmd = "SDL_AUDIODRIVER=dummy " + std::string(std::getenv("GATEHOUSE_CONSOLE_BIN")) +
+                            " --config '" + (work_ / "console.toml").string() + "' --database-url '" + appUrl() +
+                            "' --lang-dir '" + std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console'" +
+                            " --email '" + email + "' --password gatehouse-demo --script '" +
+                            (work_ / "script.txt").string() + "' --screenshots '" + shots_.string() + "' 2>&1";
+    return std::system(cmd.c_str());
+  }
+  std::int64_t count(const std::string& sql, const backend::Params& p = {}) { return std::stoll(scalar(sql, p)); }
+
+  fs::path work_, shots_;
+};
+
+TEST_F(ConsoleUiTest, GuardWorksTheNightShift) {
+  const auto openAlerts = count("SELECT count(*) FROM gh.alert WHERE acknowledged_at IS NULL");
+  ASSERT_GE(openAlerts, 5);  // watchlist hit, approval timeout, printer, overstay, kiosk offline
+  const std::string script = R"(
+wait-screen signin
+screenshot signin
+tap signin.submit
+wait-screen overview 20
+expect queue = 3
+wait-screen expect-ok 20
+expect cues >= 1
+wait-screen expect-ok 5
+expect kiosks_offline = 1
+wait-screen expect-ok 5
+screenshot overview-night
+tap queue.approve.0
+wait-frames 3
+screenshot approve-dialog
+tap decide.quick.0
+tap decide.confirm
+expect queue = 2
+wait-screen expect-ok 20
+key K
+expect alerts = )" + std::to_string(openAlerts - 1) + R"(
+wait-screen expect-ok 20
+screenshot after-approve-and-ack
+key F2
+wait-screen onsite
+tap onsite.print
+wait-frames 2
+screenshot onsite
+key F3
+wait-screen manual
+fill manual.name Wanda Wheelchair
+fill manual.unit B-102
+fill manual.reason kiosk screen out of reach
+wait-frames 2
+screenshot manual-entry
+tap manual.submit
+expect onsite = 4
+wait-screen expect-ok 20
+key F4
+wait-screen history
+fill history.name INSIDE
+tap history.search
+expect history = 1
+wait-screen expect-ok 10
+screenshot history
+)";
+  ASSERT_EQ(runConsole(demo_.guardEmails[0], script), 0);
+
+  // The escalated request was first in the queue; approved on behalf, with the reason.
+  auto row = owner_->exec("SELECT v.status::text AS s, v.decided_by, v.decision_reason AS r FROM gh.visit v "
+                          "JOIN gh.visitor vr ON vr.id = v.visitor_id WHERE vr.full_name = 'Ethan Early'")[0];
+  EXPECT_EQ(row.text("s"), "approved");
+  EXPECT_EQ(row.int64("decided_by"), guard_);
+  EXPECT_EQ(row.text("r"), "Called the resident");
+  EXPECT_EQ(count("SELECT count(*) FROM gh.audit_log WHERE action = 'visit.approved' AND actor_person = $1", {guard_}), 4);
+  EXPECT_EQ(count("SELECT count(*) FROM gh.alert WHERE acknowledged_by = $1", {guard_}), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM gh.visit WHERE status = 'checked_in' AND kiosk_id IS NULL AND decided_by = $1", {guard_}), 1);
+  // The evacuation list the guard printed.
+  ASSERT_TRUE(fs::exists(work_ / "evacuation-list.pdf"));
+  for (const char* shot : {"01-signin.png", "02-overview-night.png", "03-approve-dialog.png", "04-after-approve-and-ack.png",
+                           "05-onsite.png", "06-manual-entry.png", "07-history.png"}) {
+    EXPECT_TRUE(fs::exists(shots_ / shot)) << shot;
+  }
+}
+
+TEST_F(ConsoleUiTest, AdminSeesWatchlistAndReports) {
+  // Thirty days of history so the charts have a shape: busier afternoons and weekends.
+  owner_->exec(R"sql(
+    WITH vs AS (
+      INSERT INTO gh.visitor (estate_id, full_name)
+      SELECT $1, 'Past Visitor ' || g FROM generate_series(1, 900) g RETURNING id)
+    INSERT INTO gh.visit (id, estate_id, unit_id, visitor_id, kiosk_id, status, requested_at, decided_at,
+                          decision_channel, escalated_at, entered_at, exited_at)
+    SELECT gen_random_uuid(), $1, (SELECT min(id) FROM gh.unit WHERE estate_id = $1), id,
+           (ARRAY[$2, $3, $2]::bigint[])[1 + id % 3], CASE WHEN id % 9 = 0 THEN 'denied' ELSE 'checked_out' END::gh.visit_status,
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1)
+             + make_interval(hours => (8 + (id * 7) % 13)::int, mins => (id % 60)::int),
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1)
+             + make_interval(hours => (8 + (id * 7) % 13)::int, mins => (id % 60)::int, secs => (20 + id % 150)::int),
+           'resident', CASE WHEN id % 11 = 0 THEN now() END,
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1, hours => -9),
+           date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1, hours => -22)
+      FROM vs)sql", {demo_.estateId, demo_.kiosks[0].kioskId, demo_.kiosks[1].kioskId});
+  const std::string script = R"(
+tap signin.submit
+wait-screen overview 20
+key F5
+wait-screen watchlist
+fill watchlist.name Mallory Mischief
+fill watchlist.reason stole parcels
+tap watchlist.add
+wait-frames 3
+tap watchlist.hits.1
+wait-frames 3
+screenshot watchlist
+key F6
+wait-screen reports
+wait-frames 3
+tap reports.export
+wait-frames 2
+screenshot reports
+)";
+  ASSERT_EQ(runConsole(demo_.adminEmail, script), 0);
+  EXPECT_EQ(scalar("SELECT name_key FROM gh.watchlist WHERE full_name = 'Mallory Mischief'"), "mallory mischief");
+  std::ifstream csv(work_ / "report.csv");
+  std::stringstream buffer;
+  buffer << csv.rdbuf();
+  const std::string text = buffer.str();
+  EXPECT_NE(text.find("summary,visits,906"), std::string::npos) << text.substr(0, 300);
+  EXPECT_TRUE(fs::exists(work_ / "report.pdf"));
+  EXPECT_TRUE(fs::exists(shots_ / "01-watchlist.png"));
+  EXPECT_TRUE(fs::exists(shots_ / "02-reports.png"));
+}
+
+}  // namespace
+}  // namespace gatehouse::console::test
