@@ -1,13 +1,13 @@
-// gatehouse::devices behind the flow's ports: frames to preview + quality hint + scanner, badges to CUPS.
+// gatehouse::devices behind the flow's ports: frames to preview + quality hint + scanner, badges to
+// CUPS.
 #include "device_adapters.hpp"
-
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/devices/id_document.hpp"
@@ -41,10 +41,12 @@ DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::
   devices::ScannerConfig sc;
   sc.decode.formats = devices::CodeFormat::qr;
   scanner_ = std::make_unique<devices::CodeScanner>(sc, [this](const devices::ScanEvent& e) {
-    if (mode_ != ScanMode::None) events_.post(flow::Event::withText(flow::EventKind::CodeScanned, e.code.text));
+    if (mode_ != ScanMode::None)
+      events_.post(flow::Event::withText(flow::EventKind::CodeScanned, e.code.text));
   });
   camera_->setEventCallback([this](const devices::CameraEvent& e) {
-    if (e.state == devices::CameraState::disconnected) events_.post(flow::Event::fault(flow::Device::Camera, "disconnected"));
+    if (e.state == devices::CameraState::disconnected)
+      events_.post(flow::Event::fault(flow::Device::Camera, "disconnected"));
   });
   camera_->addConsumer([this](const devices::Frame& f) { onFrame(f); });
   camera_->start();
@@ -137,15 +139,18 @@ std::string DevicesCamera::health() const {
 
 // ---- printer ----
 
-Result<std::unique_ptr<DevicesPrinter>> DevicesPrinter::create(flow::EventQueue& events, PrinterSettings settings,
+Result<std::unique_ptr<DevicesPrinter>> DevicesPrinter::create(flow::EventQueue& events,
+                                                               PrinterSettings settings,
                                                                const ui::Translations& tr) {
   auto p = devices::makePrinter(settings.printer);
   if (!p) return p.error();
-  std::unique_ptr<DevicesPrinter> self(new DevicesPrinter(events, std::move(settings), tr, std::move(p).value()));
+  std::unique_ptr<DevicesPrinter> self(
+      new DevicesPrinter(events, std::move(settings), tr, std::move(p).value()));
   return self;
 }
 
-DevicesPrinter::DevicesPrinter(flow::EventQueue& events, PrinterSettings settings, const ui::Translations& tr,
+DevicesPrinter::DevicesPrinter(flow::EventQueue& events, PrinterSettings settings,
+                               const ui::Translations& tr,
                                std::unique_ptr<devices::BadgePrinter> printer)
     : events_(events), settings_(std::move(settings)), tr_(tr), printer_(std::move(printer)) {
   thread_ = std::thread([this] { run(); });
@@ -202,7 +207,8 @@ void DevicesPrinter::printOne(const flow::BadgeData& badge) {
   const std::string& lang = badge.language;
   layout.labels.title = translated(tr_, lang, "badge.label.title", layout.labels.title);
   layout.labels.host = translated(tr_, lang, "badge.label.host", layout.labels.host);
-  layout.labels.validUntil = translated(tr_, lang, "badge.label.valid_until", layout.labels.validUntil);
+  layout.labels.validUntil =
+      translated(tr_, lang, "badge.label.valid_until", layout.labels.validUntil);
   layout.labels.issued = translated(tr_, lang, "badge.label.issued", layout.labels.issued);
   layout.labels.kiosk = translated(tr_, lang, "badge.label.kiosk", layout.labels.kiosk);
   layout.labels.purpose = translated(tr_, lang, "badge.label.purpose", layout.labels.purpose);
@@ -243,19 +249,24 @@ void DevicesPrinter::printOne(const flow::BadgeData& badge) {
       std::lock_guard lock(mutex_);
       health_ = job.error().code;
     }
-    flow::Event e = flow::Event::fault(flow::Device::Printer, job.error().code == "queue_not_found" ? "queue_not_found" : "offline");
+    flow::Event e =
+        flow::Event::fault(flow::Device::Printer,
+                           job.error().code == "queue_not_found" ? "queue_not_found" : "offline");
     e.visit = badge.visitId;
     events_.post(std::move(e));
     return;
   }
   progress_ = 0.3f;
   events_.post(flow::Event::forVisit(flow::EventKind::PrintJobAccepted, badge.visitId));
-  const devices::PrintStatus status = printer_->follow(job->jobId, settings_.printer.timeout, [this](const devices::PrintStatus& s) {
-    if (s.state == devices::PrintState::printing) progress_ = 0.7f;
-  });
+  const devices::PrintStatus status = printer_->follow(
+      job->jobId, settings_.printer.timeout, [this](const devices::PrintStatus& s) {
+        if (s.state == devices::PrintState::printing) progress_ = 0.7f;
+      });
   {
     std::lock_guard lock(mutex_);
-    health_ = status.state == devices::PrintState::completed ? "ok" : std::string(devices::toString(status.state));
+    health_ = status.state == devices::PrintState::completed
+                  ? "ok"
+                  : std::string(devices::toString(status.state));
   }
   if (status.state == devices::PrintState::completed) {
     progress_ = 1.0f;
@@ -265,7 +276,8 @@ void DevicesPrinter::printOne(const flow::BadgeData& badge) {
     }
     events_.post(flow::Event::forVisit(flow::EventKind::PrintCompleted, badge.visitId));
   } else {
-    flow::Event e = flow::Event::fault(flow::Device::Printer, std::string(devices::toString(status.state)));
+    flow::Event e =
+        flow::Event::fault(flow::Device::Printer, std::string(devices::toString(status.state)));
     e.visit = badge.visitId;
     events_.post(std::move(e));
   }

@@ -26,7 +26,8 @@ enum class ScanMode { None, Qr, IdDocument };
 class DevicesCamera final : public KioskCamera {
  public:
   // Errors from devices::makeCamera (unknown_driver, bad_config).
-  static Result<std::unique_ptr<DevicesCamera>> create(flow::EventQueue& events, const devices::CameraConfig& config);
+  static Result<std::unique_ptr<DevicesCamera>> create(flow::EventQueue& events,
+                                                       const devices::CameraConfig& config);
   ~DevicesCamera() override;
   void capture() override;
   bool latest(RgbFrame& out) override;
@@ -60,7 +61,8 @@ struct PrinterSettings {
 
 class DevicesPrinter final : public flow::BadgePrinter {
  public:
-  static Result<std::unique_ptr<DevicesPrinter>> create(flow::EventQueue& events, PrinterSettings settings,
+  static Result<std::unique_ptr<DevicesPrinter>> create(flow::EventQueue& events,
+                                                        PrinterSettings settings,
                                                         const ui::Translations& tr);
   ~DevicesPrinter() override;
   void print(const flow::BadgeData& badge) override;
@@ -91,7 +93,8 @@ class DevicesPrinter final : public flow::BadgePrinter {
   std::thread thread_;
 };
 
-// Turns a scanned ID document (AAMVA PDF417 or MRZ text) into visitor fields; nullopt if it is not one.
+// Turns a scanned ID document (AAMVA PDF417 or MRZ text) into visitor fields; nullopt if it is not
+// one.
 std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text);
 
 }  // namespace gatehouse::kiosk

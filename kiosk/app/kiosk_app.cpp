@@ -8,15 +8,17 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "../ui/screen.hpp"
+#include "device_adapters.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/flow/event_queue.hpp"
 #include "gatehouse/flow/flow.hpp"
@@ -30,7 +32,6 @@
 #include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/translations.hpp"
-#include "device_adapters.hpp"
 #include "local_devices.hpp"
 
 #ifndef GATEHOUSE_VERSION
@@ -49,8 +50,8 @@ struct Options {
   std::string script;
   std::string screenshots;
   std::string theme, language, databaseUrl, outbox, badgeDir, assets, statusFile;
-  int maxFrames = 0;      // 0 = unlimited
-  int fps = 0;            // 0 = vsync (window) or 30 (offscreen)
+  int maxFrames = 0;  // 0 = unlimited
+  int fps = 0;        // 0 = vsync (window) or 30 (offscreen)
   bool bench = false;
   bool previewBench = false;  // stay on the photo screen (live preview) for frame timing
 };
@@ -60,20 +61,24 @@ void usage() {
       "usage: gatehouse-kiosk [options]\n"
       "  --config FILE          kiosk configuration (default config/kiosk.toml)\n"
       "  --windowed             run in a window (development)\n"
-      "  --offscreen            no display: SDL offscreen driver (also when SDL_VIDEODRIVER=offscreen)\n"
+      "  --offscreen            no display: SDL offscreen driver (also when "
+      "SDL_VIDEODRIVER=offscreen)\n"
       "  --size WxH             window / offscreen size (default 1920x1080)\n"
       "  --script FILE          replay scripted touches (see docs/kiosk.md); exit when it ends\n"
-      "  --screenshots DIR      save a PNG of every screen shown (and script 'screenshot' commands)\n"
+      "  --screenshots DIR      save a PNG of every screen shown (and script 'screenshot' "
+      "commands)\n"
       "  --theme NAME           light | dark | high_contrast (overrides the config)\n"
       "  --language CODE        start language (overrides the config)\n"
       "  --database-url URL     overrides the config and GATEHOUSE_DATABASE_URL\n"
       "  --outbox FILE          SQLite outbox path (overrides the config)\n"
       "  --badge-dir DIR        where the simulated printer writes badge PDFs\n"
       "  --assets DIR           assets folder (lang/*.json); default from the config\n"
-      "  --status-file FILE     keep FILE updated with the current screen and connectivity (tests, monitoring)\n"
+      "  --status-file FILE     keep FILE updated with the current screen and connectivity (tests, "
+      "monitoring)\n"
       "  --frames N             quit after N frames\n"
       "  --fps N                frame cap (default: vsync in a window, 30 offscreen)\n"
-      "  --bench                print frame-time statistics, start-up time and memory as JSON at exit\n"
+      "  --bench                print frame-time statistics, start-up time and memory as JSON at "
+      "exit\n"
       "  --bench-preview        open the photo screen (live camera preview) for --bench\n"
       "  --version");
 }
@@ -90,29 +95,47 @@ std::optional<Options> parseArgs(int argc, char** argv, int& exitCode) {
       }
       return argv[++i];
     };
-    if (a == "--config") o.configPath = value();
-    else if (a == "--windowed") o.mode = ui::WindowMode::Windowed;
-    else if (a == "--offscreen") o.mode = ui::WindowMode::Offscreen;
-    else if (a == "--fullscreen") o.mode = ui::WindowMode::Fullscreen;
+    if (a == "--config")
+      o.configPath = value();
+    else if (a == "--windowed")
+      o.mode = ui::WindowMode::Windowed;
+    else if (a == "--offscreen")
+      o.mode = ui::WindowMode::Offscreen;
+    else if (a == "--fullscreen")
+      o.mode = ui::WindowMode::Fullscreen;
     else if (a == "--size") {
       const std::string v = value();
-      if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240) {
+      if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 ||
+          o.height < 240) {
         std::fprintf(stderr, "gatehouse-kiosk: --size wants WxH, e.g. 1920x1080\n");
         exitCode = 1;
       }
-    } else if (a == "--script") o.script = value();
-    else if (a == "--screenshots") o.screenshots = value();
-    else if (a == "--theme") o.theme = value();
-    else if (a == "--language") o.language = value();
-    else if (a == "--database-url") o.databaseUrl = value();
-    else if (a == "--outbox") o.outbox = value();
-    else if (a == "--badge-dir") o.badgeDir = value();
-    else if (a == "--assets") o.assets = value();
-    else if (a == "--status-file") o.statusFile = value();
-    else if (a == "--frames") o.maxFrames = std::atoi(value().c_str());
-    else if (a == "--fps") o.fps = std::atoi(value().c_str());
-    else if (a == "--bench") o.bench = true;
-    else if (a == "--bench-preview") o.previewBench = o.bench = true;
+    } else if (a == "--script")
+      o.script = value();
+    else if (a == "--screenshots")
+      o.screenshots = value();
+    else if (a == "--theme")
+      o.theme = value();
+    else if (a == "--language")
+      o.language = value();
+    else if (a == "--database-url")
+      o.databaseUrl = value();
+    else if (a == "--outbox")
+      o.outbox = value();
+    else if (a == "--badge-dir")
+      o.badgeDir = value();
+    else if (a == "--assets")
+      o.assets = value();
+    else if (a == "--status-file")
+      o.statusFile = value();
+    else if (a == "--frames")
+      o.maxFrames = std::atoi(value().c_str());
+    else if (a == "--fps")
+      o.fps = std::atoi(value().c_str());
+    else if (a == "--bench")
+      o.bench = true;
+    else if (a == "--bench-preview")
+      o.previewBench = o.bench = true;
     else if (a == "--version") {
       std::puts("gatehouse-kiosk " GATEHOUSE_VERSION);
       exitCode = 0;
@@ -202,11 +225,15 @@ int runKiosk(int argc, char** argv) {
   if (!opt.screenshots.empty()) std::filesystem::create_directories(opt.screenshots);
 
   // A relative assets folder is looked up from the working directory, then next to config/.
-  if (std::filesystem::path(cfg.assetsDir).is_relative() && !std::filesystem::exists(cfg.assetsDir)) {
-    const auto besideConfig = std::filesystem::absolute(opt.configPath).parent_path().parent_path() / cfg.assetsDir;
+  if (std::filesystem::path(cfg.assetsDir).is_relative() &&
+      !std::filesystem::exists(cfg.assetsDir)) {
+    const auto besideConfig =
+        std::filesystem::absolute(opt.configPath).parent_path().parent_path() / cfg.assetsDir;
     const auto inSource = std::filesystem::path(GATEHOUSE_SOURCE_DIR) / cfg.assetsDir;
-    if (std::filesystem::exists(besideConfig)) cfg.assetsDir = besideConfig.string();
-    else if (std::filesystem::exists(inSource)) cfg.assetsDir = inSource.string();
+    if (std::filesystem::exists(besideConfig))
+      cfg.assetsDir = besideConfig.string();
+    else if (std::filesystem::exists(inSource))
+      cfg.assetsDir = inSource.string();
   }
   if (!opt.assets.empty()) cfg.assetsDir = opt.assets;
 
@@ -217,7 +244,8 @@ int runKiosk(int argc, char** argv) {
   }
   for (const auto& lang : cfg.languages) {
     if (!tr.strings(lang)) {
-      std::fprintf(stderr, "gatehouse-kiosk: no %s/lang/%s.json for configured language\n", cfg.assetsDir.c_str(), lang.c_str());
+      std::fprintf(stderr, "gatehouse-kiosk: no %s/lang/%s.json for configured language\n",
+                   cfg.assetsDir.c_str(), lang.c_str());
       return 1;
     }
   }
@@ -229,7 +257,9 @@ int runKiosk(int argc, char** argv) {
   }
   std::unique_ptr<Outbox> outbox = std::move(outboxOpened).value();
   if (int n = recoverUnfinishedVisits(*outbox)) {
-    std::fprintf(stderr, "gatehouse-kiosk: recovered after a restart: %d unfinished visit(s) cancelled\n", n);
+    std::fprintf(stderr,
+                 "gatehouse-kiosk: recovered after a restart: %d unfinished visit(s) cancelled\n",
+                 n);
   }
 
   flow::EventQueue events;
@@ -237,9 +267,12 @@ int runKiosk(int argc, char** argv) {
   wo.heartbeatEvery = std::chrono::seconds(cfg.heartbeatSeconds);
   wo.version = GATEHOUSE_VERSION;
   const std::string url = cfg.databaseUrl;
-  BackendWorker worker(*outbox, events, [url, &cfg]() -> std::unique_ptr<Remote> {
-    return connectKioskRemote(url, cfg.kioskId, cfg.token);
-  }, wo);
+  BackendWorker worker(
+      *outbox, events,
+      [url, &cfg]() -> std::unique_ptr<Remote> {
+        return connectKioskRemote(url, cfg.kioskId, cfg.token);
+      },
+      wo);
 
   // Devices by name from the config.
   std::unique_ptr<KioskCamera> camera;
@@ -292,7 +325,8 @@ int runKiosk(int argc, char** argv) {
   fc.guardWaitTimeout = std::chrono::seconds(cfg.guardWaitSeconds);
   fc.defaultLanguage = cfg.defaultLanguage;
   fc.languages = cfg.languages;
-  flow::Flow flow(flow::Ports{&backendPort, &trust, camera.get(), &printer, &pins}, SystemClock::instance(), fc);
+  flow::Flow flow(flow::Ports{&backendPort, &trust, camera.get(), &printer, &pins},
+                  SystemClock::instance(), fc);
 
   ui::WindowOptions wopt;
   wopt.title = "Gatehouse kiosk";
@@ -313,7 +347,10 @@ int runKiosk(int argc, char** argv) {
   worker.start();
 
   screens::ScreenSet screenSet;
-  ui::Texture preview, photo;
+  // Two preview textures used in turn: uploading into the one the last frame did not draw from
+  // keeps a software (or busy) GL from waiting for that frame to finish.
+  ui::Texture previews[2], photo;
+  int previewIndex = 0;
   RgbFrame frame;
   std::string previewHint;
   flow::State shown = flow::State::Welcome;
@@ -330,7 +367,8 @@ int runKiosk(int argc, char** argv) {
     hooks.screenName = [&] { return std::string(flow::toString(flow.state())); };
     hooks.command = [&](const ui::ScriptLine& line) -> Status {
       if (line.command == "scan") {
-        events.post(flow::Event::withText(flow::EventKind::CodeScanned, readArgument(line.argument)));
+        events.post(
+            flow::Event::withText(flow::EventKind::CodeScanned, readArgument(line.argument)));
         return Ok{};
       }
       if (line.command == "camera-fault") {
@@ -354,19 +392,27 @@ int runKiosk(int argc, char** argv) {
           waitDeadline.reset();
           return Ok{};
         }
-        if (!waitDeadline) waitDeadline = Steady::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+        if (!waitDeadline)
+          waitDeadline =
+              Steady::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
         if (Steady::now() > *waitDeadline) {
           waitDeadline.reset();
           return makeError("script", "timed out waiting for " + what);
         }
         return makeError("again", what);
       };
-      if (line.command == "wait-cache") {  // pass keys and revocations are cached: passes can be checked
+      if (line.command ==
+          "wait-cache") {  // pass keys and revocations are cached: passes can be checked
         return waitFor(outbox->get("estate_keys").has_value(), 30, "estate keys in the cache");
+      }
+      if (line.command == "wait-synced") {  // everything in the outbox has reached the database
+        const double seconds = line.argument.empty() ? 60 : std::atof(line.argument.c_str());
+        return waitFor(worker.online() && outbox->depth() == 0, seconds, "the outbox to drain");
       }
       if (line.command == "expect-reason") {
         if (flow.session().reason != line.argument) {
-          return makeError("script", "reason is \"" + flow.session().reason + "\", expected \"" + line.argument + "\"");
+          return makeError("script", "reason is \"" + flow.session().reason + "\", expected \"" +
+                                         line.argument + "\"");
         }
         return Ok{};
       }
@@ -378,7 +424,8 @@ int runKiosk(int argc, char** argv) {
         return waitFor(std::filesystem::exists(file), seconds, file);
       }
       if (line.command == "wait-online") {
-        if (!worker.online()) return makeError("script", "not online");  // use wait-screen for waits
+        if (!worker.online())
+          return makeError("script", "not online");  // use wait-screen for waits
         return Ok{};
       }
       if (line.command == "print") {
@@ -393,11 +440,37 @@ int runKiosk(int argc, char** argv) {
   if (opt.previewBench) {
     flow.handle(flow::Event::connectivity(true));
     flow.handle(flow::Event::of(flow::EventKind::StartExit));
-    flow.handle(flow::Event::withText(flow::EventKind::CodeScanned, ExitToken::generate(Uuid::random()).encode()));
+    flow.handle(flow::Event::withText(flow::EventKind::CodeScanned,
+                                      ExitToken::generate(Uuid::random()).encode()));
   }
 
-  const int fps = opt.fps > 0 ? opt.fps : (window.value()->mode() == ui::WindowMode::Offscreen ? 30 : 0);
-  const auto framePeriod = fps > 0 ? std::chrono::microseconds(1'000'000 / fps) : std::chrono::microseconds(0);
+  // Latency marks for --bench: when each of these events was first applied in the current visit.
+  std::map<flow::EventKind, Steady::time_point> marks;
+  std::vector<double> tapToJob, passToJob, passCheck;
+  auto handle = [&](const flow::Event& e) {
+    const auto outcome = flow.handle(e);
+    if (!opt.bench || outcome != flow::Outcome::Applied) return;
+    if (e.kind == flow::EventKind::StartPass || e.kind == flow::EventKind::StartWalkIn)
+      marks.clear();
+    marks.emplace(e.kind, Steady::now());
+    auto ms = [&](flow::EventKind a, flow::EventKind b) {
+      return std::chrono::duration<double, std::milli>(marks.at(b) - marks.at(a)).count();
+    };
+    if (e.kind == flow::EventKind::PassAccepted && marks.count(flow::EventKind::CodeScanned)) {
+      passCheck.push_back(ms(flow::EventKind::CodeScanned, flow::EventKind::PassAccepted));
+    }
+    if (e.kind == flow::EventKind::PrintJobAccepted) {
+      if (marks.count(flow::EventKind::PhotoAccepted))
+        tapToJob.push_back(ms(flow::EventKind::PhotoAccepted, e.kind));
+      if (marks.count(flow::EventKind::CodeScanned))
+        passToJob.push_back(ms(flow::EventKind::CodeScanned, e.kind));
+    }
+  };
+
+  const int fps =
+      opt.fps > 0 ? opt.fps : (window.value()->mode() == ui::WindowMode::Offscreen ? 30 : 0);
+  const auto framePeriod =
+      fps > 0 ? std::chrono::microseconds(1'000'000 / fps) : std::chrono::microseconds(0);
   std::vector<double> frameMs;
   double firstFrameMs = -1;
   auto nextFrame = Steady::now();
@@ -405,19 +478,26 @@ int runKiosk(int argc, char** argv) {
   auto lastHealth = Steady::now() - std::chrono::hours(1);
   int result = 0;
 
+  std::vector<double> frameCpuMs;
+  auto threadCpuMs = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  };
   while (window.value()->pollEvents()) {
     const auto frameStart = Steady::now();
+    const double cpuStart = threadCpuMs();
     for (auto& e : events.drain()) {
       // The code reader does not know the screen: on the details screen a code is an ID document.
       if (e.kind == flow::EventKind::CodeScanned && flow.state() == flow::State::VisitorDetails) {
         if (auto v = visitorFromIdDocument(e.text)) {
           flow::Event id = flow::Event::of(flow::EventKind::IdScanned);
           id.visitor = *v;
-          flow.handle(id);
+          handle(id);
         }
         continue;
       }
-      flow.handle(e);
+      handle(e);
     }
     flow.tick();
     const flow::State state = flow.state();
@@ -437,12 +517,14 @@ int runKiosk(int argc, char** argv) {
     }
     tr.setLanguage(flow.session().language);
     if (devicesCamera && cfg.scanner == "camera") {
-      devicesCamera->setScanMode(state == flow::State::ScanPass || state == flow::State::ScanBadge ? ScanMode::Qr
-                                 : state == flow::State::VisitorDetails                          ? ScanMode::IdDocument
-                                                                                                  : ScanMode::None);
+      devicesCamera->setScanMode(state == flow::State::ScanPass || state == flow::State::ScanBadge
+                                     ? ScanMode::Qr
+                                 : state == flow::State::VisitorDetails ? ScanMode::IdDocument
+                                                                        : ScanMode::None);
     }
     if (needsPreview(state) && camera->latest(frame)) {
-      preview.update(frame.rgb.data(), frame.width, frame.height);
+      previewIndex ^= 1;
+      previews[previewIndex].update(frame.rgb.data(), frame.width, frame.height);
       previewHint = frame.hint;
     }
     if (state == flow::State::PhotoReview && photoShown != flow.session().photoJpeg) {
@@ -455,20 +537,26 @@ int runKiosk(int argc, char** argv) {
     }
     if (Steady::now() - lastHealth > std::chrono::seconds(1)) {
       lastHealth = Steady::now();
-      worker.setHealth(nlohmann::json{{"camera", camera->health()}, {"printer", printer.health()}, {"scanner", "ok"},
-                                      {"online", worker.online()}}.dump());
+      worker.setHealth(nlohmann::json{{"camera", camera->health()},
+                                      {"printer", printer.health()},
+                                      {"scanner", "ok"},
+                                      {"online", worker.online()}}
+                           .dump());
     }
 
     window.value()->beginFrame();
     if (player) player->beforeNewFrame();
     ImGui::NewFrame();
-    screens::ScreenContext ctx{flow, tr, [&](flow::Event e) { flow.handle(e); }};
+    screens::ScreenContext ctx{flow, tr, [&](flow::Event e) { handle(e); }};
+    const ui::Texture& preview = previews[previewIndex];
     ctx.preview = needsPreview(state) && preview.valid() ? &preview : nullptr;
     ctx.previewHint = previewHint;
     ctx.photo = &photo;
     ctx.estateName = cfg.name;
     ctx.printProgress = printer.progress();
-    ctx.seconds = std::chrono::duration<double>(SystemClock::instance().now() - flow.stateEnteredAt()).count();
+    ctx.seconds =
+        std::chrono::duration<double>(SystemClock::instance().now() - flow.stateEnteredAt())
+            .count();
     screenSet.forState(state).draw(ctx);
 
     std::string shot;
@@ -485,10 +573,15 @@ int runKiosk(int argc, char** argv) {
         path = opt.screenshots + "/" + name + flow::toString(state) + ".png";
       }
     }
-    if (auto s = window.value()->endFrame(path); !s) std::fprintf(stderr, "gatehouse-kiosk: %s\n", s.error().message.c_str());
+    if (auto s = window.value()->endFrame(path); !s)
+      std::fprintf(stderr, "gatehouse-kiosk: %s\n", s.error().message.c_str());
     const double ms = std::chrono::duration<double, std::milli>(Steady::now() - frameStart).count();
-    if (firstFrameMs < 0) firstFrameMs = std::chrono::duration<double, std::milli>(Steady::now() - started).count();
-    if (frames > 10) frameMs.push_back(ms);
+    if (firstFrameMs < 0)
+      firstFrameMs = std::chrono::duration<double, std::milli>(Steady::now() - started).count();
+    if (frames > 10) {
+      frameMs.push_back(ms);
+      frameCpuMs.push_back(threadCpuMs() - cpuStart);
+    }
     ++frames;
     if (player && player->failed()) {
       std::fprintf(stderr, "gatehouse-kiosk: %s\n", player->error().c_str());
@@ -504,21 +597,32 @@ int runKiosk(int argc, char** argv) {
       std::this_thread::sleep_until(nextFrame);  // frame pacing, not synchronisation
     }
   }
-  if (!opt.screenshots.empty()) std::printf("screenshots: %s\n", std::filesystem::absolute(opt.screenshots).c_str());
-  if (!printer.lastFile().empty()) std::printf("badge: %s\n", std::filesystem::absolute(printer.lastFile()).c_str());
+  if (!opt.screenshots.empty())
+    std::printf("screenshots: %s\n", std::filesystem::absolute(opt.screenshots).c_str());
+  if (!printer.lastFile().empty())
+    std::printf("badge: %s\n", std::filesystem::absolute(printer.lastFile()).c_str());
   if (opt.bench && !frameMs.empty()) {
-    std::sort(frameMs.begin(), frameMs.end());
-    auto pct = [&](double p) { return frameMs[static_cast<std::size_t>(p * static_cast<double>(frameMs.size() - 1))]; };
-    std::printf("%s\n", nlohmann::json{{"frames", frameMs.size()},
-                                       {"size", std::to_string(opt.width) + "x" + std::to_string(opt.height)},
-                                       {"frame_ms_p50", pct(0.5)},
-                                       {"frame_ms_p99", pct(0.99)},
-                                       {"first_frame_ms", firstFrameMs},
-                                       {"rss_kib", residentKiB()}}
-                            .dump()
-                            .c_str());
+    auto pct = [](std::vector<double> v, double p) {
+      if (v.empty()) return -1.0;
+      std::sort(v.begin(), v.end());
+      return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+    };
+    nlohmann::json j{{"frames", frameMs.size()},
+                     {"size", std::to_string(opt.width) + "x" + std::to_string(opt.height)},
+                     {"frame_wall_ms_p50", pct(frameMs, 0.5)},
+                     {"frame_wall_ms_p99", pct(frameMs, 0.99)},
+                     {"frame_cpu_ms_p50", pct(frameCpuMs, 0.5)},
+                     {"frame_cpu_ms_p99", pct(frameCpuMs, 0.99)},
+                     {"first_frame_ms", firstFrameMs},
+                     {"rss_kib", residentKiB()}};
+    if (!tapToJob.empty()) j["tap_to_job_accepted_ms_p50"] = pct(tapToJob, 0.5);
+    if (!passToJob.empty()) j["pass_shown_to_job_accepted_ms_p50"] = pct(passToJob, 0.5);
+    if (!passCheck.empty()) j["pass_check_ms_p50"] = pct(passCheck, 0.5);
+    j["visits"] = tapToJob.size();
+    std::printf("bench: %s\n", j.dump().c_str());
   }
-  // Give the outbox a moment to reach the database before quitting; what is left is sent next start.
+  // Give the outbox a moment to reach the database before quitting; what is left is sent next
+  // start.
   flushOutbox(outbox.get(), worker);
   worker.stop();
   return result;

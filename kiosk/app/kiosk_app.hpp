@@ -1,4 +1,5 @@
-// The kiosk application: wiring of config, outbox, sync worker, devices, flow and screens; the frame loop.
+// The kiosk application: wiring of config, outbox, sync worker, devices, flow and screens; the
+// frame loop.
 #pragma once
 
 namespace gatehouse::kiosk {

@@ -25,7 +25,8 @@ std::vector<std::uint8_t> encodeJpeg(const RgbFrame& frame) {
 
 std::optional<RgbFrame> decodeJpeg(const std::vector<std::uint8_t>& jpeg) {
   int w = 0, h = 0, n = 0;
-  unsigned char* px = stbi_load_from_memory(jpeg.data(), static_cast<int>(jpeg.size()), &w, &h, &n, 3);
+  unsigned char* px =
+      stbi_load_from_memory(jpeg.data(), static_cast<int>(jpeg.size()), &w, &h, &n, 3);
   if (!px) return std::nullopt;
   RgbFrame f;
   f.width = w;
@@ -93,14 +94,14 @@ void PatternCamera::run() {
       for (int x = 0; x < width_; ++x) {
         const double dx = (x - cx) / rx, dy = (y - cy) / ry;
         const double d = dx * dx + dy * dy;
-        std::uint8_t r = static_cast<std::uint8_t>(70 + 60 * y / height_), g = static_cast<std::uint8_t>(90 + 50 * x / width_),
-                     b = 120;
+        std::uint8_t r = static_cast<std::uint8_t>(70 + 60 * y / height_),
+                     g = static_cast<std::uint8_t>(90 + 50 * x / width_), b = 120;
         if (d < 1.0) {
           r = 224;
           g = 182;
           b = 150;
           const double ex = std::abs(dx) - 0.38, ey = dy + 0.25;
-          if (ex * ex + ey * ey < 0.012) r = g = b = 40;                   // eyes
+          if (ex * ex + ey * ey < 0.012) r = g = b = 40;                                   // eyes
           if (std::abs(dy - 0.45) < 0.05 && std::abs(dx) < 0.35) r = 150, g = 70, b = 70;  // mouth
         } else if (y > cy + ry * 0.9 && std::abs(x - cx) < rx * 1.8) {
           r = 40, g = 70, b = 110;  // shoulders

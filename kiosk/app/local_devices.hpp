@@ -1,5 +1,6 @@
-// Devices the kiosk app drives: a camera feeding the preview and taking photos, and a badge printer.
-// Worker threads only post flow events and hand frames over under a lock; they never touch ImGui.
+// Devices the kiosk app drives: a camera feeding the preview and taking photos, and a badge
+// printer. Worker threads only post flow events and hand frames over under a lock; they never touch
+// ImGui.
 #pragma once
 #include <atomic>
 #include <condition_variable>

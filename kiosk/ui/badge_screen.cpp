@@ -16,13 +16,16 @@ class BadgeScreen final : public Screen {
     ImGui::Dummy(ImVec2(0, ui::mm(14)));
     ui::centeredText(ctx.t("approved.title"), ui::fonts().huge, ui::palette().success);
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
-    ui::centeredText(ctx.tr.format("approved.body", {{"name", ctx.flow.session().visitor.name}}), ui::fonts().large);
+    ui::centeredText(ctx.tr.format("approved.body", {{"name", ctx.flow.session().visitor.name}}),
+                     ui::fonts().large);
     ImGui::Dummy(ImVec2(0, ui::mm(10)));
-    ui::centeredText(ctx.t(printing ? "badge.printing" : "badge.preparing"), ui::fonts().large, ui::palette().mutedText);
+    ui::centeredText(ctx.t(printing ? "badge.printing" : "badge.preparing"), ui::fonts().large,
+                     ui::palette().mutedText);
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
     const float w = contentWidth() * 0.6f;
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
-    ImGui::ProgressBar(printing ? std::max(0.1f, ctx.printProgress) : 0.05f, ImVec2(w, ui::mm(8)), "");
+    ImGui::ProgressBar(printing ? std::max(0.1f, ctx.printProgress) : 0.05f, ImVec2(w, ui::mm(8)),
+                       "");
     endPage();
   }
 };

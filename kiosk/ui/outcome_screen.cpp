@@ -42,7 +42,8 @@ class OutcomeScreen final : public Screen {
       default:
         id = "badge_rejected";
         head = ctx.t("badge_rejected.title");
-        body = ctx.tOr("reason." + s.reason, "reason.unknown_badge") + "\n" + ctx.t("badge_rejected.guard");
+        body = ctx.tOr("reason." + s.reason, "reason.unknown_badge") + "\n" +
+               ctx.t("badge_rejected.guard");
         colour = ui::palette().danger;
         break;
     }
@@ -68,16 +69,19 @@ class DeviceProblemScreen final : public Screen {
     beginPage(ctx, "device_problem");
     const char* device = s.faultDevice == flow::Device::Printer  ? "printer"
                          : s.faultDevice == flow::Device::Camera ? "camera"
-                                                                  : "scanner";
+                                                                 : "scanner";
     ImGui::Dummy(ImVec2(0, ui::mm(12)));
-    ui::centeredText(ctx.t(std::string("fault.") + device + ".title"), ui::fonts().title, ui::palette().warning);
+    ui::centeredText(ctx.t(std::string("fault.") + device + ".title"), ui::fonts().title,
+                     ui::palette().warning);
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
     ui::centeredText(ctx.tOr("fault." + s.reason, "fault.unknown"), ui::fonts().large);
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
-    ui::centeredText(ctx.t(std::string("fault.") + device + ".next"), ui::fonts().large, ui::palette().mutedText);
+    ui::centeredText(ctx.t(std::string("fault.") + device + ".next"), ui::fonts().large,
+                     ui::palette().mutedText);
     ui::centeredText(ctx.t("fault.guard_told"), ui::fonts().body, ui::palette().mutedText);
     bottomBar();
-    if (ui::touchButton("fault.finish", ctx.t("common.finish"), ImVec2(ui::mm(60), 0), ui::ButtonStyle::Secondary)) {
+    if (ui::touchButton("fault.finish", ctx.t("common.finish"), ImVec2(ui::mm(60), 0),
+                        ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Finish));
     }
     ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(70) - ImGui::GetStyle().WindowPadding.x);
@@ -91,6 +95,8 @@ class DeviceProblemScreen final : public Screen {
 }  // namespace
 
 std::unique_ptr<Screen> makeOutcomeScreen() { return std::make_unique<OutcomeScreen>(); }
-std::unique_ptr<Screen> makeDeviceProblemScreen() { return std::make_unique<DeviceProblemScreen>(); }
+std::unique_ptr<Screen> makeDeviceProblemScreen() {
+  return std::make_unique<DeviceProblemScreen>();
+}
 
 }  // namespace gatehouse::kiosk::screens

@@ -1,4 +1,5 @@
-// Photo (entry) and ExitPhoto: live camera preview with quality hints and a big "take photo" button.
+// Photo (entry) and ExitPhoto: live camera preview with quality hints and a big "take photo"
+// button.
 #include <imgui.h>
 
 #include "gatehouse/ui/fonts.hpp"
@@ -15,13 +16,16 @@ class PhotoScreen final : public Screen {
     const bool exit = ctx.flow.state() == flow::State::ExitPhoto;
     beginPage(ctx, exit ? "exit_photo" : "photo");
     title(ctx.t(exit ? "photo.exit_title" : "photo.title"));
-    const std::string hintKey = ctx.previewHint.empty() ? "photo.hint.good" : "photo.hint." + ctx.previewHint;
-    ImGui::PushStyleColor(ImGuiCol_Text, ctx.previewHint.empty() ? ui::palette().success : ui::palette().warning);
+    const std::string hintKey =
+        ctx.previewHint.empty() ? "photo.hint.good" : "photo.hint." + ctx.previewHint;
+    ImGui::PushStyleColor(ImGuiCol_Text,
+                          ctx.previewHint.empty() ? ui::palette().success : ui::palette().warning);
     ImGui::PushFont(ui::fonts().large);
     ImGui::TextUnformatted(ctx.t(hintKey).c_str());
     ImGui::PopFont();
     ImGui::PopStyleColor();
-    const float barH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
+    const float barH =
+        ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
     const float h = ImGui::GetContentRegionAvail().y - barH;
     if (ctx.preview && ctx.preview->valid()) {
       fittedImage(*ctx.preview, contentWidth(), h);
@@ -30,16 +34,19 @@ class PhotoScreen final : public Screen {
       ui::centeredText(ctx.t("photo.starting"), ui::fonts().large, ui::palette().mutedText);
     }
     bottomBar();
-    if (!exit && ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0), ui::ButtonStyle::Secondary)) {
+    if (!exit && ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0),
+                                 ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Back));
     }
-    if (exit && ui::touchButton("nav.cancel", ctx.t("common.cancel"), ImVec2(ui::mm(40), 0), ui::ButtonStyle::Secondary)) {
+    if (exit && ui::touchButton("nav.cancel", ctx.t("common.cancel"), ImVec2(ui::mm(40), 0),
+                                ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Cancel));
     }
     ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(80) - ImGui::GetStyle().WindowPadding.x);
     const bool busy = ctx.flow.session().capturing;
-    if (ui::touchButton("photo.take", ctx.t(busy ? "photo.taking" : "photo.take"), ImVec2(ui::mm(80), 0),
-                        ui::ButtonStyle::Primary, !busy && ctx.preview && ctx.preview->valid())) {
+    if (ui::touchButton("photo.take", ctx.t(busy ? "photo.taking" : "photo.take"),
+                        ImVec2(ui::mm(80), 0), ui::ButtonStyle::Primary,
+                        !busy && ctx.preview && ctx.preview->valid())) {
       ctx.emit(flow::Event::of(flow::EventKind::TakePhoto));
     }
     endPage();
@@ -59,10 +66,13 @@ class PhotoReviewScreen final : public Screen {
       ImGui::PopFont();
       ImGui::PopStyleColor();
     }
-    const float barH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
-    if (ctx.photo && ctx.photo->valid()) fittedImage(*ctx.photo, contentWidth(), ImGui::GetContentRegionAvail().y - barH);
+    const float barH =
+        ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
+    if (ctx.photo && ctx.photo->valid())
+      fittedImage(*ctx.photo, contentWidth(), ImGui::GetContentRegionAvail().y - barH);
     bottomBar();
-    if (ui::touchButton("review.retake", ctx.t("review.retake"), ImVec2(ui::mm(60), 0), ui::ButtonStyle::Secondary)) {
+    if (ui::touchButton("review.retake", ctx.t("review.retake"), ImVec2(ui::mm(60), 0),
+                        ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Retake));
     }
     ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(80) - ImGui::GetStyle().WindowPadding.x);

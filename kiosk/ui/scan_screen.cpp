@@ -1,4 +1,5 @@
-// ScanPass and ScanBadge: hold the QR code up to the camera; CheckingPass / RecordingExit: please wait.
+// ScanPass and ScanBadge: hold the QR code up to the camera; CheckingPass / RecordingExit: please
+// wait.
 #include <imgui.h>
 
 #include "gatehouse/ui/fonts.hpp"
@@ -16,10 +17,13 @@ class ScanScreen final : public Screen {
     beginPage(ctx, badge ? "scan_badge" : "scan_pass");
     title(ctx.t(badge ? "scan.badge_title" : "scan.pass_title"));
     subtitle(ctx.t(badge ? "scan.badge_body" : "scan.pass_body"));
-    const float barH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
-    if (ctx.preview && ctx.preview->valid()) fittedImage(*ctx.preview, contentWidth(), ImGui::GetContentRegionAvail().y - barH);
+    const float barH =
+        ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
+    if (ctx.preview && ctx.preview->valid())
+      fittedImage(*ctx.preview, contentWidth(), ImGui::GetContentRegionAvail().y - barH);
     bottomBar();
-    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0), ui::ButtonStyle::Secondary)) {
+    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0),
+                        ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Back));
     }
     endPage();

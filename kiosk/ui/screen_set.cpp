@@ -42,23 +42,27 @@ void ScreenSet::resetAll() {
 
 std::vector<std::string> dynamicTranslationKeys() {
   std::vector<std::string> keys;
-  for (const char* r : {"forged", "not_a_pass", "expired", "not_yet_valid", "wrong_day", "outside_hours", "revoked",
-                        "wrong_estate", "used_up", "conflict", "not_found", "forbidden", "invalid_input",
-                        "not_a_badge", "unknown_badge", "already_used", "not_checked_in"}) {
+  for (const char* r :
+       {"forged", "not_a_pass", "expired", "not_yet_valid", "wrong_day", "outside_hours", "revoked",
+        "wrong_estate", "used_up", "conflict", "not_found", "forbidden", "invalid_input",
+        "not_a_badge", "unknown_badge", "already_used", "not_checked_in"}) {
     keys.push_back(std::string("reason.") + r);
   }
-  for (const char* p : {"guest", "delivery", "contractor", "taxi"}) keys.push_back(std::string("purpose.") + p);
-  for (const char* h : {"no_face", "too_dark", "move_closer", "hold_still"}) keys.push_back(std::string("photo.hint.") + h);
+  for (const char* p : {"guest", "delivery", "contractor", "taxi"})
+    keys.push_back(std::string("purpose.") + p);
+  for (const char* h : {"no_face", "too_dark", "move_closer", "hold_still"})
+    keys.push_back(std::string("photo.hint.") + h);
   for (const char* d : {"printer", "camera", "scanner"}) {
     keys.push_back(std::string("fault.") + d + ".title");
     keys.push_back(std::string("fault.") + d + ".next");
   }
-  for (const char* f : {"out_of_paper", "offline", "paused", "stopped", "cancelled", "job_stopped", "aborted",
-                        "not_accepting", "queue_not_found", "error", "timed_out", "no_frames", "disconnected",
-                        "unknown"}) {
+  for (const char* f : {"out_of_paper", "offline", "paused", "stopped", "cancelled", "job_stopped",
+                        "aborted", "not_accepting", "queue_not_found", "error", "timed_out",
+                        "no_frames", "disconnected", "unknown"}) {
     keys.push_back(std::string("fault.") + f);
   }
-  for (const char* b : {"title", "host", "purpose", "issued", "valid_until", "kiosk", "exit_hint"}) {
+  for (const char* b :
+       {"title", "host", "purpose", "issued", "valid_until", "kiosk", "exit_hint"}) {
     keys.push_back(std::string("badge.label.") + b);
   }
   keys.emplace_back("language.name");

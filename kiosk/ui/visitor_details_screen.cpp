@@ -29,19 +29,25 @@ class VisitorDetailsScreen final : public Screen {
       purpose_ = s.visitor.purpose;
       layout_ = s.language == "ru" ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
     }
-    if (!s.visitor.name.empty() && !s.visitor.documentType.empty() && name_.empty()) name_ = s.visitor.name;
+    if (!s.visitor.name.empty() && !s.visitor.documentType.empty() && name_.empty())
+      name_ = s.visitor.name;
     beginPage(ctx, "visitor_details");
     title(ctx.t("details.title"));
     std::string unit = s.unit ? s.unit->label : "";
-    subtitle(ctx.tr.format("details.visiting", {{"unit", unit}}) + "   " + ctx.t("details.scan_hint"));
+    subtitle(ctx.tr.format("details.visiting", {{"unit", unit}}) + "   " +
+             ctx.t("details.scan_hint"));
     const float w = contentWidth();
     const float half = (w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     ImGui::BeginGroup();
-    if (textField("details.name", ctx.t("details.name"), name_, ctx.t("details.name_placeholder"), field_ == 0, half)) field_ = 0;
+    if (textField("details.name", ctx.t("details.name"), name_, ctx.t("details.name_placeholder"),
+                  field_ == 0, half))
+      field_ = 0;
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
-    if (textField("details.phone", ctx.t("details.phone"), phone_, ctx.t("details.phone_placeholder"), field_ == 1, half)) field_ = 1;
+    if (textField("details.phone", ctx.t("details.phone"), phone_,
+                  ctx.t("details.phone_placeholder"), field_ == 1, half))
+      field_ = 1;
     ImGui::EndGroup();
     ImGui::PushFont(ui::fonts().body);
     ImGui::TextUnformatted(ctx.t("details.purpose").c_str());
@@ -65,18 +71,20 @@ class VisitorDetailsScreen final : public Screen {
     } else {
       KeyboardLayout digits = KeyboardLayout::Digits;
       ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.3f);
-      ImGui::BeginChild("digits", ImVec2(w * 0.4f, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)), false,
-                        ImGuiWindowFlags_NoScrollbar);
+      ImGui::BeginChild("digits", ImVec2(w * 0.4f, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)),
+                        false, ImGuiWindowFlags_NoScrollbar);
       keyboard(phone_, digits, false, 20);
       ImGui::EndChild();
     }
     bottomBar();
-    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0), ui::ButtonStyle::Secondary)) {
+    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0),
+                        ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Back));
     }
     ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(60) - ImGui::GetStyle().WindowPadding.x);
     const bool ready = !name_.empty() && !purpose_.empty();
-    if (ui::touchButton("details.next", ctx.t("common.next"), ImVec2(ui::mm(60), 0), ui::ButtonStyle::Primary, ready)) {
+    if (ui::touchButton("details.next", ctx.t("common.next"), ImVec2(ui::mm(60), 0),
+                        ui::ButtonStyle::Primary, ready)) {
       flow::Event e = flow::Event::of(flow::EventKind::DetailsSubmitted);
       e.visitor.name = name_;
       e.visitor.phone = phone_;
@@ -95,6 +103,8 @@ class VisitorDetailsScreen final : public Screen {
 
 }  // namespace
 
-std::unique_ptr<Screen> makeVisitorDetailsScreen() { return std::make_unique<VisitorDetailsScreen>(); }
+std::unique_ptr<Screen> makeVisitorDetailsScreen() {
+  return std::make_unique<VisitorDetailsScreen>();
+}
 
 }  // namespace gatehouse::kiosk::screens

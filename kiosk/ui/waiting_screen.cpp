@@ -1,4 +1,5 @@
-// AwaitingApproval (live status, cancel) and AwaitingGuard (a guard will help; guard PIN pad offline).
+// AwaitingApproval (live status, cancel) and AwaitingGuard (a guard will help; guard PIN pad
+// offline).
 #include <imgui.h>
 
 #include <cmath>
@@ -29,26 +30,29 @@ class WaitingScreen final : public Screen {
       spinner(ctx.seconds, ui::mm(14));
       ui::centeredText(ctx.t("waiting.status"), ui::fonts().large, ui::palette().mutedText);
       const int waited = static_cast<int>(ctx.seconds);
-      ui::centeredText(ctx.tr.format("waiting.elapsed", {{"seconds", std::to_string(waited)}}), ui::fonts().body,
-                       ui::palette().mutedText);
+      ui::centeredText(ctx.tr.format("waiting.elapsed", {{"seconds", std::to_string(waited)}}),
+                       ui::fonts().body, ui::palette().mutedText);
     } else {
       ui::centeredText(ctx.t("guard.title"), ui::fonts().title);
       if (!showPin_) {  // the PIN pad is for the guard, who needs no explanation: keep it on screen
         ImGui::Dummy(ImVec2(0, ui::mm(4)));
-        ui::centeredText(ctx.t(ctx.flow.online() ? "guard.body" : "guard.body_offline"), ui::fonts().large,
-                         ui::palette().mutedText);
+        ui::centeredText(ctx.t(ctx.flow.online() ? "guard.body" : "guard.body_offline"),
+                         ui::fonts().large, ui::palette().mutedText);
         ImGui::Dummy(ImVec2(0, ui::mm(6)));
       }
       if (!showPin_) {
         const float w = ui::mm(90);
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
-        if (ui::touchButton("guard.pin", ctx.t("guard.pin_button"), ImVec2(w, 0), ui::ButtonStyle::Secondary)) {
+        if (ui::touchButton("guard.pin", ctx.t("guard.pin_button"), ImVec2(w, 0),
+                            ui::ButtonStyle::Secondary)) {
           showPin_ = true;
         }
       } else {
-        ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
-                                      : std::string(pin_.size(), '*'),
-                         ui::fonts().large, s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
+        ui::centeredText(pin_.empty()
+                             ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
+                             : std::string(pin_.size(), '*'),
+                         ui::fonts().large,
+                         s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
         const float w = ui::mm(90);
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
         ImGui::BeginChild("pin", ImVec2(w, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)), false,
@@ -57,14 +61,16 @@ class WaitingScreen final : public Screen {
         keyboard(pin_, digits, false, 8);
         ImGui::EndChild();
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
-        if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"), ImVec2(w, 0), ui::ButtonStyle::Primary, pin_.size() >= 4)) {
+        if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"), ImVec2(w, 0),
+                            ui::ButtonStyle::Primary, pin_.size() >= 4)) {
           ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
           pin_.clear();
         }
       }
     }
     bottomBar();
-    if (ui::touchButton("waiting.cancel", ctx.t("waiting.cancel"), ImVec2(ui::mm(70), 0), ui::ButtonStyle::Secondary)) {
+    if (ui::touchButton("waiting.cancel", ctx.t("waiting.cancel"), ImVec2(ui::mm(70), 0),
+                        ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Cancel));
     }
     endPage();

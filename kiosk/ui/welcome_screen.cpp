@@ -16,14 +16,17 @@ class WelcomeScreen final : public Screen {
     const auto& langs = ctx.flow.config().languages;
     // Language buttons in their own language, top right.
     const float langW = ui::mm(30);
-    ImGui::SetCursorPosX(ImGui::GetWindowWidth() - (langW + ImGui::GetStyle().ItemSpacing.x) * static_cast<float>(langs.size()) -
+    ImGui::SetCursorPosX(ImGui::GetWindowWidth() -
+                         (langW + ImGui::GetStyle().ItemSpacing.x) *
+                             static_cast<float>(langs.size()) -
                          ImGui::GetStyle().WindowPadding.x);
     for (std::size_t i = 0; i < langs.size(); ++i) {
       if (i) ImGui::SameLine();
       const bool current = ctx.flow.session().language == langs[i];
-      const std::string name = ctx.tr.strings(langs[i]) && ctx.tr.strings(langs[i])->count("language.name")
-                                   ? ctx.tr.strings(langs[i])->at("language.name")
-                                   : langs[i];
+      const std::string name =
+          ctx.tr.strings(langs[i]) && ctx.tr.strings(langs[i])->count("language.name")
+              ? ctx.tr.strings(langs[i])->at("language.name")
+              : langs[i];
       if (ui::touchButton("welcome.lang." + langs[i], name, ImVec2(langW, 0),
                           current ? ui::ButtonStyle::Primary : ui::ButtonStyle::Secondary)) {
         ctx.emit(flow::Event::withText(flow::EventKind::SelectLanguage, langs[i]));
@@ -46,7 +49,8 @@ class WelcomeScreen final : public Screen {
       ctx.emit(flow::Event::of(flow::EventKind::StartPass));
     }
     ImGui::SetCursorPosX(x);
-    if (ui::touchButton("welcome.exit", ctx.t("welcome.exit"), ImVec2(w, ui::mm(24)), ui::ButtonStyle::Secondary)) {
+    if (ui::touchButton("welcome.exit", ctx.t("welcome.exit"), ImVec2(w, ui::mm(24)),
+                        ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::StartExit));
     }
     ImGui::PopFont();

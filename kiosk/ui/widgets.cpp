@@ -42,8 +42,9 @@ void beginPage(ScreenContext& ctx, const char* id) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
   ImGui::Begin(id, nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                   ImGuiWindowFlags_NoScrollWithMouse);
   const ui::Palette& p = ui::palette();
   // Header: the estate on the left, connection state on the right.
   ImGui::PushFont(ui::fonts().body);
@@ -105,12 +106,14 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
   }
   const float avail = contentWidth();
   const std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
-  const float keyW = std::max(ui::minTouch(), (avail - spacing * static_cast<float>(widest - 1)) / static_cast<float>(widest));
+  const float keyW = std::max(ui::minTouch(), (avail - spacing * static_cast<float>(widest - 1)) /
+                                                  static_cast<float>(widest));
   const float keyH = ui::minTouch();
   const bool upper = capitalise && (text.empty() || text.back() == ' ' || text.back() == '-');
   for (const auto& row : rows) {
     const auto keys = splitUtf8(row);
-    const float rowW = static_cast<float>(keys.size()) * keyW + spacing * static_cast<float>(keys.size() - 1);
+    const float rowW =
+        static_cast<float>(keys.size()) * keyW + spacing * static_cast<float>(keys.size() - 1);
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - rowW) * 0.5f);
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (i) ImGui::SameLine();
@@ -139,8 +142,8 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
     }
     ImGui::SameLine();
     const float spaceW = rowW - keyW * 3.5f - spacing * 2;
-    if (ui::touchButton("key:space", " ", ImVec2(spaceW, keyH), ui::ButtonStyle::Key) && !text.empty() &&
-        text.back() != ' ' && text.size() < maxBytes) {
+    if (ui::touchButton("key:space", " ", ImVec2(spaceW, keyH), ui::ButtonStyle::Key) &&
+        !text.empty() && text.back() != ' ' && text.size() < maxBytes) {
       text += ' ';
       changed = true;
     }
@@ -167,22 +170,25 @@ bool textField(const std::string& id, const std::string& label, const std::strin
   const bool tapped = ImGui::InvisibleButton(("##" + id).c_str(), size);
   ui::TouchRegistry::instance().add(id, pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(p.surface), ui::mm(2));
-  dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(active ? p.accent : p.border),
-              ui::mm(2), 0, active ? 4.0f : 2.0f);
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(p.surface),
+                    ui::mm(2));
+  dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y),
+              ImGui::GetColorU32(active ? p.accent : p.border), ui::mm(2), 0, active ? 4.0f : 2.0f);
   const bool empty = text.empty();
   const std::string shown = empty ? placeholder : text + (active ? "|" : "");
   const float th = ImGui::GetFontSize();
-  dl->AddText(ImVec2(pos.x + ui::mm(4), pos.y + (size.y - th) * 0.5f), ImGui::GetColorU32(empty ? p.mutedText : p.text),
-              shown.c_str());
+  dl->AddText(ImVec2(pos.x + ui::mm(4), pos.y + (size.y - th) * 0.5f),
+              ImGui::GetColorU32(empty ? p.mutedText : p.text), shown.c_str());
   ImGui::PopFont();
   return tapped;
 }
 
 void fittedImage(const ui::Texture& tex, float maxW, float maxH) {
   if (!tex.valid() || tex.width() == 0 || tex.height() == 0) return;
-  const float scale = std::min(maxW / static_cast<float>(tex.width()), maxH / static_cast<float>(tex.height()));
-  const ImVec2 size(static_cast<float>(tex.width()) * scale, static_cast<float>(tex.height()) * scale);
+  const float scale =
+      std::min(maxW / static_cast<float>(tex.width()), maxH / static_cast<float>(tex.height()));
+  const ImVec2 size(static_cast<float>(tex.width()) * scale,
+                    static_cast<float>(tex.height()) * scale);
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (maxW - size.x) * 0.5f);
   ImGui::Image(tex.id(), size);
 }

@@ -35,18 +35,21 @@ Result<std::unique_ptr<AppWindow>> AppWindow::open(const WindowOptions& options)
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
-  SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");  // touches arrive as mouse events, which ImGui uses
+  SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS,
+              "1");  // touches arrive as mouse events, which ImGui uses
 
   Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI;
   if (mode == WindowMode::Fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
   if (mode == WindowMode::Windowed) flags |= SDL_WINDOW_RESIZABLE;
   std::unique_ptr<AppWindow> w(new AppWindow());
   w->mode_ = mode;
-  w->window_ = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                options.width, options.height, flags);
-  if (!w->window_) return makeError("sdl_window", std::string("SDL_CreateWindow failed: ") + SDL_GetError());
+  w->window_ = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED,
+                                SDL_WINDOWPOS_CENTERED, options.width, options.height, flags);
+  if (!w->window_)
+    return makeError("sdl_window", std::string("SDL_CreateWindow failed: ") + SDL_GetError());
   w->glContext_ = SDL_GL_CreateContext(w->window_);
-  if (!w->glContext_) return makeError("gl_context", std::string("no OpenGL context: ") + SDL_GetError());
+  if (!w->glContext_)
+    return makeError("gl_context", std::string("no OpenGL context: ") + SDL_GetError());
   SDL_GL_MakeCurrent(w->window_, w->glContext_);
   SDL_GL_SetSwapInterval(options.vsync && mode != WindowMode::Offscreen ? 1 : 0);
   if (mode == WindowMode::Fullscreen) SDL_ShowCursor(SDL_DISABLE);
@@ -78,7 +81,8 @@ bool AppWindow::pollEvents() {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) keepGoing = false;
-    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE) keepGoing = false;
+    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE)
+      keepGoing = false;
   }
   return keepGoing;
 }
@@ -101,7 +105,8 @@ Status AppWindow::endFrame(const std::string& screenshotPath) {
   clear(kColorBufferBit);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   Status saved = Ok{};
-  if (!screenshotPath.empty()) saved = writePng(screenshotPath, readPixels(width_, height_), width_, height_);
+  if (!screenshotPath.empty())
+    saved = writePng(screenshotPath, readPixels(width_, height_), width_, height_);
   SDL_GL_SwapWindow(window_);
   return saved;
 }

@@ -13,7 +13,8 @@ Result<Fonts> loadFonts(float scale, const std::string& fontDir) {
   const std::string regular = dir + "/DejaVuSans.ttf";
   const std::string bold = dir + "/DejaVuSans-Bold.ttf";
   for (const auto& f : {regular, bold}) {
-    if (!std::filesystem::exists(f)) return makeError("font_missing", f + " not found (install fonts-dejavu-core)");
+    if (!std::filesystem::exists(f))
+      return makeError("font_missing", f + " not found (install fonts-dejavu-core)");
   }
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
@@ -33,7 +34,8 @@ Result<Fonts> loadFonts(float scale, const std::string& fontDir) {
   f.large = io.Fonts->AddFontFromFileTTF(bold.c_str(), 38.0f * scale, &cfg, ranges.Data);
   f.title = io.Fonts->AddFontFromFileTTF(bold.c_str(), 56.0f * scale, &cfg, ranges.Data);
   f.huge = io.Fonts->AddFontFromFileTTF(bold.c_str(), 84.0f * scale, &cfg, ranges.Data);
-  if (!f.body || !f.large || !f.title || !f.huge) return makeError("font_load", "ImGui could not load DejaVu Sans");
+  if (!f.body || !f.large || !f.title || !f.huge)
+    return makeError("font_load", "ImGui could not load DejaVu Sans");
   io.FontDefault = f.body;
   gFonts = f;
   return f;

@@ -2,18 +2,18 @@
 #include "gatehouse/ui/gl.hpp"
 
 #include <SDL.h>
+#include <stb_image_write.h>
 
 #include <cstdint>
 #include <cstring>
-
-#include <stb_image_write.h>
 
 namespace gatehouse::ui {
 namespace {
 
 constexpr unsigned kTexture2D = 0x0DE1, kRgb = 0x1907, kRgba = 0x1908, kUnsignedByte = 0x1401;
-constexpr unsigned kMinFilter = 0x2801, kMagFilter = 0x2800, kLinear = 0x2601, kUnpackAlignment = 0x0CF5,
-                   kPackAlignment = 0x0D05, kWrapS = 0x2802, kWrapT = 0x2803, kClampToEdge = 0x812F;
+constexpr unsigned kMinFilter = 0x2801, kMagFilter = 0x2800, kLinear = 0x2601,
+                   kUnpackAlignment = 0x0CF5, kPackAlignment = 0x0D05, kWrapS = 0x2802,
+                   kWrapT = 0x2803, kClampToEdge = 0x812F;
 
 struct Gl {
   void (*genTextures)(int, unsigned*);
@@ -94,8 +94,10 @@ std::vector<std::uint8_t> readPixels(int width, int height) {
   return rgba;
 }
 
-Status writePng(const std::string& path, const std::vector<std::uint8_t>& rgba, int width, int height) {
-  if (rgba.size() != static_cast<std::size_t>(width) * height * 4) return makeError("bad_size", "pixel buffer size");
+Status writePng(const std::string& path, const std::vector<std::uint8_t>& rgba, int width,
+                int height) {
+  if (rgba.size() != static_cast<std::size_t>(width) * height * 4)
+    return makeError("bad_size", "pixel buffer size");
   if (!stbi_write_png(path.c_str(), width, height, 4, rgba.data(), width * 4)) {
     return makeError("write_failed", "cannot write PNG " + path);
   }

@@ -26,7 +26,8 @@ char32_t next(const std::string& s, std::size_t& i) {
   int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : 3;
   char32_t cp = extra == 0 ? c : extra == 1 ? (c & 0x1F) : extra == 2 ? (c & 0x0F) : (c & 0x07);
   ++i;
-  for (int k = 0; k < extra && i < s.size(); ++k, ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+  for (int k = 0; k < extra && i < s.size(); ++k, ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
   return cp;
 }
 
@@ -98,10 +99,13 @@ Result<std::vector<ScriptLine>> parseScript(const std::string& text) {
     std::string line = trim(raw);
     if (line.empty() || line[0] == '#') continue;
     const auto space = line.find(' ');
-    ScriptLine l{number, line.substr(0, space), space == std::string::npos ? "" : trim(line.substr(space + 1))};
+    ScriptLine l{number, line.substr(0, space),
+                 space == std::string::npos ? "" : trim(line.substr(space + 1))};
     if ((l.command == "tap" || l.command == "wait-screen" || l.command == "screenshot" ||
-         l.command == "wait-frames") && l.argument.empty()) {
-      return makeError("script", "line " + std::to_string(number) + ": " + l.command + " needs an argument");
+         l.command == "wait-frames") &&
+        l.argument.empty()) {
+      return makeError("script",
+                       "line " + std::to_string(number) + ": " + l.command + " needs an argument");
     }
     lines.push_back(std::move(l));
   }
@@ -120,7 +124,8 @@ ScriptPlayer::ScriptPlayer(std::vector<ScriptLine> lines, Hooks hooks)
     : lines_(std::move(lines)), hooks_(std::move(hooks)) {}
 
 void ScriptPlayer::fail(const ScriptLine& line, const std::string& why) {
-  error_ = "script line " + std::to_string(line.number) + " (" + line.command + " " + line.argument + "): " + why;
+  error_ = "script line " + std::to_string(line.number) + " (" + line.command + " " +
+           line.argument + "): " + why;
   next_ = lines_.size();
   phase_ = Phase::Idle;
 }
@@ -209,7 +214,8 @@ std::string ScriptPlayer::afterFrame() {
       for (std::size_t start = 0; start <= name.size();) {
         const auto bar = name.find('|', start);
         const auto end = bar == std::string::npos ? name.size() : bar;
-        if (name.compare(start, end - start, current) == 0 && end - start == current.size()) match = true;
+        if (name.compare(start, end - start, current) == 0 && end - start == current.size())
+          match = true;
         start = end + 1;
       }
       if (match) {

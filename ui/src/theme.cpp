@@ -9,22 +9,23 @@ Theme gTheme = Theme::Light;
 Palette gPalette{};
 
 ImVec4 rgb(int hex, float a = 1.0f) {
-  return ImVec4(static_cast<float>((hex >> 16) & 0xFF) / 255.0f, static_cast<float>((hex >> 8) & 0xFF) / 255.0f,
+  return ImVec4(static_cast<float>((hex >> 16) & 0xFF) / 255.0f,
+                static_cast<float>((hex >> 8) & 0xFF) / 255.0f,
                 static_cast<float>(hex & 0xFF) / 255.0f, a);
 }
 
 Palette paletteFor(Theme t) {
   switch (t) {
     case Theme::Dark:
-      return {rgb(0x12161C), rgb(0x1E252E), rgb(0xF2F4F7), rgb(0xA9B4C2), rgb(0x4C9BFF), rgb(0x0B1220),
-              rgb(0x3DD68C), rgb(0xF5B942), rgb(0xFF6B6B), rgb(0x3A4654)};
+      return {rgb(0x12161C), rgb(0x1E252E), rgb(0xF2F4F7), rgb(0xA9B4C2), rgb(0x4C9BFF),
+              rgb(0x0B1220), rgb(0x3DD68C), rgb(0xF5B942), rgb(0xFF6B6B), rgb(0x3A4654)};
     case Theme::HighContrast:
-      return {rgb(0x000000), rgb(0x000000), rgb(0xFFFFFF), rgb(0xFFFFFF), rgb(0xFFFF00), rgb(0x000000),
-              rgb(0x00FF66), rgb(0xFFFF00), rgb(0xFF4040), rgb(0xFFFFFF)};
+      return {rgb(0x000000), rgb(0x000000), rgb(0xFFFFFF), rgb(0xFFFFFF), rgb(0xFFFF00),
+              rgb(0x000000), rgb(0x00FF66), rgb(0xFFFF00), rgb(0xFF4040), rgb(0xFFFFFF)};
     case Theme::Light:
     default:
-      return {rgb(0xF4F6F9), rgb(0xFFFFFF), rgb(0x16202B), rgb(0x4E5B6A), rgb(0x0B5CD5), rgb(0xFFFFFF),
-              rgb(0x137B3F), rgb(0x9A5B00), rgb(0xB3261E), rgb(0xC9D1DB)};
+      return {rgb(0xF4F6F9), rgb(0xFFFFFF), rgb(0x16202B), rgb(0x4E5B6A), rgb(0x0B5CD5),
+              rgb(0xFFFFFF), rgb(0x137B3F), rgb(0x9A5B00), rgb(0xB3261E), rgb(0xC9D1DB)};
   }
 }
 
@@ -39,9 +40,12 @@ std::optional<Theme> themeFromString(std::string_view name) {
 
 const char* toString(Theme theme) {
   switch (theme) {
-    case Theme::Dark: return "dark";
-    case Theme::HighContrast: return "high_contrast";
-    default: return "light";
+    case Theme::Dark:
+      return "dark";
+    case Theme::HighContrast:
+      return "high_contrast";
+    default:
+      return "light";
   }
 }
 

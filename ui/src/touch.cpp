@@ -27,7 +27,8 @@ const TouchTarget* TouchRegistry::find(const std::string& id) const {
   return &it->second;
 }
 
-bool touchButton(const std::string& id, const std::string& label, ImVec2 size, ButtonStyle style, bool enabled) {
+bool touchButton(const std::string& id, const std::string& label, ImVec2 size, ButtonStyle style,
+                 bool enabled) {
   const Palette& p = palette();
   if (size.y < minTouch()) size.y = minTouch();
   if (size.x > 0 && size.x < minTouch()) size.x = minTouch();

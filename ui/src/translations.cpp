@@ -3,7 +3,6 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 namespace gatehouse::ui {
@@ -20,7 +19,8 @@ Status Translations::loadFile(const std::string& language, const std::string& pa
   if (!doc.is_object()) return makeError("invalid", path + ": expected an object of key -> string");
   std::map<std::string, std::string> strings;
   for (const auto& [key, value] : doc.items()) {
-    if (!value.is_string()) return makeError("invalid", path + ": value of \"" + key + "\" is not a string");
+    if (!value.is_string())
+      return makeError("invalid", path + ": value of \"" + key + "\" is not a string");
     strings[key] = value.get<std::string>();
   }
   byLanguage_[language] = std::move(strings);
@@ -66,12 +66,13 @@ std::string Translations::tr(const std::string& key) const {
   return key;
 }
 
-std::string Translations::format(const std::string& key,
-                                 const std::vector<std::pair<std::string, std::string>>& args) const {
+std::string Translations::format(
+    const std::string& key, const std::vector<std::pair<std::string, std::string>>& args) const {
   std::string out = tr(key);
   for (const auto& [name, value] : args) {
     const std::string placeholder = "{" + name + "}";
-    for (auto pos = out.find(placeholder); pos != std::string::npos; pos = out.find(placeholder, pos + value.size())) {
+    for (auto pos = out.find(placeholder); pos != std::string::npos;
+         pos = out.find(placeholder, pos + value.size())) {
       out.replace(pos, placeholder.size(), value);
     }
   }

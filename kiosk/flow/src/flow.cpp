@@ -26,8 +26,10 @@ bool isUserEvent(EventKind k) {
     case EventKind::PhotoAccepted:
     case EventKind::GuardPinEntered:
     case EventKind::CodeScanned:
-    case EventKind::Retry: return true;
-    default: return false;
+    case EventKind::Retry:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -41,30 +43,40 @@ bool carriesVisit(EventKind k) {
     case EventKind::PrintJobAccepted:
     case EventKind::PrintCompleted:
     case EventKind::ExitRecorded:
-    case EventKind::ExitRefused: return true;
-    default: return false;
+    case EventKind::ExitRefused:
+      return true;
+    default:
+      return false;
   }
 }
 
 Device deviceFor(State s) {
   switch (s) {
     case State::Photo:
-    case State::ExitPhoto: return Device::Camera;
+    case State::ExitPhoto:
+      return Device::Camera;
     case State::VisitorDetails:
     case State::ScanPass:
-    case State::ScanBadge: return Device::Scanner;
+    case State::ScanBadge:
+      return Device::Scanner;
     case State::Approved:
-    case State::PrintingBadge: return Device::Printer;
-    default: return Device::None;
+    case State::PrintingBadge:
+      return Device::Printer;
+    default:
+      return Device::None;
   }
 }
 
 const char* deviceName(Device d) {
   switch (d) {
-    case Device::Camera: return "camera";
-    case Device::Scanner: return "scanner";
-    case Device::Printer: return "printer";
-    default: return "device";
+    case Device::Camera:
+      return "camera";
+    case Device::Scanner:
+      return "scanner";
+    case Device::Printer:
+      return "printer";
+    default:
+      return "device";
   }
 }
 
@@ -97,7 +109,10 @@ Outcome Flow::handle(const Event& e) {
   const std::uint32_t targets = allowedTargets(state_, e.kind);
   if (targets == 0) return Outcome::Forbidden;
   if (carriesVisit(e.kind) && e.visit != session_.visitId) return Outcome::Ignored;
-  if (e.kind == EventKind::DeviceFault && e.device != deviceFor(state_)) return Outcome::Ignored;
+  if (e.kind == EventKind::DeviceFault &&
+      (e.device != deviceFor(state_) || (!e.visit.isNil() && e.visit != session_.visitId))) {
+    return Outcome::Ignored;  // another device's trouble, or a print job of an earlier visitor
+  }
   if (isUserEvent(e.kind)) lastActivity_ = clock_.now();
   const State next = apply(e);
   assert((targets & (1u << static_cast<unsigned>(next))) != 0);
@@ -111,7 +126,8 @@ void Flow::tick() {
     handle(Event::of(EventKind::ApprovalTimeout));
   }
   if (auto limit = idleLimit(state_, config_)) {
-    if (now - std::max(lastActivity_, enteredAt_) >= *limit) handle(Event::of(EventKind::IdleTimeout));
+    if (now - std::max(lastActivity_, enteredAt_) >= *limit)
+      handle(Event::of(EventKind::IdleTimeout));
   }
 }
 
@@ -149,8 +165,9 @@ void Flow::printBadge() {
   badge.visitId = session_.visitId;
   badge.visitorName = session_.visitor.name;
   badge.unitLabel = session_.unit ? session_.unit->label : std::string{};
-  badge.validUntil = clock_.unixSeconds() +
-                     std::chrono::duration_cast<std::chrono::seconds>(config_.badgeValidity).count();
+  badge.validUntil =
+      clock_.unixSeconds() +
+      std::chrono::duration_cast<std::chrono::seconds>(config_.badgeValidity).count();
   if (session_.pass) badge.validUntil = std::min(badge.validUntil, session_.pass->validUntil);
   badge.exitQr = session_.exitToken->encode();
   badge.photoJpeg = session_.photoJpeg;
@@ -159,11 +176,14 @@ void Flow::printBadge() {
 }
 
 State Flow::onPassScanned(const std::string& text) {
-  auto lookup = [this](std::int64_t estate, std::uint8_t keyId) { return ports_.trust->key(estate, keyId); };
+  auto lookup = [this](std::int64_t estate, std::uint8_t keyId) {
+    return ports_.trust->key(estate, keyId);
+  };
   auto verified = verifyPass(text, lookup);
   if (!verified) {
     session_.reason = passReason(verified.error().code);
-    if (session_.reason == "forged") alert("forged_pass", R"({"reason":")" + jsonEscape(verified.error().code) + "\"}");
+    if (session_.reason == "forged")
+      alert("forged_pass", R"({"reason":")" + jsonEscape(verified.error().code) + "\"}");
     return State::PassRejected;
   }
   const InvitationPass& pass = verified.value();
@@ -171,7 +191,8 @@ State Flow::onPassScanned(const std::string& text) {
     session_.reason = "wrong_estate";
     return State::PassRejected;
   }
-  if (auto window = checkPassWindow(pass, clock_.unixSeconds(), config_.utcOffsetSeconds); !window) {
+  if (auto window = checkPassWindow(pass, clock_.unixSeconds(), config_.utcOffsetSeconds);
+      !window) {
     session_.reason = window.error().code;
     return State::PassRejected;
   }
@@ -224,15 +245,23 @@ State Flow::onPhotoAccepted() {
 State Flow::apply(const Event& e) {
   const State s = state_;
   switch (e.kind) {
-    case EventKind::UserActivity: return s;
+    case EventKind::UserActivity:
+      return s;
     case EventKind::SelectLanguage:
-      if (std::find(config_.languages.begin(), config_.languages.end(), e.text) != config_.languages.end()) {
+      if (std::find(config_.languages.begin(), config_.languages.end(), e.text) !=
+          config_.languages.end()) {
         session_.language = e.text;
       }
       return s;
-    case EventKind::StartWalkIn: startVisit(Mode::WalkIn); return State::FindResident;
-    case EventKind::StartPass: startVisit(Mode::Pass); return State::ScanPass;
-    case EventKind::StartExit: startVisit(Mode::Exit); return State::ScanBadge;
+    case EventKind::StartWalkIn:
+      startVisit(Mode::WalkIn);
+      return State::FindResident;
+    case EventKind::StartPass:
+      startVisit(Mode::Pass);
+      return State::ScanPass;
+    case EventKind::StartExit:
+      startVisit(Mode::Exit);
+      return State::ScanBadge;
     case EventKind::Back:
       if (s == State::VisitorDetails) return State::FindResident;
       if (s == State::Photo && session_.mode == Mode::WalkIn) return State::VisitorDetails;
@@ -242,7 +271,8 @@ State Flow::apply(const Event& e) {
         ports_.backend->cancelVisit(session_.visitId);
       }
       return State::Welcome;
-    case EventKind::Finish: return State::Welcome;
+    case EventKind::Finish:
+      return State::Welcome;
     case EventKind::IdleTimeout:
       if (s == State::AwaitingGuard) {
         alert("help_requested", R"({"reason":"visitor_left"})");
@@ -253,9 +283,12 @@ State Flow::apply(const Event& e) {
       ports_.backend->searchDirectory(e.text);
       return s;
     case EventKind::DirectoryLoaded:
-      if (e.text == session_.query) session_.results = e.entries;  // an older query's answer is dropped
+      if (e.text == session_.query)
+        session_.results = e.entries;  // an older query's answer is dropped
       return s;
-    case EventKind::ResidentChosen: session_.unit = e.entry; return State::VisitorDetails;
+    case EventKind::ResidentChosen:
+      session_.unit = e.entry;
+      return State::VisitorDetails;
     case EventKind::IdScanned:
       if (!e.visitor.name.empty()) session_.visitor.name = e.visitor.name;
       session_.visitor.documentType = e.visitor.documentType;
@@ -291,9 +324,12 @@ State Flow::apply(const Event& e) {
         return online_ ? State::RecordingExit : State::ExitDone;
       }
       return State::PhotoReview;
-    case EventKind::Retake: return State::Photo;
-    case EventKind::PhotoAccepted: return onPhotoAccepted();
-    case EventKind::RequestAcknowledged: return s;
+    case EventKind::Retake:
+      return State::Photo;
+    case EventKind::PhotoAccepted:
+      return onPhotoAccepted();
+    case EventKind::RequestAcknowledged:
+      return s;
     case EventKind::DecisionReceived:
       if (e.text == "approved") return State::Approved;
       if (e.text == "denied" || e.text == "expired" || e.text == "cancelled") {
@@ -303,7 +339,8 @@ State Flow::apply(const Event& e) {
       return s;
     case EventKind::ApprovalTimeout:
       session_.guardAlerted = true;
-      alert("approval_timeout", R"({"unit":")" + jsonEscape(session_.unit ? session_.unit->label : "") + "\"}");
+      alert("approval_timeout",
+            R"({"unit":")" + jsonEscape(session_.unit ? session_.unit->label : "") + "\"}");
       return State::AwaitingGuard;
     case EventKind::GuardPinEntered:
       if (auto guard = ports_.guardPins->verify(e.text)) {
@@ -314,23 +351,31 @@ State Flow::apply(const Event& e) {
       }
       session_.pinRejected = true;
       return s;
-    case EventKind::CodeScanned: return onCodeScanned(e.text);
-    case EventKind::PassAccepted: return State::Photo;
-    case EventKind::PassRefused: session_.reason = e.text; return State::PassRejected;
-    case EventKind::PrintJobAccepted: return State::PrintingBadge;
+    case EventKind::CodeScanned:
+      return onCodeScanned(e.text);
+    case EventKind::PassAccepted:
+      return State::Photo;
+    case EventKind::PassRefused:
+      session_.reason = e.text;
+      return State::PassRejected;
+    case EventKind::PrintJobAccepted:
+      return State::PrintingBadge;
     case EventKind::PrintCompleted:
       ports_.backend->checkIn(session_.visitId, *session_.exitToken);
       return State::Done;
-    case EventKind::ExitRecorded: return State::ExitDone;
-    case EventKind::ExitRefused: session_.reason = e.text; return State::BadgeRejected;
+    case EventKind::ExitRecorded:
+      return State::ExitDone;
+    case EventKind::ExitRefused:
+      session_.reason = e.text;
+      return State::BadgeRejected;
     case EventKind::DeviceFault:
       session_.capturing = false;
       session_.reason = e.text;
       session_.faultDevice = e.device;
       // A badge that failed mid-print is printed again from the start.
       session_.resumeState = s == State::PrintingBadge ? State::Approved : s;
-      alert(std::string(deviceName(e.device)) + "_fault", R"({"fault":")" + jsonEscape(e.text) +
-                                                              R"(","screen":")" + toString(s) + "\"}");
+      alert(std::string(deviceName(e.device)) + "_fault",
+            R"({"fault":")" + jsonEscape(e.text) + R"(","screen":")" + toString(s) + "\"}");
       return State::DeviceProblem;
     case EventKind::Retry:
       session_.reason.clear();

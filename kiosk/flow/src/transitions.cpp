@@ -117,20 +117,46 @@ constexpr std::array kTable{
 };
 
 constexpr std::array<const char*, kStateCount> kStateNames{
-    "welcome",      "find_resident",  "visitor_details", "photo",         "photo_review",
-    "awaiting_approval", "awaiting_guard", "approved",   "printing_badge", "done",
-    "denied",       "scan_pass",      "checking_pass",   "pass_rejected", "scan_badge",
-    "exit_photo",   "recording_exit", "exit_done",       "badge_rejected", "device_problem"};
+    "welcome",        "find_resident",  "visitor_details",
+    "photo",          "photo_review",   "awaiting_approval",
+    "awaiting_guard", "approved",       "printing_badge",
+    "done",           "denied",         "scan_pass",
+    "checking_pass",  "pass_rejected",  "scan_badge",
+    "exit_photo",     "recording_exit", "exit_done",
+    "badge_rejected", "device_problem"};
 
-constexpr std::array<const char*, kEventCount> kEventNames{
-    "UserActivity",     "SelectLanguage",      "StartWalkIn",      "StartPass",
-    "StartExit",        "Back",                "Cancel",           "Finish",
-    "QueryChanged",     "DirectoryLoaded",     "ResidentChosen",   "IdScanned",
-    "DetailsSubmitted", "TakePhoto",           "PhotoCaptured",    "Retake",
-    "PhotoAccepted",    "RequestAcknowledged", "DecisionReceived", "ApprovalTimeout",
-    "GuardPinEntered",  "CodeScanned",         "PassAccepted",     "PassRefused",
-    "PrintJobAccepted", "PrintCompleted",      "ExitRecorded",     "ExitRefused",
-    "DeviceFault",      "Retry",               "ConnectivityChanged", "IdleTimeout"};
+constexpr std::array<const char*, kEventCount> kEventNames{"UserActivity",
+                                                           "SelectLanguage",
+                                                           "StartWalkIn",
+                                                           "StartPass",
+                                                           "StartExit",
+                                                           "Back",
+                                                           "Cancel",
+                                                           "Finish",
+                                                           "QueryChanged",
+                                                           "DirectoryLoaded",
+                                                           "ResidentChosen",
+                                                           "IdScanned",
+                                                           "DetailsSubmitted",
+                                                           "TakePhoto",
+                                                           "PhotoCaptured",
+                                                           "Retake",
+                                                           "PhotoAccepted",
+                                                           "RequestAcknowledged",
+                                                           "DecisionReceived",
+                                                           "ApprovalTimeout",
+                                                           "GuardPinEntered",
+                                                           "CodeScanned",
+                                                           "PassAccepted",
+                                                           "PassRefused",
+                                                           "PrintJobAccepted",
+                                                           "PrintCompleted",
+                                                           "ExitRecorded",
+                                                           "ExitRefused",
+                                                           "DeviceFault",
+                                                           "Retry",
+                                                           "ConnectivityChanged",
+                                                           "IdleTimeout"};
 
 }  // namespace
 
@@ -148,10 +174,14 @@ std::uint32_t allowedTargets(State from, EventKind event) {
   if (event == E::UserActivity) return bit(from);
   if (event == E::ConnectivityChanged) {
     switch (from) {
-      case S::AwaitingApproval: return to(S::AwaitingApproval, S::AwaitingGuard);
-      case S::CheckingPass: return to(S::CheckingPass, S::Photo);
-      case S::RecordingExit: return to(S::RecordingExit, S::ExitDone);
-      default: return bit(from);
+      case S::AwaitingApproval:
+        return to(S::AwaitingApproval, S::AwaitingGuard);
+      case S::CheckingPass:
+        return to(S::CheckingPass, S::Photo);
+      case S::RecordingExit:
+        return to(S::RecordingExit, S::ExitDone);
+      default:
+        return bit(from);
     }
   }
   for (const Row& row : kTable) {
@@ -169,14 +199,18 @@ std::optional<std::chrono::seconds> idleLimit(State s, const FlowConfig& config)
     case S::ScanPass:
     case S::ScanBadge:
     case S::ExitPhoto:
-    case S::DeviceProblem: return config.idleTimeout;
+    case S::DeviceProblem:
+      return config.idleTimeout;
     case S::Done:
     case S::Denied:
     case S::PassRejected:
     case S::ExitDone:
-    case S::BadgeRejected: return config.endScreenTimeout;
-    case S::AwaitingGuard: return config.guardWaitTimeout;
-    default: return std::nullopt;  // Welcome has nothing to wipe; the others wait on the kiosk
+    case S::BadgeRejected:
+      return config.endScreenTimeout;
+    case S::AwaitingGuard:
+      return config.guardWaitTimeout;
+    default:
+      return std::nullopt;  // Welcome has nothing to wipe; the others wait on the kiosk
   }
 }
 

@@ -1,13 +1,13 @@
 // Parses config/kiosk.toml with toml++, reporting the line and reason of the first problem.
 #include "gatehouse/kiosk/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 namespace gatehouse::kiosk {
 namespace {
@@ -33,28 +33,36 @@ struct Reader {
   }
 
   template <typename T>
-  void get(const toml::table& t, const std::string& section, const char* key, T& out, bool required = false) {
+  void get(const toml::table& t, const std::string& section, const char* key, T& out,
+           bool required = false) {
     const toml::node* n = t.get(key);
     if (!n) {
       if (required) fail(t.source(), "[" + section + "] needs '" + key + "'");
       return;
     }
     if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = n->value<std::string>()) out = *v;
-      else fail(n->source(), std::string("'") + key + "' must be a string");
+      if (auto v = n->value<std::string>())
+        out = *v;
+      else
+        fail(n->source(), std::string("'") + key + "' must be a string");
     } else if constexpr (std::is_same_v<T, float>) {
-      if (auto v = n->value<double>()) out = static_cast<float>(*v);
-      else fail(n->source(), std::string("'") + key + "' must be a number");
+      if (auto v = n->value<double>())
+        out = static_cast<float>(*v);
+      else
+        fail(n->source(), std::string("'") + key + "' must be a number");
     } else {
-      if (auto v = n->value<std::int64_t>()) out = static_cast<T>(*v);
-      else fail(n->source(), std::string("'") + key + "' must be an integer");
+      if (auto v = n->value<std::int64_t>())
+        out = static_cast<T>(*v);
+      else
+        fail(n->source(), std::string("'") + key + "' must be an integer");
     }
   }
 
   void positive(const toml::table& t, const char* key, int value, int max) {
     if (value <= 0 || value > max) {
       const toml::node* n = t.get(key);
-      fail(n ? n->source() : t.source(), std::string("'") + key + "' must be between 1 and " + std::to_string(max));
+      fail(n ? n->source() : t.source(),
+           std::string("'") + key + "' must be between 1 and " + std::to_string(max));
     }
   }
 
@@ -85,8 +93,10 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
   KioskConfig c;
   Reader r{sourceName, std::nullopt};
   for (const auto& [k, v] : root) {
-    static const std::set<std::string> sections{"kiosk", "database", "storage", "devices", "timeouts", "ui"};
-    if (!sections.count(std::string(k.str()))) r.fail(k.source(), "unknown section [" + std::string(k.str()) + "]");
+    static const std::set<std::string> sections{"kiosk",   "database", "storage",
+                                                "devices", "timeouts", "ui"};
+    if (!sections.count(std::string(k.str())))
+      r.fail(k.source(), "unknown section [" + std::string(k.str()) + "]");
   }
   if (const auto* t = r.section(root, "kiosk", true)) {
     r.known(*t, "kiosk", {"estate_id", "kiosk_id", "token", "name", "utc_offset_minutes"});
@@ -95,7 +105,8 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     r.get(*t, "kiosk", "token", c.token, true);
     r.get(*t, "kiosk", "name", c.name);
     r.get(*t, "kiosk", "utc_offset_minutes", c.utcOffsetMinutes);
-    if (!r.error && c.kioskId <= 0) r.fail(t->get("kiosk_id")->source(), "'kiosk_id' must be positive");
+    if (!r.error && c.kioskId <= 0)
+      r.fail(t->get("kiosk_id")->source(), "'kiosk_id' must be positive");
     if (!r.error && c.token.empty()) r.fail(t->get("token")->source(), "'token' must not be empty");
   }
   if (const auto* t = r.section(root, "database", false)) {
@@ -114,18 +125,22 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     r.get(*t, "devices", "printer", c.printer);
     r.get(*t, "devices", "badge_dir", c.badgeDir);
     if (!r.error && c.printer != "simulated" && c.printer.rfind("cups:", 0) != 0) {
-      r.fail(t->get("printer")->source(), "'printer' must be \"simulated\" or \"cups:QUEUE\", not \"" + c.printer + "\"");
+      r.fail(t->get("printer")->source(),
+             "'printer' must be \"simulated\" or \"cups:QUEUE\", not \"" + c.printer + "\"");
     }
- if (!r.error && c.scanner != "simulated" && c.scanner != "camera") {
+    if (!r.error && c.scanner != "simulated" && c.scanner != "camera") {
       r.fail(t->get("scanner")->source(), "'scanner' must be \"camera\" or \"simulated\"");
     }
-    if (!r.error && c.camera != "simulated" && c.camera != "pattern" && c.camera.rfind("device:", 0) != 0) {
-      r.fail(t->get("camera")->source(), "'camera' must be \"simulated\", \"pattern\" or \"device:N\"");
+    if (!r.error && c.camera != "simulated" && c.camera != "pattern" &&
+        c.camera.rfind("device:", 0) != 0) {
+      r.fail(t->get("camera")->source(),
+             "'camera' must be \"simulated\", \"pattern\" or \"device:N\"");
     }
   }
   if (const auto* t = r.section(root, "timeouts", false)) {
-    r.known(*t, "timeouts", {"idle_seconds", "end_screen_seconds", "approval_seconds", "guard_wait_seconds",
-                             "heartbeat_seconds"});
+    r.known(*t, "timeouts",
+            {"idle_seconds", "end_screen_seconds", "approval_seconds", "guard_wait_seconds",
+             "heartbeat_seconds"});
     r.get(*t, "timeouts", "idle_seconds", c.idleSeconds);
     r.get(*t, "timeouts", "end_screen_seconds", c.endScreenSeconds);
     r.get(*t, "timeouts", "approval_seconds", c.approvalSeconds);
@@ -148,8 +163,10 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
       } else {
         c.languages.clear();
         for (const auto& item : *a) {
-          if (auto s = item.value<std::string>()) c.languages.push_back(*s);
-          else r.fail(item.source(), "'languages' entries must be strings");
+          if (auto s = item.value<std::string>())
+            c.languages.push_back(*s);
+          else
+            r.fail(item.source(), "'languages' entries must be strings");
         }
       }
     }
@@ -158,11 +175,14 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     r.get(*t, "ui", "px_per_mm", c.pxPerMm);
     r.get(*t, "ui", "assets_dir", c.assetsDir);
     if (!r.error && c.theme != "light" && c.theme != "dark" && c.theme != "high_contrast") {
-      r.fail(t->get("theme")->source(), "'theme' must be light, dark or high_contrast, not \"" + c.theme + "\"");
+      r.fail(t->get("theme")->source(),
+             "'theme' must be light, dark or high_contrast, not \"" + c.theme + "\"");
     }
-    if (!r.error && std::find(c.languages.begin(), c.languages.end(), c.defaultLanguage) == c.languages.end()) {
+    if (!r.error &&
+        std::find(c.languages.begin(), c.languages.end(), c.defaultLanguage) == c.languages.end()) {
       const toml::node* n = t->get("default_language");
-      r.fail(n ? n->source() : t->source(), "'default_language' \"" + c.defaultLanguage + "\" is not in 'languages'");
+      r.fail(n ? n->source() : t->source(),
+             "'default_language' \"" + c.defaultLanguage + "\" is not in 'languages'");
     }
   }
   if (r.error) return *r.error;
@@ -178,7 +198,8 @@ Result<KioskConfig> loadConfig(const std::string& path) {
 }
 
 void applyEnvironment(KioskConfig& config) {
-  if (const char* url = std::getenv("GATEHOUSE_DATABASE_URL"); url && *url) config.databaseUrl = url;
+  if (const char* url = std::getenv("GATEHOUSE_DATABASE_URL"); url && *url)
+    config.databaseUrl = url;
 }
 
 }  // namespace gatehouse::kiosk

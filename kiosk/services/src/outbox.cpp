@@ -10,7 +10,9 @@ namespace {
 
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) == SQLITE_OK; }
+  Stmt(sqlite3* db, const char* sql) {
+    ok_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) == SQLITE_OK;
+  }
   ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
@@ -30,12 +32,15 @@ class Stmt {
   int step() { return sqlite3_step(s_); }
   std::string col(int i) {
     const auto* p = sqlite3_column_text(s_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, i))) : "";
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(s_, i)))
+             : "";
   }
   std::int64_t colInt(int i) { return sqlite3_column_int64(s_, i); }
   std::vector<std::uint8_t> colBlob(int i) {
     const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(s_, i));
-    return p ? std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(s_, i)) : std::vector<std::uint8_t>{};
+    return p ? std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(s_, i))
+             : std::vector<std::uint8_t>{};
   }
 
  private:
@@ -44,7 +49,9 @@ class Stmt {
 };
 
 std::int64_t nowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Error sqlError(sqlite3* db, const std::string& what) {
@@ -91,7 +98,8 @@ CREATE TABLE IF NOT EXISTS local_visit (
 
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     Error e = makeError("outbox", path + ": " + (db ? sqlite3_errmsg(db) : "cannot open"));
     sqlite3_close(db);
@@ -99,7 +107,8 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path) {
   }
   std::unique_ptr<Outbox> box(new Outbox(db));
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     if (auto s = box->exec(pragma); !s) return s.error();
   }
   if (auto s = box->exec(kSchema); !s) return s.error();
@@ -122,8 +131,14 @@ Status Outbox::add(const std::vector<OutboxEvent>& events) {
   std::lock_guard lock(mutex_);
   if (auto s = exec("BEGIN IMMEDIATE"); !s) return s;
   for (const auto& e : events) {
-    Stmt st(db_, "INSERT OR IGNORE INTO outbox (id, visit, kind, payload, blob, created_at) VALUES (?,?,?,?,?,?)");
-    st.text(1, e.id.toString()).text(2, e.visit.toString()).text(3, e.kind).text(4, e.payload).blob(5, e.blob);
+    Stmt st(db_,
+            "INSERT OR IGNORE INTO outbox (id, visit, kind, payload, blob, created_at) VALUES "
+            "(?,?,?,?,?,?)");
+    st.text(1, e.id.toString())
+        .text(2, e.visit.toString())
+        .text(3, e.kind)
+        .text(4, e.payload)
+        .blob(5, e.blob);
     st.integer(6, e.createdAt ? e.createdAt : nowUnix());
     if (!st.ok() || st.step() != SQLITE_DONE) {
       Error err = sqlError(db_, "add " + e.kind);
@@ -147,7 +162,9 @@ std::vector<OutboxEvent> Outbox::pending(int limit) {
 
 std::vector<OutboxEvent> Outbox::history(const Uuid& visit) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "SELECT seq, id, visit, kind, payload, blob, created_at, attempts FROM outbox WHERE visit = ? ORDER BY seq");
+  Stmt s(db_,
+         "SELECT seq, id, visit, kind, payload, blob, created_at, attempts FROM outbox WHERE visit "
+         "= ? ORDER BY seq");
   s.text(1, visit.toString());
   std::vector<OutboxEvent> out;
   while (s.step() == SQLITE_ROW) out.push_back(readEvent(s));
@@ -186,8 +203,9 @@ Status Outbox::noteAttempt(const Uuid& id, const std::string& error) {
 
 Status Outbox::put(const std::string& key, const std::string& value) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "INSERT INTO cache (key, value, updated_at) VALUES (?,?,?) "
-              "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+  Stmt s(db_,
+         "INSERT INTO cache (key, value, updated_at) VALUES (?,?,?) "
+         "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
   s.text(1, key).text(2, value).integer(3, nowUnix());
   if (s.step() != SQLITE_DONE) return sqlError(db_, "put");
   return Ok{};
@@ -211,7 +229,8 @@ Status Outbox::beginVisit(const Uuid& visit, const std::string& mode) {
 
 Status Outbox::endVisit(const Uuid& visit, const std::string& outcome) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "UPDATE local_visit SET outcome = ?, ended_at = ? WHERE visit = ? AND outcome IS NULL");
+  Stmt s(db_,
+         "UPDATE local_visit SET outcome = ?, ended_at = ? WHERE visit = ? AND outcome IS NULL");
   s.text(1, outcome).integer(2, nowUnix()).text(3, visit.toString());
   if (s.step() != SQLITE_DONE) return sqlError(db_, "endVisit");
   return Ok{};

@@ -64,14 +64,21 @@ class KioskRemote final : public Remote {
     }
     if (e.kind == "check_out") {
       auto token = parseExitToken(p.value("token", ""));
-      if (!token) throw backend::Error(backend::ErrorKind::InvalidInput, "bad exit token in outbox", {}, "not_a_badge");
+      if (!token)
+        throw backend::Error(backend::ErrorKind::InvalidInput, "bad exit token in outbox", {},
+                             "not_a_badge");
       const auto outcome = client_.checkOut(e.id, token.value(), at(p.value("at", e.createdAt)));
       switch (outcome) {
-        case backend::ExitOutcome::Recorded: return "recorded";
-        case backend::ExitOutcome::AlreadyRecorded: return "already_recorded";
-        case backend::ExitOutcome::UnknownBadge: return "unknown_badge";
-        case backend::ExitOutcome::BadgeUsed: return "already_used";
-        case backend::ExitOutcome::NotCheckedIn: return "not_checked_in";
+        case backend::ExitOutcome::Recorded:
+          return "recorded";
+        case backend::ExitOutcome::AlreadyRecorded:
+          return "already_recorded";
+        case backend::ExitOutcome::UnknownBadge:
+          return "unknown_badge";
+        case backend::ExitOutcome::BadgeUsed:
+          return "already_used";
+        case backend::ExitOutcome::NotCheckedIn:
+          return "not_checked_in";
       }
       return "recorded";
     }
@@ -80,14 +87,16 @@ class KioskRemote final : public Remote {
       std::optional<Uuid> visit;
       if (!e.visit.isNil()) visit = e.visit;
       const std::string details = p.value("details", "{}");
-      return std::to_string(client_.raiseAlert(p.value("kind", "kiosk"), visit, details.empty() ? "{}" : details));
+      return std::to_string(
+          client_.raiseAlert(p.value("kind", "kiosk"), visit, details.empty() ? "{}" : details));
     }
     if (e.kind == "guard_approve") {
       return backend::toString(client_.guardApprove(e.visit, std::stoll(p.value("guard", "0")),
                                                     p.value("reason", "guard PIN at kiosk"),
                                                     at(p.value("at", e.createdAt))));
     }
-    throw backend::Error(backend::ErrorKind::InvalidInput, "unknown outbox event kind " + e.kind, {}, "unknown_kind");
+    throw backend::Error(backend::ErrorKind::InvalidInput, "unknown outbox event kind " + e.kind,
+                         {}, "unknown_kind");
   }
 
   std::string visitStatus(const Uuid& visit) override {
@@ -97,18 +106,21 @@ class KioskRemote final : public Remote {
 
   std::vector<flow::DirectoryEntry> directory(const std::string& query) override {
     std::vector<flow::DirectoryEntry> out;
-    for (const auto& d : client_.directory(query)) out.push_back({d.unitId, d.unitLabel, d.building, d.hostHint});
+    for (const auto& d : client_.directory(query))
+      out.push_back({d.unitId, d.unitLabel, d.building, d.hostHint});
     return out;
   }
 
   void heartbeat(const HeartbeatInfo& beat) override {
-    client_.heartbeat(backend::Heartbeat{beat.screen, beat.healthJson, static_cast<int>(beat.outboxDepth), beat.version});
+    client_.heartbeat(backend::Heartbeat{beat.screen, beat.healthJson,
+                                         static_cast<int>(beat.outboxDepth), beat.version});
   }
 
   void refreshCaches(Outbox& cache) override {
     json keys = json::array();
     for (const auto& k : client_.estateKeys()) {
-      keys.push_back({{"estate", k.estateId}, {"key_id", k.keyId},
+      keys.push_back({{"estate", k.estateId},
+                      {"key_id", k.keyId},
                       {"public_key", base64urlEncode(k.publicKey.data(), k.publicKey.size())},
                       {"timezone", k.timezone}});
     }
@@ -117,11 +129,15 @@ class KioskRemote final : public Remote {
     for (const auto& id : client_.revokedInvitations()) revoked.push_back(id.toString());
     (void)cache.put("revoked_invitations", revoked.dump());
     json pins = json::array();
-    for (const auto& g : client_.guardPins()) pins.push_back({{"id", g.personId}, {"name", g.fullName}, {"pin_hash", g.pinHash}});
+    for (const auto& g : client_.guardPins())
+      pins.push_back({{"id", g.personId}, {"name", g.fullName}, {"pin_hash", g.pinHash}});
     (void)cache.put("guard_pins", pins.dump());
     json dir = json::array();
     for (const auto& d : client_.directory("", 500)) {
-      dir.push_back({{"unit", d.unitId}, {"label", d.unitLabel}, {"building", d.building}, {"hint", d.hostHint}});
+      dir.push_back({{"unit", d.unitId},
+                     {"label", d.unitLabel},
+                     {"building", d.building},
+                     {"hint", d.hostHint}});
     }
     (void)cache.put("directory", dir.dump());
   }

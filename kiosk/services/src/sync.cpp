@@ -2,7 +2,6 @@
 #include "gatehouse/kiosk/sync.hpp"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "gatehouse/backend/error.hpp"
@@ -17,8 +16,8 @@ using flow::Event;
 using flow::EventKind;
 
 bool decided(const std::string& status) {
-  return status == "approved" || status == "denied" || status == "expired" || status == "cancelled" ||
-         status == "checked_in" || status == "checked_out";
+  return status == "approved" || status == "denied" || status == "expired" ||
+         status == "cancelled" || status == "checked_in" || status == "checked_out";
 }
 
 std::string lowerAscii(std::string s) {
@@ -28,8 +27,12 @@ std::string lowerAscii(std::string s) {
 
 }  // namespace
 
-BackendWorker::BackendWorker(Outbox& outbox, flow::EventQueue& events, RemoteFactory connect, WorkerOptions options)
-    : outbox_(outbox), events_(events), connect_(std::move(connect)), options_(std::move(options)) {}
+BackendWorker::BackendWorker(Outbox& outbox, flow::EventQueue& events, RemoteFactory connect,
+                             WorkerOptions options)
+    : outbox_(outbox),
+      events_(events),
+      connect_(std::move(connect)),
+      options_(std::move(options)) {}
 
 BackendWorker::~BackendWorker() { stop(); }
 
@@ -90,12 +93,12 @@ void BackendWorker::setHealth(const std::string& healthJson) {
 
 void BackendWorker::setOnline(bool online) {
   if (!online) remote_.reset();
-  const bool was = online_.exchange(online);
-  if (was != online || (!online && !everOnline_)) events_.post(Event::connectivity(online));
-  if (online) {
-    everOnline_ = true;
-    backoff_ = std::chrono::milliseconds(200);
+  online_ = online;
+  if (reported_ != online) {  // tell the flow about changes only, including the first answer
+    reported_ = online;
+    events_.post(Event::connectivity(online));
   }
+  if (online) backoff_ = std::chrono::milliseconds(200);
 }
 
 void BackendWorker::run() {
@@ -118,7 +121,8 @@ void BackendWorker::run() {
     auto until = std::min(nextBeat_, nextCache_);
     if (watched_) until = std::min(until, nextPoll_);
     if (!remote_) until = nextConnect_;
-    cv_.wait_until(lock, std::max(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(5)),
+    cv_.wait_until(lock,
+                   std::max(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(5)),
                    [this] { return stop_ || woken_ || query_.has_value(); });
     woken_ = false;
   }
@@ -196,8 +200,10 @@ bool BackendWorker::step(std::unique_lock<std::mutex>& lock) {
     lock.lock();
     if (decided(status) && watched_ == visit) {
       watched_.reset();
-      if (status == "denied" || status == "expired" || status == "cancelled") (void)outbox_.endVisit(visit, status);
-      events_.post(Event::forVisit(EventKind::DecisionReceived, visit, status == "checked_in" ? "approved" : status));
+      if (status == "denied" || status == "expired" || status == "cancelled")
+        (void)outbox_.endVisit(visit, status);
+      events_.post(Event::forVisit(EventKind::DecisionReceived, visit,
+                                   status == "checked_in" ? "approved" : status));
     }
   }
   if (now >= nextBeat_) {
@@ -240,22 +246,27 @@ bool BackendWorker::sendOne() {
       (void)outbox_.noteAttempt(ev.id, e.what());
       throw;
     }
-    const std::string reason = e.detail().empty() ? lowerAscii(backend::toString(e.kind())) : e.detail();
+    const std::string reason =
+        e.detail().empty() ? lowerAscii(backend::toString(e.kind())) : e.detail();
     if (e.kind() == backend::ErrorKind::Internal && ev.attempts < 4) {
       (void)outbox_.noteAttempt(ev.id, e.what());
       return false;
     }
     (void)outbox_.markRefused(ev.id, reason + ": " + e.what());
-    if (ev.kind == "use_invitation") events_.post(Event::forVisit(EventKind::PassRefused, ev.visit, reason));
-    if (ev.kind == "check_out") events_.post(Event::forVisit(EventKind::ExitRefused, ev.visit, reason));
-    if (ev.kind == "request_visit") events_.post(Event::forVisit(EventKind::DecisionReceived, ev.visit, "denied"));
+    if (ev.kind == "use_invitation")
+      events_.post(Event::forVisit(EventKind::PassRefused, ev.visit, reason));
+    if (ev.kind == "check_out")
+      events_.post(Event::forVisit(EventKind::ExitRefused, ev.visit, reason));
+    if (ev.kind == "request_visit")
+      events_.post(Event::forVisit(EventKind::DecisionReceived, ev.visit, "denied"));
     return true;
   }
   (void)outbox_.markSent(ev.id, result);
   ++sent_;
   if (ev.kind == "request_visit") {
     events_.post(Event::forVisit(EventKind::RequestAcknowledged, ev.visit, result));
-    if (decided(result)) events_.post(Event::forVisit(EventKind::DecisionReceived, ev.visit, result));
+    if (decided(result))
+      events_.post(Event::forVisit(EventKind::DecisionReceived, ev.visit, result));
   } else if (ev.kind == "use_invitation") {
     events_.post(Event::forVisit(EventKind::PassAccepted, ev.visit));
   } else if (ev.kind == "check_out") {
@@ -270,8 +281,8 @@ bool BackendWorker::sendOne() {
 
 // ---- OutboxVisitBackend ----
 
-OutboxEvent OutboxVisitBackend::event(const Uuid& visit, const std::string& kind, const std::string& payload,
-                                      std::vector<std::uint8_t> blob) {
+OutboxEvent OutboxVisitBackend::event(const Uuid& visit, const std::string& kind,
+                                      const std::string& payload, std::vector<std::uint8_t> blob) {
   OutboxEvent e;
   e.id = Uuid::random();
   e.visit = visit;
@@ -285,7 +296,8 @@ OutboxEvent OutboxVisitBackend::event(const Uuid& visit, const std::string& kind
 void OutboxVisitBackend::add(std::vector<OutboxEvent> events) {
   if (auto s = outbox_.add(events); !s) {
     // The disk is the kiosk's memory: without it nothing can be promised. Tell the guard.
-    raiseAlert("help_requested", std::nullopt, json{{"reason", "kiosk_storage_fault"}, {"error", s.error().message}}.dump());
+    raiseAlert("help_requested", std::nullopt,
+               json{{"reason", "kiosk_storage_fault"}, {"error", s.error().message}}.dump());
   }
   worker_.wake();
 }
@@ -294,13 +306,17 @@ void OutboxVisitBackend::searchDirectory(const std::string& query) { worker_.sea
 
 void OutboxVisitBackend::requestVisit(const flow::VisitRequest& r) {
   (void)outbox_.beginVisit(r.visitId, "walk_in");
-  json p{{"unit", r.unitId},          {"name", r.visitor.name},
-         {"phone", r.visitor.phone},  {"purpose", r.visitor.purpose},
-         {"document_type", r.visitor.documentType}, {"document_hash", r.visitor.documentHash},
+  json p{{"unit", r.unitId},
+         {"name", r.visitor.name},
+         {"phone", r.visitor.phone},
+         {"purpose", r.visitor.purpose},
+         {"document_type", r.visitor.documentType},
+         {"document_hash", r.visitor.documentHash},
          {"requested_at", r.requestedAt}};
   std::vector<OutboxEvent> events{event(r.visitId, "request_visit", p.dump())};
   if (!r.photoJpeg.empty()) {
-    events.push_back(event(r.visitId, "evidence", json{{"kind", "entry_photo"}, {"at", r.requestedAt}}.dump(),
+    events.push_back(event(r.visitId, "evidence",
+                           json{{"kind", "entry_photo"}, {"at", r.requestedAt}}.dump(),
                            r.photoJpeg));
   }
   add(std::move(events));
@@ -313,27 +329,36 @@ void OutboxVisitBackend::cancelVisit(const Uuid& visitId) {
   add({event(visitId, "cancel", "{}")});
 }
 
-void OutboxVisitBackend::useInvitation(const Uuid& visitId, const InvitationPass& pass, const std::string& name) {
+void OutboxVisitBackend::useInvitation(const Uuid& visitId, const InvitationPass& pass,
+                                       const std::string& name) {
   (void)outbox_.beginVisit(visitId, "pass");
   add({event(visitId, "use_invitation",
-             json{{"invitation", pass.invitationId.toString()}, {"name", name}, {"at", clock_.unixSeconds()}}.dump())});
+             json{{"invitation", pass.invitationId.toString()},
+                  {"name", name},
+                  {"at", clock_.unixSeconds()}}
+                 .dump())});
 }
 
 void OutboxVisitBackend::addEntryPhoto(const Uuid& visitId, const std::vector<std::uint8_t>& jpeg) {
   if (jpeg.empty()) return;
-  add({event(visitId, "evidence", json{{"kind", "entry_photo"}, {"at", clock_.unixSeconds()}}.dump(), jpeg)});
+  add({event(visitId, "evidence",
+             json{{"kind", "entry_photo"}, {"at", clock_.unixSeconds()}}.dump(), jpeg)});
 }
 
 void OutboxVisitBackend::checkIn(const Uuid& visitId, const ExitToken& token) {
-  add({event(visitId, "check_in", json{{"exit_token_hash", token.secretHashHex()}, {"at", clock_.unixSeconds()}}.dump())});
+  add({event(
+      visitId, "check_in",
+      json{{"exit_token_hash", token.secretHashHex()}, {"at", clock_.unixSeconds()}}.dump())});
   (void)outbox_.endVisit(visitId, "checked_in");
 }
 
 void OutboxVisitBackend::checkOut(const ExitToken& token, const std::vector<std::uint8_t>& photo) {
   std::vector<OutboxEvent> events{
-      event(token.visitId, "check_out", json{{"token", token.encode()}, {"at", clock_.unixSeconds()}}.dump())};
+      event(token.visitId, "check_out",
+            json{{"token", token.encode()}, {"at", clock_.unixSeconds()}}.dump())};
   if (!photo.empty()) {
-    events.push_back(event(token.visitId, "evidence", json{{"kind", "exit_photo"}, {"at", clock_.unixSeconds()}}.dump(),
+    events.push_back(event(token.visitId, "evidence",
+                           json{{"kind", "exit_photo"}, {"at", clock_.unixSeconds()}}.dump(),
                            photo));
   }
   add(std::move(events));
@@ -341,12 +366,16 @@ void OutboxVisitBackend::checkOut(const ExitToken& token, const std::vector<std:
 
 void OutboxVisitBackend::guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId) {
   add({event(visitId, "guard_approve",
-             json{{"guard", guardId}, {"reason", "guard PIN at kiosk (offline)"}, {"at", clock_.unixSeconds()}}.dump())});
+             json{{"guard", guardId},
+                  {"reason", "guard PIN at kiosk (offline)"},
+                  {"at", clock_.unixSeconds()}}
+                 .dump())});
 }
 
 void OutboxVisitBackend::raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                                     const std::string& detailsJson) {
-  OutboxEvent e = event(visitId.value_or(Uuid{}), "alert", json{{"kind", kind}, {"details", detailsJson}}.dump());
+  OutboxEvent e = event(visitId.value_or(Uuid{}), "alert",
+                        json{{"kind", kind}, {"details", detailsJson}}.dump());
   if (auto s = outbox_.add(e); !s) return;
   worker_.wake();
 }
@@ -357,7 +386,8 @@ std::optional<PublicKey> CachedPassTrust::key(std::int64_t estateId, std::uint8_
   auto text = cache_.get("estate_keys");
   if (!text) return std::nullopt;
   for (const auto& k : json::parse(*text, nullptr, false)) {
-    if (!k.is_object() || k.value("estate", 0LL) != estateId || k.value("key_id", 0) != keyId) continue;
+    if (!k.is_object() || k.value("estate", 0LL) != estateId || k.value("key_id", 0) != keyId)
+      continue;
     auto bytes = base64urlDecode(k.value("public_key", ""));
     if (!bytes || bytes->size() != 32) return std::nullopt;
     PublicKey pk{};
@@ -382,7 +412,8 @@ std::optional<std::string> CachedGuardPins::verify(const std::string& pin) const
   auto text = cache_.get("guard_pins");
   if (!text) return std::nullopt;
   for (const auto& g : json::parse(*text, nullptr, false)) {
-    if (g.is_object() && verifyPassword(g.value("pin_hash", ""), pin)) return std::to_string(g.value("id", 0LL));
+    if (g.is_object() && verifyPassword(g.value("pin_hash", ""), pin))
+      return std::to_string(g.value("id", 0LL));
   }
   return std::nullopt;
 }
@@ -394,7 +425,8 @@ std::vector<flow::DirectoryEntry> searchCachedDirectory(Outbox& cache, const std
   const std::string q = lowerAscii(query);
   for (const auto& d : json::parse(*text, nullptr, false)) {
     if (!d.is_object()) continue;
-    flow::DirectoryEntry e{d.value("unit", 0LL), d.value("label", ""), d.value("building", ""), d.value("hint", "")};
+    flow::DirectoryEntry e{d.value("unit", 0LL), d.value("label", ""), d.value("building", ""),
+                           d.value("hint", "")};
     if (q.empty() || lowerAscii(e.label).find(q) != std::string::npos ||
         lowerAscii(e.hostHint).find(q) != std::string::npos) {
       out.push_back(e);

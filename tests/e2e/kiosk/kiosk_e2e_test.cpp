@@ -2,19 +2,17 @@
 // PostgreSQL (demo estate), the simulated camera and a private CUPS queue. Every run keeps a
 // screenshot of each screen under <build>/e2e-kiosk/<test>/screens/.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <memory>
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/connection.hpp"
-#include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/testing/private_cups.hpp"
 #include "gatehouse/testing/test_database.hpp"
 #include "kiosk_harness.hpp"
-
-#include <sqlite3.h>
 
 namespace gatehouse::e2e {
 namespace {
@@ -45,9 +43,11 @@ wait-screen photo_review
 // Decides a visit the way the resident of its unit would (through gh.decide_visit).
 void residentDecides(const std::string& url, const std::string& visit, bool approve) {
   backend::Connection c(url);
-  c.exec("SELECT set_config('gatehouse.person_id', (SELECT p.id::text FROM gh.person p JOIN gh.visit v ON v.unit_id = p.unit_id "
-         "WHERE v.id = $1::uuid AND p.role = 'resident' ORDER BY p.id LIMIT 1), false)",
-         {visit});
+  c.exec(
+      "SELECT set_config('gatehouse.person_id', (SELECT p.id::text FROM gh.person p JOIN gh.visit "
+      "v ON v.unit_id = p.unit_id "
+      "WHERE v.id = $1::uuid AND p.role = 'resident' ORDER BY p.id LIMIT 1), false)",
+      {visit});
   c.exec("SELECT gh.decide_visit($1::uuid, $2::boolean)", {visit, approve});
 }
 
@@ -59,10 +59,14 @@ std::string one(const std::string& url, const std::string& sql, backend::Params 
 
 std::string waitForPendingVisit(const std::string& url) {
   std::string id;
-  waitUntil([&] {
-    id = one(url, "SELECT id::text FROM gh.visit WHERE status = 'pending' ORDER BY requested_at DESC LIMIT 1");
-    return !id.empty();
-  }, 90s);
+  waitUntil(
+      [&] {
+        id = one(url,
+                 "SELECT id::text FROM gh.visit WHERE status = 'pending' ORDER BY requested_at "
+                 "DESC LIMIT 1");
+        return !id.empty();
+      },
+      90s);
   return id;
 }
 
@@ -72,7 +76,8 @@ int unsentEvents(const std::filesystem::path& outbox) {
   if (sqlite3_open_v2(outbox.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
   sqlite3_stmt* st = nullptr;
   int n = -1;
-  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE state <> 'sent'", -1, &st, nullptr) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE state <> 'sent'", -1, &st,
+                         nullptr) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
     n = sqlite3_column_int(st, 0);
   }
@@ -80,40 +85,6 @@ int unsentEvents(const std::filesystem::path& outbox) {
   sqlite3_close(db);
   return n;
 }
-
-// A PostgreSQL cluster of the test's own (scripts/pg-cluster), so it can be stopped mid-visit.
-class PrivateCluster {
- public:
-  PrivateCluster() {
-    char tmpl[] = "/tmp/gh-e2e-pg-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    port_ = 55000 + static_cast<int>(::getpid() % 4000);
-    EXPECT_TRUE(start());
-    backend::Connection admin(url("postgres"));
-    admin.exec("CREATE DATABASE gatehouse");
-    backend::Connection c(url("gatehouse"));
-    backend::Migrator(c).migrate();
-    backend::seedDemo(c);
-  }
-  ~PrivateCluster() {
-    stop();
-    std::filesystem::remove_all(dir_);
-  }
-  bool start() { return run("start") == 0; }
-  bool stop() { return run("stop") == 0; }
-  std::string url(const std::string& db, const std::string& user = "postgres") const {
-    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
-  }
-
- private:
-  int run(const std::string& cmd) {
-    const std::string line = std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/scripts/pg-cluster " + cmd + " " + dir_ +
-                             (cmd == "start" ? " " + std::to_string(port_) : "") + " >/dev/null";
-    return std::system(line.c_str());
-  }
-  std::string dir_;
-  int port_ = 0;
-};
 
 class KioskEndToEnd : public ::testing::Test {
  protected:
@@ -139,31 +110,11 @@ class KioskEndToEnd : public ::testing::Test {
     return s;
   }
   std::string passText(const std::string& sqlValidity, int maxUses = 1, bool revoked = false) {
-    const std::string id = Uuid::random().toString();
-    backend::Connection c(db_->url());
-    c.exec("INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, guest_name, valid_from, valid_until, max_uses, revoked_at) "
-           "SELECT $1::uuid, 1, p.id, p.unit_id, 'Anna Guest', " + sqlValidity + ", $2::int, " +
-           (revoked ? "now()" : "NULL") +
-           " FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id WHERE u.label = 'A-101' AND p.role = 'resident' LIMIT 1",
-           {id, maxUses});
-    auto row = c.exec("SELECT extract(epoch FROM valid_from)::bigint AS f, extract(epoch FROM valid_until)::bigint AS u "
-                      "FROM gh.invitation WHERE id = $1::uuid", {id});
-    auto key = c.exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = 1 AND key_id = 1");
-    const auto secretBytes = key[0].bytes("secret_key");
-    SecretKey secret{};
-    std::copy(secretBytes.begin(), secretBytes.end(), secret.begin());
-    InvitationPass p;
-    p.estateId = 1;
-    p.keyId = 1;
-    p.invitationId = *Uuid::parse(id);
-    p.validFrom = row[0].int64("f");
-    p.validUntil = row[0].int64("u");
-    p.maxUses = static_cast<std::uint16_t>(maxUses);
-    p.guestName = "Anna Guest";
-    p.unitLabel = "A-101";
-    return encodePass(p, secret);
+    return makePass(db_->url(), sqlValidity, maxUses, revoked);
   }
-  std::string count(const std::string& sql, backend::Params params = {}) { return one(db_->url(), sql, std::move(params)); }
+  std::string count(const std::string& sql, backend::Params params = {}) {
+    return one(db_->url(), sql, std::move(params));
+  }
 
   static PrivateCups* cups_;
   std::unique_ptr<TestDatabase> db_;
@@ -174,8 +125,10 @@ TEST_F(KioskEndToEnd, WalkInApprovedByResidentPrintsBadgeWhoseQrIsTheExitTokenTh
   RawPrinterListener printer;
   ASSERT_TRUE(cups_->addQueue("badges_ok", printer.uri()));
   Kiosk k("walk_in_approved", setup("cups:badges_ok"));
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nscreenshot waiting\n"
-          "wait-screen done 90\ntap outcome.finish\nwait-screen welcome\n", "checkin");
+  k.start(std::string(kWalkIn) +
+              "tap review.use\nwait-screen awaiting_approval 30\nscreenshot waiting\n"
+              "wait-screen done 90\ntap outcome.finish\nwait-screen welcome\n",
+          "checkin");
   const std::string visit = waitForPendingVisit(db_->url());
   ASSERT_FALSE(visit.empty()) << k.log();
   residentDecides(db_->url(), visit, true);
@@ -188,27 +141,37 @@ TEST_F(KioskEndToEnd, WalkInApprovedByResidentPrintsBadgeWhoseQrIsTheExitTokenTh
   auto token = parseExitToken(codes[0]);
   ASSERT_TRUE(token) << codes[0];
   EXPECT_EQ(token->visitId.toString(), visit);
-  EXPECT_EQ(count("SELECT exit_token_hash FROM gh.visit WHERE id = $1::uuid", {visit}), token->secretHashHex());
+  EXPECT_EQ(count("SELECT exit_token_hash FROM gh.visit WHERE id = $1::uuid", {visit}),
+            token->secretHashHex());
   EXPECT_EQ(count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_in");
   EXPECT_FALSE(count("SELECT current_screen FROM gh.kiosk WHERE id = 1").empty());  // heartbeat
 
   // The visitor leaves: the badge's QR is shown to the kiosk after a restart.
   writeFile(k.file("badge.txt"), codes[0]);
-  k.start("wait-screen welcome 60\ntap welcome.exit\nwait-screen scan_badge\nscan @" + k.file("badge.txt").string() +
+  k.start("wait-screen welcome 60\ntap welcome.exit\nwait-screen scan_badge\nscan @" +
+              k.file("badge.txt").string() +
               "\nwait-screen exit_photo\nwait-frames 15\ntap photo.take\nwait-screen exit_done 60\n"
               "tap outcome.finish\nwait-screen welcome\n",
           "exit");
   ASSERT_EQ(k.wait(), 0) << k.log();
   EXPECT_EQ(count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_out");
-  EXPECT_EQ(count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'entry_photo'", {visit}), "1");
-  EXPECT_EQ(count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'exit_photo'", {visit}), "1");
+  EXPECT_EQ(
+      count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'entry_photo'",
+            {visit}),
+      "1");
+  EXPECT_EQ(
+      count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'exit_photo'",
+            {visit}),
+      "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");
 }
 
 TEST_F(KioskEndToEnd, WalkInDeniedGetsAPoliteMessage) {
   Kiosk k("walk_in_denied", setup());
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nwait-screen denied 90\n"
-          "expect-reason denied\ntap outcome.finish\nwait-screen welcome\n", "run");
+  k.start(std::string(kWalkIn) +
+              "tap review.use\nwait-screen awaiting_approval 30\nwait-screen denied 90\n"
+              "expect-reason denied\ntap outcome.finish\nwait-screen welcome\n",
+          "run");
   const std::string visit = waitForPendingVisit(db_->url());
   ASSERT_FALSE(visit.empty()) << k.log();
   residentDecides(db_->url(), visit, false);
@@ -221,15 +184,23 @@ TEST_F(KioskEndToEnd, ApprovalTimeoutAlertsTheGuardAndTellsTheVisitor) {
   KioskSetup s = setup();
   s.approvalSeconds = 2;
   Kiosk k("approval_timeout", s);
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_guard 60\nwait-frames 5\nscreenshot guard-called\n"
+  k.start(
+      std::string(kWalkIn) +
+          "tap review.use\nwait-screen awaiting_guard 60\nwait-frames 5\nscreenshot guard-called\n"
           "tap guard.pin\ntype 1111\ntap guard.pin_ok\nwait-frames 5\nscreenshot wrong-pin\n"
-          "tap waiting.cancel\nwait-screen welcome\n", "run");
+          "tap waiting.cancel\nwait-screen welcome\n",
+      "run");
   ASSERT_EQ(k.wait(), 0) << k.log();
   const std::string visit = count("SELECT id::text FROM gh.visit");
   ASSERT_FALSE(visit.empty());
-  EXPECT_TRUE(waitUntil([&] {
-    return count("SELECT count(*) FROM gh.alert WHERE kind = 'approval_timeout' AND visit_id = $1::uuid", {visit}) == "1";
-  }, 20s));
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return count(
+                   "SELECT count(*) FROM gh.alert WHERE kind = 'approval_timeout' AND visit_id = "
+                   "$1::uuid",
+                   {visit}) == "1";
+      },
+      20s));
   EXPECT_EQ(count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "cancelled");
 }
 
@@ -237,7 +208,8 @@ TEST_F(KioskEndToEnd, PassesValidForgedExpiredRevokedAndUsedTwice) {
   Kiosk k("passes", setup());
   const std::string valid = passText("now() - interval '1 hour', now() + interval '1 day'");
   const std::string expired = passText("now() - interval '2 days', now() - interval '1 day'");
-  const std::string revoked = passText("now() - interval '1 hour', now() + interval '1 day'", 1, true);
+  const std::string revoked =
+      passText("now() - interval '1 hour', now() + interval '1 day'", 1, true);
   // Forged: a pass that looks right but is signed with a key the estate never had.
   InvitationPass f;
   f.estateId = 1;
@@ -254,19 +226,23 @@ TEST_F(KioskEndToEnd, PassesValidForgedExpiredRevokedAndUsedTwice) {
   }
   auto rejected = [&](const std::string& name, const std::string& reason) {
     return "tap welcome.pass\nwait-screen scan_pass\nscan @" + k.file(name + ".txt").string() +
-           "\nwait-screen pass_rejected 30\nexpect-reason " + reason + "\nscreenshot rejected-" + reason +
-           "\ntap outcome.finish\nwait-screen welcome\n";
+           "\nwait-screen pass_rejected 30\nexpect-reason " + reason + "\nscreenshot rejected-" +
+           reason + "\ntap outcome.finish\nwait-screen welcome\n";
   };
-  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" + k.file("valid.txt").string() +
-              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen photo_review\ntap review.use\n"
+  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" +
+              k.file("valid.txt").string() +
+              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen "
+              "photo_review\ntap review.use\n"
               "wait-screen done 60\ntap outcome.finish\nwait-screen welcome\n" +
-              rejected("forged", "forged") + rejected("expired", "expired") + rejected("revoked", "revoked") +
-              rejected("valid", "used_up"),
+              rejected("forged", "forged") + rejected("expired", "expired") +
+              rejected("revoked", "revoked") + rejected("valid", "used_up"),
           "run");
   ASSERT_EQ(k.wait(), 0) << k.log();
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit WHERE status = 'checked_in'"), "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");  // the refused passes made no visit
-  EXPECT_EQ(count("SELECT uses FROM gh.invitation WHERE revoked_at IS NULL AND valid_until > now()"), "1");
+  EXPECT_EQ(
+      count("SELECT uses FROM gh.invitation WHERE revoked_at IS NULL AND valid_until > now()"),
+      "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.alert WHERE kind = 'forged_pass'"), "1");
 }
 
@@ -274,14 +250,21 @@ TEST_F(KioskEndToEnd, PrinterOutOfPaperShowsANextStepAndAlertsTheGuard) {
   ASSERT_TRUE(cups_->addQueue("badges_empty", "gatehouse-sim://media-empty"));
   Kiosk k("printer_out_of_paper", setup("cups:badges_empty"));
   writeFile(k.file("valid.txt"), passText("now() - interval '1 hour', now() + interval '1 day'"));
-  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" + k.file("valid.txt").string() +
-              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen photo_review\ntap review.use\n"
-              "wait-screen device_problem 90\nexpect-reason out_of_paper\nwait-frames 5\nscreenshot out-of-paper\n"
+  k.start("wait-screen welcome 60\nwait-cache\ntap welcome.pass\nwait-screen scan_pass\nscan @" +
+              k.file("valid.txt").string() +
+              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen "
+              "photo_review\ntap review.use\n"
+              "wait-screen device_problem 90\nexpect-reason out_of_paper\nwait-frames "
+              "5\nscreenshot out-of-paper\n"
               "tap fault.finish\nwait-screen welcome\n",
           "run");
   ASSERT_EQ(k.wait(), 0) << k.log();
-  EXPECT_TRUE(waitUntil([&] { return count("SELECT count(*) FROM gh.alert WHERE kind = 'printer_fault'") == "1"; }, 20s));
-  EXPECT_NE(count("SELECT details::text FROM gh.alert WHERE kind = 'printer_fault'").find("out_of_paper"), std::string::npos);
+  EXPECT_TRUE(waitUntil(
+      [&] { return count("SELECT count(*) FROM gh.alert WHERE kind = 'printer_fault'") == "1"; },
+      20s));
+  EXPECT_NE(
+      count("SELECT details::text FROM gh.alert WHERE kind = 'printer_fault'").find("out_of_paper"),
+      std::string::npos);
 }
 
 TEST_F(KioskEndToEnd, DatabaseStoppedDuringAVisitThenBackGivesOneVisitWithEveryEventOnce) {
@@ -291,7 +274,8 @@ TEST_F(KioskEndToEnd, DatabaseStoppedDuringAVisitThenBackGivesOneVisitWithEveryE
   Kiosk k("database_outage", s);
   k.start(std::string(kWalkIn) + "wait-file " + k.flagPath("db-stopped") +
               " 120\ntap review.use\nwait-screen awaiting_guard 30\n"
-              "wait-screen approved|printing_badge|done 180\nwait-screen done 60\ntap outcome.finish\nwait-screen welcome\n",
+              "wait-screen approved|printing_badge|done 180\nwait-screen done 60\ntap "
+              "outcome.finish\nwait-screen welcome\n",
           "run");
   ASSERT_TRUE(k.waitScreen("photo_review", 120s)) << k.log();
   ASSERT_TRUE(pg.stop());
@@ -305,23 +289,70 @@ TEST_F(KioskEndToEnd, DatabaseStoppedDuringAVisitThenBackGivesOneVisitWithEveryE
   residentDecides(db, visit, true);
   ASSERT_EQ(k.wait(), 0) << k.log();
   EXPECT_EQ(one(db, "SELECT count(*) FROM gh.visit"), "1");
-  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_in");
+  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}),
+            "checked_in");
   EXPECT_EQ(one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}), "1");
-  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.alert WHERE visit_id = $1::uuid AND kind = 'help_requested'", {visit}), "1");
+  EXPECT_EQ(
+      one(db, "SELECT count(*) FROM gh.alert WHERE visit_id = $1::uuid AND kind = 'help_requested'",
+          {visit}),
+      "1");
+  EXPECT_EQ(unsentEvents(k.file("outbox.sqlite")), 0);
+}
+
+TEST_F(KioskEndToEnd, OfflinePassIsHonouredAndExitRecordedThenBothSyncWhenTheDatabaseIsBack) {
+  PrivateCluster pg;
+  KioskSetup s = setup();
+  s.databaseUrl = pg.url("gatehouse", "gatehouse_kiosk");
+  Kiosk k("offline_pass_and_exit", s);
+  writeFile(k.file("pass.txt"), makePass(pg.url("gatehouse"), "now() - interval '1 hour', now() + interval '1 day'"));
+  k.start("wait-screen welcome 60\nwait-cache\nwait-file " + k.flagPath("db-stopped") +
+              " 120\ntap welcome.pass\nwait-screen scan_pass\nscan @" + k.file("pass.txt").string() +
+              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen photo_review\ntap review.use\n"
+              "wait-screen done 60\ntap outcome.finish\nwait-screen welcome\n"
+              "tap welcome.exit\nwait-screen scan_badge\nscan-badge\nwait-screen exit_photo\nwait-frames 15\n"
+              "tap photo.take\nwait-screen exit_done 30\nscreenshot exit-recorded-offline\ntap outcome.finish\n"
+              "wait-screen welcome\nprint offline-part-done\nwait-synced 120\n",
+          "run");
+  ASSERT_TRUE(waitUntil([&] { return k.status() == "welcome online"; }, 60s)) << k.log();
+  ASSERT_TRUE(pg.stop());
+  ASSERT_TRUE(waitUntil([&] { return k.status() == "welcome offline"; }, 30s)) << k.status();
+  k.release("db-stopped");
+  ASSERT_TRUE(waitUntil([&] { return readFile(k.file("run.out")).find("offline-part-done") != std::string::npos; }, 120s))
+      << k.log();
+  const std::string db = pg.url("gatehouse");
+  ASSERT_TRUE(pg.start());
+  ASSERT_EQ(k.wait(), 0) << k.log();
+  const std::string visit = one(db, "SELECT id::text FROM gh.visit");
+  ASSERT_FALSE(visit.empty());
+  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.visit"), "1");
+  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_out");
+  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'entry_photo'", {visit}), "1");
+  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'exit_photo'", {visit}), "1");
+  EXPECT_EQ(one(db, "SELECT sum(uses) FROM gh.invitation"), "1");
   EXPECT_EQ(unsentEvents(k.file("outbox.sqlite")), 0);
 }
 
 TEST_F(KioskEndToEnd, KilledMidVisitLosesNothingAndLeavesNoHalfMadeVisit) {
   Kiosk k("killed_mid_visit", setup());
-  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nwait-file " + k.flagPath("never") + " 300\n",
+  k.start(std::string(kWalkIn) + "tap review.use\nwait-screen awaiting_approval 30\nwait-file " +
+              k.flagPath("never") + " 300\n",
           "before");
   const std::string visit = waitForPendingVisit(db_->url());
   ASSERT_FALSE(visit.empty()) << k.log();
-  ASSERT_TRUE(waitUntil([&] { return count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}) == "1"; }, 30s));
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}) == "1";
+      },
+      30s));
   k.kill9();  // power cut
   k.start("wait-screen welcome 60\nwait-frames 30\n", "after");
   ASSERT_EQ(k.wait(), 0) << k.log();
-  EXPECT_TRUE(waitUntil([&] { return count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}) == "cancelled"; }, 30s))
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}) ==
+               "cancelled";
+      },
+      30s))
       << k.log();
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid", {visit}), "1");

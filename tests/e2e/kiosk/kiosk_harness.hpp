@@ -11,19 +11,33 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <opencv2/imgcodecs.hpp>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
-#include <opencv2/imgcodecs.hpp>
-
+#include "gatehouse/backend/admin.hpp"
+#include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/migrator.hpp"
+#include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/barcode.hpp"
 #include "gatehouse/testing/wait.hpp"
 
 extern char** environ;
 
 namespace gatehouse::e2e {
+
+// Source and build folders: from ctest's environment, else from the build (benchmarks run by hand).
+inline std::string sourceDir() {
+  const char* d = std::getenv("GATEHOUSE_SOURCE_DIR");
+  return d ? d : KIOSK_SOURCE_DIR;
+}
+inline std::string binaryDir() {
+  const char* d = std::getenv("GATEHOUSE_BINARY_DIR");
+  return d ? d : KIOSK_BINARY_DIR;
+}
 
 inline std::string readFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -43,24 +57,30 @@ struct KioskSetup {
   int approvalSeconds = 60;
   std::string language = "en";
   std::string theme = "light";
+  std::vector<std::string> extraArgs;  // e.g. --bench
+  bool screenshots = true;
 };
 
 // One kiosk "installation": its folder (config, outbox, badges, screenshots) survives restarts.
 class Kiosk {
  public:
   Kiosk(const std::string& name, KioskSetup setup) : setup_(std::move(setup)) {
-    dir_ = std::filesystem::path(std::getenv("GATEHOUSE_BINARY_DIR")) / "e2e-kiosk" / name;
+    dir_ = std::filesystem::path(binaryDir()) / "e2e-kiosk" / name;
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::ostringstream cfg;
-    cfg << "[kiosk]\nestate_id = 1\nkiosk_id = 1\ntoken = \"demo-kiosk-1-token\"\nname = \"Harbour View - Main gate\"\n"
+    cfg << "[kiosk]\nestate_id = 1\nkiosk_id = 1\ntoken = \"demo-kiosk-1-token\"\nname = \"Harbour "
+           "View - Main gate\"\n"
         << "[database]\nurl = \"" << setup_.databaseUrl << "\"\n"
         << "[storage]\noutbox = \"" << (dir_ / "outbox.sqlite").string() << "\"\n"
-        << "[devices]\ncamera = \"simulated\"\nscanner = \"simulated\"\nprinter = \"" << setup_.printer << "\"\n"
+        << "[devices]\ncamera = \"simulated\"\nscanner = \"simulated\"\nprinter = \""
+        << setup_.printer << "\"\n"
         << "badge_dir = \"" << (dir_ / "badges").string() << "\"\n"
-        << "[timeouts]\napproval_seconds = " << setup_.approvalSeconds << "\nheartbeat_seconds = 1\n"
-        << "[ui]\ndefault_language = \"" << setup_.language << "\"\ntheme = \"" << setup_.theme << "\"\n"
-        << "assets_dir = \"" << std::getenv("GATEHOUSE_SOURCE_DIR") << "/assets\"\n";
+        << "[timeouts]\napproval_seconds = " << setup_.approvalSeconds
+        << "\nheartbeat_seconds = 1\n"
+        << "[ui]\ndefault_language = \"" << setup_.language << "\"\ntheme = \"" << setup_.theme
+        << "\"\n"
+        << "assets_dir = \"" << sourceDir() << "/assets\"\n";
     writeFile(dir_ / "kiosk.toml", cfg.str());
   }
   ~Kiosk() { stop(); }
@@ -75,9 +95,23 @@ class Kiosk {
     writeFile(dir_ / (run + ".script"), script);
     std::filesystem::remove(dir_ / "status");
     const std::string shots = (dir_ / "screens" / run).string();
-    std::vector<std::string> args{KIOSK_BIN, "--config", (dir_ / "kiosk.toml").string(), "--offscreen",
-                                  "--size", "1280x720", "--fps", "60", "--script", (dir_ / (run + ".script")).string(),
-                                  "--screenshots", shots, "--status-file", (dir_ / "status").string()};
+    std::vector<std::string> args{KIOSK_BIN,
+                                  "--config",
+                                  (dir_ / "kiosk.toml").string(),
+                                  "--offscreen",
+                                  "--size",
+                                  "1280x720",
+                                  "--fps",
+                                  "60",
+                                  "--script",
+                                  (dir_ / (run + ".script")).string(),
+                                  "--status-file",
+                                  (dir_ / "status").string()};
+    if (setup_.screenshots) {
+      args.push_back("--screenshots");
+      args.push_back(shots);
+    }
+    args.insert(args.end(), setup_.extraArgs.begin(), setup_.extraArgs.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -85,15 +119,18 @@ class Kiosk {
     if (!setup_.cupsServer.empty()) env.push_back("CUPS_SERVER=" + setup_.cupsServer);
     for (char** e = environ; *e; ++e) {
       const std::string kv = *e;
-      if (kv.rfind("SDL_VIDEODRIVER=", 0) != 0 && kv.rfind("CUPS_SERVER=", 0) != 0) env.push_back(kv);
+      if (kv.rfind("SDL_VIDEODRIVER=", 0) != 0 && kv.rfind("CUPS_SERVER=", 0) != 0)
+        env.push_back(kv);
     }
     std::vector<char*> envp;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / (run + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / (run + ".err")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / (run + ".out")).c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / (run + ".err")).c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
     lastRun_ = run;
     if (posix_spawn(&pid_, KIOSK_BIN, &fa, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&fa);
@@ -103,8 +140,9 @@ class Kiosk {
   int wait(std::chrono::seconds timeout = std::chrono::seconds(180)) {
     if (pid_ <= 0) return exitCode_;
     int status = 0;
-    testing::waitUntil([&] { return waitpid(pid_, &status, WNOHANG) == pid_ ? (pid_ = -1, true) : false; },
-                       std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    testing::waitUntil(
+        [&] { return waitpid(pid_, &status, WNOHANG) == pid_ ? (pid_ = -1, true) : false; },
+        std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
     if (pid_ > 0) return -1;
     exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return exitCode_;
@@ -132,7 +170,8 @@ class Kiosk {
     while (!s.empty() && s.back() == '\n') s.pop_back();
     return s;
   }
-  bool waitScreen(const std::string& screen, std::chrono::seconds timeout = std::chrono::seconds(60)) const {
+  bool waitScreen(const std::string& screen,
+                  std::chrono::seconds timeout = std::chrono::seconds(60)) const {
     return testing::waitUntil([&] { return status().rfind(screen + " ", 0) == 0; },
                               std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
   }
@@ -140,11 +179,13 @@ class Kiosk {
   std::string flagPath(const std::string& flag) const { return (dir_ / flag).string(); }
 
   std::string log() const {
-    return "--- stdout\n" + readFile(dir_ / (lastRun_ + ".out")) + "--- stderr\n" + readFile(dir_ / (lastRun_ + ".err"));
+    return "--- stdout\n" + readFile(dir_ / (lastRun_ + ".out")) + "--- stderr\n" +
+           readFile(dir_ / (lastRun_ + ".err"));
   }
   std::vector<std::string> screenshots(const std::string& run) const {
     std::vector<std::string> out;
-    for (const auto& f : std::filesystem::directory_iterator(dir_ / "screens" / run)) out.push_back(f.path().filename());
+    for (const auto& f : std::filesystem::directory_iterator(dir_ / "screens" / run))
+      out.push_back(f.path().filename());
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -159,10 +200,12 @@ class Kiosk {
 };
 
 // Rasterises a PDF (poppler's pdftoppm) and decodes every QR code on it.
-inline std::vector<std::string> qrCodesInPdf(const std::string& pdfBytes, const std::filesystem::path& work) {
+inline std::vector<std::string> qrCodesInPdf(const std::string& pdfBytes,
+                                             const std::filesystem::path& work) {
   std::filesystem::create_directories(work);
   writeFile(work / "badge.pdf", pdfBytes);
-  const std::string cmd = "pdftoppm -r 300 -png '" + (work / "badge.pdf").string() + "' '" + (work / "page").string() + "'";
+  const std::string cmd = "pdftoppm -r 300 -png '" + (work / "badge.pdf").string() + "' '" +
+                          (work / "page").string() + "'";
   std::vector<std::string> out;
   if (std::system(cmd.c_str()) != 0) return out;
   for (const auto& f : std::filesystem::directory_iterator(work)) {
@@ -170,9 +213,81 @@ inline std::vector<std::string> qrCodesInPdf(const std::string& pdfBytes, const 
     devices::DecodeOptions o;
     o.formats = devices::CodeFormat::qr;
     o.thorough = true;
-    for (const auto& c : devices::decodeCodes(cv::imread(f.path().string()), o)) out.push_back(c.text);
+    for (const auto& c : devices::decodeCodes(cv::imread(f.path().string()), o))
+      out.push_back(c.text);
   }
   return out;
+}
+
+// A PostgreSQL cluster of the caller's own (scripts/pg-cluster), migrated and seeded with the demo
+// estate, so a test can stop and start it mid-visit without disturbing others.
+class PrivateCluster {
+ public:
+  PrivateCluster() {
+    char tmpl[] = "/tmp/gh-e2e-pg-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    port_ = 55000 + static_cast<int>(::getpid() % 4000);
+    if (!start()) throw std::runtime_error("pg-cluster start failed in " + dir_);
+    backend::Connection admin(url("postgres"));
+    admin.exec("CREATE DATABASE gatehouse");
+    backend::Connection c(url("gatehouse"));
+    backend::Migrator(c).migrate();
+    backend::seedDemo(c);
+  }
+  ~PrivateCluster() {
+    stop();
+    std::filesystem::remove_all(dir_);
+  }
+  PrivateCluster(const PrivateCluster&) = delete;
+  PrivateCluster& operator=(const PrivateCluster&) = delete;
+  bool start() { return run("start") == 0; }
+  bool stop() { return run("stop") == 0; }
+  std::string url(const std::string& db, const std::string& user = "postgres") const {
+    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
+  }
+
+ private:
+  int run(const std::string& cmd) {
+    const std::string line = sourceDir() + "/scripts/pg-cluster " + cmd + " " + dir_ +
+                             (cmd == "start" ? " " + std::to_string(port_) : "") + " >/dev/null";
+    return std::system(line.c_str());
+  }
+  std::string dir_;
+  int port_ = 0;
+};
+
+// Signs a pass for a new invitation to A-101 (valid as `sqlValidity`: "FROM_EXPR, UNTIL_EXPR").
+inline std::string makePass(const std::string& dbUrl, const std::string& sqlValidity,
+                            int maxUses = 1, bool revoked = false) {
+  const std::string id = Uuid::random().toString();
+  backend::Connection c(dbUrl);
+  c.exec(
+      "INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, guest_name, valid_from, "
+      "valid_until, max_uses, revoked_at) "
+      "SELECT $1::uuid, 1, p.id, p.unit_id, 'Anna Guest', " +
+          sqlValidity + ", $2::int, " + (revoked ? "now()" : "NULL") +
+          " FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id WHERE u.label = 'A-101' AND p.role "
+          "= 'resident' LIMIT 1",
+      {id, maxUses});
+  auto row = c.exec(
+      "SELECT extract(epoch FROM valid_from)::bigint AS f, extract(epoch FROM valid_until)::bigint "
+      "AS u "
+      "FROM gh.invitation WHERE id = $1::uuid",
+      {id});
+  auto key = c.exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = 1 AND key_id = 1");
+  const auto secretBytes = key[0].bytes("secret_key");
+  SecretKey secret{};
+  std::copy(secretBytes.begin(), secretBytes.end(), secret.begin());
+  InvitationPass p;
+  p.estateId = 1;
+  p.keyId = 1;
+  p.invitationId = *Uuid::parse(id);
+  p.validFrom = row[0].int64("f");
+  p.validUntil = row[0].int64("u");
+  p.maxUses = static_cast<std::uint16_t>(maxUses);
+  p.guestName = "Anna Guest";
+  p.unitLabel = "A-101";
+  return encodePass(p, secret);
 }
 
 }  // namespace gatehouse::e2e

@@ -25,7 +25,9 @@ struct FakeBackend : VisitBackend {
   void addEntryPhoto(const Uuid& v, const std::vector<std::uint8_t>&) override {
     calls.push_back("entry_photo:" + v.toString());
   }
-  void checkIn(const Uuid& v, const ExitToken&) override { calls.push_back("check_in:" + v.toString()); }
+  void checkIn(const Uuid& v, const ExitToken&) override {
+    calls.push_back("check_in:" + v.toString());
+  }
   void checkOut(const ExitToken& t, const std::vector<std::uint8_t>& photo) override {
     calls.push_back("check_out:" + t.visitId.toString());
     exitPhotos.push_back(photo);
@@ -33,7 +35,8 @@ struct FakeBackend : VisitBackend {
   void guardApprovedAtKiosk(const Uuid& v, const std::string& guard) override {
     calls.push_back("guard_approved:" + v.toString() + ":" + guard);
   }
-  void raiseAlert(const std::string& kind, const std::optional<Uuid>&, const std::string&) override {
+  void raiseAlert(const std::string& kind, const std::optional<Uuid>&,
+                  const std::string&) override {
     calls.push_back("alert:" + kind);
     alerts.push_back(kind);
   }
@@ -93,7 +96,9 @@ struct Rig {
     return p;
   }
   std::string validPass() const { return encodePass(passTemplate(), trust.keys.secretKey); }
-  std::string forgedPass() const { return encodePass(passTemplate(), KeyPair::generate().secretKey); }
+  std::string forgedPass() const {
+    return encodePass(passTemplate(), KeyPair::generate().secretKey);
+  }
 };
 
 }  // namespace gatehouse::flow::testing

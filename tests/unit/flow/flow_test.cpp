@@ -125,7 +125,8 @@ TEST(Flow, StaleResultsForAnEarlierVisitAreIgnored) {
   r.flow.handle(Event::of(EventKind::Cancel));
   EXPECT_EQ(r.backend.calls.back(), "cancel:" + old.toString());
   toAwaitingApproval(r);
-  EXPECT_EQ(r.flow.handle(Event::forVisit(EventKind::DecisionReceived, old, "approved")), Outcome::Ignored);
+  EXPECT_EQ(r.flow.handle(Event::forVisit(EventKind::DecisionReceived, old, "approved")),
+            Outcome::Ignored);
   EXPECT_EQ(r.flow.state(), State::AwaitingApproval);
   EXPECT_TRUE(r.printer.badges.empty());
 }
@@ -209,9 +210,12 @@ TEST(Flow, BadPassesAreRefusedLocallyWithAReason) {
     r.flow.handle(Event::withText(EventKind::CodeScanned, c.make(r)));
     EXPECT_EQ(r.flow.state(), State::PassRejected) << c.name;
     EXPECT_EQ(r.flow.session().reason, c.reason) << c.name;
-    for (const auto& call : r.backend.calls) EXPECT_EQ(call.rfind("use_invitation", 0), std::string::npos) << c.name;
+    for (const auto& call : r.backend.calls)
+      EXPECT_EQ(call.rfind("use_invitation", 0), std::string::npos) << c.name;
     const bool forged = std::string(c.reason) == "forged";
-    EXPECT_EQ(r.backend.alerts, forged ? std::vector<std::string>{"forged_pass"} : std::vector<std::string>{}) << c.name;
+    EXPECT_EQ(r.backend.alerts,
+              forged ? std::vector<std::string>{"forged_pass"} : std::vector<std::string>{})
+        << c.name;
   }
 }
 
@@ -243,7 +247,8 @@ TEST(Flow, OfflineWalkInWaitsForAGuardWhosePinApprovesAndIsAudited) {
   EXPECT_TRUE(r.flow.session().pinRejected);
   r.flow.handle(Event::withText(EventKind::GuardPinEntered, "4321"));
   EXPECT_EQ(r.flow.state(), State::Approved);
-  EXPECT_EQ(r.backend.calls.back(), "guard_approved:" + r.flow.session().visitId.toString() + ":guard-7");
+  EXPECT_EQ(r.backend.calls.back(),
+            "guard_approved:" + r.flow.session().visitId.toString() + ":guard-7");
 }
 
 TEST(Flow, GoingOfflineWhileWaitingTellsTheVisitorAGuardWillHelp) {
@@ -297,6 +302,16 @@ TEST(Flow, AFaultOfAnotherDeviceDoesNotInterruptTheVisitor) {
   r.flow.handle(Event::of(EventKind::StartPass));
   EXPECT_EQ(r.flow.handle(Event::fault(Device::Printer, "offline")), Outcome::Ignored);
   EXPECT_EQ(r.flow.state(), State::ScanPass);
+}
+
+TEST(Flow, APrinterFaultOfAnEarlierVisitorsBadgeIsIgnored) {
+  Rig r;
+  toAwaitingApproval(r);
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, r.flow.session().visitId, "approved"));
+  Event old = Event::fault(Device::Printer, "out_of_paper");
+  old.visit = Uuid::random();
+  EXPECT_EQ(r.flow.handle(old), Outcome::Ignored);
+  EXPECT_EQ(r.flow.state(), State::Approved);
 }
 
 TEST(Flow, IncompleteDetailsStayOnTheFormWithAReason) {

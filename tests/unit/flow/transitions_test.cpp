@@ -1,4 +1,5 @@
-// Every (state, event) pair of the flow: allowed ones land in the table's targets, forbidden ones change nothing.
+// Every (state, event) pair of the flow: allowed ones land in the table's targets, forbidden ones
+// change nothing.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -66,10 +67,13 @@ Step faultHere() {
   return [](const Rig& r) {
     switch (r.flow.state()) {
       case State::Photo:
-      case State::ExitPhoto: return Event::fault(Device::Camera, "no_frames");
+      case State::ExitPhoto:
+        return Event::fault(Device::Camera, "no_frames");
       case State::Approved:
-      case State::PrintingBadge: return Event::fault(Device::Printer, "out_of_paper");
-      default: return Event::fault(Device::Scanner, "disconnected");
+      case State::PrintingBadge:
+        return Event::fault(Device::Printer, "out_of_paper");
+      default:
+        return Event::fault(Device::Scanner, "disconnected");
     }
   };
 }
@@ -80,7 +84,9 @@ Step forgedPass() {
   return [](const Rig& r) { return Event::withText(EventKind::CodeScanned, r.forgedPass()); };
 }
 Step badge() {
-  return [](const Rig&) { return Event::withText(EventKind::CodeScanned, ExitToken::generate(Uuid::random()).encode()); };
+  return [](const Rig&) {
+    return Event::withText(EventKind::CodeScanned, ExitToken::generate(Uuid::random()).encode());
+  };
 }
 Step offline() {
   return [](const Rig&) { return Event::connectivity(false); };
@@ -91,28 +97,37 @@ Step online() {
 
 // Paths from Welcome that between them visit every state, in every mode that changes behaviour.
 std::vector<std::vector<Step>> paths() {
-  const std::vector<Step> walkIn{ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "A-1"), directory(),
-                                 resident(), idScan(), details(true), ev(EventKind::TakePhoto), photo(),
+  const std::vector<Step> walkIn{ev(EventKind::StartWalkIn),
+                                 textEv(EventKind::QueryChanged, "A-1"),
+                                 directory(),
+                                 resident(),
+                                 idScan(),
+                                 details(true),
+                                 ev(EventKind::TakePhoto),
+                                 photo(),
                                  ev(EventKind::PhotoAccepted)};
   auto extend = [](std::vector<Step> base, std::vector<Step> more) {
     base.insert(base.end(), more.begin(), more.end());
     return base;
   };
   return {
-      extend(walkIn, {visitEv(EventKind::RequestAcknowledged), visitEv(EventKind::DecisionReceived, "approved"),
+      extend(walkIn, {visitEv(EventKind::RequestAcknowledged),
+                      visitEv(EventKind::DecisionReceived, "approved"),
                       visitEv(EventKind::PrintJobAccepted), visitEv(EventKind::PrintCompleted)}),
       extend(walkIn, {visitEv(EventKind::DecisionReceived, "denied")}),
-      extend(walkIn, {ev(EventKind::ApprovalTimeout), textEv(EventKind::GuardPinEntered, "4321"), faultHere()}),
+      extend(walkIn, {ev(EventKind::ApprovalTimeout), textEv(EventKind::GuardPinEntered, "4321"),
+                      faultHere()}),
       extend({offline()}, extend(walkIn, {textEv(EventKind::GuardPinEntered, "4321"),
                                           visitEv(EventKind::PrintJobAccepted), faultHere()})),
       {ev(EventKind::StartWalkIn), resident(), faultHere()},
       {ev(EventKind::StartWalkIn), resident(), details(true), faultHere()},
-      {ev(EventKind::StartPass), validPass(), visitEv(EventKind::PassAccepted), ev(EventKind::TakePhoto), photo(),
-       ev(EventKind::PhotoAccepted)},
+      {ev(EventKind::StartPass), validPass(), visitEv(EventKind::PassAccepted),
+       ev(EventKind::TakePhoto), photo(), ev(EventKind::PhotoAccepted)},
       {ev(EventKind::StartPass), validPass(), visitEv(EventKind::PassRefused, "used_up")},
       {ev(EventKind::StartPass), faultHere()},
       {offline(), ev(EventKind::StartPass), validPass(), photo()},
-      {ev(EventKind::StartExit), badge(), ev(EventKind::TakePhoto), photo(), visitEv(EventKind::ExitRecorded)},
+      {ev(EventKind::StartExit), badge(), ev(EventKind::TakePhoto), photo(),
+       visitEv(EventKind::ExitRecorded)},
       {ev(EventKind::StartExit), badge(), photo(), visitEv(EventKind::ExitRefused, "already_used")},
       {ev(EventKind::StartExit), badge(), faultHere()},
       {ev(EventKind::StartExit), faultHere()},
@@ -176,7 +191,8 @@ TEST(FlowTransitions, EveryAllowedAndForbiddenPairBehavesAsTheTableSays) {
       for (const Step& variant : variants()) {
         Rig rig;
         for (std::size_t i = 0; i < prefix; ++i) {
-          ASSERT_EQ(rig.flow.handle(path[i](rig)), Outcome::Applied) << "path " << p << " step " << i;
+          ASSERT_EQ(rig.flow.handle(path[i](rig)), Outcome::Applied)
+              << "path " << p << " step " << i;
         }
         const State from = rig.flow.state();
         const Event event = variant(rig);
@@ -203,7 +219,8 @@ TEST(FlowTransitions, EveryAllowedAndForbiddenPairBehavesAsTheTableSays) {
     for (int e = 0; e < kEventCount; ++e) {
       const auto from = static_cast<State>(s);
       const auto kind = static_cast<EventKind>(e);
-      EXPECT_TRUE(tried.count({from, kind})) << "never tried " << toString(from) << " + " << toString(kind);
+      EXPECT_TRUE(tried.count({from, kind}))
+          << "never tried " << toString(from) << " + " << toString(kind);
       const std::uint32_t targets = allowedTargets(from, kind);
       for (int t = 0; t < kStateCount; ++t) {
         if (targets & (1u << t)) {

@@ -1,10 +1,10 @@
 // config/kiosk.toml: good files parse, bad ones fail with the file, line and reason.
+#include "gatehouse/kiosk/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
-
-#include "gatehouse/kiosk/config.hpp"
 
 namespace gatehouse::kiosk {
 namespace {
@@ -55,12 +55,14 @@ TEST(KioskConfig, WrongTypeNamesLineAndKey) {
 }
 
 TEST(KioskConfig, MissingRequiredKeyNamesTheSection) {
-  EXPECT_EQ(errorOf("\n[kiosk]\nestate_id = 1\nkiosk_id = 2\n"), "kiosk.toml:2: [kiosk] needs 'token'");
+  EXPECT_EQ(errorOf("\n[kiosk]\nestate_id = 1\nkiosk_id = 2\n"),
+            "kiosk.toml:2: [kiosk] needs 'token'");
 }
 
 TEST(KioskConfig, UnknownKeyIsATypoNotADefault) {
-  EXPECT_EQ(errorOf("[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n[timeouts]\nidle_secs = 5\n"),
-            "kiosk.toml:6: unknown key 'idle_secs' in [timeouts]");
+  EXPECT_EQ(
+      errorOf("[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n[timeouts]\nidle_secs = 5\n"),
+      "kiosk.toml:6: unknown key 'idle_secs' in [timeouts]");
 }
 
 TEST(KioskConfig, SyntaxErrorNamesTheLine) {

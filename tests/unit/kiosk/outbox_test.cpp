@@ -1,4 +1,6 @@
 // The SQLite outbox survives abandoned writes and kills: nothing recorded is lost, nothing doubled.
+#include "gatehouse/kiosk/outbox.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -8,7 +10,6 @@
 #include <filesystem>
 #include <map>
 
-#include "gatehouse/kiosk/outbox.hpp"
 #include "gatehouse/kiosk/sync.hpp"
 #include "gatehouse/testing/wait.hpp"
 
@@ -80,8 +81,9 @@ TEST(Outbox, AnAbandonedWriteLeavesNoTraceAfterReopen) {
     // A process that dies in the middle of a transaction (power cut while writing).
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO outbox (id, visit, kind, payload, created_at) "
-                     "VALUES ('00000000-0000-4000-8000-000000000001', 'x', 'request_visit', '{}', 0);",
+    sqlite3_exec(db,
+                 "BEGIN IMMEDIATE; INSERT INTO outbox (id, visit, kind, payload, created_at) "
+                 "VALUES ('00000000-0000-4000-8000-000000000001', 'x', 'request_visit', '{}', 0);",
                  nullptr, nullptr, nullptr);
     _exit(0);
   }

@@ -1,4 +1,7 @@
-// The sync worker sends the outbox in order, exactly once, across an outage; results reach the flow.
+// The sync worker sends the outbox in order, exactly once, across an outage; results reach the
+// flow.
+#include "gatehouse/kiosk/sync.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +11,6 @@
 #include <set>
 
 #include "gatehouse/backend/error.hpp"
-#include "gatehouse/kiosk/sync.hpp"
 #include "gatehouse/testing/wait.hpp"
 
 namespace gatehouse::kiosk {
@@ -42,7 +44,8 @@ struct FakeRemote : Remote {
       db.status.emplace(e.visit.toString(), "pending");
       return db.status[e.visit.toString()];
     }
-    if (e.kind == "use_invitation") throw backend::Error(backend::ErrorKind::Conflict, "used", {}, "used_up");
+    if (e.kind == "use_invitation")
+      throw backend::Error(backend::ErrorKind::Conflict, "used", {}, "used_up");
     if (e.kind == "check_out") return "unknown_badge";
     return "ok";
   }
@@ -85,10 +88,13 @@ struct Fixture {
     o.pollEvery = std::chrono::milliseconds(5);
     o.heartbeatEvery = std::chrono::milliseconds(20);
     o.maxBackoff = std::chrono::milliseconds(20);
-    worker = std::make_unique<BackendWorker>(*outbox, events, [this] {
-      if (!db.reachable) throw backend::Error(backend::ErrorKind::ConnectionLost, "refused");
-      return std::unique_ptr<Remote>(new FakeRemote(db));
-    }, o);
+    worker = std::make_unique<BackendWorker>(
+        *outbox, events,
+        [this] {
+          if (!db.reachable) throw backend::Error(backend::ErrorKind::ConnectionLost, "refused");
+          return std::unique_ptr<Remote>(new FakeRemote(db));
+        },
+        o);
   }
   ~Fixture() {
     worker->stop();
@@ -144,7 +150,8 @@ TEST(BackendWorker, ADecisionMadeInTheDatabaseReachesTheFlow) {
     std::lock_guard lock(f.db.m);
     f.db.status[r.visitId.toString()] = "approved";
   }
-  ASSERT_TRUE(testing::waitUntil([&] { return f.sawEvent(EventKind::DecisionReceived, "approved"); }));
+  ASSERT_TRUE(
+      testing::waitUntil([&] { return f.sawEvent(EventKind::DecisionReceived, "approved"); }));
 }
 
 TEST(BackendWorker, RefusalsAreReportedAndNotRetried) {
@@ -156,7 +163,8 @@ TEST(BackendWorker, RefusalsAreReportedAndNotRetried) {
   port.useInvitation(Uuid::random(), pass, "Olga");
   port.checkOut(ExitToken::generate(Uuid::random()), {9});
   ASSERT_TRUE(testing::waitUntil([&] { return f.sawEvent(EventKind::PassRefused, "used_up"); }));
-  ASSERT_TRUE(testing::waitUntil([&] { return f.sawEvent(EventKind::ExitRefused, "unknown_badge"); }));
+  ASSERT_TRUE(
+      testing::waitUntil([&] { return f.sawEvent(EventKind::ExitRefused, "unknown_badge"); }));
   ASSERT_TRUE(testing::waitUntil([&] { return f.outbox->depth() == 0; }));
   std::lock_guard lock(f.db.m);
   EXPECT_EQ(f.db.deliveries, 3);  // use_invitation, check_out, exit photo: each once

@@ -1,4 +1,6 @@
 // Every visitor-facing string is a key present in every language file; placeholders agree.
+#include "gatehouse/ui/translations.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -8,7 +10,6 @@
 #include <set>
 #include <sstream>
 
-#include "gatehouse/ui/translations.hpp"
 #include "screen.hpp"
 
 namespace gatehouse::kiosk {
@@ -26,7 +27,8 @@ ui::Translations load() {
 // Keys the screens ask for with a literal: t("..."), tr.format("...", ...), tOr("...", "...").
 std::set<std::string> keysUsedInScreens() {
   std::set<std::string> keys;
-  const std::regex call(R"re(\b(?:t|format|tOr)\("([a-z_]+(?:\.[a-z_]+)+)"(?:,\s*"([a-z_]+(?:\.[a-z_]+)+)")?)re");
+  const std::regex call(
+      R"re(\b(?:t|format|tOr)\("([a-z_]+(?:\.[a-z_]+)+)"(?:,\s*"([a-z_]+(?:\.[a-z_]+)+)")?)re");
   for (const auto& f : std::filesystem::directory_iterator(sourceDir() + "/kiosk/ui")) {
     if (f.path().extension() != ".cpp") continue;
     std::ifstream in(f.path());
@@ -57,9 +59,11 @@ TEST(Translations, EnglishAndRussianShipAndHaveTheSameKeys) {
       EXPECT_TRUE(tr.strings(lang)->count(key)) << lang << ".json lacks " << key;
     }
     for (const auto& [key, value] : *tr.strings(lang)) {
-      EXPECT_TRUE(tr.strings("en")->count(key)) << lang << ".json has " << key << " which en.json lacks";
+      EXPECT_TRUE(tr.strings("en")->count(key))
+          << lang << ".json has " << key << " which en.json lacks";
       EXPECT_FALSE(value.empty()) << lang << ": " << key;
-      EXPECT_EQ(placeholders(value), placeholders(tr.strings("en")->at(key))) << lang << ": " << key;
+      EXPECT_EQ(placeholders(value), placeholders(tr.strings("en")->at(key)))
+          << lang << ": " << key;
     }
   }
 }
@@ -67,16 +71,19 @@ TEST(Translations, EnglishAndRussianShipAndHaveTheSameKeys) {
 TEST(Translations, EveryKeyTheScreensUseExistsInEveryLanguage) {
   const auto tr = load();
   auto keys = keysUsedInScreens();
-  EXPECT_GT(keys.size(), 40u) << "the scan of kiosk/ui found too few keys: is the pattern still right?";
+  EXPECT_GT(keys.size(), 40u)
+      << "the scan of kiosk/ui found too few keys: is the pattern still right?";
   for (const auto& k : screens::dynamicTranslationKeys()) keys.insert(k);
   for (const auto& lang : tr.languages()) {
-    for (const auto& key : keys) EXPECT_TRUE(tr.strings(lang)->count(key)) << lang << ".json lacks " << key;
+    for (const auto& key : keys)
+      EXPECT_TRUE(tr.strings(lang)->count(key)) << lang << ".json lacks " << key;
   }
 }
 
 TEST(Translations, MissingKeysFallBackToEnglishThenTheKey) {
   ui::Translations tr;
-  const auto dir = std::filesystem::temp_directory_path() / ("gh-lang-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gh-lang-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "en.json") << R"({"a.b": "Hello {name}", "only.en": "English"})";
   std::ofstream(dir / "ru.json") << R"({"a.b": "Привет {name}"})";
@@ -89,7 +96,8 @@ TEST(Translations, MissingKeysFallBackToEnglishThenTheKey) {
   std::ofstream(dir / "de.json") << R"({"a.b": 5})";
   auto bad = tr.loadDirectory(dir.string());
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("\"a.b\" is not a string"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("\"a.b\" is not a string"), std::string::npos)
+      << bad.error().message;
   std::filesystem::remove_all(dir);
 }
 

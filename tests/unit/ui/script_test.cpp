@@ -1,14 +1,17 @@
 // The scripted-input driver's parsing and keyboard mapping (no window needed).
+#include "gatehouse/ui/script.hpp"
+
 #include <gtest/gtest.h>
 
-#include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
 
 namespace gatehouse::ui {
 namespace {
 
 TEST(Script, ParsesCommandsSkippingCommentsAndBlankLines) {
-  auto s = parseScript("# a visitor\n\ntap welcome.walk_in\n  type Ivan Petrov  \nwait-screen photo 20\nscan GH1:abc\n");
+  auto s = parseScript(
+      "# a visitor\n\ntap welcome.walk_in\n  type Ivan Petrov  \nwait-screen photo 20\nscan "
+      "GH1:abc\n");
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->size(), 4u);
   EXPECT_EQ((*s)[0].command, "tap");
@@ -32,7 +35,8 @@ TEST(Script, TypingMapsToKeyboardKeysInLatinAndCyrillic) {
 }
 
 TEST(Theme, NamesRoundTripAndTouchTargetsAreFifteenMillimetres) {
-  for (auto t : {Theme::Light, Theme::Dark, Theme::HighContrast}) EXPECT_EQ(themeFromString(toString(t)), t);
+  for (auto t : {Theme::Light, Theme::Dark, Theme::HighContrast})
+    EXPECT_EQ(themeFromString(toString(t)), t);
   EXPECT_FALSE(themeFromString("pink"));
   setPixelsPerMillimetre(5.6f);
   EXPECT_FLOAT_EQ(minTouch(), 84.0f);

@@ -1,4 +1,5 @@
-// SDL2 + OpenGL3 + Dear ImGui bootstrap: one window (fullscreen, windowed or offscreen) and its frame loop.
+// SDL2 + OpenGL3 + Dear ImGui bootstrap: one window (fullscreen, windowed or offscreen) and its
+// frame loop.
 #pragma once
 #include <memory>
 #include <string>
@@ -21,7 +22,8 @@ struct WindowOptions {
 
 class AppWindow {
  public:
-  // Offscreen mode selects SDL's offscreen driver (EGL, no display) unless SDL_VIDEODRIVER says otherwise.
+  // Offscreen mode selects SDL's offscreen driver (EGL, no display) unless SDL_VIDEODRIVER says
+  // otherwise.
   static Result<std::unique_ptr<AppWindow>> open(const WindowOptions& options);
   ~AppWindow();
   AppWindow(const AppWindow&) = delete;

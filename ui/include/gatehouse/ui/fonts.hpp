@@ -1,8 +1,8 @@
 // DejaVu Sans at kiosk sizes (readable from a metre away) with Latin and Cyrillic glyphs.
 #pragma once
-#include <string>
-
 #include <imgui.h>
+
+#include <string>
 
 #include "gatehouse/core/result.hpp"
 

@@ -29,6 +29,7 @@ class Texture {
 
 // Reads the current back buffer (RGBA, top row first).
 std::vector<std::uint8_t> readPixels(int width, int height);
-Status writePng(const std::string& path, const std::vector<std::uint8_t>& rgba, int width, int height);
+Status writePng(const std::string& path, const std::vector<std::uint8_t>& rgba, int width,
+                int height);
 
 }  // namespace gatehouse::ui

@@ -1,9 +1,10 @@
-// Light, dark and high-contrast themes with touch-sized metrics, plus the semantic colours screens use.
+// Light, dark and high-contrast themes with touch-sized metrics, plus the semantic colours screens
+// use.
 #pragma once
+#include <imgui.h>
+
 #include <optional>
 #include <string_view>
-
-#include <imgui.h>
 
 namespace gatehouse::ui {
 

@@ -1,9 +1,9 @@
 // Touch widgets that register where they are drawn, so a scripted driver can tap them by id.
 #pragma once
+#include <imgui.h>
+
 #include <map>
 #include <string>
-
-#include <imgui.h>
 
 namespace gatehouse::ui {
 

@@ -11,7 +11,8 @@ namespace gatehouse::ui {
 
 class Translations {
  public:
-  // Loads every *.json in `dir`; the file stem is the language code. Errors name the file and reason.
+  // Loads every *.json in `dir`; the file stem is the language code. Errors name the file and
+  // reason.
   Status loadDirectory(const std::string& dir);
   Status loadFile(const std::string& language, const std::string& path);
 
@@ -23,7 +24,8 @@ class Translations {
   // The string for `key` in the current language, else English, else the key itself.
   std::string tr(const std::string& key) const;
   // tr() with "{name}" placeholders replaced.
-  std::string format(const std::string& key, const std::vector<std::pair<std::string, std::string>>& args) const;
+  std::string format(const std::string& key,
+                     const std::vector<std::pair<std::string, std::string>>& args) const;
 
  private:
   std::map<std::string, std::map<std::string, std::string>> byLanguage_;

@@ -16,7 +16,8 @@ class EventQueue {
   }
   std::vector<Event> drain() {
     std::lock_guard lock(mutex_);
-    std::vector<Event> out(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
+    std::vector<Event> out(std::make_move_iterator(events_.begin()),
+                           std::make_move_iterator(events_.end()));
     events_.clear();
     return out;
   }

@@ -32,8 +32,8 @@
 //   printer in Approved/PrintingBadge) --> DeviceProblem --Retry--> the state it came from.
 //
 // Global: UserActivity and ConnectivityChanged are accepted everywhere (ConnectivityChanged to
-// offline moves AwaitingApproval to AwaitingGuard, CheckingPass to Photo, RecordingExit to ExitDone).
-// The table in transitions.cpp is the authority; tests try every (state, event) pair.
+// offline moves AwaitingApproval to AwaitingGuard, CheckingPass to Photo, RecordingExit to
+// ExitDone). The table in transitions.cpp is the authority; tests try every (state, event) pair.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -74,21 +74,21 @@ enum class State : std::uint8_t {
 inline constexpr int kStateCount = 20;
 
 enum class EventKind : std::uint8_t {
-  UserActivity,         // any touch; keeps the idle timer alive
-  SelectLanguage,       // text = "en" / "ru"
+  UserActivity,    // any touch; keeps the idle timer alive
+  SelectLanguage,  // text = "en" / "ru"
   StartWalkIn,
   StartPass,
   StartExit,
   Back,
-  Cancel,               // abandon (cancels a pending visit request)
-  Finish,               // acknowledge an end screen
-  QueryChanged,         // text = search query
-  DirectoryLoaded,      // entries (for text = the query they answer)
-  ResidentChosen,       // entry
-  IdScanned,            // visitor (fields from a driver licence / MRZ)
-  DetailsSubmitted,     // visitor
+  Cancel,            // abandon (cancels a pending visit request)
+  Finish,            // acknowledge an end screen
+  QueryChanged,      // text = search query
+  DirectoryLoaded,   // entries (for text = the query they answer)
+  ResidentChosen,    // entry
+  IdScanned,         // visitor (fields from a driver licence / MRZ)
+  DetailsSubmitted,  // visitor
   TakePhoto,
-  PhotoCaptured,        // bytes (JPEG), text = quality hint ("" when good)
+  PhotoCaptured,  // bytes (JPEG), text = quality hint ("" when good)
   Retake,
   PhotoAccepted,
   RequestAcknowledged,  // visit; the database has the request (status pending)
@@ -123,7 +123,9 @@ struct Event {
   Device device = Device::None;
   bool online = true;
 
-  static Event of(EventKind kind) { return Event{kind, {}, {}, {}, {}, {}, {}, Device::None, true}; }
+  static Event of(EventKind kind) {
+    return Event{kind, {}, {}, {}, {}, {}, {}, Device::None, true};
+  }
   static Event withText(EventKind kind, std::string text) {
     Event e = of(kind);
     e.text = std::move(text);
@@ -149,10 +151,10 @@ struct Event {
 struct FlowConfig {
   std::int64_t estateId = 1;
   int utcOffsetSeconds = 0;
-  std::chrono::seconds idleTimeout{60};       // a visitor stops touching the screen
-  std::chrono::seconds endScreenTimeout{10};  // Done, Denied, rejections, ExitDone
-  std::chrono::seconds approvalTimeout{90};   // then the guard is alerted
-  std::chrono::seconds guardWaitTimeout{600}; // AwaitingGuard gives up (visit stays for the guard)
+  std::chrono::seconds idleTimeout{60};        // a visitor stops touching the screen
+  std::chrono::seconds endScreenTimeout{10};   // Done, Denied, rejections, ExitDone
+  std::chrono::seconds approvalTimeout{90};    // then the guard is alerted
+  std::chrono::seconds guardWaitTimeout{600};  // AwaitingGuard gives up (visit stays for the guard)
   std::chrono::hours badgeValidity{12};
   std::string defaultLanguage = "en";
   std::vector<std::string> languages{"en", "ru"};

@@ -57,7 +57,8 @@ class VisitBackend {
   virtual void searchDirectory(const std::string& query) = 0;
   virtual void requestVisit(const VisitRequest& request) = 0;
   virtual void cancelVisit(const Uuid& visitId) = 0;
-  virtual void useInvitation(const Uuid& visitId, const InvitationPass& pass, const std::string& visitorName) = 0;
+  virtual void useInvitation(const Uuid& visitId, const InvitationPass& pass,
+                             const std::string& visitorName) = 0;
   virtual void addEntryPhoto(const Uuid& visitId, const std::vector<std::uint8_t>& jpeg) = 0;
   virtual void checkIn(const Uuid& visitId, const ExitToken& token) = 0;
   virtual void checkOut(const ExitToken& token, const std::vector<std::uint8_t>& exitPhotoJpeg) = 0;

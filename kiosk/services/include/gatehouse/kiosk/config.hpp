@@ -38,7 +38,8 @@ struct KioskConfig {
 };
 
 // Errors carry "FILE:LINE: reason" (or "FILE: reason" when no line applies).
-Result<KioskConfig> parseConfig(const std::string& text, const std::string& sourceName = "kiosk.toml");
+Result<KioskConfig> parseConfig(const std::string& text,
+                                const std::string& sourceName = "kiosk.toml");
 Result<KioskConfig> loadConfig(const std::string& path);
 // Applies GATEHOUSE_DATABASE_URL when set.
 void applyEnvironment(KioskConfig& config);

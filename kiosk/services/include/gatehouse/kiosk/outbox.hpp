@@ -2,9 +2,9 @@
 // key/value cache (estate keys, revocations, guard PINs, directory) and the visits in progress.
 //
 // Crash safety: every write is one SQLite transaction (WAL, synchronous=FULL), so after a power cut
-// an event is either wholly present or absent. Events carry a UUID (the idempotency key): adding the
-// same id twice keeps one row, and the database functions ignore a repeated id, so a resend after a
-// crash between "sent" and "marked sent" never duplicates.
+// an event is either wholly present or absent. Events carry a UUID (the idempotency key): adding
+// the same id twice keeps one row, and the database functions ignore a repeated id, so a resend
+// after a crash between "sent" and "marked sent" never duplicates.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -24,8 +24,9 @@ struct OutboxEvent {
   std::int64_t seq = 0;  // order of writing; events are sent in this order
   Uuid id;               // idempotency key of this event
   Uuid visit;
-  std::string kind;      // request_visit, evidence, use_invitation, check_in, check_out, cancel, alert, guard_approve
-  std::string payload;   // JSON
+  std::string kind;  // request_visit, evidence, use_invitation, check_in, check_out, cancel, alert,
+                     // guard_approve
+  std::string payload;             // JSON
   std::vector<std::uint8_t> blob;  // photo bytes for evidence
   std::int64_t createdAt = 0;
   int attempts = 0;

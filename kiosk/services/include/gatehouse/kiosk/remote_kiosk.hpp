@@ -1,4 +1,5 @@
-// The real Remote: backend::KioskClient (restricted role gatehouse_kiosk, kiosk id + token per call).
+// The real Remote: backend::KioskClient (restricted role gatehouse_kiosk, kiosk id + token per
+// call).
 #pragma once
 #include <memory>
 #include <string>

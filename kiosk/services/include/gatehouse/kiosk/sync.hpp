@@ -1,6 +1,6 @@
-// Offline-first link to the database: the flow's VisitBackend writes to the outbox, one worker thread
-// sends it in order, polls decisions, answers directory searches, beats the heartbeat and refreshes
-// the caches used offline. Results go back to the UI thread as flow events.
+// Offline-first link to the database: the flow's VisitBackend writes to the outbox, one worker
+// thread sends it in order, polls decisions, answers directory searches, beats the heartbeat and
+// refreshes the caches used offline. Results go back to the UI thread as flow events.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -52,7 +52,8 @@ struct WorkerOptions {
 
 class BackendWorker {
  public:
-  BackendWorker(Outbox& outbox, flow::EventQueue& events, RemoteFactory connect, WorkerOptions options = {});
+  BackendWorker(Outbox& outbox, flow::EventQueue& events, RemoteFactory connect,
+                WorkerOptions options = {});
   ~BackendWorker();
   void start();
   void stop();
@@ -89,7 +90,7 @@ class BackendWorker {
   std::string health_ = "{}";
   std::thread thread_;
   std::atomic<bool> online_{false};
-  bool everOnline_ = false;
+  std::optional<bool> reported_;
   std::atomic<std::int64_t> sent_{0};
   std::chrono::steady_clock::time_point nextConnect_{}, nextPoll_{}, nextBeat_{}, nextCache_{};
   std::chrono::milliseconds backoff_{200};
@@ -103,12 +104,14 @@ class OutboxVisitBackend final : public flow::VisitBackend {
   void searchDirectory(const std::string& query) override;
   void requestVisit(const flow::VisitRequest& request) override;
   void cancelVisit(const Uuid& visitId) override;
-  void useInvitation(const Uuid& visitId, const InvitationPass& pass, const std::string& visitorName) override;
+  void useInvitation(const Uuid& visitId, const InvitationPass& pass,
+                     const std::string& visitorName) override;
   void addEntryPhoto(const Uuid& visitId, const std::vector<std::uint8_t>& jpeg) override;
   void checkIn(const Uuid& visitId, const ExitToken& token) override;
   void checkOut(const ExitToken& token, const std::vector<std::uint8_t>& exitPhotoJpeg) override;
   void guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId) override;
-  void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId, const std::string& detailsJson) override;
+  void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
+                  const std::string& detailsJson) override;
 
  private:
   void add(std::vector<OutboxEvent> events);
