@@ -34,6 +34,7 @@ else
   SDL_VIDEODRIVER=offscreen "$build/kiosk/gatehouse-kiosk" --config "$kiosk_dir/kiosk.toml" --offscreen \
     --script "$root/kiosk/scripts/demo-walk-in.txt" --screenshots "$kiosk_dir/screens" \
     >"$state/logs/kiosk.log" 2>&1 &
+  pids+=($!)
   DEMO_EXTRA_INFO+="  Kiosk     no display: a scripted visitor is checking in offscreen (about a minute);
             screenshots -> $kiosk_dir/screens/, badge PDF -> $kiosk_dir/badges/
             (the kiosk prints both paths in $state/logs/kiosk.log when it is done)
