@@ -220,3 +220,27 @@ TEST_F(BackendTest, HousekeepingEscalatesExpiresAndFlagsOverstays) {
   owner_->exec("SELECT gh.run_housekeeping()");
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert"), 2);
 }
+
+TEST_F(BackendTest, TwoWorkersRacingRaiseOneOverstayAlert) {
+  for (int round = 0; round < 10; ++round) {
+    const auto v = walkIn("A-10" + std::to_string(round % 9 + 1));
+    kiosk_->requestVisit(v);
+    owner_->exec("UPDATE gh.visit SET status = 'checked_in', decided_at = now(), entered_at = now(), "
+                 "expected_exit_at = now() - interval '1 minute' WHERE id = $1", {v.visitId});
+    std::atomic<int> ready{0};
+    std::atomic<bool> go{false};
+    auto housekeep = [&] {
+      Connection c(db_->url());
+      ++ready;
+      while (!go) std::this_thread::yield();
+      c.exec("SELECT gh.run_housekeeping()");
+    };
+    std::thread a(housekeep), b(housekeep);
+    while (ready < 2) std::this_thread::yield();
+    go = true;
+    a.join();
+    b.join();
+    EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'overstay' AND visit_id = $1", {v.visitId}), 1)
+        << "round " << round;
+  }
+}
