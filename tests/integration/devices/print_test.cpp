@@ -68,7 +68,8 @@ TEST_F(Printing, JobArrivesIntactAtTheRawPrinterAndCompletes) {
   auto printer = printerFor("raw1");
   const std::string pdf = badgePdf();
   std::vector<PrintState> seen;
-  const PrintStatus s = printer->print(request("visit-1", pdf), [&](const PrintStatus& st) { seen.push_back(st.state); });
+  const PrintStatus s = printer->print(request("visit-1", pdf),
+                                       [&](const PrintStatus& st) { seen.push_back(st.state); });
   EXPECT_EQ(s.state, PrintState::completed) << s.message;
   ASSERT_TRUE(listener.waitForJobs(1));
   const auto jobs = listener.jobs();
