@@ -63,8 +63,14 @@ class Writer {
     pango_layout_set_font_description(l.get(), font.get());
     pango_layout_set_width(l.get(), static_cast<int>(width * PANGO_SCALE));
     pango_layout_set_wrap(l.get(), PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_text(l.get(), text.c_str(),
-                          static_cast<int>(text.size()));  // plain text, no markup
+    // Plain text, no markup. Names come from people and ID cards: repair invalid UTF-8 first.
+    if (g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr)) {
+      pango_layout_set_text(l.get(), text.c_str(), static_cast<int>(text.size()));
+    } else {
+      gchar* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
+      pango_layout_set_text(l.get(), valid, -1);
+      g_free(valid);
+    }
     return l;
   }
 

@@ -111,8 +111,13 @@ class CupsPrinter final : public BadgePrinter {
     if (r.document.empty()) return makeError("bad_request", "empty document");
     std::lock_guard lock(m_);  // one submission at a time: a double tap cannot race itself
     const std::string jobName = "gh:" + r.idempotencyKey();
-    if (auto it = submitted_.find(jobName); it != submitted_.end())
-      return PrintJob{it->second, true};
+    if (auto it = submitted_.find(jobName); it != submitted_.end()) {
+      // A cancelled or aborted job printed nothing: the same badge may be submitted again.
+      const PrintState was = jobStatus(it->second).state;
+      if (was != PrintState::cancelled && was != PrintState::aborted)
+        return PrintJob{it->second, true};
+      submitted_.erase(it);
+    }
     Http http = connectTo(config_.server);
     if (!http) return makeError("cups_unavailable", "cannot connect to the CUPS server");
     // After a restart the ledger is empty: the queue's job history still knows the badge.

@@ -67,7 +67,8 @@ class BadgePrinter {
  public:
   virtual ~BadgePrinter() = default;
   // Submits unless this idempotency key was already submitted (by this process or, for CUPS,
-  // found in the queue's job history): then returns that job with duplicate = true.
+  // found in the queue's job history): then returns that job with duplicate = true. A job that
+  // was cancelled or aborted printed nothing, so its key may be submitted again.
   virtual Result<PrintJob> submit(const PrintRequest& request) = 0;
   virtual PrintStatus jobStatus(int jobId) = 0;  // one poll
   virtual PrintStatus printerStatus() = 0;
