@@ -48,9 +48,12 @@ Args parseArgs(int argc, char** argv) {
     std::string s = argv[i];
     if (s.rfind("--", 0) == 0) {
       const std::string key = s.substr(2);
-      if (key == "escaped") a.options[key] = "1";
-      else if (i + 1 < argc) a.options[key] = argv[++i];
-      else a.options[key] = "";
+      if (key == "escaped")
+        a.options[key] = "1";
+      else if (i + 1 < argc)
+        a.options[key] = argv[++i];
+      else
+        a.options[key] = "";
     } else {
       a.positional.push_back(s);
     }
@@ -61,14 +64,18 @@ Args parseArgs(int argc, char** argv) {
 std::string escape(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\\') out += "\\\\";
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\\')
+      out += "\\\\";
     else if (c < 0x20 || c == 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
       out += buf;
-    } else out += static_cast<char>(c);
+    } else
+      out += static_cast<char>(c);
   }
   return out;
 }
@@ -81,13 +88,17 @@ std::string unescape(const std::string& s) {
       continue;
     }
     const char n = s[++i];
-    if (n == 'n') out += '\n';
-    else if (n == 'r') out += '\r';
-    else if (n == '\\') out += '\\';
+    if (n == 'n')
+      out += '\n';
+    else if (n == 'r')
+      out += '\r';
+    else if (n == '\\')
+      out += '\\';
     else if (n == 'x' && i + 2 < s.size()) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
-    } else out += n;
+    } else
+      out += n;
   }
   return out;
 }
@@ -121,8 +132,9 @@ int cmdList(const Args& a) {
   std::cout << "printers:\n";
   if (auto printers = listPrinters(a.get("server", cfg->printer.server))) {
     for (const auto& p : printers.value())
-      std::cout << "  " << p.name << (p.isDefault ? " (default)" : "") << "  " << p.deviceUri << "  "
-                << toString(p.status.state) << (p.status.message.empty() ? "" : ": " + p.status.message) << "\n";
+      std::cout << "  " << p.name << (p.isDefault ? " (default)" : "") << "  " << p.deviceUri
+                << "  " << toString(p.status.state)
+                << (p.status.message.empty() ? "" : ": " + p.status.message) << "\n";
   } else {
     std::cout << "  (" << printers.error().message << ")\n";
   }
@@ -135,21 +147,23 @@ int cmdSnapshot(const Args& a) {
   auto cam = makeCamera(cfg->camera);
   if (!cam) return fail(cam.error());
   std::string lastEvent;
-  cam.value()->setEventCallback([&](const CameraEvent& e) { std::cerr << toString(e.state) << ": " << e.message << "\n"; });
+  cam.value()->setEventCallback(
+      [&](const CameraEvent& e) { std::cerr << toString(e.state) << ": " << e.message << "\n"; });
   cam.value()->start();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   std::optional<Frame> f;
   while (!(f = cam.value()->latest()) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   cam.value()->stop();
-  if (!f) return fail(makeError("no_frame", "no frame from " + cam.value()->describe() + " within 5 s"));
+  if (!f)
+    return fail(makeError("no_frame", "no frame from " + cam.value()->describe() + " within 5 s"));
   const std::string out = a.get("out", "snapshot.jpg");
   cv::imwrite(out, f->image);
   std::cout << out << " " << f->image.cols << "x" << f->image.rows << "\n";
   if (auto checker = PhotoQualityChecker::create(cfg->photo)) {
     const auto q = checker.value()->check(f->image);
-    std::cout << "photo: " << (q.ok() ? "ok" : reasonCode(*q.primary())) << " (sharpness " << q.sharpness
-              << ", brightness " << q.brightness << ")\n";
+    std::cout << "photo: " << (q.ok() ? "ok" : reasonCode(*q.primary())) << " (sharpness "
+              << q.sharpness << ", brightness " << q.brightness << ")\n";
   }
   return 0;
 }
@@ -174,7 +188,8 @@ int cmdScan(const Args& a) {
       continue;
     }
     for (const auto& c : decodeCodes(img, o)) {
-      std::cout << (a.positional.size() > 1 ? file + "\t" : "") << toString(c.format) << "\t" << escape(c.text) << "\n";
+      std::cout << (a.positional.size() > 1 ? file + "\t" : "") << toString(c.format) << "\t"
+                << escape(c.text) << "\n";
       ++found;
     }
   }
@@ -197,7 +212,8 @@ int cmdParseId(const Args& a) {
   if (a.has("escaped")) text = unescape(text);
   auto doc = parseIdDocument(text, Date::today());
   if (!doc) {
-    std::cout << "{\"error\": \"" << doc.error().code << "\", \"message\": \"" << escape(doc.error().message) << "\"}\n";
+    std::cout << "{\"error\": \"" << doc.error().code << "\", \"message\": \""
+              << escape(doc.error().message) << "\"}\n";
     return 1;
   }
   std::cout << toJson(doc.value()) << "\n";
@@ -230,7 +246,8 @@ int cmdBadge(const Args& a) {
   auto badge = demoBadge(a, cfg.value());
   if (!badge) return fail(badge.error());
   std::ofstream(a.get("out"), std::ios::binary) << badge->pdf;
-  std::cout << a.get("out") << " (" << badge->pdf.size() << " bytes, name " << badge->nameFontPt << " pt)\n";
+  std::cout << a.get("out") << " (" << badge->pdf.size() << " bytes, name " << badge->nameFontPt
+            << " pt)\n";
   return 0;
 }
 
@@ -249,8 +266,8 @@ int cmdPrintTest(const Args& a) {
   r.title = "Gatehouse print test";
   r.document = badge->pdf;
   const PrintStatus s = printer.value()->print(r, [](const PrintStatus& st) {
-    std::cout << "job " << st.jobId << ": " << toString(st.state) << (st.message.empty() ? "" : " (" + st.message + ")")
-              << "\n";
+    std::cout << "job " << st.jobId << ": " << toString(st.state)
+              << (st.message.empty() ? "" : " (" + st.message + ")") << "\n";
   });
   std::cout << describe(s.state) << "\n";
   return s.state == PrintState::completed ? 0 : 1;

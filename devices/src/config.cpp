@@ -19,21 +19,39 @@ class Reader {
     const toml::node* n = t_->get(key);
     if (!n) return;
     if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = n->value<bool>()) out = *v; else fail(key, "a boolean");
+      if (auto v = n->value<bool>())
+        out = *v;
+      else
+        fail(key, "a boolean");
     } else if constexpr (std::is_integral_v<T>) {
-      if (auto v = n->value<std::int64_t>()) out = static_cast<T>(*v); else fail(key, "an integer");
+      if (auto v = n->value<std::int64_t>())
+        out = static_cast<T>(*v);
+      else
+        fail(key, "an integer");
     } else if constexpr (std::is_floating_point_v<T>) {
-      if (auto v = n->value<double>()) out = *v; else fail(key, "a number");
+      if (auto v = n->value<double>())
+        out = *v;
+      else
+        fail(key, "a number");
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = n->value<std::string>()) out = *v; else fail(key, "a string");
+      if (auto v = n->value<std::string>())
+        out = *v;
+      else
+        fail(key, "a string");
     } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
-      if (auto v = n->value<std::int64_t>()) out = std::chrono::milliseconds(*v); else fail(key, "milliseconds");
+      if (auto v = n->value<std::int64_t>())
+        out = std::chrono::milliseconds(*v);
+      else
+        fail(key, "milliseconds");
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
       const toml::array* a = n->as_array();
       if (!a) return fail(key, "an array of strings");
       out.clear();
       for (const auto& e : *a) {
-        if (auto v = e.value<std::string>()) out.push_back(*v); else return fail(key, "an array of strings");
+        if (auto v = e.value<std::string>())
+          out.push_back(*v);
+        else
+          return fail(key, "an array of strings");
       }
     }
   }
@@ -47,12 +65,15 @@ class Reader {
   std::string finish() {
     if (!error_.empty() || !t_) return error_;
     for (const auto& [k, v] : *t_)
-      if (!seen_.count(std::string(k.str()))) return "unknown key " + section_ + "." + std::string(k.str());
+      if (!seen_.count(std::string(k.str())))
+        return "unknown key " + section_ + "." + std::string(k.str());
     return {};
   }
 
  private:
-  void fail(const char* key, const char* what) { error_ = section_ + "." + key + " must be " + what; }
+  void fail(const char* key, const char* what) {
+    error_ = section_ + "." + key + " must be " + what;
+  }
   const toml::table* t_;
   std::string section_;
   std::set<std::string> seen_;
@@ -85,7 +106,8 @@ Result<DevicesConfig> devicesConfigFromToml(const toml::table& devices) {
     std::string joined;
     for (const auto& f : formats) joined += f + ",";
     auto parsed = parseCodeFormats(joined);
-    if (!parsed) return makeError("bad_config", "devices.scanner.formats: " + parsed.error().message);
+    if (!parsed)
+      return makeError("bad_config", "devices.scanner.formats: " + parsed.error().message);
     c.scanner.decode.formats = parsed.value();
   }
   scan.get("max_side", c.scanner.decode.maxSide);
@@ -94,8 +116,8 @@ Result<DevicesConfig> devicesConfigFromToml(const toml::table& devices) {
   scan.get("roi_y", roi[1]);
   scan.get("roi_width", roi[2]);
   scan.get("roi_height", roi[3]);
-  c.scanner.decode.roi = cv::Rect2f(static_cast<float>(roi[0]), static_cast<float>(roi[1]), static_cast<float>(roi[2]),
-                                    static_cast<float>(roi[3]));
+  c.scanner.decode.roi = cv::Rect2f(static_cast<float>(roi[0]), static_cast<float>(roi[1]),
+                                    static_cast<float>(roi[2]), static_cast<float>(roi[3]));
   scan.get("forget_after_frames", c.scanner.forgetAfterFrames);
   if (err = scan.finish(); !err.empty()) return makeError("bad_config", err);
 

@@ -31,7 +31,8 @@ void paste(cv::Mat& dst, const cv::Mat& src, cv::Point at) {
 cv::Mat card(const cv::Mat& code, cv::Size size, const std::string& title, cv::Scalar color) {
   cv::Mat c(size, CV_8UC3, cv::Scalar(250, 250, 250));
   cv::rectangle(c, {0, 0}, {size.width, 34}, color, -1);
-  cv::putText(c, title, {10, 25}, cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(255, 255, 255), 2, cv::LINE_AA);
+  cv::putText(c, title, {10, 25}, cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(255, 255, 255), 2,
+              cv::LINE_AA);
   cv::Mat bgr;
   cv::cvtColor(code, bgr, cv::COLOR_GRAY2BGR);
   paste(c, bgr, {(size.width - bgr.cols) / 2, 40});
@@ -53,10 +54,12 @@ int main(int argc, char** argv) {
   }
   std::filesystem::create_directories(argv[2]);
   // Head and shoulders of the portrait, 300 px tall for the close-up, 230 px when holding a card.
-  const cv::Rect crop = cv::Rect(face.cols / 6, 0, face.cols * 2 / 3, face.rows * 3 / 4) & cv::Rect(0, 0, face.cols, face.rows);
+  const cv::Rect crop = cv::Rect(face.cols / 6, 0, face.cols * 2 / 3, face.rows * 3 / 4) &
+                        cv::Rect(0, 0, face.cols, face.rows);
   cv::Mat person = face(crop);
   cv::Mat big, small;
-  const cv::Rect head = cv::Rect(face.cols / 4, 0, face.cols / 2, face.rows / 2) & cv::Rect(0, 0, face.cols, face.rows);
+  const cv::Rect head = cv::Rect(face.cols / 4, 0, face.cols / 2, face.rows / 2) &
+                        cv::Rect(0, 0, face.cols, face.rows);
   cv::resize(face(head), big, cv::Size(), 420.0 / head.height, 420.0 / head.height, cv::INTER_AREA);
   cv::resize(person, small, cv::Size(), 250.0 / person.rows, 250.0 / person.rows, cv::INTER_AREA);
 
@@ -71,13 +74,16 @@ int main(int argc, char** argv) {
   pass.unitLabel = "B-1204";
   const std::string passText = encodePass(pass, KeyPair::generate().secretKey);
   const std::string licence =
-      "@\n\x1e\rANSI 636014090002DL00410160ZC02010020DLDAQD7654321\nDCSCOLLINS\nDACEILEEN\nDADMARIE\n"
+      "@\n\x1e\rANSI "
+      "636014090002DL00410160ZC02010020DLDAQD7654321\nDCSCOLLINS\nDACEILEEN\nDADMARIE\n"
       "DBB11191956\nDBA11192031\nDBD11192023\nDBC2\nDAJCA\nDCGUSA\rZCZCAGATEHOUSE\r";
 
   const cv::Mat qr = encodeCode(CodeFormat::qr, passText, 4, 3).value();
   const cv::Mat pdf = encodeCode(CodeFormat::pdf417, licence, 2, 3).value();
-  const cv::Mat passCard = card(qr, {qr.cols + 30, qr.rows + 60}, "GATEHOUSE PASS", cv::Scalar(121, 78, 31));
-  const cv::Mat idCard = card(pdf, {std::max(pdf.cols + 20, 300), pdf.rows + 70}, "DRIVER LICENSE", cv::Scalar(40, 90, 40));
+  const cv::Mat passCard =
+      card(qr, {qr.cols + 30, qr.rows + 60}, "GATEHOUSE PASS", cv::Scalar(121, 78, 31));
+  const cv::Mat idCard = card(pdf, {std::max(pdf.cols + 20, 300), pdf.rows + 70}, "DRIVER LICENSE",
+                              cv::Scalar(40, 90, 40));
 
   int n = 0;
   auto write = [&](const cv::Mat& frame) {

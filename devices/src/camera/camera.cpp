@@ -9,14 +9,18 @@ namespace gatehouse::devices {
 
 const char* toString(CameraState s) {
   switch (s) {
-    case CameraState::stopped: return "stopped";
-    case CameraState::running: return "running";
-    case CameraState::disconnected: return "disconnected";
+    case CameraState::stopped:
+      return "stopped";
+    case CameraState::running:
+      return "running";
+    case CameraState::disconnected:
+      return "disconnected";
   }
   return "?";
 }
 
-Camera::Camera(std::unique_ptr<FrameSource> source, double pacingFps, std::chrono::milliseconds reconnectInterval)
+Camera::Camera(std::unique_ptr<FrameSource> source, double pacingFps,
+               std::chrono::milliseconds reconnectInterval)
     : source_(std::move(source)), fps_(pacingFps), reconnect_(reconnectInterval) {}
 
 Camera::~Camera() {
@@ -111,13 +115,16 @@ void Camera::captureLoop() {
   bool everOpened = false;
   bool reportedDown = false;
   std::uint64_t seq = 0;
-  const auto period = fps_ > 0 ? std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / fps_))
-                               : clock::duration::zero();
+  const auto period =
+      fps_ > 0
+          ? std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / fps_))
+          : clock::duration::zero();
   clock::time_point next = clock::now();
   while (!stopping_) {
     if (!open) {
       if (auto s = source_->open(); !s) {
-        if (!reportedDown) emit(CameraState::disconnected, source_->describe() + ": " + s.error().message);
+        if (!reportedDown)
+          emit(CameraState::disconnected, source_->describe() + ": " + s.error().message);
         reportedDown = true;
         if (waitOrStop(reconnect_)) break;
         continue;
@@ -156,12 +163,14 @@ void Camera::captureLoop() {
 }
 
 Result<std::unique_ptr<Camera>> makeCamera(const CameraConfig& config) {
-  if (config.fps <= 0 || config.fps > 240) return makeError("bad_config", "camera.fps must be in (0, 240]");
+  if (config.fps <= 0 || config.fps > 240)
+    return makeError("bad_config", "camera.fps must be in (0, 240]");
   if (config.driver == "v4l2") {
     return std::make_unique<Camera>(makeV4l2Source(config), 0.0, config.reconnectInterval);
   }
   if (config.driver == "simulated") {
-    return std::make_unique<Camera>(makeSimulatedSource(config), config.fps, config.reconnectInterval);
+    return std::make_unique<Camera>(makeSimulatedSource(config), config.fps,
+                                    config.reconnectInterval);
   }
   return makeError("unknown_driver", "unknown camera driver: " + config.driver);
 }
@@ -176,7 +185,8 @@ std::vector<CameraInfo> listCameras() {
     std::getline(name, info.name);
     out.push_back(std::move(info));
   }
-  std::sort(out.begin(), out.end(), [](const CameraInfo& a, const CameraInfo& b) { return a.path < b.path; });
+  std::sort(out.begin(), out.end(),
+            [](const CameraInfo& a, const CameraInfo& b) { return a.path < b.path; });
   return out;
 }
 

@@ -9,10 +9,14 @@ namespace gatehouse::devices {
 
 const char* reasonCode(PhotoIssue i) {
   switch (i) {
-    case PhotoIssue::tooDark: return "too_dark";
-    case PhotoIssue::noFace: return "no_face";
-    case PhotoIssue::moveCloser: return "move_closer";
-    case PhotoIssue::holdStill: return "hold_still";
+    case PhotoIssue::tooDark:
+      return "too_dark";
+    case PhotoIssue::noFace:
+      return "no_face";
+    case PhotoIssue::moveCloser:
+      return "move_closer";
+    case PhotoIssue::holdStill:
+      return "hold_still";
   }
   return "?";
 }
@@ -25,11 +29,13 @@ struct PhotoQualityChecker::Impl {
 PhotoQualityChecker::PhotoQualityChecker() : impl_(std::make_unique<Impl>()) {}
 PhotoQualityChecker::~PhotoQualityChecker() = default;
 
-Result<std::unique_ptr<PhotoQualityChecker>> PhotoQualityChecker::create(const PhotoQualityConfig& config) {
+Result<std::unique_ptr<PhotoQualityChecker>> PhotoQualityChecker::create(
+    const PhotoQualityConfig& config) {
   std::unique_ptr<PhotoQualityChecker> c(new PhotoQualityChecker());
   c->impl_->config = config;
   if (!std::filesystem::exists(config.cascade) || !c->impl_->cascade.load(config.cascade))
-    return makeError("cascade_missing", "cannot load face cascade " + config.cascade + " (package opencv-data)");
+    return makeError("cascade_missing",
+                     "cannot load face cascade " + config.cascade + " (package opencv-data)");
   return c;
 }
 
@@ -41,12 +47,17 @@ PhotoQuality PhotoQualityChecker::check(const cv::Mat& bgr) {
     return q;
   }
   cv::Mat gray;
-  if (bgr.channels() == 1) gray = bgr;
-  else cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-  const double scale = gray.cols > cfg.detectWidth ? static_cast<double>(cfg.detectWidth) / gray.cols : 1.0;
+  if (bgr.channels() == 1)
+    gray = bgr;
+  else
+    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  const double scale =
+      gray.cols > cfg.detectWidth ? static_cast<double>(cfg.detectWidth) / gray.cols : 1.0;
   cv::Mat small;
-  if (scale < 1.0) cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  else small = gray;
+  if (scale < 1.0)
+    cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  else
+    small = gray;
   cv::Mat eq;
   cv::equalizeHist(small, eq);  // faces in poor light are still found, then reported as dark
   std::vector<cv::Rect> faces;
@@ -54,10 +65,12 @@ PhotoQuality PhotoQualityChecker::check(const cv::Mat& bgr) {
   impl_->cascade.detectMultiScale(eq, faces, 1.1, 4, 0, cv::Size(minSide / 10, minSide / 10));
   cv::Mat region = gray;
   if (!faces.empty()) {
-    const cv::Rect best = *std::max_element(faces.begin(), faces.end(),
-                                            [](const cv::Rect& a, const cv::Rect& b) { return a.area() < b.area(); });
+    const cv::Rect best =
+        *std::max_element(faces.begin(), faces.end(),
+                          [](const cv::Rect& a, const cv::Rect& b) { return a.area() < b.area(); });
     const cv::Rect face(static_cast<int>(best.x / scale), static_cast<int>(best.y / scale),
-                        static_cast<int>(best.width / scale), static_cast<int>(best.height / scale));
+                        static_cast<int>(best.width / scale),
+                        static_cast<int>(best.height / scale));
     q.face = face & cv::Rect(0, 0, gray.cols, gray.rows);
     region = gray(*q.face);
   }
@@ -77,7 +90,8 @@ PhotoQuality PhotoQualityChecker::check(const cv::Mat& bgr) {
     q.issues.push_back(PhotoIssue::noFace);
     return q;
   }
-  if (q.face->width < cfg.minFaceFraction * std::min(gray.cols, gray.rows)) q.issues.push_back(PhotoIssue::moveCloser);
+  if (q.face->width < cfg.minFaceFraction * std::min(gray.cols, gray.rows))
+    q.issues.push_back(PhotoIssue::moveCloser);
   if (q.sharpness < cfg.minSharpness) q.issues.push_back(PhotoIssue::holdStill);
   return q;
 }

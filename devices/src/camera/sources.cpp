@@ -17,10 +17,12 @@ class V4l2Source final : public FrameSource {
   explicit V4l2Source(CameraConfig c) : c_(std::move(c)) {}
 
   Status open() override {
-    const bool isIndex = !c_.device.empty() && std::all_of(c_.device.begin(), c_.device.end(), ::isdigit);
+    const bool isIndex =
+        !c_.device.empty() && std::all_of(c_.device.begin(), c_.device.end(), ::isdigit);
     path_ = isIndex ? "/dev/video" + c_.device : c_.device;
     if (!fs::exists(path_)) return makeError("not_found", path_ + " does not exist (unplugged?)");
-    bool ok = isIndex ? cap_.open(std::stoi(c_.device), cv::CAP_V4L2) : cap_.open(path_, cv::CAP_V4L2);
+    bool ok =
+        isIndex ? cap_.open(std::stoi(c_.device), cv::CAP_V4L2) : cap_.open(path_, cv::CAP_V4L2);
     if (!ok || !cap_.isOpened()) return makeError("open_failed", "cannot open " + path_);
     if (c_.mjpg) cap_.set(cv::CAP_PROP_FOURCC, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'));
     if (c_.width > 0) cap_.set(cv::CAP_PROP_FRAME_WIDTH, c_.width);
@@ -34,7 +36,8 @@ class V4l2Source final : public FrameSource {
     cv::Mat f;
     // An unplugged camera makes read() fail at once (ENODEV); the node also disappears.
     if (!cap_.read(f) || f.empty()) {
-      return makeError("lost", fs::exists(path_) ? "read failed" : path_ + " disappeared (unplugged)");
+      return makeError("lost",
+                       fs::exists(path_) ? "read failed" : path_ + " disappeared (unplugged)");
     }
     return f;
   }
@@ -62,7 +65,8 @@ class SimulatedSource final : public FrameSource {
       for (const auto& e : fs::directory_iterator(c_.source, ec)) {
         auto ext = e.path().extension().string();
         std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-        if (ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp") files.push_back(e.path());
+        if (ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp")
+          files.push_back(e.path());
       }
       std::sort(files.begin(), files.end());
       for (const auto& f : files) {
@@ -74,7 +78,8 @@ class SimulatedSource final : public FrameSource {
       return Ok{};
     }
     if (!fs::exists(c_.source, ec)) return makeError("not_found", c_.source + " does not exist");
-    if (!video_.open(c_.source) || !video_.isOpened()) return makeError("open_failed", "cannot read video " + c_.source);
+    if (!video_.open(c_.source) || !video_.isOpened())
+      return makeError("open_failed", "cannot read video " + c_.source);
     return Ok{};
   }
 
@@ -101,7 +106,8 @@ class SimulatedSource final : public FrameSource {
 
  private:
   cv::Mat fit(const cv::Mat& img) const {
-    if (c_.width <= 0 || c_.height <= 0 || (img.cols == c_.width && img.rows == c_.height)) return img;
+    if (c_.width <= 0 || c_.height <= 0 || (img.cols == c_.width && img.rows == c_.height))
+      return img;
     cv::Mat out;
     cv::resize(img, out, cv::Size(c_.width, c_.height), 0, 0, cv::INTER_LINEAR);
     return out;
@@ -115,7 +121,9 @@ class SimulatedSource final : public FrameSource {
 
 }  // namespace
 
-std::unique_ptr<FrameSource> makeV4l2Source(const CameraConfig& config) { return std::make_unique<V4l2Source>(config); }
+std::unique_ptr<FrameSource> makeV4l2Source(const CameraConfig& config) {
+  return std::make_unique<V4l2Source>(config);
+}
 std::unique_ptr<FrameSource> makeSimulatedSource(const CameraConfig& config) {
   return std::make_unique<SimulatedSource>(config);
 }

@@ -22,7 +22,9 @@ int toInt(std::string_view s) {
 }
 
 std::string trim(std::string_view s) {
-  auto notSpace = [](char c) { return !(c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\x1e'); };
+  auto notSpace = [](char c) {
+    return !(c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\x1e');
+  };
   auto b = std::find_if(s.begin(), s.end(), notSpace);
   auto e = std::find_if(s.rbegin(), s.rend(), notSpace).base();
   return b < e ? std::string(b, e) : std::string();
@@ -42,7 +44,7 @@ std::optional<Date> parseDate(std::string_view v, bool canadian) {
   const Date ca{toInt(v.substr(0, 4)), toInt(v.substr(4, 2)), toInt(v.substr(6, 2))};
   const Date& first = canadian ? ca : us;
   const Date& second = canadian ? us : ca;
-  if (first.valid()) return first;  // the format the issuer should use...
+  if (first.valid()) return first;    // the format the issuer should use...
   if (second.valid()) return second;  // ...and the other one, which some issuers use anyway
   return std::nullopt;
 }
@@ -53,7 +55,8 @@ struct Separators {
 };
 
 // Splits one subfile body (after its 2-letter type) into elements.
-void readElements(std::string_view body, const Separators& sep, std::map<std::string, std::string>& out) {
+void readElements(std::string_view body, const Separators& sep,
+                  std::map<std::string, std::string>& out) {
   std::size_t pos = 0;
   while (pos < body.size()) {
     std::size_t end = body.find_first_of(std::string{sep.element, sep.segment, '\n', '\r'}, pos);
@@ -103,7 +106,8 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
   if (data.size() > kMaxIdInput) return makeError("too_large", "AAMVA data larger than 16 KiB");
   // Keyboard-wedge readers sometimes put text before the '@'; skip to it.
   const std::size_t at = data.find("@");
-  if (at == std::string_view::npos || at > 64) return makeError("not_aamva", "no '@' compliance indicator");
+  if (at == std::string_view::npos || at > 64)
+    return makeError("not_aamva", "no '@' compliance indicator");
   data = data.substr(at);
   // '@' <element separator> <record separator> <segment terminator> then "ANSI " or "AAMVA".
   std::size_t p = data.find("ANSI");
@@ -112,7 +116,8 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
     p = data.find("AAMVA");
     markerLen = 5;
   }
-  if (p == std::string_view::npos || p > 8) return makeError("not_aamva", "no ANSI/AAMVA file type");
+  if (p == std::string_view::npos || p > 8)
+    return makeError("not_aamva", "no ANSI/AAMVA file type");
   Separators sep;
   if (p >= 4) {
     sep.element = data[1];
@@ -139,7 +144,8 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
     lic.jurisdictionVersion = toInt(*jv);
   }
   auto entriesText = field(2);
-  if (!entriesText || !allDigits(*entriesText)) return makeError("malformed", "bad number of entries");
+  if (!entriesText || !allDigits(*entriesText))
+    return makeError("malformed", "bad number of entries");
   const int entries = toInt(*entriesText);
   if (entries < 1) return makeError("malformed", "no subfiles");
 
@@ -156,7 +162,8 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
     const std::size_t length = static_cast<std::size_t>(toInt(*lengthText));
     std::string_view body;
     if (offset + 2 <= data.size() && data.substr(offset, 2) == typeStr) {
-      body = data.substr(offset + 2, std::min(length, data.size() - offset) - std::min<std::size_t>(2, length));
+      body = data.substr(offset + 2,
+                         std::min(length, data.size() - offset) - std::min<std::size_t>(2, length));
     } else {
       // Offsets off by a few bytes are common: find the subfile type after the directory.
       const std::size_t found = data.find(typeStr, q);
@@ -195,9 +202,12 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
   }
 
   const std::string sex = get(elements, "DBC");
-  if (sex == "1" || sex == "M") lic.sex = "M";
-  else if (sex == "2" || sex == "F") lic.sex = "F";
-  else if (sex == "9" || sex == "X") lic.sex = "X";
+  if (sex == "1" || sex == "M")
+    lic.sex = "M";
+  else if (sex == "2" || sex == "F")
+    lic.sex = "F";
+  else if (sex == "9" || sex == "X")
+    lic.sex = "X";
 
   struct DateField {
     const char* id;

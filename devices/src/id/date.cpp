@@ -1,6 +1,6 @@
 // Calendar dates for identity documents: validation, ISO form, today's local date.
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 #include "gatehouse/devices/id_document.hpp"
 

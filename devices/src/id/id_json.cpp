@@ -8,8 +8,8 @@ namespace gatehouse::devices {
 Result<IdDocument> parseIdDocument(std::string_view text, const Date& today) {
   if (text.size() > kMaxIdInput) return makeError("too_large", "input larger than 16 KiB");
   IdDocument doc;
-  if (text.find('@') != std::string_view::npos &&
-      (text.find("ANSI") != std::string_view::npos || text.find("AAMVA") != std::string_view::npos)) {
+  if (text.find('@') != std::string_view::npos && (text.find("ANSI") != std::string_view::npos ||
+                                                   text.find("AAMVA") != std::string_view::npos)) {
     auto a = parseAamva(text, today);
     if (!a) return a.error();
     doc.aamva = std::move(a).value();
@@ -24,7 +24,9 @@ Result<IdDocument> parseIdDocument(std::string_view text, const Date& today) {
 std::string toJson(const IdDocument& doc, int indent) {
   using nlohmann::json;
   json j;
-  auto date = [](const std::optional<Date>& d) -> json { return d ? json(d->iso()) : json(nullptr); };
+  auto date = [](const std::optional<Date>& d) -> json {
+    return d ? json(d->iso()) : json(nullptr);
+  };
   if (doc.aamva) {
     const auto& a = *doc.aamva;
     j["kind"] = "aamva";

@@ -40,9 +40,9 @@ Status verify(std::string_view field, char digit, const char* name) {
   const int expected = mrzCheckDigit(field);
   const int got = charValue(digit);
   if (expected < 0 || got < 0 || digit == '<' || got > 9 || got != expected) {
-    return makeError("bad_check_digit", std::string("check digit of ") + name + " does not match ('" +
-                                            std::string(1, digit) + "', expected " +
-                                            std::to_string(expected) + ")");
+    return makeError("bad_check_digit", std::string("check digit of ") + name +
+                                            " does not match ('" + std::string(1, digit) +
+                                            "', expected " + std::to_string(expected) + ")");
   }
   return Ok{};
 }
@@ -52,10 +52,11 @@ bool allDigits(std::string_view s) {
 }
 
 Result<Date> yymmdd(std::string_view s, bool birth, const Date& today, const char* name) {
-  if (s.size() != 6 || !allDigits(s)) return makeError("bad_date", std::string(name) + " is not YYMMDD");
+  if (s.size() != 6 || !allDigits(s))
+    return makeError("bad_date", std::string(name) + " is not YYMMDD");
   const int yy = (s[0] - '0') * 10 + (s[1] - '0');
   Date d{2000 + yy, (s[2] - '0') * 10 + (s[3] - '0'), (s[4] - '0') * 10 + (s[5] - '0')};
-  if (birth && d > today) d.year -= 100;          // nobody is born in the future
+  if (birth && d > today) d.year -= 100;                  // nobody is born in the future
   if (!birth && d.year > today.year + 50) d.year -= 100;  // documents last years, not decades
   if (!d.valid()) return makeError("bad_date", std::string(name) + " is not a calendar date");
   return d;
@@ -69,7 +70,8 @@ Result<std::string> documentNumber(std::string_view number9, char cd, std::strin
     return unfill(number9);
   }
   std::string_view rest = optional.substr(0, optional.find('<'));
-  if (rest.empty()) return makeError("bad_check_digit", "extended document number without check digit");
+  if (rest.empty())
+    return makeError("bad_check_digit", "extended document number without check digit");
   std::string full = std::string(number9) + std::string(rest.substr(0, rest.size() - 1));
   if (auto s = verify(full, rest.back(), "document number"); !s) return s.error();
   return unfill(full);
@@ -81,7 +83,8 @@ Status checkCharset(const std::vector<std::string>& lines) {
   for (const auto& l : lines)
     for (char c : l)
       if (charValue(c) < 0)
-        return makeError("bad_character", std::string("character '") + c + "' is not allowed in an MRZ");
+        return makeError("bad_character",
+                         std::string("character '") + c + "' is not allowed in an MRZ");
   return Ok{};
 }
 
@@ -89,9 +92,12 @@ Status checkCharset(const std::vector<std::string>& lines) {
 
 const char* toString(MrzFormat f) {
   switch (f) {
-    case MrzFormat::td1: return "TD1";
-    case MrzFormat::td2: return "TD2";
-    case MrzFormat::td3: return "TD3";
+    case MrzFormat::td1:
+      return "TD1";
+    case MrzFormat::td2:
+      return "TD2";
+    case MrzFormat::td3:
+      return "TD3";
   }
   return "?";
 }
@@ -116,9 +122,12 @@ Result<MrzDocument> parseMrz(std::string_view text, const Date& today) {
     cur.clear();
   };
   for (char c : text) {
-    if (c == '\r' || c == '\n') flush();
-    else if (c == ' ' || c == '\t') continue;  // readers pad lines; blanks are never MRZ content
-    else cur += c;
+    if (c == '\r' || c == '\n')
+      flush();
+    else if (c == ' ' || c == '\t')
+      continue;  // readers pad lines; blanks are never MRZ content
+    else
+      cur += c;
     if (lines.size() > 3) return makeError("not_mrz", "more than three lines");
   }
   flush();
@@ -126,18 +135,21 @@ Result<MrzDocument> parseMrz(std::string_view text, const Date& today) {
     const std::string all = lines[0];
     lines.clear();
     std::size_t width = all.size() == 90 ? 30 : all.size() == 72 ? 36 : all.size() == 88 ? 44 : 0;
-    if (width == 0) return makeError("not_mrz", "length " + std::to_string(all.size()) + " is not an MRZ");
+    if (width == 0)
+      return makeError("not_mrz", "length " + std::to_string(all.size()) + " is not an MRZ");
     for (std::size_t i = 0; i < all.size(); i += width) lines.push_back(all.substr(i, width));
   }
   MrzDocument doc;
-  if (lines.size() == 3 && lines[0].size() == 30 && lines[1].size() == 30 && lines[2].size() == 30) {
+  if (lines.size() == 3 && lines[0].size() == 30 && lines[1].size() == 30 &&
+      lines[2].size() == 30) {
     doc.format = MrzFormat::td1;
   } else if (lines.size() == 2 && lines[0].size() == 36 && lines[1].size() == 36) {
     doc.format = MrzFormat::td2;
   } else if (lines.size() == 2 && lines[0].size() == 44 && lines[1].size() == 44) {
     doc.format = MrzFormat::td3;
   } else {
-    return makeError("not_mrz", "line count and lengths match no MRZ format (TD1 3x30, TD2 2x36, TD3 2x44)");
+    return makeError("not_mrz",
+                     "line count and lengths match no MRZ format (TD1 3x30, TD2 2x36, TD3 2x44)");
   }
   if (auto s = checkCharset(lines); !s) return s.error();
   const std::string& l1 = lines[0];
@@ -148,7 +160,8 @@ Result<MrzDocument> parseMrz(std::string_view text, const Date& today) {
   std::string_view dob, expiry;
   if (doc.format == MrzFormat::td1) {
     const std::string& l3 = lines[2];
-    auto number = documentNumber(std::string_view(l1).substr(5, 9), l1[14], std::string_view(l1).substr(15, 15));
+    auto number = documentNumber(std::string_view(l1).substr(5, 9), l1[14],
+                                 std::string_view(l1).substr(15, 15));
     if (!number) return number.error();
     doc.documentNumber = number.value();
     doc.optionalData1 = l1[14] == '<' ? std::string() : unfill(std::string_view(l1).substr(15, 15));
@@ -159,7 +172,8 @@ Result<MrzDocument> parseMrz(std::string_view text, const Date& today) {
     if (auto s = verify(expiry, l2[14], "date of expiry"); !s) return s.error();
     doc.nationality = unfill(std::string_view(l2).substr(15, 3));
     doc.optionalData2 = unfill(std::string_view(l2).substr(18, 11));
-    const std::string composite = l1.substr(5, 25) + l2.substr(0, 7) + l2.substr(8, 7) + l2.substr(18, 11);
+    const std::string composite =
+        l1.substr(5, 25) + l2.substr(0, 7) + l2.substr(8, 7) + l2.substr(18, 11);
     if (auto s = verify(composite, l2[29], "composite"); !s) return s.error();
     splitName(l3, doc.surname, doc.givenNames);
   } else {
@@ -190,7 +204,8 @@ Result<MrzDocument> parseMrz(std::string_view text, const Date& today) {
     expiry = std::string_view(l2).substr(21, 6);
     if (auto s = verify(expiry, l2[27], "date of expiry"); !s) return s.error();
     const std::size_t compositeAt = td3 ? 43 : 35;
-    const std::string composite = l2.substr(0, 10) + l2.substr(13, 7) + l2.substr(21, compositeAt - 21);
+    const std::string composite =
+        l2.substr(0, 10) + l2.substr(13, 7) + l2.substr(21, compositeAt - 21);
     if (auto s = verify(composite, l2[compositeAt], "composite"); !s) return s.error();
   }
   auto birth = yymmdd(dob, true, today, "date of birth");

@@ -1,4 +1,6 @@
 // Badge rendering with cairo (PDF surface) and pango (shaping, bidi, wrapping, font fallback).
+#include "gatehouse/devices/badge.hpp"
+
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
@@ -10,7 +12,6 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "gatehouse/devices/badge.hpp"
 #include "gatehouse/devices/barcode.hpp"
 
 namespace gatehouse::devices {
@@ -24,7 +25,8 @@ struct Rgb {
 
 Rgb parseColor(const std::string& hex) {
   unsigned v = 0x1f4e79;
-  if (hex.size() == 7 && hex[0] == '#') v = static_cast<unsigned>(std::strtoul(hex.c_str() + 1, nullptr, 16));
+  if (hex.size() == 7 && hex[0] == '#')
+    v = static_cast<unsigned>(std::strtoul(hex.c_str() + 1, nullptr, 16));
   return {((v >> 16) & 0xFF) / 255.0, ((v >> 8) & 0xFF) / 255.0, (v & 0xFF) / 255.0};
 }
 
@@ -61,7 +63,14 @@ class Writer {
     pango_layout_set_font_description(l.get(), font.get());
     pango_layout_set_width(l.get(), static_cast<int>(width * PANGO_SCALE));
     pango_layout_set_wrap(l.get(), PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_text(l.get(), text.c_str(), static_cast<int>(text.size()));  // plain text, no markup
+    // Plain text, no markup. Names come from people and ID cards: repair invalid UTF-8 first.
+    if (g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr)) {
+      pango_layout_set_text(l.get(), text.c_str(), static_cast<int>(text.size()));
+    } else {
+      gchar* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
+      pango_layout_set_text(l.get(), valid, -1);
+      g_free(valid);
+    }
     return l;
   }
 
@@ -109,11 +118,13 @@ void drawPhoto(cairo_t* cr, const cv::Mat& photo, double x, double y, double w, 
     const double shrink = targetPx / std::max(photo.cols, photo.rows);
     if (shrink < 1.0) cv::resize(photo, img, cv::Size(), shrink, shrink, cv::INTER_AREA);
     cv::Mat bgra;
-    cv::cvtColor(img, bgra, cv::COLOR_BGR2BGRA);  // cairo ARGB32 is B,G,R,A in memory (little endian)
+    cv::cvtColor(img, bgra,
+                 cv::COLOR_BGR2BGRA);  // cairo ARGB32 is B,G,R,A in memory (little endian)
     cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, bgra.cols, bgra.rows);
     const int stride = cairo_image_surface_get_stride(surf);
     unsigned char* dst = cairo_image_surface_get_data(surf);
-    for (int r = 0; r < bgra.rows; ++r) std::memcpy(dst + r * stride, bgra.ptr(r), static_cast<std::size_t>(bgra.cols) * 4);
+    for (int r = 0; r < bgra.rows; ++r)
+      std::memcpy(dst + r * stride, bgra.ptr(r), static_cast<std::size_t>(bgra.cols) * 4);
     cairo_surface_mark_dirty(surf);
     // Embed as JPEG: the PDF carries the compressed photo, not raw pixels.
     std::vector<unsigned char> jpeg;
@@ -146,7 +157,8 @@ Status drawQr(cairo_t* cr, const std::string& text, double x, double y, double s
   cairo_set_source_rgb(cr, 0, 0, 0);
   for (int r = 0; r < m.rows; ++r)
     for (int c = 0; c < m.cols; ++c)
-      if (m.at<unsigned char>(r, c) == 0) cairo_rectangle(cr, x + c * cell, y + r * cell, cell + 0.01, cell + 0.01);
+      if (m.at<unsigned char>(r, c) == 0)
+        cairo_rectangle(cr, x + c * cell, y + r * cell, cell + 0.01, cell + 0.01);
   cairo_fill(cr);
   cairo_restore(cr);
   return Ok{};
@@ -156,17 +168,23 @@ Status drawQr(cairo_t* cr, const std::string& text, double x, double y, double s
 
 std::string_view toString(BadgeSize s) {
   switch (s) {
-    case BadgeSize::cr80: return "cr80";
-    case BadgeSize::brotherQl62x100: return "brother-ql-62x100";
-    case BadgeSize::dymo30256: return "dymo-30256";
-    case BadgeSize::a6: return "a6";
-    case BadgeSize::custom: return "custom";
+    case BadgeSize::cr80:
+      return "cr80";
+    case BadgeSize::brotherQl62x100:
+      return "brother-ql-62x100";
+    case BadgeSize::dymo30256:
+      return "dymo-30256";
+    case BadgeSize::a6:
+      return "a6";
+    case BadgeSize::custom:
+      return "custom";
   }
   return "custom";
 }
 
 Result<BadgeSize> badgeSizeFromString(std::string_view name) {
-  for (auto s : {BadgeSize::cr80, BadgeSize::brotherQl62x100, BadgeSize::dymo30256, BadgeSize::a6, BadgeSize::custom})
+  for (auto s : {BadgeSize::cr80, BadgeSize::brotherQl62x100, BadgeSize::dymo30256, BadgeSize::a6,
+                 BadgeSize::custom})
     if (toString(s) == name) return s;
   return makeError("bad_config", "unknown badge size: " + std::string(name));
 }
@@ -176,11 +194,21 @@ BadgeLayout layoutFor(BadgeSize size) {
   l.size = size;
   l.textPt = 6.3;
   switch (size) {
-    case BadgeSize::cr80: l.widthMm = 85.6, l.heightMm = 53.98; break;
-    case BadgeSize::brotherQl62x100: l.widthMm = 62, l.heightMm = 100, l.nameMaxPt = 18, l.textPt = 8.5; break;
-    case BadgeSize::dymo30256: l.widthMm = 59, l.heightMm = 102, l.nameMaxPt = 18, l.textPt = 8.5; break;
-    case BadgeSize::a6: l.widthMm = 105, l.heightMm = 148, l.marginMm = 6, l.nameMaxPt = 26, l.nameMinPt = 11, l.textPt = 12; break;
-    case BadgeSize::custom: break;
+    case BadgeSize::cr80:
+      l.widthMm = 85.6, l.heightMm = 53.98;
+      break;
+    case BadgeSize::brotherQl62x100:
+      l.widthMm = 62, l.heightMm = 100, l.nameMaxPt = 18, l.textPt = 8.5;
+      break;
+    case BadgeSize::dymo30256:
+      l.widthMm = 59, l.heightMm = 102, l.nameMaxPt = 18, l.textPt = 8.5;
+      break;
+    case BadgeSize::a6:
+      l.widthMm = 105, l.heightMm = 148, l.marginMm = 6, l.nameMaxPt = 26, l.nameMinPt = 11,
+      l.textPt = 12;
+      break;
+    case BadgeSize::custom:
+      break;
   }
   return l;
 }
@@ -190,7 +218,8 @@ Result<RenderedBadge> renderBadge(const BadgeData& data, const BadgeLayout& layo
   const double H = layout.heightMm * kPtPerMm;
   const double m = layout.marginMm * kPtPerMm;
   if (W < 72 || H < 72 || W > 2000 || H > 2000 || m < 0 || 4 * m > std::min(W, H) ||
-      layout.nameMinPt <= 0 || layout.nameMaxPt < layout.nameMinPt || layout.nameMaxLines < 1 || layout.textPt <= 0)
+      layout.nameMinPt <= 0 || layout.nameMaxPt < layout.nameMinPt || layout.nameMaxLines < 1 ||
+      layout.textPt <= 0)
     return makeError("bad_layout", "badge page, margins or font sizes out of range");
   if (data.exitQrText.empty()) return makeError("encode_failed", "no exit token for the QR");
 
@@ -210,7 +239,8 @@ Result<RenderedBadge> renderBadge(const BadgeData& data, const BadgeLayout& layo
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
   const double titlePt = band * 0.5;
-  text.draw(layout.labels.title, m, (band - titlePt * 1.2) / 2, W - 2 * m, titlePt, true, 1, PANGO_ALIGN_CENTER);
+  text.draw(layout.labels.title, m, (band - titlePt * 1.2) / 2, W - 2 * m, titlePt, true, 1,
+            PANGO_ALIGN_CENTER);
 
   const double top = band + m * 0.8;
   const double bottom = H - m;
@@ -243,7 +273,9 @@ Result<RenderedBadge> renderBadge(const BadgeData& data, const BadgeLayout& layo
   double pt = layout.nameMaxPt;
   for (; pt > layout.nameMinPt; pt -= 0.5) {
     auto l = text.make(name, pt, true, textW);
-    if (pango_layout_get_line_count(l.get()) <= layout.nameMaxLines && Writer::heightOf(l.get()) <= nameBoxH) break;
+    if (pango_layout_get_line_count(l.get()) <= layout.nameMaxLines &&
+        Writer::heightOf(l.get()) <= nameBoxH)
+      break;
   }
   pt = std::max(pt, layout.nameMinPt);
   {
@@ -280,8 +312,8 @@ Result<RenderedBadge> renderBadge(const BadgeData& data, const BadgeLayout& layo
     return s.error();
   }
   cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-  text.draw(layout.labels.exitHint, qrX - m, qrY + qrSize + 1, qrSize + 2 * m, layout.textPt * 0.8, false, 1,
-            PANGO_ALIGN_CENTER);
+  text.draw(layout.labels.exitHint, qrX - m, qrY + qrSize + 1, qrSize + 2 * m, layout.textPt * 0.8,
+            false, 1, PANGO_ALIGN_CENTER);
   cairo_set_source_rgb(cr, 0, 0, 0);
 
   const double lineGap = layout.textPt * 0.25;

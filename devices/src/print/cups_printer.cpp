@@ -26,18 +26,20 @@ Http connectTo(const std::string& server) {
   int port = ippPort();
   if (!host.empty() && host[0] != '/') {
     const auto colon = host.rfind(':');
-    if (colon != std::string::npos && host.find(']') == std::string::npos && host.find(':') == colon) {
+    if (colon != std::string::npos && host.find(']') == std::string::npos &&
+        host.find(':') == colon) {
       port = std::atoi(host.c_str() + colon + 1);
       host.resize(colon);
     }
   }
-  return Http(httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000, nullptr));
+  return Http(httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1,
+                           5000, nullptr));
 }
 
 std::string printerUri(const std::string& queue) {
   char uri[1024];
-  httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", nullptr, "localhost", ippPort(), "/printers/%s",
-                   queue.c_str());
+  httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", nullptr, "localhost", ippPort(),
+                   "/printers/%s", queue.c_str());
   return uri;
 }
 
@@ -74,13 +76,16 @@ PrinterAttrs queryPrinter(http_t* http, const std::string& queue) {
   if (!http) return p;
   p.reachable = true;
   ipp_t* req = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
-  ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, printerUri(queue).c_str());
-  static const char* const kWanted[] = {"printer-state", "printer-state-reasons", "printer-state-message",
-                                        "printer-is-accepting-jobs"};
-  ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 4, nullptr, kWanted);
+  ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr,
+               printerUri(queue).c_str());
+  static const char* const kWanted[] = {"printer-state", "printer-state-reasons",
+                                        "printer-state-message", "printer-is-accepting-jobs"};
+  ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 4, nullptr,
+                kWanted);
   Ipp resp(cupsDoRequest(http, req, "/"));
   if (!resp || ippGetStatusCode(resp.get()) > IPP_STATUS_OK_CONFLICTING) {
-    p.reachable = cupsLastError() != IPP_STATUS_ERROR_SERVICE_UNAVAILABLE && cupsLastError() != IPP_STATUS_ERROR_INTERNAL;
+    p.reachable = cupsLastError() != IPP_STATUS_ERROR_SERVICE_UNAVAILABLE &&
+                  cupsLastError() != IPP_STATUS_ERROR_INTERNAL;
     return p;
   }
   p.found = true;
@@ -93,7 +98,8 @@ PrinterAttrs queryPrinter(http_t* http, const std::string& queue) {
 }
 
 bool hasReason(const std::vector<std::string>& reasons, std::string_view prefix) {
-  return std::any_of(reasons.begin(), reasons.end(), [&](const std::string& r) { return r.rfind(prefix, 0) == 0; });
+  return std::any_of(reasons.begin(), reasons.end(),
+                     [&](const std::string& r) { return r.rfind(prefix, 0) == 0; });
 }
 
 class CupsPrinter final : public BadgePrinter {
@@ -105,7 +111,13 @@ class CupsPrinter final : public BadgePrinter {
     if (r.document.empty()) return makeError("bad_request", "empty document");
     std::lock_guard lock(m_);  // one submission at a time: a double tap cannot race itself
     const std::string jobName = "gh:" + r.idempotencyKey();
-    if (auto it = submitted_.find(jobName); it != submitted_.end()) return PrintJob{it->second, true};
+    if (auto it = submitted_.find(jobName); it != submitted_.end()) {
+      // A cancelled or aborted job printed nothing: the same badge may be submitted again.
+      const PrintState was = jobStatus(it->second).state;
+      if (was != PrintState::cancelled && was != PrintState::aborted)
+        return PrintJob{it->second, true};
+      submitted_.erase(it);
+    }
     Http http = connectTo(config_.server);
     if (!http) return makeError("cups_unavailable", "cannot connect to the CUPS server");
     // After a restart the ledger is empty: the queue's job history still knows the badge.
@@ -125,20 +137,24 @@ class CupsPrinter final : public BadgePrinter {
     if (id <= 0) {
       Error e = submitError();
       const PrinterAttrs p = queryPrinter(http.get(), config_.queue);
-      if (p.reachable && !p.found) return makeError("queue_not_found", "no queue named " + config_.queue);
-      if (p.found && !p.accepting) return makeError("not_accepting", "queue " + config_.queue + " rejects jobs");
+      if (p.reachable && !p.found)
+        return makeError("queue_not_found", "no queue named " + config_.queue);
+      if (p.found && !p.accepting)
+        return makeError("not_accepting", "queue " + config_.queue + " rejects jobs");
       return e;
     }
     const std::string doc = r.title.empty() ? jobName : r.title;
-    if (cupsStartDocument(http.get(), config_.queue.c_str(), id, doc.c_str(), r.mimeType.c_str(), 1) !=
-        HTTP_STATUS_CONTINUE) {
+    if (cupsStartDocument(http.get(), config_.queue.c_str(), id, doc.c_str(), r.mimeType.c_str(),
+                          1) != HTTP_STATUS_CONTINUE) {
       return submitError();
     }
-    if (cupsWriteRequestData(http.get(), r.document.data(), r.document.size()) != HTTP_STATUS_CONTINUE) {
+    if (cupsWriteRequestData(http.get(), r.document.data(), r.document.size()) !=
+        HTTP_STATUS_CONTINUE) {
       cupsFinishDocument(http.get(), config_.queue.c_str());
       return submitError();
     }
-    if (cupsFinishDocument(http.get(), config_.queue.c_str()) > IPP_STATUS_OK_CONFLICTING) return submitError();
+    if (cupsFinishDocument(http.get(), config_.queue.c_str()) > IPP_STATUS_OK_CONFLICTING)
+      return submitError();
     submitted_[jobName] = id;
     return PrintJob{id, false};
   }
@@ -153,11 +169,13 @@ class CupsPrinter final : public BadgePrinter {
       return s;
     }
     ipp_t* req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
-    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, printerUri(config_.queue).c_str());
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr,
+                 printerUri(config_.queue).c_str());
     ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", jobId);
     Ipp resp(cupsDoRequest(http.get(), req, "/"));
     if (!resp || ippGetStatusCode(resp.get()) > IPP_STATUS_OK_CONFLICTING) {
-      s.state = cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND ? PrintState::queueNotFound : PrintState::error;
+      s.state = cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND ? PrintState::queueNotFound
+                                                              : PrintState::error;
       s.message = cupsLastErrorString();
       return s;
     }
@@ -175,12 +193,14 @@ class CupsPrinter final : public BadgePrinter {
     Http http = connectTo(config_.server);
     const PrinterAttrs p = queryPrinter(http.get(), config_.queue);
     if (!p.reachable) return PrintStatus{PrintState::error, 0, "cannot reach the CUPS server", {}};
-    if (!p.found) return PrintStatus{PrintState::queueNotFound, 0, "no queue named " + config_.queue, {}};
+    if (!p.found)
+      return PrintStatus{PrintState::queueNotFound, 0, "no queue named " + config_.queue, {}};
     s.printerReasons = p.reasons;
     s.message = p.message;
     s.state = classifyPrintState(IPP_JSTATE_PENDING, p.state, p.reasons, p.message);
     if (s.state == PrintState::queued && !p.accepting) s.state = PrintState::notAccepting;
-    if (s.state == PrintState::queued && p.state == IPP_PSTATE_PROCESSING) s.state = PrintState::printing;
+    if (s.state == PrintState::queued && p.state == IPP_PSTATE_PROCESSING)
+      s.state = PrintState::printing;
     return s;
   }
 
@@ -195,8 +215,10 @@ class CupsPrinter final : public BadgePrinter {
  private:
   static Error submitError() {
     const ipp_status_t st = cupsLastError();
-    if (st == IPP_STATUS_ERROR_NOT_FOUND) return makeError("queue_not_found", cupsLastErrorString());
-    if (st == IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS) return makeError("not_accepting", cupsLastErrorString());
+    if (st == IPP_STATUS_ERROR_NOT_FOUND)
+      return makeError("queue_not_found", cupsLastErrorString());
+    if (st == IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS)
+      return makeError("not_accepting", cupsLastErrorString());
     return makeError("submit_failed", cupsLastErrorString());
   }
 
@@ -207,15 +229,20 @@ class CupsPrinter final : public BadgePrinter {
 
 }  // namespace
 
-PrintState classifyPrintState(int jobState, int printerState, const std::vector<std::string>& reasons,
-                              const std::string& message) {
+PrintState classifyPrintState(int jobState, int printerState,
+                              const std::vector<std::string>& reasons, const std::string& message) {
   switch (jobState) {
-    case IPP_JSTATE_COMPLETED: return PrintState::completed;
-    case IPP_JSTATE_CANCELED: return PrintState::cancelled;
-    case IPP_JSTATE_ABORTED: return PrintState::aborted;
-    default: break;
+    case IPP_JSTATE_COMPLETED:
+      return PrintState::completed;
+    case IPP_JSTATE_CANCELED:
+      return PrintState::cancelled;
+    case IPP_JSTATE_ABORTED:
+      return PrintState::aborted;
+    default:
+      break;
   }
-  if (hasReason(reasons, "media-empty") || hasReason(reasons, "media-needed")) return PrintState::outOfPaper;
+  if (hasReason(reasons, "media-empty") || hasReason(reasons, "media-needed"))
+    return PrintState::outOfPaper;
   if (hasReason(reasons, "offline")) return PrintState::offline;
   if (jobState == IPP_JSTATE_STOPPED) return PrintState::jobStopped;
   if (printerState == IPP_PSTATE_STOPPED) {
@@ -224,7 +251,8 @@ PrintState classifyPrintState(int jobState, int printerState, const std::vector<
     const bool onlyPaused = std::all_of(reasons.begin(), reasons.end(), [](const std::string& r) {
       return r == "paused" || r == "none";
     });
-    const bool operatorMessage = message.empty() || message == "Paused" || message == "Printer paused.";
+    const bool operatorMessage =
+        message.empty() || message == "Paused" || message == "Printer paused.";
     return onlyPaused && operatorMessage ? PrintState::paused : PrintState::jobStopped;
   }
   if (jobState == IPP_JSTATE_PROCESSING) return PrintState::printing;
@@ -246,7 +274,8 @@ Result<std::vector<PrinterInfo>> listPrinters(const std::string& server) {
     PrinterInfo info;
     info.name = dests[i].name;
     info.isDefault = dests[i].is_default != 0;
-    if (const char* uri = cupsGetOption("device-uri", dests[i].num_options, dests[i].options)) info.deviceUri = uri;
+    if (const char* uri = cupsGetOption("device-uri", dests[i].num_options, dests[i].options))
+      info.deviceUri = uri;
     PrinterConfig c;
     c.queue = info.name;
     c.server = server;

@@ -1,59 +1,90 @@
 // Print states, the follow loop shared by every printer, the file printer and the factory.
+#include "gatehouse/devices/printer.hpp"
+
 #include <cctype>
 #include <filesystem>
-#include <optional>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
-#include "gatehouse/devices/printer.hpp"
 #include "print_internal.hpp"
 
 namespace gatehouse::devices {
 
 std::string_view toString(PrintState s) {
   switch (s) {
-    case PrintState::queued: return "queued";
-    case PrintState::printing: return "printing";
-    case PrintState::completed: return "completed";
-    case PrintState::cancelled: return "cancelled";
-    case PrintState::aborted: return "aborted";
-    case PrintState::jobStopped: return "job_stopped";
-    case PrintState::paused: return "paused";
-    case PrintState::offline: return "offline";
-    case PrintState::outOfPaper: return "out_of_paper";
-    case PrintState::notAccepting: return "not_accepting";
-    case PrintState::queueNotFound: return "queue_not_found";
-    case PrintState::error: return "error";
-    case PrintState::timedOut: return "timed_out";
+    case PrintState::queued:
+      return "queued";
+    case PrintState::printing:
+      return "printing";
+    case PrintState::completed:
+      return "completed";
+    case PrintState::cancelled:
+      return "cancelled";
+    case PrintState::aborted:
+      return "aborted";
+    case PrintState::jobStopped:
+      return "job_stopped";
+    case PrintState::paused:
+      return "paused";
+    case PrintState::offline:
+      return "offline";
+    case PrintState::outOfPaper:
+      return "out_of_paper";
+    case PrintState::notAccepting:
+      return "not_accepting";
+    case PrintState::queueNotFound:
+      return "queue_not_found";
+    case PrintState::error:
+      return "error";
+    case PrintState::timedOut:
+      return "timed_out";
   }
   return "error";
 }
 
 std::string_view describe(PrintState s) {
   switch (s) {
-    case PrintState::queued: return "The badge is waiting to print.";
-    case PrintState::printing: return "The badge is printing.";
-    case PrintState::completed: return "The badge has printed.";
-    case PrintState::cancelled: return "The print job was cancelled.";
-    case PrintState::aborted: return "The print system gave up on the badge.";
-    case PrintState::jobStopped: return "The printer stopped with an error (jam or fault).";
-    case PrintState::paused: return "The printer queue is paused.";
-    case PrintState::offline: return "The printer is offline.";
-    case PrintState::outOfPaper: return "The printer is out of paper or labels.";
-    case PrintState::notAccepting: return "The printer queue is not accepting jobs.";
-    case PrintState::queueNotFound: return "The printer queue does not exist.";
-    case PrintState::error: return "The print system could not be reached.";
-    case PrintState::timedOut: return "The badge did not print in time.";
+    case PrintState::queued:
+      return "The badge is waiting to print.";
+    case PrintState::printing:
+      return "The badge is printing.";
+    case PrintState::completed:
+      return "The badge has printed.";
+    case PrintState::cancelled:
+      return "The print job was cancelled.";
+    case PrintState::aborted:
+      return "The print system gave up on the badge.";
+    case PrintState::jobStopped:
+      return "The printer stopped with an error (jam or fault).";
+    case PrintState::paused:
+      return "The printer queue is paused.";
+    case PrintState::offline:
+      return "The printer is offline.";
+    case PrintState::outOfPaper:
+      return "The printer is out of paper or labels.";
+    case PrintState::notAccepting:
+      return "The printer queue is not accepting jobs.";
+    case PrintState::queueNotFound:
+      return "The printer queue does not exist.";
+    case PrintState::error:
+      return "The print system could not be reached.";
+    case PrintState::timedOut:
+      return "The badge did not print in time.";
   }
   return "";
 }
 
 bool isFinal(PrintState s) {
   switch (s) {
-    case PrintState::completed: case PrintState::cancelled: case PrintState::aborted:
-    case PrintState::queueNotFound: case PrintState::notAccepting: case PrintState::error:
+    case PrintState::completed:
+    case PrintState::cancelled:
+    case PrintState::aborted:
+    case PrintState::queueNotFound:
+    case PrintState::notAccepting:
+    case PrintState::error:
       return true;
     default:
       return false;
@@ -62,7 +93,10 @@ bool isFinal(PrintState s) {
 
 bool needsAttention(PrintState s) {
   switch (s) {
-    case PrintState::queued: case PrintState::printing: case PrintState::completed: case PrintState::cancelled:
+    case PrintState::queued:
+    case PrintState::printing:
+    case PrintState::completed:
+    case PrintState::cancelled:
       return false;
     default:
       return true;
@@ -98,7 +132,8 @@ PrintStatus BadgePrinter::follow(int jobId, std::chrono::milliseconds timeout,
       inTrouble = false;
     }
     if (now - start >= timeout) {
-      s.message = std::string(describe(s.state)) + " (still " + std::string(toString(s.state)) + ")";
+      s.message =
+          std::string(describe(s.state)) + " (still " + std::string(toString(s.state)) + ")";
       s.state = PrintState::timedOut;
       if (onChange) onChange(s);
       return s;
@@ -107,7 +142,8 @@ PrintStatus BadgePrinter::follow(int jobId, std::chrono::milliseconds timeout,
   }
 }
 
-PrintStatus BadgePrinter::print(const PrintRequest& request, const std::function<void(const PrintStatus&)>& onChange) {
+PrintStatus BadgePrinter::print(const PrintRequest& request,
+                                const std::function<void(const PrintStatus&)>& onChange) {
   auto job = submit(request);
   if (!job) {
     PrintStatus s;
@@ -139,7 +175,8 @@ class FilePrinter final : public BadgePrinter {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     std::string safe;
-    for (char c : key) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '#') ? c : '_';
+    for (char c : key)
+      safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '#') ? c : '_';
     std::ofstream out(dir_ / (safe + ".pdf"), std::ios::binary);
     out.write(r.document.data(), static_cast<std::streamsize>(r.document.size()));
     if (!out) return makeError("submit_failed", "cannot write to " + dir_.string());
@@ -154,7 +191,9 @@ class FilePrinter final : public BadgePrinter {
     s.state = jobId > 0 && jobId <= next_ ? PrintState::completed : PrintState::error;
     return s;
   }
-  PrintStatus printerStatus() override { return PrintStatus{PrintState::queued, 0, "file printer ready", {}}; }
+  PrintStatus printerStatus() override {
+    return PrintStatus{PrintState::queued, 0, "file printer ready", {}};
+  }
   Status cancel(int) override { return makeError("not_cancellable", "file jobs complete at once"); }
 
  private:

@@ -1,7 +1,7 @@
 // The scanning worker: newest-frame-wins hand-off, decode, report-once filtering.
-#include <chrono>
-
 #include "gatehouse/devices/code_scanner.hpp"
+
+#include <chrono>
 
 namespace gatehouse::devices {
 
@@ -64,7 +64,8 @@ void CodeScanner::run() {
     }
     const auto t0 = std::chrono::steady_clock::now();
     const auto codes = decodeCodes(frame->image, options);
-    lastMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    lastMs_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     ++decoded_;
     std::vector<DecodedCode> fresh;
     {

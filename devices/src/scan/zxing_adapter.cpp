@@ -121,12 +121,18 @@ std::vector<DecodedCode> decodeCodes(const cv::Mat& image, const DecodeOptions& 
     cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
   }
   ZXing::DecodeHints fast;
-  fast.setFormats(toZx(options.formats)).setTryHarder(false).setTryRotate(false).setTryDownscale(false);
+  fast.setFormats(toZx(options.formats))
+      .setTryHarder(false)
+      .setTryRotate(false)
+      .setTryDownscale(false);
   readPass(small, fast, scale, region.tl(), out);
   if (!out.empty() || !options.thorough) return out;
 
   ZXing::DecodeHints hard;
-  hard.setFormats(toZx(options.formats)).setTryHarder(true).setTryRotate(true).setTryDownscale(true);
+  hard.setFormats(toZx(options.formats))
+      .setTryHarder(true)
+      .setTryRotate(true)
+      .setTryDownscale(true);
   ZXing::DecodeHints global = hard;
   global.setBinarizer(ZXing::Binarizer::GlobalHistogram);
   // Sensor noise breaks thin PDF417 bars: a 3x3 median keeps edges and removes speckle.
@@ -152,14 +158,16 @@ std::vector<DecodedCode> decodeCodes(const cv::Mat& image, const DecodeOptions& 
   return out;
 }
 
-Result<cv::Mat> encodeCode(CodeFormat format, std::string_view text, int moduleSize, int quietModules) {
+Result<cv::Mat> encodeCode(CodeFormat format, std::string_view text, int moduleSize,
+                           int quietModules) {
   if (moduleSize < 1 || moduleSize > 64 || quietModules < 0 || quietModules > 64)
     return makeError("encode_failed", "module size or quiet zone out of range");
   ZXing::BarcodeFormat zx{};
   bool found = false;
   for (const auto& m : kFormats)
     if (m.ours == format) zx = m.theirs, found = true;
-  if (!found || format == CodeFormat::code128) return makeError("encode_failed", "format not supported for encoding");
+  if (!found || format == CodeFormat::code128)
+    return makeError("encode_failed", "format not supported for encoding");
   try {
     ZXing::MultiFormatWriter writer(zx);
     writer.setMargin(0);
@@ -174,7 +182,8 @@ Result<cv::Mat> encodeCode(CodeFormat format, std::string_view text, int moduleS
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
         if (bits.get(x, y))
-          out(cv::Rect(q + x * moduleSize, q + y * yScale * moduleSize, moduleSize, yScale * moduleSize)) = 0;
+          out(cv::Rect(q + x * moduleSize, q + y * yScale * moduleSize, moduleSize,
+                       yScale * moduleSize)) = 0;
     return out;
   } catch (const std::exception& e) {
     return makeError("encode_failed", e.what());

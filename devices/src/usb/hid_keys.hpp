@@ -19,26 +19,46 @@ inline std::optional<char> keyToChar(std::uint8_t key, bool shift) {
   }
   if (key >= 0x59 && key <= 0x61) return static_cast<char>('1' + (key - 0x59));  // keypad
   switch (key) {
-    case 0x2B: return '\t';
-    case 0x2C: return ' ';
-    case 0x2D: return shift ? '_' : '-';
-    case 0x2E: return shift ? '+' : '=';
-    case 0x2F: return shift ? '{' : '[';
-    case 0x30: return shift ? '}' : ']';
-    case 0x31: return shift ? '|' : '\\';
-    case 0x33: return shift ? ':' : ';';
-    case 0x34: return shift ? '"' : '\'';
-    case 0x35: return shift ? '~' : '`';
-    case 0x36: return shift ? '<' : ',';
-    case 0x37: return shift ? '>' : '.';
-    case 0x38: return shift ? '?' : '/';
-    case 0x54: return '/';
-    case 0x55: return '*';
-    case 0x56: return '-';
-    case 0x57: return '+';
-    case 0x62: return '0';
-    case 0x63: return '.';
-    default: return std::nullopt;
+    case 0x2B:
+      return '\t';
+    case 0x2C:
+      return ' ';
+    case 0x2D:
+      return shift ? '_' : '-';
+    case 0x2E:
+      return shift ? '+' : '=';
+    case 0x2F:
+      return shift ? '{' : '[';
+    case 0x30:
+      return shift ? '}' : ']';
+    case 0x31:
+      return shift ? '|' : '\\';
+    case 0x33:
+      return shift ? ':' : ';';
+    case 0x34:
+      return shift ? '"' : '\'';
+    case 0x35:
+      return shift ? '~' : '`';
+    case 0x36:
+      return shift ? '<' : ',';
+    case 0x37:
+      return shift ? '>' : '.';
+    case 0x38:
+      return shift ? '?' : '/';
+    case 0x54:
+      return '/';
+    case 0x55:
+      return '*';
+    case 0x56:
+      return '-';
+    case 0x57:
+      return '+';
+    case 0x62:
+      return '0';
+    case 0x63:
+      return '.';
+    default:
+      return std::nullopt;
   }
 }
 

@@ -31,10 +31,12 @@ std::string stringDescriptor(libusb_device_handle* h, std::uint8_t index) {
   if (!h || index == 0) return {};
   unsigned char buf[256];
   const int n = libusb_get_string_descriptor_ascii(h, index, buf, sizeof buf);
-  return n > 0 ? std::string(reinterpret_cast<char*>(buf), static_cast<std::size_t>(n)) : std::string();
+  return n > 0 ? std::string(reinterpret_cast<char*>(buf), static_cast<std::size_t>(n))
+               : std::string();
 }
 
-UsbDeviceInfo describe(libusb_device* dev, libusb_device_handle* h, const libusb_device_descriptor& d) {
+UsbDeviceInfo describe(libusb_device* dev, libusb_device_handle* h,
+                       const libusb_device_descriptor& d) {
   UsbDeviceInfo info;
   info.vendorId = d.idVendor;
   info.productId = d.idProduct;
@@ -63,7 +65,8 @@ class LibusbTransport final : public UsbTransport {
   }
 
   Status init() {
-    if (int rc = libusb_init(&ctx_); rc != 0) return makeError("usb_unavailable", libusb_error_name(rc));
+    if (int rc = libusb_init(&ctx_); rc != 0)
+      return makeError("usb_unavailable", libusb_error_name(rc));
     return Ok{};
   }
 
@@ -72,9 +75,11 @@ class LibusbTransport final : public UsbTransport {
     running_ = true;
     if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG)) {
       libusb_hotplug_register_callback(
-          ctx_, static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
-          LIBUSB_HOTPLUG_ENUMERATE, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
-          &LibusbTransport::hotplug, this, &hotplugHandle_);
+          ctx_,
+          static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
+                                            LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
+          LIBUSB_HOTPLUG_ENUMERATE, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+          LIBUSB_HOTPLUG_MATCH_ANY, &LibusbTransport::hotplug, this, &hotplugHandle_);
     } else {
       libusb_device** list = nullptr;
       const ssize_t n = libusb_get_device_list(ctx_, &list);
@@ -97,8 +102,9 @@ class LibusbTransport final : public UsbTransport {
     auto it = open_.find(handle);
     if (it == open_.end()) return makeError("no_device", "device not attached");
     std::vector<unsigned char> buf(report.begin(), report.end());
-    const int rc = libusb_control_transfer(it->second.handle, 0x21, 0x09, 0x0300, static_cast<std::uint16_t>(it->second.interface), buf.data(),
-                                           static_cast<std::uint16_t>(buf.size()), 1000);
+    const int rc = libusb_control_transfer(
+        it->second.handle, 0x21, 0x09, 0x0300, static_cast<std::uint16_t>(it->second.interface),
+        buf.data(), static_cast<std::uint16_t>(buf.size()), 1000);
     if (rc < 0) return makeError("usb_io", libusb_error_name(rc));
     return Ok{};
   }
@@ -115,19 +121,23 @@ class LibusbTransport final : public UsbTransport {
     int id = 0;
   };
 
-  static int LIBUSB_CALL hotplug(libusb_context*, libusb_device* dev, libusb_hotplug_event ev, void* user) {
+  static int LIBUSB_CALL hotplug(libusb_context*, libusb_device* dev, libusb_hotplug_event ev,
+                                 void* user) {
     auto* self = static_cast<LibusbTransport*>(user);
     // No I/O here: queue and handle from the event loop.
     std::lock_guard lock(self->pendingM_);
-    if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED) self->pendingArrivals_.push_back(libusb_ref_device(dev));
-    else self->pendingDepartures_.push_back(dev);
+    if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED)
+      self->pendingArrivals_.push_back(libusb_ref_device(dev));
+    else
+      self->pendingDepartures_.push_back(dev);
     return 0;
   }
 
   static void LIBUSB_CALL onTransfer(libusb_transfer* t) {
     auto* o = static_cast<Open*>(t->user_data);
     if (t->status == LIBUSB_TRANSFER_COMPLETED && t->actual_length > 0 && o->self->listener_)
-      o->self->listener_->report(o->id, std::span<const std::uint8_t>(t->buffer, static_cast<std::size_t>(t->actual_length)));
+      o->self->listener_->report(o->id, std::span<const std::uint8_t>(
+                                            t->buffer, static_cast<std::size_t>(t->actual_length)));
     if (t->status == LIBUSB_TRANSFER_COMPLETED || t->status == LIBUSB_TRANSFER_TIMED_OUT) {
       o->transferActive = libusb_submit_transfer(t) == 0;
     } else {
@@ -163,7 +173,8 @@ class LibusbTransport final : public UsbTransport {
   bool wedgeAllowed(std::uint16_t vid, std::uint16_t pid) const {
     char id[16];
     std::snprintf(id, sizeof id, "%04x:%04x", vid, pid);
-    return std::find(config_.wedgeDevices.begin(), config_.wedgeDevices.end(), std::string(id)) != config_.wedgeDevices.end();
+    return std::find(config_.wedgeDevices.begin(), config_.wedgeDevices.end(), std::string(id)) !=
+           config_.wedgeDevices.end();
   }
 
   void arrive(libusb_device* dev) {
@@ -176,13 +187,16 @@ class LibusbTransport final : public UsbTransport {
       if (alt.bInterfaceClass != LIBUSB_CLASS_HID) continue;
       const bool relay = desc.idVendor == kRelayVid && desc.idProduct == kRelayPid;
       const bool wedge = alt.bInterfaceProtocol == 1 && wedgeAllowed(desc.idVendor, desc.idProduct);
-      if (!relay && !wedge && alt.bInterfaceProtocol == 1) continue;  // someone's keyboard: leave it alone
+      if (!relay && !wedge && alt.bInterfaceProtocol == 1)
+        continue;  // someone's keyboard: leave it alone
       libusb_device_handle* h = nullptr;
       if (libusb_open(dev, &h) != 0) continue;
       HidKind kind = relay ? HidKind::relay : wedge ? HidKind::keyboardWedge : HidKind::other;
       if (kind == HidKind::other) {
         unsigned char rd[1024];
-        const int n = libusb_control_transfer(h, 0x81, 0x06, 0x2200, static_cast<std::uint16_t>(alt.bInterfaceNumber), rd, sizeof rd, 1000);
+        const int n = libusb_control_transfer(h, 0x81, 0x06, 0x2200,
+                                              static_cast<std::uint16_t>(alt.bInterfaceNumber), rd,
+                                              sizeof rd, 1000);
         if (n > 0 && isPosDescriptor(rd, n)) kind = HidKind::posScanner;
       }
       if (kind == HidKind::other) {
@@ -202,11 +216,13 @@ class LibusbTransport final : public UsbTransport {
       const UsbDeviceInfo info = describe(dev, h, desc);
       for (int e = 0; e < alt.bNumEndpoints && kind != HidKind::relay; ++e) {
         const auto& ep = alt.endpoint[e];
-        if ((ep.bEndpointAddress & LIBUSB_ENDPOINT_IN) && (ep.bmAttributes & 0x03) == LIBUSB_TRANSFER_TYPE_INTERRUPT) {
+        if ((ep.bEndpointAddress & LIBUSB_ENDPOINT_IN) &&
+            (ep.bmAttributes & 0x03) == LIBUSB_TRANSFER_TYPE_INTERRUPT) {
           o->buffer.resize(std::max<std::size_t>(ep.wMaxPacketSize, 64));
           o->transfer = libusb_alloc_transfer(0);
           libusb_fill_interrupt_transfer(o->transfer, h, ep.bEndpointAddress, o->buffer.data(),
-                                         static_cast<int>(o->buffer.size()), &LibusbTransport::onTransfer, o.get(), 0);
+                                         static_cast<int>(o->buffer.size()),
+                                         &LibusbTransport::onTransfer, o.get(), 0);
           break;
         }
       }
@@ -292,7 +308,8 @@ Result<std::unique_ptr<UsbTransport>> makeLibusbTransport(const UsbConfig& confi
 
 Result<std::vector<UsbDeviceInfo>> listUsbDevices() {
   libusb_context* ctx = nullptr;
-  if (int rc = libusb_init(&ctx); rc != 0) return makeError("usb_unavailable", libusb_error_name(rc));
+  if (int rc = libusb_init(&ctx); rc != 0)
+    return makeError("usb_unavailable", libusb_error_name(rc));
   libusb_device** list = nullptr;
   const ssize_t n = libusb_get_device_list(ctx, &list);
   std::vector<UsbDeviceInfo> out;

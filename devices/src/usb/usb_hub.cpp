@@ -8,10 +8,14 @@ namespace gatehouse::devices {
 
 const char* toString(HidKind k) {
   switch (k) {
-    case HidKind::posScanner: return "hid-pos-scanner";
-    case HidKind::keyboardWedge: return "keyboard-wedge";
-    case HidKind::relay: return "relay";
-    case HidKind::other: return "other";
+    case HidKind::posScanner:
+      return "hid-pos-scanner";
+    case HidKind::keyboardWedge:
+      return "keyboard-wedge";
+    case HidKind::relay:
+      return "relay";
+    case HidKind::other:
+      return "other";
   }
   return "other";
 }
@@ -22,9 +26,12 @@ std::string UsbDeviceInfo::identity() const {
   return std::string(ids) + (serial.empty() ? "@" + port : "#" + serial);
 }
 
-UsbHub::UsbHub(UsbTransport& transport, UsbConfig config, ScanCallback onScan, DeviceCallback onDevice,
-               const Clock& clock)
-    : transport_(transport), config_(std::move(config)), onScan_(std::move(onScan)), onDevice_(std::move(onDevice)),
+UsbHub::UsbHub(UsbTransport& transport, UsbConfig config, ScanCallback onScan,
+               DeviceCallback onDevice, const Clock& clock)
+    : transport_(transport),
+      config_(std::move(config)),
+      onScan_(std::move(onScan)),
+      onDevice_(std::move(onDevice)),
       clock_(clock) {}
 
 UsbHub::~UsbHub() { stop(); }
@@ -80,8 +87,10 @@ void UsbHub::report(int handle, std::span<const std::uint8_t> data) {
     auto it = devices_.find(handle);
     if (it == devices_.end()) return;
     Device& d = it->second;
-    if (d.kind == HidKind::keyboardWedge) keyboardReport(d, data, done);
-    else if (d.kind == HidKind::posScanner) posReport(d, data, done);
+    if (d.kind == HidKind::keyboardWedge)
+      keyboardReport(d, data, done);
+    else if (d.kind == HidKind::posScanner)
+      posReport(d, data, done);
   }
   for (const auto& s : done) onScan_(s);  // outside the lock: the callback may call back in
 }
@@ -94,8 +103,8 @@ void UsbHub::detached(int handle) {
     if (it == devices_.end()) return;
     Device& d = it->second;
     if (!d.partial.empty()) {
-      parked_[d.info.identity()] =
-          Parked{std::move(d.partial), std::move(d.symbology), d.info, d.kind, clock_.now() + config_.resumeWindow};
+      parked_[d.info.identity()] = Parked{std::move(d.partial), std::move(d.symbology), d.info,
+                                          d.kind, clock_.now() + config_.resumeWindow};
     }
     ev = UsbDeviceEvent{false, d.info, d.kind};
     devices_.erase(it);
@@ -121,7 +130,8 @@ void UsbHub::tick() {
   for (const auto& s : expired) onScan_(s);
 }
 
-void UsbHub::keyboardReport(Device& d, std::span<const std::uint8_t> data, std::vector<UsbScan>& out) {
+void UsbHub::keyboardReport(Device& d, std::span<const std::uint8_t> data,
+                            std::vector<UsbScan>& out) {
   if (data.size() == 9) data = data.subspan(1);  // report id in front (non-boot keyboards)
   if (data.size() < 8) return;
   const bool shift = (data[0] & hid::kShiftMask) != 0;
@@ -129,9 +139,11 @@ void UsbHub::keyboardReport(Device& d, std::span<const std::uint8_t> data, std::
   for (std::size_t i = 2; i < 8; ++i)
     if (data[i] > 0x03) now.push_back(data[i]);  // 0 none, 1-3 error codes (rollover)
   for (std::uint8_t key : now) {
-    if (std::find(d.keysDown.begin(), d.keysDown.end(), key) != d.keysDown.end()) continue;  // held, not new
+    if (std::find(d.keysDown.begin(), d.keysDown.end(), key) != d.keysDown.end())
+      continue;  // held, not new
     if (key == hid::kEnter || key == hid::kKeypadEnter) {
-      if (!d.partial.empty()) out.push_back(UsbScan{std::move(d.partial), d.info, d.kind, {}, true});
+      if (!d.partial.empty())
+        out.push_back(UsbScan{std::move(d.partial), d.info, d.kind, {}, true});
       d.partial.clear();
     } else if (auto c = hid::keyToChar(key, shift)) {
       if (d.partial.size() < config_.maxScanLength) d.partial += *c;
@@ -142,15 +154,18 @@ void UsbHub::keyboardReport(Device& d, std::span<const std::uint8_t> data, std::
 
 void UsbHub::posReport(Device& d, std::span<const std::uint8_t> data, std::vector<UsbScan>& out) {
   if (data.size() < hid::kPosDataOffset || data[0] != hid::kPosReportId) return;
-  const std::size_t n = std::min<std::size_t>({data[1], hid::kPosMaxData, data.size() - hid::kPosDataOffset});
+  const std::size_t n =
+      std::min<std::size_t>({data[1], hid::kPosMaxData, data.size() - hid::kPosDataOffset});
   if (d.partial.empty()) d.symbology.assign(reinterpret_cast<const char*>(&data[2]), 3);
   if (d.partial.size() + n <= config_.maxScanLength)
     d.partial.append(reinterpret_cast<const char*>(&data[hid::kPosDataOffset]), n);
-  const bool more = data.size() >= hid::kPosReportSize && (data[hid::kPosReportSize - 1] & 0x01) != 0;
+  const bool more =
+      data.size() >= hid::kPosReportSize && (data[hid::kPosReportSize - 1] & 0x01) != 0;
   if (!more) {
     std::string sym = std::move(d.symbology);
     while (!sym.empty() && sym.back() == '\0') sym.pop_back();
-    if (!d.partial.empty()) out.push_back(UsbScan{std::move(d.partial), d.info, d.kind, std::move(sym), true});
+    if (!d.partial.empty())
+      out.push_back(UsbScan{std::move(d.partial), d.info, d.kind, std::move(sym), true});
     d.partial.clear();
     d.symbology.clear();
   }
@@ -178,7 +193,14 @@ Status UsbHub::setRelay(int channel, bool on) {
   }
   if (handle < 0) return makeError("no_relay", "no USB relay board attached");
   // USBRelay (16c0:05df): feature report 0, [0xFF, n] switches channel n on, [0xFD, n] off.
-  const std::uint8_t cmd[8] = {static_cast<std::uint8_t>(on ? 0xFF : 0xFD), static_cast<std::uint8_t>(channel), 0, 0, 0, 0, 0, 0};
+  const std::uint8_t cmd[8] = {static_cast<std::uint8_t>(on ? 0xFF : 0xFD),
+                               static_cast<std::uint8_t>(channel),
+                               0,
+                               0,
+                               0,
+                               0,
+                               0,
+                               0};
   return transport_.setFeatureReport(handle, cmd);
 }
 
@@ -261,7 +283,8 @@ std::vector<std::vector<std::uint8_t>> FakeUsbTransport::featureReports(int hand
   return it == features_.end() ? std::vector<std::vector<std::uint8_t>>{} : it->second;
 }
 
-std::vector<std::vector<std::uint8_t>> FakeUsbTransport::keyboardReports(const std::string& text, bool enter) {
+std::vector<std::vector<std::uint8_t>> FakeUsbTransport::keyboardReports(const std::string& text,
+                                                                         bool enter) {
   std::vector<std::vector<std::uint8_t>> out;
   for (char c : text) {
     auto k = hid::charToKey(c);
@@ -276,7 +299,8 @@ std::vector<std::vector<std::uint8_t>> FakeUsbTransport::keyboardReports(const s
   return out;
 }
 
-std::vector<std::vector<std::uint8_t>> FakeUsbTransport::posReports(const std::string& data, const std::string& aim) {
+std::vector<std::vector<std::uint8_t>> FakeUsbTransport::posReports(const std::string& data,
+                                                                    const std::string& aim) {
   std::vector<std::vector<std::uint8_t>> out;
   std::size_t pos = 0;
   do {
@@ -284,9 +308,10 @@ std::vector<std::vector<std::uint8_t>> FakeUsbTransport::posReports(const std::s
     std::vector<std::uint8_t> r(hid::kPosReportSize, 0);
     r[0] = hid::kPosReportId;
     r[1] = static_cast<std::uint8_t>(n);
-    for (std::size_t i = 0; i < 3 && i < aim.size(); ++i) r[2 + i] = static_cast<std::uint8_t>(aim[i]);
-    std::copy(data.begin() + static_cast<std::ptrdiff_t>(pos), data.begin() + static_cast<std::ptrdiff_t>(pos + n),
-              r.begin() + hid::kPosDataOffset);
+    for (std::size_t i = 0; i < 3 && i < aim.size(); ++i)
+      r[2 + i] = static_cast<std::uint8_t>(aim[i]);
+    std::copy(data.begin() + static_cast<std::ptrdiff_t>(pos),
+              data.begin() + static_cast<std::ptrdiff_t>(pos + n), r.begin() + hid::kPosDataOffset);
     pos += n;
     r[hid::kPosReportSize - 1] = pos < data.size() ? 1 : 0;
     out.push_back(std::move(r));

@@ -16,7 +16,8 @@ namespace gatehouse::devices::testing {
 namespace {
 
 std::string scriptPath() {
-  if (const char* src = std::getenv("GATEHOUSE_SOURCE_DIR")) return std::string(src) + "/scripts/cups-private";
+  if (const char* src = std::getenv("GATEHOUSE_SOURCE_DIR"))
+    return std::string(src) + "/scripts/cups-private";
   return GATEHOUSE_CUPS_PRIVATE_SCRIPT;
 }
 
@@ -52,8 +53,8 @@ Result<std::unique_ptr<PrivateCups>> PrivateCups::start() {
   // The port is free when picked; if another test grabs it first, cupsd fails and we retry.
   for (int attempt = 0; attempt < 3; ++attempt) {
     c->port_ = freeTcpPort();
-    if (c->run(quote(scriptPath()) + " start " + quote(c->dir_) + " " + std::to_string(c->port_) + " " +
-               std::to_string(::getpid()) + " >/dev/null")) {
+    if (c->run(quote(scriptPath()) + " start " + quote(c->dir_) + " " + std::to_string(c->port_) +
+               " " + std::to_string(::getpid()) + " >/dev/null")) {
       c->socket_ = c->dir_ + "/cups.sock";
       return c;
     }
@@ -93,8 +94,8 @@ RawPrinterListener::RawPrinterListener() {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::listen(fd_, 8) == 0 &&
-      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+  if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::listen(fd_, 8) == 0 && ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
     port_ = ntohs(addr.sin_port);
   }
   thread_ = std::thread([this] { run(); });

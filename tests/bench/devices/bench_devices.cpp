@@ -28,10 +28,12 @@ cv::Mat frame(cv::Size size, bool withCode, CodeFormat f = CodeFormat::qr) {
   cv::GaussianBlur(img, img, {0, 0}, 2);  // camera-like texture rather than white noise
   if (withCode) {
     const int module = std::max(3, size.height / 160);
-    cv::Mat code = encodeCode(f, f == CodeFormat::qr ? kToken : std::string(180, 'A'), module).value();
+    cv::Mat code =
+        encodeCode(f, f == CodeFormat::qr ? kToken : std::string(180, 'A'), module).value();
     cv::Mat bgr;
     cv::cvtColor(code, bgr, cv::COLOR_GRAY2BGR);
-    bgr.copyTo(img(cv::Rect((size.width - bgr.cols) / 2, (size.height - bgr.rows) / 2, bgr.cols, bgr.rows)));
+    bgr.copyTo(img(
+        cv::Rect((size.width - bgr.cols) / 2, (size.height - bgr.rows) / 2, bgr.cols, bgr.rows)));
   }
   return img;
 }
@@ -47,13 +49,18 @@ void BM_DecodeFrame(benchmark::State& state) {
     found += codes.size();
     benchmark::DoNotOptimize(codes);
   }
-  state.counters["found_per_frame"] = static_cast<double>(found) / static_cast<double>(state.iterations());
-  state.SetLabel(std::to_string(size.width) + "x" + std::to_string(size.height) + (withCode ? " qr" : " empty"));
+  state.counters["found_per_frame"] =
+      static_cast<double>(found) / static_cast<double>(state.iterations());
+  state.SetLabel(std::to_string(size.width) + "x" + std::to_string(size.height) +
+                 (withCode ? " qr" : " empty"));
 }
 BENCHMARK(BM_DecodeFrame)
-    ->Args({640, 480, 1})->Args({640, 480, 0})
-    ->Args({1280, 720, 1})->Args({1280, 720, 0})
-    ->Args({1920, 1080, 1})->Args({1920, 1080, 0})
+    ->Args({640, 480, 1})
+    ->Args({640, 480, 0})
+    ->Args({1280, 720, 1})
+    ->Args({1280, 720, 0})
+    ->Args({1920, 1080, 1})
+    ->Args({1920, 1080, 0})
     ->Unit(benchmark::kMillisecond);
 
 // Without downscaling: what the fast path saves on an empty 1080p frame.
@@ -63,7 +70,8 @@ void BM_DecodeFrameFullResolution(benchmark::State& state) {
   o.maxSide = 0;
   o.formats = state.range(0) ? (CodeFormat::qr | CodeFormat::pdf417) : CodeFormats(CodeFormat::qr);
   for (auto _ : state) benchmark::DoNotOptimize(decodeCodes(img, o));
-  state.SetLabel(state.range(0) ? "1920x1080 empty, qr+pdf417, no downscale" : "1920x1080 empty, qr, no downscale");
+  state.SetLabel(state.range(0) ? "1920x1080 empty, qr+pdf417, no downscale"
+                                : "1920x1080 empty, qr, no downscale");
 }
 BENCHMARK(BM_DecodeFrameFullResolution)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
@@ -80,8 +88,8 @@ std::vector<std::pair<cv::Mat, std::string>> peerSet() {
     switch (i % 6) {
       case 1: {
         cv::Mat r;
-        cv::warpAffine(img, r, cv::getRotationMatrix2D({640, 360}, 25, 1.0), img.size(), cv::INTER_LINEAR,
-                       cv::BORDER_CONSTANT, cv::Scalar(190));
+        cv::warpAffine(img, r, cv::getRotationMatrix2D({640, 360}, 25, 1.0), img.size(),
+                       cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(190));
         img = r;
         break;
       }
@@ -94,9 +102,14 @@ std::vector<std::pair<cv::Mat, std::string>> peerSet() {
         img = r;
         break;
       }
-      case 3: cv::GaussianBlur(img, img, {0, 0}, 1.2); break;
-      case 4: img.convertTo(img, -1, 0.25, 100); break;
-      default: break;
+      case 3:
+        cv::GaussianBlur(img, img, {0, 0}, 1.2);
+        break;
+      case 4:
+        img.convertTo(img, -1, 0.25, 100);
+        break;
+      default:
+        break;
     }
     set.emplace_back(img, text);
   }
@@ -182,7 +195,9 @@ void BM_BadgeRender(benchmark::State& state) {
   state.counters["pdf_bytes"] = static_cast<double>(bytes);
   state.SetLabel(std::string(toString(layout.size)) + ", 640x480 photo");
 }
-BENCHMARK(BM_BadgeRender)->Arg(static_cast<int>(BadgeSize::cr80))->Arg(static_cast<int>(BadgeSize::a6))
+BENCHMARK(BM_BadgeRender)
+    ->Arg(static_cast<int>(BadgeSize::cr80))
+    ->Arg(static_cast<int>(BadgeSize::a6))
     ->Unit(benchmark::kMillisecond);
 
 // Submit to a private cupsd raw queue (state: the job is accepted) and submit + follow until
@@ -220,7 +235,8 @@ BENCHMARK(BM_BadgeSubmit)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterat
 
 void BM_PhotoQuality(benchmark::State& state) {
   cv::Mat img = cv::imread(std::string(GATEHOUSE_BENCH_ASSETS) + "/sim/checkin/frame_000.jpg");
-  if (state.range(0) != img.cols) cv::resize(img, img, {static_cast<int>(state.range(0)), static_cast<int>(state.range(1))});
+  if (state.range(0) != img.cols)
+    cv::resize(img, img, {static_cast<int>(state.range(0)), static_cast<int>(state.range(1))});
   auto checker = std::move(PhotoQualityChecker::create()).value();
   bool ok = false;
   for (auto _ : state) ok = checker->check(img).ok();

@@ -68,7 +68,8 @@ TEST_F(Printing, JobArrivesIntactAtTheRawPrinterAndCompletes) {
   auto printer = printerFor("raw1");
   const std::string pdf = badgePdf();
   std::vector<PrintState> seen;
-  const PrintStatus s = printer->print(request("visit-1", pdf), [&](const PrintStatus& st) { seen.push_back(st.state); });
+  const PrintStatus s = printer->print(request("visit-1", pdf),
+                                       [&](const PrintStatus& st) { seen.push_back(st.state); });
   EXPECT_EQ(s.state, PrintState::completed) << s.message;
   ASSERT_TRUE(listener.waitForJobs(1));
   const auto jobs = listener.jobs();
@@ -143,6 +144,17 @@ TEST_F(Printing, PausedQueueThenCancelledByTheGuard) {
   ASSERT_TRUE(printer->cancel(job->jobId));
   EXPECT_EQ(printer->follow(job->jobId, std::chrono::seconds(10)).state, PrintState::cancelled);
   EXPECT_TRUE(listener.jobs().empty());
+  // Nothing was printed, so once the queue is back the same badge prints (once).
+  ASSERT_TRUE(cups_->resume("paused"));
+  const std::string pdf = badgePdf();
+  auto retry = printer->submit(request("visit-6", pdf));
+  ASSERT_TRUE(retry) << retry.error().message;
+  EXPECT_FALSE(retry->duplicate);
+  EXPECT_NE(retry->jobId, job->jobId);
+  EXPECT_EQ(printer->follow(retry->jobId, std::chrono::seconds(20)).state, PrintState::completed);
+  ASSERT_TRUE(listener.waitForJobs(1));
+  EXPECT_EQ(listener.jobs()[0], pdf);
+  EXPECT_TRUE(printer->submit(request("visit-6", pdf))->duplicate);
 }
 
 TEST_F(Printing, OfflinePrinterIsReported) {

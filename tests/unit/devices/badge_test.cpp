@@ -1,5 +1,7 @@
 // Badge PDF: rendered back to pixels with poppler, its QR decodes to the exit token; names in
 // any script fit or shrink; real fonts are embedded; every preset size renders.
+#include "gatehouse/devices/badge.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -10,7 +12,6 @@
 #include <sstream>
 
 #include "gatehouse/core/pass.hpp"
-#include "gatehouse/devices/badge.hpp"
 #include "gatehouse/devices/barcode.hpp"
 
 using namespace gatehouse;
@@ -60,7 +61,8 @@ cv::Mat rasterize(const std::string& pdf, const TempDir& dir, int dpi = 300) {
   const fs::path in = dir.path() / "badge.pdf";
   std::ofstream(in, std::ios::binary) << pdf;
   const fs::path outPrefix = dir.path() / "page";
-  run("pdftoppm -r " + std::to_string(dpi) + " -png -singlefile " + in.string() + " " + outPrefix.string());
+  run("pdftoppm -r " + std::to_string(dpi) + " -png -singlefile " + in.string() + " " +
+      outPrefix.string());
   return cv::imread(outPrefix.string() + ".png");
 }
 
@@ -88,7 +90,8 @@ TEST(Badge, QrInThePrintedPdfDecodesToTheExitToken) {
 
 TEST(Badge, EveryPresetSizeRendersWithItsPageSizeAndAReadableQr) {
   const std::string token = ExitToken::generate(Uuid::random()).encode();
-  for (auto size : {BadgeSize::cr80, BadgeSize::brotherQl62x100, BadgeSize::dymo30256, BadgeSize::a6}) {
+  for (auto size :
+       {BadgeSize::cr80, BadgeSize::brotherQl62x100, BadgeSize::dymo30256, BadgeSize::a6}) {
     const auto layout = layoutFor(size);
     auto badge = renderBadge(sample(token), layout);
     ASSERT_TRUE(badge) << toString(size);
@@ -107,7 +110,8 @@ TEST(Badge, EveryPresetSizeRendersWithItsPageSizeAndAReadableQr) {
 }
 
 TEST(Badge, EmbedsDejaVuFonts) {
-  auto badge = renderBadge(sample(ExitToken::generate(Uuid::random()).encode()), layoutFor(BadgeSize::cr80));
+  auto badge =
+      renderBadge(sample(ExitToken::generate(Uuid::random()).encode()), layoutFor(BadgeSize::cr80));
   ASSERT_TRUE(badge);
   TempDir dir;
   const fs::path in = dir.path() / "b.pdf";
@@ -152,8 +156,9 @@ TEST(Badge, AbsurdlyLongNamesAreCutNotOverflowing) {
 
 TEST(Badge, AnyScriptRightToLeftAndEmojiRender) {
   TempDir dir;
-  for (const char* name : {"Zoë Ødegaard-Сидорова", "محمد عبد الله", "שרה לוי", "Ελένη Παπαδοπούλου",
-                           "Nguyễn Thị Minh Khai", "Ana 🙂🎉 Ruiz", "ქეთევან", "\xff\xfe broken utf8"}) {
+  for (const char* name :
+       {"Zoë Ødegaard-Сидорова", "محمد عبد الله", "שרה לוי", "Ελένη Παπαδοπούλου",
+        "Nguyễn Thị Minh Khai", "Ana 🙂🎉 Ruiz", "ქეთევან", "\xff\xfe broken utf8"}) {
     auto d = sample(ExitToken::generate(Uuid::random()).encode());
     d.visitorName = name;
     d.purpose = name;

@@ -1,11 +1,12 @@
 // Golden decode tests on generated QR and PDF417 images (clean, rotated, warped, blurred, low
 // contrast, inverted), the camera fast path, and the report-once rule.
+#include "gatehouse/devices/barcode.hpp"
+
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
 
 #include "gatehouse/core/pass.hpp"
-#include "gatehouse/devices/barcode.hpp"
 #include "gatehouse/devices/code_scanner.hpp"
 #include "gatehouse/testing/wait.hpp"
 
@@ -16,12 +17,14 @@ namespace {
 
 const std::string kQrText = ExitToken::generate(Uuid::random()).encode();
 const std::string kPdfText =
-    "@\n\x1e\rANSI 636014090002DL00410100ZC01410010DLDAQD1234567\nDCSSAMPLE\nDACANNA\nDBB01021990\r";
+    "@\n\x1e\rANSI "
+    "636014090002DL00410100ZC01410010DLDAQD1234567\nDCSSAMPLE\nDACANNA\nDBB01021990\r";
 
 cv::Mat onCanvas(const cv::Mat& code, cv::Size canvas = {800, 600}) {
   cv::Mat out(canvas, CV_8UC1, cv::Scalar(235));
   cv::randn(out, 200, 12);  // paper-like noise
-  cv::Rect where((canvas.width - code.cols) / 2, (canvas.height - code.rows) / 2, code.cols, code.rows);
+  cv::Rect where((canvas.width - code.cols) / 2, (canvas.height - code.rows) / 2, code.cols,
+                 code.rows);
   code.copyTo(out(where));
   return out;
 }
@@ -37,7 +40,10 @@ cv::Mat rotate(const cv::Mat& img, double degrees) {
 cv::Mat perspective(const cv::Mat& img) {
   const float w = static_cast<float>(img.cols), h = static_cast<float>(img.rows);
   const cv::Point2f src[] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
-  const cv::Point2f dst[] = {{w * 0.08f, h * 0.05f}, {w * 0.9f, h * 0.12f}, {w * 0.97f, h * 0.92f}, {w * 0.02f, h * 0.98f}};
+  const cv::Point2f dst[] = {{w * 0.08f, h * 0.05f},
+                             {w * 0.9f, h * 0.12f},
+                             {w * 0.97f, h * 0.92f},
+                             {w * 0.02f, h * 0.98f}};
   cv::Mat out;
   cv::warpPerspective(img, out, cv::getPerspectiveTransform(src, dst), img.size(), cv::INTER_LINEAR,
                       cv::BORDER_CONSTANT, cv::Scalar(220));
@@ -69,16 +75,46 @@ TEST(Barcode, GoldenImagesDecodeToTheirText) {
       {"rotated 30", CodeFormat::qr, [](const cv::Mat& m) { return rotate(m, 30); }},
       {"rotated 90", CodeFormat::qr, [](const cv::Mat& m) { return rotate(m, 90); }},
       {"perspective", CodeFormat::qr, perspective},
-      {"blurred", CodeFormat::qr, [](const cv::Mat& m) { cv::Mat o; cv::GaussianBlur(m, o, {0, 0}, 1.6); return o; }},
-      {"low contrast", CodeFormat::qr, [](const cv::Mat& m) { cv::Mat o; m.convertTo(o, -1, 0.18, 110); return o; }},
-      {"inverted", CodeFormat::qr, [](const cv::Mat& m) { cv::Mat o; cv::bitwise_not(m, o); return o; }},
+      {"blurred", CodeFormat::qr,
+       [](const cv::Mat& m) {
+         cv::Mat o;
+         cv::GaussianBlur(m, o, {0, 0}, 1.6);
+         return o;
+       }},
+      {"low contrast", CodeFormat::qr,
+       [](const cv::Mat& m) {
+         cv::Mat o;
+         m.convertTo(o, -1, 0.18, 110);
+         return o;
+       }},
+      {"inverted", CodeFormat::qr,
+       [](const cv::Mat& m) {
+         cv::Mat o;
+         cv::bitwise_not(m, o);
+         return o;
+       }},
       {"clean", CodeFormat::pdf417, [](const cv::Mat& m) { return m; }},
       {"rotated 4", CodeFormat::pdf417, [](const cv::Mat& m) { return rotate(m, 4); }},
       {"rotated 180", CodeFormat::pdf417, [](const cv::Mat& m) { return rotate(m, 180); }},
       {"perspective", CodeFormat::pdf417, perspective},
-      {"blurred", CodeFormat::pdf417, [](const cv::Mat& m) { cv::Mat o; cv::GaussianBlur(m, o, {0, 0}, 1.0); return o; }},
-      {"low contrast", CodeFormat::pdf417, [](const cv::Mat& m) { cv::Mat o; m.convertTo(o, -1, 0.2, 100); return o; }},
-      {"inverted", CodeFormat::pdf417, [](const cv::Mat& m) { cv::Mat o; cv::bitwise_not(m, o); return o; }},
+      {"blurred", CodeFormat::pdf417,
+       [](const cv::Mat& m) {
+         cv::Mat o;
+         cv::GaussianBlur(m, o, {0, 0}, 1.0);
+         return o;
+       }},
+      {"low contrast", CodeFormat::pdf417,
+       [](const cv::Mat& m) {
+         cv::Mat o;
+         m.convertTo(o, -1, 0.2, 100);
+         return o;
+       }},
+      {"inverted", CodeFormat::pdf417,
+       [](const cv::Mat& m) {
+         cv::Mat o;
+         cv::bitwise_not(m, o);
+         return o;
+       }},
   };
   for (const auto& g : cases) {
     const std::string& text = g.format == CodeFormat::qr ? kQrText : kPdfText;
@@ -164,7 +200,8 @@ TEST(CodeScanner, WorkerReportsACodeOnceAcrossManyFrames) {
   cv::cvtColor(onCanvas(encodeCode(CodeFormat::qr, kQrText, 6).value()), img, cv::COLOR_GRAY2BGR);
   for (std::uint64_t i = 1; i <= 6; ++i) {
     scanner.submit(Frame{img, i, std::chrono::steady_clock::now()});
-    ASSERT_TRUE(gatehouse::testing::waitUntil([&] { return scanner.stats().decoded + scanner.stats().dropped >= i; }));
+    ASSERT_TRUE(gatehouse::testing::waitUntil(
+        [&] { return scanner.stats().decoded + scanner.stats().dropped >= i; }));
   }
   ASSERT_TRUE(got.waitFor(1));
   std::lock_guard lock(m);

@@ -1,5 +1,7 @@
 // Cameras: simulated footage at the configured rate, slow consumers dropping frames without
 // stalling capture, unplug/replug recovery, the demo footage's content, photo quality checks.
+#include "gatehouse/devices/camera.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,7 +10,6 @@
 
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/barcode.hpp"
-#include "gatehouse/devices/camera.hpp"
 #include "gatehouse/devices/id_document.hpp"
 #include "gatehouse/devices/photo_quality.hpp"
 #include "gatehouse/testing/wait.hpp"
@@ -43,7 +44,8 @@ std::vector<cv::Mat> footageFrames() {
 // A camera that can be unplugged and plugged back by the test.
 class PluggableSource final : public FrameSource {
  public:
-  explicit PluggableSource(std::shared_ptr<std::atomic<bool>> plugged) : plugged_(std::move(plugged)) {}
+  explicit PluggableSource(std::shared_ptr<std::atomic<bool>> plugged)
+      : plugged_(std::move(plugged)) {}
   Status open() override {
     if (!*plugged_) return makeError("not_found", "/dev/video9 does not exist");
     return Ok{};
@@ -73,10 +75,14 @@ TEST(SimulatedCamera, DeliversFramesAtTheConfiguredRate) {
     EXPECT_EQ(f.image.cols, 640);
   });
   cam.value()->start();
-  ASSERT_TRUE(waitUntil([&] { std::lock_guard lock(m); return got.size() >= 2 && got.back().first >= 41; }));
+  ASSERT_TRUE(waitUntil([&] {
+    std::lock_guard lock(m);
+    return got.size() >= 2 && got.back().first >= 41;
+  }));
   cam.value().reset();  // joins the consumer thread while `got` is alive
   std::lock_guard lock(m);
-  const double seconds = std::chrono::duration<double>(got.back().second - got.front().second).count();
+  const double seconds =
+      std::chrono::duration<double>(got.back().second - got.front().second).count();
   const double rate = static_cast<double>(got.back().first - got.front().first) / seconds;
   EXPECT_NEAR(rate, 40.0, 40.0 * 0.2) << "frames/s over " << seconds << " s";
 }
@@ -94,7 +100,10 @@ TEST(SimulatedCamera, SlowConsumerDropsFramesAndNeverStallsCapture) {
     std::condition_variable& cv;
     bool& flag;
     ~Release() {
-      { std::lock_guard lock(m); flag = true; }
+      {
+        std::lock_guard lock(m);
+        flag = true;
+      }
       cv.notify_all();
     }
   };
@@ -139,7 +148,9 @@ TEST(Camera, UnplugIsReportedAndReplugRecoversWithoutRestart) {
   ASSERT_TRUE(waitUntil([&] { return cam.state() == CameraState::disconnected; }));
   const auto capturedWhileDown = cam.stats().captured;
   *plugged = true;
-  ASSERT_TRUE(waitUntil([&] { return cam.state() == CameraState::running && cam.stats().captured > capturedWhileDown + 5; }));
+  ASSERT_TRUE(waitUntil([&] {
+    return cam.state() == CameraState::running && cam.stats().captured > capturedWhileDown + 5;
+  }));
   cam.stop();
   EXPECT_EQ(cam.stats().reconnects, 1u);
   std::lock_guard lock(m);
@@ -190,7 +201,8 @@ TEST(SimulatedFootage, ShowsAPassAnIdCardAndAFace) {
   EXPECT_TRUE(sawLicence);
   auto checker = std::move(PhotoQualityChecker::create()).value();
   const auto q = checker->check(frames[0]);
-  EXPECT_TRUE(q.ok()) << (q.primary() ? reasonCode(*q.primary()) : "") << " sharpness " << q.sharpness;
+  EXPECT_TRUE(q.ok()) << (q.primary() ? reasonCode(*q.primary()) : "") << " sharpness "
+                      << q.sharpness;
 }
 
 TEST(PhotoQuality, EachProblemHasItsReason) {

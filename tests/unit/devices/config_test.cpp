@@ -1,7 +1,7 @@
 // [devices.*] in kiosk.toml: every section read, defaults kept, typos and bad types refused.
-#include <gtest/gtest.h>
-
 #include "gatehouse/devices/config.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace gatehouse::devices;
 
@@ -78,7 +78,8 @@ TEST(DevicesConfig, DefaultsWhenAbsent) {
 TEST(DevicesConfig, TyposAndWrongTypesAreErrors) {
   EXPECT_EQ(parseDevicesConfig("[devices.camera]\nfsp = 10\n").error().code, "bad_config");
   EXPECT_EQ(parseDevicesConfig("[devices.camera]\nfps = 'ten'\n").error().code, "bad_config");
-  EXPECT_EQ(parseDevicesConfig("[devices.scanner]\nformats = ['qr', 'ean13']\n").error().code, "bad_config");
+  EXPECT_EQ(parseDevicesConfig("[devices.scanner]\nformats = ['qr', 'ean13']\n").error().code,
+            "bad_config");
   EXPECT_EQ(parseDevicesConfig("[devices.badge]\nsize = 'letter'\n").error().code, "bad_config");
   EXPECT_EQ(parseDevicesConfig("[devices.camera\n").error().code, "bad_toml");
   EXPECT_EQ(loadDevicesConfig("/nonexistent.toml").error().code, "bad_config");

@@ -43,9 +43,12 @@ std::string buildAamva(const std::string& iin, int version, int jurVersion,
 TEST(Aamva, Version8UsLicenceFromTheStandardExample) {
   // The example of the AAMVA DL/ID card design standard (2016), directory offsets as printed.
   const std::string data =
-      "@\n\x1e\rANSI 636000090002DL00410278ZV03190008DLDAQT64235789\nDCSSAMPLE\nDDEN\nDACMICHAEL\nDDFN\n"
-      "DADJOHN\nDDGN\nDCUJR\nDCAD\nDCBK\nDCDPH\nDBD06062016\nDBB06061986\nDBA12102024\nDBC1\nDAU068 in\n"
-      "DAYBRO\nDAG2300 WEST BROAD STREET\nDAIRICHMOND\nDAJVA\nDAK232690000  \nDCF2424244747474786102204\n"
+      "@\n\x1e\rANSI "
+      "636000090002DL00410278ZV03190008DLDAQT64235789\nDCSSAMPLE\nDDEN\nDACMICHAEL\nDDFN\n"
+      "DADJOHN\nDDGN\nDCUJR\nDCAD\nDCBK\nDCDPH\nDBD06062016\nDBB06061986\nDBA12102024\nDBC1\nDAU068"
+      " in\n"
+      "DAYBRO\nDAG2300 WEST BROAD STREET\nDAIRICHMOND\nDAJVA\nDAK232690000  "
+      "\nDCF2424244747474786102204\n"
       "DCGUSA\nDCK123456789\nDDAF\nDDB06062008\nDDC06062009\nDDD1\rZVZVA01\r";
   auto r = parseAamva(data, kToday);
   ASSERT_TRUE(r) << r.error().message;
@@ -70,8 +73,9 @@ TEST(Aamva, Version8UsLicenceFromTheStandardExample) {
 
 TEST(Aamva, Version10ValidLicenceIsNotExpired) {
   const auto data = buildAamva("636014", 10, 1,
-                               {{"DL", "DAQD1234567\nDCSGARCÍA LÓPEZ\nDACMARÍA\nDADJOSÉ\nDBB02291992\n"
-                                       "DBA02282030\nDBC2\nDAJCA\nDCGUSA"},
+                               {{"DL",
+                                 "DAQD1234567\nDCSGARCÍA LÓPEZ\nDACMARÍA\nDADJOSÉ\nDBB02291992\n"
+                                 "DBA02282030\nDBC2\nDAJCA\nDCGUSA"},
                                 {"ZC", "ZCAXYZ"}});
   auto r = parseAamva(data, kToday);
   ASSERT_TRUE(r) << r.error().message;
@@ -88,8 +92,9 @@ TEST(Aamva, Version10ValidLicenceIsNotExpired) {
 TEST(Aamva, CanadianDatesAreYearFirst) {
   // Ontario (IIN 636012), version 3: DCT holds the given names, dates CCYYMMDD.
   const auto data = buildAamva("636012", 3, 0,
-                               {{"DL", "DAQA1234-56789-01234\nDCSTREMBLAY\nDCTJEAN,LUC\nDBB19800315\n"
-                                       "DBA20280102\nDBD20230102\nDAJON"}});
+                               {{"DL",
+                                 "DAQA1234-56789-01234\nDCSTREMBLAY\nDCTJEAN,LUC\nDBB19800315\n"
+                                 "DBA20280102\nDBD20230102\nDAJON"}});
   auto r = parseAamva(data, kToday);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->country, "CAN");
@@ -110,8 +115,9 @@ TEST(Aamva, CanadianCountryElementWinsOverTheIin) {
 }
 
 TEST(Aamva, Version1FullNameElement) {
-  const auto data = buildAamva("636010", 1, 0,
-                               {{"DL", "DAADOE,JOHN,QUINCY\nDAQD123456\nDBB19700131\nDBA20300131\nDAJFL\nDBCM"}});
+  const auto data =
+      buildAamva("636010", 1, 0,
+                 {{"DL", "DAADOE,JOHN,QUINCY\nDAQD123456\nDBB19700131\nDBA20300131\nDAJFL\nDBCM"}});
   auto r = parseAamva(data, kToday);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->aamvaVersion, 1);
@@ -122,7 +128,8 @@ TEST(Aamva, Version1FullNameElement) {
 }
 
 TEST(Aamva, IdCardSubfileAndWrongOffsets) {
-  std::string data = buildAamva("636020", 5, 0, {{"ID", "DAQ99887766\nDCSROE\nDACRICHARD\nDBB12311999"}});
+  std::string data =
+      buildAamva("636020", 5, 0, {{"ID", "DAQ99887766\nDCSROE\nDACRICHARD\nDBB12311999"}});
   data.replace(data.find("ID0"), 6, "ID0999");  // directory points past the end
   auto r = parseAamva(data, kToday);
   ASSERT_TRUE(r) << r.error().message;
@@ -210,7 +217,8 @@ TEST(Mrz, ExtendedDocumentNumberTd1) {
   const int cd = mrzCheckDigit(full);
   l1 = "I<UTOD23145890<734" + std::to_string(cd) + std::string(11, '<');
   std::string l2 = "7408122F1204159UTO<<<<<<<<<<<";
-  const std::string composite = l1.substr(5, 25) + l2.substr(0, 7) + l2.substr(8, 7) + l2.substr(18, 11);
+  const std::string composite =
+      l1.substr(5, 25) + l2.substr(0, 7) + l2.substr(8, 7) + l2.substr(18, 11);
   l2 += std::to_string(mrzCheckDigit(composite));
   auto r = parseMrz(l1 + "\n" + l2 + "\nERIKSSON<<ANNA<MARIA<<<<<<<<<<", kToday);
   ASSERT_TRUE(r) << r.error().message;
@@ -225,10 +233,12 @@ TEST(Mrz, EveryBrokenCheckDigitIsAnErrorNamingTheField) {
     const char* field;
   };
   const Case cases[] = {
-      {kTd3, 1, 9, "document number"}, {kTd3, 1, 19, "date of birth"}, {kTd3, 1, 27, "date of expiry"},
-      {kTd3, 1, 42, "personal number"}, {kTd3, 1, 43, "composite"},
-      {kTd1, 0, 14, "document number"}, {kTd1, 1, 6, "date of birth"}, {kTd1, 1, 14, "date of expiry"},
-      {kTd1, 1, 29, "composite"}, {kTd2, 1, 9, "document number"}, {kTd2, 1, 35, "composite"},
+      {kTd3, 1, 9, "document number"}, {kTd3, 1, 19, "date of birth"},
+      {kTd3, 1, 27, "date of expiry"}, {kTd3, 1, 42, "personal number"},
+      {kTd3, 1, 43, "composite"},      {kTd1, 0, 14, "document number"},
+      {kTd1, 1, 6, "date of birth"},   {kTd1, 1, 14, "date of expiry"},
+      {kTd1, 1, 29, "composite"},      {kTd2, 1, 9, "document number"},
+      {kTd2, 1, 35, "composite"},
   };
   for (const auto& c : cases) {
     std::string text = c.base;

@@ -1,8 +1,9 @@
 // USB scanners and relay through the in-process fake transport: scans reassembled, never lost
 // or split across an unplug, hotplug events, relay pulses; and libusb starting with no devices.
+#include "gatehouse/devices/usb.hpp"
+
 #include <gtest/gtest.h>
 
-#include "gatehouse/devices/usb.hpp"
 #include "gatehouse/testing/wait.hpp"
 
 using namespace gatehouse;
@@ -71,7 +72,7 @@ TEST(UsbScanner, HeldKeysAreTypedOnceRolloverIsHandled) {
   bus.send(h, {0, 0, 0x04, 0x05, 0, 0, 0, 0});  // a still down, b down
   bus.send(h, {0, 0, 0x05, 0, 0, 0, 0, 0});     // a up
   bus.send(h, {0, 0, 0, 0, 0, 0, 0, 0});
-  bus.send(h, {0, 0, 0x28, 0, 0, 0, 0, 0});     // Enter
+  bus.send(h, {0, 0, 0x28, 0, 0, 0, 0, 0});  // Enter
   ASSERT_EQ(rec.scans.size(), 1u);
   EXPECT_EQ(rec.scans[0].code, "ab");
 }
@@ -131,7 +132,8 @@ TEST(UsbScanner, AScanInterruptedByAnUnplugIsCompletedAfterReplugNotSplit) {
   ASSERT_EQ(rec.scans.size(), 1u);
   EXPECT_EQ(rec.scans[0].code, code);
   EXPECT_TRUE(rec.scans[0].complete);
-  EXPECT_EQ(rec.log, (std::vector<std::string>{"attach:SN1", "detach:SN1", "attach:SN1", "scan:" + code}));
+  EXPECT_EQ(rec.log,
+            (std::vector<std::string>{"attach:SN1", "detach:SN1", "attach:SN1", "scan:" + code}));
 }
 
 TEST(UsbScanner, AScanWhoseScannerNeverReturnsIsDeliveredIncompleteNotLost) {

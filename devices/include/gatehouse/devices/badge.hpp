@@ -3,17 +3,17 @@
 // glyphs no installed font has are drawn as boxes, never a crash.
 #pragma once
 #include <chrono>
+#include <opencv2/core.hpp>
 #include <string>
 #include <string_view>
-
-#include <opencv2/core.hpp>
 
 #include "gatehouse/core/result.hpp"
 
 namespace gatehouse::devices {
 
 enum class BadgeSize { cr80, brotherQl62x100, dymo30256, a6, custom };
-std::string_view toString(BadgeSize s);  // "cr80", "brother-ql-62x100", "dymo-30256", "a6", "custom"
+std::string_view toString(
+    BadgeSize s);  // "cr80", "brother-ql-62x100", "dymo-30256", "a6", "custom"
 Result<BadgeSize> badgeSizeFromString(std::string_view name);
 
 struct BadgeLabels {  // translated by the kiosk; defaults are English
@@ -28,15 +28,15 @@ struct BadgeLabels {  // translated by the kiosk; defaults are English
 
 struct BadgeLayout {
   BadgeSize size = BadgeSize::cr80;
-  double widthMm = 85.6;   // set by layoutFor(); only read as given for BadgeSize::custom
+  double widthMm = 85.6;  // set by layoutFor(); only read as given for BadgeSize::custom
   double heightMm = 53.98;
   double marginMm = 3.0;
   std::string fontFamily = "DejaVu Sans";
-  double nameMaxPt = 16;   // the name starts here and shrinks...
-  double nameMinPt = 8;    // ...down to here, then is cut with an ellipsis
+  double nameMaxPt = 16;  // the name starts here and shrinks...
+  double nameMinPt = 8;   // ...down to here, then is cut with an ellipsis
   int nameMaxLines = 2;
   double textPt = 6.3;
-  std::string accentColor = "#1f4e79";  // header band
+  std::string accentColor = "#1f4e79";        // header band
   std::string dateFormat = "%Y-%m-%d %H:%M";  // strftime, local time
   BadgeLabels labels{};
 };
@@ -50,13 +50,13 @@ struct BadgeData {
   std::string kioskName;
   std::chrono::system_clock::time_point issuedAt{};
   std::chrono::system_clock::time_point validUntil{};
-  cv::Mat photo;            // BGR; empty = placeholder
-  std::string exitQrText;   // gatehouse::ExitToken::encode()
+  cv::Mat photo;           // BGR; empty = placeholder
+  std::string exitQrText;  // gatehouse::ExitToken::encode()
 };
 
 struct RenderedBadge {
-  std::string pdf;          // the document bytes
-  double nameFontPt = 0;    // the size the name was set in
+  std::string pdf;        // the document bytes
+  double nameFontPt = 0;  // the size the name was set in
   int nameLines = 0;
   bool nameTruncated = false;
 };

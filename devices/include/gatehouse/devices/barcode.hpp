@@ -2,12 +2,11 @@
 // 2.x). Nothing else in Gatehouse includes a ZXing header.
 #pragma once
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "gatehouse/core/result.hpp"
 
@@ -25,7 +24,9 @@ class CodeFormats {
  public:
   constexpr CodeFormats() = default;
   constexpr CodeFormats(CodeFormat f) : bits_(static_cast<std::uint32_t>(f)) {}  // NOLINT
-  constexpr bool contains(CodeFormat f) const { return (bits_ & static_cast<std::uint32_t>(f)) != 0; }
+  constexpr bool contains(CodeFormat f) const {
+    return (bits_ & static_cast<std::uint32_t>(f)) != 0;
+  }
   constexpr bool empty() const { return bits_ == 0; }
   constexpr std::uint32_t bits() const { return bits_; }
   friend constexpr CodeFormats operator|(CodeFormats a, CodeFormats b) {
@@ -38,17 +39,19 @@ class CodeFormats {
  private:
   std::uint32_t bits_ = 0;
 };
-constexpr CodeFormats operator|(CodeFormat a, CodeFormat b) { return CodeFormats(a) | CodeFormats(b); }
+constexpr CodeFormats operator|(CodeFormat a, CodeFormat b) {
+  return CodeFormats(a) | CodeFormats(b);
+}
 
-std::string_view toString(CodeFormat f);                     // "qr", "pdf417", ...
+std::string_view toString(CodeFormat f);  // "qr", "pdf417", ...
 std::optional<CodeFormat> codeFormatFromString(std::string_view name);
 // "qr,pdf417" -> formats; errors: unknown_format.
 Result<CodeFormats> parseCodeFormats(std::string_view list);
 
 struct DecodedCode {
   CodeFormat format = CodeFormat::qr;
-  std::string text;                  // UTF-8 (AAMVA control characters preserved)
-  std::vector<cv::Point> corners;    // in the coordinates of the image given to decode
+  std::string text;                // UTF-8 (AAMVA control characters preserved)
+  std::vector<cv::Point> corners;  // in the coordinates of the image given to decode
   friend bool operator==(const DecodedCode& a, const DecodedCode& b) {
     return a.format == b.format && a.text == b.text;
   }
@@ -71,6 +74,7 @@ std::vector<DecodedCode> decodeCodes(const cv::Mat& image, const DecodeOptions& 
 
 // Renders `text` as a code, `moduleSize` pixels per module plus a quiet zone; 8-bit gray.
 // Errors: encode_failed (text too long for the format, unsupported format).
-Result<cv::Mat> encodeCode(CodeFormat format, std::string_view text, int moduleSize = 4, int quietModules = 4);
+Result<cv::Mat> encodeCode(CodeFormat format, std::string_view text, int moduleSize = 4,
+                           int quietModules = 4);
 
 }  // namespace gatehouse::devices

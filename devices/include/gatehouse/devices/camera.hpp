@@ -21,14 +21,14 @@
 namespace gatehouse::devices {
 
 struct CameraConfig {
-  std::string driver = "simulated";         // "v4l2" | "simulated"
-  std::string device = "0";                 // v4l2: index ("0") or path ("/dev/video0")
+  std::string driver = "simulated";           // "v4l2" | "simulated"
+  std::string device = "0";                   // v4l2: index ("0") or path ("/dev/video0")
   std::string source = "assets/sim/checkin";  // simulated: a video file or a folder of images
-  int width = 1280;                         // requested; simulated frames are resized to it (0 = as is)
+  int width = 1280;  // requested; simulated frames are resized to it (0 = as is)
   int height = 720;
-  double fps = 15;                          // v4l2: requested; simulated: the delivery rate
-  bool mjpg = true;                         // v4l2: ask for MJPG (USB 2 bandwidth at 720p+)
-  int bufferSize = 1;                       // v4l2: driver queue depth; 1 = lowest latency
+  double fps = 15;     // v4l2: requested; simulated: the delivery rate
+  bool mjpg = true;    // v4l2: ask for MJPG (USB 2 bandwidth at 720p+)
+  int bufferSize = 1;  // v4l2: driver queue depth; 1 = lowest latency
   std::chrono::milliseconds reconnectInterval{1000};
 };
 
@@ -36,8 +36,8 @@ struct CameraConfig {
 class FrameSource {
  public:
   virtual ~FrameSource() = default;
-  virtual Status open() = 0;              // errors: not_found, open_failed
-  virtual Result<cv::Mat> read() = 0;     // blocks for the next frame; errors: lost, end
+  virtual Status open() = 0;           // errors: not_found, open_failed
+  virtual Result<cv::Mat> read() = 0;  // blocks for the next frame; errors: lost, end
   virtual void close() = 0;
   virtual std::string describe() const = 0;
   // Whether read() itself waits for the frame interval (a real camera) or the capture loop
@@ -58,7 +58,7 @@ struct CameraEvent {
 
 class Camera {
  public:
-  using FrameCallback = std::function<void(const Frame&)>;   // on the consumer's own thread
+  using FrameCallback = std::function<void(const Frame&)>;        // on the consumer's own thread
   using EventCallback = std::function<void(const CameraEvent&)>;  // on the capture thread
 
   // pacingFps: delivery rate when the source is not self-paced (0 = as fast as read()).

@@ -58,8 +58,8 @@ class CodeScanner {
   void reset();  // forget what was seen (new visitor)
 
   struct Stats {
-    std::uint64_t decoded = 0;   // frames decoded
-    std::uint64_t dropped = 0;   // frames replaced before the worker took them
+    std::uint64_t decoded = 0;  // frames decoded
+    std::uint64_t dropped = 0;  // frames replaced before the worker took them
     double lastDecodeMs = 0;
   };
   Stats stats() const;

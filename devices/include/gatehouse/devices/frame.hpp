@@ -5,9 +5,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <optional>
-
 #include <opencv2/core.hpp>
+#include <optional>
 
 namespace gatehouse::devices {
 

@@ -26,19 +26,19 @@ inline constexpr std::size_t kMaxIdInput = 16 * 1024;  // larger input is refuse
 
 // ---- AAMVA DL/ID card design standard (versions 1..10+) ----
 struct AamvaLicense {
-  std::string issuerId;          // IIN, 6 digits (e.g. 636014 = California)
-  int aamvaVersion = 0;          // 01..10 (00 = pre-standard)
+  std::string issuerId;  // IIN, 6 digits (e.g. 636014 = California)
+  int aamvaVersion = 0;  // 01..10 (00 = pre-standard)
   int jurisdictionVersion = 0;
-  std::string documentType;      // subfile type holding the data: "DL" or "ID"
+  std::string documentType;  // subfile type holding the data: "DL" or "ID"
   std::string familyName;
-  std::string givenNames;        // first and middle names, space separated
+  std::string givenNames;  // first and middle names, space separated
   std::optional<Date> dateOfBirth;
   std::optional<Date> expiryDate;
   std::optional<Date> issueDate;
-  std::string documentNumber;    // DAQ
-  std::string jurisdiction;      // DAJ, e.g. "CA", "ON"
-  std::string country;           // DCG: "USA" or "CAN" (inferred from the IIN when absent)
-  std::string sex;               // "M", "F", "X" or empty
+  std::string documentNumber;  // DAQ
+  std::string jurisdiction;    // DAJ, e.g. "CA", "ON"
+  std::string country;         // DCG: "USA" or "CAN" (inferred from the IIN when absent)
+  std::string sex;             // "M", "F", "X" or empty
   bool expired = false;
   std::map<std::string, std::string> elements;  // every element, raw, by 3-letter id
 };
@@ -52,17 +52,17 @@ const char* toString(MrzFormat f);
 
 struct MrzDocument {
   MrzFormat format = MrzFormat::td3;
-  std::string documentCode;    // "P<", "I<", "ID", "AC"...
-  std::string issuingState;    // 3 letters
+  std::string documentCode;  // "P<", "I<", "ID", "AC"...
+  std::string issuingState;  // 3 letters
   std::string surname;
   std::string givenNames;
   std::string documentNumber;  // without filler, extended numbers joined
   std::string nationality;
-  Date dateOfBirth;            // century inferred: never in the future
-  Date expiryDate;             // century inferred: 20YY
-  std::string sex;             // "M", "F" or "X" (filler)
-  std::string optionalData1;   // TD3 personal number / TD1 line 1 optional data
-  std::string optionalData2;   // TD1 line 2 optional data
+  Date dateOfBirth;           // century inferred: never in the future
+  Date expiryDate;            // century inferred: 20YY
+  std::string sex;            // "M", "F" or "X" (filler)
+  std::string optionalData1;  // TD3 personal number / TD1 line 1 optional data
+  std::string optionalData2;  // TD1 line 2 optional data
   bool expired = false;
 };
 

@@ -3,11 +3,10 @@
 // code the kiosk translates: "too_dark", "no_face", "move_closer", "hold_still".
 #pragma once
 #include <memory>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "gatehouse/core/result.hpp"
 

@@ -14,7 +14,7 @@
 namespace gatehouse::devices {
 
 enum class PrintState {
-  queued,        // accepted, waiting
+  queued,  // accepted, waiting
   printing,
   completed,
   cancelled,     // by someone or by the printer
@@ -25,8 +25,8 @@ enum class PrintState {
   outOfPaper,    // media-empty / media-needed
   notAccepting,  // the queue rejects new jobs
   queueNotFound,
-  error,         // talking to the print system failed
-  timedOut,      // still not done when the caller stopped waiting
+  error,     // talking to the print system failed
+  timedOut,  // still not done when the caller stopped waiting
 };
 std::string_view toString(PrintState s);  // stable code: "out_of_paper", "job_stopped", ...
 std::string_view describe(PrintState s);  // a sentence for operators (the kiosk translates codes)
@@ -36,15 +36,15 @@ bool needsAttention(PrintState s);        // the guard console should raise an a
 struct PrintStatus {
   PrintState state = PrintState::error;
   int jobId = 0;
-  std::string message;                     // printer/job state message, when there is one
-  std::vector<std::string> printerReasons; // IPP printer-state-reasons, for logs
+  std::string message;                      // printer/job state message, when there is one
+  std::vector<std::string> printerReasons;  // IPP printer-state-reasons, for logs
 };
 
 struct PrintRequest {
-  std::string badgeKey;     // e.g. the visit id: one physical badge per key and copy number
-  int copy = 0;             // 0 = the first print; n = the n-th deliberate reprint
-  std::string title;        // for the queue listing
-  std::string document;     // PDF bytes
+  std::string badgeKey;  // e.g. the visit id: one physical badge per key and copy number
+  int copy = 0;          // 0 = the first print; n = the n-th deliberate reprint
+  std::string title;     // for the queue listing
+  std::string document;  // PDF bytes
   std::string mimeType = "application/pdf";
   std::string idempotencyKey() const { return badgeKey + "#" + std::to_string(copy); }
 };
@@ -57,8 +57,8 @@ struct PrintJob {
 struct PrinterConfig {
   std::string driver = "cups";  // "cups" | "file" (writes PDFs to `directory`: demos, no CUPS)
   std::string queue = "badges";
-  std::string server;           // CUPS server (host[:port] or socket path); empty = CUPS default
-  std::string directory;        // file driver output
+  std::string server;     // CUPS server (host[:port] or socket path); empty = CUPS default
+  std::string directory;  // file driver output
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds pollInterval{100};
 };
@@ -67,7 +67,8 @@ class BadgePrinter {
  public:
   virtual ~BadgePrinter() = default;
   // Submits unless this idempotency key was already submitted (by this process or, for CUPS,
-  // found in the queue's job history): then returns that job with duplicate = true.
+  // found in the queue's job history): then returns that job with duplicate = true. A job that
+  // was cancelled or aborted printed nothing, so its key may be submitted again.
   virtual Result<PrintJob> submit(const PrintRequest& request) = 0;
   virtual PrintStatus jobStatus(int jobId) = 0;  // one poll
   virtual PrintStatus printerStatus() = 0;
@@ -77,7 +78,8 @@ class BadgePrinter {
   PrintStatus follow(int jobId, std::chrono::milliseconds timeout,
                      const std::function<void(const PrintStatus&)>& onChange = {});
   // submit + follow. A reprint is print() with request.copy = previous copy + 1.
-  PrintStatus print(const PrintRequest& request, const std::function<void(const PrintStatus&)>& onChange = {});
+  PrintStatus print(const PrintRequest& request,
+                    const std::function<void(const PrintStatus&)>& onChange = {});
 
   void setPollInterval(std::chrono::milliseconds p) { poll_ = p; }
   void setTimeout(std::chrono::milliseconds t) { timeout_ = t; }
@@ -93,7 +95,8 @@ class BadgePrinter {
 
 // The state a job is in from IPP values (job-state, printer-state, printer-state-reasons,
 // printer-state-message).
-PrintState classifyPrintState(int jobState, int printerState, const std::vector<std::string>& printerReasons,
+PrintState classifyPrintState(int jobState, int printerState,
+                              const std::vector<std::string>& printerReasons,
                               const std::string& printerMessage = {});
 
 // Errors: unknown_driver, bad_config.

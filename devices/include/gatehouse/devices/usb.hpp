@@ -74,8 +74,8 @@ struct UsbScan {
   std::string code;
   UsbDeviceInfo device;
   HidKind kind = HidKind::posScanner;
-  std::string symbology;   // AIM identifier from HID POS ("]Q1", "]L2"), empty for wedges
-  bool complete = true;    // false: a scan cut by an unplug whose device never came back
+  std::string symbology;  // AIM identifier from HID POS ("]Q1", "]L2"), empty for wedges
+  bool complete = true;   // false: a scan cut by an unplug whose device never came back
 };
 
 struct UsbDeviceEvent {
@@ -90,8 +90,8 @@ class UsbHub final : public UsbTransport::Listener {
  public:
   using ScanCallback = std::function<void(const UsbScan&)>;
   using DeviceCallback = std::function<void(const UsbDeviceEvent&)>;
-  UsbHub(UsbTransport& transport, UsbConfig config, ScanCallback onScan, DeviceCallback onDevice = {},
-         const Clock& clock = SystemClock::instance());
+  UsbHub(UsbTransport& transport, UsbConfig config, ScanCallback onScan,
+         DeviceCallback onDevice = {}, const Clock& clock = SystemClock::instance());
   ~UsbHub() override;
   UsbHub(const UsbHub&) = delete;
   UsbHub& operator=(const UsbHub&) = delete;
@@ -157,8 +157,10 @@ class FakeUsbTransport final : public UsbTransport {
   std::vector<std::vector<std::uint8_t>> featureReports(int handle) const;
 
   // Report builders: keyboard boot reports typing `text` (+ Enter), HID POS scanned-data reports.
-  static std::vector<std::vector<std::uint8_t>> keyboardReports(const std::string& text, bool enter = true);
-  static std::vector<std::vector<std::uint8_t>> posReports(const std::string& data, const std::string& aim = "]Q1");
+  static std::vector<std::vector<std::uint8_t>> keyboardReports(const std::string& text,
+                                                                bool enter = true);
+  static std::vector<std::vector<std::uint8_t>> posReports(const std::string& data,
+                                                           const std::string& aim = "]Q1");
 
  private:
   mutable std::mutex m_;
