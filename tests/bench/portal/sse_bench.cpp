@@ -31,6 +31,7 @@
 #include "gatehouse/backend/listener.hpp"
 #include "gatehouse/portal/portal.hpp"
 #include "gatehouse/testing/test_database.hpp"
+#include "gatehouse/testing/wait.hpp"
 
 using namespace gatehouse;
 using Steady = std::chrono::steady_clock;
@@ -255,13 +256,11 @@ int main(int argc, char** argv) {
   for (int n : sizes) {
     std::vector<std::string> cookies;
     for (int i = 0; i < n; ++i) cookies.push_back("gh_session=bench-" + std::to_string(i));
-    auto t0 = Steady::now();
     SseSwarm swarm(port, cookies);
-    while (swarm.open() < static_cast<std::size_t>(n) && Steady::now() - t0 < std::chrono::seconds(30))
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    using gatehouse::testing::waitUntil;
+    waitUntil([&] { return swarm.open() >= static_cast<std::size_t>(n); }, std::chrono::seconds(30));
     // Every stream is registered with the hub once the portal counts it.
-    while (portal.openStreams() < swarm.open() && Steady::now() - t0 < std::chrono::seconds(30))
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    waitUntil([&] { return portal.openStreams() >= swarm.open(); }, std::chrono::seconds(30));
     std::vector<double> lat, first, spread, kioskCall;
     for (int e = 0; e < events; ++e) {
       backend::VisitRequest r;
@@ -273,9 +272,7 @@ int main(int argc, char** argv) {
       auto sent = Steady::now();
       kiosk.requestVisit(r);
       kioskCall.push_back(ms(Steady::now() - sent));
-      auto deadline = Steady::now() + std::chrono::seconds(10);
-      while (swarm.seen() < swarm.open() && Steady::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      gatehouse::testing::waitUntil([&] { return swarm.seen() >= swarm.open(); }, std::chrono::seconds(10));
       auto arr = swarm.arrivals();
       for (auto t : arr) lat.push_back(ms(t - sent));
       if (!arr.empty()) {
@@ -320,8 +317,12 @@ int main(int argc, char** argv) {
   });
   kioskEar.waitConnected(std::chrono::seconds(5));
   SseSwarm phone(port, {"gh_session=bench-0"});
-  while (phone.open() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  while (portal.openStreams() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (!gatehouse::testing::waitUntil([&] { return phone.open() >= 1 && portal.openStreams() >= 1; },
+                                     std::chrono::seconds(30))) {
+    std::cerr << "portal_bench: the phone's event stream did not open within 30 s\n";
+    portal.stop(std::chrono::seconds(2));
+    return 1;
+  }
   std::vector<double> trips;
   for (int i = 0; i < rounds; ++i) {
     backend::VisitRequest r;
@@ -333,7 +334,7 @@ int main(int argc, char** argv) {
     phone.expect(id);
     auto t0 = Steady::now();
     kiosk.requestVisit(r);
-    while (phone.seen() < 1 && Steady::now() - t0 < std::chrono::seconds(5)) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    gatehouse::testing::waitUntil([&] { return phone.seen() >= 1; }, std::chrono::seconds(5));
     std::string body = R"({"approve":true})";
     auto res = httpOnce(port, "POST /api/visits/" + id + "/decide HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                               "Cookie: gh_session=bench-0\r\nX-CSRF-Token: csrf-bench\r\nContent-Type: application/json\r\n"
@@ -342,18 +343,17 @@ int main(int argc, char** argv) {
       std::cerr << "decide failed: " << res.second.substr(0, 200) << "\n";
       continue;
     }
-    for (;;) {
-      {
-        std::lock_guard lock(mu);
-        auto it = approvedAt.find(id);
-        if (it != approvedAt.end()) {
-          trips.push_back(ms(it->second - t0));
-          break;
-        }
-      }
-      if (Steady::now() - t0 > std::chrono::seconds(5)) break;
-      std::this_thread::sleep_for(std::chrono::microseconds(100));
-    }
+    Steady::time_point heardAt{};
+    gatehouse::testing::waitUntil(
+        [&] {
+          std::lock_guard lock(mu);
+          auto it = approvedAt.find(id);
+          if (it == approvedAt.end()) return false;
+          heardAt = it->second;
+          return true;
+        },
+        std::chrono::seconds(5));
+    if (heardAt != Steady::time_point{}) trips.push_back(ms(heardAt - t0));
   }
   std::cout << "Approval round trip (" << trips.size() << " rounds): p50 " << pct(trips, 50) << " ms, p99 "
             << pct(trips, 99) << " ms\n";
