@@ -54,25 +54,31 @@ int run(const Args& a) {
   if (a.positional.empty()) throw std::invalid_argument("no command");
   const auto& cmd = a.positional[0];
   const auto url = resolveDatabaseUrl(a.get("database-url"));
-  if (url.empty()) throw std::invalid_argument("no database: pass --database-url or set GATEHOUSE_DATABASE_URL");
+  if (url.empty())
+    throw std::invalid_argument("no database: pass --database-url or set GATEHOUSE_DATABASE_URL");
   Connection c(url);
   if (cmd == "migrate") {
     const int n = Migrator(c).migrate();
-    std::cout << (n ? "applied " + std::to_string(n) + " migration(s)" : "database is up to date") << "\n";
+    std::cout << (n ? "applied " + std::to_string(n) + " migration(s)" : "database is up to date")
+              << "\n";
   } else if (cmd == "status") {
     bool bad = false;
     for (const auto& s : Migrator(c).status()) {
-      std::cout << (s.checksumMismatch ? "EDITED " : s.applied ? "applied " : "pending ") << s.migration.name
-                << (s.applied ? "  " + s.appliedAt : "") << "\n";
+      std::cout << (s.checksumMismatch ? "EDITED "
+                    : s.applied        ? "applied "
+                                       : "pending ")
+                << s.migration.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
       bad = bad || s.checksumMismatch || !s.applied;
     }
     return bad ? 3 : 0;
   } else if (cmd == "seed-demo") {
     const auto d = seedDemo(c);
     std::cout << "demo estate 'Harbour View' id " << d.estateId << ": " << d.residentEmails.size()
-              << " residents, " << d.guardEmails.size() << " guards, 1 admin, " << d.kiosks.size() << " kiosks\n"
-              << "logins (password '" << d.residentPassword << "'): " << d.residentEmails.front() << " .. "
-              << d.residentEmails.back() << ", " << d.guardEmails.front() << ", " << d.adminEmail << "\n";
+              << " residents, " << d.guardEmails.size() << " guards, 1 admin, " << d.kiosks.size()
+              << " kiosks\n"
+              << "logins (password '" << d.residentPassword << "'): " << d.residentEmails.front()
+              << " .. " << d.residentEmails.back() << ", " << d.guardEmails.front() << ", "
+              << d.adminEmail << "\n";
     if (auto file = a.get("env-file"); !file.empty()) {
       std::ofstream out(file);
       out << "GATEHOUSE_DEMO_ESTATE_ID=" << d.estateId << "\n";
@@ -87,8 +93,14 @@ int run(const Args& a) {
     const int n = importResidents(c, std::stoll(a.need("estate")), in);
     std::cout << "imported " << n << " resident(s)\n";
   } else if (cmd == "create-user") {
-    NewPerson p{std::stoll(a.need("estate")), a.need("role"), a.need("name"), a.need("email"), readLine(),
-                a.get("unit"), a.get("phone"), {}};
+    NewPerson p{std::stoll(a.need("estate")),
+                a.need("role"),
+                a.need("name"),
+                a.need("email"),
+                readLine(),
+                a.get("unit"),
+                a.get("phone"),
+                {}};
     std::cout << "created person " << createPerson(c, p) << "\n";
   } else if (cmd == "set-password") {
     if (a.positional.size() < 2) throw std::invalid_argument("set-password needs an EMAIL");
@@ -118,9 +130,12 @@ int main(int argc, char** argv) {
     }
     if (s.rfind("--", 0) == 0) {
       const auto eq = s.find('=');
-      if (eq != std::string::npos) a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
-      else if (i + 1 < argc) a.options[s.substr(2)] = argv[++i];
-      else a.options[s.substr(2)] = "";
+      if (eq != std::string::npos)
+        a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
+      else if (i + 1 < argc)
+        a.options[s.substr(2)] = argv[++i];
+      else
+        a.options[s.substr(2)] = "";
     } else {
       a.positional.push_back(s);
     }

@@ -10,8 +10,10 @@
 
 namespace {
 const char* kUsage =
-    "usage: gatehouse-console [--config FILE] [--database-url URL] [--windowed|--fullscreen|--offscreen]\n"
-    "                         [--size WxH] [--lang en|ru] [--lang-dir DIR] [--email E --password P]\n"
+    "usage: gatehouse-console [--config FILE] [--database-url URL] "
+    "[--windowed|--fullscreen|--offscreen]\n"
+    "                         [--size WxH] [--lang en|ru] [--lang-dir DIR] [--email E --password "
+    "P]\n"
     "                         [--script FILE --screenshots DIR]\n";
 }
 
@@ -22,16 +24,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--config") configPath = next();
-    else if (a == "--database-url") url = next();
-    else if (a == "--windowed" || a == "--fullscreen" || a == "--offscreen") mode = a.substr(2);
-    else if (a == "--size") size = next();
-    else if (a == "--lang") lang = next();
-    else if (a == "--lang-dir") langDir = next();
-    else if (a == "--email") opts.email = next();
-    else if (a == "--password") opts.password = next();
-    else if (a == "--script") opts.scriptPath = next();
-    else if (a == "--screenshots") opts.screenshotDir = next();
+    if (a == "--config")
+      configPath = next();
+    else if (a == "--database-url")
+      url = next();
+    else if (a == "--windowed" || a == "--fullscreen" || a == "--offscreen")
+      mode = a.substr(2);
+    else if (a == "--size")
+      size = next();
+    else if (a == "--lang")
+      lang = next();
+    else if (a == "--lang-dir")
+      langDir = next();
+    else if (a == "--email")
+      opts.email = next();
+    else if (a == "--password")
+      opts.password = next();
+    else if (a == "--script")
+      opts.scriptPath = next();
+    else if (a == "--screenshots")
+      opts.screenshotDir = next();
     else {
       std::fputs(kUsage, a == "--help" ? stdout : stderr);
       return a == "--help" ? 0 : 2;
@@ -60,7 +72,7 @@ int main(int argc, char** argv) {
   wo.title = "Gatehouse guard console";
   wo.width = opts.config.width;
   wo.height = opts.config.height;
-  wo.mode = opts.config.mode == "fullscreen" ? ui::WindowMode::Fullscreen
+  wo.mode = opts.config.mode == "fullscreen"  ? ui::WindowMode::Fullscreen
             : opts.config.mode == "offscreen" ? ui::WindowMode::Offscreen
                                               : ui::WindowMode::Windowed;
   auto window = ui::AppWindow::open(wo);

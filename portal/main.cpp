@@ -1,29 +1,31 @@
-// gatehouse-portal: reads config and flags, starts the portal, prints where it is, stops on a signal.
+// gatehouse-portal: reads config and flags, starts the portal, prints where it is, stops on a
+// signal.
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "gatehouse/portal/portal.hpp"
 
 namespace {
 
 void usage() {
-  std::cout << "usage: gatehouse-portal [options]\n"
-               "  --config PATH        TOML config (default config/portal.toml when present)\n"
-               "  --address ADDR       listen address (default 127.0.0.1)\n"
-               "  --port N             listen port (0 = any free port; default 8080)\n"
-               "  --database-url URL   PostgreSQL URL, role gatehouse_app (or GATEHOUSE_DATABASE_URL)\n"
-               "  --public-url URL     base URL used in emailed links\n"
-               "  --web-root DIR       folder with the web page (default: the source tree's portal/web)\n"
-               "  --tls-cert PEM       certificate chain; enables HTTPS\n"
-               "  --tls-key PEM        private key\n"
-               "  --smtp-url URL       smtp://host:port for email notifications\n"
-               "  --workers N          worker threads for blocking work (default 4)\n"
-               "  --no-access-log      do not log each request\n"
-               "  --demo               print the demo logins (seeded by gatehouse-admin seed-demo)\n";
+  std::cout
+      << "usage: gatehouse-portal [options]\n"
+         "  --config PATH        TOML config (default config/portal.toml when present)\n"
+         "  --address ADDR       listen address (default 127.0.0.1)\n"
+         "  --port N             listen port (0 = any free port; default 8080)\n"
+         "  --database-url URL   PostgreSQL URL, role gatehouse_app (or GATEHOUSE_DATABASE_URL)\n"
+         "  --public-url URL     base URL used in emailed links\n"
+         "  --web-root DIR       folder with the web page (default: the source tree's portal/web)\n"
+         "  --tls-cert PEM       certificate chain; enables HTTPS\n"
+         "  --tls-key PEM        private key\n"
+         "  --smtp-url URL       smtp://host:port for email notifications\n"
+         "  --workers N          worker threads for blocking work (default 4)\n"
+         "  --no-access-log      do not log each request\n"
+         "  --demo               print the demo logins (seeded by gatehouse-admin seed-demo)\n";
 }
 
 }  // namespace
@@ -59,18 +61,30 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (a == "--config") next();
-      else if (a == "--address") cfg.address = next();
-      else if (a == "--port") cfg.port = static_cast<std::uint16_t>(std::stoi(next()));
-      else if (a == "--database-url") cfg.databaseUrl = next();
-      else if (a == "--public-url") cfg.publicUrl = next();
-      else if (a == "--web-root") cfg.webRoot = next();
-      else if (a == "--tls-cert") cfg.tlsCert = next();
-      else if (a == "--tls-key") cfg.tlsKey = next();
-      else if (a == "--smtp-url") cfg.smtpUrl = next();
-      else if (a == "--workers") cfg.workerThreads = std::stoi(next());
-      else if (a == "--no-access-log") cfg.accessLog = false;
-      else if (a == "--demo") demo = true;
+      if (a == "--config")
+        next();
+      else if (a == "--address")
+        cfg.address = next();
+      else if (a == "--port")
+        cfg.port = static_cast<std::uint16_t>(std::stoi(next()));
+      else if (a == "--database-url")
+        cfg.databaseUrl = next();
+      else if (a == "--public-url")
+        cfg.publicUrl = next();
+      else if (a == "--web-root")
+        cfg.webRoot = next();
+      else if (a == "--tls-cert")
+        cfg.tlsCert = next();
+      else if (a == "--tls-key")
+        cfg.tlsKey = next();
+      else if (a == "--smtp-url")
+        cfg.smtpUrl = next();
+      else if (a == "--workers")
+        cfg.workerThreads = std::stoi(next());
+      else if (a == "--no-access-log")
+        cfg.accessLog = false;
+      else if (a == "--demo")
+        demo = true;
       else {
         std::cerr << "gatehouse-portal: unknown option " << a << "\n";
         usage();
@@ -99,9 +113,10 @@ int main(int argc, char** argv) {
   }
   std::cout << "Gatehouse resident portal: " << portal.url() << "/" << std::endl;
   if (demo) {
-    std::cout << "Demo logins (password gatehouse-demo): a-101@harbour.example, a-101.2@harbour.example "
-                 "(same household), b-210@harbour.example; any <unit>@harbour.example such as a-205."
-              << std::endl;
+    std::cout
+        << "Demo logins (password gatehouse-demo): a-101@harbour.example, a-101.2@harbour.example "
+           "(same household), b-210@harbour.example; any <unit>@harbour.example such as a-205."
+        << std::endl;
   }
   int sig = 0;
   sigwait(&set, &sig);

@@ -11,7 +11,8 @@
 namespace gatehouse::backend {
 
 std::int64_t createEstate(Connection& c, const std::string& name, const std::string& timezone) {
-  auto rows = c.exec("INSERT INTO gh.estate (name, timezone) VALUES ($1, $2) RETURNING id", {name, timezone});
+  auto rows = c.exec("INSERT INTO gh.estate (name, timezone) VALUES ($1, $2) RETURNING id",
+                     {name, timezone});
   const auto id = rows[0].int64("id");
   ensureEstateKey(c, id);
   return id;
@@ -20,11 +21,15 @@ std::int64_t createEstate(Connection& c, const std::string& name, const std::str
 void ensureEstateKey(Connection& c, std::int64_t estateId) {
   if (!c.exec("SELECT 1 FROM gh.estate_key WHERE estate_id = $1", {estateId}).empty()) return;
   const auto k = KeyPair::generate();
-  c.exec("INSERT INTO gh.estate_key (estate_id, key_id, public_key, secret_key) VALUES ($1, 1, $2, $3)",
-         {estateId, Bytes(k.publicKey.begin(), k.publicKey.end()), Bytes(k.secretKey.begin(), k.secretKey.end())});
+  c.exec(
+      "INSERT INTO gh.estate_key (estate_id, key_id, public_key, secret_key) VALUES ($1, 1, $2, "
+      "$3)",
+      {estateId, Bytes(k.publicKey.begin(), k.publicKey.end()),
+       Bytes(k.secretKey.begin(), k.secretKey.end())});
 }
 
-std::int64_t createUnit(Connection& c, std::int64_t estateId, const std::string& label, const std::string& building) {
+std::int64_t createUnit(Connection& c, std::int64_t estateId, const std::string& label,
+                        const std::string& building) {
   auto rows = c.exec(
       "INSERT INTO gh.unit (estate_id, label, building) VALUES ($1, $2, $3) "
       "ON CONFLICT (estate_id, label) DO UPDATE SET building = EXCLUDED.building RETURNING id",
@@ -34,16 +39,20 @@ std::int64_t createUnit(Connection& c, std::int64_t estateId, const std::string&
 
 namespace {
 
-std::int64_t insertPerson(Connection& c, const NewPerson& p, const std::optional<std::string>& passwordHash,
+std::int64_t insertPerson(Connection& c, const NewPerson& p,
+                          const std::optional<std::string>& passwordHash,
                           const std::optional<std::string>& pinHash) {
   std::optional<std::int64_t> unitId;
   if (p.role == "resident") {
-    auto u = c.exec("SELECT id FROM gh.unit WHERE estate_id = $1 AND label = $2", {p.estateId, p.unitLabel});
-    if (u.empty()) throw Error(ErrorKind::NotFound, "unit " + p.unitLabel + " not found", "", "unit_not_found");
+    auto u = c.exec("SELECT id FROM gh.unit WHERE estate_id = $1 AND label = $2",
+                    {p.estateId, p.unitLabel});
+    if (u.empty())
+      throw Error(ErrorKind::NotFound, "unit " + p.unitLabel + " not found", "", "unit_not_found");
     unitId = u[0].int64("id");
   }
   auto rows = c.exec(
-      "INSERT INTO gh.person (estate_id, unit_id, role, full_name, email, phone, password_hash, pin_hash) "
+      "INSERT INTO gh.person (estate_id, unit_id, role, full_name, email, phone, password_hash, "
+      "pin_hash) "
       "VALUES ($1, $2, $3::gh.person_role, $4, $5, nullif($6, ''), $7, $8) RETURNING id",
       {p.estateId, unitId, p.role, p.fullName, p.email, p.phone, passwordHash, pinHash});
   return rows[0].int64("id");
@@ -61,18 +70,23 @@ std::int64_t createPerson(Connection& c, const NewPerson& p) {
 }
 
 void setPassword(Connection& c, const std::string& email, const std::string& password) {
-  if (password.size() < 8) throw Error(ErrorKind::InvalidInput, "password must have at least 8 characters");
-  auto rows = c.exec("UPDATE gh.person SET password_hash = $2, failed_logins = 0, locked_until = NULL "
-                     "WHERE lower(email) = lower($1)", {email, hashPassword(password)});
+  if (password.size() < 8)
+    throw Error(ErrorKind::InvalidInput, "password must have at least 8 characters");
+  auto rows = c.exec(
+      "UPDATE gh.person SET password_hash = $2, failed_logins = 0, locked_until = NULL "
+      "WHERE lower(email) = lower($1)",
+      {email, hashPassword(password)});
   if (rows.affected() == 0) throw Error(ErrorKind::NotFound, "no person with email " + email);
 }
 
-NewKiosk createKiosk(Connection& c, std::int64_t estateId, const std::string& name, const std::string& location,
-                     const std::string& token) {
+NewKiosk createKiosk(Connection& c, std::int64_t estateId, const std::string& name,
+                     const std::string& location, const std::string& token) {
   NewKiosk k;
   k.token = token.empty() ? randomToken() : token;
-  auto rows = c.exec("INSERT INTO gh.kiosk (estate_id, name, location, token_hash) VALUES ($1, $2, $3, $4) RETURNING id",
-                     {estateId, name, location, sha256Hex(k.token)});
+  auto rows = c.exec(
+      "INSERT INTO gh.kiosk (estate_id, name, location, token_hash) VALUES ($1, $2, $3, $4) "
+      "RETURNING id",
+      {estateId, name, location, sha256Hex(k.token)});
   k.kioskId = rows[0].int64("id");
   return k;
 }
@@ -112,7 +126,8 @@ bool readCsvRecord(std::istream& in, std::vector<std::string>& fields, int& line
       field.push_back(ch);
     }
   }
-  if (quoted) throw Error(ErrorKind::InvalidInput, "line " + std::to_string(line) + ": unterminated quote");
+  if (quoted)
+    throw Error(ErrorKind::InvalidInput, "line " + std::to_string(line) + ": unterminated quote");
   if (any) fields.push_back(std::move(field));
   return any;
 }
@@ -137,7 +152,8 @@ int importResidents(Connection& c, std::int64_t estateId, std::istream& csv) {
   std::vector<std::string> problems;
   int recordLine = line;
   if (!readCsvRecord(csv, f, line) || f.size() < 5 || trim(f[0]) != "unit")
-    throw Error(ErrorKind::InvalidInput, "line 1: header must be unit,building,full_name,email,phone[,password]");
+    throw Error(ErrorKind::InvalidInput,
+                "line 1: header must be unit,building,full_name,email,phone[,password]");
   static const std::regex email(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
   for (recordLine = line; readCsvRecord(csv, f, line); recordLine = line) {
     if (f.size() == 1 && trim(f[0]).empty()) continue;  // blank line
@@ -154,12 +170,16 @@ int importResidents(Connection& c, std::int64_t estateId, std::istream& csv) {
     r.person.email = trim(f[3]);
     r.person.phone = trim(f[4]);
     if (f.size() == 6) r.person.password = f[5];
-    if (r.person.unitLabel.empty() || r.person.unitLabel.size() > 32) problems.push_back(at + "unit must be 1-32 characters");
-    if (r.person.fullName.empty() || r.person.fullName.size() > 200) problems.push_back(at + "full_name must be 1-200 characters");
-    if (!std::regex_match(r.person.email, email)) problems.push_back(at + "email '" + r.person.email + "' is not valid");
+    if (r.person.unitLabel.empty() || r.person.unitLabel.size() > 32)
+      problems.push_back(at + "unit must be 1-32 characters");
+    if (r.person.fullName.empty() || r.person.fullName.size() > 200)
+      problems.push_back(at + "full_name must be 1-200 characters");
+    if (!std::regex_match(r.person.email, email))
+      problems.push_back(at + "email '" + r.person.email + "' is not valid");
     for (const auto& other : rows)
       if (other.person.email == r.person.email)
-        problems.push_back(at + "email " + r.person.email + " repeats line " + std::to_string(other.line));
+        problems.push_back(at + "email " + r.person.email + " repeats line " +
+                           std::to_string(other.line));
     rows.push_back(std::move(r));
   }
   if (!problems.empty()) {
@@ -173,7 +193,8 @@ int importResidents(Connection& c, std::int64_t estateId, std::istream& csv) {
       try {
         createPerson(tx, r.person);
       } catch (const Error& e) {
-        throw Error(e.kind(), "line " + std::to_string(r.line) + ": " + e.what() + "; nothing imported",
+        throw Error(e.kind(),
+                    "line " + std::to_string(r.line) + ": " + e.what() + "; nothing imported",
                     e.sqlstate(), e.detail());
       }
     }
@@ -191,22 +212,31 @@ DemoEstate seedDemo(Connection& c) {
     const auto hash = hashPassword(d.residentPassword);  // one hash for every demo login
     const auto pinHash = hashPassword("2468");
     static const char* surnames[] = {
-        "Ahmed", "Baker", "Chen", "Dubois", "Evans", "Fischer", "García", "Hughes", "Ivanova", "Jones",
-        "Kowalski", "Lee", "Müller", "Nakamura", "O'Brien", "Patel", "Quinn", "Rossi", "Smirnov", "Taylor",
-        "Umarov", "Varga", "Walker", "Xu", "Yilmaz", "Zhang", "Novak", "Costa", "Haddad", "Kim",
-        "Петрова", "Larsen", "Moreau", "Nguyen", "Okafor", "Pereira", "Santos", "Tanaka", "Wright", "Young"};
-    static const char* given[] = {"Alex", "Maria", "Sam", "Priya", "Ivan", "Lena", "Omar", "Yuki", "Anna", "Tom"};
+        "Ahmed",   "Baker",  "Chen",     "Dubois",  "Evans",  "Fischer",  "García",  "Hughes",
+        "Ivanova", "Jones",  "Kowalski", "Lee",     "Müller", "Nakamura", "O'Brien", "Patel",
+        "Quinn",   "Rossi",  "Smirnov",  "Taylor",  "Umarov", "Varga",    "Walker",  "Xu",
+        "Yilmaz",  "Zhang",  "Novak",    "Costa",   "Haddad", "Kim",      "Петрова", "Larsen",
+        "Moreau",  "Nguyen", "Okafor",   "Pereira", "Santos", "Tanaka",   "Wright",  "Young"};
+    static const char* given[] = {"Alex", "Maria", "Sam",  "Priya", "Ivan",
+                                  "Lena", "Omar",  "Yuki", "Anna",  "Tom"};
     int n = 0;
     for (const char* building : {"A", "B"}) {
       for (int floor = 1; floor <= 2; ++floor) {
         for (int flat = 1; flat <= 10; ++flat) {
-          const std::string label = std::string(building) + "-" + std::to_string(floor * 100 + flat);
+          const std::string label =
+              std::string(building) + "-" + std::to_string(floor * 100 + flat);
           createUnit(tx, d.estateId, label, std::string("Building ") + building);
           std::string lower = label;
-          for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          NewPerson p{d.estateId, "resident",
-                      std::string(given[n % 10]) + " " + surnames[n % 40], lower + "@harbour.example",
-                      {}, label, "+44 20 7946 0" + std::to_string(100 + n), {}};
+          for (auto& ch : lower)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          NewPerson p{d.estateId,
+                      "resident",
+                      std::string(given[n % 10]) + " " + surnames[n % 40],
+                      lower + "@harbour.example",
+                      {},
+                      label,
+                      "+44 20 7946 0" + std::to_string(100 + n),
+                      {}};
           insertPerson(tx, p, hash, std::nullopt);
           d.residentEmails.push_back(p.email);
           if (n % 4 == 0) {  // some households have two residents
@@ -221,15 +251,22 @@ DemoEstate seedDemo(Connection& c) {
       }
     }
     for (int g = 1; g <= 2; ++g) {
-      NewPerson p{d.estateId, "guard", g == 1 ? "Grace Guard" : "Gabriel Night", "guard" + std::to_string(g) + "@harbour.example",
-                  {}, {}, {}, {}};
+      NewPerson p{d.estateId,
+                  "guard",
+                  g == 1 ? "Grace Guard" : "Gabriel Night",
+                  "guard" + std::to_string(g) + "@harbour.example",
+                  {},
+                  {},
+                  {},
+                  {}};
       insertPerson(tx, p, hash, pinHash);
       d.guardEmails.push_back(p.email);
     }
     NewPerson admin{d.estateId, "admin", "Ada Admin", "admin@harbour.example", {}, {}, {}, {}};
     insertPerson(tx, admin, hash, pinHash);
     d.adminEmail = admin.email;
-    const char* kiosks[][2] = {{"Main gate", "North entrance"}, {"Building A lobby", "Tower A"},
+    const char* kiosks[][2] = {{"Main gate", "North entrance"},
+                               {"Building A lobby", "Tower A"},
                                {"Building B lobby", "Tower B"}};
     for (int k = 0; k < 3; ++k)
       d.kiosks.push_back(createKiosk(tx, d.estateId, kiosks[k][0], kiosks[k][1],
@@ -237,9 +274,11 @@ DemoEstate seedDemo(Connection& c) {
 
     d.otherEstateId = createEstate(tx, "Hillside Court", "Europe/Moscow");
     createUnit(tx, d.otherEstateId, "H-1", "Main");
-    NewPerson other{d.otherEstateId, "resident", "Olga Hill", "h-1@hillside.example", {}, "H-1", {}, {}};
+    NewPerson other{d.otherEstateId, "resident", "Olga Hill", "h-1@hillside.example", {},
+                    "H-1",           {},         {}};
     insertPerson(tx, other, hash, std::nullopt);
-    NewPerson otherGuard{d.otherEstateId, "guard", "Hector Hill", "guard@hillside.example", {}, {}, {}, {}};
+    NewPerson otherGuard{
+        d.otherEstateId, "guard", "Hector Hill", "guard@hillside.example", {}, {}, {}, {}};
     insertPerson(tx, otherGuard, hash, std::nullopt);
     createKiosk(tx, d.otherEstateId, "Hillside gate", "Gate", "demo-hillside-kiosk-token");
   });

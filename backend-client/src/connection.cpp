@@ -23,8 +23,12 @@ Rows::Rows(Rows&&) noexcept = default;
 Rows& Rows::operator=(Rows&&) noexcept = default;
 Rows::Rows(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
-std::size_t Rows::size() const { return impl_ ? static_cast<std::size_t>(PQntuples(impl_->res)) : 0; }
-std::size_t Rows::columns() const { return impl_ ? static_cast<std::size_t>(PQnfields(impl_->res)) : 0; }
+std::size_t Rows::size() const {
+  return impl_ ? static_cast<std::size_t>(PQntuples(impl_->res)) : 0;
+}
+std::size_t Rows::columns() const {
+  return impl_ ? static_cast<std::size_t>(PQnfields(impl_->res)) : 0;
+}
 namespace {
 int columnOf(const PGresult* res, std::string_view name) {
   std::string quoted;  // quoted so the name is matched case-sensitively, as SQL returned it
@@ -37,7 +41,8 @@ int columnOf(const PGresult* res, std::string_view name) {
 }  // namespace
 int Rows::column(std::string_view name) const { return impl_ ? columnOf(impl_->res, name) : -1; }
 Row Rows::operator[](std::size_t row) const {
-  if (!impl_ || row >= size()) throw Error(ErrorKind::Internal, "row " + std::to_string(row) + " out of range");
+  if (!impl_ || row >= size())
+    throw Error(ErrorKind::Internal, "row " + std::to_string(row) + " out of range");
   return Row(impl_, row);
 }
 std::size_t Rows::affected() const {
@@ -75,7 +80,9 @@ std::optional<std::int64_t> Row::optInt64(std::string_view col) const {
   if (isNull(i)) return std::nullopt;
   return std::strtoll(text(i).c_str(), nullptr, 10);
 }
-double Row::float64(std::string_view col) const { return std::strtod(text(index(col)).c_str(), nullptr); }
+double Row::float64(std::string_view col) const {
+  return std::strtod(text(index(col)).c_str(), nullptr);
+}
 bool Row::boolean(std::string_view col) const { return text(index(col)) == "t"; }
 Uuid Row::uuid(std::string_view col) const {
   auto u = Uuid::parse(text(index(col)));
@@ -87,7 +94,8 @@ Bytes Row::bytes(std::string_view col) const {
   if (isNull(i)) return {};
   std::size_t len = 0;
   unsigned char* raw = PQunescapeBytea(
-      reinterpret_cast<const unsigned char*>(PQgetvalue(result_->res, static_cast<int>(row_), i)), &len);
+      reinterpret_cast<const unsigned char*>(PQgetvalue(result_->res, static_cast<int>(row_), i)),
+      &len);
   if (!raw) throw Error(ErrorKind::Internal, "bad bytea in " + std::string(col));
   Bytes out(raw, raw + len);
   PQfreemem(raw);
@@ -108,7 +116,8 @@ struct Connection::Impl {
     prepared.clear();
     conn = PQconnectdb(url.c_str());
     if (PQstatus(conn) != CONNECTION_OK) detail::throwConnection(conn, "connect");
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
   }
 
   struct Marshalled {

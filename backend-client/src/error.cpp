@@ -7,12 +7,18 @@ namespace gatehouse::backend {
 
 const char* toString(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::ConnectionLost: return "connection_lost";
-    case ErrorKind::Conflict: return "conflict";
-    case ErrorKind::NotFound: return "not_found";
-    case ErrorKind::Forbidden: return "forbidden";
-    case ErrorKind::InvalidInput: return "invalid_input";
-    case ErrorKind::Internal: return "internal";
+    case ErrorKind::ConnectionLost:
+      return "connection_lost";
+    case ErrorKind::Conflict:
+      return "conflict";
+    case ErrorKind::NotFound:
+      return "not_found";
+    case ErrorKind::Forbidden:
+      return "forbidden";
+    case ErrorKind::InvalidInput:
+      return "invalid_input";
+    case ErrorKind::Internal:
+      return "internal";
   }
   return "internal";
 }
@@ -20,11 +26,14 @@ const char* toString(ErrorKind kind) {
 namespace detail {
 
 ErrorKind kindForSqlstate(const std::string& s) {
-  if (s == "GH409" || s == "23505" || s == "40001" || s == "40P01" || s == "55P03") return ErrorKind::Conflict;
+  if (s == "GH409" || s == "23505" || s == "40001" || s == "40P01" || s == "55P03")
+    return ErrorKind::Conflict;
   if (s == "GH404" || s == "02000" || s == "P0002") return ErrorKind::NotFound;
   if (s == "GH403" || s == "42501" || s == "28000" || s == "28P01") return ErrorKind::Forbidden;
-  if (s == "GH422" || s.rfind("22", 0) == 0 || s.rfind("23", 0) == 0) return ErrorKind::InvalidInput;
-  if (s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03") return ErrorKind::ConnectionLost;
+  if (s == "GH422" || s.rfind("22", 0) == 0 || s.rfind("23", 0) == 0)
+    return ErrorKind::InvalidInput;
+  if (s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03")
+    return ErrorKind::ConnectionLost;
   return ErrorKind::Internal;
 }
 

@@ -11,41 +11,58 @@ using detail::toSqlTimestamp;
 
 const char* toString(VisitStatus s) {
   switch (s) {
-    case VisitStatus::Pending: return "pending";
-    case VisitStatus::Approved: return "approved";
-    case VisitStatus::Denied: return "denied";
-    case VisitStatus::Expired: return "expired";
-    case VisitStatus::Cancelled: return "cancelled";
-    case VisitStatus::CheckedIn: return "checked_in";
-    case VisitStatus::CheckedOut: return "checked_out";
+    case VisitStatus::Pending:
+      return "pending";
+    case VisitStatus::Approved:
+      return "approved";
+    case VisitStatus::Denied:
+      return "denied";
+    case VisitStatus::Expired:
+      return "expired";
+    case VisitStatus::Cancelled:
+      return "cancelled";
+    case VisitStatus::CheckedIn:
+      return "checked_in";
+    case VisitStatus::CheckedOut:
+      return "checked_out";
   }
   return "pending";
 }
 
 VisitStatus visitStatusFromString(std::string_view s) {
-  for (auto v : {VisitStatus::Pending, VisitStatus::Approved, VisitStatus::Denied, VisitStatus::Expired,
-                 VisitStatus::Cancelled, VisitStatus::CheckedIn, VisitStatus::CheckedOut})
+  for (auto v :
+       {VisitStatus::Pending, VisitStatus::Approved, VisitStatus::Denied, VisitStatus::Expired,
+        VisitStatus::Cancelled, VisitStatus::CheckedIn, VisitStatus::CheckedOut})
     if (s == toString(v)) return v;
   throw Error(ErrorKind::Internal, "unknown visit status " + std::string(s));
 }
 
 const char* toString(ExitOutcome o) {
   switch (o) {
-    case ExitOutcome::Recorded: return "recorded";
-    case ExitOutcome::AlreadyRecorded: return "already_recorded";
-    case ExitOutcome::UnknownBadge: return "unknown_badge";
-    case ExitOutcome::BadgeUsed: return "badge_used";
-    case ExitOutcome::NotCheckedIn: return "not_checked_in";
+    case ExitOutcome::Recorded:
+      return "recorded";
+    case ExitOutcome::AlreadyRecorded:
+      return "already_recorded";
+    case ExitOutcome::UnknownBadge:
+      return "unknown_badge";
+    case ExitOutcome::BadgeUsed:
+      return "badge_used";
+    case ExitOutcome::NotCheckedIn:
+      return "not_checked_in";
   }
   return "unknown_badge";
 }
 
 const char* toString(EvidenceKind k) {
   switch (k) {
-    case EvidenceKind::EntryPhoto: return "entry_photo";
-    case EvidenceKind::ExitPhoto: return "exit_photo";
-    case EvidenceKind::IdScan: return "id_scan";
-    case EvidenceKind::Badge: return "badge";
+    case EvidenceKind::EntryPhoto:
+      return "entry_photo";
+    case EvidenceKind::ExitPhoto:
+      return "exit_photo";
+    case EvidenceKind::IdScan:
+      return "id_scan";
+    case EvidenceKind::Badge:
+      return "badge";
   }
   return "entry_photo";
 }
@@ -70,7 +87,8 @@ VisitState KioskClient::requestVisit(const VisitRequest& r) {
       "k_request", "SELECT * FROM gh.kiosk_request_visit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
       {creds_.kioskId, creds_.token, r.visitId, r.unitId, r.visitorName, r.visitorPhone, r.purpose,
        r.documentType, r.documentHash, toSqlTimestamp(r.requestedAt)});
-  return {visitStatusFromString(rows[0].text("status")), rows[0].boolean("held"), false, std::nullopt};
+  return {visitStatusFromString(rows[0].text("status")), rows[0].boolean("held"), false,
+          std::nullopt};
 }
 
 VisitState KioskClient::visitStatus(const Uuid& visitId) {
@@ -89,15 +107,18 @@ InvitationVisit KioskClient::useInvitation(const InvitationUse& u) {
           rows[0].text("unit_label"), rows[0].text("guest_name")};
 }
 
-TimePoint KioskClient::checkIn(const Uuid& visitId, const std::string& exitTokenHash, TimePoint at) {
+TimePoint KioskClient::checkIn(const Uuid& visitId, const std::string& exitTokenHash,
+                               TimePoint at) {
   auto rows = conn_.execPrepared(
-      "k_checkin", "SELECT extract(epoch FROM gh.kiosk_check_in($1, $2, $3, $4, $5))::float8 AS expected",
+      "k_checkin",
+      "SELECT extract(epoch FROM gh.kiosk_check_in($1, $2, $3, $4, $5))::float8 AS expected",
       {creds_.kioskId, creds_.token, visitId, exitTokenHash, toSqlTimestamp(at)});
   return detail::fromEpoch(rows[0].float64("expected"));
 }
 
 ExitOutcome KioskClient::checkOut(const Uuid& exitEventId, const ExitToken& badge, TimePoint at) {
-  auto rows = conn_.execPrepared("k_checkout", "SELECT gh.kiosk_check_out($1, $2, $3, $4, $5, $6) AS outcome",
+  auto rows = conn_.execPrepared("k_checkout",
+                                 "SELECT gh.kiosk_check_out($1, $2, $3, $4, $5, $6) AS outcome",
                                  {creds_.kioskId, creds_.token, exitEventId, badge.visitId,
                                   badge.secretHashHex(), toSqlTimestamp(at)});
   const auto o = rows[0].text("outcome");
@@ -115,21 +136,24 @@ VisitStatus KioskClient::cancel(const Uuid& visitId) {
 
 std::string KioskClient::addEvidence(const Evidence& e) {
   auto rows = conn_.execPrepared(
-      "k_evidence", "SELECT gh.kiosk_add_evidence($1, $2, $3, $4, $5::gh.evidence_kind, $6, $7, $8) AS chain",
-      {creds_.kioskId, creds_.token, e.evidenceId, e.visitId, toString(e.kind), e.contentType, e.data,
-       toSqlTimestamp(e.capturedAt)});
+      "k_evidence",
+      "SELECT gh.kiosk_add_evidence($1, $2, $3, $4, $5::gh.evidence_kind, $6, $7, $8) AS chain",
+      {creds_.kioskId, creds_.token, e.evidenceId, e.visitId, toString(e.kind), e.contentType,
+       e.data, toSqlTimestamp(e.capturedAt)});
   return rows[0].text("chain");
 }
 
 void KioskClient::heartbeat(const Heartbeat& b) {
-  conn_.execPrepared("k_heartbeat", "SELECT gh.kiosk_heartbeat($1, $2, $3, $4::jsonb, $5, $6)",
-                     {creds_.kioskId, creds_.token, b.screen, b.deviceHealthJson, b.outboxDepth, b.version});
+  conn_.execPrepared(
+      "k_heartbeat", "SELECT gh.kiosk_heartbeat($1, $2, $3, $4::jsonb, $5, $6)",
+      {creds_.kioskId, creds_.token, b.screen, b.deviceHealthJson, b.outboxDepth, b.version});
 }
 
 std::int64_t KioskClient::raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                                      const std::string& detailsJson) {
-  auto rows = conn_.execPrepared("k_alert", "SELECT gh.kiosk_raise_alert($1, $2, $3, $4, $5::jsonb) AS id",
-                                 {creds_.kioskId, creds_.token, kind, visitId, detailsJson});
+  auto rows =
+      conn_.execPrepared("k_alert", "SELECT gh.kiosk_raise_alert($1, $2, $3, $4, $5::jsonb) AS id",
+                         {creds_.kioskId, creds_.token, kind, visitId, detailsJson});
   return rows[0].optInt64("id").value_or(0);
 }
 
@@ -142,7 +166,8 @@ std::vector<EstateKey> KioskClient::estateKeys() {
     k.estateId = rows[i].int64("estate_id");
     k.keyId = static_cast<std::uint8_t>(rows[i].int64("key_id"));
     const auto pk = rows[i].bytes("public_key");
-    if (pk.size() != k.publicKey.size()) throw Error(ErrorKind::Internal, "estate key has the wrong size");
+    if (pk.size() != k.publicKey.size())
+      throw Error(ErrorKind::Internal, "estate key has the wrong size");
     std::copy(pk.begin(), pk.end(), k.publicKey.begin());
     k.timezone = rows[i].text("timezone");
     out.push_back(k);
@@ -151,8 +176,9 @@ std::vector<EstateKey> KioskClient::estateKeys() {
 }
 
 std::vector<Uuid> KioskClient::revokedInvitations() {
-  auto rows = conn_.execPrepared("k_revoked", "SELECT invitation_id FROM gh.kiosk_revocations($1, $2)",
-                                 {creds_.kioskId, creds_.token});
+  auto rows =
+      conn_.execPrepared("k_revoked", "SELECT invitation_id FROM gh.kiosk_revocations($1, $2)",
+                         {creds_.kioskId, creds_.token});
   std::vector<Uuid> out;
   for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(rows[i].uuid("invitation_id"));
   return out;
@@ -163,15 +189,16 @@ std::vector<GuardPin> KioskClient::guardPins() {
                                  {creds_.kioskId, creds_.token});
   std::vector<GuardPin> out;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    out.push_back({rows[i].int64("person_id"), rows[i].text("full_name"), rows[i].text("pin_hash")});
+    out.push_back(
+        {rows[i].int64("person_id"), rows[i].text("full_name"), rows[i].text("pin_hash")});
   return out;
 }
 
-VisitStatus KioskClient::guardApprove(const Uuid& visitId, std::int64_t guardId, const std::string& reason,
-                                      TimePoint at) {
-  auto rows = conn_.execPrepared("k_guard_approve",
-                                 "SELECT gh.kiosk_guard_approve($1, $2, $3, $4, $5, $6) AS status",
-                                 {creds_.kioskId, creds_.token, visitId, guardId, reason, toSqlTimestamp(at)});
+VisitStatus KioskClient::guardApprove(const Uuid& visitId, std::int64_t guardId,
+                                      const std::string& reason, TimePoint at) {
+  auto rows = conn_.execPrepared(
+      "k_guard_approve", "SELECT gh.kiosk_guard_approve($1, $2, $3, $4, $5, $6) AS status",
+      {creds_.kioskId, creds_.token, visitId, guardId, reason, toSqlTimestamp(at)});
   return visitStatusFromString(rows[0].text("status"));
 }
 

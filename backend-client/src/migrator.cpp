@@ -21,9 +21,11 @@ std::vector<MigrationState> Migrator::status() {
   std::map<int, std::pair<std::string, std::string>> applied;
   auto exists = conn_.exec("SELECT to_regclass('gh_meta.schema_migrations') IS NOT NULL AS e");
   if (exists[0].boolean("e")) {
-    auto rows = conn_.exec("SELECT version, checksum, applied_at::text AS at FROM gh_meta.schema_migrations");
+    auto rows = conn_.exec(
+        "SELECT version, checksum, applied_at::text AS at FROM gh_meta.schema_migrations");
     for (std::size_t i = 0; i < rows.size(); ++i)
-      applied[static_cast<int>(rows[i].int64("version"))] = {rows[i].text("checksum"), rows[i].text("at")};
+      applied[static_cast<int>(rows[i].int64("version"))] = {rows[i].text("checksum"),
+                                                             rows[i].text("at")};
   }
   std::vector<MigrationState> out;
   for (const auto& m : migrations_) {
@@ -49,14 +51,17 @@ int Migrator::migrate() {
   for (const auto& s : status()) {
     if (s.checksumMismatch)
       throw Error(ErrorKind::Conflict,
-                  "migration " + s.migration.name + " was edited after it was applied; "
-                  "add a new migration instead", "", "checksum_mismatch");
+                  "migration " + s.migration.name +
+                      " was edited after it was applied; "
+                      "add a new migration instead",
+                  "", "checksum_mismatch");
   }
   int ran = 0;
   for (const auto& m : migrations_) {
     conn_.transaction([&](Connection& c) {
       c.exec("SELECT pg_advisory_xact_lock(7355608)");
-      if (!c.exec("SELECT 1 FROM gh_meta.schema_migrations WHERE version = $1", {m.version}).empty())
+      if (!c.exec("SELECT 1 FROM gh_meta.schema_migrations WHERE version = $1", {m.version})
+               .empty())
         return;  // applied already, perhaps by another process meanwhile
       try {
         c.execScript(m.sql);

@@ -23,7 +23,8 @@ inline std::string toSqlTimestamp(std::chrono::system_clock::time_point t) {
 
 inline std::chrono::system_clock::time_point fromEpoch(double seconds) {
   return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds)));
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::duration<double>(seconds)));
 }
 
 }  // namespace gatehouse::backend::detail

@@ -17,11 +17,13 @@ void drawAlerts(ConsoleApp& app) {
   if (alerts.empty()) ImGui::TextColored(p.mutedText, "%s", app.tr("alerts.empty").c_str());
   int i = 0;
   for (const auto& a : alerts) {
-    const bool severe = a.kind == "watchlist_hit" || a.kind == "kiosk_offline" || a.kind == "report" || a.kind == "badge_used";
+    const bool severe = a.kind == "watchlist_hit" || a.kind == "kiosk_offline" ||
+                        a.kind == "report" || a.kind == "badge_used";
     const bool selected = i == app.selectedAlert;
     ImGui::PushStyleColor(ImGuiCol_Border, selected ? p.accent : severe ? p.danger : p.warning);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, selected ? 3.0f : 1.5f);
-    ImGui::BeginChild(("alert" + std::to_string(a.id)).c_str(), ImVec2(0, 92), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild(("alert" + std::to_string(a.id)).c_str(), ImVec2(0, 92), true,
+                      ImGuiWindowFlags_NoScrollbar);
     ImGui::TextColored(severe ? p.danger : p.warning, "%s", app.tr("alert.kind." + a.kind).c_str());
     ImGui::SameLine();
     ImGui::TextColored(p.mutedText, "%s", formatTime(a.createdAt).c_str());

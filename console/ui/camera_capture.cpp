@@ -8,7 +8,8 @@
 
 namespace gatehouse::console::app {
 
-std::unique_ptr<ConsoleCamera> ConsoleCamera::open(const ConsoleConfig& config, std::string& error) {
+std::unique_ptr<ConsoleCamera> ConsoleCamera::open(const ConsoleConfig& config,
+                                                   std::string& error) {
   if (config.cameraDriver.empty()) return nullptr;
   devices::CameraConfig cc;
   cc.driver = config.cameraDriver;

@@ -2,12 +2,12 @@
 // the devices library (V4L2 or simulated footage). Capture runs on the devices thread; the UI
 // thread only polls the latest frame.
 #pragma once
+#include <imgui.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <imgui.h>
 
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/model.hpp"

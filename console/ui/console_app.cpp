@@ -20,13 +20,20 @@ namespace gatehouse::console::app {
 
 const char* panelName(Panel p) {
   switch (p) {
-    case Panel::SignIn: return "signin";
-    case Panel::Overview: return "overview";
-    case Panel::OnSite: return "onsite";
-    case Panel::History: return "history";
-    case Panel::Watchlist: return "watchlist";
-    case Panel::Reports: return "reports";
-    case Panel::ManualEntry: return "manual";
+    case Panel::SignIn:
+      return "signin";
+    case Panel::Overview:
+      return "overview";
+    case Panel::OnSite:
+      return "onsite";
+    case Panel::History:
+      return "history";
+    case Panel::Watchlist:
+      return "watchlist";
+    case Panel::Reports:
+      return "reports";
+    case Panel::ManualEntry:
+      return "manual";
   }
   return "?";
 }
@@ -54,8 +61,9 @@ void ConsoleApp::setStatus(const std::string& text, bool error) {
 void ConsoleApp::signIn() {
   try {
     backend::Connection conn(options.databaseUrl);
-    auto s = console::signIn(conn, {field("signin.email"), field("signin.password"), field("signin.totp")},
-                             SystemClock::instance());
+    auto s = console::signIn(
+        conn, {field("signin.email"), field("signin.password"), field("signin.totp")},
+        SystemClock::instance());
     if (!s) {
       setStatus(tr("signin.error." + s.error().code), true);
       return;
@@ -64,9 +72,11 @@ void ConsoleApp::signIn() {
     field("signin.password").clear();
     field("signin.totp").clear();
     LiveOptions lo;
-    lo.offlineAfter = std::chrono::duration_cast<std::chrono::milliseconds>(options.config.offlineAfter);
+    lo.offlineAfter =
+        std::chrono::duration_cast<std::chrono::milliseconds>(options.config.offlineAfter);
     lo.cachePath = options.config.cachePath;
-    live = std::make_unique<LiveConsole>(options.databaseUrl, session->personId, SystemClock::instance(), lo);
+    live = std::make_unique<LiveConsole>(options.databaseUrl, session->personId,
+                                         SystemClock::instance(), lo);
     live->start();
     if (live->store()) units = live->store()->units();
     panel = Panel::Overview;
@@ -116,8 +126,10 @@ void ConsoleApp::acknowledge(std::int64_t alertId) {
 void ConsoleApp::printEvacuation() {
   if (!live || !session) return;
   const auto& s = live->snapshot();
-  const std::string path = (std::filesystem::path(options.config.exportDir) / "evacuation-list.pdf").string();
-  if (auto r = writeEvacuationPdf(s.onSite, session->estateName, now(), s.onSiteFromCache, path); !r) {
+  const std::string path =
+      (std::filesystem::path(options.config.exportDir) / "evacuation-list.pdf").string();
+  if (auto r = writeEvacuationPdf(s.onSite, session->estateName, now(), s.onSiteFromCache, path);
+      !r) {
     setStatus(r.error().message, true);
   } else {
     setStatus(trf("onsite.printed", {{"path", path}}));
@@ -138,12 +150,14 @@ void ConsoleApp::runSearch() {
   q.from = parseDate(field("history.from"));
   if (auto to = parseDate(field("history.to"))) q.to = *to + std::chrono::hours(24);
   if (const auto& k = field("history.kiosk"); !k.empty()) {
-    for (const auto& t : live->snapshot().kiosks) if (t.name == k || std::to_string(t.id) == k) q.kioskId = t.id;
+    for (const auto& t : live->snapshot().kiosks)
+      if (t.name == k || std::to_string(t.id) == k) q.kioskId = t.id;
   }
   try {
     const auto t0 = std::chrono::steady_clock::now();
     history = live->store()->search(q);
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const auto ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.0f", ms);
     setStatus(trf("history.found", {{"n", std::to_string(history.size())}, {"ms", buf}}));
@@ -156,7 +170,8 @@ void ConsoleApp::loadReport(int days) {
   if (!live || !session) return;
   try {
     backend::Connection conn(options.databaseUrl);
-    report = console::loadReport(conn, session->personId, now() - std::chrono::hours(24 * days), now());
+    report =
+        console::loadReport(conn, session->personId, now() - std::chrono::hours(24 * days), now());
   } catch (const backend::Error& e) {
     setStatus(e.what(), true);
   }
@@ -173,49 +188,63 @@ void ConsoleApp::exportReport() {
   setStatus(trf("reports.exported", {{"path", (dir / "report.{csv,pdf}").string()}}));
 }
 
-bool inputField(ConsoleApp& app, const std::string& id, const std::string& label, float width, bool password) {
+bool inputField(ConsoleApp& app, const std::string& id, const std::string& label, float width,
+                bool password) {
   std::string& value = app.field(id);
   char buf[256];
   std::snprintf(buf, sizeof buf, "%s", value.c_str());
   if (width > 0) ImGui::SetNextItemWidth(width);
   const std::string l = label + "###" + id;
-  const bool enter = ImGui::InputText(l.c_str(), buf, sizeof buf,
-                                      (password ? ImGuiInputTextFlags_Password : 0) | ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool enter = ImGui::InputText(
+      l.c_str(), buf, sizeof buf,
+      (password ? ImGuiInputTextFlags_Password : 0) | ImGuiInputTextFlags_EnterReturnsTrue);
   ui::TouchRegistry::instance().add(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true);
   value = buf;
   return enter;
 }
 
-bool button(const std::string& id, const std::string& label, bool primary, bool enabled, bool danger) {
+bool button(const std::string& id, const std::string& label, bool primary, bool enabled,
+            bool danger) {
   return ui::touchButton(id, label, {0, 0},
-                         danger ? ui::ButtonStyle::Danger : primary ? ui::ButtonStyle::Primary : ui::ButtonStyle::Secondary,
+                         danger    ? ui::ButtonStyle::Danger
+                         : primary ? ui::ButtonStyle::Primary
+                                   : ui::ButtonStyle::Secondary,
                          enabled);
 }
 
 void ConsoleApp::drawHeader() {
   const auto& p = ui::palette();
   ImGui::PushFont(ui::fonts().large);
-  ImGui::TextUnformatted(("Gatehouse · " + (session ? session->estateName : std::string())).c_str());
+  ImGui::TextUnformatted(
+      ("Gatehouse · " + (session ? session->estateName : std::string())).c_str());
   ImGui::PopFont();
   ImGui::SameLine();
   if (live) {
     const bool up = live->online();
     ImGui::SameLine(ImGui::GetWindowWidth() * 0.45f);
-    ImGui::TextColored(up ? p.success : p.danger, "%s", tr(up ? "status.live" : "status.reconnecting").c_str());
+    ImGui::TextColored(up ? p.success : p.danger, "%s",
+                       tr(up ? "status.live" : "status.reconnecting").c_str());
     const auto& s = live->snapshot();
     ImGui::SameLine();
     ImGui::TextColored(s.queue.empty() ? p.mutedText : p.warning, "%s",
                        trf("status.counts", {{"queue", std::to_string(s.queue.size())},
                                              {"alerts", std::to_string(s.alerts.size())},
-                                             {"onsite", std::to_string(s.onSite.size())}}).c_str());
+                                             {"onsite", std::to_string(s.onSite.size())}})
+                           .c_str());
   }
   ImGui::SameLine(ImGui::GetWindowWidth() - 330);
-  ImGui::TextColored(p.mutedText, "%s  %s", formatTime(now(), true).c_str(),
-                     session ? (session->fullName + " (" + tr("role." + session->role) + ")").c_str() : "");
+  ImGui::TextColored(
+      p.mutedText, "%s  %s", formatTime(now(), true).c_str(),
+      session ? (session->fullName + " (" + tr("role." + session->role) + ")").c_str() : "");
 }
 
 void ConsoleApp::drawNav() {
-  struct Item { Panel panel; const char* id; const char* key; bool adminOnly; };
+  struct Item {
+    Panel panel;
+    const char* id;
+    const char* key;
+    bool adminOnly;
+  };
   static const Item items[] = {{Panel::Overview, "nav.overview", "nav.overview", false},
                                {Panel::OnSite, "nav.onsite", "nav.onsite", false},
                                {Panel::ManualEntry, "nav.manual", "nav.manual", false},
@@ -225,7 +254,8 @@ void ConsoleApp::drawNav() {
   int n = 1;
   for (const auto& it : items) {
     if (it.adminOnly && !(session && session->isAdmin())) continue;
-    if (button(it.id, "F" + std::to_string(n) + " " + tr(it.key), panel == it.panel)) panel = it.panel;
+    if (button(it.id, "F" + std::to_string(n) + " " + tr(it.key), panel == it.panel))
+      panel = it.panel;
     ImGui::SameLine();
     ++n;
   }
@@ -238,7 +268,8 @@ void ConsoleApp::handleShortcuts() {
   injectedKey_ = 0;
   if (!live || ImGui::GetIO().WantTextInput || decideVisit) return;
   auto pressed = [&](int sc) { return injected == sc || ImGui::IsKeyPressed(sc, false); };
-  const Panel order[] = {Panel::Overview, Panel::OnSite, Panel::ManualEntry, Panel::History, Panel::Watchlist, Panel::Reports};
+  const Panel order[] = {Panel::Overview, Panel::OnSite,    Panel::ManualEntry,
+                         Panel::History,  Panel::Watchlist, Panel::Reports};
   const int count = session && session->isAdmin() ? 6 : 4;
   for (int i = 0; i < count; ++i) {
     if (pressed(SDL_SCANCODE_F1 + i)) panel = order[i];
@@ -252,18 +283,22 @@ void ConsoleApp::handleShortcuts() {
   selectedVisit = std::clamp(selectedVisit, 0, std::max(0, static_cast<int>(s.queue.size()) - 1));
   selectedAlert = std::clamp(selectedAlert, 0, std::max(0, static_cast<int>(s.alerts.size()) - 1));
   if (!s.queue.empty()) {
-    if (pressed(SDL_SCANCODE_A)) openDecision(s.queue[static_cast<std::size_t>(selectedVisit)].id, true);
-    if (pressed(SDL_SCANCODE_D)) openDecision(s.queue[static_cast<std::size_t>(selectedVisit)].id, false);
+    if (pressed(SDL_SCANCODE_A))
+      openDecision(s.queue[static_cast<std::size_t>(selectedVisit)].id, true);
+    if (pressed(SDL_SCANCODE_D))
+      openDecision(s.queue[static_cast<std::size_t>(selectedVisit)].id, false);
   }
-  if (!s.alerts.empty() && pressed(SDL_SCANCODE_K)) acknowledge(s.alerts[static_cast<std::size_t>(selectedAlert)].id);
+  if (!s.alerts.empty() && pressed(SDL_SCANCODE_K))
+    acknowledge(s.alerts[static_cast<std::size_t>(selectedAlert)].id);
 }
 
 void ConsoleApp::drawFrame() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->Pos);
   ImGui::SetNextWindowSize(vp->Size);
-  ImGui::Begin("console", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin("console", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
   if (!session) {
     drawSignIn(*this);
   } else {
@@ -276,7 +311,8 @@ void ConsoleApp::drawFrame() {
     switch (panel) {
       case Panel::Overview:
         drawKioskWall(*this);
-        if (ImGui::BeginTable("overview", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+        if (ImGui::BeginTable("overview", 2,
+                              ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
           ImGui::TableNextColumn();
           drawQueue(*this);
           ImGui::TableNextColumn();
@@ -284,15 +320,27 @@ void ConsoleApp::drawFrame() {
           ImGui::EndTable();
         }
         break;
-      case Panel::OnSite: drawOnSite(*this); break;
-      case Panel::History: drawHistory(*this); break;
-      case Panel::Watchlist: drawWatchlist(*this); break;
-      case Panel::Reports: drawReports(*this); break;
-      case Panel::ManualEntry: drawManualEntry(*this); break;
-      case Panel::SignIn: break;
+      case Panel::OnSite:
+        drawOnSite(*this);
+        break;
+      case Panel::History:
+        drawHistory(*this);
+        break;
+      case Panel::Watchlist:
+        drawWatchlist(*this);
+        break;
+      case Panel::Reports:
+        drawReports(*this);
+        break;
+      case Panel::ManualEntry:
+        drawManualEntry(*this);
+        break;
+      case Panel::SignIn:
+        break;
     }
     ImGui::EndChild();
-    ImGui::TextColored(statusIsError ? ui::palette().danger : ui::palette().mutedText, "%s", status.c_str());
+    ImGui::TextColored(statusIsError ? ui::palette().danger : ui::palette().mutedText, "%s",
+                       status.c_str());
     drawDecisionDialog(*this);
   }
   ImGui::End();
@@ -346,14 +394,15 @@ int ConsoleApp::run(ui::AppWindow& window) {
     }
     script = std::make_unique<ui::ScriptPlayer>(
         std::move(lines).value(),
-        ui::ScriptPlayer::Hooks{[this] {
-                                  if (expecting_ && expectationMet()) {
-                                    expecting_ = false;
-                                    return std::string("expect-ok");
-                                  }
-                                  return std::string(panelName(panel));
-                                },
-                                [this](const ui::ScriptLine& l) { return scriptCommand(l.command, l.argument); }});
+        ui::ScriptPlayer::Hooks{
+            [this] {
+              if (expecting_ && expectationMet()) {
+                expecting_ = false;
+                return std::string("expect-ok");
+              }
+              return std::string(panelName(panel));
+            },
+            [this](const ui::ScriptLine& l) { return scriptCommand(l.command, l.argument); }});
   }
   std::string pendingShot;
   int shots = 0;
@@ -373,10 +422,12 @@ int ConsoleApp::run(ui::AppWindow& window) {
     if (!pendingShot.empty()) {
       char name[32];
       std::snprintf(name, sizeof name, "%02d-", ++shots);
-      path = (std::filesystem::path(options.screenshotDir) / (name + pendingShot + ".png")).string();
+      path =
+          (std::filesystem::path(options.screenshotDir) / (name + pendingShot + ".png")).string();
       pendingShot.clear();
     }
-    if (auto s = window.endFrame(path); !s) std::fprintf(stderr, "screenshot: %s\n", s.error().message.c_str());
+    if (auto s = window.endFrame(path); !s)
+      std::fprintf(stderr, "screenshot: %s\n", s.error().message.c_str());
     if (!path.empty()) std::fprintf(stderr, "screenshot %s\n", path.c_str());
     if (script) {
       pendingShot = script->afterFrame();

@@ -37,7 +37,8 @@ class ConsoleApp {
   int run(ui::AppWindow& window);
 
   std::string tr(const std::string& key) const { return tr_.tr(key); }
-  std::string trf(const std::string& key, const std::vector<std::pair<std::string, std::string>>& args) const {
+  std::string trf(const std::string& key,
+                  const std::vector<std::pair<std::string, std::string>>& args) const {
     return tr_.format(key, args);
   }
 
@@ -50,7 +51,8 @@ class ConsoleApp {
   ToneCue cue;
   std::string status;  // last action's result, shown in the footer
   bool statusIsError = false;
-  std::map<std::string, std::string> fields;  // text inputs by id (the script fills them with "fill")
+  std::map<std::string, std::string>
+      fields;  // text inputs by id (the script fills them with "fill")
   int selectedVisit = 0;
   int selectedAlert = 0;
   // decision dialog
@@ -108,7 +110,9 @@ void drawReports(ConsoleApp& app);
 void drawManualEntry(ConsoleApp& app);
 
 // Widgets shared by panels.
-bool inputField(ConsoleApp& app, const std::string& id, const std::string& label, float width = 0, bool password = false);
-bool button(const std::string& id, const std::string& label, bool primary = true, bool enabled = true, bool danger = false);
+bool inputField(ConsoleApp& app, const std::string& id, const std::string& label, float width = 0,
+                bool password = false);
+bool button(const std::string& id, const std::string& label, bool primary = true,
+            bool enabled = true, bool danger = false);
 
 }  // namespace gatehouse::console::app

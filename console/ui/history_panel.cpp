@@ -27,8 +27,11 @@ void drawHistory(ConsoleApp& app) {
   if (button("history.search", app.tr("history.search")) || go) app.runSearch();
   const float photoW = selected.empty() ? 0 : 220;
   ImGui::BeginChild("results", ImVec2(-photoW, 0));
-  if (ImGui::BeginTable("history", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
-    for (const char* c : {"col.requested", "col.visitor", "col.unit", "col.kiosk", "col.status", "col.reason"}) {
+  if (ImGui::BeginTable(
+          "history", 6,
+          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
+    for (const char* c :
+         {"col.requested", "col.visitor", "col.unit", "col.kiosk", "col.status", "col.reason"}) {
       ImGui::TableSetupColumn(app.tr(c).c_str());
     }
     ImGui::TableHeadersRow();
@@ -48,7 +51,8 @@ void drawHistory(ConsoleApp& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(h.kioskName.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextColored(h.held ? ui::palette().danger : ui::palette().text, "%s", app.tr("status." + h.status).c_str());
+      ImGui::TextColored(h.held ? ui::palette().danger : ui::palette().text, "%s",
+                         app.tr("status." + h.status).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(h.decisionReason.c_str());
     }
@@ -59,7 +63,8 @@ void drawHistory(ConsoleApp& app) {
     ImGui::SameLine();
     ImGui::BeginGroup();
     app.photos.draw("history" + selected, selectedPhoto, ImVec2(200, 200));
-    if (app.session && app.session->isAdmin() && button("history.watchlist", app.tr("history.to_watchlist"), false)) {
+    if (app.session && app.session->isAdmin() &&
+        button("history.watchlist", app.tr("history.to_watchlist"), false)) {
       app.field("watchlist.from_visit") = selected;
       app.panel = Panel::Watchlist;
     }

@@ -24,18 +24,22 @@ void drawManualEntry(ConsoleApp& app) {
   if (app.camera) {
     haveCamera = true;
     app.camera->drawPreview(ImVec2(320, 240));
-    ImGui::TextColored(ui::palette().mutedText, "%s", app.trf("manual.camera", {{"camera", app.camera->describe()}}).c_str());
+    ImGui::TextColored(ui::palette().mutedText, "%s",
+                       app.trf("manual.camera", {{"camera", app.camera->describe()}}).c_str());
   }
 #endif
   if (!haveCamera) {
-    ImGui::TextColored(app.cameraError.empty() ? ui::palette().mutedText : ui::palette().warning, "%s",
-                       (app.tr("manual.no_camera") + (app.cameraError.empty() ? "" : " (" + app.cameraError + ")")).c_str());
+    ImGui::TextColored(
+        app.cameraError.empty() ? ui::palette().mutedText : ui::palette().warning, "%s",
+        (app.tr("manual.no_camera") + (app.cameraError.empty() ? "" : " (" + app.cameraError + ")"))
+            .c_str());
   }
   std::int64_t unitId = 0;
   for (const auto& u : app.units) {
     if (u.label == app.field("manual.unit")) unitId = u.id;
   }
-  const bool ready = store && unitId && !app.field("manual.name").empty() && !app.field("manual.reason").empty();
+  const bool ready =
+      store && unitId && !app.field("manual.name").empty() && !app.field("manual.reason").empty();
   if (button("manual.submit", app.tr("manual.submit"), true, ready)) {
     try {
       Photo photo;
@@ -44,15 +48,19 @@ void drawManualEntry(ConsoleApp& app) {
         if (auto p = app.camera->snapshot()) photo = std::move(*p);
       }
 #endif
-      store->manualEntry(Uuid::random(), unitId, app.field("manual.name"), app.field("manual.phone"),
-                         app.field("manual.purpose"), app.field("manual.reason"), photo);
+      store->manualEntry(Uuid::random(), unitId, app.field("manual.name"),
+                         app.field("manual.phone"), app.field("manual.purpose"),
+                         app.field("manual.reason"), photo);
       app.setStatus(app.trf("manual.done", {{"name", app.field("manual.name")}}));
-      for (const char* f : {"manual.name", "manual.phone", "manual.unit", "manual.purpose", "manual.reason"}) app.field(f).clear();
+      for (const char* f :
+           {"manual.name", "manual.phone", "manual.unit", "manual.purpose", "manual.reason"})
+        app.field(f).clear();
     } catch (const backend::Error& e) {
       app.setStatus(e.what(), true);
     }
   }
-  if (!unitId && !app.field("manual.unit").empty()) ImGui::TextColored(ui::palette().warning, "%s", app.tr("manual.unknown_unit").c_str());
+  if (!unitId && !app.field("manual.unit").empty())
+    ImGui::TextColored(ui::palette().warning, "%s", app.tr("manual.unknown_unit").c_str());
 }
 
 }  // namespace gatehouse::console::app

@@ -1,4 +1,5 @@
-// "On site now": everyone checked in and not out, with photos; print the evacuation list; manual exit.
+// "On site now": everyone checked in and not out, with photos; print the evacuation list; manual
+// exit.
 #include <imgui.h>
 
 #include "console_app.hpp"
@@ -16,11 +17,16 @@ void drawOnSite(ConsoleApp& app) {
   ImGui::SameLine();
   if (button("onsite.print", app.tr("onsite.print"))) app.printEvacuation();
   if (s.onSiteFromCache) {
-    ImGui::TextColored(p.danger, "%s",
-                       app.trf("onsite.cached", {{"at", s.onSiteCachedAt ? formatTime(*s.onSiteCachedAt, true) : "?"}}).c_str());
+    ImGui::TextColored(
+        p.danger, "%s",
+        app.trf("onsite.cached",
+                {{"at", s.onSiteCachedAt ? formatTime(*s.onSiteCachedAt, true) : "?"}})
+            .c_str());
   }
   inputField(app, "onsite.exit_reason", app.tr("onsite.exit_reason"), 380);
-  if (ImGui::BeginTable("onsite", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
+  if (ImGui::BeginTable(
+          "onsite", 6,
+          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
     ImGui::TableSetupColumn(app.tr("col.photo").c_str(), ImGuiTableColumnFlags_WidthFixed, 76);
     ImGui::TableSetupColumn(app.tr("col.visitor").c_str());
     ImGui::TableSetupColumn(app.tr("col.unit").c_str());
@@ -42,10 +48,12 @@ void drawOnSite(ConsoleApp& app) {
       ImGui::TextUnformatted(formatTime(v.enteredAt, true).c_str());
       ImGui::TableNextColumn();
       const bool over = v.expectedExitAt && *v.expectedExitAt < app.now();
-      ImGui::TextColored(over ? p.danger : p.text, "%s", v.expectedExitAt ? formatTime(*v.expectedExitAt, true).c_str() : "-");
+      ImGui::TextColored(over ? p.danger : p.text, "%s",
+                         v.expectedExitAt ? formatTime(*v.expectedExitAt, true).c_str() : "-");
       ImGui::TableNextColumn();
       const bool hasReason = !app.field("onsite.exit_reason").empty();
-      if (button("onsite.exit." + std::to_string(i), app.tr("onsite.exit"), false, hasReason && app.live->online())) {
+      if (button("onsite.exit." + std::to_string(i), app.tr("onsite.exit"), false,
+                 hasReason && app.live->online())) {
         try {
           app.live->store()->manualExit(v.visitId, app.field("onsite.exit_reason"));
           app.setStatus(app.trf("onsite.exited", {{"name", v.visitorName}}));

@@ -1,10 +1,10 @@
 // Visitor photos as GL textures, decoded once per key and kept while they are drawn.
 #pragma once
+#include <imgui.h>
+
 #include <map>
 #include <memory>
 #include <string>
-
-#include <imgui.h>
 
 #include "gatehouse/console/model.hpp"
 #include "gatehouse/ui/gl.hpp"

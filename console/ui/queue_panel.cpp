@@ -18,9 +18,13 @@ void drawQueue(ConsoleApp& app) {
   int i = 0;
   for (const auto& v : queue) {
     const bool selected = i == app.selectedVisit;
-    ImGui::PushStyleColor(ImGuiCol_Border, v.escalated ? p.danger : v.held ? p.warning : selected ? p.accent : p.border);
+    ImGui::PushStyleColor(ImGuiCol_Border, v.escalated ? p.danger
+                                           : v.held    ? p.warning
+                                           : selected  ? p.accent
+                                                       : p.border);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, selected || v.escalated ? 3.0f : 1.0f);
-    ImGui::BeginChild(("visit" + v.id.toString()).c_str(), ImVec2(0, 118), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild(("visit" + v.id.toString()).c_str(), ImVec2(0, 118), true,
+                      ImGuiWindowFlags_NoScrollbar);
     ImGui::PushFont(ui::fonts().large);
     ImGui::TextUnformatted(v.visitorName.c_str());
     ImGui::PopFont();
@@ -32,13 +36,18 @@ void drawQueue(ConsoleApp& app) {
       ImGui::SameLine();
       ImGui::TextColored(p.warning, "%s", app.tr("queue.held").c_str());
     }
-    ImGui::Text("%s", app.trf("queue.line", {{"unit", v.unitLabel}, {"kiosk", v.kioskName}, {"purpose", v.purpose}}).c_str());
+    ImGui::Text("%s",
+                app.trf("queue.line",
+                        {{"unit", v.unitLabel}, {"kiosk", v.kioskName}, {"purpose", v.purpose}})
+                    .c_str());
     ImGui::TextColored(v.waitingS > 60 ? p.warning : p.mutedText, "%s",
                        app.trf("queue.waiting", {{"t", formatDuration(v.waitingS)}}).c_str());
     ImGui::SameLine(ImGui::GetWindowWidth() - 260);
-    if (button("queue.approve." + std::to_string(i), app.tr("queue.approve"))) app.openDecision(v.id, true);
+    if (button("queue.approve." + std::to_string(i), app.tr("queue.approve")))
+      app.openDecision(v.id, true);
     ImGui::SameLine();
-    if (button("queue.deny." + std::to_string(i), app.tr("queue.deny"), true, true, true)) app.openDecision(v.id, false);
+    if (button("queue.deny." + std::to_string(i), app.tr("queue.deny"), true, true, true))
+      app.openDecision(v.id, false);
     ImGui::EndChild();
     if (ImGui::IsItemClicked()) app.selectedVisit = i;
     ImGui::PopStyleVar();
@@ -51,31 +60,38 @@ void drawDecisionDialog(ConsoleApp& app) {
   if (!app.decideVisit) return;
   const auto& p = ui::palette();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->Size.x / 2, vp->Size.y / 2), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowPos(ImVec2(vp->Size.x / 2, vp->Size.y / 2), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(820, 0));
   ImGui::Begin("decide", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
   std::string who;
-  for (const auto& v : app.live->snapshot().queue) if (v.id == *app.decideVisit) who = v.visitorName + " -> " + v.unitLabel;
+  for (const auto& v : app.live->snapshot().queue)
+    if (v.id == *app.decideVisit) who = v.visitorName + " -> " + v.unitLabel;
   ImGui::PushFont(ui::fonts().large);
-  ImGui::TextColored(app.decideApprove ? p.success : p.danger, "%s",
-                     app.tr(app.decideApprove ? "decide.title_approve" : "decide.title_deny").c_str());
+  ImGui::TextColored(
+      app.decideApprove ? p.success : p.danger, "%s",
+      app.tr(app.decideApprove ? "decide.title_approve" : "decide.title_deny").c_str());
   ImGui::PopFont();
   ImGui::TextUnformatted(who.c_str());
   ImGui::TextColored(p.mutedText, "%s", app.tr("decide.reason_hint").c_str());
-  static const char* quick[] = {"decide.quick.called", "decide.quick.delivery", "decide.quick.known", "decide.quick.unreachable"};
+  static const char* quick[] = {"decide.quick.called", "decide.quick.delivery",
+                                "decide.quick.known", "decide.quick.unreachable"};
   for (int i = 0; i < 4; ++i) {
     if (i) ImGui::SameLine();
-    if (button("decide.quick." + std::to_string(i), app.tr(quick[i]), false)) app.field("decide.reason") = app.tr(quick[i]);
+    if (button("decide.quick." + std::to_string(i), app.tr(quick[i]), false))
+      app.field("decide.reason") = app.tr(quick[i]);
   }
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   const bool enter = inputField(app, "decide.reason", app.tr("decide.reason"), 640);
   const bool hasReason = app.field("decide.reason").find_first_not_of(' ') != std::string::npos;
-  if (button("decide.confirm", app.tr(app.decideApprove ? "queue.approve" : "queue.deny"), true, hasReason,
-             !app.decideApprove) || (enter && hasReason)) {
+  if (button("decide.confirm", app.tr(app.decideApprove ? "queue.approve" : "queue.deny"), true,
+             hasReason, !app.decideApprove) ||
+      (enter && hasReason)) {
     app.confirmDecision();
   }
   ImGui::SameLine();
-  if (button("decide.cancel", app.tr("decide.cancel"), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+  if (button("decide.cancel", app.tr("decide.cancel"), false) ||
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
     app.decideVisit.reset();
   }
   ImGui::End();

@@ -24,7 +24,8 @@ void drawSignIn(ConsoleApp& app) {
   if (button("signin.submit", app.tr("signin.submit")) || submit) app.signIn();
   if (!app.status.empty()) {
     ImGui::PushTextWrapPos();
-    ImGui::TextColored(app.statusIsError ? ui::palette().danger : ui::palette().mutedText, "%s", app.status.c_str());
+    ImGui::TextColored(app.statusIsError ? ui::palette().danger : ui::palette().mutedText, "%s",
+                       app.status.c_str());
     ImGui::PopTextWrapPos();
   }
   ImGui::EndChild();

@@ -34,7 +34,8 @@ void ToneCue::play() {
     const double env = std::min(1.0, std::min(t, 0.4 - t) * 50.0);
     samples[i] = static_cast<std::int16_t>(9000.0 * env * std::sin(2 * M_PI * f * t));
   }
-  SDL_QueueAudio(device_, samples.data(), static_cast<Uint32>(samples.size() * sizeof(std::int16_t)));
+  SDL_QueueAudio(device_, samples.data(),
+                 static_cast<Uint32>(samples.size() * sizeof(std::int16_t)));
 }
 
 }  // namespace gatehouse::console::app

@@ -31,7 +31,8 @@ void drawWatchlist(ConsoleApp& app) {
   inputField(app, "watchlist.reason", app.tr("watchlist.reason"), 360);
   ImGui::SameLine();
   const std::string fromVisit = app.field("watchlist.from_visit");
-  if (button("watchlist.add", app.tr(fromVisit.empty() ? "watchlist.add" : "watchlist.add_visit"))) {
+  if (button("watchlist.add",
+             app.tr(fromVisit.empty() ? "watchlist.add" : "watchlist.add_visit"))) {
     try {
       if (auto v = Uuid::parse(fromVisit)) {
         store->watchlistAddFromVisit(*v, app.field("watchlist.reason"));
@@ -47,9 +48,12 @@ void drawWatchlist(ConsoleApp& app) {
       app.setStatus(e.detail().empty() ? e.what() : app.tr("error." + e.detail()), true);
     }
   }
-  if (ImGui::BeginTable("watchlist", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY,
-                        ImVec2(0, hitsOf != 0 ? ImGui::GetContentRegionAvail().y * 0.55f : 0))) {
-    for (const char* c : {"col.name", "col.match_key", "col.watch_reason", "col.added_by", "col.hits", ""}) {
+  if (ImGui::BeginTable(
+          "watchlist", 6,
+          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY,
+          ImVec2(0, hitsOf != 0 ? ImGui::GetContentRegionAvail().y * 0.55f : 0))) {
+    for (const char* c :
+         {"col.name", "col.match_key", "col.watch_reason", "col.added_by", "col.hits", ""}) {
       ImGui::TableSetupColumn(*c ? app.tr(c).c_str() : "");
     }
     ImGui::TableHeadersRow();
@@ -57,8 +61,8 @@ void drawWatchlist(ConsoleApp& app) {
     for (const auto& w : app.watchlist) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextColored(w.active ? ui::palette().text : ui::palette().mutedText, "%s%s", w.fullName.c_str(),
-                         w.active ? "" : app.tr("watchlist.inactive").c_str());
+      ImGui::TextColored(w.active ? ui::palette().text : ui::palette().mutedText, "%s%s",
+                         w.fullName.c_str(), w.active ? "" : app.tr("watchlist.inactive").c_str());
       ImGui::TableNextColumn();
       ImGui::TextColored(ui::palette().mutedText, "%s", w.nameKey.c_str());
       ImGui::TableNextColumn();
@@ -66,7 +70,8 @@ void drawWatchlist(ConsoleApp& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(w.addedBy.c_str());
       ImGui::TableNextColumn();
-      if (button("watchlist.hits." + std::to_string(i), std::to_string(w.hits), false, w.hits > 0)) {
+      if (button("watchlist.hits." + std::to_string(i), std::to_string(w.hits), false,
+                 w.hits > 0)) {
         try {
           hits = store->watchlistHits(w.id);
           hitsOf = w.id;
@@ -75,7 +80,8 @@ void drawWatchlist(ConsoleApp& app) {
         }
       }
       ImGui::TableNextColumn();
-      if (button("watchlist.toggle." + std::to_string(i), app.tr(w.active ? "watchlist.deactivate" : "watchlist.activate"), false)) {
+      if (button("watchlist.toggle." + std::to_string(i),
+                 app.tr(w.active ? "watchlist.deactivate" : "watchlist.activate"), false)) {
         try {
           store->watchlistSetActive(w.id, !w.active);
           reload();
@@ -89,10 +95,14 @@ void drawWatchlist(ConsoleApp& app) {
   }
   if (hitsOf != 0) {
     ImGui::Separator();
-    ImGui::TextUnformatted(app.trf("watchlist.hits_of", {{"n", std::to_string(hits.size())}}).c_str());
+    ImGui::TextUnformatted(
+        app.trf("watchlist.hits_of", {{"n", std::to_string(hits.size())}}).c_str());
     for (const auto& h : hits) {
-      ImGui::BulletText("%s  %s  %s  %s", formatTime(h.createdAt, true).c_str(), h.visitorName.c_str(), h.kioskName.c_str(),
-                        h.acknowledgedBy ? app.trf("watchlist.acked_by", {{"name", *h.acknowledgedBy}}).c_str() : "");
+      ImGui::BulletText("%s  %s  %s  %s", formatTime(h.createdAt, true).c_str(),
+                        h.visitorName.c_str(), h.kioskName.c_str(),
+                        h.acknowledgedBy
+                            ? app.trf("watchlist.acked_by", {{"name", *h.acknowledgedBy}}).c_str()
+                            : "");
     }
   }
 }

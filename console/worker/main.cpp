@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
     if (once) {
       gatehouse::backend::Connection conn(url);
       const auto r = gatehouse::console::runHousekeeping(conn, cfg->kioskStale);
-      std::cout << "escalated " << r.escalated << " expired " << r.expired << " overstays " << r.overstays
-                << " kiosks_offline " << r.kiosksOffline << "\n";
+      std::cout << "escalated " << r.escalated << " expired " << r.expired << " overstays "
+                << r.overstays << " kiosks_offline " << r.kiosksOffline << "\n";
       return 0;
     }
     // SIGINT/SIGTERM are taken by a thread in sigwait (blocked everywhere else), so stopping
@@ -49,15 +49,18 @@ int main(int argc, char** argv) {
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     gatehouse::console::Housekeeper worker(
-        url, {cfg->workerInterval, cfg->kioskStale, [](const std::string& s) { std::cerr << s << std::endl; }});
+        url, {cfg->workerInterval, cfg->kioskStale,
+              [](const std::string& s) { std::cerr << s << std::endl; }});
     std::thread signals([&] {
       int sig = 0;
       sigwait(&stopSignals, &sig);
       if (sig != 0) worker.stop();
     });
-    std::cerr << "gatehouse-worker: housekeeping every " << cfg->workerInterval.count() << " ms" << std::endl;
+    std::cerr << "gatehouse-worker: housekeeping every " << cfg->workerInterval.count() << " ms"
+              << std::endl;
     worker.run();
-    pthread_kill(signals.native_handle(), SIGTERM);  // wake the waiter if we stopped for another reason
+    pthread_kill(signals.native_handle(),
+                 SIGTERM);  // wake the waiter if we stopped for another reason
     signals.join();
   } catch (const gatehouse::backend::Error& e) {
     std::cerr << "gatehouse-worker: " << e.what() << "\n";

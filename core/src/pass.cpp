@@ -119,7 +119,8 @@ Result<Parsed> parseRaw(std::string_view text) {
   if (text.size() > kMaxPassText || text.substr(0, kPassPrefix.size()) != kPassPrefix)
     return makeError("not_a_pass", "not a Gatehouse invitation pass");
   auto raw = base64urlDecode(text.substr(kPassPrefix.size()));
-  if (!raw || raw->size() <= kSig) return makeError("malformed", "pass is not valid base64url or too short");
+  if (!raw || raw->size() <= kSig)
+    return makeError("malformed", "pass is not valid base64url or too short");
   Parsed out;
   out.payloadSize = raw->size() - kSig;
   Reader r(raw->data(), out.payloadSize);
@@ -186,8 +187,10 @@ Status checkPassWindow(const InvitationPass& pass, std::int64_t unixSeconds, int
   if (unixSeconds >= pass.validUntil) return makeError("expired", "pass has expired");
   const std::int64_t local = unixSeconds + utcOffsetSeconds;
   const std::int64_t days = (local >= 0 ? local : local - 86399) / 86400;
-  const int weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday: Mon=0
-  if ((pass.weekdays & (1 << weekday)) == 0) return makeError("wrong_day", "pass is not valid today");
+  const int weekday =
+      static_cast<int>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday: Mon=0
+  if ((pass.weekdays & (1 << weekday)) == 0)
+    return makeError("wrong_day", "pass is not valid today");
   const auto minute = static_cast<int>((local - days * 86400) / 60);
   if (minute < pass.dayStartMinute || minute >= pass.dayEndMinute)
     return makeError("outside_hours", "pass is not valid at this time of day");

@@ -42,8 +42,8 @@ std::string encodeHeader(const std::string& s) {
   std::string out;
   std::size_t i = 0;
   while (i + 2 < s.size()) {
-    unsigned v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) |
-                 static_cast<unsigned char>(s[i + 2]);
+    unsigned v = (static_cast<unsigned char>(s[i]) << 16) |
+                 (static_cast<unsigned char>(s[i + 1]) << 8) | static_cast<unsigned char>(s[i + 2]);
     out += tbl[(v >> 18) & 63];
     out += tbl[(v >> 12) & 63];
     out += tbl[(v >> 6) & 63];
@@ -74,13 +74,16 @@ std::string sendEmail(const PortalConfig& config, const OutboundEmail& email) {
   gmtime_r(&now, &tm);
   std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
   Upload up;
-  up.data = "Date: " + std::string(date) + "\r\nTo: <" + oneLine(email.to) + ">\r\nFrom: Gatehouse <" +
-            oneLine(config.smtpFrom) + ">\r\nSubject: " + encodeHeader(oneLine(email.subject)) +
+  up.data = "Date: " + std::string(date) + "\r\nTo: <" + oneLine(email.to) +
+            ">\r\nFrom: Gatehouse <" + oneLine(config.smtpFrom) +
+            ">\r\nSubject: " + encodeHeader(oneLine(email.subject)) +
             "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
             "Content-Transfer-Encoding: 8bit\r\n\r\n";
   for (char c : email.body) {
-    if (c == '\n') up.data += "\r\n";
-    else if (c != '\r') up.data += c;
+    if (c == '\n')
+      up.data += "\r\n";
+    else if (c != '\r')
+      up.data += c;
   }
   up.data += "\r\n";
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + oneLine(email.to) + ">").c_str());
@@ -105,7 +108,8 @@ std::string sendEmail(const PortalConfig& config, const OutboundEmail& email) {
   return rc == CURLE_OK ? std::string() : std::string("smtp: ") + curl_easy_strerror(rc);
 }
 
-std::string webhookSignature(std::string_view secret, std::int64_t timestamp, std::string_view body) {
+std::string webhookSignature(std::string_view secret, std::int64_t timestamp,
+                             std::string_view body) {
   std::string msg = std::to_string(timestamp) + ".";
   msg += body;
   return "sha256=" + hmacSha256Hex(secret, msg);
@@ -121,9 +125,11 @@ std::string postWebhook(const PortalConfig& config, const std::string& url, cons
   if (!curl) return "curl init failed";
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, "Content-Type: application/json");
-  headers = curl_slist_append(headers, ("X-Gatehouse-Timestamp: " + std::to_string(nowUnix)).c_str());
+  headers =
+      curl_slist_append(headers, ("X-Gatehouse-Timestamp: " + std::to_string(nowUnix)).c_str());
   headers = curl_slist_append(
-      headers, ("X-Gatehouse-Signature: " + webhookSignature(config.webhookSecret, nowUnix, body)).c_str());
+      headers,
+      ("X-Gatehouse-Signature: " + webhookSignature(config.webhookSecret, nowUnix, body)).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

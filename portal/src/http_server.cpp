@@ -3,15 +3,14 @@
 // All Beast code lives in this one translation unit (it is template-heavy).
 #include "gatehouse/portal/http_server.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <spdlog/spdlog.h>
-
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -38,12 +37,17 @@ std::string lower(std::string_view s) {
 void jsonEscapeInto(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          std::snprintf(buf, sizeof buf, "\\u%04x",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
           out += buf;
         } else {
           out += c;
@@ -121,7 +125,8 @@ std::string HttpRequest::cookie(std::string_view name) const {
     auto pair = c.substr(0, semi);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
     auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+      return std::string(pair.substr(eq + 1));
     if (semi == std::string_view::npos) break;
     c.remove_prefix(semi + 1);
   }
@@ -207,11 +212,12 @@ class Session final : public SessionBase,
       close();
       return false;
     }
-    net::post(stream_.get_executor(), [self = this->shared_from_this(), c = std::move(chunk)]() mutable {
-      if (!self->writing_ && self->outbox_.empty() && self->tryWriteNow(c)) return;
-      self->outbox_.push_back(std::move(c));
-      if (!self->writing_) self->writeNextChunk();
-    });
+    net::post(stream_.get_executor(),
+              [self = this->shared_from_this(), c = std::move(chunk)]() mutable {
+                if (!self->writing_ && self->outbox_.empty() && self->tryWriteNow(c)) return;
+                self->outbox_.push_back(std::move(c));
+                if (!self->writing_) self->writeNextChunk();
+              });
     return true;
   }
   bool isOpen() const override { return open_.load(); }
@@ -251,8 +257,9 @@ class Session final : public SessionBase,
     parser_->body_limit(srv_.opt.bodyLimit);
     parser_->header_limit(16 * 1024);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(75));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -306,7 +313,8 @@ class Session final : public SessionBase,
           d = self->srv_.h.openStream(self->req_);
         } catch (const std::exception& e) {
           spdlog::error("stream handler failed: {}", e.what());
-          d.refuse = HttpResponse{500, "application/json; charset=utf-8", R"({"error":"internal"})", {}, {}};
+          d.refuse = HttpResponse{
+              500, "application/json; charset=utf-8", R"({"error":"internal"})", {}, {}};
         }
         net::post(self->stream_.get_executor(), [self, d = std::move(d)]() mutable {
           if (d.refuse) return self->write(std::move(*d.refuse));
@@ -320,10 +328,12 @@ class Session final : public SessionBase,
       try {
         r = self->srv_.h.handle(self->req_);
       } catch (const std::exception& e) {
-        spdlog::error("handler failed for {} {}: {}", self->req_.method, loggablePath(self->req_.path), e.what());
+        spdlog::error("handler failed for {} {}: {}", self->req_.method,
+                      loggablePath(self->req_.path), e.what());
         r = HttpResponse{500, "application/json; charset=utf-8", R"({"error":"internal"})", {}, {}};
       }
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+      net::post(self->stream_.get_executor(),
+                [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     });
   }
 
@@ -341,12 +351,13 @@ class Session final : public SessionBase,
     status_ = r.status;
     user_ = std::move(r.logUser);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
-    http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t n) {
-      self->logAccess(n);
-      self->srv_.requestEnded();
-      if (ec || !res->keep_alive()) return self->closeSocket();
-      self->doRead();
-    });
+    http::async_write(stream_, *res,
+                      [self = this->shared_from_this(), res](beast::error_code ec, std::size_t n) {
+                        self->logAccess(n);
+                        self->srv_.requestEnded();
+                        if (ec || !res->keep_alive()) return self->closeSocket();
+                        self->doRead();
+                      });
   }
 
   void startStream(HttpHandlers::StreamDecision d) {
@@ -354,8 +365,9 @@ class Session final : public SessionBase,
     r.contentType = "text/event-stream; charset=utf-8";
     r.headers = std::move(d.headers);
     if (srv_.h.decorate) srv_.h.decorate(req_, r);
-    std::string head = "HTTP/1.1 200 OK\r\nServer: gatehouse-portal\r\nContent-Type: " + r.contentType +
-                       "\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n";
+    std::string head =
+        "HTTP/1.1 200 OK\r\nServer: gatehouse-portal\r\nContent-Type: " + r.contentType +
+        "\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n";
     for (auto& [k, v] : r.headers) {
       if (k == "Cache-Control") continue;
       head += k + ": " + v + "\r\n";
@@ -379,13 +391,14 @@ class Session final : public SessionBase,
 
   // The client sends nothing on an event stream; a completed read means it went away.
   void watchForClose() {
-    stream_.async_read_some(net::buffer(sink_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) {
-        self->open_ = false;
-        return self->closeSocket();
-      }
-      self->watchForClose();
-    });
+    stream_.async_read_some(net::buffer(sink_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                self->open_ = false;
+                                return self->closeSocket();
+                              }
+                              self->watchForClose();
+                            });
   }
 
   // Plain TCP with an idle socket: write at once without setting up an async operation; the
@@ -448,7 +461,8 @@ class Session final : public SessionBase,
   }
 
   void logAccess(std::size_t bytes) {
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+                  .count();
     std::string line = R"({"remote":")";
     jsonEscapeInto(line, remote_);
     line += R"(","method":")";
@@ -501,7 +515,8 @@ void HttpServer::Impl::doAccept() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     if (sslctx) {
-      std::make_shared<Session<ssl::stream<beast::tcp_stream>>>(*this, std::move(socket), *sslctx)->run();
+      std::make_shared<Session<ssl::stream<beast::tcp_stream>>>(*this, std::move(socket), *sslctx)
+          ->run();
     } else {
       std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->run();
     }
@@ -509,7 +524,8 @@ void HttpServer::Impl::doAccept() {
   });
 }
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandlers handlers) : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(HttpServerOptions options, HttpHandlers handlers)
+    : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(options);
   impl_->h = std::move(handlers);
 }
@@ -522,8 +538,9 @@ void HttpServer::start() {
   auto& m = *impl_;
   if (!m.opt.tlsCertFile.empty()) {
     m.sslctx = std::make_unique<ssl::context>(ssl::context::tls_server);
-    m.sslctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    m.sslctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
     m.sslctx->use_certificate_chain_file(m.opt.tlsCertFile);
     m.sslctx->use_private_key_file(m.opt.tlsKeyFile.empty() ? m.opt.tlsCertFile : m.opt.tlsKeyFile,
                                    ssl::context::pem);
@@ -536,12 +553,16 @@ void HttpServer::start() {
   if (!ec) m.acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) m.acceptor.bind(ep, ec);
   if (!ec) m.acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + m.opt.address + ":" + std::to_string(m.opt.port) + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + m.opt.address + ":" +
+                             std::to_string(m.opt.port) + ": " + ec.message());
   m.boundPort = m.acceptor.local_endpoint().port();
-  m.workers = std::make_unique<net::thread_pool>(static_cast<std::size_t>(std::max(1, m.opt.workerThreads)));
+  m.workers = std::make_unique<net::thread_pool>(
+      static_cast<std::size_t>(std::max(1, m.opt.workerThreads)));
   m.work.emplace(m.ioc.get_executor());
   m.doAccept();
-  for (int i = 0; i < std::max(1, m.opt.ioThreads); ++i) m.threads.emplace_back([&m] { m.ioc.run(); });
+  for (int i = 0; i < std::max(1, m.opt.ioThreads); ++i)
+    m.threads.emplace_back([&m] { m.ioc.run(); });
   m.started = true;
 }
 

@@ -36,7 +36,8 @@ struct MagicClaim {
 };
 std::string makeMagicToken(std::string_view key, const MagicClaim& claim);
 // Errors: malformed, bad_signature, expired.
-Result<MagicClaim> readMagicToken(std::string_view key, std::string_view token, std::int64_t nowUnix);
+Result<MagicClaim> readMagicToken(std::string_view key, std::string_view token,
+                                  std::int64_t nowUnix);
 
 // --- QR as SVG (ZXing) --------------------------------------------------------------------
 std::string qrSvg(const std::string& text, const std::string& title);
@@ -66,7 +67,7 @@ struct Subscriber {
   std::int64_t personId = 0;
   std::int64_t estateId = 0;
   std::int64_t unitId = 0;
-  std::string sessionHash;  // the session it was opened with, so signing out closes it
+  std::string sessionHash;     // the session it was opened with, so signing out closes it
   std::int64_t expiresMs = 0;  // the session's end; the stream ends then too (0 = never)
 };
 
@@ -102,10 +103,12 @@ struct OutboundEmail {
 };
 // Sends over SMTP with libcurl. Returns an error message, or "" on success.
 std::string sendEmail(const PortalConfig& config, const OutboundEmail& email);
-// POSTs JSON with X-Gatehouse-Timestamp and X-Gatehouse-Signature: sha256=HMAC(secret, ts "." body).
+// POSTs JSON with X-Gatehouse-Timestamp and X-Gatehouse-Signature: sha256=HMAC(secret, ts "."
+// body).
 std::string postWebhook(const PortalConfig& config, const std::string& url, const std::string& body,
                         std::int64_t nowUnix);
-std::string webhookSignature(std::string_view secret, std::int64_t timestamp, std::string_view body);
+std::string webhookSignature(std::string_view secret, std::int64_t timestamp,
+                             std::string_view body);
 
 // --- login throttling (per client address; per-account lockout lives in the database) ------------
 class LoginThrottle {

@@ -2,11 +2,11 @@
 // invitations and passes, visit log, and the notification delivery worker.
 #include "gatehouse/portal/portal.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -159,7 +159,8 @@ json visitJson(const backend::Row& r) {
   j["unit"] = r.text("unit_label");
   j["kiosk"] = r.optText("kiosk") ? json(*r.optText("kiosk")) : json(nullptr);
   j["decided_by"] = r.optText("decided_by") ? json(*r.optText("decided_by")) : json(nullptr);
-  j["decided_by_role"] = r.optText("decided_by_role") ? json(*r.optText("decided_by_role")) : json(nullptr);
+  j["decided_by_role"] =
+      r.optText("decided_by_role") ? json(*r.optText("decided_by_role")) : json(nullptr);
   j["channel"] = r.optText("channel") ? json(*r.optText("channel")) : json(nullptr);
   j["reason"] = r.optText("reason") ? json(*r.optText("reason")) : json(nullptr);
   j["invitation"] = r.optText("invitation") ? json(*r.optText("invitation")) : json(nullptr);
@@ -246,7 +247,8 @@ struct Portal::Impl {
   std::thread heartbeatThread;
 
   std::mutex unknownMu;
-  std::unordered_map<std::string, std::pair<int, std::chrono::steady_clock::time_point>> unknownFailures;
+  std::unordered_map<std::string, std::pair<int, std::chrono::steady_clock::time_point>>
+      unknownFailures;
 
   Impl(PortalConfig c, const Clock& clk)
       : cfg(std::move(c)), clock(clk), throttle(std::max(1, cfg.loginPerMinutePerAddress)) {}
@@ -273,9 +275,10 @@ struct Portal::Impl {
     auto token = req.cookie(kCookie);
     if (token.empty() || token.size() > 100) return std::nullopt;
     auto hash = sha256Hex(token);
-    auto rows = db().execPrepared(
-        "portal_session_get",
-        "SELECT *, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM gh.portal_session_get($1)", {hash});
+    auto rows = db().execPrepared("portal_session_get",
+                                  "SELECT *, (extract(epoch FROM expires_at) * 1000)::bigint AS "
+                                  "expires_ms FROM gh.portal_session_get($1)",
+                                  {hash});
     if (rows.empty()) return std::nullopt;
     auto r = rows[0];
     Auth a;
@@ -300,8 +303,8 @@ struct Portal::Impl {
   }
 
   std::string cookieHeader(const std::string& value, long maxAge, bool tls) {
-    std::string c = std::string(kCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                    std::to_string(maxAge);
+    std::string c = std::string(kCookie) + "=" + value +
+                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(maxAge);
     if (tls || cfg.cookieSecure) c += "; Secure";
     return c;
   }
@@ -311,9 +314,12 @@ struct Portal::Impl {
     if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
     if (req.path.rfind("/api/", 0) == 0 || req.path == "/healthz") return std::nullopt;
     std::string path = req.path;
-    if (path == "/") path = "/index.html";
-    else if (path == "/m") path = "/magic.html";
-    else if (path == "/reset") path = "/reset.html";
+    if (path == "/")
+      path = "/index.html";
+    else if (path == "/m")
+      path = "/magic.html";
+    else if (path == "/reset")
+      path = "/reset.html";
     const StaticFile* f = files ? files->find(path) : nullptr;
     if (!f) return errorResponse(404, "not_found");
     HttpResponse r;
@@ -331,7 +337,8 @@ struct Portal::Impl {
   void decorate(const HttpRequest& req, HttpResponse& r) {
     r.header("Content-Security-Policy",
              "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action "
+             "'self'; "
              "frame-ancestors 'none'");
     r.header("X-Frame-Options", "DENY");
     r.header("X-Content-Type-Options", "nosniff");
@@ -340,7 +347,8 @@ struct Portal::Impl {
     r.header("Cross-Origin-Opener-Policy", "same-origin");
     r.header("Cross-Origin-Resource-Policy", "same-origin");
     if (req.tls) r.header("Strict-Transport-Security", "max-age=31536000");
-    bool hasCache = std::any_of(r.headers.begin(), r.headers.end(), [](auto& h) { return h.first == "Cache-Control"; });
+    bool hasCache = std::any_of(r.headers.begin(), r.headers.end(),
+                                [](auto& h) { return h.first == "Cache-Control"; });
     if (!hasCache) r.header("Cache-Control", "no-store");
   }
 
@@ -352,11 +360,15 @@ struct Portal::Impl {
         case ErrorKind::ConnectionLost:
           dropDb();
           return errorResponse(503, "database_unavailable");
-        case ErrorKind::NotFound: return errorResponse(404, "not_found");
+        case ErrorKind::NotFound:
+          return errorResponse(404, "not_found");
         case ErrorKind::Forbidden:
-          return errorResponse(e.detail() == "held" ? 403 : 404, e.detail() == "held" ? "held" : "not_found");
-        case ErrorKind::Conflict: return errorResponse(409, e.detail().empty() ? "conflict" : e.detail());
-        case ErrorKind::InvalidInput: return errorResponse(422, e.detail().empty() ? "invalid_input" : e.detail());
+          return errorResponse(e.detail() == "held" ? 403 : 404,
+                               e.detail() == "held" ? "held" : "not_found");
+        case ErrorKind::Conflict:
+          return errorResponse(409, e.detail().empty() ? "conflict" : e.detail());
+        case ErrorKind::InvalidInput:
+          return errorResponse(422, e.detail().empty() ? "invalid_input" : e.detail());
         default:
           spdlog::error("database error on {} {}: {}", req.method, req.path, e.what());
           return errorResponse(500, "internal");
@@ -386,10 +398,12 @@ struct Portal::Impl {
 
     // Public endpoints: sign-in, password reset, magic links.
     if (seg.size() == 2 && seg[1] == "login" && post) return login(req, body);
-    if (seg.size() == 3 && seg[1] == "password" && seg[2] == "forgot" && post) return forgot(req, body);
+    if (seg.size() == 3 && seg[1] == "password" && seg[2] == "forgot" && post)
+      return forgot(req, body);
     if (seg.size() == 3 && seg[1] == "password" && seg[2] == "reset" && post) return reset(body);
     if (seg.size() == 3 && seg[1] == "magic" && post) return magic(seg[2], body);
-    if (seg.size() == 4 && seg[1] == "magic" && seg[2] == "photo" && !post) return magicPhoto(seg[3], req.queryParam("t"));
+    if (seg.size() == 4 && seg[1] == "magic" && seg[2] == "photo" && !post)
+      return magicPhoto(seg[3], req.queryParam("t"));
 
     auto auth = authenticate(req);
     if (!auth) return errorResponse(401, "signed_out");
@@ -402,8 +416,8 @@ struct Portal::Impl {
     return r;
   }
 
-  HttpResponse routeSignedIn(const HttpRequest& req, const std::vector<std::string>& seg, const json& body,
-                             const Auth& a) {
+  HttpResponse routeSignedIn(const HttpRequest& req, const std::vector<std::string>& seg,
+                             const json& body, const Auth& a) {
     bool post = req.method == "POST";
     auto n = seg.size();
     if (n == 2 && seg[1] == "me" && !post) return me(a);
@@ -420,7 +434,8 @@ struct Portal::Impl {
     if (n == 2 && seg[1] == "invitations" && post) return createInvitation(a, body);
     if (n == 3 && seg[1] == "invitations" && seg[2] == "event" && post) return createEvent(a, body);
     if (n == 3 && seg[1] == "invitations" && !post) return invitationOne(a, seg[2]);
-    if (n == 4 && seg[1] == "invitations" && seg[3] == "qr.svg" && !post) return invitationQr(a, seg[2]);
+    if (n == 4 && seg[1] == "invitations" && seg[3] == "qr.svg" && !post)
+      return invitationQr(a, seg[2]);
     if (n == 4 && seg[1] == "invitations" && seg[3] == "revoke" && post) return revoke(a, seg[2]);
     if (n == 2 && seg[1] == "notifications" && !post) return notifications(a);
     if (n == 3 && seg[1] == "notifications" && seg[2] == "read" && post) return markRead(a, body);
@@ -440,7 +455,9 @@ struct Portal::Impl {
       dropDb();
     }
     bool ok = dbOk && migrationsOk;
-    return jsonResponse(ok ? 200 : 503, {{"status", ok ? "ok" : "unhealthy"}, {"database", dbOk}, {"migrations", migrationsOk}});
+    return jsonResponse(
+        ok ? 200 : 503,
+        {{"status", ok ? "ok" : "unhealthy"}, {"database", dbOk}, {"migrations", migrationsOk}});
   }
 
   // --- sign in -------------------------------------------------------------------------------
@@ -454,9 +471,11 @@ struct Portal::Impl {
     std::lock_guard lock(unknownMu);
     if (unknownFailures.size() > 100000) unknownFailures.clear();
     auto& e = unknownFailures[key];
-    if (std::chrono::steady_clock::now() >= e.second && e.first >= cfg.loginMaxFailures) e.first = 0;
+    if (std::chrono::steady_clock::now() >= e.second && e.first >= cfg.loginMaxFailures)
+      e.first = 0;
     ++e.first;
-    if (e.first >= cfg.loginMaxFailures) e.second = std::chrono::steady_clock::now() + std::chrono::minutes(cfg.lockMinutes);
+    if (e.first >= cfg.loginMaxFailures)
+      e.second = std::chrono::steady_clock::now() + std::chrono::minutes(cfg.lockMinutes);
     return e.first >= cfg.loginMaxFailures;
   }
 
@@ -476,7 +495,8 @@ struct Portal::Impl {
     if (email.empty() || email.size() > 254 || password.empty() || password.size() > 1024)
       return errorResponse(401, "invalid_credentials");
     std::string key = email;
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
 
     auto rows = db().execPrepared(
         "portal_auth_lookup",
@@ -485,18 +505,24 @@ struct Portal::Impl {
         {email});
     if (rows.empty()) {
       // Same work and same answers as for a real account, so nothing reveals who exists.
-      if (unknownLocked(key)) return lockedResponse(clock.unixSeconds() * 1000 + cfg.lockMinutes * 60000);
+      if (unknownLocked(key))
+        return lockedResponse(clock.unixSeconds() * 1000 + cfg.lockMinutes * 60000);
       verifyPassword(dummyHash, password);
-      if (unknownFailed(key)) return lockedResponse(clock.unixSeconds() * 1000 + cfg.lockMinutes * 60000);
+      if (unknownFailed(key))
+        return lockedResponse(clock.unixSeconds() * 1000 + cfg.lockMinutes * 60000);
       return errorResponse(401, "invalid_credentials");
     }
     auto row = rows[0];
     auto person = row.int64("person_id");
-    if (!row.isNull("locked") && row.boolean("locked")) return lockedResponse(row.int64("until_ms"));
+    if (!row.isNull("locked") && row.boolean("locked"))
+      return lockedResponse(row.int64("until_ms"));
     auto hash = row.text("password_hash");
-    bool ok = !hash.empty() ? verifyPassword(hash, password) : (verifyPassword(dummyHash, password), false);
-    auto rec = db().exec("SELECT (extract(epoch FROM gh.auth_record($1, $2, $3, make_interval(mins => $4))) * 1000)::bigint AS until_ms",
-                         {person, ok, cfg.loginMaxFailures, cfg.lockMinutes});
+    bool ok = !hash.empty() ? verifyPassword(hash, password)
+                            : (verifyPassword(dummyHash, password), false);
+    auto rec = db().exec(
+        "SELECT (extract(epoch FROM gh.auth_record($1, $2, $3, make_interval(mins => $4))) * "
+        "1000)::bigint AS until_ms",
+        {person, ok, cfg.loginMaxFailures, cfg.lockMinutes});
     if (!ok) {
       if (auto until = rec[0].optInt64("until_ms")) return lockedResponse(*until);
       return errorResponse(401, "invalid_credentials");
@@ -511,7 +537,8 @@ struct Portal::Impl {
     auto a = authenticate(fake);
     if (!a) return errorResponse(403, "residents_only");
     auto r = me(*a);
-    r.header("Set-Cookie", cookieHeader(token, static_cast<long>(cfg.sessionHours) * 3600, req.tls));
+    r.header("Set-Cookie",
+             cookieHeader(token, static_cast<long>(cfg.sessionHours) * 3600, req.tls));
     r.logUser = std::to_string(person);
     return r;
   }
@@ -528,8 +555,10 @@ struct Portal::Impl {
     json j{{"id", a.personId}, {"name", a.name}, {"csrf", a.csrf}, {"role", a.role}};
     asPerson(a.personId, [&](Connection& c) {
       auto rows = c.exec(
-          "SELECT u.label, u.building, e.name AS estate, e.timezone, p.notify_email, p.webhook_url, p.email "
-          "FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id JOIN gh.estate e ON e.id = p.estate_id "
+          "SELECT u.label, u.building, e.name AS estate, e.timezone, p.notify_email, "
+          "p.webhook_url, p.email "
+          "FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id JOIN gh.estate e ON e.id = "
+          "p.estate_id "
           "WHERE p.id = gh.current_person_id()");
       if (!rows.empty()) {
         auto r = rows[0];
@@ -554,8 +583,10 @@ struct Portal::Impl {
       if (!ok) return errorResponse(422, "webhook_url");
     }
     asPerson(a.personId, [&](Connection& c) {
-      c.exec("UPDATE gh.person SET notify_email = $1, webhook_url = nullif($2, '') WHERE id = gh.current_person_id()",
-             {notifyEmail, url});
+      c.exec(
+          "UPDATE gh.person SET notify_email = $1, webhook_url = nullif($2, '') WHERE id = "
+          "gh.current_person_id()",
+          {notifyEmail, url});
     });
     return me(a);
   }
@@ -566,12 +597,15 @@ struct Portal::Impl {
     std::string email = trim(body.value("email", std::string()));
     if (!email.empty() && email.size() <= 254) {
       std::string token = randomToken(32);
-      auto rows = db().exec("SELECT * FROM gh.portal_reset_create($1, $2, make_interval(mins => $3))",
-                            {email, sha256Hex(token), cfg.resetLinkMinutes});
+      auto rows =
+          db().exec("SELECT * FROM gh.portal_reset_create($1, $2, make_interval(mins => $3))",
+                    {email, sha256Hex(token), cfg.resetLinkMinutes});
       if (!rows.empty()) {
         OutboundEmail mail{rows[0].text("email"), "Reset your Gatehouse password",
-                           "Hello " + rows[0].text("full_name") + ",\n\nTo choose a new password, open this link within " +
-                               std::to_string(cfg.resetLinkMinutes) + " minutes:\n\n" + baseUrl + "/reset#" + token +
+                           "Hello " + rows[0].text("full_name") +
+                               ",\n\nTo choose a new password, open this link within " +
+                               std::to_string(cfg.resetLinkMinutes) + " minutes:\n\n" + baseUrl +
+                               "/reset#" + token +
                                "\n\nIf you did not ask for this, ignore this email.\n"};
         // Sent in the background so the answer takes the same time for unknown addresses.
         server->postWork([this, mail] {
@@ -586,9 +620,11 @@ struct Portal::Impl {
   HttpResponse reset(const json& body) {
     std::string token = body.value("token", std::string());
     std::string password = body.value("password", std::string());
-    if (utf8Length(password) < 10 || password.size() > 1024) return errorResponse(422, "password_too_short");
+    if (utf8Length(password) < 10 || password.size() > 1024)
+      return errorResponse(422, "password_too_short");
     if (token.empty() || token.size() > 100) return errorResponse(400, "invalid_link");
-    auto rows = db().exec("SELECT gh.portal_reset_consume($1, $2) AS person", {sha256Hex(token), hashPassword(password)});
+    auto rows = db().exec("SELECT gh.portal_reset_consume($1, $2) AS person",
+                          {sha256Hex(token), hashPassword(password)});
     if (rows.empty() || rows[0].isNull("person")) return errorResponse(400, "invalid_link");
     hub.closePerson(rows[0].int64("person"));  // every session of theirs ended
     return jsonResponse(200, {{"status", "password_changed"}});
@@ -596,7 +632,8 @@ struct Portal::Impl {
 
   // --- visits --------------------------------------------------------------------------------
   std::optional<json> loadVisit(Connection& c, const Uuid& id) {
-    auto rows = c.execPrepared("portal_visit_one", std::string(kVisitSelect) + " AND v.id = $1", {id});
+    auto rows =
+        c.execPrepared("portal_visit_one", std::string(kVisitSelect) + " AND v.id = $1", {id});
     if (rows.empty()) return std::nullopt;
     return visitJson(rows[0]);
   }
@@ -604,8 +641,9 @@ struct Portal::Impl {
   HttpResponse pending(const Auth& a) {
     json list = json::array();
     asPerson(a.personId, [&](Connection& c) {
-      auto rows = c.execPrepared("portal_pending",
-                                 std::string(kVisitSelect) + " AND v.status = 'pending' ORDER BY v.requested_at");
+      auto rows =
+          c.execPrepared("portal_pending", std::string(kVisitSelect) +
+                                               " AND v.status = 'pending' ORDER BY v.requested_at");
       for (std::size_t i = 0; i < rows.size(); ++i) list.push_back(visitJson(rows[i]));
     });
     return jsonResponse(200, {{"visits", list}});
@@ -622,26 +660,29 @@ struct Portal::Impl {
 
   HttpResponse decide(const Auth& a, const std::string& idText, const json& body) {
     auto id = Uuid::parse(idText);
-    if (!id || !body.contains("approve") || !body["approve"].is_boolean()) return errorResponse(404, "not_found");
+    if (!id || !body.contains("approve") || !body["approve"].is_boolean())
+      return errorResponse(404, "not_found");
     bool approve = body["approve"].get<bool>();
     return decideAs(a.personId, *id, approve, "resident", {});
   }
 
   // Decides and answers with the visit; when someone else got there first, says who and when.
-  HttpResponse decideAs(std::int64_t person, const Uuid& id, bool approve, const std::string& channel,
-                        const std::string& nonce) {
+  HttpResponse decideAs(std::int64_t person, const Uuid& id, bool approve,
+                        const std::string& channel, const std::string& nonce) {
     std::optional<json> v;
     bool used = false;
     try {
       asPerson(person, [&](Connection& c) {
         if (!nonce.empty()) {
-          auto r = c.exec("SELECT gh.portal_magic_consume($1, $2, $3) AS first", {nonce, id, person});
+          auto r =
+              c.exec("SELECT gh.portal_magic_consume($1, $2, $3) AS first", {nonce, id, person});
           if (!r[0].boolean("first")) {
             used = true;
             return;
           }
         }
-        c.exec("SELECT gh.decide_visit($1, $2, NULL, $3::gh.decision_channel)", {id, approve, channel});
+        c.exec("SELECT gh.decide_visit($1, $2, NULL, $3::gh.decision_channel)",
+               {id, approve, channel});
         v = loadVisit(c, id);
       });
     } catch (const backend::Error& e) {
@@ -668,9 +709,10 @@ struct Portal::Impl {
     asPerson(a.personId, [&](Connection& c) {
       visible = loadVisit(c, *id).has_value();
       if (!visible) return;
-      c.exec("INSERT INTO gh.report (estate_id, visit_id, reporter_id, reason) "
-             "VALUES (gh.my_estate(), $1, gh.current_person_id(), $2)",
-             {*id, reason});
+      c.exec(
+          "INSERT INTO gh.report (estate_id, visit_id, reporter_id, reason) "
+          "VALUES (gh.my_estate(), $1, gh.current_person_id(), $2)",
+          {*id, reason});
     });
     if (!visible) return errorResponse(404, "not_found");
     return jsonResponse(201, {{"status", "reported"}});
@@ -678,14 +720,17 @@ struct Portal::Impl {
 
   HttpResponse visitLog(const HttpRequest& req, const Auth& a, bool csv) {
     std::string from = req.queryParam("from"), to = req.queryParam("to");
-    if ((!from.empty() && !isDate(from)) || (!to.empty() && !isDate(to))) return errorResponse(422, "date");
+    if ((!from.empty() && !isDate(from)) || (!to.empty() && !isDate(to)))
+      return errorResponse(422, "date");
     json list = json::array();
-    std::string out = "requested,visitor,purpose,status,decided_by,decided_at,channel,entered,exited,kiosk\r\n";
+    std::string out =
+        "requested,visitor,purpose,status,decided_by,decided_at,channel,entered,exited,kiosk\r\n";
     asPerson(a.personId, [&](Connection& c) {
       auto rows = c.execPrepared(
           "portal_log",
           std::string(kVisitSelect) +
-              " AND v.requested_at >= coalesce(nullif($1, '')::date, (now() - interval '30 days')::date)::timestamp "
+              " AND v.requested_at >= coalesce(nullif($1, '')::date, (now() - interval '30 "
+              "days')::date)::timestamp "
               "AT TIME ZONE (SELECT timezone FROM gh.estate WHERE id = gh.my_estate()) "
               " AND v.requested_at < (coalesce(nullif($2, '')::date, now()::date) + 1)::timestamp "
               "AT TIME ZONE (SELECT timezone FROM gh.estate WHERE id = gh.my_estate()) "
@@ -724,7 +769,9 @@ struct Portal::Impl {
     return jsonResponse(200, {{"visits", list}});
   }
 
-  HttpResponse photo(const Auth& a, const std::string& idText) { return photoAs(a.personId, idText, std::nullopt); }
+  HttpResponse photo(const Auth& a, const std::string& idText) {
+    return photoAs(a.personId, idText, std::nullopt);
+  }
 
   // The photo of the one visit a magic link is for (the link is checked, not used up).
   HttpResponse magicPhoto(const std::string& idText, const std::string& token) {
@@ -733,21 +780,25 @@ struct Portal::Impl {
     return photoAs(claim->personId, idText, claim->visitId);
   }
 
-  HttpResponse photoAs(std::int64_t person, const std::string& idText, const std::optional<Uuid>& onlyVisit) {
+  HttpResponse photoAs(std::int64_t person, const std::string& idText,
+                       const std::optional<Uuid>& onlyVisit) {
     auto id = Uuid::parse(idText);
     if (!id) return errorResponse(404, "not_found");
     HttpResponse r;
     bool found = false;
     asPerson(person, [&](Connection& c) {
-      auto rows = c.execPrepared("portal_photo",
-                                 "SELECT e.content_type, e.data FROM gh.evidence e JOIN gh.visit v ON v.id = e.visit_id "
-                                 "WHERE e.id = $1 AND e.kind IN ('entry_photo', 'exit_photo') AND v.unit_id = gh.my_unit() "
-                                 "AND ($2::uuid IS NULL OR v.id = $2::uuid)",
-                                 {*id, onlyVisit});
+      auto rows = c.execPrepared(
+          "portal_photo",
+          "SELECT e.content_type, e.data FROM gh.evidence e JOIN gh.visit v ON v.id = e.visit_id "
+          "WHERE e.id = $1 AND e.kind IN ('entry_photo', 'exit_photo') AND v.unit_id = "
+          "gh.my_unit() "
+          "AND ($2::uuid IS NULL OR v.id = $2::uuid)",
+          {*id, onlyVisit});
       if (rows.empty()) return;
       found = true;
       auto type = rows[0].text("content_type");
-      if (type != "image/jpeg" && type != "image/png" && type != "image/webp") type = "application/octet-stream";
+      if (type != "image/jpeg" && type != "image/png" && type != "image/webp")
+        type = "application/octet-stream";
       r.contentType = type;
       auto bytes = rows[0].bytes("data");
       r.body.assign(bytes.begin(), bytes.end());
@@ -777,7 +828,9 @@ struct Portal::Impl {
       if (rows.empty()) return;
       found = true;
       inv = invitationJson(rows[0]);
-      auto vs = c.exec(std::string(kVisitSelect) + " AND v.invitation_id = $1 ORDER BY v.requested_at DESC", {*id});
+      auto vs = c.exec(
+          std::string(kVisitSelect) + " AND v.invitation_id = $1 ORDER BY v.requested_at DESC",
+          {*id});
       for (std::size_t i = 0; i < vs.size(); ++i) visits.push_back(visitJson(vs[i]));
     });
     if (!found) return errorResponse(404, "not_found");
@@ -808,16 +861,22 @@ struct Portal::Impl {
   Uuid insertInvitation(Connection& c, const NewInvite& n) {
     Uuid id = Uuid::random();
     auto rows = c.exec(
-        "INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, kind, event_name, guest_name, guest_phone, "
+        "INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, kind, event_name, guest_name, "
+        "guest_phone, "
         "  valid_from, valid_until, weekdays, day_start_min, day_end_min, max_uses, key_id) "
-        "SELECT $1, e.id, gh.current_person_id(), gh.my_unit(), $2::gh.invitation_kind, nullif($3, ''), $4, nullif($5, ''), "
-        "  ($6::date)::timestamp AT TIME ZONE e.timezone, ($7::date + 1)::timestamp AT TIME ZONE e.timezone, "
+        "SELECT $1, e.id, gh.current_person_id(), gh.my_unit(), $2::gh.invitation_kind, nullif($3, "
+        "''), $4, nullif($5, ''), "
+        "  ($6::date)::timestamp AT TIME ZONE e.timezone, ($7::date + 1)::timestamp AT TIME ZONE "
+        "e.timezone, "
         "  $8, $9, $10, $11, k.key_id "
-        "FROM gh.estate e CROSS JOIN LATERAL (SELECT key_id FROM gh.estate_key WHERE estate_id = e.id AND active "
+        "FROM gh.estate e CROSS JOIN LATERAL (SELECT key_id FROM gh.estate_key WHERE estate_id = "
+        "e.id AND active "
         "  ORDER BY key_id DESC LIMIT 1) k WHERE e.id = gh.my_estate() "
         "  AND ($7::date + 1) > now()::date AND $7::date <= $6::date + 400 RETURNING id",
-        {id, n.kind, n.eventName, n.guest, n.phone, n.dateFrom, n.dateUntil, n.weekdays, n.start, n.end, n.maxUses});
-    if (rows.empty()) throw backend::Error(ErrorKind::InvalidInput, "invitation not created", "", "dates_or_key");
+        {id, n.kind, n.eventName, n.guest, n.phone, n.dateFrom, n.dateUntil, n.weekdays, n.start,
+         n.end, n.maxUses});
+    if (rows.empty())
+      throw backend::Error(ErrorKind::InvalidInput, "invitation not created", "", "dates_or_key");
     return id;
   }
 
@@ -874,7 +933,8 @@ struct Portal::Impl {
     auto rows = parseCsv(csv);
     if (!rows.empty() && !rows[0].empty()) {
       std::string h = rows[0][0];
-      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(h.begin(), h.end(), h.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       if (h == "name" || h == "guest" || h == "guest_name") rows.erase(rows.begin());
     }
     if (rows.empty()) return errorResponse(422, "csv_empty");
@@ -897,7 +957,8 @@ struct Portal::Impl {
     asPerson(a.personId, [&](Connection& c) {
       for (auto& n : invites) {
         auto id = insertInvitation(c, n);
-        list.push_back(invitationJson(c.exec(std::string(kInvitationSelect) + " AND i.id = $1", {id})[0]));
+        list.push_back(
+            invitationJson(c.exec(std::string(kInvitationSelect) + " AND i.id = $1", {id})[0]));
       }
     });
     return jsonResponse(201, {{"invitations", list}});
@@ -906,7 +967,8 @@ struct Portal::Impl {
   std::optional<std::string> passText(Connection& c, const Uuid& id) {
     auto rows = c.exec(
         "SELECT i.estate_id, i.key_id, extract(epoch FROM i.valid_from)::bigint AS vf, "
-        "extract(epoch FROM i.valid_until)::bigint AS vu, i.weekdays, i.day_start_min, i.day_end_min, i.max_uses, "
+        "extract(epoch FROM i.valid_until)::bigint AS vu, i.weekdays, i.day_start_min, "
+        "i.day_end_min, i.max_uses, "
         "i.guest_name, u.label, k.secret_key "
         "FROM gh.invitation i JOIN gh.unit u ON u.id = i.unit_id "
         "JOIN gh.estate_key k ON k.estate_id = i.estate_id AND k.key_id = i.key_id "
@@ -966,8 +1028,10 @@ struct Portal::Impl {
         already = true;
         return;
       }
-      c.exec("UPDATE gh.invitation SET revoked_at = now() WHERE id = $1 AND unit_id = gh.my_unit() AND revoked_at IS NULL",
-             {*id});
+      c.exec(
+          "UPDATE gh.invitation SET revoked_at = now() WHERE id = $1 AND unit_id = gh.my_unit() "
+          "AND revoked_at IS NULL",
+          {*id});
       inv = invitationJson(c.exec(std::string(kInvitationSelect) + " AND i.id = $1", {*id})[0]);
     });
     if (already) return errorResponse(409, "already_revoked");
@@ -981,16 +1045,23 @@ struct Portal::Impl {
     std::int64_t unread = 0;
     asPerson(a.personId, [&](Connection& c) {
       auto rows = c.exec(
-          "SELECT id, kind, payload::text AS payload, (extract(epoch FROM created_at) * 1000)::bigint AS created_ms, "
-          "read_at IS NOT NULL AS read FROM gh.notification WHERE person_id = gh.current_person_id() "
+          "SELECT id, kind, payload::text AS payload, (extract(epoch FROM created_at) * "
+          "1000)::bigint AS created_ms, "
+          "read_at IS NOT NULL AS read FROM gh.notification WHERE person_id = "
+          "gh.current_person_id() "
           "ORDER BY created_at DESC, id DESC LIMIT 50");
       for (std::size_t i = 0; i < rows.size(); ++i) {
         auto r = rows[i];
         json p = json::parse(r.text("payload"), nullptr, false);
-        list.push_back({{"id", r.int64("id")}, {"kind", r.text("kind")}, {"payload", p.is_discarded() ? json::object() : p},
-                        {"created_ms", r.int64("created_ms")}, {"read", r.boolean("read")}});
+        list.push_back({{"id", r.int64("id")},
+                        {"kind", r.text("kind")},
+                        {"payload", p.is_discarded() ? json::object() : p},
+                        {"created_ms", r.int64("created_ms")},
+                        {"read", r.boolean("read")}});
       }
-      unread = c.exec("SELECT count(*) AS n FROM gh.notification WHERE person_id = gh.current_person_id() AND read_at IS NULL")[0]
+      unread = c.exec(
+                    "SELECT count(*) AS n FROM gh.notification WHERE person_id = "
+                    "gh.current_person_id() AND read_at IS NULL")[0]
                    .int64("n");
     });
     return jsonResponse(200, {{"notifications", list}, {"unread", unread}});
@@ -1008,9 +1079,11 @@ struct Portal::Impl {
     }
     ids += "}";
     asPerson(a.personId, [&](Connection& c) {
-      c.exec("UPDATE gh.notification SET read_at = now() WHERE person_id = gh.current_person_id() AND read_at IS NULL "
-             "AND ($1 OR id = ANY($2::bigint[]))",
-             {all, ids});
+      c.exec(
+          "UPDATE gh.notification SET read_at = now() WHERE person_id = gh.current_person_id() AND "
+          "read_at IS NULL "
+          "AND ($1 OR id = ANY($2::bigint[]))",
+          {all, ids});
     });
     return notifications(a);
   }
@@ -1030,8 +1103,10 @@ struct Portal::Impl {
       return jsonResponse(200, {{"visit", *v}, {"expires_ms", claim->expires * 1000}});
     }
     if (action == "decide") {
-      if (!body.contains("approve") || !body["approve"].is_boolean()) return errorResponse(422, "approve");
-      return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "magic_link", claim->nonce);
+      if (!body.contains("approve") || !body["approve"].is_boolean())
+        return errorResponse(422, "approve");
+      return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "magic_link",
+                      claim->nonce);
     }
     return errorResponse(404, "not_found");
   }
@@ -1059,7 +1134,8 @@ struct Portal::Impl {
     Auth who = *a;
     d.onOpen = [this, who](std::shared_ptr<SseStream> s) {
       s->send("retry: 3000\n\n");
-      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash, who.expiresMs});
+      hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash,
+                         who.expiresMs});
     };
     return d;
   }
@@ -1075,7 +1151,8 @@ struct Portal::Impl {
       if (!visit) return;
       auto person = hub.personForUnit(estate, unit);
       if (!person) return;
-      server->postWork([this, estate, unit, p = *person, id = *visit] { pushVisit(estate, unit, p, id); });
+      server->postWork(
+          [this, estate, unit, p = *person, id = *visit] { pushVisit(estate, unit, p, id); });
     } else if (ev == "notification") {
       {
         std::lock_guard lock(mu);
@@ -1094,7 +1171,9 @@ struct Portal::Impl {
     try {
       std::optional<json> v;
       asPerson(person, [&](Connection& c) { v = loadVisit(c, id); });
-      if (v) hub.publishUnit(estate, unit, sseFrame("visit", v->dump(-1, ' ', false, json::error_handler_t::replace)));
+      if (v)
+        hub.publishUnit(estate, unit,
+                        sseFrame("visit", v->dump(-1, ' ', false, json::error_handler_t::replace)));
     } catch (const backend::Error& e) {
       if (e.kind() == ErrorKind::ConnectionLost) dropDb();
       spdlog::warn("live event not delivered: {}", e.what());
@@ -1105,7 +1184,9 @@ struct Portal::Impl {
     try {
       std::int64_t unread = 0;
       asPerson(person, [&](Connection& c) {
-        unread = c.exec("SELECT count(*) AS n FROM gh.notification WHERE person_id = gh.current_person_id() AND read_at IS NULL")[0]
+        unread = c.exec(
+                      "SELECT count(*) AS n FROM gh.notification WHERE person_id = "
+                      "gh.current_person_id() AND read_at IS NULL")[0]
                      .int64("n");
       });
       hub.publishPerson(person, sseFrame("notification", json{{"unread", unread}}.dump()));
@@ -1122,8 +1203,12 @@ struct Portal::Impl {
     std::string visitor = payload.value("visitor", std::string("a visitor"));
     OutboundEmail mail;
     mail.to = r.text("target");
-    json hook{{"delivery", r.int64("id")}, {"notification", r.int64("notification_id")}, {"kind", kind},
-              {"person", r.int64("person_id")}, {"unit", r.text("unit_label")}, {"payload", payload}};
+    json hook{{"delivery", r.int64("id")},
+              {"notification", r.int64("notification_id")},
+              {"kind", kind},
+              {"person", r.int64("person_id")},
+              {"unit", r.text("unit_label")},
+              {"payload", payload}};
     std::string greeting = "Hello " + r.text("full_name") + ",\n\n";
     if (kind == "visit_request") {
       std::string link;
@@ -1134,14 +1219,19 @@ struct Portal::Impl {
       mail.subject = "Visitor at the gate: " + visitor;
       mail.body = greeting + visitor + " is at " + payload.value("kiosk", std::string("the gate")) +
                   " asking to visit you" +
-                  (payload.value("purpose", std::string()).empty() ? "" : " (" + payload.value("purpose", std::string()) + ")") +
-                  ".\n\nApprove or deny (no password needed, valid " + std::to_string(cfg.magicLinkMinutes) +
-                  " minutes, works once):\n" + link + "\n";
+                  (payload.value("purpose", std::string()).empty()
+                       ? ""
+                       : " (" + payload.value("purpose", std::string()) + ")") +
+                  ".\n\nApprove or deny (no password needed, valid " +
+                  std::to_string(cfg.magicLinkMinutes) + " minutes, works once):\n" + link + "\n";
     } else if (kind == "visit_decided") {
       std::string status = payload.value("status", std::string());
       mail.subject = "Visitor " + status + ": " + visitor;
       mail.body = greeting + visitor + " was " + status +
-                  (payload.contains("by") && payload["by"].is_string() ? " by " + payload["by"].get<std::string>() : "") + ".\n";
+                  (payload.contains("by") && payload["by"].is_string()
+                       ? " by " + payload["by"].get<std::string>()
+                       : "") +
+                  ".\n";
     } else if (kind == "visitor_arrived" || kind == "guest_arrived") {
       mail.subject = "Arrived: " + visitor;
       mail.body = greeting + visitor + " has arrived.\n";
@@ -1176,16 +1266,21 @@ struct Portal::Impl {
           if (r.text("channel") == "email") {
             err = sendEmail(cfg, mail);
           } else {
-            err = postWebhook(cfg, r.text("target"), hook.dump(-1, ' ', false, json::error_handler_t::replace),
+            err = postWebhook(cfg, r.text("target"),
+                              hook.dump(-1, ' ', false, json::error_handler_t::replace),
                               clock.unixSeconds());
           }
           auto attempts = r.int64("attempts");
-          double retry = cfg.deliveryRetrySeconds * static_cast<double>(1LL << std::min<std::int64_t>(attempts - 1, 10));
+          double retry = cfg.deliveryRetrySeconds *
+                         static_cast<double>(1LL << std::min<std::int64_t>(attempts - 1, 10));
           // A channel this server does not have is not worth retrying.
           bool hopeless = r.text("channel") == "email" && cfg.smtpUrl.empty();
-          conn->exec("SELECT gh.portal_delivery_done($1, $2, $3, make_interval(secs => $4), $5)",
-                     {r.int64("id"), err.empty(), err, retry, hopeless ? 1 : cfg.deliveryMaxAttempts});
-          if (!err.empty() && !hopeless) spdlog::warn("delivery {} via {} failed (attempt {}): {}", r.int64("id"), r.text("channel"), attempts, err);
+          conn->exec(
+              "SELECT gh.portal_delivery_done($1, $2, $3, make_interval(secs => $4), $5)",
+              {r.int64("id"), err.empty(), err, retry, hopeless ? 1 : cfg.deliveryMaxAttempts});
+          if (!err.empty() && !hopeless)
+            spdlog::warn("delivery {} via {} failed (attempt {}): {}", r.int64("id"),
+                         r.text("channel"), attempts, err);
         }
       } catch (const std::exception& e) {
         spdlog::warn("delivery worker: {}", e.what());
@@ -1206,19 +1301,22 @@ struct Portal::Impl {
       if (stopping) break;
       lock.unlock();
       hub.closeExpired(std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count());
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count());
       hub.publishAll(":\n\n");
       lock.lock();
     }
   }
 };
 
-Portal::Portal(PortalConfig config, const Clock& clock) : impl_(std::make_unique<Impl>(std::move(config), clock)) {
+Portal::Portal(PortalConfig config, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(config), clock)) {
   auto& m = *impl_;
   if (m.cfg.webRoot.empty()) m.cfg.webRoot = GATEHOUSE_PORTAL_WEB_DIR;
   m.secret = m.cfg.secret;
   if (m.secret.empty()) {
-    spdlog::warn("no portal secret configured (GATEHOUSE_PORTAL_SECRET): magic links die with this process");
+    spdlog::warn(
+        "no portal secret configured (GATEHOUSE_PORTAL_SECRET): magic links die with this process");
     m.secret = randomToken(32);
   }
   if (m.cfg.webhookSecret.empty()) m.cfg.webhookSecret = m.secret;
@@ -1229,7 +1327,8 @@ Portal::~Portal() { stop(std::chrono::milliseconds(0)); }
 
 void Portal::start() {
   auto& m = *impl_;
-  if (m.cfg.databaseUrl.empty()) throw std::runtime_error("no database URL (GATEHOUSE_DATABASE_URL or [database] url)");
+  if (m.cfg.databaseUrl.empty())
+    throw std::runtime_error("no database URL (GATEHOUSE_DATABASE_URL or [database] url)");
   m.files = std::make_unique<StaticFiles>(m.cfg.webRoot);
   if (m.files->count() == 0) spdlog::warn("no web files found in '{}'", m.cfg.webRoot);
   if (!spdlog::get("access")) {
@@ -1269,8 +1368,9 @@ void Portal::start() {
   m.server->start();
   std::string scheme = m.server->tls() ? "https" : "http";
   m.baseUrl = m.cfg.publicUrl.empty()
-                  ? scheme + "://" + (m.cfg.address == "0.0.0.0" ? std::string("127.0.0.1") : m.cfg.address) + ":" +
-                        std::to_string(m.server->port())
+                  ? scheme + "://" +
+                        (m.cfg.address == "0.0.0.0" ? std::string("127.0.0.1") : m.cfg.address) +
+                        ":" + std::to_string(m.server->port())
                   : m.cfg.publicUrl;
   while (!m.baseUrl.empty() && m.baseUrl.back() == '/') m.baseUrl.pop_back();
   {

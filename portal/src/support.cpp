@@ -1,12 +1,11 @@
 // Small self-contained helpers: HMAC, magic-link tokens, QR as SVG, CSV, static files, SSE hub.
-#include <sodium.h>
-
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
+#include <sodium.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "gatehouse/core/base64url.hpp"
@@ -19,7 +18,8 @@ std::string hmacSha256Hex(std::string_view key, std::string_view message) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state st;
   crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
   crypto_auth_hmacsha256_final(&st, mac);
   return hexEncode(mac, sizeof mac);
 }
@@ -35,7 +35,8 @@ std::vector<std::string> split(std::string_view s, char sep) {
   std::size_t start = 0;
   for (;;) {
     auto p = s.find(sep, start);
-    out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    out.emplace_back(
+        s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
     if (p == std::string_view::npos) break;
     start = p + 1;
   }
@@ -53,7 +54,8 @@ std::string makeMagicToken(std::string_view key, const MagicClaim& c) {
   return b64(payload) + "." + b64(macHex);
 }
 
-Result<MagicClaim> readMagicToken(std::string_view key, std::string_view token, std::int64_t nowUnix) {
+Result<MagicClaim> readMagicToken(std::string_view key, std::string_view token,
+                                  std::int64_t nowUnix) {
   if (token.size() > 400) return makeError("malformed", "too long");
   auto dot = token.find('.');
   if (dot == std::string_view::npos) return makeError("malformed", "no signature");
@@ -62,7 +64,8 @@ Result<MagicClaim> readMagicToken(std::string_view key, std::string_view token, 
   if (!payloadBytes || !macBytes) return makeError("malformed", "not base64url");
   std::string payload(payloadBytes->begin(), payloadBytes->end());
   std::string mac(macBytes->begin(), macBytes->end());
-  if (!constantTimeEqual(mac, hmacSha256Hex(key, payload))) return makeError("bad_signature", "signature");
+  if (!constantTimeEqual(mac, hmacSha256Hex(key, payload)))
+    return makeError("bad_signature", "signature");
   auto parts = split(payload, '|');
   if (parts.size() != 5 || parts[0] != "1") return makeError("malformed", "fields");
   MagicClaim c;
@@ -91,11 +94,20 @@ std::string qrSvg(const std::string& text, const std::string& title) {
       << R"(" shape-rendering="crispEdges" role="img"><title>)";
   for (char ch : title) {
     switch (ch) {
-      case '<': svg << "&lt;"; break;
-      case '>': svg << "&gt;"; break;
-      case '&': svg << "&amp;"; break;
-      case '"': svg << "&quot;"; break;
-      default: svg << ch;
+      case '<':
+        svg << "&lt;";
+        break;
+      case '>':
+        svg << "&gt;";
+        break;
+      case '&':
+        svg << "&amp;";
+        break;
+      case '"':
+        svg << "&quot;";
+        break;
+      default:
+        svg << ch;
     }
   }
   svg << R"(</title><rect width="100%" height="100%" fill="#fff"/><path fill="#000" d=")";
@@ -118,7 +130,8 @@ std::string qrSvg(const std::string& text, const std::string& title) {
 std::string csvField(std::string_view v) {
   std::string s(v);
   // A cell starting with these is a formula in spreadsheet software: defuse it.
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
     s.insert(s.begin(), '\'');
   std::string out = "\"";
   for (char c : s) {
@@ -132,10 +145,15 @@ std::string csvField(std::string_view v) {
 namespace {
 std::string contentTypeFor(const std::string& ext) {
   static const std::map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"}, {".json", "application/json; charset=utf-8"},
-      {".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
-      {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"}};
+      {".html", "text/html; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".webmanifest", "application/manifest+json"},
+      {".txt", "text/plain; charset=utf-8"}};
   auto it = types.find(ext);
   return it == types.end() ? "application/octet-stream" : it->second;
 }
@@ -191,7 +209,8 @@ std::size_t Hub::publishUnit(std::int64_t estateId, std::int64_t unitId, const s
     auto it = byUnit_.find(unitId);
     if (it == byUnit_.end()) return 0;
     auto& subs = it->second;
-    subs.erase(std::remove_if(subs.begin(), subs.end(), [](const Subscriber& s) { return !s.stream->isOpen(); }),
+    subs.erase(std::remove_if(subs.begin(), subs.end(),
+                              [](const Subscriber& s) { return !s.stream->isOpen(); }),
                subs.end());
     for (auto& s : subs)
       if (s.estateId == estateId) targets.push_back(s.stream);
@@ -222,7 +241,8 @@ std::size_t Hub::publishAll(const std::string& frame) {
     std::lock_guard lock(mu_);
     for (auto it = byUnit_.begin(); it != byUnit_.end();) {
       auto& subs = it->second;
-      subs.erase(std::remove_if(subs.begin(), subs.end(), [](const Subscriber& s) { return !s.stream->isOpen(); }),
+      subs.erase(std::remove_if(subs.begin(), subs.end(),
+                                [](const Subscriber& s) { return !s.stream->isOpen(); }),
                  subs.end());
       for (auto& s : subs) targets.push_back(s.stream);
       it = subs.empty() ? byUnit_.erase(it) : std::next(it);
@@ -312,7 +332,9 @@ int LoginThrottle::attempt(const std::string& key, std::chrono::steady_clock::ti
   auto windowStart = now - std::chrono::minutes(1);
   v.erase(std::remove_if(v.begin(), v.end(), [&](auto t) { return t < windowStart; }), v.end());
   if (static_cast<int>(v.size()) >= perMinute_) {
-    auto wait = std::chrono::duration_cast<std::chrono::seconds>(v.front() + std::chrono::minutes(1) - now).count();
+    auto wait =
+        std::chrono::duration_cast<std::chrono::seconds>(v.front() + std::chrono::minutes(1) - now)
+            .count();
     return static_cast<int>(std::max<long>(1, wait));
   }
   v.push_back(now);

@@ -56,7 +56,8 @@ std::string totpCode(const std::vector<std::uint8_t>& key, std::int64_t unixSeco
   return std::string(static_cast<std::size_t>(digits) - code.size(), '0') + code;
 }
 
-bool verifyTotp(const std::string& base32Secret, const std::string& code, std::int64_t unixSeconds) {
+bool verifyTotp(const std::string& base32Secret, const std::string& code,
+                std::int64_t unixSeconds) {
   auto key = base32Decode(base32Secret);
   if (!key || key->empty() || code.size() != 6) return false;
   for (int step = -1; step <= 1; ++step) {
@@ -81,7 +82,8 @@ Result<Session> signIn(backend::Connection& conn, const SignInRequest& req, cons
     return makeError("bad_credentials", "wrong email or password");
   }
   if (auto secret = r.optText("totp_secret"); secret && !secret->empty()) {
-    if (req.totp.empty()) return makeError("totp_required", "enter the 6-digit code from your authenticator");
+    if (req.totp.empty())
+      return makeError("totp_required", "enter the 6-digit code from your authenticator");
     if (!verifyTotp(*secret, req.totp, clock.unixSeconds())) {
       conn.exec("SELECT gh.auth_record($1, false)", {person});
       return makeError("bad_totp", "the code is wrong or expired");

@@ -1,9 +1,9 @@
 // Reads config/console.toml with toml++.
 #include "gatehouse/console/config.hpp"
 
-#include <filesystem>
-
 #include <toml++/toml.h>
+
+#include <filesystem>
 
 namespace gatehouse::console {
 
@@ -14,7 +14,8 @@ Result<ConsoleConfig> loadConfig(const std::string& path) {
   try {
     t = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return makeError("config", path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    return makeError("config", path + ":" + std::to_string(e.source().begin.line) + ": " +
+                                   std::string(e.description()));
   }
   c.databaseUrl = t["database"]["url"].value_or(c.databaseUrl);
   c.mode = t["console"]["mode"].value_or(c.mode);
@@ -23,15 +24,18 @@ Result<ConsoleConfig> loadConfig(const std::string& path) {
   c.theme = t["console"]["theme"].value_or(c.theme);
   c.language = t["console"]["language"].value_or(c.language);
   c.langDir = t["console"]["lang_dir"].value_or(c.langDir);
-  c.offlineAfter = std::chrono::seconds(t["console"]["offline_after_s"].value_or<std::int64_t>(c.offlineAfter.count()));
+  c.offlineAfter = std::chrono::seconds(
+      t["console"]["offline_after_s"].value_or<std::int64_t>(c.offlineAfter.count()));
   c.cachePath = t["console"]["cache_path"].value_or(c.cachePath);
   c.exportDir = t["console"]["export_dir"].value_or(c.exportDir);
   c.sound = t["console"]["sound"].value_or(c.sound);
   c.cameraDriver = t["camera"]["driver"].value_or(c.cameraDriver);
   c.cameraDevice = t["camera"]["device"].value_or(c.cameraDevice);
   c.cameraSource = t["camera"]["source"].value_or(c.cameraSource);
-  c.workerInterval = std::chrono::milliseconds(t["worker"]["interval_ms"].value_or<std::int64_t>(c.workerInterval.count()));
-  c.kioskStale = std::chrono::seconds(t["worker"]["kiosk_stale_s"].value_or<std::int64_t>(c.kioskStale.count()));
+  c.workerInterval = std::chrono::milliseconds(
+      t["worker"]["interval_ms"].value_or<std::int64_t>(c.workerInterval.count()));
+  c.kioskStale = std::chrono::seconds(
+      t["worker"]["kiosk_stale_s"].value_or<std::int64_t>(c.kioskStale.count()));
   if (c.mode != "windowed" && c.mode != "fullscreen" && c.mode != "offscreen") {
     return makeError("config", path + ": console.mode must be windowed, fullscreen or offscreen");
   }

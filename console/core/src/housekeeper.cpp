@@ -2,7 +2,6 @@
 #include "gatehouse/console/housekeeper.hpp"
 
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "gatehouse/backend/listener.hpp"
@@ -13,7 +12,8 @@ HousekeepingResult runHousekeeping(backend::Connection& conn, std::chrono::secon
   auto rows = conn.exec("SELECT gh.console_housekeeping(make_interval(secs => $1))::text AS r",
                         {static_cast<std::int64_t>(kioskStale.count())});
   auto j = nlohmann::json::parse(rows[0].text("r"));
-  return {j.value("escalated", 0), j.value("expired", 0), j.value("overstays", 0), j.value("kiosks_offline", 0)};
+  return {j.value("escalated", 0), j.value("expired", 0), j.value("overstays", 0),
+          j.value("kiosks_offline", 0)};
 }
 
 Housekeeper::Housekeeper(std::string databaseUrl, WorkerOptions options)
@@ -55,8 +55,9 @@ void Housekeeper::run() {
       if (!conn) conn = std::make_unique<backend::Connection>(url_);
       const auto r = runHousekeeping(*conn, options_.kioskStale);
       if (r.escalated || r.expired || r.overstays || r.kiosksOffline) {
-        log("housekeeping: escalated " + std::to_string(r.escalated) + ", expired " + std::to_string(r.expired) +
-            ", overstays " + std::to_string(r.overstays) + ", kiosks offline " + std::to_string(r.kiosksOffline));
+        log("housekeeping: escalated " + std::to_string(r.escalated) + ", expired " +
+            std::to_string(r.expired) + ", overstays " + std::to_string(r.overstays) +
+            ", kiosks offline " + std::to_string(r.kiosksOffline));
       }
     } catch (const backend::Error& e) {
       log(std::string("housekeeping failed: ") + e.what());

@@ -9,7 +9,8 @@ namespace gatehouse::console {
 std::optional<Rgba> decodeImage(const Photo& photo) {
   if (photo.empty()) return std::nullopt;
   int w = 0, h = 0, n = 0;
-  unsigned char* px = stbi_load_from_memory(photo.data.data(), static_cast<int>(photo.data.size()), &w, &h, &n, 4);
+  unsigned char* px =
+      stbi_load_from_memory(photo.data.data(), static_cast<int>(photo.data.size()), &w, &h, &n, 4);
   if (!px) return std::nullopt;
   Rgba out{w, h, std::vector<std::uint8_t>(px, px + static_cast<std::size_t>(w) * h * 4)};
   stbi_image_free(px);

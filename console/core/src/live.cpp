@@ -9,8 +9,12 @@ namespace gatehouse::console {
 
 using backend::ErrorKind;
 
-LiveConsole::LiveConsole(std::string databaseUrl, std::int64_t personId, const Clock& clock, LiveOptions options)
-    : url_(std::move(databaseUrl)), clock_(clock), options_(std::move(options)), personIdPending_(personId) {
+LiveConsole::LiveConsole(std::string databaseUrl, std::int64_t personId, const Clock& clock,
+                         LiveOptions options)
+    : url_(std::move(databaseUrl)),
+      clock_(clock),
+      options_(std::move(options)),
+      personIdPending_(personId) {
   if (!options_.cachePath.empty()) {
     if (auto c = LocalCache::open(options_.cachePath)) {
       cache_ = std::move(c).value();
@@ -79,7 +83,8 @@ void LiveConsole::reloadKiosks() {
       if (!t.latestPhotoId) continue;
       const std::string key = t.latestPhotoId->toString();
       auto it = photoCache_.find(key);
-      if (it == photoCache_.end()) it = photoCache_.emplace(key, store_->evidencePhoto(*t.latestPhotoId)).first;
+      if (it == photoCache_.end())
+        it = photoCache_.emplace(key, store_->evidencePhoto(*t.latestPhotoId)).first;
       t.latestPhoto = it->second;
     }
     snap_.kiosks = std::move(tiles);
@@ -123,9 +128,11 @@ void LiveConsole::refreshDerived() {
   const auto now = clock_.now();
   for (auto& t : snap_.kiosks) {
     t.online = kioskOnline(t.lastHeartbeat, now, options_.offlineAfter);
-    t.heartbeatAgeS = t.lastHeartbeat ? std::chrono::duration<double>(now - *t.lastHeartbeat).count() : -1;
+    t.heartbeatAgeS =
+        t.lastHeartbeat ? std::chrono::duration<double>(now - *t.lastHeartbeat).count() : -1;
   }
-  for (auto& p : snap_.queue) p.waitingS = std::chrono::duration<double>(now - p.requestedAt).count();
+  for (auto& p : snap_.queue)
+    p.waitingS = std::chrono::duration<double>(now - p.requestedAt).count();
 }
 
 bool LiveConsole::pump() {
@@ -184,7 +191,8 @@ bool LiveConsole::pump() {
   return changed;
 }
 
-std::optional<std::string> LiveConsole::decide(const Uuid& visit, bool approve, const std::string& reason) {
+std::optional<std::string> LiveConsole::decide(const Uuid& visit, bool approve,
+                                               const std::string& reason) {
   std::optional<std::string> err;
   if (!store_) return std::string("database unreachable");
   try {

@@ -12,7 +12,9 @@ struct LocalCache::Impl {
   ~Impl() {
     if (db) sqlite3_close(db);
   }
-  bool exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+  bool exec(const char* sql) {
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
   std::string err() const { return sqlite3_errmsg(db); }
 };
 
@@ -30,7 +32,8 @@ Result<std::unique_ptr<LocalCache>> LocalCache::open(const std::string& path) {
     return makeError("cache_open", path + ": " + c->impl_->err());
   }
   if (!c->impl_->exec("PRAGMA journal_mode=WAL;"
-                      "CREATE TABLE IF NOT EXISTS onsite (visit TEXT PRIMARY KEY, name TEXT, unit TEXT, phone TEXT,"
+                      "CREATE TABLE IF NOT EXISTS onsite (visit TEXT PRIMARY KEY, name TEXT, unit "
+                      "TEXT, phone TEXT,"
                       " kiosk TEXT, entered REAL, expected REAL, photo BLOB, photo_type TEXT);"
                       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);")) {
     return makeError("cache_schema", path + ": " + c->impl_->err());
@@ -61,7 +64,8 @@ Status LocalCache::saveOnSite(const std::vector<OnSiteVisitor>& visitors, TimePo
     if (v.photo.empty()) {
       sqlite3_bind_null(st, 8);
     } else {
-      sqlite3_bind_blob(st, 8, v.photo.data.data(), static_cast<int>(v.photo.data.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_blob(st, 8, v.photo.data.data(), static_cast<int>(v.photo.data.size()),
+                        SQLITE_TRANSIENT);
     }
     sqlite3_bind_text(st, 9, v.photo.contentType.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) != SQLITE_DONE) {
@@ -72,7 +76,8 @@ Status LocalCache::saveOnSite(const std::vector<OnSiteVisitor>& visitors, TimePo
     sqlite3_reset(st);
   }
   sqlite3_finalize(st);
-  sqlite3_prepare_v2(d.db, "INSERT OR REPLACE INTO meta VALUES ('onsite_saved_at', ?)", -1, &st, nullptr);
+  sqlite3_prepare_v2(d.db, "INSERT OR REPLACE INTO meta VALUES ('onsite_saved_at', ?)", -1, &st,
+                     nullptr);
   const std::string when = std::to_string(detail::toEpoch(at));
   sqlite3_bind_text(st, 1, when.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_step(st);
@@ -85,13 +90,17 @@ std::optional<CachedOnSite> LocalCache::loadOnSite() {
   auto& d = *impl_;
   sqlite3_stmt* st = nullptr;
   CachedOnSite out;
-  sqlite3_prepare_v2(d.db, "SELECT value FROM meta WHERE key = 'onsite_saved_at'", -1, &st, nullptr);
+  sqlite3_prepare_v2(d.db, "SELECT value FROM meta WHERE key = 'onsite_saved_at'", -1, &st,
+                     nullptr);
   const bool have = sqlite3_step(st) == SQLITE_ROW;
   if (have) out.savedAt = detail::fromEpoch(std::stod(col(st, 0)));
   sqlite3_finalize(st);
   if (!have) return std::nullopt;
-  sqlite3_prepare_v2(d.db, "SELECT visit, name, unit, phone, kiosk, entered, expected, photo, photo_type FROM onsite "
-                           "ORDER BY unit, name", -1, &st, nullptr);
+  sqlite3_prepare_v2(
+      d.db,
+      "SELECT visit, name, unit, phone, kiosk, entered, expected, photo, photo_type FROM onsite "
+      "ORDER BY unit, name",
+      -1, &st, nullptr);
   while (sqlite3_step(st) == SQLITE_ROW) {
     OnSiteVisitor v;
     if (auto id = Uuid::parse(col(st, 0))) v.visitId = *id;
@@ -100,7 +109,8 @@ std::optional<CachedOnSite> LocalCache::loadOnSite() {
     v.phone = col(st, 3);
     v.kioskName = col(st, 4);
     v.enteredAt = detail::fromEpoch(sqlite3_column_double(st, 5));
-    if (sqlite3_column_type(st, 6) != SQLITE_NULL) v.expectedExitAt = detail::fromEpoch(sqlite3_column_double(st, 6));
+    if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+      v.expectedExitAt = detail::fromEpoch(sqlite3_column_double(st, 6));
     if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
       const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 7));
       v.photo.data.assign(b, b + sqlite3_column_bytes(st, 7));

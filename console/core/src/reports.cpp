@@ -1,4 +1,5 @@
-// Report queries (as an admin, under RLS), CSV export, and cairo PDFs (report charts, evacuation list).
+// Report queries (as an admin, under RLS), CSV export, and cairo PDFs (report charts, evacuation
+// list).
 #include "gatehouse/console/reports.hpp"
 
 #include <cairo-pdf.h>
@@ -19,32 +20,43 @@ Report loadReport(Connection& conn, std::int64_t personId, TimePoint from, TimeP
   Report r;
   r.from = from;
   r.to = to;
-  const std::string f = std::to_string(detail::toEpoch(from)), t = std::to_string(detail::toEpoch(to));
+  const std::string f = std::to_string(detail::toEpoch(from)),
+                    t = std::to_string(detail::toEpoch(to));
   conn.asPerson(personId, [&](Connection& tx) {
     const std::string range =
         " FROM gh.visit v JOIN gh.estate e ON e.id = v.estate_id WHERE v.estate_id = gh.my_estate()"
-        " AND v.requested_at >= to_timestamp($1::float8) AND v.requested_at < to_timestamp($2::float8)";
-    auto days = tx.exec("SELECT to_char(v.requested_at AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS d, count(*) AS n" +
-                            range + " GROUP BY 1 ORDER BY 1",
-                        {f, t});
-    for (std::size_t i = 0; i < days.size(); ++i) r.perDay.emplace_back(days[i].text("d"), static_cast<int>(days[i].int64("n")));
+        " AND v.requested_at >= to_timestamp($1::float8) AND v.requested_at < "
+        "to_timestamp($2::float8)";
+    auto days = tx.exec(
+        "SELECT to_char(v.requested_at AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS d, count(*) AS n" +
+            range + " GROUP BY 1 ORDER BY 1",
+        {f, t});
+    for (std::size_t i = 0; i < days.size(); ++i)
+      r.perDay.emplace_back(days[i].text("d"), static_cast<int>(days[i].int64("n")));
     auto hours = tx.exec(
         "SELECT extract(isodow FROM v.requested_at AT TIME ZONE e.timezone)::int AS dow,"
-        " extract(hour FROM v.requested_at AT TIME ZONE e.timezone)::int AS h, count(*) AS n" + range + " GROUP BY 1, 2",
+        " extract(hour FROM v.requested_at AT TIME ZONE e.timezone)::int AS h, count(*) AS n" +
+            range + " GROUP BY 1, 2",
         {f, t});
     for (std::size_t i = 0; i < hours.size(); ++i) {
-      r.perHourOfWeek[static_cast<std::size_t>(hours[i].int64("dow") - 1)][static_cast<std::size_t>(hours[i].int64("h"))] =
+      r.perHourOfWeek[static_cast<std::size_t>(hours[i].int64("dow") - 1)]
+                     [static_cast<std::size_t>(hours[i].int64("h"))] =
           static_cast<int>(hours[i].int64("n"));
     }
     auto tot = tx.exec(
         "SELECT count(*) AS n,"
-        " count(*) FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation') AS decided,"
-        " coalesce(avg(extract(epoch FROM v.decided_at - v.requested_at)) FILTER (WHERE v.decision_channel <> 'invitation'), 0)::float8 AS avg_s,"
-        " coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM v.decided_at - v.requested_at))"
-        "   FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation'), 0)::float8 AS p90_s,"
+        " count(*) FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation') "
+        "AS decided,"
+        " coalesce(avg(extract(epoch FROM v.decided_at - v.requested_at)) FILTER (WHERE "
+        "v.decision_channel <> 'invitation'), 0)::float8 AS avg_s,"
+        " coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM v.decided_at - "
+        "v.requested_at))"
+        "   FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation'), "
+        "0)::float8 AS p90_s,"
         " count(*) FILTER (WHERE v.status = 'denied') AS denied,"
         " count(*) FILTER (WHERE v.escalated_at IS NOT NULL) AS escalated,"
-        " count(*) FILTER (WHERE v.invitation_id IS NULL) AS walkins" + range,
+        " count(*) FILTER (WHERE v.invitation_id IS NULL) AS walkins" +
+            range,
         {f, t});
     const auto row = tot[0];
     r.visits = static_cast<int>(row.int64("n"));
@@ -53,15 +65,19 @@ Report loadReport(Connection& conn, std::int64_t personId, TimePoint from, TimeP
     r.p90DecisionS = row.float64("p90_s");
     r.denialRate = r.decided ? static_cast<double>(row.int64("denied")) / r.decided : 0;
     const auto walkins = row.int64("walkins");
-    r.timeoutRate = walkins ? static_cast<double>(row.int64("escalated")) / static_cast<double>(walkins) : 0;
+    r.timeoutRate =
+        walkins ? static_cast<double>(row.int64("escalated")) / static_cast<double>(walkins) : 0;
     auto kiosks = tx.exec(
         "SELECT coalesce(k.name, 'manual') AS kiosk, count(*) AS n,"
-        " coalesce(avg(extract(epoch FROM v.decided_at - v.requested_at)) FILTER (WHERE v.decision_channel <> 'invitation'), 0)::float8 AS avg_s,"
+        " coalesce(avg(extract(epoch FROM v.decided_at - v.requested_at)) FILTER (WHERE "
+        "v.decision_channel <> 'invitation'), 0)::float8 AS avg_s,"
         " count(*) FILTER (WHERE v.status = 'denied') AS denied,"
-        " count(*) FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation') AS decided,"
+        " count(*) FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation') "
+        "AS decided,"
         " count(*) FILTER (WHERE v.escalated_at IS NOT NULL) AS escalated,"
         " count(*) FILTER (WHERE v.invitation_id IS NULL) AS walkins"
-        " FROM gh.visit v JOIN gh.estate e ON e.id = v.estate_id LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id"
+        " FROM gh.visit v JOIN gh.estate e ON e.id = v.estate_id LEFT JOIN gh.kiosk k ON k.id = "
+        "v.kiosk_id"
         " WHERE v.estate_id = gh.my_estate() AND v.requested_at >= to_timestamp($1::float8)"
         " AND v.requested_at < to_timestamp($2::float8) GROUP BY 1 ORDER BY 1",
         {f, t});
@@ -72,8 +88,10 @@ Report loadReport(Connection& conn, std::int64_t personId, TimePoint from, TimeP
       s.visits = static_cast<int>(k.int64("n"));
       s.avgDecisionS = k.float64("avg_s");
       const auto kDecided = k.int64("decided"), kWalkins = k.int64("walkins");
-      s.denialRate = kDecided ? static_cast<double>(k.int64("denied")) / static_cast<double>(kDecided) : 0;
-      s.timeoutRate = kWalkins ? static_cast<double>(k.int64("escalated")) / static_cast<double>(kWalkins) : 0;
+      s.denialRate =
+          kDecided ? static_cast<double>(k.int64("denied")) / static_cast<double>(kDecided) : 0;
+      s.timeoutRate =
+          kWalkins ? static_cast<double>(k.int64("escalated")) / static_cast<double>(kWalkins) : 0;
       r.perKiosk.push_back(s);
     }
   });
@@ -107,15 +125,17 @@ std::string reportCsv(const Report& r) {
   for (const auto& [day, n] : r.perDay) o << "per_day," << day << "," << n << "\n";
   for (int d = 0; d < 7; ++d) {
     for (int h = 0; h < 24; ++h) {
-      if (const int n = r.perHourOfWeek[static_cast<std::size_t>(d)][static_cast<std::size_t>(h)]; n) {
-        o << "per_hour_of_week," << kDays[d] << " " << (h < 10 ? "0" : "") << h << ":00," << n << "\n";
+      if (const int n = r.perHourOfWeek[static_cast<std::size_t>(d)][static_cast<std::size_t>(h)];
+          n) {
+        o << "per_hour_of_week," << kDays[d] << " " << (h < 10 ? "0" : "") << h << ":00," << n
+          << "\n";
       }
     }
   }
   o << "\nkiosk,visits,avg_decision_s,denial_rate,timeout_rate\n";
   for (const auto& k : r.perKiosk) {
-    o << csvField(k.kiosk) << "," << k.visits << "," << fmt(k.avgDecisionS) << "," << fmt(k.denialRate, 4) << ","
-      << fmt(k.timeoutRate, 4) << "\n";
+    o << csvField(k.kiosk) << "," << k.visits << "," << fmt(k.avgDecisionS) << ","
+      << fmt(k.denialRate, 4) << "," << fmt(k.timeoutRate, 4) << "\n";
   }
   return o.str();
 }
@@ -139,7 +159,8 @@ struct Pdf {
     return Ok{};
   }
   void font(double size, bool bold = false) {
-    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
   }
   void text(double x, double y, const std::string& s) {
@@ -167,7 +188,8 @@ void drawPhoto(cairo_t* cr, const Photo& photo, double x, double y, double w, do
     auto* dst = reinterpret_cast<std::uint32_t*>(data + row * stride);
     for (int col = 0; col < img->width; ++col) {
       const auto* p = &img->pixels[(static_cast<std::size_t>(row) * img->width + col) * 4];
-      dst[col] = (static_cast<std::uint32_t>(p[0]) << 16) | (static_cast<std::uint32_t>(p[1]) << 8) | p[2];
+      dst[col] =
+          (static_cast<std::uint32_t>(p[0]) << 16) | (static_cast<std::uint32_t>(p[1]) << 8) | p[2];
     }
   }
   cairo_surface_mark_dirty(s);
@@ -191,9 +213,11 @@ Status writeEvacuationPdf(const std::vector<OnSiteVisitor>& visitors, const std:
     pdf.font(18, true);
     pdf.text(40, 50, "Evacuation list - " + estateName);
     pdf.font(10);
-    pdf.text(40, 68, "Printed " + formatTime(printedAt, true) + " - " + std::to_string(visitors.size()) +
-                         " visitor(s) on site" + (fromCache ? " - FROM LOCAL CACHE (database unreachable)" : "") +
-                         " - page " + std::to_string(page));
+    pdf.text(40, 68,
+             "Printed " + formatTime(printedAt, true) + " - " + std::to_string(visitors.size()) +
+                 " visitor(s) on site" +
+                 (fromCache ? " - FROM LOCAL CACHE (database unreachable)" : "") + " - page " +
+                 std::to_string(page));
     pdf.font(10, true);
     pdf.text(110, 92, "Visitor");
     pdf.text(300, 92, "Host unit");
@@ -246,9 +270,12 @@ Status writeReportPdf(const Report& r, const std::string& estateName, const std:
   pdf.text(40, 68, formatTime(r.from, true) + " to " + formatTime(r.to, true));
   pdf.font(11);
   double y = 95;
-  for (const auto& line : {"Visits: " + std::to_string(r.visits), "Decided by a person: " + std::to_string(r.decided),
-                           "Time to decision: average " + formatDuration(r.avgDecisionS) + ", p90 " + formatDuration(r.p90DecisionS),
-                           "Denial rate: " + fmt(r.denialRate * 100) + " %   Timeout rate: " + fmt(r.timeoutRate * 100) + " %"}) {
+  for (const auto& line :
+       {"Visits: " + std::to_string(r.visits), "Decided by a person: " + std::to_string(r.decided),
+        "Time to decision: average " + formatDuration(r.avgDecisionS) + ", p90 " +
+            formatDuration(r.p90DecisionS),
+        "Denial rate: " + fmt(r.denialRate * 100) +
+            " %   Timeout rate: " + fmt(r.timeoutRate * 100) + " %"}) {
     pdf.text(40, y, line);
     y += 16;
   }
@@ -264,7 +291,8 @@ Status writeReportPdf(const Report& r, const std::string& estateName, const std:
   for (std::size_t i = 0; i < r.perDay.size(); ++i) {
     const double h = chartH * r.perDay[i].second / maxDay;
     cairo_set_source_rgb(cr, 0.2, 0.4, 0.8);
-    cairo_rectangle(cr, 40 + static_cast<double>(i) * barW + 1, y + chartH - h, std::max(barW - 2, 1.0), h);
+    cairo_rectangle(cr, 40 + static_cast<double>(i) * barW + 1, y + chartH - h,
+                    std::max(barW - 2, 1.0), h);
     cairo_fill(cr);
   }
   y += chartH + 14;
@@ -280,13 +308,17 @@ Status writeReportPdf(const Report& r, const std::string& estateName, const std:
   pdf.text(40, y, "Visitors per hour of the week");
   y += 10;
   int maxCell = 1;
-  for (const auto& d : r.perHourOfWeek) for (int n : d) maxCell = std::max(maxCell, n);
+  for (const auto& d : r.perHourOfWeek)
+    for (int n : d) maxCell = std::max(maxCell, n);
   pdf.font(8);
   for (int d = 0; d < 7; ++d) {
     cairo_set_source_rgb(cr, 0, 0, 0);
     pdf.text(40, y + d * 16 + 11, kDays[d]);
     for (int h = 0; h < 24; ++h) {
-      const double v = static_cast<double>(r.perHourOfWeek[static_cast<std::size_t>(d)][static_cast<std::size_t>(h)]) / maxCell;
+      const double v =
+          static_cast<double>(
+              r.perHourOfWeek[static_cast<std::size_t>(d)][static_cast<std::size_t>(h)]) /
+          maxCell;
       cairo_set_source_rgb(cr, 1 - 0.8 * v, 1 - 0.6 * v, 1 - 0.2 * v);
       cairo_rectangle(cr, 70 + h * 20, y + d * 16, 19, 15);
       cairo_fill(cr);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "time_util.hpp"
@@ -15,7 +14,8 @@ using backend::Row;
 using detail::optTime;
 using detail::time;
 
-bool kioskOnline(const std::optional<TimePoint>& lastHeartbeat, TimePoint now, std::chrono::milliseconds offlineAfter) {
+bool kioskOnline(const std::optional<TimePoint>& lastHeartbeat, TimePoint now,
+                 std::chrono::milliseconds offlineAfter) {
   return lastHeartbeat && now - *lastHeartbeat <= offlineAfter;
 }
 
@@ -69,11 +69,12 @@ std::vector<std::string> faultsFrom(const std::string& healthJson) {
   return out;
 }
 
-std::string summaryFor(const std::string& kind, const std::string& detailsJson, const std::string& visitor,
-                       const std::string& kiosk) {
+std::string summaryFor(const std::string& kind, const std::string& detailsJson,
+                       const std::string& visitor, const std::string& kiosk) {
   nlohmann::json d = nlohmann::json::parse(detailsJson, nullptr, false);
   auto field = [&](const char* k) {
-    return d.is_object() && d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string();
+    return d.is_object() && d.contains(k) && d[k].is_string() ? d[k].get<std::string>()
+                                                              : std::string();
   };
   std::string s;
   if (kind == "watchlist_hit") {
@@ -90,13 +91,15 @@ std::string summaryFor(const std::string& kind, const std::string& detailsJson, 
   } else if (kind == "unknown_badge") {
     s = "Unknown badge at " + kiosk;
   } else if (kind == "badge_used") {
-    s = "Badge already used" + (visitor.empty() ? std::string() : " (" + visitor + ")") + " at " + kiosk;
+    s = "Badge already used" + (visitor.empty() ? std::string() : " (" + visitor + ")") + " at " +
+        kiosk;
   } else if (kind == "printer_fault") {
     s = kiosk + ": printer fault";
     if (auto r = field("reason"); !r.empty()) s += " (" + r + ")";
     if (auto r = field("message"); !r.empty()) s += " (" + r + ")";
   } else {
-    s = kind + (kiosk.empty() ? std::string() : " at " + kiosk) + (visitor.empty() ? std::string() : ": " + visitor);
+    s = kind + (kiosk.empty() ? std::string() : " at " + kiosk) +
+        (visitor.empty() ? std::string() : ": " + visitor);
   }
   return s;
 }
@@ -149,10 +152,12 @@ Session ConsoleStore::session() {
   Session s;
   as([&](Connection& tx) {
     auto rows = tx.exec(
-        "SELECT p.id, p.estate_id, p.role::text AS role, p.full_name, e.name AS estate FROM gh.person p "
+        "SELECT p.id, p.estate_id, p.role::text AS role, p.full_name, e.name AS estate FROM "
+        "gh.person p "
         "JOIN gh.estate e ON e.id = p.estate_id WHERE p.id = $1",
         {personId_});
-    if (rows.empty()) throw backend::Error(backend::ErrorKind::NotFound, "signed-in person not found");
+    if (rows.empty())
+      throw backend::Error(backend::ErrorKind::NotFound, "signed-in person not found");
     s.personId = rows[0].int64("id");
     s.estateId = rows[0].int64("estate_id");
     s.role = rows[0].text("role");
@@ -227,8 +232,10 @@ std::vector<PendingVisit> ConsoleStore::queue() {
 std::vector<AlertItem> ConsoleStore::openAlerts() {
   std::vector<AlertItem> out;
   as([&](Connection& tx) {
-    auto rows = tx.execPrepared("console_open_alerts", std::string(kAlertSelect) +
-        " WHERE a.acknowledged_at IS NULL AND a.estate_id = gh.my_estate() ORDER BY a.created_at DESC LIMIT 200");
+    auto rows = tx.execPrepared("console_open_alerts",
+                                std::string(kAlertSelect) +
+                                    " WHERE a.acknowledged_at IS NULL AND a.estate_id = "
+                                    "gh.my_estate() ORDER BY a.created_at DESC LIMIT 200");
     for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(alertFrom(rows[i]));
   });
   return out;
@@ -237,9 +244,11 @@ std::vector<AlertItem> ConsoleStore::openAlerts() {
 std::vector<AlertItem> ConsoleStore::recentAcknowledged(int limit) {
   std::vector<AlertItem> out;
   as([&](Connection& tx) {
-    auto rows = tx.execPrepared("console_acked_alerts", std::string(kAlertSelect) +
-        " WHERE a.acknowledged_at IS NOT NULL AND a.estate_id = gh.my_estate() ORDER BY a.acknowledged_at DESC LIMIT $1",
-        {limit});
+    auto rows = tx.execPrepared("console_acked_alerts",
+                                std::string(kAlertSelect) +
+                                    " WHERE a.acknowledged_at IS NOT NULL AND a.estate_id = "
+                                    "gh.my_estate() ORDER BY a.acknowledged_at DESC LIMIT $1",
+                                {limit});
     for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(alertFrom(rows[i]));
   });
   return out;
@@ -285,7 +294,8 @@ std::vector<HistoryRow> ConsoleStore::search(const HistoryQuery& q) {
              extract(epoch FROM exited_at)::float8 AS exited, coalesce(decision_channel::text, '') AS channel,
              coalesce(decision_reason, '') AS reason, held
         FROM gh.console_search_visits($1, $2, to_timestamp($3::float8), to_timestamp($4::float8), $5, $6, $7))sql",
-        {q.name, q.unit, detail::epochParam(q.from), detail::epochParam(q.to), q.kioskId, q.status, q.limit});
+                                {q.name, q.unit, detail::epochParam(q.from),
+                                 detail::epochParam(q.to), q.kioskId, q.status, q.limit});
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const Row r = rows[i];
       HistoryRow h;
@@ -311,9 +321,11 @@ std::vector<HistoryRow> ConsoleStore::search(const HistoryQuery& q) {
 Photo ConsoleStore::visitPhoto(const Uuid& visit) {
   Photo p;
   as([&](Connection& tx) {
-    auto rows = tx.execPrepared("console_visit_photo",
+    auto rows = tx.execPrepared(
+        "console_visit_photo",
         "SELECT data, content_type FROM gh.evidence WHERE visit_id = $1 AND kind = 'entry_photo' "
-        "ORDER BY captured_at DESC LIMIT 1", {visit});
+        "ORDER BY captured_at DESC LIMIT 1",
+        {visit});
     if (!rows.empty()) p = photoFrom(rows[0]);
   });
   return p;
@@ -322,8 +334,9 @@ Photo ConsoleStore::visitPhoto(const Uuid& visit) {
 Photo ConsoleStore::evidencePhoto(const Uuid& evidenceId) {
   Photo p;
   as([&](Connection& tx) {
-    auto rows = tx.execPrepared("console_evidence_photo", "SELECT data, content_type FROM gh.evidence WHERE id = $1",
-                                {evidenceId});
+    auto rows =
+        tx.execPrepared("console_evidence_photo",
+                        "SELECT data, content_type FROM gh.evidence WHERE id = $1", {evidenceId});
     if (!rows.empty()) p = photoFrom(rows[0]);
   });
   return p;
@@ -332,8 +345,10 @@ Photo ConsoleStore::evidencePhoto(const Uuid& evidenceId) {
 std::vector<UnitOption> ConsoleStore::units() {
   std::vector<UnitOption> out;
   as([&](Connection& tx) {
-    auto rows = tx.exec("SELECT id, label FROM gh.unit WHERE estate_id = gh.my_estate() ORDER BY label");
-    for (std::size_t i = 0; i < rows.size(); ++i) out.push_back({rows[i].int64("id"), rows[i].text("label")});
+    auto rows =
+        tx.exec("SELECT id, label FROM gh.unit WHERE estate_id = gh.my_estate() ORDER BY label");
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      out.push_back({rows[i].int64("id"), rows[i].text("label")});
   });
   return out;
 }
@@ -341,7 +356,9 @@ std::vector<UnitOption> ConsoleStore::units() {
 std::string ConsoleStore::decide(const Uuid& visit, bool approve, const std::string& reason) {
   std::string status;
   as([&](Connection& tx) {
-    status = tx.exec("SELECT gh.decide_visit($1, $2, $3)::text AS s", {visit, approve, reason})[0].text("s");
+    status =
+        tx.exec("SELECT gh.decide_visit($1, $2, $3)::text AS s", {visit, approve, reason})[0].text(
+            "s");
   });
   return status;
 }
@@ -355,14 +372,15 @@ void ConsoleStore::cancel(const Uuid& visit) {
 }
 
 TimePoint ConsoleStore::manualEntry(const Uuid& visit, std::int64_t unitId, const std::string& name,
-                                    const std::string& phone, const std::string& purpose, const std::string& reason,
-                                    const Photo& photo) {
+                                    const std::string& phone, const std::string& purpose,
+                                    const std::string& reason, const Photo& photo) {
   TimePoint expected{};
   as([&](Connection& tx) {
     backend::Param data;
     if (!photo.empty()) data = backend::Param(photo.data);
     auto rows = tx.exec(
-        "SELECT extract(epoch FROM gh.console_manual_entry($1, $2, $3, $4, $5, $6, $7, $8))::float8 AS e",
+        "SELECT extract(epoch FROM gh.console_manual_entry($1, $2, $3, $4, $5, $6, $7, "
+        "$8))::float8 AS e",
         {visit, unitId, name, phone, purpose, reason, data,
          photo.contentType.empty() ? std::string("image/jpeg") : photo.contentType});
     expected = time(rows[0], "e");
@@ -414,7 +432,8 @@ std::int64_t ConsoleStore::watchlistAdd(const std::string& name, const std::stri
 std::int64_t ConsoleStore::watchlistAddFromVisit(const Uuid& visit, const std::string& reason) {
   std::int64_t id = 0;
   as([&](Connection& tx) {
-    id = tx.exec("SELECT gh.watchlist_add(NULL, NULL, $1, $2) AS id", {reason, visit})[0].int64("id");
+    id = tx.exec("SELECT gh.watchlist_add(NULL, NULL, $1, $2) AS id", {reason, visit})[0].int64(
+        "id");
   });
   return id;
 }
@@ -427,8 +446,9 @@ std::vector<AlertItem> ConsoleStore::watchlistHits(std::int64_t watchlistId) {
   std::vector<AlertItem> out;
   as([&](Connection& tx) {
     auto rows = tx.exec(std::string(kAlertSelect) +
-        " WHERE a.kind = 'watchlist_hit' AND a.details->>'watchlist_id' = $1::text ORDER BY a.created_at DESC",
-        {watchlistId});
+                            " WHERE a.kind = 'watchlist_hit' AND a.details->>'watchlist_id' = "
+                            "$1::text ORDER BY a.created_at DESC",
+                        {watchlistId});
     for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(alertFrom(rows[i]));
   });
   return out;

@@ -32,8 +32,9 @@ double percentile(std::vector<double> v, double p) {
 }
 
 void report(const std::string& name, const std::vector<double>& ms) {
-  std::printf("{\"bench\":\"%s\",\"n\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f}\n", name.c_str(),
-              ms.size(), percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms, 1.0));
+  std::printf("{\"bench\":\"%s\",\"n\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f}\n",
+              name.c_str(), ms.size(), percentile(ms, 0.5), percentile(ms, 0.99),
+              percentile(ms, 1.0));
   std::fflush(stdout);
 }
 
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
   Connection admin(owner);
   const auto demo = seedDemo(admin);
   const auto unit = admin.exec("SELECT id FROM gh.unit WHERE label = 'A-101'")[0].int64("id");
-  const auto resident = admin.exec("SELECT id FROM gh.person WHERE email = 'a-101@harbour.example'")[0].int64("id");
+  const auto resident =
+      admin.exec("SELECT id FROM gh.person WHERE email = 'a-101@harbour.example'")[0].int64("id");
 
   // 1. NOTIFY → callback: the floor for everything live.
   {
@@ -109,13 +111,21 @@ int main(int argc, char** argv) {
     Connection app(appUrl);
     std::vector<double> lat;
     for (int i = 0; i < 500; ++i) {
-      VisitRequest r{Uuid::random(), unit, "Bench Visitor", "", "bench", "", "", std::chrono::system_clock::now()};
+      VisitRequest r{Uuid::random(),
+                     unit,
+                     "Bench Visitor",
+                     "",
+                     "bench",
+                     "",
+                     "",
+                     std::chrono::system_clock::now()};
       const auto t0 = Clock::now();
       kiosk.requestVisit(r);
       app.asPerson(resident, [&](Connection& tx) {
         tx.execPrepared("decide", "SELECT gh.decide_visit($1, true)", {r.visitId});
       });
-      const auto heard = w.waitFor("\"visit\" : \"" + r.visitId.toString() + "\", \"status\" : \"approved\"");
+      const auto heard =
+          w.waitFor("\"visit\" : \"" + r.visitId.toString() + "\", \"status\" : \"approved\"");
       lat.push_back(ms(heard - t0));
     }
     report("request_decide_notified", lat);
@@ -125,17 +135,26 @@ int main(int argc, char** argv) {
   for (int n : {1, 10, 100}) {
     std::vector<NewKiosk> kiosks;
     for (int k = 0; k < n; ++k)
-      kiosks.push_back(createKiosk(admin, demo.estateId, "bench-" + std::to_string(n) + "-" + std::to_string(k)));
+      kiosks.push_back(createKiosk(admin, demo.estateId,
+                                   "bench-" + std::to_string(n) + "-" + std::to_string(k)));
     std::atomic<bool> go{false}, stop{false};
     std::atomic<long> done{0}, errors{0};
     std::vector<std::thread> threads;
     std::vector<std::vector<double>> lats(static_cast<std::size_t>(n));
     for (int k = 0; k < n; ++k) {
       threads.emplace_back([&, k] {
-        KioskClient c(kioskUrl, {kiosks[static_cast<std::size_t>(k)].kioskId, kiosks[static_cast<std::size_t>(k)].token});
+        KioskClient c(kioskUrl, {kiosks[static_cast<std::size_t>(k)].kioskId,
+                                 kiosks[static_cast<std::size_t>(k)].token});
         while (!go) std::this_thread::yield();
         while (!stop) {
-          VisitRequest r{Uuid::random(), unit, "Load Visitor", "", "load", "", "", std::chrono::system_clock::now()};
+          VisitRequest r{Uuid::random(),
+                         unit,
+                         "Load Visitor",
+                         "",
+                         "load",
+                         "",
+                         "",
+                         std::chrono::system_clock::now()};
           const auto t0 = Clock::now();
           try {
             c.requestVisit(r);
@@ -155,10 +174,12 @@ int main(int argc, char** argv) {
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
     std::vector<double> all;
     for (auto& v : lats) all.insert(all.end(), v.begin(), v.end());
-    std::printf("{\"bench\":\"visit_requests\",\"kiosks\":%d,\"requests\":%ld,\"errors\":%ld,\"per_second\":%.1f,"
-                "\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
-                n, done.load(), errors.load(), static_cast<double>(done.load()) / secs, percentile(all, 0.5),
-                percentile(all, 0.99));
+    std::printf(
+        "{\"bench\":\"visit_requests\",\"kiosks\":%d,\"requests\":%ld,\"errors\":%ld,\"per_"
+        "second\":%.1f,"
+        "\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
+        n, done.load(), errors.load(), static_cast<double>(done.load()) / secs,
+        percentile(all, 0.5), percentile(all, 0.99));
     std::fflush(stdout);
   }
   return 0;

@@ -18,13 +18,12 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/kiosk_client.hpp"
@@ -76,7 +75,9 @@ class SseSwarm {
         continue;
       }
       Conn conn;
-      conn.request = "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: " + c + "\r\n\r\n";
+      conn.request =
+          "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: " +
+          c + "\r\n\r\n";
       conns_.emplace(fd, std::move(conn));
       epoll_event ev{};
       ev.events = EPOLLIN | EPOLLOUT;
@@ -150,7 +151,8 @@ class SseSwarm {
               ++open_;
             }
             std::lock_guard lock(mu_);
-            if (!marker_.empty() && c.lastMarker != marker_ && data.find(marker_) != std::string::npos) {
+            if (!marker_.empty() && c.lastMarker != marker_ &&
+                data.find(marker_) != std::string::npos) {
               c.lastMarker = marker_;
               arrivals_.push_back(now);
               ++seen_;
@@ -214,9 +216,12 @@ int main(int argc, char** argv) {
   int events = 20, rounds = 50;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--clients") sizes = parseList(argv[i + 1]);
-    else if (a == "--events") events = std::stoi(argv[i + 1]);
-    else if (a == "--rounds") rounds = std::stoi(argv[i + 1]);
+    if (a == "--clients")
+      sizes = parseList(argv[i + 1]);
+    else if (a == "--events")
+      events = std::stoi(argv[i + 1]);
+    else if (a == "--rounds")
+      rounds = std::stoi(argv[i + 1]);
   }
   int maxClients = *std::max_element(sizes.begin(), sizes.end());
   if (maxClients > 5000 || events > 200 || rounds > 500) {
@@ -226,7 +231,8 @@ int main(int argc, char** argv) {
   rlimit rl{};
   getrlimit(RLIMIT_NOFILE, &rl);
   if (rl.rlim_cur < static_cast<rlim_t>(2 * maxClients + 200)) {
-    std::cerr << "bench: raise the descriptor limit first (ulimit -n " << 2 * maxClients + 1000 << ")\n";
+    std::cerr << "bench: raise the descriptor limit first (ulimit -n " << 2 * maxClients + 1000
+              << ")\n";
     return 2;
   }
 
@@ -234,11 +240,15 @@ int main(int argc, char** argv) {
   backend::Connection admin(db.url());
   auto demo = backend::seedDemo(admin);
   auto unit = std::stoll(db.exec("SELECT id FROM gh.unit WHERE label = 'A-101'"));
-  auto person = std::stoll(db.exec("SELECT id FROM gh.person WHERE email = 'a-101@harbour.example'"));
+  auto person =
+      std::stoll(db.exec("SELECT id FROM gh.person WHERE email = 'a-101@harbour.example'"));
   // Sessions made directly (signing in 2,000 times would measure Argon2id, not the portal).
-  db.exec("INSERT INTO gh.portal_session (token_hash, person_id, csrf_token, expires_at) "
-          "SELECT encode(sha256(convert_to('bench-' || i, 'UTF8')), 'hex'), " + std::to_string(person) +
-          ", 'csrf-bench', now() + interval '1 hour' FROM generate_series(0, " + std::to_string(maxClients) + ") i");
+  db.exec(
+      "INSERT INTO gh.portal_session (token_hash, person_id, csrf_token, expires_at) "
+      "SELECT encode(sha256(convert_to('bench-' || i, 'UTF8')), 'hex'), " +
+      std::to_string(person) +
+      ", 'csrf-bench', now() + interval '1 hour' FROM generate_series(0, " +
+      std::to_string(maxClients) + ") i");
 
   portal::PortalConfig cfg;
   cfg.databaseUrl = db.urlAs("gatehouse_app");
@@ -249,16 +259,19 @@ int main(int argc, char** argv) {
   portal::Portal portal(cfg);
   portal.start();
   auto port = portal.port();
-  backend::KioskClient kiosk(db.urlAs("gatehouse_kiosk"), {demo.kiosks[0].kioskId, demo.kiosks[0].token});
+  backend::KioskClient kiosk(db.urlAs("gatehouse_kiosk"),
+                             {demo.kiosks[0].kioskId, demo.kiosks[0].token});
 
-  std::cout << "| clients | held | events | deliveries | p50 ms | p99 ms | max ms | first arrival p50 ms | fan-out spread p50 ms | kiosk call p50 ms |\n"
+  std::cout << "| clients | held | events | deliveries | p50 ms | p99 ms | max ms | first arrival "
+               "p50 ms | fan-out spread p50 ms | kiosk call p50 ms |\n"
                "|---|---|---|---|---|---|---|---|---|---|\n";
   for (int n : sizes) {
     std::vector<std::string> cookies;
     for (int i = 0; i < n; ++i) cookies.push_back("gh_session=bench-" + std::to_string(i));
     SseSwarm swarm(port, cookies);
     using gatehouse::testing::waitUntil;
-    waitUntil([&] { return swarm.open() >= static_cast<std::size_t>(n); }, std::chrono::seconds(30));
+    waitUntil([&] { return swarm.open() >= static_cast<std::size_t>(n); },
+              std::chrono::seconds(30));
     // Every stream is registered with the hub once the portal counts it.
     waitUntil([&] { return portal.openStreams() >= swarm.open(); }, std::chrono::seconds(30));
     std::vector<double> lat, first, spread, kioskCall;
@@ -272,7 +285,8 @@ int main(int argc, char** argv) {
       auto sent = Steady::now();
       kiosk.requestVisit(r);
       kioskCall.push_back(ms(Steady::now() - sent));
-      gatehouse::testing::waitUntil([&] { return swarm.seen() >= swarm.open(); }, std::chrono::seconds(10));
+      gatehouse::testing::waitUntil([&] { return swarm.seen() >= swarm.open(); },
+                                    std::chrono::seconds(10));
       auto arr = swarm.arrivals();
       for (auto t : arr) lat.push_back(ms(t - sent));
       if (!arr.empty()) {
@@ -281,40 +295,48 @@ int main(int argc, char** argv) {
         spread.push_back(ms(*hi - *lo));
       }
     }
-    std::cout << "| " << n << " | " << swarm.open() << " | " << events << " | " << lat.size() << " | " << pct(lat, 50)
-              << " | " << pct(lat, 99) << " | " << pct(lat, 100) << " | " << pct(first, 50) << " | " << pct(spread, 50)
-              << " | " << pct(kioskCall, 50) << " |" << std::endl;
+    std::cout << "| " << n << " | " << swarm.open() << " | " << events << " | " << lat.size()
+              << " | " << pct(lat, 50) << " | " << pct(lat, 99) << " | " << pct(lat, 100) << " | "
+              << pct(first, 50) << " | " << pct(spread, 50) << " | " << pct(kioskCall, 50) << " |"
+              << std::endl;
     if (n == maxClients) {
       // Time to first byte of the page while every stream is open.
       std::vector<double> ttfb;
       for (int i = 0; i < 100; ++i)
-        ttfb.push_back(httpOnce(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").first);
-      std::cout << "\nTTFB of / with " << swarm.open() << " streams open: p50 " << pct(ttfb, 50) << " ms, p99 "
-                << pct(ttfb, 99) << " ms\n\n";
+        ttfb.push_back(
+            httpOnce(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").first);
+      std::cout << "\nTTFB of / with " << swarm.open() << " streams open: p50 " << pct(ttfb, 50)
+                << " ms, p99 " << pct(ttfb, 99) << " ms\n\n";
     }
   }
 
   // Page weight and idle TTFB.
   std::size_t weight = 0;
   for (const char* f : {"/", "/app.css", "/i18n.js", "/app.js", "/icon.svg"}) {
-    auto [t, body] = httpOnce(port, std::string("GET ") + f + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto [t, body] = httpOnce(
+        port, std::string("GET ") + f + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     auto he = body.find("\r\n\r\n");
     weight += body.size() - (he == std::string::npos ? 0 : he + 4);
   }
   std::vector<double> ttfb;
-  for (int i = 0; i < 200; ++i) ttfb.push_back(httpOnce(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").first);
+  for (int i = 0; i < 200; ++i)
+    ttfb.push_back(httpOnce(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").first);
   std::cout << "Page weight (HTML+CSS+JS+icon, uncompressed): " << weight << " bytes\n";
-  std::cout << "TTFB of / (idle, new connection each): p50 " << pct(ttfb, 50) << " ms, p99 " << pct(ttfb, 99) << " ms\n";
+  std::cout << "TTFB of / (idle, new connection each): p50 " << pct(ttfb, 50) << " ms, p99 "
+            << pct(ttfb, 99) << " ms\n";
 
   // Approval round trip: kiosk request -> event on the phone -> decision POST -> kiosk notified.
   std::mutex mu;
   std::map<std::string, Steady::time_point> approvedAt;
-  backend::Listener kioskEar(db.urlAs("gatehouse_kiosk"), "gatehouse", [&](const backend::Notification& nt) {
-    auto j = nlohmann::json::parse(nt.payload, nullptr, false);
-    if (j.is_discarded() || j.value("event", "") != "visit" || j.value("status", "") != "approved") return;
-    std::lock_guard lock(mu);
-    approvedAt.emplace(j.value("visit", ""), Steady::now());
-  });
+  backend::Listener kioskEar(db.urlAs("gatehouse_kiosk"), "gatehouse",
+                             [&](const backend::Notification& nt) {
+                               auto j = nlohmann::json::parse(nt.payload, nullptr, false);
+                               if (j.is_discarded() || j.value("event", "") != "visit" ||
+                                   j.value("status", "") != "approved")
+                                 return;
+                               std::lock_guard lock(mu);
+                               approvedAt.emplace(j.value("visit", ""), Steady::now());
+                             });
   kioskEar.waitConnected(std::chrono::seconds(5));
   SseSwarm phone(port, {"gh_session=bench-0"});
   if (!gatehouse::testing::waitUntil([&] { return phone.open() >= 1 && portal.openStreams() >= 1; },
@@ -336,9 +358,12 @@ int main(int argc, char** argv) {
     kiosk.requestVisit(r);
     gatehouse::testing::waitUntil([&] { return phone.seen() >= 1; }, std::chrono::seconds(5));
     std::string body = R"({"approve":true})";
-    auto res = httpOnce(port, "POST /api/visits/" + id + "/decide HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                              "Cookie: gh_session=bench-0\r\nX-CSRF-Token: csrf-bench\r\nContent-Type: application/json\r\n"
-                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto res = httpOnce(port, "POST /api/visits/" + id +
+                                  "/decide HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                  "Cookie: gh_session=bench-0\r\nX-CSRF-Token: "
+                                  "csrf-bench\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body);
     if (res.second.find("200 OK") == std::string::npos) {
       std::cerr << "decide failed: " << res.second.substr(0, 200) << "\n";
       continue;
@@ -355,8 +380,8 @@ int main(int argc, char** argv) {
         std::chrono::seconds(5));
     if (heardAt != Steady::time_point{}) trips.push_back(ms(heardAt - t0));
   }
-  std::cout << "Approval round trip (" << trips.size() << " rounds): p50 " << pct(trips, 50) << " ms, p99 "
-            << pct(trips, 99) << " ms\n";
+  std::cout << "Approval round trip (" << trips.size() << " rounds): p50 " << pct(trips, 50)
+            << " ms, p99 " << pct(trips, 99) << " ms\n";
   portal.stop(std::chrono::seconds(2));
   return 0;
 }

@@ -2,7 +2,6 @@
 // process, offers a small control API that plays the kiosk, then runs the node test given on
 // the command line and exits with its status.
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <zlib.h>
@@ -10,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "gatehouse/backend/admin.hpp"
@@ -36,9 +36,19 @@ std::string portraitPng(int hue) {
       bool head = dxh * dxh + dyh * dyh < 34 * 34;
       bool body = dxb * dxb / (62.0 * 62.0) + dyb * dyb / (70.0 * 70.0) < 1.0;
       unsigned char r, g, b;
-      if (head) { r = 236; g = 200; b = 170; }
-      else if (body) { r = static_cast<unsigned char>(40 + hue); g = 70; b = static_cast<unsigned char>(160 - hue / 2); }
-      else { r = 210; g = static_cast<unsigned char>(220 - y / 4); b = 235; }
+      if (head) {
+        r = 236;
+        g = 200;
+        b = 170;
+      } else if (body) {
+        r = static_cast<unsigned char>(40 + hue);
+        g = 70;
+        b = static_cast<unsigned char>(160 - hue / 2);
+      } else {
+        r = 210;
+        g = static_cast<unsigned char>(220 - y / 4);
+        b = 235;
+      }
       raw += static_cast<char>(r);
       raw += static_cast<char>(g);
       raw += static_cast<char>(b);
@@ -50,15 +60,18 @@ std::string portraitPng(int hue) {
            static_cast<uLong>(raw.size()));
   z.resize(zlen);
   auto be32 = [](std::uint32_t v) {
-    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 8), static_cast<char>(v)};
   };
   auto chunk = [&](const std::string& type, const std::string& data) {
     std::string c = type + data;
     auto crc = crc32(0, reinterpret_cast<const Bytef*>(c.data()), static_cast<uInt>(c.size()));
-    return be32(static_cast<std::uint32_t>(data.size())) + c + be32(static_cast<std::uint32_t>(crc));
+    return be32(static_cast<std::uint32_t>(data.size())) + c +
+           be32(static_cast<std::uint32_t>(crc));
   };
   std::string ihdr = be32(w) + be32(h) + std::string{8, 2, 0, 0, 0};
-  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", z) + chunk("IEND", "");
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", z) +
+         chunk("IEND", "");
 }
 
 backend::Evidence photo(const Uuid& visit, backend::EvidenceKind kind, int hue) {
@@ -93,7 +106,8 @@ int main(int argc, char** argv) {
   portal.start();
 
   std::mutex kioskMu;
-  backend::KioskClient kiosk(db.urlAs("gatehouse_kiosk"), {demo.kiosks[0].kioskId, demo.kiosks[0].token});
+  backend::KioskClient kiosk(db.urlAs("gatehouse_kiosk"),
+                             {demo.kiosks[0].kioskId, demo.kiosks[0].token});
   std::map<std::string, ExitToken> badges;
 
   httplib::Server control;
@@ -106,18 +120,21 @@ int main(int argc, char** argv) {
     std::lock_guard lock(kioskMu);
     backend::VisitRequest r;
     r.visitId = Uuid::random();
-    r.unitId = std::stoll(db.exec("SELECT id FROM gh.unit WHERE label = '" + b.value("unit", std::string("A-101")) + "'"));
+    r.unitId = std::stoll(db.exec("SELECT id FROM gh.unit WHERE label = '" +
+                                  b.value("unit", std::string("A-101")) + "'"));
     r.visitorName = b.value("name", std::string("Visitor"));
     r.purpose = b.value("purpose", std::string());
     r.requestedAt = std::chrono::system_clock::now();
     kiosk.requestVisit(r);
-    if (b.value("photo", false)) kiosk.addEvidence(photo(r.visitId, backend::EvidenceKind::EntryPhoto, 60));
+    if (b.value("photo", false))
+      kiosk.addEvidence(photo(r.visitId, backend::EvidenceKind::EntryPhoto, 60));
     reply(res, {{"visit", r.visitId.toString()}});
   });
   control.Get("/visit-status", [&](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(kioskMu);
     auto st = kiosk.visitStatus(*Uuid::parse(req.get_param_value("id")));
-    reply(res, {{"status", backend::toString(st.status)}, {"channel", st.decisionChannel.value_or("")}});
+    reply(res,
+          {{"status", backend::toString(st.status)}, {"channel", st.decisionChannel.value_or("")}});
   });
   control.Post("/enter-and-leave", [&](const httplib::Request& req, httplib::Response& res) {
     auto id = *Uuid::parse(json::parse(req.body)["visit"].get<std::string>());
@@ -132,14 +149,19 @@ int main(int argc, char** argv) {
     auto text = json::parse(req.body)["text"].get<std::string>();
     std::lock_guard lock(kioskMu);
     auto keys = kiosk.estateKeys();
-    auto pass = verifyPass(text, [&](std::int64_t estate, std::uint8_t keyId) -> std::optional<PublicKey> {
-      for (auto& k : keys)
-        if (k.estateId == estate && k.keyId == keyId) return k.publicKey;
-      return std::nullopt;
-    });
+    auto pass =
+        verifyPass(text, [&](std::int64_t estate, std::uint8_t keyId) -> std::optional<PublicKey> {
+          for (auto& k : keys)
+            if (k.estateId == estate && k.keyId == keyId) return k.publicKey;
+          return std::nullopt;
+        });
     if (!pass) return reply(res, {{"error", pass.error().code}}, 422);
-    reply(res, {{"invitation", pass->invitationId.toString()}, {"guest", pass->guestName}, {"unit", pass->unitLabel},
-                {"weekdays", pass->weekdays}, {"day_start", pass->dayStartMinute}, {"day_end", pass->dayEndMinute}});
+    reply(res, {{"invitation", pass->invitationId.toString()},
+                {"guest", pass->guestName},
+                {"unit", pass->unitLabel},
+                {"weekdays", pass->weekdays},
+                {"day_start", pass->dayStartMinute},
+                {"day_end", pass->dayEndMinute}});
   });
   control.Post("/use-invitation", [&](const httplib::Request& req, httplib::Response& res) {
     auto id = *Uuid::parse(json::parse(req.body)["invitation"].get<std::string>());
@@ -153,16 +175,18 @@ int main(int argc, char** argv) {
   });
   control.Get("/magic-link", [&](const httplib::Request& req, httplib::Response& res) {
     auto visit = *Uuid::parse(req.get_param_value("visit"));
-    auto person = std::stoll(db.exec("SELECT id FROM gh.person WHERE email = '" + req.get_param_value("email") + "'"));
+    auto person = std::stoll(
+        db.exec("SELECT id FROM gh.person WHERE email = '" + req.get_param_value("email") + "'"));
     reply(res, {{"url", portal.url() + "/m#" + portal.magicLinkToken(visit, person)}});
   });
-  control.set_exception_handler([&](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      reply(res, {{"error", e.what()}}, 500);
-    }
-  });
+  control.set_exception_handler(
+      [&](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          reply(res, {{"error", e.what()}}, 500);
+        }
+      });
   int controlPort = control.bind_to_any_port("127.0.0.1");
   std::thread controlThread([&] { control.listen_after_bind(); });
 

@@ -304,20 +304,27 @@ TEST_F(KioskEndToEnd, OfflinePassIsHonouredAndExitRecordedThenBothSyncWhenTheDat
   KioskSetup s = setup();
   s.databaseUrl = pg.url("gatehouse", "gatehouse_kiosk");
   Kiosk k("offline_pass_and_exit", s);
-  writeFile(k.file("pass.txt"), makePass(pg.url("gatehouse"), "now() - interval '1 hour', now() + interval '1 day'"));
+  writeFile(k.file("pass.txt"),
+            makePass(pg.url("gatehouse"), "now() - interval '1 hour', now() + interval '1 day'"));
   k.start("wait-screen welcome 60\nwait-cache\nwait-file " + k.flagPath("db-stopped") +
-              " 120\ntap welcome.pass\nwait-screen scan_pass\nscan @" + k.file("pass.txt").string() +
-              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen photo_review\ntap review.use\n"
+              " 120\ntap welcome.pass\nwait-screen scan_pass\nscan @" +
+              k.file("pass.txt").string() +
+              "\nwait-screen photo 30\nwait-frames 15\ntap photo.take\nwait-screen "
+              "photo_review\ntap review.use\n"
               "wait-screen done 60\ntap outcome.finish\nwait-screen welcome\n"
-              "tap welcome.exit\nwait-screen scan_badge\nscan-badge\nwait-screen exit_photo\nwait-frames 15\n"
-              "tap photo.take\nwait-screen exit_done 30\nscreenshot exit-recorded-offline\ntap outcome.finish\n"
+              "tap welcome.exit\nwait-screen scan_badge\nscan-badge\nwait-screen "
+              "exit_photo\nwait-frames 15\n"
+              "tap photo.take\nwait-screen exit_done 30\nscreenshot exit-recorded-offline\ntap "
+              "outcome.finish\n"
               "wait-screen welcome\nprint offline-part-done\nwait-synced 120\n",
           "run");
   ASSERT_TRUE(waitUntil([&] { return k.status() == "welcome online"; }, 60s)) << k.log();
   ASSERT_TRUE(pg.stop());
   ASSERT_TRUE(waitUntil([&] { return k.status() == "welcome offline"; }, 30s)) << k.status();
   k.release("db-stopped");
-  ASSERT_TRUE(waitUntil([&] { return readFile(k.file("run.out")).find("offline-part-done") != std::string::npos; }, 120s))
+  ASSERT_TRUE(waitUntil(
+      [&] { return readFile(k.file("run.out")).find("offline-part-done") != std::string::npos; },
+      120s))
       << k.log();
   const std::string db = pg.url("gatehouse");
   ASSERT_TRUE(pg.start());
@@ -325,9 +332,16 @@ TEST_F(KioskEndToEnd, OfflinePassIsHonouredAndExitRecordedThenBothSyncWhenTheDat
   const std::string visit = one(db, "SELECT id::text FROM gh.visit");
   ASSERT_FALSE(visit.empty());
   EXPECT_EQ(one(db, "SELECT count(*) FROM gh.visit"), "1");
-  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "checked_out");
-  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'entry_photo'", {visit}), "1");
-  EXPECT_EQ(one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'exit_photo'", {visit}), "1");
+  EXPECT_EQ(one(db, "SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}),
+            "checked_out");
+  EXPECT_EQ(
+      one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'entry_photo'",
+          {visit}),
+      "1");
+  EXPECT_EQ(
+      one(db, "SELECT count(*) FROM gh.evidence WHERE visit_id = $1::uuid AND kind = 'exit_photo'",
+          {visit}),
+      "1");
   EXPECT_EQ(one(db, "SELECT sum(uses) FROM gh.invitation"), "1");
   EXPECT_EQ(unsentEvents(k.file("outbox.sqlite")), 0);
 }

@@ -37,7 +37,8 @@ TEST_F(BackendTest, ImportResidentsRollsBackWhenTheDatabaseRefusesARow) {
   std::istringstream csv(
       "unit,building,full_name,email,phone\n"
       "C-1,Building C,New Person,new@x.example,1\n"
-      "C-2,Building C,Clash,A-101@harbour.example,2\n");  // exists already (emails are case-insensitive)
+      "C-2,Building C,Clash,A-101@harbour.example,2\n");  // exists already (emails are
+                                                          // case-insensitive)
   try {
     importResidents(*owner_, demo_.estateId, csv);
     FAIL();
@@ -54,21 +55,28 @@ TEST_F(BackendTest, ImportResidentsAcceptsQuotedFieldsAndCreatesUnits) {
       "\r\n"
       "C-2,Building C,Ольга Смирнова,olga@x.example,,\r\n");
   EXPECT_EQ(importResidents(*owner_, demo_.estateId, csv), 2);
-  auto row = owner_->exec("SELECT p.full_name, u.building, p.password_hash FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id "
-                          "WHERE email = 'jane@x.example'")[0];
+  auto row = owner_->exec(
+      "SELECT p.full_name, u.building, p.password_hash FROM gh.person p JOIN gh.unit u ON u.id = "
+      "p.unit_id "
+      "WHERE email = 'jane@x.example'")[0];
   EXPECT_EQ(row.text("full_name"), "Doe, Jane");
   EXPECT_EQ(row.text("building"), "Building \"C\"");
   EXPECT_TRUE(verifyPassword(row.text("password_hash"), "secret-pass"));
-  EXPECT_EQ(owner_->exec("SELECT full_name FROM gh.person WHERE email = 'olga@x.example'")[0].text("full_name"),
+  EXPECT_EQ(owner_->exec("SELECT full_name FROM gh.person WHERE email = 'olga@x.example'")[0].text(
+                "full_name"),
             "Ольга Смирнова");
 }
 
 TEST_F(BackendTest, PasswordsAreStoredAsArgon2idAndCanBeReset) {
-  auto hash = owner_->exec("SELECT password_hash FROM gh.person WHERE email = 'admin@harbour.example'")[0].text("password_hash");
+  auto hash =
+      owner_->exec("SELECT password_hash FROM gh.person WHERE email = 'admin@harbour.example'")[0]
+          .text("password_hash");
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u);
   EXPECT_TRUE(verifyPassword(hash, demo_.residentPassword));
   setPassword(*owner_, "ADMIN@harbour.example", "a new long password");
-  hash = owner_->exec("SELECT password_hash FROM gh.person WHERE email = 'admin@harbour.example'")[0].text("password_hash");
+  hash =
+      owner_->exec("SELECT password_hash FROM gh.person WHERE email = 'admin@harbour.example'")[0]
+          .text("password_hash");
   EXPECT_TRUE(verifyPassword(hash, "a new long password"));
   EXPECT_FALSE(verifyPassword(hash, demo_.residentPassword));
   EXPECT_THROW(setPassword(*owner_, "admin@harbour.example", "short"), backend::Error);
@@ -83,9 +91,14 @@ TEST_F(BackendTest, AuthLookupAndLockoutThroughTheAppRole) {
   EXPECT_TRUE(verifyPassword(rows[0].text("password_hash"), demo_.residentPassword));
   for (int i = 0; i < 4; ++i)
     EXPECT_TRUE(c.exec("SELECT gh.auth_record($1, false) AS u", {id})[0].isNull("u"));
-  EXPECT_FALSE(c.exec("SELECT gh.auth_record($1, false) AS u", {id})[0].isNull("u"));  // fifth: locked
-  EXPECT_EQ(c.exec("SELECT locked_until > now() AS l FROM gh.auth_lookup('a-101@harbour.example')")[0].boolean("l"), true);
+  EXPECT_FALSE(
+      c.exec("SELECT gh.auth_record($1, false) AS u", {id})[0].isNull("u"));  // fifth: locked
+  EXPECT_EQ(
+      c.exec("SELECT locked_until > now() AS l FROM gh.auth_lookup('a-101@harbour.example')")[0]
+          .boolean("l"),
+      true);
   c.exec("SELECT gh.auth_record($1, true)", {id});
-  EXPECT_TRUE(c.exec("SELECT locked_until FROM gh.auth_lookup('a-101@harbour.example')")[0].isNull("locked_until"));
+  EXPECT_TRUE(c.exec("SELECT locked_until FROM gh.auth_lookup('a-101@harbour.example')")[0].isNull(
+      "locked_until"));
   EXPECT_TRUE(c.exec("SELECT * FROM gh.auth_lookup('nobody@harbour.example')").empty());
 }

@@ -16,8 +16,9 @@ class BackendTest : public ::testing::Test {
     db_ = std::make_unique<testing::TestDatabase>();
     owner_ = std::make_unique<Connection>(db_->url());
     demo_ = seedDemo(*owner_);
-    kiosk_ = std::make_unique<KioskClient>(db_->urlAs("gatehouse_kiosk"),
-                                           KioskCredentials{demo_.kiosks[0].kioskId, demo_.kiosks[0].token});
+    kiosk_ = std::make_unique<KioskClient>(
+        db_->urlAs("gatehouse_kiosk"),
+        KioskCredentials{demo_.kiosks[0].kioskId, demo_.kiosks[0].token});
   }
 
   std::int64_t personId(const std::string& email) {
@@ -40,17 +41,21 @@ class BackendTest : public ::testing::Test {
   }
 
   // As resident `email` (app role + RLS), approve or deny.
-  std::string decideAs(const std::string& email, const Uuid& visit, bool approve, const std::string& reason = {}) {
+  std::string decideAs(const std::string& email, const Uuid& visit, bool approve,
+                       const std::string& reason = {}) {
     auto c = app();
     std::string status;
     c.asPerson(personId(email), [&](Connection& tx) {
-      status = tx.exec("SELECT gh.decide_visit($1, $2, nullif($3, '')) AS s", {visit, approve, reason})[0].text("s");
+      status = tx.exec("SELECT gh.decide_visit($1, $2, nullif($3, '')) AS s",
+                       {visit, approve, reason})[0]
+                   .text("s");
     });
     return status;
   }
 
   std::string statusOf(const Uuid& visit) {
-    return owner_->exec("SELECT status::text AS s FROM gh.visit WHERE id = $1", {visit})[0].text("s");
+    return owner_->exec("SELECT status::text AS s FROM gh.visit WHERE id = $1", {visit})[0].text(
+        "s");
   }
   std::int64_t count(const std::string& sql, const Params& params = {}) {
     return owner_->exec(sql, params)[0].int64("n");

@@ -16,14 +16,16 @@ namespace {
 class KioskTest : public BackendTest {
  protected:
   Uuid invite(int maxUses = 1, const std::string& from = "now() - interval '1 hour'",
-              const std::string& until = "now() + interval '1 day'", int weekdays = 127, int startMin = 0,
-              int endMin = 1440) {
+              const std::string& until = "now() + interval '1 day'", int weekdays = 127,
+              int startMin = 0, int endMin = 1440) {
     const auto id = Uuid::random();
-    owner_->exec("INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, guest_name, valid_from, valid_until, "
-                 "max_uses, weekdays, day_start_min, day_end_min) VALUES ($1, $2, $3, $4, 'Gina Guest', " + from +
-                     ", " + until + ", $5, $6, $7, $8)",
-                 {id, demo_.estateId, personId("a-101@harbour.example"), unitId("A-101"), maxUses, weekdays,
-                  startMin, endMin});
+    owner_->exec(
+        "INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, guest_name, valid_from, "
+        "valid_until, "
+        "max_uses, weekdays, day_start_min, day_end_min) VALUES ($1, $2, $3, $4, 'Gina Guest', " +
+            from + ", " + until + ", $5, $6, $7, $8)",
+        {id, demo_.estateId, personId("a-101@harbour.example"), unitId("A-101"), maxUses, weekdays,
+         startMin, endMin});
     return id;
   }
   InvitationVisit use(const Uuid& inv, const Uuid& visit = Uuid::random()) {
@@ -52,7 +54,10 @@ TEST_F(KioskTest, ValidInvitationStartsApprovedAndCountsAUse) {
   use(inv, visit);  // a retry of the same visit is not a second use
   EXPECT_EQ(count("SELECT uses AS n FROM gh.invitation WHERE id = $1", {inv}), 1);
   EXPECT_EQ(statusOf(visit), "approved");
-  EXPECT_EQ(owner_->exec("SELECT decision_channel::text AS c FROM gh.visit WHERE id = $1", {visit})[0].text("c"), "invitation");
+  EXPECT_EQ(
+      owner_->exec("SELECT decision_channel::text AS c FROM gh.visit WHERE id = $1", {visit})[0]
+          .text("c"),
+      "invitation");
 }
 
 TEST_F(KioskTest, RevokedUsedUpExpiredAndOutOfHoursInvitationsAreRefused) {
@@ -61,7 +66,8 @@ TEST_F(KioskTest, RevokedUsedUpExpiredAndOutOfHoursInvitationsAreRefused) {
   EXPECT_EQ(conflictDetail([&] { use(single); }), "used_up");
 
   const auto revoked = invite(0);
-  owner_->exec("UPDATE gh.invitation SET revoked_at = now() - interval '1 second' WHERE id = $1", {revoked});
+  owner_->exec("UPDATE gh.invitation SET revoked_at = now() - interval '1 second' WHERE id = $1",
+               {revoked});
   EXPECT_EQ(conflictDetail([&] { use(revoked); }), "revoked");
 
   const auto expired = invite(0, "now() - interval '2 days'", "now() - interval '1 day'");
@@ -70,10 +76,15 @@ TEST_F(KioskTest, RevokedUsedUpExpiredAndOutOfHoursInvitationsAreRefused) {
   EXPECT_EQ(conflictDetail([&] { use(future); }), "not_yet_valid");
 
   // A window of one minute that is not now, in the estate's time zone.
-  const auto local = owner_->exec("SELECT (extract(hour FROM now() AT TIME ZONE 'Europe/London') * 60 + "
-                                  "extract(minute FROM now() AT TIME ZONE 'Europe/London'))::int AS m")[0].int64("m");
+  const auto local =
+      owner_
+          ->exec(
+              "SELECT (extract(hour FROM now() AT TIME ZONE 'Europe/London') * 60 + "
+              "extract(minute FROM now() AT TIME ZONE 'Europe/London'))::int AS m")[0]
+          .int64("m");
   const int other = static_cast<int>((local + 120) % 1440);
-  const auto hours = invite(0, "now() - interval '1 day'", "now() + interval '1 day'", 127, other, other + 1);
+  const auto hours =
+      invite(0, "now() - interval '1 day'", "now() + interval '1 day'", 127, other, other + 1);
   EXPECT_EQ(conflictDetail([&] { use(hours); }), "outside_hours");
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.visit"), 1);
 }
@@ -83,7 +94,8 @@ TEST_F(KioskTest, ASingleUsePassShownAtTwoKiosksAtOnceAdmitsOnce) {
     const auto inv = invite(1);
     std::atomic<int> ok{0}, usedUp{0};
     auto attempt = [&](int k) {
-      KioskClient c(db_->urlAs("gatehouse_kiosk"), {demo_.kiosks[k].kioskId, demo_.kiosks[k].token});
+      KioskClient c(db_->urlAs("gatehouse_kiosk"),
+                    {demo_.kiosks[k].kioskId, demo_.kiosks[k].token});
       try {
         c.useInvitation({Uuid::random(), inv, "", system_clock::now()});
         ++ok;
@@ -103,7 +115,9 @@ TEST_F(KioskTest, EstateKeyVerifiesAPassSignedWithTheEstatesSecret) {
   const auto keys = kiosk_->estateKeys();
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].timezone, "Europe/London");
-  auto sk = owner_->exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = $1", {demo_.estateId})[0].bytes("secret_key");
+  auto sk =
+      owner_->exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = $1", {demo_.estateId})[0]
+          .bytes("secret_key");
   SecretKey secret{};
   std::copy(sk.begin(), sk.end(), secret.begin());
   InvitationPass p;
@@ -140,15 +154,21 @@ TEST_F(KioskTest, ExitOutcomesAndAlertsForBadBadges) {
 
   auto forged = badge;
   forged.secret[0] ^= 1;
-  EXPECT_EQ(kiosk_->checkOut(Uuid::random(), forged, system_clock::now()), ExitOutcome::UnknownBadge);
-  EXPECT_EQ(kiosk_->checkOut(Uuid::random(), ExitToken::generate(Uuid::random()), system_clock::now()),
+  EXPECT_EQ(kiosk_->checkOut(Uuid::random(), forged, system_clock::now()),
             ExitOutcome::UnknownBadge);
+  EXPECT_EQ(
+      kiosk_->checkOut(Uuid::random(), ExitToken::generate(Uuid::random()), system_clock::now()),
+      ExitOutcome::UnknownBadge);
   const auto exitEvent = Uuid::random();
   EXPECT_EQ(kiosk_->checkOut(exitEvent, badge, system_clock::now()), ExitOutcome::Recorded);
-  EXPECT_EQ(kiosk_->checkOut(exitEvent, badge, system_clock::now()), ExitOutcome::AlreadyRecorded);  // retry
-  EXPECT_EQ(kiosk_->checkOut(Uuid::random(), badge, system_clock::now()), ExitOutcome::BadgeUsed);  // reuse
+  EXPECT_EQ(kiosk_->checkOut(exitEvent, badge, system_clock::now()),
+            ExitOutcome::AlreadyRecorded);  // retry
+  EXPECT_EQ(kiosk_->checkOut(Uuid::random(), badge, system_clock::now()),
+            ExitOutcome::BadgeUsed);  // reuse
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'unknown_badge'"), 2);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'badge_used' AND visit_id = $1", {r.visitId}), 1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'badge_used' AND visit_id = $1",
+                  {r.visitId}),
+            1);
   EXPECT_EQ(statusOf(r.visitId), "checked_out");
 }
 
@@ -158,8 +178,12 @@ TEST_F(KioskTest, EvidenceFormsAHashChainThatExposesTampering) {
   std::vector<Uuid> ids;
   std::string prev;
   for (int i = 0; i < 3; ++i) {
-    Evidence e{Uuid::random(), r.visitId, EvidenceKind::EntryPhoto, "image/jpeg",
-               Bytes{0xFF, 0xD8, static_cast<std::uint8_t>(i), 0x00, 0xFF, 0xD9}, system_clock::now()};
+    Evidence e{Uuid::random(),
+               r.visitId,
+               EvidenceKind::EntryPhoto,
+               "image/jpeg",
+               Bytes{0xFF, 0xD8, static_cast<std::uint8_t>(i), 0x00, 0xFF, 0xD9},
+               system_clock::now()};
     const auto chain = kiosk_->addEvidence(e);
     EXPECT_EQ(kiosk_->addEvidence(e), chain);  // idempotent
     EXPECT_NE(chain, prev);
@@ -167,7 +191,9 @@ TEST_F(KioskTest, EvidenceFormsAHashChainThatExposesTampering) {
     ids.push_back(e.evidenceId);
   }
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.evidence"), 3);
-  EXPECT_TRUE(owner_->exec("SELECT gh.verify_evidence_chain($1) AS bad", {demo_.kiosks[0].kioskId})[0].isNull("bad"));
+  EXPECT_TRUE(
+      owner_->exec("SELECT gh.verify_evidence_chain($1) AS bad", {demo_.kiosks[0].kioskId})[0]
+          .isNull("bad"));
   // Binary data round-trips exactly, NUL bytes included.
   EXPECT_EQ(owner_->exec("SELECT data FROM gh.evidence WHERE id = $1", {ids[1]})[0].bytes("data"),
             (Bytes{0xFF, 0xD8, 1, 0x00, 0xFF, 0xD9}));
@@ -176,9 +202,13 @@ TEST_F(KioskTest, EvidenceFormsAHashChainThatExposesTampering) {
   owner_->execScript("ALTER TABLE gh.evidence DISABLE TRIGGER evidence_append_only");
   owner_->exec("UPDATE gh.evidence SET data = '\\x00'::bytea WHERE id = $1", {ids[1]});
   owner_->execScript("ALTER TABLE gh.evidence ENABLE TRIGGER evidence_append_only");
-  EXPECT_EQ(owner_->exec("SELECT gh.verify_evidence_chain($1) AS bad", {demo_.kiosks[0].kioskId})[0].uuid("bad"), ids[1]);
+  EXPECT_EQ(
+      owner_->exec("SELECT gh.verify_evidence_chain($1) AS bad", {demo_.kiosks[0].kioskId})[0].uuid(
+          "bad"),
+      ids[1]);
 
-  Evidence same{ids[0], r.visitId, EvidenceKind::EntryPhoto, "image/jpeg", Bytes{1, 2, 3}, system_clock::now()};
+  Evidence same{ids[0],       r.visitId,      EvidenceKind::EntryPhoto,
+                "image/jpeg", Bytes{1, 2, 3}, system_clock::now()};
   try {
     kiosk_->addEvidence(same);
     FAIL() << "reused evidence id with other bytes accepted";
@@ -188,14 +218,22 @@ TEST_F(KioskTest, EvidenceFormsAHashChainThatExposesTampering) {
 }
 
 TEST_F(KioskTest, WatchlistHitHoldsTheRequestAndAlertsOnlyTheGuards) {
-  owner_->exec("INSERT INTO gh.watchlist (estate_id, full_name, name_key, reason) VALUES ($1, 'Ivan Ivanov', "
-               "gh.name_key('Ivan Ivanov'), 'banned by the board')", {demo_.estateId});
+  owner_->exec(
+      "INSERT INTO gh.watchlist (estate_id, full_name, name_key, reason) VALUES ($1, 'Ivan "
+      "Ivanov', "
+      "gh.name_key('Ivan Ivanov'), 'banned by the board')",
+      {demo_.estateId});
   const auto r = walkIn("A-101", "ИВАНОВ Иван");  // Cyrillic, other order, other case
   const auto state = kiosk_->requestVisit(r);
   EXPECT_TRUE(state.held);
   EXPECT_EQ(state.status, VisitStatus::Pending);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'watchlist_hit' AND visit_id = $1", {r.visitId}), 1);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.notification WHERE payload->>'visit' = $1", {r.visitId.toString()}), 0);
+  EXPECT_EQ(
+      count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'watchlist_hit' AND visit_id = $1",
+            {r.visitId}),
+      1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.notification WHERE payload->>'visit' = $1",
+                  {r.visitId.toString()}),
+            0);
   try {
     decideAs("a-101@harbour.example", r.visitId, true);
     FAIL() << "resident decided a held visit";
@@ -206,14 +244,17 @@ TEST_F(KioskTest, WatchlistHitHoldsTheRequestAndAlertsOnlyTheGuards) {
   // A plain visitor is not held, and the residents get a notification.
   const auto ok = walkIn("A-101", "Ivan Petrov");
   EXPECT_FALSE(kiosk_->requestVisit(ok).held);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.notification WHERE payload->>'visit' = $1", {ok.visitId.toString()}), 2);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.notification WHERE payload->>'visit' = $1",
+                  {ok.visitId.toString()}),
+            2);
 }
 
 TEST_F(KioskTest, HeartbeatAlertsAndGuardPinApproval) {
   kiosk_->heartbeat({"welcome", R"({"camera":"ok","printer":"out_of_paper"})", 3, "0.1.0"});
-  auto k = owner_->exec("SELECT current_screen, outbox_depth, device_health->>'printer' AS p, "
-                        "last_heartbeat > now() - interval '1 minute' AS fresh FROM gh.kiosk WHERE id = $1",
-                        {demo_.kiosks[0].kioskId})[0];
+  auto k = owner_->exec(
+      "SELECT current_screen, outbox_depth, device_health->>'printer' AS p, "
+      "last_heartbeat > now() - interval '1 minute' AS fresh FROM gh.kiosk WHERE id = $1",
+      {demo_.kiosks[0].kioskId})[0];
   EXPECT_EQ(k.text("current_screen"), "welcome");
   EXPECT_EQ(k.int64("outbox_depth"), 3);
   EXPECT_EQ(k.text("p"), "out_of_paper");
@@ -234,7 +275,10 @@ TEST_F(KioskTest, HeartbeatAlertsAndGuardPinApproval) {
   const auto pins = kiosk_->guardPins();
   ASSERT_EQ(pins.size(), 3u);  // two guards and the admin
   EXPECT_TRUE(verifyPassword(pins[0].pinHash, "2468"));
-  EXPECT_EQ(kiosk_->guardApprove(r.visitId, pins[0].personId, "", system_clock::now()), VisitStatus::Approved);
-  EXPECT_EQ(owner_->exec("SELECT decision_channel::text AS c FROM gh.visit WHERE id = $1", {r.visitId})[0].text("c"),
-            "guard_pin");
+  EXPECT_EQ(kiosk_->guardApprove(r.visitId, pins[0].personId, "", system_clock::now()),
+            VisitStatus::Approved);
+  EXPECT_EQ(
+      owner_->exec("SELECT decision_channel::text AS c FROM gh.visit WHERE id = $1", {r.visitId})[0]
+          .text("c"),
+      "guard_pin");
 }

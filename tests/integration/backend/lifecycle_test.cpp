@@ -11,9 +11,10 @@ using namespace gatehouse::backend::test;
 
 namespace {
 
-const std::vector<std::string> kStatuses = {"pending", "approved", "denied", "expired",
+const std::vector<std::string> kStatuses = {"pending",   "approved",   "denied",     "expired",
                                             "cancelled", "checked_in", "checked_out"};
-const std::vector<std::string> kActions = {"approve", "deny", "cancel", "check_in", "check_out", "expire"};
+const std::vector<std::string> kActions = {"approve",  "deny",      "cancel",
+                                           "check_in", "check_out", "expire"};
 
 // What each action leads to from each status; absent = must be refused (status unchanged).
 std::optional<std::string> expected(const std::string& from, const std::string& action) {
@@ -29,7 +30,8 @@ std::optional<std::string> expected(const std::string& from, const std::string& 
     if (action == "expire") return "expired";
   }
   if (from == "checked_in" && action == "check_out") return "checked_out";
-  if (from == "cancelled" && action == "cancel") return "cancelled";  // a repeated cancel is a no-op
+  if (from == "cancelled" && action == "cancel")
+    return "cancelled";  // a repeated cancel is a no-op
   return std::nullopt;
 }
 
@@ -50,15 +52,19 @@ class Lifecycle : public BackendTest,
     if (status == "checked_in" || status == "checked_out")
       kiosk_->checkIn(r.visitId, badge_.secretHashHex(), std::chrono::system_clock::now());
     if (status == "checked_out") {
-      EXPECT_EQ(kiosk_->checkOut(Uuid::random(), badge_, std::chrono::system_clock::now()), ExitOutcome::Recorded);
+      EXPECT_EQ(kiosk_->checkOut(Uuid::random(), badge_, std::chrono::system_clock::now()),
+                ExitOutcome::Recorded);
     }
     EXPECT_EQ(statusOf(r.visitId), status);
     return r.visitId;
   }
 
   void expireNow(const Uuid& v) {
-    owner_->exec("UPDATE gh.visit SET requested_at = now() - interval '3 hours', "
-                 "decided_at = CASE WHEN decided_at IS NULL THEN NULL ELSE now() - interval '3 hours' END WHERE id = $1", {v});
+    owner_->exec(
+        "UPDATE gh.visit SET requested_at = now() - interval '3 hours', "
+        "decided_at = CASE WHEN decided_at IS NULL THEN NULL ELSE now() - interval '3 hours' END "
+        "WHERE id = $1",
+        {v});
     owner_->exec("SELECT gh.run_housekeeping()");
   }
 
@@ -68,11 +74,14 @@ class Lifecycle : public BackendTest,
       if (action == "approve") decideAs("a-101@harbour.example", v, true);
       if (action == "deny") decideAs("a-101@harbour.example", v, false);
       if (action == "cancel") kiosk_->cancel(v);
-      if (action == "check_in") kiosk_->checkIn(v, ExitToken::generate(v).secretHashHex(), std::chrono::system_clock::now());
+      if (action == "check_in")
+        kiosk_->checkIn(v, ExitToken::generate(v).secretHashHex(),
+                        std::chrono::system_clock::now());
       if (action == "check_out") {
         auto token = badge_;
         token.visitId = v;
-        return kiosk_->checkOut(Uuid::random(), token, std::chrono::system_clock::now()) == ExitOutcome::Recorded;
+        return kiosk_->checkOut(Uuid::random(), token, std::chrono::system_clock::now()) ==
+               ExitOutcome::Recorded;
       }
       if (action == "expire") expireNow(v);
       return true;
@@ -96,8 +105,9 @@ TEST_P(Lifecycle, OnlyAllowedTransitionsHappen) {
   EXPECT_EQ(statusOf(v), want.value_or(from)) << from << " --" << action << "-->";
 }
 
-INSTANTIATE_TEST_SUITE_P(AllPairs, Lifecycle, ::testing::Combine(::testing::ValuesIn(kStatuses),
-                                                                 ::testing::ValuesIn(kActions)),
+INSTANTIATE_TEST_SUITE_P(AllPairs, Lifecycle,
+                         ::testing::Combine(::testing::ValuesIn(kStatuses),
+                                            ::testing::ValuesIn(kActions)),
                          [](const auto& p) {
                            return std::get<0>(p.param) + "_" + std::get<1>(p.param);
                          });
@@ -110,13 +120,16 @@ TEST_F(BackendTest, DecisionRaceHasExactlyOneWinner) {
     std::atomic<int> ready{0};
     std::atomic<bool> go{false};
     std::atomic<int> wins{0}, alreadyDecided{0};
-    const auto first = personId("a-101@harbour.example"), second = personId("a-101.2@harbour.example");
+    const auto first = personId("a-101@harbour.example"),
+               second = personId("a-101.2@harbour.example");
     auto decide = [&](std::int64_t id, bool approve) {
       auto c = app();
       ++ready;
       while (!go) std::this_thread::yield();
       try {
-        c.asPerson(id, [&](Connection& tx) { tx.exec("SELECT gh.decide_visit($1, $2)", {r.visitId, approve}); });
+        c.asPerson(id, [&](Connection& tx) {
+          tx.exec("SELECT gh.decide_visit($1, $2)", {r.visitId, approve});
+        });
         ++wins;
       } catch (const backend::Error& e) {
         if (e.kind() == ErrorKind::Conflict && e.detail() == "already_decided") ++alreadyDecided;
@@ -132,8 +145,10 @@ TEST_F(BackendTest, DecisionRaceHasExactlyOneWinner) {
     ASSERT_EQ(alreadyDecided, 1) << "round " << round;
     const auto s = statusOf(r.visitId);
     EXPECT_TRUE(s == "approved" || s == "denied");
-    EXPECT_EQ(count("SELECT count(*) AS n FROM gh.audit_log WHERE subject = $1 AND action IN ('visit.approved','visit.denied')",
-                    {r.visitId.toString()}), 1);
+    EXPECT_EQ(count("SELECT count(*) AS n FROM gh.audit_log WHERE subject = $1 AND action IN "
+                    "('visit.approved','visit.denied')",
+                    {r.visitId.toString()}),
+              1);
   }
 }
 
@@ -146,7 +161,8 @@ TEST_F(BackendTest, RequestWithTheSameUuidTwiceMakesOneVisit) {
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.visit WHERE id = $1", {r.visitId}), 1);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.visitor"), 1);
   // Another kiosk cannot reuse the id.
-  KioskClient other(db_->urlAs("gatehouse_kiosk"), {demo_.kiosks[1].kioskId, demo_.kiosks[1].token});
+  KioskClient other(db_->urlAs("gatehouse_kiosk"),
+                    {demo_.kiosks[1].kioskId, demo_.kiosks[1].token});
   try {
     other.requestVisit(r);
     FAIL();
@@ -167,13 +183,17 @@ TEST_F(BackendTest, GuardDecidesOnBehalfOnlyWithAReason) {
     EXPECT_EQ(e.detail(), "reason_required");
   }
   EXPECT_EQ(decideAs("guard1@harbour.example", r.visitId, true, "called the resident"), "approved");
-  auto row = owner_->exec("SELECT decision_channel::text AS ch, decision_reason, decided_by FROM gh.visit WHERE id = $1",
-                          {r.visitId})[0];
+  auto row = owner_->exec(
+      "SELECT decision_channel::text AS ch, decision_reason, decided_by FROM gh.visit WHERE id = "
+      "$1",
+      {r.visitId})[0];
   EXPECT_EQ(row.text("ch"), "guard");
   EXPECT_EQ(row.text("decision_reason"), "called the resident");
   EXPECT_EQ(row.int64("decided_by"), personId("guard1@harbour.example"));
-  auto audit = owner_->exec("SELECT actor_person, details->>'reason' AS reason FROM gh.audit_log "
-                            "WHERE subject = $1 AND action = 'visit.approved'", {r.visitId.toString()});
+  auto audit = owner_->exec(
+      "SELECT actor_person, details->>'reason' AS reason FROM gh.audit_log "
+      "WHERE subject = $1 AND action = 'visit.approved'",
+      {r.visitId.toString()});
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].int64("actor_person"), personId("guard1@harbour.example"));
   EXPECT_EQ(audit[0].text("reason"), "called the resident");
@@ -186,8 +206,9 @@ TEST_F(BackendTest, EveryChangeIsAuditedWithItsActor) {
   const auto badge = ExitToken::generate(r.visitId);
   kiosk_->checkIn(r.visitId, badge.secretHashHex(), std::chrono::system_clock::now());
   kiosk_->checkOut(Uuid::random(), badge, std::chrono::system_clock::now());
-  auto rows = owner_->exec("SELECT action, actor_person, actor_kiosk FROM gh.audit_log WHERE subject = $1 ORDER BY id",
-                           {r.visitId.toString()});
+  auto rows = owner_->exec(
+      "SELECT action, actor_person, actor_kiosk FROM gh.audit_log WHERE subject = $1 ORDER BY id",
+      {r.visitId.toString()});
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0].text("action"), "visit.pending");
   EXPECT_EQ(rows[0].int64("actor_kiosk"), demo_.kiosks[0].kioskId);
@@ -203,18 +224,26 @@ TEST_F(BackendTest, EveryChangeIsAuditedWithItsActor) {
 TEST_F(BackendTest, HousekeepingEscalatesExpiresAndFlagsOverstays) {
   const auto late = walkIn();
   kiosk_->requestVisit(late);
-  owner_->exec("UPDATE gh.visit SET requested_at = now() - interval '5 minutes' WHERE id = $1", {late.visitId});
+  owner_->exec("UPDATE gh.visit SET requested_at = now() - interval '5 minutes' WHERE id = $1",
+               {late.visitId});
   const auto stay = walkIn("A-102");
   kiosk_->requestVisit(stay);
   decideAs("a-102@harbour.example", stay.visitId, true);
-  kiosk_->checkIn(stay.visitId, ExitToken::generate(stay.visitId).secretHashHex(), std::chrono::system_clock::now());
-  owner_->exec("UPDATE gh.visit SET expected_exit_at = now() - interval '1 minute' WHERE id = $1", {stay.visitId});
+  kiosk_->checkIn(stay.visitId, ExitToken::generate(stay.visitId).secretHashHex(),
+                  std::chrono::system_clock::now());
+  owner_->exec("UPDATE gh.visit SET expected_exit_at = now() - interval '1 minute' WHERE id = $1",
+               {stay.visitId});
 
   auto result = owner_->exec("SELECT gh.run_housekeeping()::text AS r")[0].text("r");
   EXPECT_NE(result.find("\"escalated\": 1"), std::string::npos) << result;
   EXPECT_NE(result.find("\"overstays\": 1"), std::string::npos) << result;
-  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'approval_timeout' AND visit_id = $1", {late.visitId}), 1);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'overstay' AND visit_id = $1", {stay.visitId}), 1);
+  EXPECT_EQ(
+      count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'approval_timeout' AND visit_id = $1",
+            {late.visitId}),
+      1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'overstay' AND visit_id = $1",
+                  {stay.visitId}),
+            1);
   EXPECT_TRUE(kiosk_->visitStatus(late.visitId).escalated);
   // Running again raises nothing new.
   owner_->exec("SELECT gh.run_housekeeping()");
@@ -225,8 +254,10 @@ TEST_F(BackendTest, TwoWorkersRacingRaiseOneOverstayAlert) {
   for (int round = 0; round < 10; ++round) {
     const auto v = walkIn("A-10" + std::to_string(round % 9 + 1));
     kiosk_->requestVisit(v);
-    owner_->exec("UPDATE gh.visit SET status = 'checked_in', decided_at = now(), entered_at = now(), "
-                 "expected_exit_at = now() - interval '1 minute' WHERE id = $1", {v.visitId});
+    owner_->exec(
+        "UPDATE gh.visit SET status = 'checked_in', decided_at = now(), entered_at = now(), "
+        "expected_exit_at = now() - interval '1 minute' WHERE id = $1",
+        {v.visitId});
     std::atomic<int> ready{0};
     std::atomic<bool> go{false};
     auto housekeep = [&] {
@@ -240,7 +271,9 @@ TEST_F(BackendTest, TwoWorkersRacingRaiseOneOverstayAlert) {
     go = true;
     a.join();
     b.join();
-    EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'overstay' AND visit_id = $1", {v.visitId}), 1)
+    EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'overstay' AND visit_id = $1",
+                    {v.visitId}),
+              1)
         << "round " << round;
   }
 }

@@ -20,7 +20,8 @@ class EmptyDatabase : public ::testing::Test {
   }
   void TearDown() override {
     conn_.reset();
-    Connection(t::clusterUrl(t::testClusterDir(), "postgres")).exec("DROP DATABASE " + name_ + " WITH (FORCE)");
+    Connection(t::clusterUrl(t::testClusterDir(), "postgres"))
+        .exec("DROP DATABASE " + name_ + " WITH (FORCE)");
   }
   std::string name_;
   std::unique_ptr<Connection> conn_;
@@ -74,7 +75,8 @@ TEST_F(EmptyDatabase, AFailingMigrationLeavesNoTraceAndEarlierOnesStay) {
   list.push_back({9999, "9999_broken.sql", "CREATE TABLE gh.half_made (id int); SELECT 1/0;", "x"});
   Migrator m(*conn_, list);
   EXPECT_THROW(m.migrate(), gatehouse::backend::Error);
-  EXPECT_EQ(conn_->exec("SELECT to_regclass('gh.half_made') IS NULL AS gone")[0].boolean("gone"), true);
+  EXPECT_EQ(conn_->exec("SELECT to_regclass('gh.half_made') IS NULL AS gone")[0].boolean("gone"),
+            true);
   EXPECT_EQ(conn_->exec("SELECT count(*) AS n FROM gh_meta.schema_migrations")[0].int64("n"),
             static_cast<std::int64_t>(embeddedMigrations().size()));
 }

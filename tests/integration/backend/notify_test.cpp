@@ -59,7 +59,8 @@ TEST_F(BackendTest, NotificationArrivesAfterCommitAndNotBefore) {
 
   auto c = app();
   c.execScript("BEGIN");
-  c.exec("SELECT set_config('gatehouse.person_id', $1, true)", {std::to_string(personId("a-101@harbour.example"))});
+  c.exec("SELECT set_config('gatehouse.person_id', $1, true)",
+         {std::to_string(personId("a-101@harbour.example"))});
   c.exec("SELECT gh.decide_visit($1, true)", {r.visitId});
   // A sentinel committed by someone else while the decision is still open: notifications are
   // delivered in commit order, so once the sentinel is here the decision would be too if it leaked.
@@ -73,7 +74,8 @@ TEST_F(BackendTest, NotificationArrivesAfterCommitAndNotBefore) {
   const auto r2 = walkIn();
   kiosk_->requestVisit(r2);
   c.execScript("BEGIN");
-  c.exec("SELECT set_config('gatehouse.person_id', $1, true)", {std::to_string(personId("a-101@harbour.example"))});
+  c.exec("SELECT set_config('gatehouse.person_id', $1, true)",
+         {std::to_string(personId("a-101@harbour.example"))});
   c.exec("SELECT gh.decide_visit($1, false)", {r2.visitId});
   c.execScript("ROLLBACK");
   owner_->exec("SELECT pg_notify('gatehouse', 'sentinel-2')");
@@ -85,17 +87,23 @@ TEST_F(BackendTest, NotificationArrivesAfterCommitAndNotBefore) {
 TEST(ListenerRestart, ReconnectsRelistensAndAsksForResync) {
   const char* script = std::getenv("GATEHOUSE_PG_CLUSTER_SCRIPT");
   ASSERT_NE(script, nullptr);
-  const auto dir = std::filesystem::temp_directory_path() / ("gh-restart-" + Uuid::random().toString().substr(0, 8));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("gh-restart-" + Uuid::random().toString().substr(0, 8));
   const std::string cluster = std::string(script) + " ";
-  auto sh = [&](const std::string& cmd) { return std::system((cluster + cmd + " " + dir.string() + " 54331").c_str()); };
+  auto sh = [&](const std::string& cmd) {
+    return std::system((cluster + cmd + " " + dir.string() + " 54331").c_str());
+  };
   ASSERT_EQ(sh("start"), 0);
   const std::string url = "postgresql://postgres@/postgres?host=" + dir.string() + "&port=54331";
 
   Inbox inbox;
   Signal resyncs, downs;
-  Listener l(url, "gatehouse", [&](const Notification& n) { inbox.push(n); }, [&] { resyncs.notify(); },
-             [&](bool up) { if (!up) downs.notify(); },
-             ListenerOptions{std::chrono::milliseconds(20), std::chrono::milliseconds(200)});
+  Listener l(
+      url, "gatehouse", [&](const Notification& n) { inbox.push(n); }, [&] { resyncs.notify(); },
+      [&](bool up) {
+        if (!up) downs.notify();
+      },
+      ListenerOptions{std::chrono::milliseconds(20), std::chrono::milliseconds(200)});
   ASSERT_TRUE(resyncs.waitFor(1));
   Connection(url).exec("SELECT pg_notify('gatehouse', 'before-restart')");
   ASSERT_TRUE(inbox.arrived.waitFor(1));

@@ -10,7 +10,9 @@ namespace {
 
 std::int64_t visibleVisits(Connection& c, std::int64_t person) {
   std::int64_t n = -1;
-  c.asPerson(person, [&](Connection& tx) { n = tx.exec("SELECT count(*) AS n FROM gh.visit")[0].int64("n"); });
+  c.asPerson(person, [&](Connection& tx) {
+    n = tx.exec("SELECT count(*) AS n FROM gh.visit")[0].int64("n");
+  });
   return n;
 }
 
@@ -30,9 +32,10 @@ TEST_F(BackendTest, ResidentsSeeOnlyTheirUnitAndEstatesAreIsolated) {
   kiosk_->requestVisit(walkIn("A-101"));
   kiosk_->requestVisit(walkIn("A-101"));
   kiosk_->requestVisit(walkIn("B-205"));
-  KioskClient hill(db_->urlAs("gatehouse_kiosk"),
-                   {owner_->exec("SELECT id FROM gh.kiosk WHERE name = 'Hillside gate'")[0].int64("id"),
-                    "demo-hillside-kiosk-token"});
+  KioskClient hill(
+      db_->urlAs("gatehouse_kiosk"),
+      {owner_->exec("SELECT id FROM gh.kiosk WHERE name = 'Hillside gate'")[0].int64("id"),
+       "demo-hillside-kiosk-token"});
   auto r = walkIn("H-1");
   hill.requestVisit(r);
 
@@ -51,11 +54,13 @@ TEST_F(BackendTest, ResidentsSeeOnlyTheirUnitAndEstatesAreIsolated) {
 
   // People: a resident sees their household only; nobody sees another estate's people.
   std::int64_t seen = 0;
-  c.asPerson(personId("a-101@harbour.example"),
-             [&](Connection& tx) { seen = tx.exec("SELECT count(*) AS n FROM gh.person")[0].int64("n"); });
+  c.asPerson(personId("a-101@harbour.example"), [&](Connection& tx) {
+    seen = tx.exec("SELECT count(*) AS n FROM gh.person")[0].int64("n");
+  });
   EXPECT_EQ(seen, 2);
   c.asPerson(personId("guard@hillside.example"), [&](Connection& tx) {
-    seen = tx.exec("SELECT count(*) AS n FROM gh.person WHERE email LIKE '%harbour%'")[0].int64("n");
+    seen =
+        tx.exec("SELECT count(*) AS n FROM gh.person WHERE email LIKE '%harbour%'")[0].int64("n");
   });
   EXPECT_EQ(seen, 0);
 }
@@ -63,9 +68,12 @@ TEST_F(BackendTest, ResidentsSeeOnlyTheirUnitAndEstatesAreIsolated) {
 TEST_F(BackendTest, ResidentCannotDecideAnotherUnitsOrEstatesVisit) {
   const auto r = walkIn("B-205");
   kiosk_->requestVisit(r);
-  EXPECT_EQ(kindOf([&] { decideAs("a-101@harbour.example", r.visitId, true); }), ErrorKind::NotFound);
-  EXPECT_EQ(kindOf([&] { decideAs("h-1@hillside.example", r.visitId, true); }), ErrorKind::NotFound);
-  EXPECT_EQ(kindOf([&] { decideAs("guard@hillside.example", r.visitId, true, "reason"); }), ErrorKind::NotFound);
+  EXPECT_EQ(kindOf([&] { decideAs("a-101@harbour.example", r.visitId, true); }),
+            ErrorKind::NotFound);
+  EXPECT_EQ(kindOf([&] { decideAs("h-1@hillside.example", r.visitId, true); }),
+            ErrorKind::NotFound);
+  EXPECT_EQ(kindOf([&] { decideAs("guard@hillside.example", r.visitId, true, "reason"); }),
+            ErrorKind::NotFound);
   EXPECT_EQ(statusOf(r.visitId), "pending");
 }
 
@@ -74,30 +82,41 @@ TEST_F(BackendTest, AppRoleCannotChangeVisitsOrReadSecretsDirectly) {
   kiosk_->requestVisit(r);
   auto c = app();
   const auto guard = personId("guard1@harbour.example");
-  EXPECT_EQ(kindOf([&] { c.asPerson(guard, [&](Connection& tx) {
-              tx.exec("UPDATE gh.visit SET status = 'approved' WHERE id = $1", {r.visitId}); }); }),
+  EXPECT_EQ(kindOf([&] {
+              c.asPerson(guard, [&](Connection& tx) {
+                tx.exec("UPDATE gh.visit SET status = 'approved' WHERE id = $1", {r.visitId});
+              });
+            }),
             ErrorKind::Forbidden);
-  EXPECT_EQ(kindOf([&] { c.asPerson(guard, [&](Connection& tx) {
-              tx.exec("SELECT password_hash FROM gh.person"); }); }),
+  EXPECT_EQ(kindOf([&] {
+              c.asPerson(guard,
+                         [&](Connection& tx) { tx.exec("SELECT password_hash FROM gh.person"); });
+            }),
             ErrorKind::Forbidden);
-  EXPECT_EQ(kindOf([&] { c.asPerson(guard, [&](Connection& tx) { tx.exec("DELETE FROM gh.evidence"); }); }),
+  EXPECT_EQ(kindOf([&] {
+              c.asPerson(guard, [&](Connection& tx) { tx.exec("DELETE FROM gh.evidence"); });
+            }),
             ErrorKind::Forbidden);
 }
 
 TEST_F(BackendTest, KioskRoleCanOnlyCallKioskFunctions) {
   auto& c = kiosk_->connection();
-  for (const char* sql : {"SELECT * FROM gh.person", "SELECT * FROM gh.visit", "SELECT * FROM gh.estate_key",
-                          "SELECT * FROM gh.audit_log", "INSERT INTO gh.alert (estate_id, kind) VALUES (1, 'x')"}) {
+  for (const char* sql :
+       {"SELECT * FROM gh.person", "SELECT * FROM gh.visit", "SELECT * FROM gh.estate_key",
+        "SELECT * FROM gh.audit_log", "INSERT INTO gh.alert (estate_id, kind) VALUES (1, 'x')"}) {
     EXPECT_EQ(kindOf([&] { c.exec(sql); }), ErrorKind::Forbidden) << sql;
   }
   // Not even the app's functions.
-  EXPECT_EQ(kindOf([&] { c.exec("SELECT gh.decide_visit(gen_random_uuid(), true)"); }), ErrorKind::Forbidden);
-  EXPECT_EQ(kindOf([&] { c.exec("SELECT * FROM gh.auth_lookup('admin@harbour.example')"); }), ErrorKind::Forbidden);
+  EXPECT_EQ(kindOf([&] { c.exec("SELECT gh.decide_visit(gen_random_uuid(), true)"); }),
+            ErrorKind::Forbidden);
+  EXPECT_EQ(kindOf([&] { c.exec("SELECT * FROM gh.auth_lookup('admin@harbour.example')"); }),
+            ErrorKind::Forbidden);
   EXPECT_FALSE(kiosk_->directory("A-1").empty());
 }
 
 TEST_F(BackendTest, WrongKioskTokenIsForbidden) {
-  KioskClient forged(db_->urlAs("gatehouse_kiosk"), {demo_.kiosks[0].kioskId, "demo-kiosk-2-token"});
+  KioskClient forged(db_->urlAs("gatehouse_kiosk"),
+                     {demo_.kiosks[0].kioskId, "demo-kiosk-2-token"});
   EXPECT_EQ(kindOf([&] { forged.requestVisit(walkIn()); }), ErrorKind::Forbidden);
   EXPECT_EQ(kindOf([&] { forged.directory(""); }), ErrorKind::Forbidden);
   KioskClient nobody(db_->urlAs("gatehouse_kiosk"), {999999, "x"});
@@ -105,14 +124,16 @@ TEST_F(BackendTest, WrongKioskTokenIsForbidden) {
 }
 
 TEST_F(BackendTest, KioskCannotTouchAnotherEstatesVisitsOrUnits) {
-  KioskClient hill(db_->urlAs("gatehouse_kiosk"),
-                   {owner_->exec("SELECT id FROM gh.kiosk WHERE name = 'Hillside gate'")[0].int64("id"),
-                    "demo-hillside-kiosk-token"});
+  KioskClient hill(
+      db_->urlAs("gatehouse_kiosk"),
+      {owner_->exec("SELECT id FROM gh.kiosk WHERE name = 'Hillside gate'")[0].int64("id"),
+       "demo-hillside-kiosk-token"});
   const auto r = walkIn();
   kiosk_->requestVisit(r);
   EXPECT_EQ(kindOf([&] { hill.visitStatus(r.visitId); }), ErrorKind::NotFound);
   EXPECT_EQ(kindOf([&] { hill.cancel(r.visitId); }), ErrorKind::NotFound);
-  EXPECT_EQ(kindOf([&] { hill.requestVisit(walkIn("A-101")); }), ErrorKind::NotFound);  // unit of another estate
+  EXPECT_EQ(kindOf([&] { hill.requestVisit(walkIn("A-101")); }),
+            ErrorKind::NotFound);  // unit of another estate
   for (const auto& e : hill.directory("")) EXPECT_NE(e.unitLabel.rfind("A-", 0), 0u) << e.unitLabel;
 }
 
@@ -120,7 +141,7 @@ TEST_F(BackendTest, DirectoryShowsOnlyInitialsUnlessTheEstateAllowsNames) {
   auto entries = kiosk_->directory("a-10");
   ASSERT_FALSE(entries.empty());
   EXPECT_EQ(entries[0].unitLabel, "A-101");
-  EXPECT_EQ(entries[0].hostHint, "A.");  // Ahmed → A.
+  EXPECT_EQ(entries[0].hostHint, "A.");            // Ahmed → A.
   EXPECT_EQ(kiosk_->directory("Ahm").size(), 1u);  // by surname
   owner_->exec("UPDATE gh.estate SET directory_shows_names = true");
   EXPECT_EQ(kiosk_->directory("a-101")[0].hostHint, "Ahmed");
@@ -137,21 +158,23 @@ class HostileNames : public BackendTest, public ::testing::WithParamInterface<Od
 TEST_P(HostileNames, AreStoredAndReadBackExactly) {
   auto r = walkIn("A-101", GetParam().name);
   kiosk_->requestVisit(r);
-  auto row = owner_->exec("SELECT vr.full_name FROM gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id WHERE v.id = $1",
-                          {r.visitId})[0];
+  auto row = owner_->exec(
+      "SELECT vr.full_name FROM gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id WHERE v.id = "
+      "$1",
+      {r.visitId})[0];
   EXPECT_EQ(row.text("full_name"), GetParam().name);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.visit"), 1);  // the table is still there
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Names, HostileNames,
-    ::testing::Values(OddName{"Rtl", "\xE2\x80\x8F\xD7\xA9\xD7\xA8\xD7\x94 \xD7\x9B\xD7\x94\xD7\x9F\xE2\x80\x8E"},
-                      OddName{"RtlOverride", "Evil\xE2\x80\xAEgnp.exe"},
-                      OddName{"Emoji", "Zoë 👩🏽‍🚀 Ødegaard 🇳🇴"},
-                      OddName{"SqlInjection", "Robert'); DROP TABLE gh.visit;--"},
-                      OddName{"Html", "<script>alert('x')</script>"},
-                      OddName{"Cyrillic", "Пётр Ильич Чайковский"},
-                      OddName{"Exactly200", std::string(200, 'x')}),
+    ::testing::Values(
+        OddName{"Rtl", "\xE2\x80\x8F\xD7\xA9\xD7\xA8\xD7\x94 \xD7\x9B\xD7\x94\xD7\x9F\xE2\x80\x8E"},
+        OddName{"RtlOverride", "Evil\xE2\x80\xAEgnp.exe"},
+        OddName{"Emoji", "Zoë 👩🏽‍🚀 Ødegaard 🇳🇴"},
+        OddName{"SqlInjection", "Robert'); DROP TABLE gh.visit;--"},
+        OddName{"Html", "<script>alert('x')</script>"},
+        OddName{"Cyrillic", "Пётр Ильич Чайковский"}, OddName{"Exactly200", std::string(200, 'x')}),
     [](const auto& p) { return p.param.label; });
 
 TEST_F(BackendTest, OversizedOrNulNamesAreRefusedWithAClearError) {

@@ -39,25 +39,37 @@ TEST_F(ActionsTest, ManualEntryAndExitAreRecordedUnderTheGuardWithPhotoAndAudit)
   auto s = store(guard_);
   const Uuid v = Uuid::random();
   Photo photo{makePlaceholderPng(32, 32, 10, 120, 200), "image/png"};
-  const auto expected = s.manualEntry(v, unitId("B-102"), "Walter Wheelchair", "", "Visiting family",
-                                      "kiosk screen too high", photo);
+  const auto expected = s.manualEntry(v, unitId("B-102"), "Walter Wheelchair", "",
+                                      "Visiting family", "kiosk screen too high", photo);
   EXPECT_GT(expected, std::chrono::system_clock::now() + std::chrono::hours(3));
-  auto row = owner_->exec("SELECT status::text AS s, decided_by, decision_channel::text AS c, kiosk_id IS NULL AS manual "
-                          "FROM gh.visit WHERE id = $1", {v})[0];
+  auto row = owner_->exec(
+      "SELECT status::text AS s, decided_by, decision_channel::text AS c, kiosk_id IS NULL AS "
+      "manual "
+      "FROM gh.visit WHERE id = $1",
+      {v})[0];
   EXPECT_EQ(row.text("s"), "checked_in");
   EXPECT_EQ(row.int64("decided_by"), guard_);
   EXPECT_EQ(row.text("c"), "guard");
   EXPECT_TRUE(row.boolean("manual"));
   EXPECT_EQ(s.visitPhoto(v).data, photo.data);
-  EXPECT_EQ(scalar("SELECT count(*) FROM gh.audit_log WHERE subject = $1 AND action = 'visit.manual_entry' "
-                   "AND actor_person = $2", {v.toString(), guard_}), "1");
+  EXPECT_EQ(
+      scalar(
+          "SELECT count(*) FROM gh.audit_log WHERE subject = $1 AND action = 'visit.manual_entry' "
+          "AND actor_person = $2",
+          {v.toString(), guard_}),
+      "1");
   // A retry with the same id is the same entry.
-  EXPECT_NO_THROW(s.manualEntry(v, unitId("B-102"), "Walter Wheelchair", "", "", "kiosk screen too high"));
+  EXPECT_NO_THROW(
+      s.manualEntry(v, unitId("B-102"), "Walter Wheelchair", "", "", "kiosk screen too high"));
 
   EXPECT_THROW(s.manualExit(v, ""), backend::Error);  // a reason is required
   s.manualExit(v, "left by the side gate");
   EXPECT_EQ(scalar("SELECT status::text FROM gh.visit WHERE id = $1", {v}), "checked_out");
-  EXPECT_EQ(scalar("SELECT count(*) FROM gh.audit_log WHERE subject = $1 AND action = 'visit.manual_exit'", {v.toString()}), "1");
+  EXPECT_EQ(
+      scalar(
+          "SELECT count(*) FROM gh.audit_log WHERE subject = $1 AND action = 'visit.manual_exit'",
+          {v.toString()}),
+      "1");
   try {
     s.manualExit(v, "again");
     FAIL() << "a visitor cannot leave twice";
@@ -71,7 +83,9 @@ TEST_F(ActionsTest, ManualEntryOfAWatchlistedNameIsHeldAndAlerts) {
   const Uuid v = Uuid::random();
   store(guard_).manualEntry(v, unitId("A-101"), "Jurgen MULLER", "", "", "resident escorted him");
   EXPECT_EQ(scalar("SELECT held::text FROM gh.visit WHERE id = $1", {v}), "true");
-  EXPECT_EQ(scalar("SELECT count(*) FROM gh.alert WHERE kind = 'watchlist_hit' AND visit_id = $1", {v}), "1");
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM gh.alert WHERE kind = 'watchlist_hit' AND visit_id = $1", {v}),
+      "1");
 }
 
 TEST_F(ActionsTest, EvacuationPdfListsExactlyTheVisitorsOnSite) {
@@ -87,14 +101,17 @@ TEST_F(ActionsTest, EvacuationPdfListsExactlyTheVisitorsOnSite) {
   const auto onsite = s.onSite();
   ASSERT_EQ(onsite.size(), 3u);
   const std::string pdf = (dir_ / "evacuation.pdf").string();
-  ASSERT_TRUE(writeEvacuationPdf(onsite, "Harbour View", std::chrono::system_clock::now(), false, pdf));
+  ASSERT_TRUE(
+      writeEvacuationPdf(onsite, "Harbour View", std::chrono::system_clock::now(), false, pdf));
   const std::string text = run("pdftotext -layout '" + pdf + "' -");
   EXPECT_NE(text.find("Evacuation list - Harbour View"), std::string::npos) << text;
   EXPECT_NE(text.find("3 visitor(s) on site"), std::string::npos) << text;
-  for (const char* name : {"Alice Inside", "Борис Внутри", "Manny Manual", "A-101", "B-201", "B-110"}) {
+  for (const char* name :
+       {"Alice Inside", "Борис Внутри", "Manny Manual", "A-101", "B-201", "B-110"}) {
     EXPECT_NE(text.find(name), std::string::npos) << name << "\n" << text;
   }
-  for (const char* name : {"Gary Gone", "Penny Pending"}) EXPECT_EQ(text.find(name), std::string::npos) << name;
+  for (const char* name : {"Gary Gone", "Penny Pending"})
+    EXPECT_EQ(text.find(name), std::string::npos) << name;
 }
 
 TEST_F(ActionsTest, HistorySearchFiltersByNameUnitKioskStatusAndDateWithinTheEstateOnly) {
@@ -133,7 +150,8 @@ TEST_F(ActionsTest, HistorySearchFiltersByNameUnitKioskStatusAndDateWithinTheEst
 }
 
 TEST_F(ActionsTest, NameSearchUsesTheTrigramIndex) {
-  owner_->exec("SET session_replication_role = replica");  // bulk history: skip audit/NOTIFY triggers
+  owner_->exec(
+      "SET session_replication_role = replica");  // bulk history: skip audit/NOTIFY triggers
   owner_->exec(R"sql(
     WITH vs AS (
       INSERT INTO gh.visitor (estate_id, full_name)
@@ -146,14 +164,16 @@ TEST_F(ActionsTest, NameSearchUsesTheTrigramIndex) {
   owner_->exec("ANALYZE gh.visit");
   auto plan = owner_->exec(
       "EXPLAIN WITH m AS MATERIALIZED (SELECT id, full_name FROM gh.visitor WHERE estate_id = $1 "
-      "AND lower(full_name) LIKE '%abcde%') SELECT v.id, m.full_name FROM m JOIN gh.visit v ON v.visitor_id = m.id "
+      "AND lower(full_name) LIKE '%abcde%') SELECT v.id, m.full_name FROM m JOIN gh.visit v ON "
+      "v.visitor_id = m.id "
       "WHERE v.estate_id = $1 ORDER BY v.requested_at DESC LIMIT 100",
       {demo_.estateId});
   std::string text;
   for (std::size_t i = 0; i < plan.size(); ++i) text += plan[i].text(0) + "\n";
   EXPECT_NE(text.find("visitor_name_trgm_idx"), std::string::npos) << text;
   // And the function a guard calls finds the one match among 20,000.
-  const std::string name = scalar("SELECT full_name FROM gh.visitor WHERE full_name LIKE 'Visitor %' ORDER BY id LIMIT 1");
+  const std::string name = scalar(
+      "SELECT full_name FROM gh.visitor WHERE full_name LIKE 'Visitor %' ORDER BY id LIMIT 1");
   HistoryQuery q;
   q.name = name.substr(8, 12);
   auto found = store(guard_).search(q);
@@ -195,7 +215,9 @@ TEST_F(ActionsTest, SignInWithPasswordAndTotp) {
   auto good = signIn(app, {demo_.guardEmails[0], "gatehouse-demo", code}, clock);
   ASSERT_TRUE(good) << good.error().message;
   EXPECT_EQ(scalar("SELECT failed_logins FROM gh.person WHERE id = $1", {guard_}), "0");
-  EXPECT_EQ(scalar("SELECT count(*) FROM gh.audit_log WHERE action = 'auth.login' AND subject = $1", {std::to_string(guard_)}), "2");
+  EXPECT_EQ(scalar("SELECT count(*) FROM gh.audit_log WHERE action = 'auth.login' AND subject = $1",
+                   {std::to_string(guard_)}),
+            "2");
 }
 
 TEST_F(ActionsTest, ReportCountsDecisionsDenialsAndTimeoutsPerKioskAndExports) {
@@ -210,7 +232,8 @@ TEST_F(ActionsTest, ReportCountsDecisionsDenialsAndTimeoutsPerKioskAndExports) {
   g.decide(c, true, "delivery left at gate");
   Connection app(appUrl());
   const auto now = std::chrono::system_clock::now();
-  const Report r = loadReport(app, admin_, now - std::chrono::hours(24), now + std::chrono::minutes(1));
+  const Report r =
+      loadReport(app, admin_, now - std::chrono::hours(24), now + std::chrono::minutes(1));
   EXPECT_EQ(r.visits, 4);
   EXPECT_EQ(r.decided, 3);
   EXPECT_NEAR(r.denialRate, 1.0 / 3, 1e-9);
@@ -223,7 +246,8 @@ TEST_F(ActionsTest, ReportCountsDecisionsDenialsAndTimeoutsPerKioskAndExports) {
   EXPECT_EQ(r.perKiosk[1].kiosk, "Main gate");
   EXPECT_NEAR(r.perKiosk[1].denialRate, 0.5, 1e-9);
   int cells = 0;
-  for (const auto& d : r.perHourOfWeek) for (int n : d) cells += n;
+  for (const auto& d : r.perHourOfWeek)
+    for (int n : d) cells += n;
   EXPECT_EQ(cells, 4);
   ASSERT_EQ(r.perDay.size(), 1u);
   EXPECT_EQ(r.perDay[0].second, 4);
@@ -264,14 +288,17 @@ TEST_F(ActionsTest, ResidentReportBecomesAnAlert) {
   const auto resident = personId("a-101@harbour.example");
   Connection app(appUrl());
   app.asPerson(resident, [&](Connection& tx) {
-    tx.exec("INSERT INTO gh.report (estate_id, visit_id, reporter_id, reason) VALUES ($1, $2, $3, 'tried doors')",
-            {demo_.estateId, v, resident});
+    tx.exec(
+        "INSERT INTO gh.report (estate_id, visit_id, reporter_id, reason) VALUES ($1, $2, $3, "
+        "'tried doors')",
+        {demo_.estateId, v, resident});
   });
   auto alerts = store(guard_).openAlerts();
   ASSERT_FALSE(alerts.empty());
   EXPECT_EQ(alerts[0].kind, "report");
   EXPECT_NE(alerts[0].summary.find("tried doors"), std::string::npos) << alerts[0].summary;
-  EXPECT_EQ(scalar("SELECT count(*) FROM gh.alert WHERE kind = 'report' AND visit_id = $1", {v}), "1");  // once
+  EXPECT_EQ(scalar("SELECT count(*) FROM gh.alert WHERE kind = 'report' AND visit_id = $1", {v}),
+            "1");  // once
 }
 
 }  // namespace

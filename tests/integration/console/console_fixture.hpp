@@ -23,7 +23,8 @@ class ConsoleTest : public ::testing::Test {
     demo_ = backend::seedDemo(*owner_);
     for (int i = 0; i < 2; ++i) {
       kiosks_.push_back(std::make_unique<KioskClient>(
-          db_->urlAs("gatehouse_kiosk"), backend::KioskCredentials{demo_.kiosks[i].kioskId, demo_.kiosks[i].token}));
+          db_->urlAs("gatehouse_kiosk"),
+          backend::KioskCredentials{demo_.kiosks[i].kioskId, demo_.kiosks[i].token}));
     }
     guard_ = personId(demo_.guardEmails[0]);
     admin_ = personId(demo_.adminEmail);
@@ -34,7 +35,10 @@ class ConsoleTest : public ::testing::Test {
     return owner_->exec("SELECT id FROM gh.person WHERE email = $1", {email})[0].int64("id");
   }
   std::int64_t unitId(const std::string& label) {
-    return owner_->exec("SELECT id FROM gh.unit WHERE label = $1 AND estate_id = $2", {label, demo_.estateId})[0].int64("id");
+    return owner_
+        ->exec("SELECT id FROM gh.unit WHERE label = $1 AND estate_id = $2",
+               {label, demo_.estateId})[0]
+        .int64("id");
   }
   std::string scalar(const std::string& sql, const backend::Params& params = {}) {
     return owner_->exec(sql, params)[0].text(0);
@@ -64,8 +68,11 @@ class ConsoleTest : public ::testing::Test {
   Uuid onSiteVisitor(int k, const std::string& name, const std::string& unit = "A-101") {
     const Uuid v = walkIn(k, name, unit);
     Connection app(appUrl());
-    app.asPerson(guard_, [&](Connection& tx) { tx.exec("SELECT gh.decide_visit($1, true, 'called the resident')", {v}); });
-    kiosks_[static_cast<std::size_t>(k)]->checkIn(v, std::string(64, 'a'), std::chrono::system_clock::now());
+    app.asPerson(guard_, [&](Connection& tx) {
+      tx.exec("SELECT gh.decide_visit($1, true, 'called the resident')", {v});
+    });
+    kiosks_[static_cast<std::size_t>(k)]->checkIn(v, std::string(64, 'a'),
+                                                  std::chrono::system_clock::now());
     return v;
   }
 

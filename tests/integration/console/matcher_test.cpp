@@ -48,9 +48,11 @@ class MatcherTest : public ConsoleTest {};
 
 TEST_F(MatcherTest, NameKeyTableOfHitsAndMisses) {
   for (const auto& c : kCases) {
-    const bool same = scalar("SELECT (gh.name_key($1) = gh.name_key($2))::text", {c.listed, c.presented}) == "true";
-    EXPECT_EQ(same, c.hit) << c.listed << " vs " << c.presented << ": " << scalar("SELECT gh.name_key($1)", {c.listed})
-                           << " / " << scalar("SELECT gh.name_key($1)", {c.presented});
+    const bool same = scalar("SELECT (gh.name_key($1) = gh.name_key($2))::text",
+                             {c.listed, c.presented}) == "true";
+    EXPECT_EQ(same, c.hit) << c.listed << " vs " << c.presented << ": "
+                           << scalar("SELECT gh.name_key($1)", {c.listed}) << " / "
+                           << scalar("SELECT gh.name_key($1)", {c.presented});
   }
 }
 
@@ -69,8 +71,11 @@ TEST_F(MatcherTest, KioskPathHoldsExactlyTheListedNames) {
     if (c.hit) {
       EXPECT_TRUE(held) << c.presented;
     } else {
-      EXPECT_EQ(scalar("SELECT count(*) FROM gh.alert a WHERE a.visit_id = $1 AND a.details->>'watchlist_id' = "
-                       "(SELECT id::text FROM gh.watchlist WHERE full_name = $2)", {v, std::string(c.listed)}), "0")
+      EXPECT_EQ(scalar("SELECT count(*) FROM gh.alert a WHERE a.visit_id = $1 AND "
+                       "a.details->>'watchlist_id' = "
+                       "(SELECT id::text FROM gh.watchlist WHERE full_name = $2)",
+                       {v, std::string(c.listed)}),
+                "0")
           << c.presented;
     }
   }

@@ -44,8 +44,10 @@ TEST_F(PortalTest, PageIsServedWithSecurityHeadersAndNoInlineScript) {
 
 TEST_F(PortalTest, WrongPasswordAndUnknownEmailGetTheSameAnswer) {
   auto c = client();
-  auto wrong = c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"nope"})", "application/json");
-  auto unknown = c.Post("/api/login", R"({"email":"nobody@harbour.example","password":"nope"})", "application/json");
+  auto wrong = c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"nope"})",
+                      "application/json");
+  auto unknown = c.Post("/api/login", R"({"email":"nobody@harbour.example","password":"nope"})",
+                        "application/json");
   ASSERT_TRUE(wrong && unknown);
   EXPECT_EQ(wrong->status, 401);
   EXPECT_EQ(unknown->status, 401);
@@ -56,7 +58,9 @@ TEST_F(PortalTest, WrongPasswordAndUnknownEmailGetTheSameAnswer) {
 TEST_F(PortalTest, SignInSetsAStrictHttpOnlyCookieAndSignOutEndsTheSession) {
   auto b = signIn("a-101@harbour.example");
   auto c = client();
-  auto res = c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"gatehouse-demo"})", "application/json");
+  auto res =
+      c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"gatehouse-demo"})",
+             "application/json");
   ASSERT_TRUE(res);
   auto cookie = res->get_header_value("Set-Cookie");
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
@@ -68,7 +72,8 @@ TEST_F(PortalTest, SignInSetsAStrictHttpOnlyCookieAndSignOutEndsTheSession) {
   EXPECT_EQ(json::parse(me->body)["unit"], "A-101");
   // Only the token's hash is stored.
   auto token = b.cookie.substr(b.cookie.find('=') + 1);
-  EXPECT_EQ(db_.exec("SELECT count(*) FROM gh.portal_session WHERE token_hash = '" + token + "'"), "0");
+  EXPECT_EQ(db_.exec("SELECT count(*) FROM gh.portal_session WHERE token_hash = '" + token + "'"),
+            "0");
   SseReader sse(portal_->port(), b.cookie);
   ASSERT_TRUE(waitUntil([&] { return portal_->openStreams() == 1; }));
   auto out = post(b, "/api/logout", json::object());
@@ -82,7 +87,9 @@ TEST_F(PortalTest, SignInSetsAStrictHttpOnlyCookieAndSignOutEndsTheSession) {
 
 TEST_F(PortalTest, GuardsCannotUseTheResidentPortal) {
   auto c = client();
-  auto res = c.Post("/api/login", R"({"email":"guard1@harbour.example","password":"gatehouse-demo"})", "application/json");
+  auto res =
+      c.Post("/api/login", R"({"email":"guard1@harbour.example","password":"gatehouse-demo"})",
+             "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
   EXPECT_TRUE(res->get_header_value("Set-Cookie").empty());
@@ -93,14 +100,18 @@ TEST_F(PortalTest, StateChangesNeedTheCsrfTokenAndTheSameOrigin) {
   auto visit = requestVisit("A-101", "Courier");
   auto c = client();
   auto path = "/api/visits/" + visit.toString() + "/decide";
-  auto none = c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}}, R"({"approve":true})", "application/json");
-  auto wrong = c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}, {"X-CSRF-Token", "guess"}},
-                      R"({"approve":true})", "application/json");
-  auto crossSite = c.Post(path.c_str(),
-                          httplib::Headers{{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}, {"Origin", "https://evil.example"}},
-                          R"({"approve":true})", "application/json");
-  auto form = c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}}, "approve=true",
-                     "application/x-www-form-urlencoded");
+  auto none = c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}}, R"({"approve":true})",
+                     "application/json");
+  auto wrong =
+      c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}, {"X-CSRF-Token", "guess"}},
+             R"({"approve":true})", "application/json");
+  auto crossSite = c.Post(
+      path.c_str(),
+      httplib::Headers{
+          {"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}, {"Origin", "https://evil.example"}},
+      R"({"approve":true})", "application/json");
+  auto form = c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}},
+                     "approve=true", "application/x-www-form-urlencoded");
   ASSERT_TRUE(none && wrong && crossSite && form);
   EXPECT_EQ(none->status, 403);
   EXPECT_EQ(wrong->status, 403);
@@ -116,7 +127,8 @@ TEST_F(PortalTest, StateChangesNeedTheCsrfTokenAndTheSameOrigin) {
 TEST_F(PortalTest, RepeatedFailuresLockTheAccountWithAClearMessage) {
   auto c = client();
   auto attempt = [&](const char* body) { return c.Post("/api/login", body, "application/json"); };
-  for (int i = 0; i < 4; ++i) ASSERT_EQ(attempt(R"({"email":"a-102@harbour.example","password":"wrong"})")->status, 401);
+  for (int i = 0; i < 4; ++i)
+    ASSERT_EQ(attempt(R"({"email":"a-102@harbour.example","password":"wrong"})")->status, 401);
   auto last = attempt(R"({"email":"a-102@harbour.example","password":"wrong"})");
   ASSERT_TRUE(last);
   EXPECT_EQ(last->status, 423);
@@ -124,11 +136,14 @@ TEST_F(PortalTest, RepeatedFailuresLockTheAccountWithAClearMessage) {
   EXPECT_EQ(j["error"], "locked");
   EXPECT_GT(j["until_ms"].get<std::int64_t>(), clock_.unixSeconds() * 1000);
   // Even the right password is refused while locked.
-  auto right = c.Post("/api/login", R"({"email":"a-102@harbour.example","password":"gatehouse-demo"})", "application/json");
+  auto right =
+      c.Post("/api/login", R"({"email":"a-102@harbour.example","password":"gatehouse-demo"})",
+             "application/json");
   ASSERT_TRUE(right);
   EXPECT_EQ(right->status, 423);
   // An unknown address locks the same way, so the lock reveals nothing.
-  for (int i = 0; i < 4; ++i) ASSERT_EQ(attempt(R"({"email":"ghost@harbour.example","password":"wrong"})")->status, 401);
+  for (int i = 0; i < 4; ++i)
+    ASSERT_EQ(attempt(R"({"email":"ghost@harbour.example","password":"wrong"})")->status, 401);
   auto ghost = attempt(R"({"email":"ghost@harbour.example","password":"wrong"})");
   ASSERT_TRUE(ghost);
   EXPECT_EQ(ghost->status, 423);
@@ -142,12 +157,15 @@ class ThrottledPortalTest : public PortalTest {
 TEST_F(ThrottledPortalTest, OneAddressCannotTryManyAccounts) {
   auto c = client();
   for (int i = 0; i < 3; ++i) {
-    auto r = c.Post("/api/login", json{{"email", "x" + std::to_string(i) + "@e.example"}, {"password", "p"}}.dump(),
-                    "application/json");
+    auto r =
+        c.Post("/api/login",
+               json{{"email", "x" + std::to_string(i) + "@e.example"}, {"password", "p"}}.dump(),
+               "application/json");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401);
   }
-  auto r = c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"gatehouse-demo"})", "application/json");
+  auto r = c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"gatehouse-demo"})",
+                  "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 429);
   EXPECT_FALSE(r->get_header_value("Retry-After").empty());
@@ -156,16 +174,19 @@ TEST_F(ThrottledPortalTest, OneAddressCannotTryManyAccounts) {
 TEST_F(PortalTest, NothingRevealsUnitsOrPeopleToStrangers) {
   auto visit = requestVisit("A-101", "Courier");
   auto c = client();
-  for (std::string path : {"/api/visits/" + visit.toString(), "/api/visits/" + Uuid::random().toString(),
-                           std::string("/api/visits/pending"), std::string("/api/invitations"),
-                           "/api/photos/" + Uuid::random().toString(), std::string("/api/events")}) {
+  for (std::string path :
+       {"/api/visits/" + visit.toString(), "/api/visits/" + Uuid::random().toString(),
+        std::string("/api/visits/pending"), std::string("/api/invitations"),
+        "/api/photos/" + Uuid::random().toString(), std::string("/api/events")}) {
     auto r = c.Get(path.c_str());
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 401) << path;
     EXPECT_EQ(json::parse(r->body)["error"], "signed_out") << path;
   }
-  auto forgotKnown = c.Post("/api/password/forgot", R"({"email":"a-101@harbour.example"})", "application/json");
-  auto forgotUnknown = c.Post("/api/password/forgot", R"({"email":"nobody@harbour.example"})", "application/json");
+  auto forgotKnown =
+      c.Post("/api/password/forgot", R"({"email":"a-101@harbour.example"})", "application/json");
+  auto forgotUnknown =
+      c.Post("/api/password/forgot", R"({"email":"nobody@harbour.example"})", "application/json");
   ASSERT_TRUE(forgotKnown && forgotUnknown);
   EXPECT_EQ(forgotKnown->status, forgotUnknown->status);
   EXPECT_EQ(forgotKnown->body, forgotUnknown->body);
@@ -255,9 +276,10 @@ TEST_F(PortalTest, AResidentCannotSeeDecideOrFetchPhotosOfAnotherUnit) {
       kiosk_->requestVisit(marker);
     } else {
       marker.unitId = unitId("H-1");
-      backend::KioskClient hillside(db_.urlAs("gatehouse_kiosk"),
-                                    {std::stoll(db_.exec("SELECT id FROM gh.kiosk WHERE name = 'Hillside gate'")),
-                                     "demo-hillside-kiosk-token"});
+      backend::KioskClient hillside(
+          db_.urlAs("gatehouse_kiosk"),
+          {std::stoll(db_.exec("SELECT id FROM gh.kiosk WHERE name = 'Hillside gate'")),
+           "demo-hillside-kiosk-token"});
       hillside.requestVisit(marker);
     }
     ASSERT_TRUE(waitUntil([&] { return sse.contains(marker.visitId.toString()); })) << sse.text();
@@ -315,16 +337,19 @@ TEST_F(PortalTest, MagicLinkDecidesOnceOnlyForItsVisitAndExpires) {
   // Tampering with the token (e.g. pointing it at another visit) breaks the signature.
   auto tampered = token;
   tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
-  auto bad = c.Post("/api/magic/decide", json{{"token", tampered}, {"approve", true}}.dump(), "application/json");
+  auto bad = c.Post("/api/magic/decide", json{{"token", tampered}, {"approve", true}}.dump(),
+                    "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 404);
-  auto ok = c.Post("/api/magic/decide", json{{"token", token}, {"approve", true}}.dump(), "application/json");
+  auto ok = c.Post("/api/magic/decide", json{{"token", token}, {"approve", true}}.dump(),
+                   "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
   auto st = kiosk_->visitStatus(visit);
   EXPECT_EQ(st.status, backend::VisitStatus::Approved);
   EXPECT_EQ(st.decisionChannel.value_or(""), "magic_link");
-  auto again = c.Post("/api/magic/decide", json{{"token", token}, {"approve", false}}.dump(), "application/json");
+  auto again = c.Post("/api/magic/decide", json{{"token", token}, {"approve", false}}.dump(),
+                      "application/json");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 410);
   EXPECT_EQ(json::parse(again->body)["error"], "link_used");
@@ -332,8 +357,10 @@ TEST_F(PortalTest, MagicLinkDecidesOnceOnlyForItsVisitAndExpires) {
   EXPECT_EQ(kiosk_->visitStatus(other).status, backend::VisitStatus::Pending);
   // Expiry: a fresh link for the other visit stops working after its lifetime.
   auto late = portal_->magicLinkToken(other, person);
-  clock_.advance(std::chrono::minutes(portal_->config().magicLinkMinutes) + std::chrono::seconds(1));
-  auto expired = c.Post("/api/magic/decide", json{{"token", late}, {"approve", true}}.dump(), "application/json");
+  clock_.advance(std::chrono::minutes(portal_->config().magicLinkMinutes) +
+                 std::chrono::seconds(1));
+  auto expired = c.Post("/api/magic/decide", json{{"token", late}, {"approve", true}}.dump(),
+                        "application/json");
   ASSERT_TRUE(expired);
   EXPECT_EQ(expired->status, 410);
   EXPECT_EQ(json::parse(expired->body)["error"], "link_expired");
@@ -344,7 +371,8 @@ TEST_F(PortalTest, AMagicLinkForSomeoneElsesVisitDecidesNothing) {
   auto visit = requestVisit("A-101", "Target");
   auto neighbour = personId("b-210@harbour.example");
   auto token = portal_->magicLinkToken(visit, neighbour);  // validly signed, wrong person
-  auto r = client().Post("/api/magic/decide", json{{"token", token}, {"approve", true}}.dump(), "application/json");
+  auto r = client().Post("/api/magic/decide", json{{"token", token}, {"approve", true}}.dump(),
+                         "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(kiosk_->visitStatus(visit).status, backend::VisitStatus::Pending);
@@ -353,10 +381,16 @@ TEST_F(PortalTest, AMagicLinkForSomeoneElsesVisitDecidesNothing) {
 TEST_F(PortalTest, RecurringPassIsASignedQrTheKioskAcceptsUntilRevoked) {
   auto b = signIn("a-101@harbour.example");
   auto today = db_.exec("SELECT to_char(now() AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')");
-  auto until = db_.exec("SELECT to_char((now() + interval '60 days') AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')");
+  auto until = db_.exec(
+      "SELECT to_char((now() + interval '60 days') AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')");
   auto r = post(b, "/api/invitations",
-                {{"kind", "recurring"}, {"guest_name", "Nadia Nanny"}, {"date_from", today}, {"date_until", until},
-                 {"weekdays", 127}, {"start", "00:00"}, {"end", "24:00"}});
+                {{"kind", "recurring"},
+                 {"guest_name", "Nadia Nanny"},
+                 {"date_from", today},
+                 {"date_until", until},
+                 {"weekdays", 127},
+                 {"start", "00:00"},
+                 {"end", "24:00"}});
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
   auto inv = json::parse(r->body)["invitation"];
@@ -371,11 +405,12 @@ TEST_F(PortalTest, RecurringPassIsASignedQrTheKioskAcceptsUntilRevoked) {
   auto text = decodeQrSvg(svg->body);
   ASSERT_TRUE(text.has_value());
   auto keys = kiosk_->estateKeys();
-  auto pass = verifyPass(*text, [&](std::int64_t estate, std::uint8_t keyId) -> std::optional<PublicKey> {
-    for (auto& k : keys)
-      if (k.estateId == estate && k.keyId == keyId) return k.publicKey;
-    return std::nullopt;
-  });
+  auto pass =
+      verifyPass(*text, [&](std::int64_t estate, std::uint8_t keyId) -> std::optional<PublicKey> {
+        for (auto& k : keys)
+          if (k.estateId == estate && k.keyId == keyId) return k.publicKey;
+        return std::nullopt;
+      });
   ASSERT_TRUE(pass.ok()) << pass.error().code;
   EXPECT_EQ(pass->invitationId, id);
   EXPECT_EQ(pass->guestName, "Nadia Nanny");
@@ -396,7 +431,9 @@ TEST_F(PortalTest, RecurringPassIsASignedQrTheKioskAcceptsUntilRevoked) {
   // Revoked: the kiosk refuses it; others cannot see, render or revoke it.
   auto neighbour = signIn("b-210@harbour.example");
   EXPECT_EQ(get(neighbour, "/api/invitations/" + id.toString() + "/qr.svg")->status, 404);
-  EXPECT_EQ(post(neighbour, "/api/invitations/" + id.toString() + "/revoke", json::object())->status, 404);
+  EXPECT_EQ(
+      post(neighbour, "/api/invitations/" + id.toString() + "/revoke", json::object())->status,
+      404);
   auto rv = post(b, "/api/invitations/" + id.toString() + "/revoke", json::object());
   ASSERT_TRUE(rv);
   EXPECT_EQ(rv->status, 200);
@@ -414,10 +451,15 @@ TEST_F(PortalTest, RecurringPassIsASignedQrTheKioskAcceptsUntilRevoked) {
 
 TEST_F(PortalTest, EventCsvMakesOnePassPerGuestOrNoneAtAll) {
   auto b = signIn("a-101@harbour.example");
-  auto day = db_.exec("SELECT to_char((now() + interval '3 days') AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')");
-  auto r = post(b, "/api/invitations/event",
-                {{"event_name", "Birthday"}, {"date", day}, {"start", "18:00"}, {"end", "23:00"},
-                 {"csv", "name,phone\nAnna Smith,+44 7700 900123\n\"Oleg, Jr.\",\nМария Иванова\n"}});
+  auto day = db_.exec(
+      "SELECT to_char((now() + interval '3 days') AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')");
+  auto r =
+      post(b, "/api/invitations/event",
+           {{"event_name", "Birthday"},
+            {"date", day},
+            {"start", "18:00"},
+            {"end", "23:00"},
+            {"csv", "name,phone\nAnna Smith,+44 7700 900123\n\"Oleg, Jr.\",\nМария Иванова\n"}});
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
   auto list = json::parse(r->body)["invitations"];
@@ -427,7 +469,9 @@ TEST_F(PortalTest, EventCsvMakesOnePassPerGuestOrNoneAtAll) {
   EXPECT_EQ(list[0]["day_start_min"], 18 * 60);
   EXPECT_EQ(list[0]["max_uses"], 1);
   auto bad = post(b, "/api/invitations/event",
-                  {{"event_name", "Party"}, {"date", day}, {"csv", "Good Guest\n" + std::string(80, 'x') + "\n"}});
+                  {{"event_name", "Party"},
+                   {"date", day},
+                   {"csv", "Good Guest\n" + std::string(80, 'x') + "\n"}});
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 422);
   EXPECT_EQ(json::parse(bad->body)["line"], 2);
@@ -437,12 +481,14 @@ TEST_F(PortalTest, EventCsvMakesOnePassPerGuestOrNoneAtAll) {
 TEST_F(PortalTest, VisitLogShowsEntryAndExitWithPhotosAndExportsCsv) {
   auto b = signIn("a-101@harbour.example");
   auto visit = requestVisit("A-101", "Log Visitor", "Repairs");
-  ASSERT_EQ(post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", true}})->status, 200);
+  ASSERT_EQ(post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", true}})->status,
+            200);
   auto entry = addPhoto(visit, backend::EvidenceKind::EntryPhoto, "entry-bytes");
   auto badge = ExitToken::generate(visit);
   kiosk_->checkIn(visit, badge.secretHashHex(), std::chrono::system_clock::now());
   auto exit = addPhoto(visit, backend::EvidenceKind::ExitPhoto, "exit-bytes");
-  EXPECT_EQ(kiosk_->checkOut(Uuid::random(), badge, std::chrono::system_clock::now()), backend::ExitOutcome::Recorded);
+  EXPECT_EQ(kiosk_->checkOut(Uuid::random(), badge, std::chrono::system_clock::now()),
+            backend::ExitOutcome::Recorded);
   auto res = get(b, "/api/visits");
   ASSERT_TRUE(res);
   auto visits = json::parse(res->body)["visits"];
@@ -463,17 +509,22 @@ TEST_F(PortalTest, VisitLogShowsEntryAndExitWithPhotosAndExportsCsv) {
   EXPECT_EQ(get(b, "/api/visits?from=yesterday")->status, 422);
   auto csv = get(b, "/api/visits.csv");
   ASSERT_TRUE(csv);
-  EXPECT_NE(csv->body.find("\"Log Visitor\",\"Repairs\",\"checked_out\""), std::string::npos) << csv->body;
+  EXPECT_NE(csv->body.find("\"Log Visitor\",\"Repairs\",\"checked_out\""), std::string::npos)
+      << csv->body;
 }
 
 TEST_F(PortalTest, ReportingASuspiciousVisitorAlertsTheGuards) {
   auto b = signIn("a-101@harbour.example");
   auto visit = requestVisit("A-101", "Shady Person");
-  auto r = post(b, "/api/visits/" + visit.toString() + "/report", {{"reason", "Tried the door handles"}});
+  auto r = post(b, "/api/visits/" + visit.toString() + "/report",
+                {{"reason", "Tried the door handles"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201);
-  EXPECT_EQ(db_.exec("SELECT count(*) FROM gh.alert WHERE kind = 'report' AND visit_id = '" + visit.toString() + "'"), "1");
-  EXPECT_EQ(db_.exec("SELECT reason FROM gh.report WHERE visit_id = '" + visit.toString() + "'"), "Tried the door handles");
+  EXPECT_EQ(db_.exec("SELECT count(*) FROM gh.alert WHERE kind = 'report' AND visit_id = '" +
+                     visit.toString() + "'"),
+            "1");
+  EXPECT_EQ(db_.exec("SELECT reason FROM gh.report WHERE visit_id = '" + visit.toString() + "'"),
+            "Tried the door handles");
 }
 
 TEST_F(PortalTest, NotificationsAreListedAndMarkedRead) {
@@ -514,7 +565,8 @@ class TlsPortalTest : public PortalTest {
     dir_ = std::filesystem::temp_directory_path() / ("gh-tls-" + Uuid::random().toString());
     std::filesystem::create_directories(dir_);
     auto cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '" +
-               (dir_ / "key.pem").string() + "' -out '" + (dir_ / "cert.pem").string() + "' 2>/dev/null";
+               (dir_ / "key.pem").string() + "' -out '" + (dir_ / "cert.pem").string() +
+               "' 2>/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     c.tlsCert = (dir_ / "cert.pem").string();
     c.tlsKey = (dir_ / "key.pem").string();
@@ -530,7 +582,9 @@ TEST_F(TlsPortalTest, ServesHttpsWithSecureCookiesAndHsts) {
   EXPECT_EQ(portal_->url().rfind("https://", 0), 0u);
   httplib::SSLClient c("127.0.0.1", portal_->port());
   c.enable_server_certificate_verification(false);
-  auto res = c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"gatehouse-demo"})", "application/json");
+  auto res =
+      c.Post("/api/login", R"({"email":"a-101@harbour.example","password":"gatehouse-demo"})",
+             "application/json");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 200);
   auto cookie = res->get_header_value("Set-Cookie");
@@ -560,7 +614,8 @@ TEST_F(PortalTest, AGuardsDecisionIsShownAsTheGuards) {
     c.exec("SELECT gh.decide_visit($1, true, 'resident phoned the gate', 'guard')", {visit});
   });
   // The open page learns it live, with who decided.
-  ASSERT_TRUE(waitUntil([&] { return sse.contains("\"decided_by_role\":\"guard\""); })) << sse.text();
+  ASSERT_TRUE(waitUntil([&] { return sse.contains("\"decided_by_role\":\"guard\""); }))
+      << sse.text();
   EXPECT_TRUE(sse.contains("Grace Guard"));
   auto r = post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", false}});
   ASSERT_TRUE(r);
@@ -574,16 +629,19 @@ TEST_F(PortalTest, AGuardsDecisionIsShownAsTheGuards) {
 TEST_F(PortalTest, DecisionsArrivalsAndOverstaysBecomeNotifications) {
   auto b = signIn("a-102@harbour.example");
   auto visit = requestVisit("A-102", "Lingering Visitor");
-  ASSERT_EQ(post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", true}})->status, 200);
+  ASSERT_EQ(post(b, "/api/visits/" + visit.toString() + "/decide", {{"approve", true}})->status,
+            200);
   auto badge = ExitToken::generate(visit);
   kiosk_->checkIn(visit, badge.secretHashHex(), std::chrono::system_clock::now());
-  db_.exec("UPDATE gh.visit SET expected_exit_at = now() - interval '1 minute' WHERE id = '" + visit.toString() + "'");
+  db_.exec("UPDATE gh.visit SET expected_exit_at = now() - interval '1 minute' WHERE id = '" +
+           visit.toString() + "'");
   db_.exec("SELECT gh.run_housekeeping()");
   auto j = json::parse(get(b, "/api/notifications")->body);
   std::vector<std::string> kinds;
   for (auto& n : j["notifications"]) kinds.push_back(n["kind"]);
   std::sort(kinds.begin(), kinds.end());
-  EXPECT_EQ(kinds, (std::vector<std::string>{"overstay", "visit_decided", "visit_request", "visitor_arrived"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"overstay", "visit_decided", "visit_request",
+                                             "visitor_arrived"}));
   EXPECT_EQ(j["unread"], 4);
 }
 

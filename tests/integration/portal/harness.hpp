@@ -1,11 +1,9 @@
 // Test harness for the portal: a fresh database with the demo estate, the real service on a
 // free port, an HTTP client, a kiosk, an SMTP sink and a webhook receiver.
 #pragma once
-#include <httplib.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -15,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,7 +75,9 @@ class SmtpSink {
       ::close(c);
     }
   }
-  static void say(int c, const std::string& s) { (void)!::send(c, s.data(), s.size(), MSG_NOSIGNAL); }
+  static void say(int c, const std::string& s) {
+    (void)!::send(c, s.data(), s.size(), MSG_NOSIGNAL);
+  }
   void serve(int c) {
     say(c, "220 sink ESMTP\r\n");
     std::string buf, data;
@@ -110,16 +111,22 @@ class SmtpSink {
         }
         std::string verb = line.substr(0, 4);
         for (auto& ch : verb) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        if (verb == "EHLO" || verb == "HELO") say(c, "250 sink\r\n");
-        else if (verb == "DATA") { inData = true; say(c, "354 go\r\n"); }
-        else if (verb == "QUIT") { say(c, "221 bye\r\n"); return; }
-        else if (verb == "RCPT") {
+        if (verb == "EHLO" || verb == "HELO")
+          say(c, "250 sink\r\n");
+        else if (verb == "DATA") {
+          inData = true;
+          say(c, "354 go\r\n");
+        } else if (verb == "QUIT") {
+          say(c, "221 bye\r\n");
+          return;
+        } else if (verb == "RCPT") {
           {
             std::lock_guard lock(mu_);
             rcpts_.push_back(line);
           }
           say(c, "250 ok\r\n");
-        } else say(c, "250 ok\r\n");
+        } else
+          say(c, "250 ok\r\n");
       }
     }
   }
@@ -155,8 +162,9 @@ class PortalTest : public ::testing::Test {
     configure(cfg);
     portal_ = std::make_unique<Portal>(cfg, clock_);
     portal_->start();
-    kiosk_ = std::make_unique<backend::KioskClient>(db_.urlAs("gatehouse_kiosk"),
-                                                   backend::KioskCredentials{demo_.kiosks[0].kioskId, demo_.kiosks[0].token});
+    kiosk_ = std::make_unique<backend::KioskClient>(
+        db_.urlAs("gatehouse_kiosk"),
+        backend::KioskCredentials{demo_.kiosks[0].kioskId, demo_.kiosks[0].token});
   }
   void TearDown() override {
     if (portal_) portal_->stop(std::chrono::seconds(2));
@@ -178,7 +186,8 @@ class PortalTest : public ::testing::Test {
   // Signs in; fails the test if it does not work.
   Browser signIn(const std::string& email, const std::string& password = "gatehouse-demo") {
     auto c = client();
-    auto res = c.Post("/api/login", json{{"email", email}, {"password", password}}.dump(), "application/json");
+    auto res = c.Post("/api/login", json{{"email", email}, {"password", password}}.dump(),
+                      "application/json");
     EXPECT_TRUE(res);
     if (!res) return {};
     EXPECT_EQ(res->status, 200) << res->body;
@@ -195,11 +204,12 @@ class PortalTest : public ::testing::Test {
   }
   httplib::Result post(const Browser& b, const std::string& path, const json& body) {
     auto c = client();
-    return c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}}, body.dump(),
-                  "application/json");
+    return c.Post(path.c_str(), httplib::Headers{{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}},
+                  body.dump(), "application/json");
   }
 
-  Uuid requestVisit(const std::string& unitLabel, const std::string& name, const std::string& purpose = "Delivery") {
+  Uuid requestVisit(const std::string& unitLabel, const std::string& name,
+                    const std::string& purpose = "Delivery") {
     backend::VisitRequest r;
     r.visitId = Uuid::random();
     r.unitId = unitId(unitLabel);
@@ -231,20 +241,22 @@ class PortalTest : public ::testing::Test {
 // Reads an SSE stream in the background and keeps what arrived.
 class SseReader {
  public:
-  SseReader(std::uint16_t port, std::string cookie) : client_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
+  SseReader(std::uint16_t port, std::string cookie)
+      : client_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
     client_->set_read_timeout(30, 0);
     thread_ = std::thread([this, cookie] {
       auto& c = *client_;
-      auto res = c.Get("/api/events", httplib::Headers{{"Cookie", cookie}},
-                       [this](const httplib::Response& r) {
-                         status_ = r.status;
-                         return true;
-                       },
-                       [this](const char* data, std::size_t len) {
-                         std::lock_guard lock(mu_);
-                         text_.append(data, len);
-                         return !stop_.load();
-                       });
+      auto res = c.Get(
+          "/api/events", httplib::Headers{{"Cookie", cookie}},
+          [this](const httplib::Response& r) {
+            status_ = r.status;
+            return true;
+          },
+          [this](const char* data, std::size_t len) {
+            std::lock_guard lock(mu_);
+            text_.append(data, len);
+            return !stop_.load();
+          });
       if (res && status_ == 0) status_ = res->status;
       done_ = true;
     });

@@ -39,7 +39,8 @@ std::string testClusterDir() {
   if (dir && *dir) return dir;
   const char* bin = std::getenv("GATEHOUSE_BINARY_DIR");
   if (bin && *bin) return std::string(bin) + "/test-pg";
-  throw std::runtime_error("GATEHOUSE_TEST_PG_DIR not set: run this test through ctest (fixture `pg`)");
+  throw std::runtime_error(
+      "GATEHOUSE_TEST_PG_DIR not set: run this test through ctest (fixture `pg`)");
 }
 
 std::string clusterUrl(const std::string& dir, const std::string& database) {

@@ -24,12 +24,13 @@ class ConsoleUiTest : public ConsoleTest {
              ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(shots_);
     fs::create_directories(shots_);
-    std::ofstream(work_ / "console.toml") << "[console]\nmode = \"offscreen\"\nwidth = 1600\nheight = 900\n"
-                                          << "offline_after_s = 120\n"  // only the silent kiosk, however slow CI is
-                                          << "cache_path = \"" << (work_ / "cache.sqlite").string() << "\"\n"
-                                          << "export_dir = \"" << work_.string() << "\"\n"
-                                          << "[camera]\ndriver = \"simulated\"\nsource = \""
-                                          << std::getenv("GATEHOUSE_SOURCE_DIR") << "/assets/sim/checkin\"\n";
+    std::ofstream(work_ / "console.toml")
+        << "[console]\nmode = \"offscreen\"\nwidth = 1600\nheight = 900\n"
+        << "offline_after_s = 120\n"  // only the silent kiosk, however slow CI is
+        << "cache_path = \"" << (work_ / "cache.sqlite").string() << "\"\n"
+        << "export_dir = \"" << work_.string() << "\"\n"
+        << "[camera]\ndriver = \"simulated\"\nsource = \"" << std::getenv("GATEHOUSE_SOURCE_DIR")
+        << "/assets/sim/checkin\"\n";
     stage();
   }
   void TearDown() override { fs::remove_all(work_); }
@@ -39,35 +40,45 @@ class ConsoleUiTest : public ConsoleTest {
   void stage() {
     ConsoleStore admin(Connection(appUrl()), admin_);
     admin.watchlistAdd("Виктор Громов", "threatened the concierge");
-    kiosks_[0]->heartbeat({"approval", R"({"camera":"ok","printer":"ok","scanner":"ok"})", 0, "1.0.0"});
+    kiosks_[0]->heartbeat(
+        {"approval", R"({"camera":"ok","printer":"ok","scanner":"ok"})", 0, "1.0.0"});
     kiosks_[1]->heartbeat({"welcome", R"({"camera":"ok","printer":"out_of_paper"})", 2, "1.0.0"});
-    KioskClient third(db_->urlAs("gatehouse_kiosk"), {demo_.kiosks[2].kioskId, demo_.kiosks[2].token});
+    KioskClient third(db_->urlAs("gatehouse_kiosk"),
+                      {demo_.kiosks[2].kioskId, demo_.kiosks[2].token});
     third.heartbeat({"welcome", "{}", 0, "1.0.0"});
-    owner_->exec("UPDATE gh.kiosk SET last_heartbeat = now() - interval '4 minutes' WHERE id = $1", {demo_.kiosks[2].kioskId});
+    owner_->exec("UPDATE gh.kiosk SET last_heartbeat = now() - interval '4 minutes' WHERE id = $1",
+                 {demo_.kiosks[2].kioskId});
     onSiteVisitor(0, "Alice Inside", "A-101");
     onSiteVisitor(1, "Борис Внутри", "B-201");
     const Uuid late = onSiteVisitor(0, "Oscar Overstay", "A-205");
-    owner_->exec("UPDATE gh.visit SET expected_exit_at = now() - interval '20 minutes' WHERE id = $1", {late});
+    owner_->exec(
+        "UPDATE gh.visit SET expected_exit_at = now() - interval '20 minutes' WHERE id = $1",
+        {late});
     walkIn(0, "Dora Delivery", "A-103");
     const Uuid escalated = walkIn(1, "Ethan Early", "B-110");
-    owner_->exec("UPDATE gh.visit SET requested_at = now() - interval '3 minutes' WHERE id = $1", {escalated});
+    owner_->exec("UPDATE gh.visit SET requested_at = now() - interval '3 minutes' WHERE id = $1",
+                 {escalated});
     kiosks_[1]->raiseAlert("approval_timeout", escalated);
     walkIn(0, "GROMOV Viktor", "A-104");
     kiosks_[1]->raiseAlert("printer_fault", std::nullopt, R"({"reason":"out of paper"})");
     Connection app(appUrl());
-    runHousekeeping(app, std::chrono::seconds(60));  // overstay + kiosk offline, as the worker would
+    runHousekeeping(app,
+                    std::chrono::seconds(60));  // overstay + kiosk offline, as the worker would
   }
 
   int runConsole(const std::string& email, const std::string& script) {
     std::ofstream(work_ / "script.txt") << script;
-    const std::string cmd = "SDL_AUDIODRIVER=dummy " + std::string(std::getenv("GATEHOUSE_CONSOLE_BIN")) +
-                            " --config '" + (work_ / "console.toml").string() + "' --database-url '" + appUrl() +
-                            "' --lang-dir '" + std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console'" +
-                            " --email '" + email + "' --password gatehouse-demo --script '" +
-                            (work_ / "script.txt").string() + "' --screenshots '" + shots_.string() + "' 2>&1";
+    const std::string cmd =
+        "SDL_AUDIODRIVER=dummy " + std::string(std::getenv("GATEHOUSE_CONSOLE_BIN")) +
+        " --config '" + (work_ / "console.toml").string() + "' --database-url '" + appUrl() +
+        "' --lang-dir '" + std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) +
+        "/assets/lang/console'" + " --email '" + email + "' --password gatehouse-demo --script '" +
+        (work_ / "script.txt").string() + "' --screenshots '" + shots_.string() + "' 2>&1";
     return std::system(cmd.c_str());
   }
-  std::int64_t count(const std::string& sql, const backend::Params& p = {}) { return std::stoll(scalar(sql, p)); }
+  std::int64_t count(const std::string& sql, const backend::Params& p = {}) {
+    return std::stoll(scalar(sql, p));
+  }
 
   fs::path work_, shots_;
 };
@@ -95,7 +106,8 @@ tap decide.confirm
 expect queue = 2
 wait-screen expect-ok 20
 key K
-expect alerts = )" + std::to_string(openAlerts - 1) + R"(
+expect alerts = )" + std::to_string(openAlerts - 1) +
+                             R"(
 wait-screen expect-ok 20
 screenshot after-approve-and-ack
 key F2
@@ -124,21 +136,34 @@ screenshot history
   ASSERT_EQ(runConsole(demo_.guardEmails[0], script), 0);
 
   // The escalated request was first in the queue; approved on behalf, with the reason.
-  auto row = owner_->exec("SELECT v.status::text AS s, v.decided_by, v.decision_reason AS r FROM gh.visit v "
-                          "JOIN gh.visitor vr ON vr.id = v.visitor_id WHERE vr.full_name = 'Ethan Early'")[0];
+  auto row = owner_->exec(
+      "SELECT v.status::text AS s, v.decided_by, v.decision_reason AS r FROM gh.visit v "
+      "JOIN gh.visitor vr ON vr.id = v.visitor_id WHERE vr.full_name = 'Ethan Early'")[0];
   EXPECT_EQ(row.text("s"), "approved");
   EXPECT_EQ(row.int64("decided_by"), guard_);
   EXPECT_EQ(row.text("r"), "Called the resident");
-  EXPECT_EQ(count("SELECT count(*) FROM gh.audit_log WHERE action = 'visit.approved' AND actor_person = $1", {guard_}), 4);
+  EXPECT_EQ(
+      count(
+          "SELECT count(*) FROM gh.audit_log WHERE action = 'visit.approved' AND actor_person = $1",
+          {guard_}),
+      4);
   EXPECT_EQ(count("SELECT count(*) FROM gh.alert WHERE acknowledged_by = $1", {guard_}), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM gh.visit WHERE status = 'checked_in' AND kiosk_id IS NULL AND decided_by = $1", {guard_}), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM gh.visit WHERE status = 'checked_in' AND kiosk_id IS NULL "
+                  "AND decided_by = $1",
+                  {guard_}),
+            1);
   // ...with a JPEG from the console's (simulated) camera.
-  EXPECT_EQ(count("SELECT count(*) FROM gh.evidence e JOIN gh.visit v ON v.id = e.visit_id WHERE v.kiosk_id IS NULL "
-                  "AND e.kind = 'entry_photo' AND e.content_type = 'image/jpeg' AND length(e.data) > 1000"), 1);
+  EXPECT_EQ(
+      count(
+          "SELECT count(*) FROM gh.evidence e JOIN gh.visit v ON v.id = e.visit_id WHERE "
+          "v.kiosk_id IS NULL "
+          "AND e.kind = 'entry_photo' AND e.content_type = 'image/jpeg' AND length(e.data) > 1000"),
+      1);
   // The evacuation list the guard printed.
   ASSERT_TRUE(fs::exists(work_ / "evacuation-list.pdf"));
-  for (const char* shot : {"01-signin.png", "02-overview-night.png", "03-approve-dialog.png", "04-after-approve-and-ack.png",
-                           "05-onsite.png", "06-manual-entry.png", "07-history.png"}) {
+  for (const char* shot :
+       {"01-signin.png", "02-overview-night.png", "03-approve-dialog.png",
+        "04-after-approve-and-ack.png", "05-onsite.png", "06-manual-entry.png", "07-history.png"}) {
     EXPECT_TRUE(fs::exists(shots_ / shot)) << shot;
   }
 }
@@ -160,7 +185,8 @@ TEST_F(ConsoleUiTest, AdminSeesWatchlistAndReports) {
            'resident', CASE WHEN id % 11 = 0 THEN now() END,
            date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1, hours => -9),
            date_trunc('day', now()) - make_interval(days => (id % 29)::int + 1, hours => -22)
-      FROM vs)sql", {demo_.estateId, demo_.kiosks[0].kioskId, demo_.kiosks[1].kioskId});
+      FROM vs)sql",
+               {demo_.estateId, demo_.kiosks[0].kioskId, demo_.kiosks[1].kioskId});
   const std::string script = R"(
 tap signin.submit
 wait-screen overview 20
@@ -181,7 +207,8 @@ wait-frames 2
 screenshot reports
 )";
   ASSERT_EQ(runConsole(demo_.adminEmail, script), 0);
-  EXPECT_EQ(scalar("SELECT name_key FROM gh.watchlist WHERE full_name = 'Mallory Mischief'"), "mallory mischief");
+  EXPECT_EQ(scalar("SELECT name_key FROM gh.watchlist WHERE full_name = 'Mallory Mischief'"),
+            "mallory mischief");
   std::ifstream csv(work_ / "report.csv");
   std::stringstream buffer;
   buffer << csv.rdbuf();

@@ -1,11 +1,11 @@
-// console_core without a database: TOTP, kiosk status, queue order, formats, cache, config, strings.
+// console_core without a database: TOTP, kiosk status, queue order, formats, cache, config,
+// strings.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "gatehouse/console/auth.hpp"
 #include "gatehouse/console/config.hpp"
@@ -93,7 +93,8 @@ TEST(Reports, CsvHasSummaryHoursAndQuotedKioskNames) {
 }
 
 TEST(LocalCache, RoundTripsTheOnSiteListWithPhotos) {
-  const auto path = std::filesystem::temp_directory_path() / ("gh-cache-" + Uuid::random().toString() + ".sqlite");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("gh-cache-" + Uuid::random().toString() + ".sqlite");
   OnSiteVisitor v;
   v.visitId = Uuid::random();
   v.visitorName = "Анна O'Neil";
@@ -106,7 +107,8 @@ TEST(LocalCache, RoundTripsTheOnSiteListWithPhotos) {
     ASSERT_TRUE(c);
     EXPECT_FALSE((*c)->loadOnSite());  // nothing saved yet
     ASSERT_TRUE((*c)->saveOnSite({v}, TimePoint{std::chrono::seconds(1'800'000'100)}));
-    ASSERT_TRUE((*c)->saveOnSite({v}, TimePoint{std::chrono::seconds(1'800'000'200)}));  // replaces, no duplicates
+    ASSERT_TRUE((*c)->saveOnSite(
+        {v}, TimePoint{std::chrono::seconds(1'800'000'200)}));  // replaces, no duplicates
   }
   auto c = LocalCache::open(path.string());
   ASSERT_TRUE(c);
@@ -137,7 +139,8 @@ TEST(Config, ReadsTheExampleAndRejectsABadMode) {
   EXPECT_EQ(c->theme, "dark");
   EXPECT_EQ(c->offlineAfter, 15s);
   EXPECT_EQ(c->kioskStale, 60s);
-  const auto bad = std::filesystem::temp_directory_path() / ("gh-bad-" + Uuid::random().toString() + ".toml");
+  const auto bad =
+      std::filesystem::temp_directory_path() / ("gh-bad-" + Uuid::random().toString() + ".toml");
   std::ofstream(bad) << "[console]\nmode = \"tv\"\n";
   auto b = loadConfig(bad.string());
   EXPECT_FALSE(b);
@@ -149,7 +152,8 @@ TEST(Config, ReadsTheExampleAndRejectsABadMode) {
 }
 
 TEST(Strings, EveryLanguageHasTheSameKeys) {
-  const std::string dir = std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console/";
+  const std::string dir =
+      std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console/";
   auto keys = [&](const std::string& f) {
     std::set<std::string> out;
     std::ifstream in(dir + f);

@@ -1,8 +1,9 @@
 // Invitation pass and exit token: round trip, forgery, tampering, windows, junk input.
+#include "gatehouse/core/pass.hpp"
+
 #include <gtest/gtest.h>
 
 #include "gatehouse/core/base64url.hpp"
-#include "gatehouse/core/pass.hpp"
 
 using namespace gatehouse;
 
@@ -74,8 +75,9 @@ TEST(Pass, UnknownEstateKeyIsRejected) {
 }
 
 TEST(Pass, JunkIsNotAPassOrMalformed) {
-  for (const std::string& junk : std::vector<std::string>{"", "hello", "GH1:", "GH1:!!!!", "GH1:AAAA", "GHX1:AAAA",
-                           std::string(600, 'A'), std::string("GH1:") + std::string(100, 'A')}) {
+  for (const std::string& junk : std::vector<std::string>{
+           "", "hello", "GH1:", "GH1:!!!!", "GH1:AAAA", "GHX1:AAAA", std::string(600, 'A'),
+           std::string("GH1:") + std::string(100, 'A')}) {
     const auto got = parsePass(junk);
     ASSERT_FALSE(got) << junk;
     EXPECT_TRUE(got.error().code == "not_a_pass" || got.error().code == "malformed") << junk;
@@ -102,7 +104,7 @@ TEST(PassWindow, EnforcesDatesWeekdaysAndHours) {
   EXPECT_EQ(checkPassWindow(p, fri0800 - 1, 0).error().code, "not_yet_valid");
   EXPECT_EQ(checkPassWindow(p, fri0800 + 10 * 3600, 0).error().code, "outside_hours");  // 18:00
   EXPECT_EQ(checkPassWindow(p, fri0800 + 86400, 0).error().code, "wrong_day");          // Saturday
-  EXPECT_TRUE(checkPassWindow(p, fri0800 + 3 * 86400 + 3600, 0));                        // Monday 09:00
+  EXPECT_TRUE(checkPassWindow(p, fri0800 + 3 * 86400 + 3600, 0));  // Monday 09:00
   EXPECT_EQ(checkPassWindow(p, p.validUntil, 0).error().code, "expired");
   // At UTC+3 the same instant is 11:00 local: still inside hours.
   EXPECT_TRUE(checkPassWindow(p, fri0800, 3 * 3600));

@@ -1,8 +1,9 @@
 // UUID generation and text round trip.
+#include "gatehouse/core/uuid.hpp"
+
 #include <gtest/gtest.h>
 
 #include "gatehouse/core/base64url.hpp"
-#include "gatehouse/core/uuid.hpp"
 
 using gatehouse::Uuid;
 

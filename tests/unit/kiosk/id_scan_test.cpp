@@ -1,4 +1,5 @@
-// A scanned ID (ICAO MRZ or AAMVA PDF417) fills the visitor's name and a hash of the number, never the number.
+// A scanned ID (ICAO MRZ or AAMVA PDF417) fills the visitor's name and a hash of the number, never
+// the number.
 #include <gtest/gtest.h>
 
 #include "app/device_adapters.hpp"

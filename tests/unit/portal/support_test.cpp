@@ -12,7 +12,9 @@
 namespace gatehouse::portal {
 namespace {
 
-MagicClaim claim() { return MagicClaim{*Uuid::parse("0b7e2c1a-3f4d-4e5a-9b6c-7d8e9f0a1b2c"), 42, 2000, "nonce1"}; }
+MagicClaim claim() {
+  return MagicClaim{*Uuid::parse("0b7e2c1a-3f4d-4e5a-9b6c-7d8e9f0a1b2c"), 42, 2000, "nonce1"};
+}
 
 TEST(PortalMagicToken, RoundTripsWithTheSameKey) {
   auto t = makeMagicToken("k1", claim());
@@ -45,7 +47,8 @@ TEST(PortalHmac, MatchesRfc4231TestCase2) {
 TEST(PortalQrSvg, DecodesBackToTheText) {
   const std::string text = "GH1:AQAAAAAAAAABAQ-test_payload";
   auto svg = qrSvg(text, "Pass for <Anna> & \"Bob\"");
-  EXPECT_NE(svg.find("<title>Pass for &lt;Anna&gt; &amp; &quot;Bob&quot;</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>Pass for &lt;Anna&gt; &amp; &quot;Bob&quot;</title>"),
+            std::string::npos);
   auto back = testing::decodeQrSvg(svg);
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, text);
@@ -61,7 +64,8 @@ TEST(PortalCsv, QuotesAndDefusesFormulas) {
 
 TEST(PortalSseFrame, SplitsLinesSoDataCannotInjectEvents) {
   EXPECT_EQ(sseFrame("visit", "{}"), "event: visit\ndata: {}\n\n");
-  EXPECT_EQ(sseFrame("visit", "a\nevent: evil\r\nb"), "event: visit\ndata: a\ndata: event: evil\ndata: b\n\n");
+  EXPECT_EQ(sseFrame("visit", "a\nevent: evil\r\nb"),
+            "event: visit\ndata: a\ndata: event: evil\ndata: b\n\n");
 }
 
 TEST(PortalLoginThrottle, AllowsNPerMinutePerKey) {
@@ -75,10 +79,12 @@ TEST(PortalLoginThrottle, AllowsNPerMinutePerKey) {
 }
 
 TEST(PortalConfigFile, ReadsTomlAndEnvironmentWins) {
-  auto path = std::filesystem::temp_directory_path() / ("portal-" + Uuid::random().toString() + ".toml");
+  auto path =
+      std::filesystem::temp_directory_path() / ("portal-" + Uuid::random().toString() + ".toml");
   {
     std::ofstream f(path);
-    f << "[http]\nport = 9443\naddress = \"0.0.0.0\"\n[security]\nlock_minutes = 7\n[database]\nurl = \"from-file\"\n";
+    f << "[http]\nport = 9443\naddress = \"0.0.0.0\"\n[security]\nlock_minutes = "
+         "7\n[database]\nurl = \"from-file\"\n";
   }
   setenv("GATEHOUSE_DATABASE_URL", "from-env", 1);
   auto c = loadConfig(path.string(), true);
@@ -94,7 +100,9 @@ TEST(PortalConfigFile, ReadsTomlAndEnvironmentWins) {
   EXPECT_FALSE(loadConfig(path.string(), true).ok());
   EXPECT_TRUE(loadConfig(path.string(), false).ok());
   // The shipped example parses.
-  EXPECT_TRUE(loadConfig(std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/config/portal.toml", true).ok());
+  EXPECT_TRUE(
+      loadConfig(std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/config/portal.toml", true)
+          .ok());
 }
 
 }  // namespace
@@ -121,7 +129,8 @@ class FakeStream final : public SseStream {
 
 TEST(PortalHub, SendsOnlyToTheUnitInItsEstateAndClosesBySessionPersonAndExpiry) {
   Hub hub;
-  auto a = std::make_shared<FakeStream>(), b = std::make_shared<FakeStream>(), c = std::make_shared<FakeStream>();
+  auto a = std::make_shared<FakeStream>(), b = std::make_shared<FakeStream>(),
+       c = std::make_shared<FakeStream>();
   hub.add({a, 1, 10, 100, "sa", 5000});
   hub.add({b, 2, 10, 200, "sb", 0});
   hub.add({c, 3, 11, 100, "sc", 0});  // same unit id, other estate: never happens, still filtered

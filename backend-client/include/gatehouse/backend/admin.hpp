@@ -9,7 +9,8 @@
 
 namespace gatehouse::backend {
 
-std::int64_t createEstate(Connection& c, const std::string& name, const std::string& timezone = "UTC");
+std::int64_t createEstate(Connection& c, const std::string& name,
+                          const std::string& timezone = "UTC");
 // Creates the estate's first Ed25519 pass-signing key (key id 1) if it has none.
 void ensureEstateKey(Connection& c, std::int64_t estateId);
 std::int64_t createUnit(Connection& c, std::int64_t estateId, const std::string& label,
@@ -20,7 +21,7 @@ struct NewPerson {
   std::string role;  // resident | guard | admin
   std::string fullName;
   std::string email;
-  std::string password;  // hashed with Argon2id before it reaches the database; empty = none
+  std::string password;   // hashed with Argon2id before it reaches the database; empty = none
   std::string unitLabel;  // residents only
   std::string phone;
   std::string pin;  // guards: kiosk PIN, hashed too; empty = none

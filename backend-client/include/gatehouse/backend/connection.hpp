@@ -19,17 +19,17 @@ using Bytes = std::vector<std::uint8_t>;
 // One query parameter: NULL, text (sent as text, cast by the server) or bytes (sent binary).
 class Param {
  public:
-  Param() = default;  // NULL
-  Param(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
-  Param(std::string v) : v_(std::move(v)) {}  // NOLINT
-  Param(std::string_view v) : v_(std::string(v)) {}  // NOLINT
-  Param(const char* v) : v_(std::string(v)) {}  // NOLINT
-  Param(std::int64_t v) : v_(std::to_string(v)) {}  // NOLINT
-  Param(int v) : v_(std::to_string(v)) {}  // NOLINT
+  Param() = default;                                        // NULL
+  Param(std::nullptr_t) {}                                  // NOLINT(google-explicit-constructor)
+  Param(std::string v) : v_(std::move(v)) {}                // NOLINT
+  Param(std::string_view v) : v_(std::string(v)) {}         // NOLINT
+  Param(const char* v) : v_(std::string(v)) {}              // NOLINT
+  Param(std::int64_t v) : v_(std::to_string(v)) {}          // NOLINT
+  Param(int v) : v_(std::to_string(v)) {}                   // NOLINT
   Param(bool v) : v_(std::string(v ? "true" : "false")) {}  // NOLINT
-  Param(double v) : v_(std::to_string(v)) {}  // NOLINT
-  Param(const Uuid& v) : v_(v.toString()) {}  // NOLINT
-  Param(Bytes v) : v_(std::move(v)) {}  // NOLINT
+  Param(double v) : v_(std::to_string(v)) {}                // NOLINT
+  Param(const Uuid& v) : v_(v.toString()) {}                // NOLINT
+  Param(Bytes v) : v_(std::move(v)) {}                      // NOLINT
   template <typename T>
   Param(const std::optional<T>& v) {  // NOLINT
     if (v) *this = Param(*v);
@@ -69,7 +69,8 @@ class Rows {
 // One row; it shares ownership of the result, so it stays valid after the Rows is gone.
 class Row {
  public:
-  Row(std::shared_ptr<const Rows::Impl> result, std::size_t row) : result_(std::move(result)), row_(row) {}
+  Row(std::shared_ptr<const Rows::Impl> result, std::size_t row)
+      : result_(std::move(result)), row_(row) {}
   bool isNull(int col) const;
   bool isNull(std::string_view col) const { return isNull(index(col)); }
   std::string text(int col) const;  // "" for NULL

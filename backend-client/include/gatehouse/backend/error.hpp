@@ -19,7 +19,9 @@ const char* toString(ErrorKind kind);
 class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, std::string message, std::string sqlstate = {}, std::string detail = {})
-      : std::runtime_error(std::move(message)), kind_(kind), sqlstate_(std::move(sqlstate)),
+      : std::runtime_error(std::move(message)),
+        kind_(kind),
+        sqlstate_(std::move(sqlstate)),
         detail_(std::move(detail)) {}
   ErrorKind kind() const { return kind_; }
   const std::string& sqlstate() const { return sqlstate_; }

@@ -107,7 +107,8 @@ class KioskClient {
   std::vector<DirectoryEntry> directory(const std::string& query, int limit = 20);
   VisitState requestVisit(const VisitRequest& request);
   VisitState visitStatus(const Uuid& visitId);
-  InvitationVisit useInvitation(const InvitationUse& use);  // Error(Conflict) detail: revoked, used_up, expired...
+  InvitationVisit useInvitation(
+      const InvitationUse& use);  // Error(Conflict) detail: revoked, used_up, expired...
   TimePoint checkIn(const Uuid& visitId, const std::string& exitTokenHash, TimePoint at);
   ExitOutcome checkOut(const Uuid& exitEventId, const ExitToken& badge, TimePoint at);
   VisitStatus cancel(const Uuid& visitId);
@@ -118,7 +119,8 @@ class KioskClient {
   std::vector<EstateKey> estateKeys();
   std::vector<Uuid> revokedInvitations();
   std::vector<GuardPin> guardPins();
-  VisitStatus guardApprove(const Uuid& visitId, std::int64_t guardId, const std::string& reason, TimePoint at);
+  VisitStatus guardApprove(const Uuid& visitId, std::int64_t guardId, const std::string& reason,
+                           TimePoint at);
 
   Connection& connection() { return conn_; }
   // Re-opens the connection after ConnectionLost (the next call would otherwise fail again).

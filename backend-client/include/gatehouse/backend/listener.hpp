@@ -9,7 +9,8 @@ namespace gatehouse::backend {
 
 struct Notification {
   std::string channel;
-  std::string payload;  // JSON from our triggers: {"event":"visit","estate":1,"visit":"…","status":"…"}
+  std::string
+      payload;  // JSON from our triggers: {"event":"visit","estate":1,"visit":"…","status":"…"}
 };
 
 struct ListenerOptions {

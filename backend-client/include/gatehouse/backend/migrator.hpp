@@ -9,7 +9,7 @@ namespace gatehouse::backend {
 
 struct Migration {
   int version = 0;
-  std::string name;      // file name, e.g. 0003_lifecycle.sql
+  std::string name;  // file name, e.g. 0003_lifecycle.sql
   std::string sql;
   std::string checksum;  // sha256 hex of `sql`
 };

@@ -40,7 +40,7 @@ struct InvitationPass {
   std::int64_t validFrom = 0;   // unix seconds
   std::int64_t validUntil = 0;  // unix seconds, exclusive
   std::uint8_t weekdays = 0x7F;
-  std::uint16_t dayStartMinute = 0;     // local time of the estate
+  std::uint16_t dayStartMinute = 0;  // local time of the estate
   std::uint16_t dayEndMinute = 24 * 60;
   std::uint16_t maxUses = 1;
   std::string guestName;  // truncated to 64 bytes on a UTF-8 boundary when encoded
@@ -52,7 +52,8 @@ struct InvitationPass {
 inline constexpr std::size_t kMaxPassText = 512;  // anything longer is not ours
 
 // Finds the public key for (estate, key id); nullopt when unknown.
-using PublicKeyLookup = std::function<std::optional<PublicKey>(std::int64_t estateId, std::uint8_t keyId)>;
+using PublicKeyLookup =
+    std::function<std::optional<PublicKey>(std::int64_t estateId, std::uint8_t keyId)>;
 
 std::string encodePass(const InvitationPass& pass, const SecretKey& key);
 

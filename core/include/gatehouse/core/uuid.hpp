@@ -11,7 +11,7 @@ namespace gatehouse {
 struct Uuid {
   std::array<std::uint8_t, 16> bytes{};
 
-  static Uuid random();  // version 4, from the OS CSPRNG
+  static Uuid random();                                     // version 4, from the OS CSPRNG
   static std::optional<Uuid> parse(std::string_view text);  // canonical 8-4-4-4-12 hex form
   std::string toString() const;
   bool isNil() const;

@@ -36,7 +36,7 @@ struct PortalConfig {
   std::string smtpUser;
   std::string smtpPassword;
   // [webhook]
-  std::string webhookSecret;  // HMAC key for webhook signatures (GATEHOUSE_WEBHOOK_SECRET)
+  std::string webhookSecret;      // HMAC key for webhook signatures (GATEHOUSE_WEBHOOK_SECRET)
   bool webhookAllowHttp = false;  // only https:// targets unless set (tests, a LAN gateway)
   int deliveryMaxAttempts = 5;
   int deliveryRetrySeconds = 30;  // doubles after each failed attempt

@@ -13,9 +13,9 @@ namespace gatehouse::portal {
 
 struct HttpRequest {
   std::string method;
-  std::string target;  // path + query as sent
-  std::string path;    // decoded path, no query
-  std::string query;   // raw query string (after '?')
+  std::string target;                          // path + query as sent
+  std::string path;                            // decoded path, no query
+  std::string query;                           // raw query string (after '?')
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remoteAddr;
@@ -46,7 +46,9 @@ class SseStream {
   // Queues raw bytes (already framed as SSE). Returns false if the stream is closed or the
   // client is too slow (its queue is full), in which case the stream is closed.
   virtual bool send(std::shared_ptr<const std::string> chunk) = 0;
-  bool send(std::string chunk) { return send(std::make_shared<const std::string>(std::move(chunk))); }
+  bool send(std::string chunk) {
+    return send(std::make_shared<const std::string>(std::move(chunk)));
+  }
   virtual bool isOpen() const = 0;
   virtual void close() = 0;
 };

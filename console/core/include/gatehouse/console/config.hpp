@@ -8,8 +8,8 @@
 namespace gatehouse::console {
 
 struct ConsoleConfig {
-  std::string databaseUrl;           // empty: GATEHOUSE_DATABASE_URL
-  std::string mode = "windowed";     // windowed | fullscreen | offscreen
+  std::string databaseUrl;        // empty: GATEHOUSE_DATABASE_URL
+  std::string mode = "windowed";  // windowed | fullscreen | offscreen
   int width = 1600;
   int height = 900;
   std::string theme = "dark";
@@ -17,11 +17,11 @@ struct ConsoleConfig {
   std::string langDir = "assets/lang/console";
   std::chrono::seconds offlineAfter{15};
   std::string cachePath = "console-cache.sqlite";
-  std::string exportDir = ".";       // evacuation lists, report CSV/PDF
+  std::string exportDir = ".";  // evacuation lists, report CSV/PDF
   bool sound = true;
-  std::string cameraDriver;          // "" (none: manual entry without a photo) | simulated | v4l2
-  std::string cameraDevice;          // v4l2: "0" or /dev/video0
-  std::string cameraSource;          // simulated: a video file or a folder of images
+  std::string cameraDriver;  // "" (none: manual entry without a photo) | simulated | v4l2
+  std::string cameraDevice;  // v4l2: "0" or /dev/video0
+  std::string cameraSource;  // simulated: a video file or a folder of images
   std::chrono::milliseconds workerInterval{5000};
   std::chrono::seconds kioskStale{60};
 };

@@ -25,7 +25,8 @@ HousekeepingResult runHousekeeping(backend::Connection& conn, std::chrono::secon
 struct WorkerOptions {
   std::chrono::milliseconds interval{5000};
   std::chrono::seconds kioskStale{60};
-  std::function<void(const std::string&)> log;  // one line per pass that changed something, and errors
+  std::function<void(const std::string&)>
+      log;  // one line per pass that changed something, and errors
 };
 
 // Runs passes until stop() is called: every `interval`, and at once after a visit notification.

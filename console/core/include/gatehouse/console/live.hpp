@@ -25,7 +25,7 @@ namespace gatehouse::console {
 struct LiveOptions {
   std::chrono::milliseconds offlineAfter{15000};   // heartbeat age that turns a tile red
   std::chrono::milliseconds reconnectEvery{2000};  // while the database is unreachable
-  std::string cachePath;                           // SQLite file for "on site now"; empty = no cache
+  std::string cachePath;  // SQLite file for "on site now"; empty = no cache
 };
 
 struct Snapshot {
@@ -39,7 +39,8 @@ struct Snapshot {
 
 class LiveConsole {
  public:
-  LiveConsole(std::string databaseUrl, std::int64_t personId, const Clock& clock, LiveOptions options = {});
+  LiveConsole(std::string databaseUrl, std::int64_t personId, const Clock& clock,
+              LiveOptions options = {});
   ~LiveConsole();
   LiveConsole(const LiveConsole&) = delete;
   LiveConsole& operator=(const LiveConsole&) = delete;

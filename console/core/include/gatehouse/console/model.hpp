@@ -25,7 +25,8 @@ struct KioskTile {
   std::string location;
   std::optional<TimePoint> lastHeartbeat;
   std::string screen;
-  std::vector<std::string> faults;  // device names whose health is not "ok", e.g. "printer: out_of_paper"
+  std::vector<std::string>
+      faults;  // device names whose health is not "ok", e.g. "printer: out_of_paper"
   int outboxDepth = 0;
   std::string version;
   std::optional<Uuid> latestVisit;
@@ -37,8 +38,10 @@ struct KioskTile {
   double heartbeatAgeS = -1;
 };
 
-// Online means a heartbeat no older than `offlineAfter` by `now` (a kiosk that never beat is offline).
-bool kioskOnline(const std::optional<TimePoint>& lastHeartbeat, TimePoint now, std::chrono::milliseconds offlineAfter);
+// Online means a heartbeat no older than `offlineAfter` by `now` (a kiosk that never beat is
+// offline).
+bool kioskOnline(const std::optional<TimePoint>& lastHeartbeat, TimePoint now,
+                 std::chrono::milliseconds offlineAfter);
 
 struct PendingVisit {
   Uuid id;
@@ -57,7 +60,8 @@ void sortQueue(std::vector<PendingVisit>& queue);
 
 struct AlertItem {
   std::int64_t id = 0;
-  std::string kind;  // watchlist_hit, approval_timeout, unknown_badge, badge_used, printer_fault, kiosk_offline, overstay, report...
+  std::string kind;  // watchlist_hit, approval_timeout, unknown_badge, badge_used, printer_fault,
+                     // kiosk_offline, overstay, report...
   std::optional<Uuid> visitId;
   std::optional<std::int64_t> kioskId;
   std::string kioskName;
@@ -130,7 +134,8 @@ struct Session {
   bool isAdmin() const { return role == "admin"; }
 };
 
-std::string formatTime(TimePoint t, bool withDate = false);  // local time, "HH:MM" or "YYYY-MM-DD HH:MM"
-std::string formatDuration(double seconds);                  // "45 s", "3 min", "2 h 05 min"
+std::string formatTime(TimePoint t,
+                       bool withDate = false);  // local time, "HH:MM" or "YYYY-MM-DD HH:MM"
+std::string formatDuration(double seconds);     // "45 s", "3 min", "2 h 05 min"
 
 }  // namespace gatehouse::console

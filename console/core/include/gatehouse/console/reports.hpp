@@ -21,7 +21,7 @@ struct KioskStats {
 
 struct Report {
   TimePoint from{}, to{};
-  std::vector<std::pair<std::string, int>> perDay;  // "YYYY-MM-DD", visits
+  std::vector<std::pair<std::string, int>> perDay;     // "YYYY-MM-DD", visits
   std::array<std::array<int, 24>, 7> perHourOfWeek{};  // [Mon..Sun][hour], estate time zone
   int visits = 0;
   int decided = 0;  // by a person (resident or guard), not by an invitation

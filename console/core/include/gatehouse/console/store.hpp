@@ -1,4 +1,5 @@
-// The console's database access, always as the signed-in guard (asPerson), so RLS and the audit log apply.
+// The console's database access, always as the signed-in guard (asPerson), so RLS and the audit log
+// apply.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -35,8 +36,9 @@ class ConsoleStore {
   void cancel(const Uuid& visit);
 
   // Manual entry (returns expected exit) and exit for a visitor who cannot use a kiosk.
-  TimePoint manualEntry(const Uuid& visit, std::int64_t unitId, const std::string& name, const std::string& phone,
-                        const std::string& purpose, const std::string& reason, const Photo& photo = {});
+  TimePoint manualEntry(const Uuid& visit, std::int64_t unitId, const std::string& name,
+                        const std::string& phone, const std::string& purpose,
+                        const std::string& reason, const Photo& photo = {});
   void manualExit(const Uuid& visit, const std::string& reason);
 
   // Watchlist (admins).
