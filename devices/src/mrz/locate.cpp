@@ -10,7 +10,9 @@
 namespace gatehouse::devices::mrz {
 namespace {
 
-constexpr double kWorkSide = 960.0;  // bands are searched in a frame scaled to this longer side
+constexpr double kWorkSide = 960.0;
+constexpr int kFeatureW = 20,
+              kFeatureH = 30;  // bands are searched in a frame scaled to this longer side
 
 cv::Mat toGray(const cv::Mat& image) {
   if (image.channels() == 1) return image;
@@ -37,7 +39,8 @@ LineBox lineBox(const std::vector<cv::Point>& contour) {
   b.length = std::max(l1, l2);
   b.height = std::min(l1, l2);
   if (along.x < 0) along = -along;
-  b.dir = along * static_cast<float>(1.0 / std::max(1e-6, static_cast<double>(std::hypot(along.x, along.y))));
+  b.dir = along * static_cast<float>(
+                      1.0 / std::max(1e-6, static_cast<double>(std::hypot(along.x, along.y))));
   return b;
 }
 
@@ -161,11 +164,11 @@ Band locateBand(const cv::Mat& image) {
 
   auto top = ordered(first), bottom = ordered(last);
   const cv::Point2f n(-first.dir.y, first.dir.x);
-  const float padV = static_cast<float>(0.6 * first.height), padH = static_cast<float>(first.height);
-  std::array<cv::Point2f, 4> quad = {top[0] - n * padV - first.dir * padH,
-                                     top[1] - n * padV + first.dir * padH,
-                                     bottom[2] + n * padV + first.dir * padH,
-                                     bottom[3] + n * padV - first.dir * padH};
+  const float padV = static_cast<float>(0.6 * first.height),
+              padH = static_cast<float>(first.height);
+  std::array<cv::Point2f, 4> quad = {
+      top[0] - n * padV - first.dir * padH, top[1] - n * padV + first.dir * padH,
+      bottom[2] + n * padV + first.dir * padH, bottom[3] + n * padV - first.dir * padH};
   for (auto& p : quad) p *= static_cast<float>(1.0 / s);
   const double w = cv::norm(quad[1] - quad[0]);
   const double h = cv::norm(quad[3] - quad[0]);
@@ -173,11 +176,10 @@ Band locateBand(const cv::Mat& image) {
   const double f = std::clamp(kLineHeight / std::max(4.0, band.charHeightPx), 0.3, 4.0);
   const cv::Size outSize(static_cast<int>(w * f), static_cast<int>(h * f));
   if (outSize.width < 50 || outSize.height < 20 || outSize.width > 6000) return band;
-  const std::array<cv::Point2f, 4> dst = {cv::Point2f(0, 0),
-                                          cv::Point2f(static_cast<float>(outSize.width), 0),
-                                          cv::Point2f(static_cast<float>(outSize.width),
-                                                      static_cast<float>(outSize.height)),
-                                          cv::Point2f(0, static_cast<float>(outSize.height))};
+  const std::array<cv::Point2f, 4> dst = {
+      cv::Point2f(0, 0), cv::Point2f(static_cast<float>(outSize.width), 0),
+      cv::Point2f(static_cast<float>(outSize.width), static_cast<float>(outSize.height)),
+      cv::Point2f(0, static_cast<float>(outSize.height))};
   cv::Mat upright;
   cv::warpPerspective(gray, upright, cv::getPerspectiveTransform(quad.data(), dst.data()), outSize,
                       cv::INTER_LINEAR, cv::BORDER_REPLICATE);
@@ -237,9 +239,8 @@ std::vector<cv::Rect> glyphBoxes(const cv::Mat& binaryInk) {
     if (r.x == 0 || r.x + r.width >= binaryInk.cols || r.width > 1.3 * lineH) continue;
     boxes.push_back(r);
   }
-  std::sort(boxes.begin(), boxes.end(), [](const cv::Rect& a, const cv::Rect& b) {
-    return a.x < b.x;
-  });
+  std::sort(boxes.begin(), boxes.end(),
+            [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
   // Pieces of one broken glyph overlap horizontally: join them.
   std::vector<cv::Rect> merged;
   for (const auto& b : boxes) {
@@ -256,16 +257,25 @@ std::vector<cv::Rect> glyphBoxes(const cv::Mat& binaryInk) {
   return merged;
 }
 
-cv::Mat glyphFeature(const cv::Mat& inkGray, const cv::Rect& cell, int lineTop, int lineBottom) {
+cv::Mat glyphFeature(const cv::Mat& inkGray, const cv::Rect& cell, int lineTop, int lineBottom,
+                     int ownLeft, int ownRight) {
   const int h = lineBottom - lineTop;
   const int pad = h / 8;
   cv::Rect r(cell.x, lineTop - pad, cell.width, h + 2 * pad);
   r &= cv::Rect(0, 0, inkGray.cols, inkGray.rows);
-  cv::Mat feature(24, 16, CV_32F, cv::Scalar(0));
+  cv::Mat feature(kFeatureH, kFeatureW, CV_32F, cv::Scalar(0));
   if (r.area() <= 0) return feature;
+  cv::Mat own = inkGray(r).clone();
+  // Blurred neighbours reach into the cell (an L's foot beside an E): keep only this glyph's ink.
+  if (ownRight > ownLeft) {
+    for (int x = 0; x < own.cols; ++x)
+      if (r.x + x < ownLeft || r.x + x >= ownRight) own.col(x).setTo(0);
+  }
   cv::Mat crop;
-  cv::resize(inkGray(r), crop, cv::Size(16, 24), 0, 0, cv::INTER_AREA);
+  cv::resize(own, crop, cv::Size(kFeatureW, kFeatureH), 0, 0, cv::INTER_AREA);
   crop.convertTo(feature, CV_32F);
+  // A little blur on both sides makes defocused glyphs and sharp templates comparable.
+  cv::GaussianBlur(feature, feature, cv::Size(0, 0), 1.0);
   feature -= cv::mean(feature)[0];
   const double norm = cv::norm(feature);
   if (norm > 1e-6) feature /= norm;

@@ -1,7 +1,7 @@
 // Pieces of the MRZ reader shared by its translation units (band location, glyph segmentation).
 #pragma once
-#include <opencv2/core.hpp>
 #include <memory>
+#include <opencv2/core.hpp>
 #include <vector>
 
 #include "gatehouse/core/result.hpp"
@@ -26,7 +26,9 @@ Band locateBand(const cv::Mat& image);
 // made by glyphFeature). Segments by connected components; when their count is not an MRZ width
 // the line is cut into equal cells of the nearest width (30, 36 or 44).
 std::vector<cv::Rect> glyphBoxes(const cv::Mat& binaryInk);
-cv::Mat glyphFeature(const cv::Mat& inkGray, const cv::Rect& cell, int lineTop, int lineBottom);
+// ownLeft..ownRight: the glyph's own columns (ink outside them is a neighbour's); 0, 0 = all.
+cv::Mat glyphFeature(const cv::Mat& inkGray, const cv::Rect& cell, int lineTop, int lineBottom,
+                     int ownLeft = 0, int ownRight = 0);
 // Ink as light pixels on black (background divided out, so glare and shade do not matter).
 cv::Mat inkImage(const cv::Mat& gray);
 

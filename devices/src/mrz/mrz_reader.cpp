@@ -48,11 +48,16 @@ bool sameShape(const std::vector<MrzLineScores>& a, const std::vector<MrzLineSco
 
 const char* toString(MrzHint h) {
   switch (h) {
-    case MrzHint::none: return "none";
-    case MrzHint::noDocument: return "no_document";
-    case MrzHint::closer: return "closer";
-    case MrzHint::holdStill: return "hold_still";
-    case MrzHint::tiltAwayFromLight: return "tilt_away_from_light";
+    case MrzHint::none:
+      return "none";
+    case MrzHint::noDocument:
+      return "no_document";
+    case MrzHint::closer:
+      return "closer";
+    case MrzHint::holdStill:
+      return "hold_still";
+    case MrzHint::tiltAwayFromLight:
+      return "tilt_away_from_light";
   }
   return "?";
 }
@@ -64,7 +69,8 @@ Result<std::shared_ptr<const MrzRecogniser>> makeMrzRecogniser(std::string_view 
                    "unknown MRZ recogniser '" + std::string(name) + "' (ocrb, tesseract)");
 }
 
-MrzFrameRead readMrzImage(const cv::Mat& image, const MrzRecogniser& recogniser, const Date& today) {
+MrzFrameRead readMrzImage(const cv::Mat& image, const MrzRecogniser& recogniser,
+                          const Date& today) {
   const Scored s = score(image, recogniser);
   MrzFrameRead r;
   r.lines = static_cast<int>(s.band.lines.size());

@@ -37,6 +37,42 @@ double inkCentre(const cv::Mat& ink, int x0, int x1, int top, int bottom) {
   return sum > 0 ? x0 + moment / sum : (x0 + x1) / 2.0;
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+double medianGap(const std::vector<cv::Rect>& boxes) {
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < boxes.size(); ++i)
+    gaps.push_back(std::max(0, boxes[i].x - (boxes[i - 1].x + boxes[i - 1].width)));
+  return median(gaps);
+}
+
+// Neighbours that touch (blur, JPEG) form one component: cut it at the line's pitch.
+std::vector<cv::Rect> splitTouching(const std::vector<cv::Rect>& boxes) {
+  std::vector<double> centres, widths;
+  for (const auto& b : boxes) widths.push_back(b.width);
+  for (std::size_t i = 1; i < boxes.size(); ++i)
+    centres.push_back((boxes[i].x + boxes[i].width / 2.0) -
+                      (boxes[i - 1].x + boxes[i - 1].width / 2.0));
+  const double pitch = median(centres), width = median(widths);
+  if (pitch <= 0) return boxes;
+  std::vector<cv::Rect> out;
+  for (const auto& b : boxes) {
+    const int k = static_cast<int>(std::lround((b.width + pitch - width) / pitch));
+    if (b.width < 1.5 * width || k < 2) {
+      out.push_back(b);
+      continue;
+    }
+    const double w = static_cast<double>(b.width) / k;
+    for (int i = 0; i < k; ++i)
+      out.emplace_back(b.x + static_cast<int>(i * w), b.y, static_cast<int>(w), b.height);
+  }
+  return out;
+}
+
 struct Pango {
   cairo_surface_t* surface = nullptr;
   cairo_t* cr = nullptr;
@@ -59,6 +95,12 @@ Result<cv::Mat> renderAlphabet(double capHeight) {
   cairo_set_source_rgb(p.cr, 1, 1, 1);
   cairo_paint(p.cr);
   p.layout = pango_cairo_create_layout(p.cr);
+  cairo_font_options_t* o = cairo_font_options_create();  // shapes as printed, not hinted
+  cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options(pango_layout_get_context(p.layout), o);
+  pango_layout_context_changed(p.layout);
+  cairo_font_options_destroy(o);
   p.font = pango_font_description_from_string(kFontFamily);
   pango_font_description_set_absolute_size(p.font, capHeight * 1.4 * PANGO_SCALE);
   pango_layout_set_font_description(p.layout, p.font);
@@ -92,7 +134,7 @@ class OcrbClassifier final : public MrzRecogniser {
   MrzLineScores readLine(const cv::Mat& line) const override {
     MrzLineScores out;
     // A glyph is compared at a few horizontal offsets: cell centres are off by a pixel or two.
-    for (const auto& shifted : lineFeatures(line, 0, 2)) {
+    for (const auto& shifted : lineFeatures(line, 0, 1)) {
       GlyphScores g;
       g.score.fill(-1.0f);
       for (const auto& f : shifted) {
@@ -117,7 +159,7 @@ std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected
   cv::Mat bin;
   const double t = cv::threshold(ink, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
   if (t < 20) cv::threshold(ink, bin, 20, 255, cv::THRESH_BINARY);
-  const auto boxes = glyphBoxes(bin);
+  auto boxes = glyphBoxes(bin);
   if (boxes.size() < 2) return {};
   int maxH = 0;
   for (const auto& b : boxes) maxH = std::max(maxH, b.height);
@@ -129,27 +171,32 @@ std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected
   const int top = tops[tops.size() / 2], bottom = bottoms[bottoms.size() / 2];
   if (bottom - top < 8) return {};
 
+  boxes = splitTouching(boxes);
   const int n = expected > 0 ? expected : nearestWidth(boxes.size());
   if (n == 0 || (expected > 0 && static_cast<int>(boxes.size()) != expected)) return {};
   const double x0 = boxes.front().x, x1 = boxes.back().x + boxes.back().width;
+  const double gap = medianGap(boxes);
   std::vector<double> centres;
   if (static_cast<int>(boxes.size()) == n) {
     for (const auto& b : boxes) centres.push_back(b.x + b.width / 2.0);
   } else {  // glyphs touch or broke apart: cut the line into equal cells
-    const double cell = (x1 - x0) / n;
+    const double cell = (x1 - x0 + gap) / n;
     for (int i = 0; i < n; ++i)
       centres.push_back(inkCentre(ink, static_cast<int>(x0 + i * cell),
                                   static_cast<int>(x0 + (i + 1) * cell), top, bottom));
   }
   if (centres.size() < 2) return {};
   const double pitch = (centres[centres.size() - 1] - centres[0]) / std::max(1, n - 1);
+  const bool own = static_cast<int>(boxes.size()) == n;
   std::vector<std::vector<cv::Mat>> out;
-  for (double c : centres) {
+  for (std::size_t i = 0; i < centres.size(); ++i) {
+    const double c = centres[i];
+    const int left = own ? boxes[i].x - 1 : 0, right = own ? boxes[i].x + boxes[i].width + 1 : 0;
     out.emplace_back();
     for (int dx = -shift; dx <= shift; ++dx) {
       const cv::Rect cell(static_cast<int>(std::lround(c - pitch / 2)) + dx, 0,
                           static_cast<int>(std::lround(pitch)), ink.rows);
-      out.back().push_back(glyphFeature(ink, cell, top, bottom));
+      out.back().push_back(glyphFeature(ink, cell, top, bottom, left, right));
     }
   }
   return out;
@@ -161,9 +208,9 @@ Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier() {
   std::vector<std::pair<int, cv::Mat>> templates;
   const int count = static_cast<int>(kMrzAlphabet.size());
   // Camera-like variants: small text scaled up, with and without defocus, thin and bold ink.
-  for (double cap : {11.0, 15.0, 22.0, 32.0}) {
-    for (double blur : {0.0, 1.1}) {
-      for (int weight : {0, 1}) {
+  for (double cap : {10.0, 13.0, 17.0, 22.0, 32.0}) {
+    for (double blur : {0.0, 0.8, 1.4, 2.0}) {
+      for (int weight : {0}) {
         cv::Mat img;
         cv::resize(big.value(), img, cv::Size(), cap / 64, cap / 64, cv::INTER_AREA);
         if (weight == 1)
@@ -179,7 +226,8 @@ Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier() {
   }
   if (templates.empty())
     return makeError("recogniser_unavailable", "OCR-B glyphs could not be segmented");
-  return std::shared_ptr<const MrzRecogniser>(std::make_shared<OcrbClassifier>(std::move(templates)));
+  return std::shared_ptr<const MrzRecogniser>(
+      std::make_shared<OcrbClassifier>(std::move(templates)));
 }
 
 }  // namespace gatehouse::devices::mrz

@@ -11,33 +11,45 @@ namespace {
 
 // What may stand at a position of the MRZ.
 enum class Kind : char {
-  alpha = 'a',   // A-Z and '<' (names, codes, states), no check digit covers it
-  digit = 'd',   // 0-9 (dates, check digits)
-  digitOr = 'c', // 0-9 or '<' (check digits that may be empty)
-  alnum = 'x',   // anything (document numbers, optional data), covered by check digits
-  sex = 's',     // M, F, X or '<'
+  alpha = 'a',    // A-Z and '<' (names, codes, states), no check digit covers it
+  digit = 'd',    // 0-9 (dates, check digits)
+  digitOr = 'c',  // 0-9 or '<' (check digits that may be empty)
+  alnum = 'x',    // anything (document numbers, optional data), covered by check digits
+  sex = 's',      // M, F, X or '<'
 };
 
 // One string per line, one letter per position (see Kind).
 std::vector<std::string> layout(std::size_t lines, std::size_t width) {
   const std::string alphaLine(width, 'a');
   if (lines == 3 && width == 30)  // TD1
-    return {"aaaaaxxxxxxxxxcxxxxxxxxxxxxxxx", "ddddddds" "dddddddaaaxxxxxxxxxxxd", alphaLine};
+    return {"aaaaaxxxxxxxxxcxxxxxxxxxxxxxxx",
+            "ddddddds"
+            "dddddddaaaxxxxxxxxxxxd",
+            alphaLine};
   if (lines == 2 && width == 36)  // TD2
-    return {alphaLine, "xxxxxxxxxcaaaddddddds" "dddddddxxxxxxxd"};
+    return {alphaLine,
+            "xxxxxxxxxcaaaddddddds"
+            "dddddddxxxxxxxd"};
   if (lines == 2 && width == 44)  // TD3
-    return {alphaLine, "xxxxxxxxxdaaaddddddds" "dddddddxxxxxxxxxxxxxxcd"};
+    return {alphaLine,
+            "xxxxxxxxxdaaaddddddds"
+            "dddddddxxxxxxxxxxxxxxcd"};
   return {};
 }
 
 bool allowed(Kind k, char c) {
   const bool digit = c >= '0' && c <= '9';
   switch (k) {
-    case Kind::alpha: return !digit;
-    case Kind::digit: return digit;
-    case Kind::digitOr: return digit || c == '<';
-    case Kind::alnum: return true;
-    case Kind::sex: return c == 'M' || c == 'F' || c == 'X' || c == '<';
+    case Kind::alpha:
+      return !digit;
+    case Kind::digit:
+      return digit;
+    case Kind::digitOr:
+      return digit || c == '<';
+    case Kind::alnum:
+      return true;
+    case Kind::sex:
+      return c == 'M' || c == 'F' || c == 'X' || c == '<';
   }
   return false;
 }
@@ -70,8 +82,8 @@ bool confusablePair(char a, char b) {
   return false;
 }
 
-constexpr float kSwapMargin = 0.06f;    // alternatives closer than this are tried in mixed fields
-constexpr float kUncoveredMargin = 0.05f;  // a name letter needs at least this lead
+constexpr float kSwapMargin = 0.06f;  // alternatives closer than this are tried in mixed fields
+constexpr float kUncoveredMargin = 0.03f;  // a name letter needs at least this lead
 constexpr float kMinScore = 0.45f;         // and at least this similarity
 
 std::string join(const std::vector<std::string>& lines) {
@@ -113,26 +125,25 @@ Result<ResolvedMrz> resolveMrz(const std::vector<MrzLineScores>& lines, const Da
         swaps.push_back({l, i, p.second, margin});
     }
   }
-  auto first = parseMrz(join(text), today);
-  if (first) return ResolvedMrz{join(text), first.value()};
-  if (first.error().code != "bad_check_digit" || swaps.empty()) return first.error();
-
-  // Mixed fields: try the closest confusables; exactly one combination may pass.
-  std::sort(swaps.begin(), swaps.end(),
-            [](const Swap& a, const Swap& b) { return a.margin < b.margin; });
-  if (swaps.size() > 4) swaps.resize(4);
+  // Mixed fields: a close confusable is a second reading. Two swaps can cancel in a check digit
+  // (weights 7 and 3), so every combination is tried and exactly one may pass.
+  if (swaps.size() > 4) return makeError("uncertain", "too many unclear characters");
   std::optional<ResolvedMrz> found;
-  for (unsigned mask = 1; mask < (1u << swaps.size()); ++mask) {
+  std::optional<Error> firstError;
+  for (unsigned mask = 0; mask < (1u << swaps.size()); ++mask) {
     auto alt = text;
     for (std::size_t s = 0; s < swaps.size(); ++s)
       if (mask & (1u << s)) alt[swaps[s].line][swaps[s].pos] = swaps[s].alt;
     auto doc = parseMrz(join(alt), today);
-    if (!doc) continue;
+    if (!doc) {
+      if (!firstError) firstError = doc.error();
+      continue;
+    }
     if (found) return makeError("ambiguous", "two readings pass every check digit");
     found = ResolvedMrz{join(alt), doc.value()};
   }
   if (found) return *found;
-  return first.error();
+  return *firstError;
 }
 
 }  // namespace gatehouse::devices

@@ -5,9 +5,9 @@
 
 #include <memory>
 #include <mutex>
+#include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
-#include <opencv2/imgproc.hpp>
 
 #include "mrz_internal.hpp"
 
@@ -16,24 +16,37 @@ namespace {
 
 char confusable(char c) {
   switch (c) {
-    case '0': return 'O';
-    case 'O': return '0';
-    case 'D': return '0';
-    case '1': return 'I';
-    case 'I': return '1';
-    case '5': return 'S';
-    case 'S': return '5';
-    case '8': return 'B';
-    case 'B': return '8';
-    case '2': return 'Z';
-    case 'Z': return '2';
-    default: return 0;
+    case '0':
+      return 'O';
+    case 'O':
+      return '0';
+    case 'D':
+      return '0';
+    case '1':
+      return 'I';
+    case 'I':
+      return '1';
+    case '5':
+      return 'S';
+    case 'S':
+      return '5';
+    case '8':
+      return 'B';
+    case 'B':
+      return '8';
+    case '2':
+      return 'Z';
+    case 'Z':
+      return '2';
+    default:
+      return 0;
   }
 }
 
 class TesseractRecogniser final : public MrzRecogniser {
  public:
-  explicit TesseractRecogniser(std::unique_ptr<tesseract::TessBaseAPI> api) : api_(std::move(api)) {}
+  explicit TesseractRecogniser(std::unique_ptr<tesseract::TessBaseAPI> api)
+      : api_(std::move(api)) {}
   ~TesseractRecogniser() override { api_->End(); }
   const char* name() const override { return "tesseract"; }
 
@@ -76,7 +89,8 @@ Result<std::shared_ptr<const MrzRecogniser>> makeTesseractRecogniser() {
   api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   api->SetVariable("tessedit_char_whitelist", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<");
   api->SetVariable("debug_file", "/dev/null");
-  return std::shared_ptr<const MrzRecogniser>(std::make_shared<TesseractRecogniser>(std::move(api)));
+  return std::shared_ptr<const MrzRecogniser>(
+      std::make_shared<TesseractRecogniser>(std::move(api)));
 }
 
 }  // namespace gatehouse::devices::mrz

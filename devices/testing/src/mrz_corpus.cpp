@@ -33,16 +33,28 @@ std::string iso(const std::string& yymmdd, bool birth) {
   return std::to_string(year) + "-" + yymmdd.substr(2, 2) + "-" + yymmdd.substr(4, 2);
 }
 
+// Printed documents have no font hinting: glyph shapes must not depend on the pixel size.
+PangoLayout* layoutFor(cairo_t* cr) {
+  PangoLayout* l = pango_cairo_create_layout(cr);
+  cairo_font_options_t* o = cairo_font_options_create();
+  cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options(pango_layout_get_context(l), o);
+  pango_layout_context_changed(l);
+  cairo_font_options_destroy(o);
+  return l;
+}
+
 void text(cairo_t* cr, const std::string& s, const char* family, double px, double x, double y,
           double letterSpacing = 0) {
-  PangoLayout* l = pango_cairo_create_layout(cr);
+  PangoLayout* l = layoutFor(cr);
   PangoFontDescription* f = pango_font_description_from_string(family);
   pango_font_description_set_absolute_size(f, px * PANGO_SCALE);
   pango_layout_set_font_description(l, f);
   if (letterSpacing != 0) {
     PangoAttrList* attrs = pango_attr_list_new();
-    pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
-                                      static_cast<int>(letterSpacing * PANGO_SCALE)));
+    pango_attr_list_insert(
+        attrs, pango_attr_letter_spacing_new(static_cast<int>(letterSpacing * PANGO_SCALE)));
     pango_layout_set_attributes(l, attrs);
     pango_attr_list_unref(attrs);
   }
@@ -55,7 +67,7 @@ void text(cairo_t* cr, const std::string& s, const char* family, double px, doub
 
 // OCR-B advance at `px` font size, to print at the ICAO pitch of 2.54 mm.
 double ocrbAdvance(cairo_t* cr, double px) {
-  PangoLayout* l = pango_cairo_create_layout(cr);
+  PangoLayout* l = layoutFor(cr);
   PangoFontDescription* f = pango_font_description_from_string("OCR B");
   pango_font_description_set_absolute_size(f, px * PANGO_SCALE);
   pango_layout_set_font_description(l, f);
@@ -71,12 +83,12 @@ double ocrbAdvance(cairo_t* cr, double px) {
 
 std::string transliterate(std::string_view utf8) {
   static const std::map<std::uint32_t, const char*> kCyrillic = {
-      {0x410, "A"},  {0x411, "B"},  {0x412, "V"},  {0x413, "G"},    {0x414, "D"},  {0x415, "E"},
-      {0x401, "E"},  {0x416, "ZH"}, {0x417, "Z"},  {0x418, "I"},    {0x419, "I"},  {0x41A, "K"},
-      {0x41B, "L"},  {0x41C, "M"},  {0x41D, "N"},  {0x41E, "O"},    {0x41F, "P"},  {0x420, "R"},
-      {0x421, "S"},  {0x422, "T"},  {0x423, "U"},  {0x424, "F"},    {0x425, "KH"}, {0x426, "TS"},
+      {0x410, "A"},  {0x411, "B"},  {0x412, "V"},    {0x413, "G"},  {0x414, "D"},  {0x415, "E"},
+      {0x401, "E"},  {0x416, "ZH"}, {0x417, "Z"},    {0x418, "I"},  {0x419, "I"},  {0x41A, "K"},
+      {0x41B, "L"},  {0x41C, "M"},  {0x41D, "N"},    {0x41E, "O"},  {0x41F, "P"},  {0x420, "R"},
+      {0x421, "S"},  {0x422, "T"},  {0x423, "U"},    {0x424, "F"},  {0x425, "KH"}, {0x426, "TS"},
       {0x427, "CH"}, {0x428, "SH"}, {0x429, "SHCH"}, {0x42A, "IE"}, {0x42B, "Y"},  {0x42C, ""},
-      {0x42D, "E"},  {0x42E, "IU"}, {0x42F, "IA"}, {0x404, "IE"},   {0x406, "I"},  {0x407, "I"},
+      {0x42D, "E"},  {0x42E, "IU"}, {0x42F, "IA"},   {0x404, "IE"}, {0x406, "I"},  {0x407, "I"},
       {0x490, "G"}};
   std::string out;
   for (std::size_t i = 0; i < utf8.size();) {
@@ -89,9 +101,9 @@ std::string transliterate(std::string_view utf8) {
     }
     if ((c & 0xE0) == 0xC0 && i + 1 < utf8.size()) {
       std::uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3Fu);
-      if (cp >= 0x430 && cp <= 0x44F) cp -= 0x20;                  // lower to upper case
-      if (cp >= 0x450 && cp <= 0x45F) cp -= 0x50;                  // ё є і ї
-      if (cp == 0x491) cp = 0x490;                                  // ґ
+      if (cp >= 0x430 && cp <= 0x44F) cp -= 0x20;  // lower to upper case
+      if (cp >= 0x450 && cp <= 0x45F) cp -= 0x50;  // ё є і ї
+      if (cp == 0x491) cp = 0x490;                 // ґ
       auto it = kCyrillic.find(cp);
       out += it != kCyrillic.end() ? it->second : "<";
       i += 2;
@@ -113,9 +125,10 @@ std::string mrzLines(const MrzPerson& p, BrokenDigit broken) {
   std::string l1, l2, l3;
   if (p.format == MrzFormat::td1) {
     l1 = "I<" + state + num + numCd + pad(p.optionalData, 15);
-    const std::string part = p.dateOfBirth + dobCd + p.sex + p.expiryDate + expCd + nat +
-                             pad("", 11);
-    char comp = digit(l1.substr(5, 25) + part.substr(0, 7) + part.substr(8, 7) + part.substr(18, 11));
+    const std::string part =
+        p.dateOfBirth + dobCd + p.sex + p.expiryDate + expCd + nat + pad("", 11);
+    char comp =
+        digit(l1.substr(5, 25) + part.substr(0, 7) + part.substr(8, 7) + part.substr(18, 11));
     l2 = part + comp;
     l3 = nameField(p, 30);
   } else {
@@ -152,8 +165,8 @@ cv::Mat renderPage(const MrzPerson& p, const std::string& mrz) {
     cairo_stroke(cr);
   }
   cairo_set_source_rgb(cr, 0.2, 0.25, 0.45);
-  text(cr, td3 ? "PASSPORT  ПАСПОРТ" : "IDENTITY CARD", "DejaVu Sans Bold", 4 * kPxPerMm,
-       0.3 * w, 3 * kPxPerMm);
+  text(cr, td3 ? "PASSPORT  ПАСПОРТ" : "IDENTITY CARD", "DejaVu Sans Bold", 4 * kPxPerMm, 0.3 * w,
+       3 * kPxPerMm);
   cairo_set_source_rgb(cr, 0.72, 0.72, 0.74);  // the photo
   cairo_rectangle(cr, 5 * kPxPerMm, 12 * kPxPerMm, 0.22 * w, 0.45 * h);
   cairo_fill(cr);
@@ -162,7 +175,8 @@ cv::Mat renderPage(const MrzPerson& p, const std::string& mrz) {
   double fy = 12 * kPxPerMm;
   for (const auto& [label, value] :
        {std::pair<std::string, std::string>{"Surname", p.nativeSurname},
-        {"Given names", p.nativeGiven}, {"Nationality", p.nationality},
+        {"Given names", p.nativeGiven},
+        {"Nationality", p.nationality},
         {"Document no.", p.documentNumber}}) {
     text(cr, label, "DejaVu Sans", 2 * kPxPerMm, fx, fy);
     text(cr, value, "DejaVu Sans", 3 * kPxPerMm, fx, fy + 2.2 * kPxPerMm);
@@ -200,28 +214,39 @@ cv::Mat photograph(const cv::Mat& page, const Distortion& d, cv::Size frame, uns
   const cv::Point2f c(static_cast<float>(frame.width / 2.0 + rng.uniform(-20, 20)),
                       static_cast<float>(frame.height / 2.0 + rng.uniform(-15, 15)));
   const double inset = d.perspective * pw / 2;
-  std::vector<cv::Point2f> dst = {{static_cast<float>(-pw / 2 + inset), static_cast<float>(-ph / 2)},
-                                  {static_cast<float>(pw / 2 - inset), static_cast<float>(-ph / 2)},
-                                  {static_cast<float>(pw / 2), static_cast<float>(ph / 2)},
-                                  {static_cast<float>(-pw / 2), static_cast<float>(ph / 2)}};
+  std::vector<cv::Point2f> dst = {
+      {static_cast<float>(-pw / 2 + inset), static_cast<float>(-ph / 2)},
+      {static_cast<float>(pw / 2 - inset), static_cast<float>(-ph / 2)},
+      {static_cast<float>(pw / 2), static_cast<float>(ph / 2)},
+      {static_cast<float>(-pw / 2), static_cast<float>(ph / 2)}};
   const double a = d.rotateDeg * CV_PI / 180;
   for (auto& p : dst)
     p = c + cv::Point2f(static_cast<float>(p.x * std::cos(a) - p.y * std::sin(a)),
                         static_cast<float>(p.x * std::sin(a) + p.y * std::cos(a)));
-  const std::vector<cv::Point2f> src = {{0, 0},
-                                        {static_cast<float>(page.cols), 0},
-                                        {static_cast<float>(page.cols), static_cast<float>(page.rows)},
-                                        {0, static_cast<float>(page.rows)}};
+  const std::vector<cv::Point2f> src = {
+      {0, 0},
+      {static_cast<float>(page.cols), 0},
+      {static_cast<float>(page.cols), static_cast<float>(page.rows)},
+      {0, static_cast<float>(page.rows)}};
   const cv::Mat H = cv::getPerspectiveTransform(src, dst);
-  cv::warpPerspective(page, out, H, frame, cv::INTER_AREA, cv::BORDER_TRANSPARENT);
+  // A lens blurs before the sensor samples: low-pass the page to its size in the frame, or thin
+  // strokes alias away (warpPerspective has no area filter).
+  cv::Mat optics = page;
+  if (const double k = pw / page.cols; k < 1)
+    cv::GaussianBlur(page, optics, cv::Size(0, 0), 0.45 / k);
+  cv::warpPerspective(optics, out, H, frame, cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
   auto onPage = [&](double u, double v) {  // page fractions -> frame point
-    std::vector<cv::Point2f> in = {{static_cast<float>(u * page.cols), static_cast<float>(v * page.rows)}}, o;
+    std::vector<cv::Point2f> in = {{static_cast<float>(u * page.cols),
+                                    static_cast<float>(v * page.rows)}},
+                             o;
     cv::perspectiveTransform(in, o, H);
     return cv::Point(o[0]);
   };
   const cv::Scalar skin(120, 150, 205);
-  if (d.thumb == 1) cv::ellipse(out, onPage(0.95, 0.15), {70, 45}, 30, 0, 360, skin, -1, cv::LINE_AA);
-  if (d.thumb == 2) cv::ellipse(out, onPage(0.5, 0.92), {90, 55}, 10, 0, 360, skin, -1, cv::LINE_AA);
+  if (d.thumb == 1)
+    cv::ellipse(out, onPage(0.95, 0.15), {70, 45}, 30, 0, 360, skin, -1, cv::LINE_AA);
+  if (d.thumb == 2)
+    cv::ellipse(out, onPage(0.5, 0.92), {90, 55}, 10, 0, 360, skin, -1, cv::LINE_AA);
   if (d.motionPx > 1) {
     cv::Mat k = cv::Mat::ones(1, d.motionPx, CV_32F) / d.motionPx;
     cv::filter2D(out, out, -1, k);
@@ -236,7 +261,8 @@ cv::Mat photograph(const cv::Mat& page, const Distortion& d, cv::Size frame, uns
     for (int y = 0; y < frame.height; ++y)
       for (int x = 0; x < frame.width; ++x)
         spot.at<float>(y, x) = static_cast<float>(
-            255 * d.glare * std::exp(-((x - g.x) * (x - g.x) + (y - g.y) * (y - g.y)) / (2 * sigma * sigma)));
+            255 * d.glare *
+            std::exp(-((x - g.x) * (x - g.x) + (y - g.y) * (y - g.y)) / (2 * sigma * sigma)));
     cv::Mat spot3;
     cv::merge(std::vector<cv::Mat>{spot, spot, spot}, spot3);
     f += spot3;
@@ -256,13 +282,16 @@ cv::Mat photograph(const cv::Mat& page, const Distortion& d, cv::Size frame, uns
 std::vector<MrzPerson> mrzPeople() {
   using F = MrzFormat;
   return {
-      {F::td3, "Eriksson", "Anna Maria", "UTO", "UTO", "L898902C3", "740812", "340415", 'F', "ZE184226B"},
-      {F::td3, "Иванова", "Наталья Сергеевна", "RUS", "RUS", "751234567", "850301", "310228", 'F', ""},
+      {F::td3, "Eriksson", "Anna Maria", "UTO", "UTO", "L898902C3", "740812", "340415", 'F',
+       "ZE184226B"},
+      {F::td3, "Иванова", "Наталья Сергеевна", "RUS", "RUS", "751234567", "850301", "310228", 'F',
+       ""},
       {F::td3, "Шевченко", "Юрій", "UKR", "UKR", "FE1234567", "920617", "300904", 'M', ""},
       {F::td3, "Mustermann", "Erika", "D", "D", "C01X00T47", "830812", "311031", 'F', ""},
       {F::td3, "O'Neill", "Sean Patrick", "GBR", "GBR", "120382978", "690105", "290713", 'M', ""},
       {F::td1, "Martin", "Camille", "FRA", "FRA", "X4RTBPFW4", "900120", "320309", 'F', ""},
-      {F::td1, "De Bruijn", "Willeke Liselotte", "NLD", "NLD", "SPECI2014", "650310", "290309", 'F', "999999990"},
+      {F::td1, "De Bruijn", "Willeke Liselotte", "NLD", "NLD", "SPECI2014", "650310", "290309", 'F',
+       "999999990"},
       {F::td1, "Бондаренко", "Олександр", "UKR", "UKR", "000123456", "010203", "330405", 'M', ""},
       {F::td1, "Eriksson", "Anna Maria", "UTO", "UTO", "D23145890", "740812", "340415", 'F', ""},
       {F::td2, "Щербаков", "Юрий", "RUS", "RUS", "4509S7812", "771224", "300101", 'M', ""},
@@ -297,11 +326,21 @@ std::vector<MrzCase> mrzCorpus() {
   const auto distortions = mrzDistortions();
   auto add = [&](std::size_t pi, BrokenDigit broken, const Distortion& d, bool expectRead) {
     const MrzPerson& p = people[pi];
-    MrzCase c{std::to_string(pi) + "-" + toString(p.format) + "-" + p.issuingState + "-" + d.name +
-                  (broken != BrokenDigit::none ? "-broken" + std::to_string(static_cast<int>(broken)) : ""),
-              p, broken, d, mrzLines(p, broken), expectRead, transliterate(p.nativeSurname),
-              transliterate(p.nativeGiven), p.documentNumber, p.nationality,
-              iso(p.dateOfBirth, true), iso(p.expiryDate, false)};
+    MrzCase c{
+        std::to_string(pi) + "-" + toString(p.format) + "-" + p.issuingState + "-" + d.name +
+            (broken != BrokenDigit::none ? "-broken" + std::to_string(static_cast<int>(broken))
+                                         : ""),
+        p,
+        broken,
+        d,
+        mrzLines(p, broken),
+        expectRead,
+        transliterate(p.nativeSurname),
+        transliterate(p.nativeGiven),
+        p.documentNumber,
+        p.nationality,
+        iso(p.dateOfBirth, true),
+        iso(p.expiryDate, false)};
     for (auto& ch : c.givenNames)
       if (ch == '<') ch = ' ';
     for (auto& ch : c.surname)
@@ -313,7 +352,8 @@ std::vector<MrzCase> mrzCorpus() {
     for (const auto& d : distortions) add(pi, BrokenDigit::none, d, true);
   // Broken check digits: printed on otherwise perfect documents, under easy and hard light.
   for (std::size_t pi : {0u, 3u, 6u, 9u})
-    for (auto broken : {BrokenDigit::documentNumber, BrokenDigit::dateOfBirth, BrokenDigit::composite})
+    for (auto broken :
+         {BrokenDigit::documentNumber, BrokenDigit::dateOfBirth, BrokenDigit::composite})
       for (std::size_t di : {0u, 9u}) add(pi, broken, distortions[di], false);
   Distortion covered;
   covered.name = "thumb-on-mrz", covered.thumb = 2;

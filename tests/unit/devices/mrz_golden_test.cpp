@@ -73,5 +73,6 @@ TEST(MrzGolden, ReadsAtLeast95PercentOfFramesAndAcceptsNoWrongField) {
   }
   std::cout << "ocrb: read " << read << " of " << expected << ", wrong " << wrong << "\n";
   EXPECT_EQ(wrong, 0);
-  EXPECT_GE(read, expected * 50 / 100);  // interim floor while the classifier is tuned
+  // Measured 113/156 (72 %) on 2026-12-01; the issue asks 95 % (see docs/BENCHMARKS.md).
+  EXPECT_GE(read, expected * 70 / 100);
 }

@@ -1,10 +1,10 @@
 // The MRZ resolver on hand-made glyph scores: field types, confusables, check digits, refusals.
+#include "gatehouse/devices/mrz_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "gatehouse/devices/mrz_reader.hpp"
 
 using namespace gatehouse::devices;
 

@@ -41,7 +41,8 @@ Result<std::shared_ptr<const MrzRecogniser>> makeMrzRecogniser(std::string_view 
 
 // What the visitor should do when no document could be accepted from a frame.
 enum class MrzHint { none, noDocument, closer, holdStill, tiltAwayFromLight };
-const char* toString(MrzHint h);  // "none", "no_document", "closer", "hold_still", "tilt_away_from_light"
+const char* toString(
+    MrzHint h);  // "none", "no_document", "closer", "hold_still", "tilt_away_from_light"
 
 // Turns the per-character scores of a band into lines of text: each position takes the best
 // character its field allows (digits in dates and check digits, letters in names and codes), and

@@ -38,7 +38,7 @@ struct Distortion {
   double gain = 1;   // < 1: low light
   double glare = 0;  // 0..1: a bright spot over the lower half of the page
   int jpegQuality = 0;
-  int thumb = 0;  // 0 none, 1 over the page (away from the MRZ), 2 over the MRZ
+  int thumb = 0;           // 0 none, 1 over the page (away from the MRZ), 2 over the MRZ
   double pageWidth = 0.5;  // share of the frame width the page covers
 };
 
@@ -47,8 +47,8 @@ struct MrzCase {
   MrzPerson person;
   BrokenDigit broken = BrokenDigit::none;
   Distortion distortion;
-  std::string mrz;   // the printed lines, '\n' after each
-  bool expectRead;   // a steady reader must accept it (valid digits, MRZ visible)
+  std::string mrz;  // the printed lines, '\n' after each
+  bool expectRead;  // a steady reader must accept it (valid digits, MRZ visible)
   // Expected fields (from the person, in the MRZ's transliterated form).
   std::string surname, givenNames, documentNumber, nationality, dateOfBirthIso, expiryIso;
 };
