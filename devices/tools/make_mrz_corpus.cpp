@@ -1,6 +1,7 @@
 // Writes the generated MRZ corpus into a directory: one JPEG (quality 95) per case and
 // expected.tsv (file, case id, expect_read, surname, given names, number, nationality, birth,
-// expiry, MRZ with '\n' escaped). Usage: gatehouse-make-mrz-corpus DIR [WIDTHxHEIGHT].
+// expiry, MRZ with '\n' escaped).
+// Usage: gatehouse-make-mrz-corpus DIR [WIDTHxHEIGHT [CASE-ID-SUBSTRING]].
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,7 +14,8 @@ using namespace gatehouse::devices::testing;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: gatehouse-make-mrz-corpus DIR [WIDTHxHEIGHT]\n");
+    std::fprintf(stderr,
+                 "usage: gatehouse-make-mrz-corpus DIR [WIDTHxHEIGHT [CASE-ID-SUBSTRING]]\n");
     return 2;
   }
   int w = 1280, h = 720;
@@ -25,7 +27,9 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   std::ofstream tsv(dir / "expected.tsv");
   int n = 0;
+  const std::string only = argc > 3 ? argv[3] : "";
   for (const auto& c : mrzCorpus()) {
+    if (!only.empty() && c.id.find(only) == std::string::npos) continue;
     char name[32];
     std::snprintf(name, sizeof name, "case_%03d.jpg", n++);
     cv::imwrite((dir / name).string(), renderCase(c, {w, h}), {cv::IMWRITE_JPEG_QUALITY, 95});
