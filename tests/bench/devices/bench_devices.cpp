@@ -3,14 +3,17 @@
 #include <benchmark/benchmark.h>
 #include <zbar.h>
 
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/badge.hpp"
 #include "gatehouse/devices/barcode.hpp"
+#include "gatehouse/devices/mrz_reader.hpp"
 #include "gatehouse/devices/photo_quality.hpp"
 #include "gatehouse/devices/printer.hpp"
+#include "gatehouse/devices/testing/mrz_corpus.hpp"
 #include "gatehouse/devices/testing/private_cups.hpp"
 
 using namespace gatehouse;
@@ -244,6 +247,65 @@ void BM_PhotoQuality(benchmark::State& state) {
   state.SetLabel(std::to_string(img.cols) + "x" + std::to_string(img.rows) + " face frame");
 }
 BENCHMARK(BM_PhotoQuality)->Args({640, 480})->Args({1280, 720})->Unit(benchmark::kMillisecond);
+
+// MRZ from camera frames: each recogniser on the same generated frames (every 3rd corpus case
+// that a steady reader must accept, rendered once per size). Counters: read = share of frames
+// accepted with every field right, wrong = accepted with a wrong field (must stay 0).
+struct MrzFrames {
+  std::vector<cv::Mat> frames;
+  std::vector<gatehouse::devices::testing::MrzCase> cases;
+};
+
+const MrzFrames& mrzFrames(int width) {
+  static std::map<int, MrzFrames> cache;
+  auto& f = cache[width];
+  if (f.frames.empty()) {
+    const auto all = gatehouse::devices::testing::mrzCorpus();
+    for (std::size_t i = 0; i < all.size(); i += 3) {
+      if (!all[i].expectRead) continue;
+      f.cases.push_back(all[i]);
+      f.frames.push_back(gatehouse::devices::testing::renderCase(all[i], {width, width * 9 / 16}));
+    }
+  }
+  return f;
+}
+
+void BM_MrzRead(benchmark::State& state) {
+  using namespace gatehouse::devices;
+  const char* name = state.range(0) == 0 ? "ocrb" : "tesseract";
+  auto rec = makeMrzRecogniser(name);
+  if (!rec) {
+    state.SkipWithError(rec.error().message.c_str());
+    return;
+  }
+  const auto& f = mrzFrames(static_cast<int>(state.range(1)));
+  std::size_t i = 0;
+  double read = 0, wrong = 0, tried = 0;
+  for (auto _ : state) {
+    const auto r = readMrzImage(f.frames[i], *rec.value(), testing::kCorpusToday);
+    const auto& c = f.cases[i];
+    if (r.accepted) {
+      const auto& d = r.accepted->document;
+      const bool right = d.surname == c.surname && d.givenNames == c.givenNames &&
+                         d.documentNumber == c.documentNumber &&
+                         d.dateOfBirth.iso() == c.dateOfBirthIso;
+      (right ? read : wrong) += 1;
+    }
+    tried += 1;
+    i = (i + 1) % f.frames.size();
+  }
+  state.SetLabel(name);
+  state.counters["read"] = read / tried;
+  state.counters["wrong"] = wrong;
+  state.counters["frames"] = static_cast<double>(f.frames.size());
+}
+BENCHMARK(BM_MrzRead)
+    ->Args({0, 1280})
+    ->Args({0, 1920})
+    ->Args({1, 1280})
+    ->Args({1, 1920})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(52);
 
 }  // namespace
 
