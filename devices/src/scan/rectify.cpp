@@ -60,9 +60,8 @@ std::vector<Rectified> rectifiedCandidates(const cv::Mat& gray, int maxCandidate
   cv::erode(bin, bin, cv::Mat(), cv::Point(-1, -1), 2);
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(bin, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  std::sort(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
-    return cv::contourArea(a) > cv::contourArea(b);
-  });
+  std::sort(contours.begin(), contours.end(),
+            [](const auto& a, const auto& b) { return cv::contourArea(a) > cv::contourArea(b); });
   const double minArea = 0.004 * static_cast<double>(gray.total());
   for (const auto& c : contours) {
     if (static_cast<int>(out.size()) >= maxCandidates) break;

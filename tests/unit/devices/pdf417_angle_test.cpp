@@ -24,11 +24,13 @@ cv::Mat photographedLicence(double deg, double persp) {
   cv::Mat frame(720, 1280, CV_8UC1, cv::Scalar(90));
   const float w = static_cast<float>(card.cols), h = static_cast<float>(card.rows);
   const float in = static_cast<float>(persp) * w / 2;
-  std::vector<cv::Point2f> dst = {{-w / 2 + in, -h / 2}, {w / 2 - in, -h / 2}, {w / 2, h / 2}, {-w / 2, h / 2}};
+  std::vector<cv::Point2f> dst = {
+      {-w / 2 + in, -h / 2}, {w / 2 - in, -h / 2}, {w / 2, h / 2}, {-w / 2, h / 2}};
   const double a = deg * CV_PI / 180;
   for (auto& p : dst)
-    p = cv::Point2f(640, 360) + cv::Point2f(static_cast<float>(p.x * std::cos(a) - p.y * std::sin(a)),
-                                            static_cast<float>(p.x * std::sin(a) + p.y * std::cos(a)));
+    p = cv::Point2f(640, 360) +
+        cv::Point2f(static_cast<float>(p.x * std::cos(a) - p.y * std::sin(a)),
+                    static_cast<float>(p.x * std::sin(a) + p.y * std::cos(a)));
   const std::vector<cv::Point2f> src = {{0, 0}, {w, 0}, {w, h}, {0, h}};
   cv::warpPerspective(card, frame, cv::getPerspectiveTransform(src, dst), frame.size(),
                       cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
