@@ -4,11 +4,14 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <optional>
 
 #include "gatehouse/devices/mrz_reader.hpp"
+#include "gatehouse/devices/mrz_scanner.hpp"
 #include "gatehouse/devices/testing/mrz_corpus.hpp"
+#include "gatehouse/testing/wait.hpp"
 
 using namespace gatehouse::devices;
 using namespace gatehouse::devices::testing;
@@ -109,4 +112,35 @@ TEST(MrzGolden, CombinedFramesNeverAcceptABrokenDocumentOrAWrongField) {
   }
   std::cout << "ocrb, 3 frames combined: read " << read << " of " << sequences << "\n";
   EXPECT_GE(read, sequences * 3 / 4);  // measured 11 of 12 on 2026-12-01
+}
+
+// The camera worker: a passport in view is reported with its exact text; after reset (a new
+// visitor) the same document is reported again.
+TEST(MrzScannerWorker, ReportsTheDocumentInViewAndAgainAfterReset) {
+  auto rec = ocrb();
+  ASSERT_TRUE(rec);
+  std::mutex m;
+  std::vector<std::string> texts;
+  MrzScanner scanner(rec, [&](const MrzScanEvent& e) {
+    std::lock_guard lock(m);
+    if (e.accepted) texts.push_back(e.accepted->text);
+  });
+  const auto c = mrzCorpus().front();  // ERIKSSON, TD3, steady
+  const cv::Mat image = renderCase(c, {1280, 720});
+  auto count = [&] {
+    std::lock_guard lock(m);
+    return texts.size();
+  };
+  std::uint64_t seq = 0;
+  auto show = [&] { scanner.submit(Frame{image, ++seq, {}}); };
+  // Frames may be replaced while the worker is busy: keep showing until one is read.
+  ASSERT_TRUE(gatehouse::testing::waitUntil([&] { return show(), count() >= 1; },
+                                            std::chrono::seconds(60)));
+  for (int i = 0; i < 3; ++i) show();
+  scanner.reset();
+  ASSERT_TRUE(gatehouse::testing::waitUntil([&] { return show(), count() >= 2; },
+                                            std::chrono::seconds(60)));
+  std::lock_guard lock(m);
+  EXPECT_EQ(texts[0], c.mrz);
+  EXPECT_EQ(texts[1], c.mrz);
 }
