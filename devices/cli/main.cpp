@@ -12,6 +12,7 @@
 #include "gatehouse/devices/barcode.hpp"
 #include "gatehouse/devices/config.hpp"
 #include "gatehouse/devices/id_document.hpp"
+#include "gatehouse/devices/mrz_reader.hpp"
 
 using namespace gatehouse;
 using namespace gatehouse::devices;
@@ -21,9 +22,12 @@ namespace {
 const char* kUsage = R"(usage: gatehouse-devices COMMAND [options]
   list [--server S]                 cameras, USB devices, printer queues
   snapshot [--out F.jpg]            one camera frame + photo-quality verdict
-  scan [--formats qr,pdf417] FILE...  decode images: one line per code, "format<TAB>text"
-                                    (control characters escaped as \n \r \xNN)
-  parse-id [FILE] [--escaped]       AAMVA or MRZ text (stdin when no FILE) -> JSON
+  scan [--formats qr,pdf417,mrz] [--recogniser ocrb|tesseract] FILE...
+                                    decode images: one line per code or MRZ, "format<TAB>text"
+                                    (control characters escaped as \n \r \xNN); an MRZ is
+                                    printed only when every check digit holds
+  parse-id [FILE] [--escaped]       AAMVA or MRZ text (stdin when no FILE) -> JSON; --escaped
+                                    also takes a line of scan's output
   badge --out F.pdf [--name N] [--unit U] [--purpose P] [--kiosk K] [--size S]
                     [--photo IMG] [--hours H] [--token GHX1:...]
   print-test [--queue Q] [--server S]  print a test badge and follow the job
@@ -168,15 +172,38 @@ int cmdSnapshot(const Args& a) {
   return 0;
 }
 
+// "qr,mrz" -> the code formats, and whether MRZs are read too (mrz is no barcode format).
+Result<std::pair<CodeFormats, bool>> scanFormats(const Args& a) {
+  if (!a.has("formats"))
+    return std::pair{
+        CodeFormat::qr | CodeFormat::pdf417 | CodeFormat::dataMatrix | CodeFormat::aztec, true};
+  std::string list = a.get("formats");
+  bool mrz = false;
+  for (std::size_t at; (at = list.find("mrz")) != std::string::npos;) {
+    list.erase(at, 3);
+    mrz = true;
+  }
+  CodeFormats formats;
+  if (list.find_first_not_of(", ") != std::string::npos) {
+    auto f = parseCodeFormats(list);
+    if (!f) return f.error();
+    formats = f.value();
+  }
+  return std::pair{formats, mrz};
+}
+
 int cmdScan(const Args& a) {
   if (a.positional.empty()) return fail(makeError("usage", "scan needs at least one image file"));
   DecodeOptions o;
   o.thorough = true;
-  o.formats = CodeFormat::qr | CodeFormat::pdf417 | CodeFormat::dataMatrix | CodeFormat::aztec;
-  if (a.has("formats")) {
-    auto f = parseCodeFormats(a.get("formats"));
-    if (!f) return fail(f.error());
-    o.formats = f.value();
+  auto formats = scanFormats(a);
+  if (!formats) return fail(formats.error());
+  o.formats = formats->first;
+  std::shared_ptr<const MrzRecogniser> recogniser;
+  if (formats->second) {
+    auto r = makeMrzRecogniser(a.get("recogniser", "ocrb"));
+    if (!r) return fail(r.error());
+    recogniser = r.value();
   }
   int found = 0;
   bool unreadable = false;
@@ -187,9 +214,15 @@ int cmdScan(const Args& a) {
       unreadable = true;
       continue;
     }
+    const std::string prefix = a.positional.size() > 1 ? file + "\t" : "";
     for (const auto& c : decodeCodes(img, o)) {
-      std::cout << (a.positional.size() > 1 ? file + "\t" : "") << toString(c.format) << "\t"
-                << escape(c.text) << "\n";
+      std::cout << prefix << toString(c.format) << "\t" << escape(c.text) << "\n";
+      ++found;
+    }
+    if (!recogniser) continue;
+    const auto m = readMrzImage(img, *recogniser, Date::today());
+    if (m.accepted) {
+      std::cout << prefix << "mrz\t" << escape(m.accepted->text) << "\n";
       ++found;
     }
   }
@@ -209,7 +242,12 @@ int cmdParseId(const Args& a) {
     ss << std::cin.rdbuf();
     text = ss.str();
   }
-  if (a.has("escaped")) text = unescape(text);
+  if (a.has("escaped")) {
+    // A line of scan's output: "[file<TAB>]format<TAB>text".
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (const auto tab = text.rfind('\t'); tab != std::string::npos) text = text.substr(tab + 1);
+    text = unescape(text);
+  }
   auto doc = parseIdDocument(text, Date::today());
   if (!doc) {
     std::cout << "{\"error\": \"" << doc.error().code << "\", \"message\": \""

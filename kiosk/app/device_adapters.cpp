@@ -44,6 +44,18 @@ DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::
     if (mode_ != ScanMode::None)
       events_.post(flow::Event::withText(flow::EventKind::CodeScanned, e.code.text));
   });
+  // The MRZ text takes the same path as a typed or PDF417 ID (visitorFromIdDocument); the frame
+  // itself never leaves the worker.
+  if (auto r = devices::makeMrzRecogniser("ocrb")) {
+    mrz_ = std::make_unique<devices::MrzScanner>(r.value(), [this](const devices::MrzScanEvent& e) {
+      if (mode_ != ScanMode::IdDocument) return;
+      if (e.accepted)
+        events_.post(flow::Event::withText(flow::EventKind::CodeScanned, e.accepted->text));
+      const bool say = e.hint != devices::MrzHint::none && e.hint != devices::MrzHint::noDocument;
+      std::lock_guard lock(mutex_);
+      mrzHint_ = say ? std::string("id.") + devices::toString(e.hint) : "";
+    });
+  }
   camera_->setEventCallback([this](const devices::CameraEvent& e) {
     if (e.state == devices::CameraState::disconnected)
       events_.post(flow::Event::fault(flow::Device::Camera, "disconnected"));
@@ -57,6 +69,7 @@ DevicesCamera::~DevicesCamera() {
   camera_->stop();
   camera_.reset();
   scanner_.reset();
+  mrz_.reset();
 }
 
 void DevicesCamera::setScanMode(ScanMode mode) {
@@ -65,11 +78,15 @@ void DevicesCamera::setScanMode(ScanMode mode) {
   if (mode == ScanMode::IdDocument) scanner_->setFormats(devices::CodeFormat::pdf417);
   if (mode == ScanMode::Qr) scanner_->setFormats(devices::CodeFormat::qr);
   scanner_->reset();  // a code still in view is reported again on the new screen
+  if (mrz_) mrz_->reset();
+  std::lock_guard lock(mutex_);
+  mrzHint_.clear();
 }
 
 void DevicesCamera::onFrame(const devices::Frame& f) {
   if (f.image.empty()) return;
   if (mode_ != ScanMode::None) scanner_->submit(f);
+  if (mode_ == ScanMode::IdDocument && mrz_) mrz_->submit(f);
   RgbFrame rgb;
   cv::Mat converted;
   cv::cvtColor(f.image, converted, cv::COLOR_BGR2RGB);
@@ -87,7 +104,7 @@ void DevicesCamera::onFrame(const devices::Frame& f) {
   }
   std::unique_lock lock(mutex_);
   if (checked) hint_ = hint;
-  rgb.hint = hint_;
+  rgb.hint = mode_ == ScanMode::IdDocument ? mrzHint_ : hint_;
   frame_ = std::move(rgb);
   if (captureRequested_) {
     captureRequested_ = false;

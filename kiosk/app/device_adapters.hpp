@@ -13,6 +13,7 @@
 #include "gatehouse/devices/badge.hpp"
 #include "gatehouse/devices/camera.hpp"
 #include "gatehouse/devices/code_scanner.hpp"
+#include "gatehouse/devices/mrz_scanner.hpp"
 #include "gatehouse/devices/photo_quality.hpp"
 #include "gatehouse/devices/printer.hpp"
 #include "gatehouse/ui/translations.hpp"
@@ -43,10 +44,12 @@ class DevicesCamera final : public KioskCamera {
   std::unique_ptr<devices::Camera> camera_;
   std::unique_ptr<devices::PhotoQualityChecker> quality_;  // used on the consumer thread only
   std::unique_ptr<devices::CodeScanner> scanner_;
+  std::unique_ptr<devices::MrzScanner> mrz_;  // ID screens: passports and ID cards by their MRZ
   std::atomic<ScanMode> mode_{ScanMode::None};
   mutable std::mutex mutex_;
   RgbFrame frame_;
   std::string hint_;
+  std::string mrzHint_;  // "id.<hint>" while an ID screen shows, "" when there is nothing to say
   std::string fault_;
   bool captureRequested_ = false;
   std::uint64_t frames_ = 0;

@@ -409,6 +409,10 @@ int runKiosk(int argc, char** argv) {
         const double seconds = line.argument.empty() ? 60 : std::atof(line.argument.c_str());
         return waitFor(worker.online() && outbox->depth() == 0, seconds, "the outbox to drain");
       }
+      if (line.command == "wait-id") {  // an ID document (MRZ, PDF417) filled "About you"
+        const double seconds = line.argument.empty() ? 60 : std::atof(line.argument.c_str());
+        return waitFor(!flow.session().visitor.documentType.empty(), seconds, "an ID document");
+      }
       if (line.command == "expect-reason") {
         if (flow.session().reason != line.argument) {
           return makeError("script", "reason is \"" + flow.session().reason + "\", expected \"" +

@@ -52,6 +52,8 @@ std::vector<std::string> dynamicTranslationKeys() {
     keys.push_back(std::string("purpose.") + p);
   for (const char* h : {"no_face", "too_dark", "move_closer", "hold_still"})
     keys.push_back(std::string("photo.hint.") + h);
+  for (const char* h : {"hold_still", "closer", "tilt_away_from_light"})  // MRZ guidance
+    keys.push_back(std::string("details.id.") + h);
   for (const char* d : {"printer", "camera", "scanner"}) {
     keys.push_back(std::string("fault.") + d + ".title");
     keys.push_back(std::string("fault.") + d + ".next");

@@ -34,8 +34,9 @@ class VisitorDetailsScreen final : public Screen {
     beginPage(ctx, "visitor_details");
     title(ctx.t("details.title"));
     std::string unit = s.unit ? s.unit->label : "";
+    const bool guide = ctx.previewHint.rfind("id.", 0) == 0;  // MRZ guidance from the camera
     subtitle(ctx.tr.format("details.visiting", {{"unit", unit}}) + "   " +
-             ctx.t("details.scan_hint"));
+             ctx.t(guide ? "details." + ctx.previewHint : std::string("details.scan_hint")));
     const float w = contentWidth();
     const float half = (w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     ImGui::BeginGroup();

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "gatehouse/devices/barcode.hpp"
+#include "scan_internal.hpp"
 
 namespace gatehouse::devices {
 namespace {
@@ -63,6 +64,48 @@ void readPass(const cv::Mat& gray, const ZXing::DecodeHints& hints, double scale
                                 offset.y + static_cast<int>(std::lround(p.y / scale)));
     }
     out.push_back(std::move(code));
+  }
+}
+
+// Tilted or warped PDF417 (licences held at an angle): candidates found at half the camera
+// pass's size, warped upright from the camera pass's image, decoded upright.
+void readRectified(const cv::Mat& gray, const cv::Mat& small, double scale, cv::Point offset,
+                   std::vector<DecodedCode>& out) {
+  cv::Mat half;
+  cv::resize(small, half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+  ZXing::DecodeHints hints;
+  hints.setFormats(ZXing::BarcodeFormat::PDF417)
+      .setTryHarder(false)
+      .setTryRotate(false)
+      .setTryDownscale(false);
+  for (auto& cand : scan::rectifiedCandidates(half)) {
+    // Corners found at half size; the warp reads the full-resolution region (thin modules).
+    const double k = 2.0 / scale;
+    const cv::Mat up = (cv::Mat_<double>(3, 3) << k, 0, 0, 0, k, 0, 0, 0, 1);
+    const cv::Mat down = (cv::Mat_<double>(3, 3) << 1 / k, 0, 0, 0, 1 / k, 0, 0, 0, 1);
+    const cv::Mat toGray = up * cand.toImage * down;
+    cv::Mat upright;
+    cv::warpPerspective(
+        gray, upright, toGray,
+        cv::Size(static_cast<int>(cand.image.cols * k), static_cast<int>(cand.image.rows * k)),
+        cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+    ZXing::ImageView view(upright.data, upright.cols, upright.rows, ZXing::ImageFormat::Lum,
+                          static_cast<int>(upright.step[0]));
+    for (const auto& r : ZXing::ReadBarcodes(view, hints)) {
+      if (!r.isValid()) continue;
+      DecodedCode code{CodeFormat::pdf417, r.text(), {}};
+      if (std::find(out.begin(), out.end(), code) != out.end()) continue;
+      std::vector<cv::Point2f> in, mapped;
+      for (int i = 0; i < 4; ++i)
+        in.emplace_back(static_cast<float>(r.position()[i].x),
+                        static_cast<float>(r.position()[i].y));
+      cv::perspectiveTransform(in, mapped, toGray);
+      for (const auto& p : mapped)
+        code.corners.emplace_back(offset.x + static_cast<int>(std::lround(p.x)),
+                                  offset.y + static_cast<int>(std::lround(p.y)));
+      out.push_back(std::move(code));
+    }
+    if (!out.empty()) return;
   }
 }
 
@@ -126,6 +169,8 @@ std::vector<DecodedCode> decodeCodes(const cv::Mat& image, const DecodeOptions& 
       .setTryRotate(false)
       .setTryDownscale(false);
   readPass(small, fast, scale, region.tl(), out);
+  if (out.empty() && options.rectify && options.formats.contains(CodeFormat::pdf417))
+    readRectified(gray, small, scale, region.tl(), out);
   if (!out.empty() || !options.thorough) return out;
 
   ZXing::DecodeHints hard;

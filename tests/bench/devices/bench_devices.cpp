@@ -3,14 +3,17 @@
 #include <benchmark/benchmark.h>
 #include <zbar.h>
 
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/badge.hpp"
 #include "gatehouse/devices/barcode.hpp"
+#include "gatehouse/devices/mrz_reader.hpp"
 #include "gatehouse/devices/photo_quality.hpp"
 #include "gatehouse/devices/printer.hpp"
+#include "gatehouse/devices/testing/mrz_corpus.hpp"
 #include "gatehouse/devices/testing/private_cups.hpp"
 
 using namespace gatehouse;
@@ -244,6 +247,121 @@ void BM_PhotoQuality(benchmark::State& state) {
   state.SetLabel(std::to_string(img.cols) + "x" + std::to_string(img.rows) + " face frame");
 }
 BENCHMARK(BM_PhotoQuality)->Args({640, 480})->Args({1280, 720})->Unit(benchmark::kMillisecond);
+
+// PDF417 licences held at an angle, ZXing's camera pass alone (rectify off) and with
+// rectification, same frames in the same run: 0, 10, 17, 22, 30, -30 deg, 20 deg + perspective,
+// perspective only, at 1280x720 on the camera-like texture. Arg 1 = 1: the no-code frame.
+cv::Mat tiltedLicence(double deg, double persp) {
+  cv::Mat img = frame({1280, 720}, false);
+  cv::Mat code = encodeCode(CodeFormat::pdf417, std::string(180, 'A'), 2, 3).value();
+  cv::Mat card(code.rows + 80, code.cols + 80, CV_8UC3, cv::Scalar(235, 235, 235));
+  cv::Mat bgr;
+  cv::cvtColor(code, bgr, cv::COLOR_GRAY2BGR);
+  bgr.copyTo(card(cv::Rect(40, 40, code.cols, code.rows)));
+  const float w = static_cast<float>(card.cols), h = static_cast<float>(card.rows);
+  const float in = static_cast<float>(persp) * w / 2;
+  std::vector<cv::Point2f> dst = {
+      {-w / 2 + in, -h / 2}, {w / 2 - in, -h / 2}, {w / 2, h / 2}, {-w / 2, h / 2}};
+  const double a = deg * CV_PI / 180;
+  for (auto& p : dst)
+    p = cv::Point2f(640, 360) +
+        cv::Point2f(static_cast<float>(p.x * std::cos(a) - p.y * std::sin(a)),
+                    static_cast<float>(p.x * std::sin(a) + p.y * std::cos(a)));
+  const std::vector<cv::Point2f> src = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  cv::warpPerspective(card, img, cv::getPerspectiveTransform(src, dst), img.size(),
+                      cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
+  return img;
+}
+
+void BM_Pdf417Tilted(benchmark::State& state) {
+  const bool rectify = state.range(0) != 0;
+  std::vector<cv::Mat> frames;
+  if (state.range(1) == 1) {
+    frames.push_back(frame({1280, 720}, false));
+  } else {
+    for (auto [deg, persp] : std::vector<std::pair<double, double>>{
+             {0, 0}, {10, 0}, {17, 0}, {22, 0}, {30, 0}, {-30, 0}, {20, 0.12}, {0, 0.15}})
+      frames.push_back(tiltedLicence(deg, persp));
+  }
+  DecodeOptions o;  // the kiosk's ID screen: PDF417 only, one camera pass
+  o.formats = CodeFormat::pdf417;
+  o.rectify = rectify;
+  std::size_t i = 0, found = 0, tried = 0;
+  for (auto _ : state) {
+    found += decodeCodes(frames[i], o).size();
+    ++tried;
+    i = (i + 1) % frames.size();
+  }
+  state.counters["decoded"] = static_cast<double>(found) / static_cast<double>(tried);
+  state.SetLabel(std::string(rectify ? "rectified" : "zxing alone") +
+                 (state.range(1) == 1 ? ", no code" : ", tilted licences"));
+}
+BENCHMARK(BM_Pdf417Tilted)
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(48);
+
+// MRZ from camera frames: each recogniser on the same generated frames (every 3rd corpus case
+// that a steady reader must accept, rendered once per size). Counters: read = share of frames
+// accepted with every field right, wrong = accepted with a wrong field (must stay 0).
+struct MrzFrames {
+  std::vector<cv::Mat> frames;
+  std::vector<gatehouse::devices::testing::MrzCase> cases;
+};
+
+const MrzFrames& mrzFrames(int width) {
+  static std::map<int, MrzFrames> cache;
+  auto& f = cache[width];
+  if (f.frames.empty()) {
+    const auto all = gatehouse::devices::testing::mrzCorpus();
+    for (std::size_t i = 0; i < all.size(); i += 3) {
+      if (!all[i].expectRead) continue;
+      f.cases.push_back(all[i]);
+      f.frames.push_back(gatehouse::devices::testing::renderCase(all[i], {width, width * 9 / 16}));
+    }
+  }
+  return f;
+}
+
+void BM_MrzRead(benchmark::State& state) {
+  using namespace gatehouse::devices;
+  const char* name = state.range(0) == 0 ? "ocrb" : "tesseract";
+  auto rec = makeMrzRecogniser(name);
+  if (!rec) {
+    state.SkipWithError(rec.error().message.c_str());
+    return;
+  }
+  const auto& f = mrzFrames(static_cast<int>(state.range(1)));
+  std::size_t i = 0;
+  double read = 0, wrong = 0, tried = 0;
+  for (auto _ : state) {
+    const auto r = readMrzImage(f.frames[i], *rec.value(), testing::kCorpusToday);
+    const auto& c = f.cases[i];
+    if (r.accepted) {
+      const auto& d = r.accepted->document;
+      const bool right = d.surname == c.surname && d.givenNames == c.givenNames &&
+                         d.documentNumber == c.documentNumber &&
+                         d.dateOfBirth.iso() == c.dateOfBirthIso;
+      (right ? read : wrong) += 1;
+    }
+    tried += 1;
+    i = (i + 1) % f.frames.size();
+  }
+  state.SetLabel(name);
+  state.counters["read"] = read / tried;
+  state.counters["wrong"] = wrong;
+  state.counters["frames"] = static_cast<double>(f.frames.size());
+}
+BENCHMARK(BM_MrzRead)
+    ->Args({0, 1280})
+    ->Args({0, 1920})
+    ->Args({1, 1280})
+    ->Args({1, 1920})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(52);
 
 }  // namespace
 

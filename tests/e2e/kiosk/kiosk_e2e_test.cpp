@@ -5,11 +5,13 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <opencv2/imgcodecs.hpp>
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/pass.hpp"
+#include "gatehouse/devices/testing/mrz_corpus.hpp"
 #include "gatehouse/devices/testing/private_cups.hpp"
 #include "gatehouse/testing/test_database.hpp"
 #include "kiosk_harness.hpp"
@@ -166,6 +168,45 @@ TEST_F(KioskEndToEnd, WalkInApprovedByResidentPrintsBadgeWhoseQrIsTheExitTokenTh
             {visit}),
       "1");
   EXPECT_EQ(count("SELECT count(*) FROM gh.visit"), "1");
+}
+
+// A passport held to the camera fills "About you": the simulated camera plays generated frames
+// of a TD3 data page (held at slightly different angles); no name is typed.
+TEST_F(KioskEndToEnd, PassportShownToTheCameraFillsAboutYou) {
+  const auto footage = std::filesystem::path(KIOSK_BINARY_DIR) / "e2e-kiosk" / "mrz-footage";
+  std::filesystem::remove_all(footage);
+  std::filesystem::create_directories(footage);
+  auto cases = gatehouse::devices::testing::mrzCorpus();
+  const auto passport = cases.front();  // ERIKSSON ANNA MARIA, TD3, steady
+  for (int i = 0; i < 12; ++i) {
+    auto c = passport;
+    c.id += "-" + std::to_string(i);  // another seed: other noise and placement
+    c.distortion.rotateDeg = -3 + i % 6;
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
+    ASSERT_TRUE(cv::imwrite((footage / name).string(),
+                            gatehouse::devices::testing::renderCase(c, {1280, 720})));
+  }
+  auto s = setup();
+  s.scanner = "camera";
+  s.cameraSource = footage.string();
+  Kiosk k("passport_mrz", s);
+  k.start(
+      "wait-screen welcome 60\ntap welcome.walk_in\nwait-screen find_resident\ntype a-101\n"
+      "tap unit.A-101\nwait-screen visitor_details\nwait-id 120\nscreenshot about_you\n"
+      "tap details.phone\ntype 7900555\ntap purpose.guest\ntap details.next\n"
+      "wait-screen photo\nwait-frames 15\ntap photo.take\nwait-screen photo_review\n"
+      "tap review.use\nwait-screen awaiting_approval 30\n",
+      "run");
+  const std::string visit = waitForPendingVisit(db_->url());
+  ASSERT_FALSE(visit.empty()) << k.log();
+  EXPECT_EQ(count("SELECT p.full_name || '|' || p.document_type FROM gh.visit v JOIN gh.visitor p "
+                  "ON p.id = v.visitor_id WHERE v.id = $1::uuid",
+                  {visit}),
+            "Anna Maria Eriksson|mrz");  // the kiosk shows names in title case
+  // Only the keyed hash of the number leaves the kiosk, never the number itself.
+  EXPECT_EQ(count("SELECT count(*) FROM gh.visitor WHERE document_hash LIKE '%L898902C3%'"), "0");
+  k.stop();
 }
 
 TEST_F(KioskEndToEnd, WalkInDeniedGetsAPoliteMessage) {

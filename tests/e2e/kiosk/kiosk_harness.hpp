@@ -58,6 +58,8 @@ struct KioskSetup {
   std::string language = "en";
   std::string theme = "light";
   std::vector<std::string> extraArgs;  // e.g. --bench
+  std::string scanner = "simulated";   // "camera": codes and MRZs are read from the camera
+  std::string cameraSource;            // footage for the simulated camera ("" = the demo)
   bool screenshots = true;
 };
 
@@ -73,8 +75,9 @@ class Kiosk {
            "View - Main gate\"\n"
         << "[database]\nurl = \"" << setup_.databaseUrl << "\"\n"
         << "[storage]\noutbox = \"" << (dir_ / "outbox.sqlite").string() << "\"\n"
-        << "[devices]\ncamera = \"simulated\"\nscanner = \"simulated\"\nprinter = \""
+        << "[devices]\ncamera = \"simulated\"\nscanner = \"" << setup_.scanner << "\"\nprinter = \""
         << setup_.printer << "\"\n"
+        << (setup_.cameraSource.empty() ? "" : "camera_source = \"" + setup_.cameraSource + "\"\n")
         << "badge_dir = \"" << (dir_ / "badges").string() << "\"\n"
         << "[timeouts]\napproval_seconds = " << setup_.approvalSeconds
         << "\nheartbeat_seconds = 1\n"

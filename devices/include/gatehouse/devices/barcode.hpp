@@ -66,6 +66,9 @@ struct DecodeOptions {
   // Camera frames: one quick pass. Files and operator tools: also full resolution, try harder,
   // rotations and inverted (light-on-dark) codes.
   bool thorough = false;
+  // When the quick pass finds nothing and PDF417 is wanted: find barcode-like quadrilaterals,
+  // warp them upright and decode again (licences held at 17-30 deg or in perspective).
+  bool rectify = true;
 };
 
 // Decodes every code of the requested formats. Accepts 8-bit gray, BGR or BGRA images.

@@ -1,0 +1,42 @@
+// Pieces of the MRZ reader shared by its translation units (band location, glyph segmentation).
+#pragma once
+#include <memory>
+#include <opencv2/core.hpp>
+#include <vector>
+
+#include "gatehouse/core/result.hpp"
+#include "gatehouse/devices/mrz_reader.hpp"
+
+namespace gatehouse::devices::mrz {
+
+inline constexpr int kLineHeight = 32;  // upright lines are scaled to this many pixels
+
+// The MRZ band of a frame, deskewed and split into lines, with what the visitor could improve.
+struct Band {
+  std::vector<cv::Mat> lines;  // upright, gray, ink dark, kLineHeight tall plus margins
+  double charHeightPx = 0;     // in the frame, before scaling
+  double sharpness = 0;        // mean gradient energy of the band, scaled to 0..1 contrast
+  double glare = 0;            // fraction of saturated pixels in and around the band
+  double brightness = 0;       // mean gray of the band's paper
+};
+// Empty lines when nothing band-like is in the image.
+Band locateBand(const cv::Mat& image);
+
+// One crop per character of an upright line (ink light on dark, float, unit norm features are
+// made by glyphFeature). Segments by connected components; when their count is not an MRZ width
+// the line is cut into equal cells of the nearest width (30, 36 or 44).
+std::vector<cv::Rect> glyphBoxes(const cv::Mat& binaryInk);
+// ownLeft..ownRight: the glyph's own columns (ink outside them is a neighbour's); 0, 0 = all.
+cv::Mat glyphFeature(const cv::Mat& inkGray, const cv::Rect& cell, int lineTop, int lineBottom,
+                     int ownLeft = 0, int ownRight = 0);
+// Ink as light pixels on black (background divided out, so glare and shade do not matter).
+cv::Mat inkImage(const cv::Mat& gray);
+
+// The glyph features of one upright line: `expected` glyphs, or (expected = 0) 30, 36 or 44,
+// each at horizontal offsets -shift..shift. Empty when the line cannot be cut into that many.
+std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected, int shift);
+
+Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier();
+Result<std::shared_ptr<const MrzRecogniser>> makeTesseractRecogniser();
+
+}  // namespace gatehouse::devices::mrz
