@@ -251,7 +251,7 @@ int main(int argc, char** argv) {
       std::to_string(maxClients) + ") i");
 
   portal::PortalConfig cfg;
-  cfg.databaseUrl = db.urlAs("gatehouse_app");
+  cfg.databaseUrl = db.urlAs("gatehouse_server");
   cfg.port = 0;
   cfg.accessLog = false;
   cfg.secret = "bench-secret";

@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   auto demo = backend::seedDemo(admin);
 
   portal::PortalConfig cfg;
-  cfg.databaseUrl = db.urlAs("gatehouse_app");
+  cfg.databaseUrl = db.urlAs("gatehouse_server");
   cfg.port = 0;
   cfg.secret = "browser-test-secret-0123456789abcdef";
   cfg.accessLog = false;

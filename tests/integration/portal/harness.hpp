@@ -151,7 +151,7 @@ class PortalTest : public ::testing::Test {
     admin_ = std::make_unique<backend::Connection>(db_.url());
     demo_ = backend::seedDemo(*admin_);
     PortalConfig cfg;
-    cfg.databaseUrl = db_.urlAs("gatehouse_app");
+    cfg.databaseUrl = db_.urlAs("gatehouse_server");
     cfg.port = 0;
     cfg.secret = "test-secret-for-magic-links-0123456789";
     cfg.webhookSecret = "webhook-secret";
