@@ -173,3 +173,19 @@ TEST_F(Roles, SetPasswordHashStaysInTheAdminsEstateAndEndsSessions) {
   EXPECT_EQ(refusal(c, "SELECT gh.set_password_hash($1, $2)", {admin, hash}, resident),
             "forbidden");
 }
+
+TEST_F(Roles, NoClientRoleReadsThePassSigningSecret) {
+  auto c = app();
+  for (const char* email : {"a-101@harbour.example", "guard1@harbour.example"}) {
+    EXPECT_EQ(refusal(c, "SELECT secret_key FROM gh.estate_key", {}, personId(email)), "forbidden")
+        << email;
+    EXPECT_EQ(refusal(c, "SELECT * FROM gh.estate_key", {}, personId(email)), "forbidden") << email;
+  }
+  std::int64_t publicKeys = 0;
+  c.asPerson(personId("a-101@harbour.example"), [&](Connection& tx) {
+    publicKeys = tx.exec("SELECT count(public_key) AS n FROM gh.estate_key")[0].int64("n");
+  });
+  EXPECT_EQ(publicKeys, 1);
+  auto k = Connection(db_->urlAs("gatehouse_kiosk"));
+  EXPECT_EQ(refusal(k, "SELECT secret_key FROM gh.estate_key"), "forbidden");
+}
