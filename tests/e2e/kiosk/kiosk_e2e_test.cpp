@@ -100,7 +100,7 @@ class KioskEndToEnd : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<TestDatabase>();
     backend::Connection c(db_->url());
-    backend::seedDemo(c);
+    seedDemoKeepingKeys(c);
   }
   KioskSetup setup(const std::string& printer = "simulated") {
     KioskSetup s;
