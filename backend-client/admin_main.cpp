@@ -9,6 +9,9 @@
 #include "gatehouse/backend/migrator.hpp"
 
 using namespace gatehouse::backend;
+using gatehouse::appendSigningKey;
+using gatehouse::SigningKey;
+using gatehouse::signingKeyFilePath;
 
 namespace {
 
@@ -19,14 +22,19 @@ The database URL comes from --database-url, else GATEHOUSE_DATABASE_URL.
 commands:
   migrate                         apply pending migrations (each in its own transaction)
   status                          list migrations and whether they are applied
-  seed-demo [--env-file FILE]     load the demo estate; FILE gets the kiosk ids and tokens
+  seed-demo --signing-key-file F [--env-file FILE]
+                                  load the demo estate; F gets its pass-signing keys, FILE the
+                                  kiosk ids and tokens
+  rotate-key --estate ID --signing-key-file F   new pass-signing key (old ones still verify)
+  revoke-key --estate ID --key N                revoke a pass-signing key at once
+  export-signing-keys --signing-key-file F      move pre-0303 secrets from the database to F
   import-residents FILE --estate ID
                                   CSV: unit,building,full_name,email,phone[,password]
   create-user --estate ID --role resident|guard|admin --name NAME --email EMAIL
               [--unit LABEL] [--phone P]   password read from stdin (one line), may be empty
   set-password EMAIL              new password read from stdin (one line)
   create-kiosk --estate ID --name NAME [--location L]   prints the kiosk id and its token
-  create-estate NAME [--timezone TZ]
+  create-estate NAME [--timezone TZ] --signing-key-file F
 )";
 
 struct Args {
@@ -48,6 +56,14 @@ std::string readLine() {
   std::getline(std::cin, s);
   if (!s.empty() && s.back() == '\r') s.pop_back();
   return s;
+}
+
+// --signing-key-file, else $CREDENTIALS_DIRECTORY/gatehouse-signing-keys.
+std::string needKeyFile(const Args& a) {
+  const auto f = signingKeyFilePath(a.get("signing-key-file"));
+  if (f.empty())
+    throw std::invalid_argument("missing --signing-key-file (or $CREDENTIALS_DIRECTORY)");
+  return f;
 }
 
 int run(const Args& a) {
@@ -72,7 +88,11 @@ int run(const Args& a) {
     }
     return bad ? 3 : 0;
   } else if (cmd == "seed-demo") {
+    const auto keyFile = needKeyFile(a);
     const auto d = seedDemo(c);
+    for (const auto& k : d.signingKeys)
+      if (auto ok = appendSigningKey(keyFile, k); !ok)
+        throw std::invalid_argument(ok.error().message);
     std::cout << "demo estate 'Harbour View' id " << d.estateId << ": " << d.residentEmails.size()
               << " residents, " << d.guardEmails.size() << " guards, 1 admin, " << d.kiosks.size()
               << " kiosks\n"
@@ -111,7 +131,28 @@ int run(const Args& a) {
     std::cout << "kiosk_id=" << k.kioskId << "\nkiosk_token=" << k.token << "\n";
   } else if (cmd == "create-estate") {
     if (a.positional.size() < 2) throw std::invalid_argument("create-estate needs a NAME");
-    std::cout << "estate_id=" << createEstate(c, a.positional[1], a.get("timezone", "UTC")) << "\n";
+    const auto keyFile = needKeyFile(a);
+    SigningKey key;
+    const auto id = createEstate(c, a.positional[1], a.get("timezone", "UTC"), key);
+    if (auto ok = appendSigningKey(keyFile, key); !ok)
+      throw std::invalid_argument(ok.error().message);
+    std::cout << "estate_id=" << id << "\nkey_id=" << int(key.keyId) << " (secret in " << keyFile
+              << ")\n";
+  } else if (cmd == "rotate-key") {
+    const auto keyFile = needKeyFile(a);
+    const auto key = rotateEstateKey(c, std::stoll(a.need("estate")));
+    if (auto ok = appendSigningKey(keyFile, key); !ok)
+      throw std::invalid_argument(ok.error().message);
+    std::cout << "key_id=" << int(key.keyId) << " signs new passes (secret in " << keyFile
+              << "); older keys verify until their passes expire\n";
+  } else if (cmd == "revoke-key") {
+    revokeEstateKey(c, std::stoll(a.need("estate")),
+                    static_cast<std::uint8_t>(std::stoi(a.need("key"))));
+    std::cout << "key revoked; kiosks drop it at their next key refresh\n";
+  } else if (cmd == "export-signing-keys") {
+    const auto keyFile = needKeyFile(a);
+    std::cout << "moved " << exportLegacySigningKeys(c, keyFile) << " key(s) to " << keyFile
+              << "\n";
   } else {
     throw std::invalid_argument("unknown command " + cmd);
   }

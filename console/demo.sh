@@ -1,7 +1,7 @@
 # Console part of the demo, meant to be sourced by scripts/demo (or scripts/demo.d/services) with
-# $build, $app_url, $state and the pids array set. Starts gatehouse-worker in the background and
+# $build, $app_url, $worker_url, $state and the pids array set. Starts gatehouse-worker in the background and
 # prints how to open the console (or opens it when DEMO_CONSOLE=1 and a display is available).
-"$build/console/worker/gatehouse-worker" --config "$root/config/console.toml" --database-url "$app_url" \
+"$build/console/worker/gatehouse-worker" --config "$root/config/console.toml" --database-url "$worker_url" \
   >"$state/logs/worker.log" 2>&1 &
 pids+=($!)
 console_cmd="$build/console/gatehouse-console --config $root/config/console.toml --database-url '$app_url' --email guard1@harbour.example --password gatehouse-demo"

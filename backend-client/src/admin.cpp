@@ -10,22 +10,63 @@
 
 namespace gatehouse::backend {
 
-std::int64_t createEstate(Connection& c, const std::string& name, const std::string& timezone) {
+std::int64_t createEstate(Connection& c, const std::string& name, const std::string& timezone,
+                          SigningKey& key) {
   auto rows = c.exec("INSERT INTO gh.estate (name, timezone) VALUES ($1, $2) RETURNING id",
                      {name, timezone});
   const auto id = rows[0].int64("id");
-  ensureEstateKey(c, id);
+  key = rotateEstateKey(c, id);
   return id;
 }
 
-void ensureEstateKey(Connection& c, std::int64_t estateId) {
-  if (!c.exec("SELECT 1 FROM gh.estate_key WHERE estate_id = $1", {estateId}).empty()) return;
+SigningKey rotateEstateKey(Connection& c, std::int64_t estateId) {
   const auto k = KeyPair::generate();
-  c.exec(
-      "INSERT INTO gh.estate_key (estate_id, key_id, public_key, secret_key) VALUES ($1, 1, $2, "
-      "$3)",
-      {estateId, Bytes(k.publicKey.begin(), k.publicKey.end()),
-       Bytes(k.secretKey.begin(), k.secretKey.end())});
+  SigningKey out;
+  c.transaction([&](Connection& tx) {
+    tx.exec("SELECT 1 FROM gh.estate WHERE id = $1 FOR UPDATE", {estateId});
+    auto rows = tx.exec(
+        "SELECT coalesce(max(key_id), 0) + 1 AS next FROM gh.estate_key WHERE estate_id = $1",
+        {estateId});
+    const auto next = rows[0].int64("next");
+    if (next > 255) throw Error(ErrorKind::Conflict, "estate has used all 255 key ids");
+    tx.exec(
+        "UPDATE gh.estate_key SET retired_at = now() WHERE estate_id = $1 AND retired_at IS NULL",
+        {estateId});
+    tx.exec("INSERT INTO gh.estate_key (estate_id, key_id, public_key) VALUES ($1, $2, $3)",
+            {estateId, next, Bytes(k.publicKey.begin(), k.publicKey.end())});
+    out.estateId = estateId;
+    out.keyId = static_cast<std::uint8_t>(next);
+  });
+  out.secret = k.secretKey;
+  return out;
+}
+
+void revokeEstateKey(Connection& c, std::int64_t estateId, std::uint8_t keyId) {
+  auto rows = c.exec(
+      "UPDATE gh.estate_key SET revoked_at = coalesce(revoked_at, now()), active = false, "
+      "retired_at = coalesce(retired_at, now()) WHERE estate_id = $1 AND key_id = $2 RETURNING 1",
+      {estateId, static_cast<int>(keyId)});
+  if (rows.empty()) throw Error(ErrorKind::NotFound, "no such key", "", "key_not_found");
+}
+
+int exportLegacySigningKeys(Connection& c, const std::string& path) {
+  int moved = 0;
+  c.transaction([&](Connection& tx) {
+    auto rows =
+        tx.exec("DELETE FROM gh_secret.legacy_estate_key RETURNING estate_id, key_id, secret_key");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      SigningKey k;
+      k.estateId = rows[i].int64("estate_id");
+      k.keyId = static_cast<std::uint8_t>(rows[i].int64("key_id"));
+      const auto b = rows[i].bytes("secret_key");
+      if (b.size() != k.secret.size()) throw Error(ErrorKind::Internal, "bad legacy key");
+      std::copy(b.begin(), b.end(), k.secret.begin());
+      if (auto ok = appendSigningKey(path, k); !ok)
+        throw Error(ErrorKind::InvalidInput, ok.error().message);
+      ++moved;
+    }
+  });
+  return moved;
 }
 
 std::int64_t createUnit(Connection& c, std::int64_t estateId, const std::string& label,
@@ -208,7 +249,9 @@ DemoEstate seedDemo(Connection& c) {
   c.transaction([&](Connection& tx) {
     if (!tx.exec("SELECT 1 FROM gh.estate WHERE name = 'Harbour View'").empty())
       throw Error(ErrorKind::Conflict, "the demo estate exists already", "", "demo_exists");
-    d.estateId = createEstate(tx, "Harbour View", "Europe/London");
+    SigningKey key;
+    d.estateId = createEstate(tx, "Harbour View", "Europe/London", key);
+    d.signingKeys.push_back(key);
     const auto hash = hashPassword(d.residentPassword);  // one hash for every demo login
     const auto pinHash = hashPassword("2468");
     static const char* surnames[] = {
@@ -272,7 +315,9 @@ DemoEstate seedDemo(Connection& c) {
       d.kiosks.push_back(createKiosk(tx, d.estateId, kiosks[k][0], kiosks[k][1],
                                      "demo-kiosk-" + std::to_string(k + 1) + "-token"));
 
-    d.otherEstateId = createEstate(tx, "Hillside Court", "Europe/Moscow");
+    SigningKey hillsideKey;
+    d.otherEstateId = createEstate(tx, "Hillside Court", "Europe/Moscow", hillsideKey);
+    d.signingKeys.push_back(hillsideKey);
     createUnit(tx, d.otherEstateId, "H-1", "Main");
     NewPerson other{d.otherEstateId, "resident", "Olga Hill", "h-1@hillside.example", {},
                     "H-1",           {},         {}};

@@ -46,6 +46,7 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "tls", "cookie_secure", c.cookieSecure);
   read(t, "database", "url", c.databaseUrl);
   read(t, "security", "secret", c.secret);
+  read(t, "security", "signing_key_file", c.signingKeyFile);
   auto readInt = [&](std::string_view s, std::string_view k, int& out) {
     std::int64_t v = out;
     read(t, s, k, v);
@@ -75,6 +76,7 @@ void applyEnvironment(PortalConfig& c) {
   };
   if (auto v = env("GATEHOUSE_DATABASE_URL"); !v.empty()) c.databaseUrl = v;
   if (auto v = env("GATEHOUSE_PORTAL_SECRET"); !v.empty()) c.secret = v;
+  if (auto v = env("GATEHOUSE_SIGNING_KEY_FILE"); !v.empty()) c.signingKeyFile = v;
   if (auto v = env("GATEHOUSE_WEBHOOK_SECRET"); !v.empty()) c.webhookSecret = v;
   if (auto v = env("GATEHOUSE_SMTP_URL"); !v.empty()) c.smtpUrl = v;
 }

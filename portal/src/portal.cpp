@@ -17,6 +17,7 @@
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/core/password.hpp"
+#include "gatehouse/core/signing_keys.hpp"
 #include "gatehouse/portal/http_server.hpp"
 #include "internal.hpp"
 
@@ -870,7 +871,7 @@ struct Portal::Impl {
         "e.timezone, "
         "  $8, $9, $10, $11, k.key_id "
         "FROM gh.estate e CROSS JOIN LATERAL (SELECT key_id FROM gh.estate_key WHERE estate_id = "
-        "e.id AND active "
+        "e.id AND active AND retired_at IS NULL AND revoked_at IS NULL "
         "  ORDER BY key_id DESC LIMIT 1) k WHERE e.id = gh.my_estate() "
         "  AND ($7::date + 1) > now()::date AND $7::date <= $6::date + 400 RETURNING id",
         {id, n.kind, n.eventName, n.guest, n.phone, n.dateFrom, n.dateUntil, n.weekdays, n.start,
@@ -969,9 +970,10 @@ struct Portal::Impl {
         "SELECT i.estate_id, i.key_id, extract(epoch FROM i.valid_from)::bigint AS vf, "
         "extract(epoch FROM i.valid_until)::bigint AS vu, i.weekdays, i.day_start_min, "
         "i.day_end_min, i.max_uses, "
-        "i.guest_name, u.label, k.secret_key "
+        "i.guest_name, u.label "
         "FROM gh.invitation i JOIN gh.unit u ON u.id = i.unit_id "
         "JOIN gh.estate_key k ON k.estate_id = i.estate_id AND k.key_id = i.key_id "
+        "  AND k.revoked_at IS NULL "
         "WHERE i.id = $1 AND i.unit_id = gh.my_unit()",
         {id});
     if (rows.empty()) return std::nullopt;
@@ -988,10 +990,13 @@ struct Portal::Impl {
     p.maxUses = static_cast<std::uint16_t>(std::min<std::int64_t>(r.int64("max_uses"), 65535));
     p.guestName = r.text("guest_name");
     p.unitLabel = r.text("label");
-    auto sk = r.bytes("secret_key");
-    if (sk.size() != 64) return std::nullopt;
-    SecretKey key{};
-    std::copy(sk.begin(), sk.end(), key.begin());
+    // The secret comes from the server's credential file, never from the database.
+    auto ring = loadSigningKeyFile(signingKeyFilePath(cfg.signingKeyFile));
+    if (!ring) throw backend::Error(ErrorKind::Internal, ring.error().message);
+    const SigningKey* sk = findSigningKey(*ring, p.estateId, p.keyId);
+    if (!sk)
+      throw backend::Error(ErrorKind::Internal, "no signing key for this pass on the server");
+    SecretKey key = sk->secret;
     auto text = encodePass(p, key);
     sodium_memzero_portable(key);
     return text;

@@ -66,30 +66,22 @@ bool verifyTotp(const std::string& base32Secret, const std::string& code,
   return false;
 }
 
-Result<Session> signIn(backend::Connection& conn, const SignInRequest& req, const Clock& clock) {
-  auto rows = conn.exec(
-      "SELECT person_id, role::text AS role, coalesce(password_hash, '') AS hash, totp_secret, "
-      "coalesce(locked_until > now(), false) AS locked FROM gh.auth_lookup($1)",
-      {req.email});
+// The database verifies (gh.staff_auth_begin/finish): the console role never reads a password
+// hash or a TOTP secret, and the TOTP step comes from the database's clock, not this PC's.
+Result<Session> signIn(backend::Connection& conn, const SignInRequest& req, const Clock&) {
+  auto rows = conn.exec("SELECT person_id, hash_setting FROM gh.staff_auth_begin($1)", {req.email});
   if (rows.empty()) return makeError("bad_credentials", "wrong email or password");
-  const auto r = rows[0];
-  const std::int64_t person = r.int64("person_id");
-  const std::string role = r.text("role");
-  if (r.boolean("locked")) return makeError("locked", "too many failed attempts; try again later");
-  const bool passwordOk = verifyPassword(r.text("hash"), req.password);
-  if (!passwordOk || (role != "guard" && role != "admin")) {
-    conn.exec("SELECT gh.auth_record($1, false)", {person});
-    return makeError("bad_credentials", "wrong email or password");
-  }
-  if (auto secret = r.optText("totp_secret"); secret && !secret->empty()) {
-    if (req.totp.empty())
-      return makeError("totp_required", "enter the 6-digit code from your authenticator");
-    if (!verifyTotp(*secret, req.totp, clock.unixSeconds())) {
-      conn.exec("SELECT gh.auth_record($1, false)", {person});
-      return makeError("bad_totp", "the code is wrong or expired");
-    }
-  }
-  conn.exec("SELECT gh.auth_record($1, true)", {person});
+  const std::int64_t person = rows[0].int64("person_id");
+  // A malformed setting still goes through finish, so the failure is counted.
+  const auto hash = hashPasswordWithSetting(rows[0].text("hash_setting"), req.password);
+  const auto outcome = conn.exec("SELECT gh.staff_auth_finish($1, $2, $3) AS r",
+                                 {person, hash.value_or(""), req.totp})[0]
+                           .text("r");
+  if (outcome == "locked") return makeError("locked", "too many failed attempts; try again later");
+  if (outcome == "totp_required")
+    return makeError("totp_required", "enter the 6-digit code from your authenticator");
+  if (outcome == "bad_totp") return makeError("bad_totp", "the code is wrong or expired");
+  if (outcome != "ok") return makeError("bad_credentials", "wrong email or password");
   ConsoleStore store(backend::Connection(conn.url()), person);
   return store.session();
 }

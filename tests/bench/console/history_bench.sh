@@ -17,7 +17,7 @@ super=$("$root/scripts/pg-cluster" url "$dir")
 psql "$super" -qAt -c "CREATE DATABASE gh_bench"
 url=${super/\/postgres\?/\/gh_bench?}
 "$build/backend-client/gatehouse-admin" --database-url "$url" migrate >/dev/null
-"$build/backend-client/gatehouse-admin" --database-url "$url" seed-demo >/dev/null
+"$build/backend-client/gatehouse-admin" --database-url "$url" seed-demo --signing-key-file "$(mktemp -u)" >/dev/null
 
 echo "# generating $visits visits"
 start=$(date +%s.%N)

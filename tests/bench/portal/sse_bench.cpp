@@ -29,6 +29,7 @@
 #include "gatehouse/backend/kiosk_client.hpp"
 #include "gatehouse/backend/listener.hpp"
 #include "gatehouse/portal/portal.hpp"
+#include "gatehouse/testing/signing_key_file.hpp"
 #include "gatehouse/testing/test_database.hpp"
 #include "gatehouse/testing/wait.hpp"
 
@@ -251,7 +252,9 @@ int main(int argc, char** argv) {
       std::to_string(maxClients) + ") i");
 
   portal::PortalConfig cfg;
-  cfg.databaseUrl = db.urlAs("gatehouse_app");
+  gatehouse::testing::SigningKeyFile keyFile(demo.signingKeys);
+  cfg.databaseUrl = db.urlAs("gatehouse_server");
+  cfg.signingKeyFile = keyFile.path();
   cfg.port = 0;
   cfg.accessLog = false;
   cfg.secret = "bench-secret";

@@ -16,6 +16,7 @@
 #include "gatehouse/backend/kiosk_client.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/portal/portal.hpp"
+#include "gatehouse/testing/signing_key_file.hpp"
 #include "gatehouse/testing/test_database.hpp"
 
 extern char** environ;
@@ -98,7 +99,9 @@ int main(int argc, char** argv) {
   auto demo = backend::seedDemo(admin);
 
   portal::PortalConfig cfg;
-  cfg.databaseUrl = db.urlAs("gatehouse_app");
+  gatehouse::testing::SigningKeyFile keyFile(demo.signingKeys);
+  cfg.databaseUrl = db.urlAs("gatehouse_server");
+  cfg.signingKeyFile = keyFile.path();
   cfg.port = 0;
   cfg.secret = "browser-test-secret-0123456789abcdef";
   cfg.accessLog = false;

@@ -104,7 +104,7 @@ class KioskEndToEnd : public ::testing::Test {
     ASSERT_NE(cups_, nullptr) << "the private cupsd did not start (see SetUpTestSuite)";
     db_ = std::make_unique<TestDatabase>();
     backend::Connection c(db_->url());
-    backend::seedDemo(c);
+    seedDemoKeepingKeys(c);
   }
   KioskSetup setup(const std::string& printer = "simulated") {
     KioskSetup s;

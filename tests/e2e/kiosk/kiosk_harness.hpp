@@ -22,6 +22,7 @@
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/core/pass.hpp"
+#include "gatehouse/core/signing_keys.hpp"
 #include "gatehouse/devices/barcode.hpp"
 #include "gatehouse/testing/wait.hpp"
 
@@ -222,6 +223,16 @@ inline std::vector<std::string> qrCodesInPdf(const std::string& pdfBytes,
   return out;
 }
 
+// The demo's pass-signing keys from the last seedDemo: the server keeps them in a credential
+// file, never in the database, so the tests that forge a resident's pass keep them here.
+inline std::vector<SigningKey>& demoSigningKeys() {
+  static std::vector<SigningKey> keys;
+  return keys;
+}
+inline void seedDemoKeepingKeys(backend::Connection& c) {
+  demoSigningKeys() = backend::seedDemo(c).signingKeys;
+}
+
 // A PostgreSQL cluster of the caller's own (scripts/pg-cluster), migrated and seeded with the demo
 // estate, so a test can stop and start it mid-visit without disturbing others.
 class PrivateCluster {
@@ -235,7 +246,7 @@ class PrivateCluster {
     admin.exec("CREATE DATABASE gatehouse");
     backend::Connection c(url("gatehouse"));
     backend::Migrator(c).migrate();
-    backend::seedDemo(c);
+    seedDemoKeepingKeys(c);
   }
   ~PrivateCluster() {
     stop();
@@ -277,10 +288,9 @@ inline std::string makePass(const std::string& dbUrl, const std::string& sqlVali
       "AS u "
       "FROM gh.invitation WHERE id = $1::uuid",
       {id});
-  auto key = c.exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = 1 AND key_id = 1");
-  const auto secretBytes = key[0].bytes("secret_key");
-  SecretKey secret{};
-  std::copy(secretBytes.begin(), secretBytes.end(), secret.begin());
+  const SigningKey* key = findSigningKey(demoSigningKeys(), 1, 1);
+  if (!key) throw std::runtime_error("no demo signing key for estate 1");
+  const SecretKey secret = key->secret;
   InvitationPass p;
   p.estateId = 1;
   p.keyId = 1;

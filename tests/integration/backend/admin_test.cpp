@@ -83,8 +83,8 @@ TEST_F(BackendTest, PasswordsAreStoredAsArgon2idAndCanBeReset) {
   EXPECT_THROW(setPassword(*owner_, "nobody@harbour.example", "long enough pass"), backend::Error);
 }
 
-TEST_F(BackendTest, AuthLookupAndLockoutThroughTheAppRole) {
-  auto c = app();
+TEST_F(BackendTest, AuthLookupAndLockoutThroughTheServerRole) {
+  auto c = server();
   auto rows = c.exec("SELECT * FROM gh.auth_lookup('A-101@HARBOUR.example')");
   ASSERT_EQ(rows.size(), 1u);
   const auto id = rows[0].int64("person_id");

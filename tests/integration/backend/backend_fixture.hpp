@@ -28,6 +28,7 @@ class BackendTest : public ::testing::Test {
     return owner_->exec("SELECT id FROM gh.unit WHERE label = $1", {label})[0].int64("id");
   }
   Connection app() { return Connection(db_->urlAs("gatehouse_app")); }
+  Connection server() { return Connection(db_->urlAs("gatehouse_server")); }
 
   VisitRequest walkIn(const std::string& unit = "A-101", const std::string& name = "Vera Visitor") {
     VisitRequest r;

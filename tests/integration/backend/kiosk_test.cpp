@@ -115,11 +115,8 @@ TEST_F(KioskTest, EstateKeyVerifiesAPassSignedWithTheEstatesSecret) {
   const auto keys = kiosk_->estateKeys();
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].timezone, "Europe/London");
-  auto sk =
-      owner_->exec("SELECT secret_key FROM gh.estate_key WHERE estate_id = $1", {demo_.estateId})[0]
-          .bytes("secret_key");
-  SecretKey secret{};
-  std::copy(sk.begin(), sk.end(), secret.begin());
+  ASSERT_EQ(demo_.signingKeys[0].estateId, demo_.estateId);
+  const SecretKey secret = demo_.signingKeys[0].secret;  // from the key file, not the database
   InvitationPass p;
   p.estateId = demo_.estateId;
   p.keyId = keys[0].keyId;

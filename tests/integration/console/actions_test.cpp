@@ -211,7 +211,8 @@ TEST_F(ActionsTest, SignInWithPasswordAndTotp) {
   auto wrong = signIn(app, {demo_.guardEmails[0], "gatehouse-demo", "000000"}, clock);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, "bad_totp");
-  const std::string code = totpCode(*base32Decode(secret), clock.unixSeconds());
+  // The database checks the code against its own clock, whatever the console's clock says.
+  const std::string code = totpCode(*base32Decode(secret), SystemClock::instance().unixSeconds());
   auto good = signIn(app, {demo_.guardEmails[0], "gatehouse-demo", code}, clock);
   ASSERT_TRUE(good) << good.error().message;
   EXPECT_EQ(scalar("SELECT failed_logins FROM gh.person WHERE id = $1", {guard_}), "0");

@@ -31,6 +31,7 @@ class ConsoleTest : public ::testing::Test {
   }
 
   std::string appUrl() const { return db_->urlAs("gatehouse_app"); }
+  std::string workerUrl() const { return db_->urlAs("gatehouse_worker"); }
   std::int64_t personId(const std::string& email) {
     return owner_->exec("SELECT id FROM gh.person WHERE email = $1", {email})[0].int64("id");
   }

@@ -183,7 +183,7 @@ TEST_F(LiveTest, OverstayAlertFiresFromTheWorkerWithNoConsoleOpenAndShowsWhenItO
   const char* bin = std::getenv("GATEHOUSE_WORKER_BIN");
   ASSERT_NE(bin, nullptr);
   const std::string cmd = std::string(bin) + " --config /nonexistent --once --database-url '" +
-                          appUrl() + "' > /dev/null";
+                          workerUrl() + "' > /dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(scalar("SELECT count(*) FROM gh.alert WHERE kind = 'overstay' AND visit_id = $1", {v}),
             "1");
@@ -201,7 +201,7 @@ TEST_F(LiveTest, WorkerRaisesKioskOfflineOncePerSilence) {
   kiosks_[0]->heartbeat({"welcome", "{}", 0, "1.0"});
   owner_->exec("UPDATE gh.kiosk SET last_heartbeat = now() - interval '5 minutes' WHERE id = $1",
                {demo_.kiosks[0].kioskId});
-  Connection app(appUrl());
+  Connection app(workerUrl());
   EXPECT_EQ(runHousekeeping(app, std::chrono::seconds(60)).kiosksOffline, 1);
   EXPECT_EQ(runHousekeeping(app, std::chrono::seconds(60)).kiosksOffline, 0);
   kiosks_[0]->heartbeat({"welcome", "{}", 0, "1.0"});
@@ -218,7 +218,7 @@ TEST_F(LiveTest, HousekeeperLoopEscalatesWithinItsInterval) {
   const Uuid v = walkIn(0, "Patient Person");
   owner_->exec("UPDATE gh.visit SET requested_at = now() - interval '10 seconds' WHERE id = $1",
                {v});
-  Housekeeper worker(appUrl(), {std::chrono::milliseconds(50), std::chrono::seconds(60), {}});
+  Housekeeper worker(workerUrl(), {std::chrono::milliseconds(50), std::chrono::seconds(60), {}});
   std::thread t([&] { worker.run(); });
   const bool escalated = waitUntil([&] {
     return scalar("SELECT count(*) FROM gh.alert WHERE kind = 'approval_timeout' AND visit_id = $1",

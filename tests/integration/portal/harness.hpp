@@ -23,6 +23,7 @@
 #include "gatehouse/backend/kiosk_client.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/portal/portal.hpp"
+#include "gatehouse/testing/signing_key_file.hpp"
 #include "gatehouse/testing/test_database.hpp"
 #include "gatehouse/testing/wait.hpp"
 
@@ -150,8 +151,10 @@ class PortalTest : public ::testing::Test {
   void SetUp() override {
     admin_ = std::make_unique<backend::Connection>(db_.url());
     demo_ = backend::seedDemo(*admin_);
+    keys_ = std::make_unique<gatehouse::testing::SigningKeyFile>(demo_.signingKeys);
     PortalConfig cfg;
-    cfg.databaseUrl = db_.urlAs("gatehouse_app");
+    cfg.databaseUrl = db_.urlAs("gatehouse_server");
+    cfg.signingKeyFile = keys_->path();
     cfg.port = 0;
     cfg.secret = "test-secret-for-magic-links-0123456789";
     cfg.webhookSecret = "webhook-secret";
@@ -233,6 +236,7 @@ class PortalTest : public ::testing::Test {
   gatehouse::testing::TestDatabase db_;
   std::unique_ptr<backend::Connection> admin_;
   backend::DemoEstate demo_;
+  std::unique_ptr<gatehouse::testing::SigningKeyFile> keys_;
   ManualClock clock_{std::chrono::system_clock::now()};
   std::unique_ptr<Portal> portal_;
   std::unique_ptr<backend::KioskClient> kiosk_;

@@ -61,8 +61,8 @@ class ConsoleUiTest : public ConsoleTest {
     kiosks_[1]->raiseAlert("approval_timeout", escalated);
     walkIn(0, "GROMOV Viktor", "A-104");
     kiosks_[1]->raiseAlert("printer_fault", std::nullopt, R"({"reason":"out of paper"})");
-    Connection app(appUrl());
-    runHousekeeping(app,
+    Connection worker(workerUrl());
+    runHousekeeping(worker,
                     std::chrono::seconds(60));  // overstay + kiosk offline, as the worker would
   }
 

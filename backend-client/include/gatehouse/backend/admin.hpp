@@ -6,13 +6,23 @@
 #include <vector>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/core/signing_keys.hpp"
 
 namespace gatehouse::backend {
 
-std::int64_t createEstate(Connection& c, const std::string& name,
-                          const std::string& timezone = "UTC");
-// Creates the estate's first Ed25519 pass-signing key (key id 1) if it has none.
-void ensureEstateKey(Connection& c, std::int64_t estateId);
+// Creates the estate and its first pass-signing key; `key` receives the secret, which the caller
+// stores in the signing key file (it never reaches the database).
+std::int64_t createEstate(Connection& c, const std::string& name, const std::string& timezone,
+                          SigningKey& key);
+// A new Ed25519 pass-signing key (the next key id): the public key goes to gh.estate_key, the
+// secret is returned. Older keys are retired: they sign nothing new but keep verifying until
+// the passes signed with them expire.
+SigningKey rotateEstateKey(Connection& c, std::int64_t estateId);
+// At once: kiosks drop the key with their next key refresh and the server stops using it.
+void revokeEstateKey(Connection& c, std::int64_t estateId, std::uint8_t keyId);
+// Appends secrets that migrations before 0303 left in the database (gh_secret) to `path`, then
+// deletes them there. Returns how many moved.
+int exportLegacySigningKeys(Connection& c, const std::string& path);
 std::int64_t createUnit(Connection& c, std::int64_t estateId, const std::string& label,
                         const std::string& building = {});
 
@@ -47,6 +57,7 @@ struct DemoEstate {
   std::string residentPassword;    // every demo login shares it
   std::vector<std::string> residentEmails;
   std::vector<std::string> guardEmails;
+  std::vector<SigningKey> signingKeys;  // one per estate; for the signing key file
   std::string adminEmail;
 };
 // "Harbour View": buildings A and B, 40 units, residents, two guards, one admin, three kiosks.

@@ -1,5 +1,6 @@
 // Argon2id password (and PIN) hashing via libsodium's crypto_pwhash_str.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,11 @@ std::string hashPassword(std::string_view password);
 // Lighter limits, for the test suite and seeding many demo users quickly.
 std::string hashPasswordFast(std::string_view password);
 bool verifyPassword(std::string_view hash, std::string_view password);
+// The full "$argon2id$...$salt$hash" string for `password` under `setting` (the same string
+// without its last field: algorithm, limits and salt), so a client can send the database a
+// hash to compare without ever reading the stored one. nullopt if the setting is malformed.
+std::optional<std::string> hashPasswordWithSetting(std::string_view setting,
+                                                   std::string_view password);
 // Random URL-safe token with `bytes` of entropy (sessions, kiosk tokens, magic links).
 std::string randomToken(std::size_t bytes = 32);
 

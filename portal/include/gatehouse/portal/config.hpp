@@ -24,6 +24,9 @@ struct PortalConfig {
   std::string databaseUrl;  // GATEHOUSE_DATABASE_URL wins over the file
   // [security]
   std::string secret;  // HMAC key for magic links (GATEHOUSE_PORTAL_SECRET); random if empty
+  // Pass-signing keys (GATEHOUSE_SIGNING_KEY_FILE; else $CREDENTIALS_DIRECTORY/
+  // gatehouse-signing-keys). Read on each pass, so a rotated key is used without a restart.
+  std::string signingKeyFile;
   int sessionHours = 12;
   int loginMaxFailures = 5;
   int lockMinutes = 15;

@@ -1,4 +1,5 @@
-// Guard/admin sign-in: Argon2id password via gh.auth_lookup, then TOTP (RFC 6238) when enabled.
+// Guard/admin sign-in: Argon2id password, then TOTP (RFC 6238) when enabled, both verified by
+// the database (gh.staff_auth_begin/finish) so the console never reads hashes or TOTP secrets.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -28,7 +29,8 @@ struct SignInRequest {
 
 // Error codes: bad_credentials (unknown email, wrong password, not staff: the same answer),
 // locked (too many failures), totp_required (password ok, ask for a code), bad_totp.
-// Every attempt is recorded with gh.auth_record (counts failures, audits the login).
+// Every attempt is recorded by the database (counts failures, audits the login). The TOTP step
+// is the database's clock; `clock` is kept for callers and no longer consulted.
 Result<Session> signIn(backend::Connection& conn, const SignInRequest& request, const Clock& clock);
 
 }  // namespace gatehouse::console
