@@ -92,6 +92,7 @@ void readDevices(Reader& r, const toml::table& t, KioskConfig& c) {
     return;
   }
   c.usb = parsed->usb;
+  if (!t.get_as<toml::table>("usb")) c.usb.driver = "none";  // no USB unless configured
   if (c.scanner == "usb" && c.usb.driver == "none") {
     r.fail(t.get("scanner")->source(), "'scanner' is \"usb\" but [devices.usb] driver is \"none\"");
   }

@@ -59,6 +59,7 @@ struct KioskSetup {
   std::string theme = "light";
   std::vector<std::string> extraArgs;  // e.g. --bench
   bool screenshots = true;
+  std::string extraToml;  // appended to kiosk.toml (e.g. [devices.usb] and [gate])
 };
 
 // One kiosk "installation": its folder (config, outbox, badges, screenshots) survives restarts.
@@ -80,7 +81,8 @@ class Kiosk {
         << "\nheartbeat_seconds = 1\n"
         << "[ui]\ndefault_language = \"" << setup_.language << "\"\ntheme = \"" << setup_.theme
         << "\"\n"
-        << "assets_dir = \"" << sourceDir() << "/assets\"\n";
+        << "assets_dir = \"" << sourceDir() << "/assets\"\n"
+        << setup_.extraToml;
     writeFile(dir_ / "kiosk.toml", cfg.str());
   }
   ~Kiosk() { stop(); }
