@@ -539,6 +539,13 @@ int runKiosk(int argc, char** argv) {
       std::filesystem::rename(tmp, opt.statusFile);
     }
     if (state != shown || firstOfState) {
+      if (opt.bench) {  // wall clock, so a benchmark can compare it with a database commit
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+        std::printf("state %s %lld\n", flow::toString(state), static_cast<long long>(us));
+        std::fflush(stdout);
+      }
       if (state == flow::State::Welcome) screenSet.resetAll();
       worker.setScreen(flow::toString(state));
       shown = state;

@@ -20,12 +20,9 @@ Status RelayGate::pulse(const std::string& direction, const Uuid& visit, const s
   Status s = hub_.pulseRelay(channel, std::chrono::milliseconds(config_.pulseMs));
   std::string fault;
   if (!s) fault = s.error().code == "no_relay" ? "relay_missing" : "relay_failed";
-  nlohmann::json p{{"direction", direction},
-                   {"channel", channel},
-                   {"reason", reason},
-                   {"outcome", fault.empty() ? "opened" : "fault"},
-                   {"fault", fault},
-                   {"at", clock_.unixSeconds()}};
+  nlohmann::json p{{"direction", direction}, {"channel", channel},
+                   {"reason", reason},       {"outcome", fault.empty() ? "opened" : "fault"},
+                   {"fault", fault},         {"at", clock_.unixSeconds()}};
   if (!command.empty()) p["command"] = command;
   OutboxEvent e;
   e.id = Uuid::random();

@@ -1,6 +1,7 @@
-// The kiosk's USB bus: HID scanners feed the screens like the camera, the relay board opens the gate.
-// driver "simulated" is an in-process bus (devices::FakeUsbTransport) with a scanner of each kind
-// and a relay board, driven by script lines; the hub and everything above it are the real code.
+// The kiosk's USB bus: HID scanners feed the screens like the camera, the relay board opens the
+// gate. driver "simulated" is an in-process bus (devices::FakeUsbTransport) with a scanner of each
+// kind and a relay board, driven by script lines; the hub and everything above it are the real
+// code.
 #pragma once
 #include <memory>
 #include <mutex>

@@ -163,11 +163,11 @@ TEST_F(KioskGate, ARelayFaultTellsTheVisitorAGuardIsComingAlertsTheGuardAndRetry
 
 TEST_F(KioskGate, AGuardOpensTheGateRemotelyAndTheKioskHearsItAtOnce) {
   Kiosk k("gate_remote", setup());
-  k.start("wait-screen welcome 60\nwait-cache\nprint ready\nwait-file " +
-              k.flagPath("opened") + " 90\nexpect-relay 2 1\nexpect-relay 1 0\n",
+  k.start("wait-screen welcome 60\nwait-cache\nprint ready\nwait-file " + k.flagPath("opened") +
+              " 90\nexpect-relay 2 1\nexpect-relay 1 0\n",
           "run");
-  ASSERT_TRUE(waitUntil([&] { return readFile(k.file("run.out")).find("ready") != std::string::npos; },
-                        90s))
+  ASSERT_TRUE(waitUntil(
+      [&] { return readFile(k.file("run.out")).find("ready") != std::string::npos; }, 90s))
       << k.log();
   backend::Connection c(db_->url());
   c.exec(
