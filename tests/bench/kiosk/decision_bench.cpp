@@ -92,8 +92,11 @@ int main(int argc, char** argv) {
   }
   const int rc = k.wait(std::chrono::seconds(120));
   std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) { return ms[static_cast<std::size_t>(p * static_cast<double>(ms.size() - 1) + 0.5)]; };
-  std::printf("decision committed -> next screen, %zu visits: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-              ms.size(), pct(0.5), pct(0.99), ms.back());
+  auto pct = [&](double p) {
+    return ms[static_cast<std::size_t>(p * static_cast<double>(ms.size() - 1) + 0.5)];
+  };
+  std::printf(
+      "decision committed -> next screen, %zu visits: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+      ms.size(), pct(0.5), pct(0.99), ms.back());
   return rc == 0 ? 0 : 1;
 }

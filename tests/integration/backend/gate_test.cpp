@@ -106,9 +106,10 @@ TEST_F(GateTest, AGuardsCommandIsTakenOnceByItsKioskAndTheEventNamesTheGuard) {
   e.direction = "exit";
   e.commandId = command;
   EXPECT_EQ(kiosk_->gateEvent(e), "recorded");
-  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.gate_event WHERE opened_by = $1 AND command_id = $2",
-                  {personId("guard1@harbour.example"), command}),
-            1);
+  EXPECT_EQ(
+      count("SELECT count(*) AS n FROM gh.gate_event WHERE opened_by = $1 AND command_id = $2",
+            {personId("guard1@harbour.example"), command}),
+      1);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.kiosk_command WHERE outcome = 'opened'"), 1);
 }
 
