@@ -31,6 +31,7 @@
 #include "gatehouse/ui/gl.hpp"
 #include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
+#include "gatehouse/ui/touch.hpp"
 #include "gatehouse/ui/translations.hpp"
 #include "local_devices.hpp"
 #include "relay_gate.hpp"
@@ -457,6 +458,15 @@ int runKiosk(int argc, char** argv) {
         if (!worker.online())
           return makeError("script", "not online");  // use wait-screen for waits
         return Ok{};
+      }
+      if (line.command == "expect-layout") {  // every touch target on screen and apart
+        const auto problems = ui::TouchRegistry::instance().layoutProblems(
+            ImVec2(static_cast<float>(opt.width), static_cast<float>(opt.height)));
+        if (problems.empty()) return Ok{};
+        std::string all;
+        for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+        return makeError("script",
+                         "layout on " + std::string(flow::toString(flow.state())) + ": " + all);
       }
       if (line.command == "print") {
         std::printf("%s\n", line.argument.c_str());

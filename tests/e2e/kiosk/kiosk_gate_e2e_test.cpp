@@ -190,5 +190,45 @@ TEST_F(KioskGate, AGuardOpensTheGateRemotelyAndTheKioskHearsItAtOnce) {
   EXPECT_EQ(one("SELECT outcome FROM gh.kiosk_command WHERE id = $1::uuid", {command}), "opened");
 }
 
+// Every touch target of each walk-in screen inside the viewport and apart from the others, at the
+// four panel sizes, in both languages; an ID scanned on "About you" then typing over it.
+TEST_F(KioskGate, WalkInScreensFitEverySizeAndLanguageAndTypingReplacesAScannedName) {
+  const std::string mrz =
+      "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n"
+      "ERIKSSON<<ANNA<MARIA<<<<<<<<<<\n";
+  int runs = 0;
+  for (const char* size : {"1920x1080", "1366x768", "1280x720", "1080x1920"}) {
+    for (const char* language : {"en", "ru"}) {
+      KioskSetup s = setup();
+      s.size = size;
+      s.language = language;
+      s.theme = std::string(language) == "ru" ? "dark" : "light";
+      Kiosk k(std::string("layout_") + size + "_" + language, s);
+      writeFile(k.file("mrz.txt"), mrz);
+      // In Russian the name keyboard starts Cyrillic: the scripted visitor switches to Latin.
+      const std::string latin = std::string(language) == "ru" ? "tap key:layout\n" : "";
+      k.start(
+          "wait-screen welcome 60\nexpect-layout\ntap welcome.walk_in\n"
+          "wait-screen find_resident\ntype a-101\nwait-frames 3\nexpect-layout\n"
+          "tap unit.A-101\nwait-screen visitor_details\nwait-frames 3\nexpect-layout\n" +
+              latin + "type olga\nwait-frames 3\nexpect-layout\nscan @" +
+              k.file("mrz.txt").string() +
+              "\nwait-frames 3\ntap key:v\ntap key:e\ntap key:r\ntap key:a\n"
+              "tap purpose.guest\nwait-frames 3\nexpect-layout\ntap details.phone\n"
+              "wait-frames 3\nexpect-layout\ntap details.next\nwait-screen photo\n"
+              "wait-frames 5\nexpect-layout\ntap photo.take\nwait-screen photo_review\n"
+              "expect-layout\ntap review.use\nwait-screen awaiting_approval 30\n"
+              "wait-frames 3\nexpect-layout\ntap waiting.cancel\nwait-screen welcome\n"
+              "wait-synced 60\n",
+          "run");
+      ASSERT_EQ(k.wait(), 0) << size << " " << language << "\n" << k.log();
+      ++runs;
+    }
+  }
+  const std::string names = "FROM gh.visit v JOIN gh.visitor p ON p.id = v.visitor_id";
+  EXPECT_EQ(one("SELECT count(*) " + names + " WHERE p.full_name = 'Vera'"), std::to_string(runs))
+      << one("SELECT string_agg(p.full_name, ', ') " + names);
+}
+
 }  // namespace
 }  // namespace gatehouse::e2e

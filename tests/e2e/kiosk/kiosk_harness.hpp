@@ -60,6 +60,7 @@ struct KioskSetup {
   std::vector<std::string> extraArgs;  // e.g. --bench
   bool screenshots = true;
   std::string extraToml;  // appended to kiosk.toml (e.g. [devices.usb] and [gate])
+  std::string size = "1280x720";
 };
 
 // One kiosk "installation": its folder (config, outbox, badges, screenshots) survives restarts.
@@ -102,7 +103,7 @@ class Kiosk {
                                   (dir_ / "kiosk.toml").string(),
                                   "--offscreen",
                                   "--size",
-                                  "1280x720",
+                                  setup_.size,
                                   "--fps",
                                   "60",
                                   "--script",
