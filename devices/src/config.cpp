@@ -1,5 +1,6 @@
 // [devices.*] tables of kiosk.toml -> DevicesConfig, strictly (unknown keys are errors).
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -61,6 +62,17 @@ class Reader {
     return t_ ? t_->get_as<toml::table>(key) : nullptr;
   }
 
+  // The kiosk's one-word form of a device ("camera = \"simulated\""), when not a table.
+  std::optional<std::string> shorthand(const char* key) {
+    seen_.insert(key);
+    if (!t_ || !error_.empty()) return std::nullopt;
+    const toml::node* n = t_->get(key);
+    if (!n || n->is_table()) return std::nullopt;
+    if (auto v = n->value<std::string>()) return *v;
+    fail(key, "a string or a table");
+    return std::nullopt;
+  }
+
   // Call after every get(): reports keys the section does not know.
   std::string finish() {
     if (!error_.empty() || !t_) return error_;
@@ -82,10 +94,47 @@ class Reader {
 
 }  // namespace
 
+// config/kiosk.toml names its camera, scanner and printer in one word (the kiosk's keys, see
+// docs/kiosk.md); the same file must work for gatehouse-devices, so those words map onto tables.
+std::string applyShorthand(Reader& top, DevicesConfig& c) {
+  std::string badgeDir;
+  top.get("badge_dir", badgeDir);
+  if (auto cam = top.shorthand("camera")) {
+    if (*cam == "simulated" || *cam == "pattern") {
+      c.camera.driver = "simulated";
+    } else if (cam->rfind("device:", 0) == 0) {
+      c.camera.driver = "v4l2";
+      c.camera.device = cam->substr(7);
+    } else {
+      return "devices.camera must be \"simulated\", \"pattern\" or \"device:N\"";
+    }
+  }
+  std::string source;
+  top.get("camera_source", source);
+  if (!source.empty()) c.camera.source = source;
+  if (auto scanner = top.shorthand("scanner")) {
+    if (*scanner != "camera" && *scanner != "simulated" && *scanner != "usb")
+      return "devices.scanner must be \"camera\", \"usb\" or \"simulated\"";
+  }
+  if (auto printer = top.shorthand("printer")) {
+    if (*printer == "simulated") {
+      c.printer.driver = "file";
+      c.printer.directory = (badgeDir.empty() ? std::string("badges") : badgeDir) + "/printed";
+    } else if (printer->rfind("cups:", 0) == 0 && printer->size() > 5) {
+      c.printer.driver = "cups";
+      c.printer.queue = printer->substr(5);
+    } else {
+      return "devices.printer must be \"simulated\" or \"cups:QUEUE\"";
+    }
+  }
+  return {};
+}
+
 Result<DevicesConfig> devicesConfigFromToml(const toml::table& devices) {
   DevicesConfig c;
   std::string err;
   Reader top(&devices, "devices");
+  if (err = applyShorthand(top, c); !err.empty()) return makeError("bad_config", err);
 
   Reader cam(top.sub("camera"), "devices.camera");
   cam.get("driver", c.camera.driver);
@@ -138,6 +187,14 @@ Result<DevicesConfig> devicesConfigFromToml(const toml::table& devices) {
   usb.get("resume_window_ms", c.usb.resumeWindow);
   usb.get("max_scan_length", c.usb.maxScanLength);
   if (err = usb.finish(); !err.empty()) return makeError("bad_config", err);
+  if (c.usb.driver != "libusb" && c.usb.driver != "simulated" && c.usb.driver != "none")
+    return makeError("bad_config",
+                     "devices.usb.driver must be \"libusb\", \"simulated\" or \"none\"");
+  for (const auto& id : c.usb.wedgeDevices) {
+    if (!parseUsbId(id))
+      return makeError("bad_config", "devices.usb.wedge_devices: \"" + id +
+                                         "\" is not a \"vvvv:pppp\" vendor:product id");
+  }
 
   Reader pr(top.sub("printer"), "devices.printer");
   pr.get("driver", c.printer.driver);

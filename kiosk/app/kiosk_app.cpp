@@ -31,8 +31,11 @@
 #include "gatehouse/ui/gl.hpp"
 #include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
+#include "gatehouse/ui/touch.hpp"
 #include "gatehouse/ui/translations.hpp"
 #include "local_devices.hpp"
+#include "relay_gate.hpp"
+#include "usb_devices.hpp"
 
 #ifndef GATEHOUSE_VERSION
 #define GATEHOUSE_VERSION "0.1.0"
@@ -266,6 +269,8 @@ int runKiosk(int argc, char** argv) {
   WorkerOptions wo;
   wo.heartbeatEvery = std::chrono::seconds(cfg.heartbeatSeconds);
   wo.version = GATEHOUSE_VERSION;
+  wo.pushUrl = cfg.databaseUrl;  // decisions and guard commands wake the kiosk (0601_kiosk_push)
+  wo.pushChannel = "gatehouse_kiosk_" + std::to_string(cfg.kioskId);
   const std::string url = cfg.databaseUrl;
   BackendWorker worker(
       *outbox, events,
@@ -313,6 +318,22 @@ int runKiosk(int argc, char** argv) {
   }
   DevicesPrinter& printer = *printerMade.value();
 
+  std::unique_ptr<KioskUsb> usb;
+  if (cfg.usb.driver != "none") {
+    auto made = KioskUsb::create(cfg.usb, events);
+    if (!made) {
+      std::fprintf(stderr, "gatehouse-kiosk: usb: %s\n", made.error().message.c_str());
+      return 1;
+    }
+    usb = std::move(made).value();
+  }
+  std::unique_ptr<RelayGate> gate;
+  if (cfg.gate.enabled && usb) {
+    gate =
+        std::make_unique<RelayGate>(usb->hub(), cfg.gate, *outbox, worker, SystemClock::instance());
+    worker.onCommand([g = gate.get()](const RemoteCommand& c) { g->openRemote(c); });
+  }
+
   OutboxVisitBackend backendPort(*outbox, worker, SystemClock::instance());
   CachedPassTrust trust(*outbox);
   CachedGuardPins pins(*outbox);
@@ -325,7 +346,8 @@ int runKiosk(int argc, char** argv) {
   fc.guardWaitTimeout = std::chrono::seconds(cfg.guardWaitSeconds);
   fc.defaultLanguage = cfg.defaultLanguage;
   fc.languages = cfg.languages;
-  flow::Flow flow(flow::Ports{&backendPort, &trust, camera.get(), &printer, &pins},
+  fc.gateWaitsForBadge = cfg.gate.waitForBadge;
+  flow::Flow flow(flow::Ports{&backendPort, &trust, camera.get(), &printer, &pins, gate.get()},
                   SystemClock::instance(), fc);
 
   ui::WindowOptions wopt;
@@ -366,6 +388,15 @@ int runKiosk(int argc, char** argv) {
     ui::ScriptPlayer::Hooks hooks;
     hooks.screenName = [&] { return std::string(flow::toString(flow.state())); };
     hooks.command = [&](const ui::ScriptLine& line) -> Status {
+      if (KioskUsb::isScriptCommand(line.command)) {
+        if (!usb) return makeError("script", line.command + " needs [devices.usb]");
+        // "@badge": the exit QR of the last badge this kiosk printed, held up to the scanner.
+        if (line.argument == "@badge" && printer.lastExitQr().empty())
+          return makeError("script", "no badge printed yet");
+        return usb->scriptCommand(line.command, line.argument == "@badge"
+                                                    ? printer.lastExitQr()
+                                                    : readArgument(line.argument));
+      }
       if (line.command == "scan") {
         events.post(
             flow::Event::withText(flow::EventKind::CodeScanned, readArgument(line.argument)));
@@ -431,6 +462,15 @@ int runKiosk(int argc, char** argv) {
         if (!worker.online())
           return makeError("script", "not online");  // use wait-screen for waits
         return Ok{};
+      }
+      if (line.command == "expect-layout") {  // every touch target on screen and apart
+        const auto problems = ui::TouchRegistry::instance().layoutProblems(
+            ImVec2(static_cast<float>(opt.width), static_cast<float>(opt.height)));
+        if (problems.empty()) return Ok{};
+        std::string all;
+        for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+        return makeError("script",
+                         "layout on " + std::string(flow::toString(flow.state())) + ": " + all);
       }
       if (line.command == "print") {
         std::printf("%s\n", line.argument.c_str());
@@ -513,6 +553,13 @@ int runKiosk(int argc, char** argv) {
       std::filesystem::rename(tmp, opt.statusFile);
     }
     if (state != shown || firstOfState) {
+      if (opt.bench) {  // wall clock, so a benchmark can compare it with a database commit
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+        std::printf("state %s %lld\n", flow::toString(state), static_cast<long long>(us));
+        std::fflush(stdout);
+      }
       if (state == flow::State::Welcome) screenSet.resetAll();
       worker.setScreen(flow::toString(state));
       shown = state;
@@ -541,11 +588,13 @@ int runKiosk(int argc, char** argv) {
     }
     if (Steady::now() - lastHealth > std::chrono::seconds(1)) {
       lastHealth = Steady::now();
-      worker.setHealth(nlohmann::json{{"camera", camera->health()},
-                                      {"printer", printer.health()},
-                                      {"scanner", "ok"},
-                                      {"online", worker.online()}}
-                           .dump());
+      worker.setHealth(
+          nlohmann::json{{"camera", camera->health()},
+                         {"printer", printer.health()},
+                         {"scanner", "ok"},
+                         {"usb", usb ? nlohmann::json::parse(usb->healthJson()) : nlohmann::json()},
+                         {"online", worker.online()}}
+              .dump());
     }
 
     window.value()->beginFrame();
@@ -557,6 +606,8 @@ int runKiosk(int argc, char** argv) {
     ctx.previewHint = previewHint;
     ctx.photo = &photo;
     ctx.estateName = cfg.name;
+    ctx.gateDirections = gate ? cfg.gate.directions : std::string();
+    ctx.hasGate = gate != nullptr;
     ctx.printProgress = printer.progress();
     ctx.seconds =
         std::chrono::duration<double>(SystemClock::instance().now() - flow.stateEnteredAt())

@@ -18,6 +18,13 @@ outbox = "$kiosk_dir/outbox.sqlite"
 [devices]
 scanner = "${KIOSK_DEMO_SCANNER:-simulated}"
 badge_dir = "$kiosk_dir/badges"
+[devices.usb]
+driver = "simulated"
+[gate]
+enabled = true
+entry_channel = 1
+exit_channel = 2
+directions = "The gate on your right is open. The lifts are straight ahead."
 [timeouts]
 approval_seconds = 8
 [ui]

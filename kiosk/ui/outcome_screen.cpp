@@ -20,6 +20,7 @@ class OutcomeScreen final : public Screen {
         id = "done";
         head = ctx.t("done.title");
         body = ctx.t("done.body");
+        if (ctx.hasGate) body = ctx.t("done.gate_open") + "\n" + ctx.gateDirections;
         colour = ui::palette().success;
         break;
       case flow::State::Denied:
@@ -37,6 +38,7 @@ class OutcomeScreen final : public Screen {
         id = "exit_done";
         head = ctx.t("exit_done.title");
         body = ctx.t("exit_done.body");
+        if (ctx.hasGate) body += "\n" + ctx.t("exit_done.gate_open");
         colour = ui::palette().success;
         break;
       default:
@@ -69,6 +71,7 @@ class DeviceProblemScreen final : public Screen {
     beginPage(ctx, "device_problem");
     const char* device = s.faultDevice == flow::Device::Printer  ? "printer"
                          : s.faultDevice == flow::Device::Camera ? "camera"
+                         : s.faultDevice == flow::Device::Gate   ? "gate"
                                                                  : "scanner";
     ImGui::Dummy(ImVec2(0, ui::mm(12)));
     ui::centeredText(ctx.t(std::string("fault.") + device + ".title"), ui::fonts().title,

@@ -25,6 +25,8 @@ struct ScreenContext {
   float printProgress = 0;  // 0..1
   double seconds = 0;       // seconds since the state was entered (animations, countdowns)
   double approvalSeconds = 90;
+  bool hasGate = false;        // this kiosk opens a gate ([gate] enabled)
+  std::string gateDirections;  // where to go once through it (this kiosk's words)
 
   std::string t(const std::string& key) const { return tr.tr(key); }
   // For keys built from codes the kiosk may not know yet: falls back to `fallback`.

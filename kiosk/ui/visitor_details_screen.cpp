@@ -19,6 +19,8 @@ class VisitorDetailsScreen final : public Screen {
     purpose_.clear();
     field_ = 0;
     seeded_ = false;
+    scannedHash_.clear();
+    replaceOnType_ = false;
   }
   void draw(ScreenContext& ctx) override {
     const auto& s = ctx.flow.session();
@@ -29,8 +31,7 @@ class VisitorDetailsScreen final : public Screen {
       purpose_ = s.visitor.purpose;
       layout_ = s.language == "ru" ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
     }
-    if (!s.visitor.name.empty() && !s.visitor.documentType.empty() && name_.empty())
-      name_ = s.visitor.name;
+    fillFromIdScan(s.visitor);
     beginPage(ctx, "visitor_details");
     title(ctx.t("details.title"));
     std::string unit = s.unit ? s.unit->label : "";
@@ -68,7 +69,17 @@ class VisitorDetailsScreen final : public Screen {
       ImGui::PopStyleColor();
     }
     if (field_ == 0) {
-      keyboard(name_, layout_, true, 64);
+      // Names need no digits: without that row the keyboard and the Next button fit at 16:9.
+      if (replaceOnType_) {
+        // The first key after a scan starts a new name instead of editing the scanned one.
+        std::string fresh;
+        if (keyboard(fresh, layout_, true, 64, false)) {
+          name_ = fresh;
+          replaceOnType_ = false;
+        }
+      } else {
+        keyboard(name_, layout_, true, 64, false);
+      }
     } else {
       KeyboardLayout digits = KeyboardLayout::Digits;
       ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.3f);
@@ -96,7 +107,19 @@ class VisitorDetailsScreen final : public Screen {
   }
 
  private:
+  // A new ID scan fills the name (over whatever was typed); typing then replaces it.
+  void fillFromIdScan(const flow::VisitorInfo& v) {
+    if (v.documentHash.empty() || v.documentHash == scannedHash_) return;
+    scannedHash_ = v.documentHash;
+    if (v.name.empty()) return;
+    name_ = v.name;
+    field_ = 0;
+    replaceOnType_ = true;
+  }
+
   std::string name_, phone_, purpose_;
+  std::string scannedHash_;
+  bool replaceOnType_ = false;
   int field_ = 0;
   bool seeded_ = false;
   KeyboardLayout layout_ = KeyboardLayout::Latin;

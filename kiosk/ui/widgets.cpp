@@ -93,7 +93,8 @@ void bottomBar(int rows) {
   if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
 }
 
-bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes) {
+bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes,
+              bool digitRow) {
   bool changed = false;
   const float spacing = ui::mm(1.5f);
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, spacing));
@@ -103,6 +104,7 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
     rows = {"123", "456", "789", "+0 "};
   } else {
     for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic) rows.emplace_back(r);
+    if (!digitRow) rows.erase(rows.begin());
   }
   const float avail = contentWidth();
   const std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;

@@ -20,9 +20,10 @@ float contentWidth();
 
 enum class KeyboardLayout { Latin, Cyrillic, Digits };
 // Draws an on-screen keyboard and applies the key pressed to `text`. Returns true when it changed.
-// `capitalise` upper-cases the first letter of each word (names).
-bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise,
-              std::size_t maxBytes = 64);
+// `capitalise` upper-cases the first letter of each word (names); `digitRow` false leaves out
+// the row of digits (names), so the keyboard takes one row less.
+bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes = 64,
+              bool digitRow = true);
 // A tappable field showing `text` (or `placeholder`); returns true when tapped.
 bool textField(const std::string& id, const std::string& label, const std::string& text,
                const std::string& placeholder, bool active, float width);

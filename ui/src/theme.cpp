@@ -53,6 +53,7 @@ void setPixelsPerMillimetre(float pxPerMm) { gPxPerMm = pxPerMm; }
 float mm(float millimetres) { return millimetres * gPxPerMm; }
 float minTouch() { return mm(15.0f); }
 
+Palette paletteOf(Theme theme) { return paletteFor(theme); }
 Theme currentTheme() { return gTheme; }
 const Palette& palette() { return gPalette; }
 

@@ -1,6 +1,9 @@
 // Touch buttons that record their rectangles for the scripted driver.
 #include "gatehouse/ui/touch.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "gatehouse/ui/theme.hpp"
 
 namespace gatehouse::ui {
@@ -25,6 +28,36 @@ const TouchTarget* TouchRegistry::find(const std::string& id) const {
   auto it = targets_.find(id);
   if (it == targets_.end() || it->second.frame < frame_ - 1) return nullptr;
   return &it->second;
+}
+
+std::vector<std::string> TouchRegistry::layoutProblems(ImVec2 viewport) const {
+  int latest = 0;
+  for (const auto& [id, t] : targets_) latest = std::max(latest, t.frame);
+  std::vector<std::pair<std::string, const TouchTarget*>> drawn;
+  for (const auto& [id, t] : targets_)
+    if (t.frame == latest) drawn.emplace_back(id, &t);
+  auto rect = [](const TouchTarget& t) {
+    char b[96];
+    std::snprintf(b, sizeof b, "(%.0f,%.0f)-(%.0f,%.0f)", t.min.x, t.min.y, t.max.x, t.max.y);
+    return std::string(b);
+  };
+  constexpr float kSlack = 0.5f;  // sub-pixel rounding
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < drawn.size(); ++i) {
+    const TouchTarget& a = *drawn[i].second;
+    if (a.min.x < -kSlack || a.min.y < -kSlack || a.max.x > viewport.x + kSlack ||
+        a.max.y > viewport.y + kSlack)
+      out.push_back(drawn[i].first + " " + rect(a) + " leaves the viewport");
+    for (std::size_t j = i + 1; j < drawn.size(); ++j) {
+      const TouchTarget& b = *drawn[j].second;
+      const float w = std::min(a.max.x, b.max.x) - std::max(a.min.x, b.min.x);
+      const float h = std::min(a.max.y, b.max.y) - std::max(a.min.y, b.min.y);
+      if (w > kSlack && h > kSlack)
+        out.push_back(drawn[i].first + " " + rect(a) + " overlaps " + drawn[j].first + " " +
+                      rect(b));
+    }
+  }
+  return out;
 }
 
 bool touchButton(const std::string& id, const std::string& label, ImVec2 size, ButtonStyle style,

@@ -20,6 +20,26 @@ const char* toString(HidKind k) {
   return "other";
 }
 
+std::optional<std::pair<std::uint16_t, std::uint16_t>> parseUsbId(std::string_view id) {
+  if (id.size() != 9 || id[4] != ':') return std::nullopt;
+  auto hex4 = [&](std::size_t at) -> std::optional<std::uint16_t> {
+    unsigned v = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+      const char c = id[i];
+      if (c >= '0' && c <= '9')
+        v = v * 16 + static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v = v * 16 + static_cast<unsigned>(c - 'a' + 10);
+      else
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(v);
+  };
+  auto vendor = hex4(0), product = hex4(5);
+  if (!vendor || !product) return std::nullopt;
+  return std::pair{*vendor, *product};
+}
+
 std::string UsbDeviceInfo::identity() const {
   char ids[16];
   std::snprintf(ids, sizeof ids, "%04x:%04x", vendorId, productId);

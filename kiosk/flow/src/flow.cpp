@@ -96,6 +96,11 @@ std::string jsonEscape(const std::string& s) {
   return out;
 }
 
+const char* entryReason(const Session& s) {
+  if (s.mode == Mode::Pass) return "pass";
+  return s.approvedByGuard.empty() ? "walk_in" : "guard_pin";
+}
+
 }  // namespace
 
 Flow::Flow(Ports ports, const Clock& clock, FlowConfig config)
@@ -135,7 +140,26 @@ void Flow::enter(State next) {
   state_ = next;
   enteredAt_ = clock_.now();
   if (next == State::Welcome) reset();
-  if (next == State::Approved) printBadge();
+  if (next == State::Approved) {
+    printBadge();
+    // Not waiting for the badge: open now; a fault is tried again when the badge is out.
+    if (!config_.gateWaitsForBadge && ports_.gate && !session_.gateOpened)
+      session_.gateOpened = static_cast<bool>(
+          ports_.gate->open(GateOpening{session_.visitId, "entry", entryReason(session_)}));
+  }
+}
+
+State Flow::throughGate(const char* direction, State next) {
+  if (!ports_.gate || session_.gateOpened) return next;
+  const std::string reason = next == State::ExitDone ? "exit" : entryReason(session_);
+  if (auto s = ports_.gate->open(GateOpening{session_.visitId, direction, reason}); !s) {
+    session_.reason = s.error().code;
+    session_.faultDevice = Device::Gate;
+    session_.resumeState = next;
+    return State::DeviceProblem;
+  }
+  session_.gateOpened = true;
+  return next;
 }
 
 void Flow::reset() {
@@ -321,7 +345,7 @@ State Flow::apply(const Event& e) {
       session_.photoHint = e.text;
       if (s == State::ExitPhoto) {
         ports_.backend->checkOut(*session_.exitToken, session_.photoJpeg);
-        return online_ ? State::RecordingExit : State::ExitDone;
+        return online_ ? State::RecordingExit : throughGate("exit", State::ExitDone);
       }
       return State::PhotoReview;
     case EventKind::Retake:
@@ -362,9 +386,9 @@ State Flow::apply(const Event& e) {
       return State::PrintingBadge;
     case EventKind::PrintCompleted:
       ports_.backend->checkIn(session_.visitId, *session_.exitToken);
-      return State::Done;
+      return throughGate("entry", State::Done);
     case EventKind::ExitRecorded:
-      return State::ExitDone;
+      return throughGate("exit", State::ExitDone);
     case EventKind::ExitRefused:
       session_.reason = e.text;
       return State::BadgeRejected;
@@ -379,6 +403,9 @@ State Flow::apply(const Event& e) {
       return State::DeviceProblem;
     case EventKind::Retry:
       session_.reason.clear();
+      if (session_.faultDevice == Device::Gate)
+        return throughGate(session_.resumeState == State::ExitDone ? "exit" : "entry",
+                           session_.resumeState);
       return session_.resumeState;
     case EventKind::ConnectivityChanged:
       online_ = e.online;
@@ -389,7 +416,7 @@ State Flow::apply(const Event& e) {
         return State::AwaitingGuard;
       }
       if (s == State::CheckingPass) return State::Photo;
-      if (s == State::RecordingExit) return State::ExitDone;
+      if (s == State::RecordingExit) return throughGate("exit", State::ExitDone);
       return s;
   }
   return s;

@@ -66,10 +66,10 @@ constexpr std::array kTable{
     Row{S::AwaitingGuard, E::IdleTimeout, to(S::Welcome)},
 
     Row{S::Approved, E::PrintJobAccepted, to(S::PrintingBadge)},
-    Row{S::Approved, E::PrintCompleted, to(S::Done)},
+    Row{S::Approved, E::PrintCompleted, to(S::Done, S::DeviceProblem)},
     Row{S::Approved, E::DeviceFault, to(S::DeviceProblem)},
 
-    Row{S::PrintingBadge, E::PrintCompleted, to(S::Done)},
+    Row{S::PrintingBadge, E::PrintCompleted, to(S::Done, S::DeviceProblem)},
     Row{S::PrintingBadge, E::DeviceFault, to(S::DeviceProblem)},
 
     Row{S::Done, E::Finish, to(S::Welcome)},
@@ -97,12 +97,12 @@ constexpr std::array kTable{
     Row{S::ScanBadge, E::IdleTimeout, to(S::Welcome)},
 
     Row{S::ExitPhoto, E::TakePhoto, to(S::ExitPhoto)},
-    Row{S::ExitPhoto, E::PhotoCaptured, to(S::RecordingExit, S::ExitDone)},
+    Row{S::ExitPhoto, E::PhotoCaptured, to(S::RecordingExit, S::ExitDone, S::DeviceProblem)},
     Row{S::ExitPhoto, E::DeviceFault, to(S::DeviceProblem)},
     Row{S::ExitPhoto, E::Cancel, to(S::Welcome)},
     Row{S::ExitPhoto, E::IdleTimeout, to(S::Welcome)},
 
-    Row{S::RecordingExit, E::ExitRecorded, to(S::ExitDone)},
+    Row{S::RecordingExit, E::ExitRecorded, to(S::ExitDone, S::DeviceProblem)},
     Row{S::RecordingExit, E::ExitRefused, to(S::BadgeRejected)},
 
     Row{S::ExitDone, E::Finish, to(S::Welcome)},
@@ -111,7 +111,8 @@ constexpr std::array kTable{
     Row{S::BadgeRejected, E::IdleTimeout, to(S::Welcome)},
 
     Row{S::DeviceProblem, E::Retry,
-        to(S::Photo, S::ExitPhoto, S::ScanPass, S::ScanBadge, S::VisitorDetails, S::Approved)},
+        to(S::Photo, S::ExitPhoto, S::ScanPass, S::ScanBadge, S::VisitorDetails, S::Approved,
+           S::Done, S::ExitDone, S::DeviceProblem)},
     Row{S::DeviceProblem, E::Finish, to(S::Welcome)},
     Row{S::DeviceProblem, E::IdleTimeout, to(S::Welcome)},
 };
@@ -179,7 +180,7 @@ std::uint32_t allowedTargets(State from, EventKind event) {
       case S::CheckingPass:
         return to(S::CheckingPass, S::Photo);
       case S::RecordingExit:
-        return to(S::RecordingExit, S::ExitDone);
+        return to(S::RecordingExit, S::ExitDone, S::DeviceProblem);
       default:
         return bit(from);
     }

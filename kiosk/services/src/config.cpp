@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "gatehouse/devices/config_toml.hpp"
+
 namespace gatehouse::kiosk {
 namespace {
 
@@ -80,6 +82,60 @@ struct Reader {
   }
 };
 
+// The [devices.*] tables belong to gatehouse::devices: its parser (the one gatehouse-devices uses)
+// checks them, so the kiosk and the CLI agree on one file.
+void readDevices(Reader& r, const toml::table& t, KioskConfig& c) {
+  if (r.error) return;
+  auto parsed = devices::devicesConfigFromToml(t);
+  if (!parsed) {
+    r.fail(t.source(), parsed.error().message);
+    return;
+  }
+  c.usb = parsed->usb;
+  if (!t.get_as<toml::table>("usb")) c.usb.driver = "none";  // no USB unless configured
+  if (c.scanner == "usb" && c.usb.driver == "none") {
+    r.fail(t.get("scanner")->source(), "'scanner' is \"usb\" but [devices.usb] driver is \"none\"");
+  }
+  if (t.get_as<toml::table>("camera")) {
+    const auto& cam = parsed->camera;
+    c.camera = cam.driver == "v4l2" ? "device:" + cam.device : "simulated";
+    if (cam.driver != "v4l2") c.cameraSource = cam.source;
+  }
+  if (t.get_as<toml::table>("scanner")) c.scanner = "camera";
+  if (t.get_as<toml::table>("printer")) {
+    const auto& pr = parsed->printer;
+    c.printer = pr.driver == "cups" ? "cups:" + pr.queue : "simulated";
+  }
+}
+
+void readGate(Reader& r, const toml::table& t, KioskConfig& c) {
+  r.known(t, "gate",
+          {"enabled", "entry_channel", "exit_channel", "pulse_ms", "wait_for_badge", "directions"});
+  GateConfig& g = c.gate;
+  for (auto [key, out] : {std::pair{"enabled", &g.enabled}, {"wait_for_badge", &g.waitForBadge}}) {
+    if (const toml::node* n = t.get(key)) {
+      if (auto v = n->value<bool>())
+        *out = *v;
+      else
+        r.fail(n->source(), std::string("'") + key + "' must be true or false");
+    }
+  }
+  r.get(t, "gate", "entry_channel", g.entryChannel);
+  r.get(t, "gate", "exit_channel", g.exitChannel);
+  r.get(t, "gate", "pulse_ms", g.pulseMs);
+  r.get(t, "gate", "directions", g.directions);
+  if (r.error) return;
+  r.positive(t, "entry_channel", g.entryChannel, 8);
+  r.positive(t, "exit_channel", g.exitChannel, 8);
+  r.positive(t, "pulse_ms", g.pulseMs, 30000);
+  if (!r.error && g.directions.size() > 300) {
+    r.fail(t.get("directions")->source(), "'directions' must be at most 300 bytes");
+  }
+  if (!r.error && g.enabled && c.usb.driver == "none") {
+    r.fail(t.source(), "[gate] is enabled but [devices.usb] driver is \"none\" (no relay board)");
+  }
+}
+
 }  // namespace
 
 Result<KioskConfig> parseConfig(const std::string& text, const std::string& sourceName) {
@@ -93,8 +149,8 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
   KioskConfig c;
   Reader r{sourceName, std::nullopt};
   for (const auto& [k, v] : root) {
-    static const std::set<std::string> sections{"kiosk",   "database", "storage",
-                                                "devices", "timeouts", "ui"};
+    static const std::set<std::string> sections{"kiosk",    "database", "storage", "devices",
+                                                "timeouts", "ui",       "gate"};
     if (!sections.count(std::string(k.str())))
       r.fail(k.source(), "unknown section [" + std::string(k.str()) + "]");
   }
@@ -118,25 +174,31 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     r.get(*t, "storage", "outbox", c.outboxPath);
   }
   if (const auto* t = r.section(root, "devices", false)) {
-    r.known(*t, "devices", {"camera", "camera_source", "scanner", "printer", "badge_dir"});
-    r.get(*t, "devices", "camera", c.camera);
+    r.known(
+        *t, "devices",
+        {"camera", "camera_source", "scanner", "printer", "badge_dir", "usb", "photo", "badge"});
+    // Each device is one word here or a full table of gatehouse::devices (docs/devices.md).
+    for (auto [key, out] :
+         {std::pair{"camera", &c.camera}, {"scanner", &c.scanner}, {"printer", &c.printer}}) {
+      if (const toml::node* n = t->get(key); n && !n->is_table()) r.get(*t, "devices", key, *out);
+    }
     r.get(*t, "devices", "camera_source", c.cameraSource);
-    r.get(*t, "devices", "scanner", c.scanner);
-    r.get(*t, "devices", "printer", c.printer);
     r.get(*t, "devices", "badge_dir", c.badgeDir);
     if (!r.error && c.printer != "simulated" && c.printer.rfind("cups:", 0) != 0) {
       r.fail(t->get("printer")->source(),
              "'printer' must be \"simulated\" or \"cups:QUEUE\", not \"" + c.printer + "\"");
     }
-    if (!r.error && c.scanner != "simulated" && c.scanner != "camera") {
-      r.fail(t->get("scanner")->source(), "'scanner' must be \"camera\" or \"simulated\"");
+    if (!r.error && c.scanner != "simulated" && c.scanner != "camera" && c.scanner != "usb") {
+      r.fail(t->get("scanner")->source(), "'scanner' must be \"camera\", \"usb\" or \"simulated\"");
     }
+
     if (!r.error && c.camera != "simulated" && c.camera != "pattern" &&
         c.camera.rfind("device:", 0) != 0) {
       r.fail(t->get("camera")->source(),
              "'camera' must be \"simulated\", \"pattern\" or \"device:N\"");
     }
   }
+  if (const auto* t = r.section(root, "devices", false)) readDevices(r, *t, c);
   if (const auto* t = r.section(root, "timeouts", false)) {
     r.known(*t, "timeouts",
             {"idle_seconds", "end_screen_seconds", "approval_seconds", "guard_wait_seconds",
@@ -185,6 +247,7 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
              "'default_language' \"" + c.defaultLanguage + "\" is not in 'languages'");
     }
   }
+  if (const auto* t = r.section(root, "gate", false)) readGate(r, *t, c);
   if (r.error) return *r.error;
   return c;
 }

@@ -95,6 +95,7 @@ class KioskRemote final : public Remote {
                                                     p.value("reason", "guard PIN at kiosk"),
                                                     at(p.value("at", e.createdAt))));
     }
+    if (e.kind == "gate") return sendGate(e, p);
     throw backend::Error(backend::ErrorKind::InvalidInput, "unknown outbox event kind " + e.kind,
                          {}, "unknown_kind");
   }
@@ -142,7 +143,29 @@ class KioskRemote final : public Remote {
     (void)cache.put("directory", dir.dump());
   }
 
+  std::vector<RemoteCommand> takeCommands() override {
+    std::vector<RemoteCommand> out;
+    for (const auto& c : client_.takeCommands())
+      out.push_back({c.id, c.kind, c.direction, c.reason, c.requestedBy});
+    return out;
+  }
+
  private:
+  // An opening of the gate or a relay fault (GateRecorder in the kiosk app writes these).
+  std::string sendGate(const OutboxEvent& e, const json& p) {
+    backend::GateEvent g;
+    g.eventId = e.id;
+    if (!e.visit.isNil()) g.visitId = e.visit;
+    g.commandId = Uuid::parse(p.value("command", ""));
+    g.direction = p.value("direction", "");
+    g.channel = p.value("channel", 0);
+    g.reason = p.value("reason", "");
+    g.outcome = p.value("outcome", "");
+    g.fault = p.value("fault", "");
+    g.at = at(p.value("at", e.createdAt));
+    return client_.gateEvent(g);
+  }
+
   backend::KioskClient client_;
 };
 

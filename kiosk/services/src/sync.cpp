@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gatehouse/backend/error.hpp"
+#include "gatehouse/backend/listener.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/password.hpp"
 
@@ -40,15 +41,73 @@ void BackendWorker::start() {
   if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] { run(); });
+  startPush();
 }
 
 void BackendWorker::stop() {
+  push_.reset();  // its thread calls into this worker: stop it first
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+void BackendWorker::onCommand(std::function<void(const RemoteCommand&)> handler) {
+  std::lock_guard lock(mutex_);
+  onCommand_ = std::move(handler);
+}
+
+void BackendWorker::startPush() {
+  if (options_.pushUrl.empty() || options_.pushChannel.empty()) return;
+  push_ = std::make_unique<backend::Listener>(
+      options_.pushUrl, options_.pushChannel, [this](const backend::Notification&) { pushed(); },
+      [this] { pushed(); },  // (re)connected: whatever was missed meanwhile is read now
+      [this](bool connected) { pushState(connected); });
+}
+
+void BackendWorker::pushState(bool connected) {
+  {
+    std::lock_guard lock(mutex_);
+    pushConnected_ = connected;
+    if (!connected) nextPoll_ = nextCommands_ = {};  // back to polling at once
+  }
+  cv_.notify_all();
+}
+
+void BackendWorker::pushed() {
+  {
+    std::lock_guard lock(mutex_);
+    nextPoll_ = nextCommands_ = {};
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::chrono::steady_clock::time_point BackendWorker::nextPollAfter(
+    std::chrono::steady_clock::time_point now) {
+  // Pushed: a NOTIFY reaches a connected listener at commit, so there is nothing to poll for.
+  return pushConnected_ ? now + std::chrono::hours(24) : now + options_.pollEvery;
+}
+
+// Takes guard commands when due and hands them to the handler. Called with the lock held.
+bool BackendWorker::takeCommands(std::unique_lock<std::mutex>& lock) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!onCommand_ || now < nextCommands_) return false;
+  nextCommands_ = nextPollAfter(now);
+  auto handler = onCommand_;
+  lock.unlock();
+  std::vector<RemoteCommand> commands;
+  try {
+    commands = remote_->takeCommands();
+  } catch (...) {
+    lock.lock();
+    throw;
+  }
+  for (const auto& c : commands) handler(c);
+  lock.lock();
+  return !commands.empty();
 }
 
 void BackendWorker::wake() {
@@ -120,6 +179,7 @@ void BackendWorker::run() {
     if (busy) continue;
     auto until = std::min(nextBeat_, nextCache_);
     if (watched_) until = std::min(until, nextPoll_);
+    if (onCommand_) until = std::min(until, nextCommands_);
     if (!remote_) until = nextConnect_;
     cv_.wait_until(lock,
                    std::max(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(5)),
@@ -185,9 +245,10 @@ bool BackendWorker::step(std::unique_lock<std::mutex>& lock) {
   }
   lock.lock();
   if (sent) return true;
+  if (takeCommands(lock)) return true;
   if (watched_ && now >= nextPoll_) {
     const Uuid visit = *watched_;
-    nextPoll_ = now + options_.pollEvery;
+    nextPoll_ = nextPollAfter(now);
     lock.unlock();
     std::string status;
     try {

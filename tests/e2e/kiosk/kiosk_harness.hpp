@@ -62,6 +62,8 @@ struct KioskSetup {
   std::string scanner = "simulated";   // "camera": codes and MRZs are read from the camera
   std::string cameraSource;            // footage for the simulated camera ("" = the demo)
   bool screenshots = true;
+  std::string extraToml;  // appended to kiosk.toml (e.g. [devices.usb] and [gate])
+  std::string size = "1280x720";
 };
 
 // One kiosk "installation": its folder (config, outbox, badges, screenshots) survives restarts.
@@ -84,7 +86,8 @@ class Kiosk {
         << "\nheartbeat_seconds = 1\n"
         << "[ui]\ndefault_language = \"" << setup_.language << "\"\ntheme = \"" << setup_.theme
         << "\"\n"
-        << "assets_dir = \"" << sourceDir() << "/assets\"\n";
+        << "assets_dir = \"" << sourceDir() << "/assets\"\n"
+        << setup_.extraToml;
     writeFile(dir_ / "kiosk.toml", cfg.str());
   }
   ~Kiosk() { stop(); }
@@ -104,7 +107,7 @@ class Kiosk {
                                   (dir_ / "kiosk.toml").string(),
                                   "--offscreen",
                                   "--size",
-                                  "1280x720",
+                                  setup_.size,
                                   "--fps",
                                   "60",
                                   "--script",

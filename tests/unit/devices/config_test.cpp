@@ -84,3 +84,39 @@ TEST(DevicesConfig, TyposAndWrongTypesAreErrors) {
   EXPECT_EQ(parseDevicesConfig("[devices.camera\n").error().code, "bad_toml");
   EXPECT_EQ(loadDevicesConfig("/nonexistent.toml").error().code, "bad_config");
 }
+
+TEST(DevicesConfig, ReadsTheKiosksOneWordDevices) {
+  auto c = parseDevicesConfig(
+      "[devices]\ncamera = 'device:2'\nscanner = 'usb'\nprinter = 'cups:front'\n"
+      "badge_dir = 'b'\ncamera_source = ''\n[devices.usb]\ndriver = 'simulated'\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->camera.driver, "v4l2");
+  EXPECT_EQ(c->camera.device, "2");
+  EXPECT_EQ(c->printer.driver, "cups");
+  EXPECT_EQ(c->printer.queue, "front");
+  EXPECT_EQ(c->usb.driver, "simulated");
+  auto sim = parseDevicesConfig("[devices]\nprinter = 'simulated'\nbadge_dir = 'out'\n");
+  ASSERT_TRUE(sim) << sim.error().message;
+  EXPECT_EQ(sim->printer.driver, "file");
+  EXPECT_EQ(sim->printer.directory, "out/printed");
+}
+
+TEST(DevicesConfig, BadOneWordDevicesAndUsbIdsAreNamed) {
+  EXPECT_EQ(parseDevicesConfig("[devices]\ncamera = 'webcam'\n").error().message,
+            "devices.camera must be \"simulated\", \"pattern\" or \"device:N\"");
+  EXPECT_EQ(parseDevicesConfig("[devices]\nscanner = 'laser'\n").error().message,
+            "devices.scanner must be \"camera\", \"usb\" or \"simulated\"");
+  EXPECT_EQ(parseDevicesConfig("[devices]\nprinter = 'cups:'\n").error().code, "bad_config");
+  EXPECT_EQ(parseDevicesConfig("[devices]\ncamera = 3\n").error().message,
+            "devices.camera must be a string or a table");
+  EXPECT_EQ(parseDevicesConfig("[devices.usb]\ndriver = 'hidraw'\n").error().code, "bad_config");
+  EXPECT_EQ(parseDevicesConfig("[devices.usb]\nwedge_devices = ['0C2E:0B61']\n").error().message,
+            "devices.usb.wedge_devices: \"0C2E:0B61\" is not a \"vvvv:pppp\" vendor:product id");
+}
+
+TEST(UsbIds, ParseLowercaseHexPairsOnly) {
+  EXPECT_EQ(parseUsbId("0c2e:0b61"), (std::pair<std::uint16_t, std::uint16_t>{0x0c2e, 0x0b61}));
+  EXPECT_FALSE(parseUsbId("0c2e-0b61"));
+  EXPECT_FALSE(parseUsbId("c2e:0b61"));
+  EXPECT_FALSE(parseUsbId("0c2e:0b6g"));
+}

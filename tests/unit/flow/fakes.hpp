@@ -74,15 +74,26 @@ struct FakePins : GuardPins {
   }
 };
 
+struct FakeGate : Gate {
+  std::vector<GateOpening> openings;
+  mutable bool failing = false;  // flipped by test steps that only see a const Rig
+  Status open(const GateOpening& o) override {
+    if (failing) return makeError("relay_missing", "no relay board");
+    openings.push_back(o);
+    return Ok{};
+  }
+};
+
 struct Rig {
   FakeBackend backend;
   FakeTrust trust;
   FakeCamera camera;
   FakePrinter printer;
   FakePins pins;
+  FakeGate gate;
   ManualClock clock;
   FlowConfig config;
-  Flow flow{Ports{&backend, &trust, &camera, &printer, &pins}, clock, config};
+  Flow flow{Ports{&backend, &trust, &camera, &printer, &pins, &gate}, clock, config};
 
   InvitationPass passTemplate() const {
     InvitationPass p;

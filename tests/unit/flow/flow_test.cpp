@@ -338,5 +338,107 @@ TEST(Flow, TakingAPhotoTwiceBeforeItArrivesAsksTheCameraOnce) {
   EXPECT_EQ(r.camera.captures, 1);
 }
 
+TEST(Flow, TheGateOpensOnceTheBadgeIsPrintedForAnApprovedWalkIn) {
+  Rig r;
+  toAwaitingApproval(r);
+  const Uuid visit = r.flow.session().visitId;
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, visit, "approved"));
+  r.flow.handle(Event::forVisit(EventKind::PrintJobAccepted, visit));
+  EXPECT_TRUE(r.gate.openings.empty()) << "waits for the badge by default";
+  r.flow.handle(Event::forVisit(EventKind::PrintCompleted, visit));
+  EXPECT_EQ(r.flow.state(), State::Done);
+  ASSERT_EQ(r.gate.openings.size(), 1u);
+  EXPECT_EQ(r.gate.openings[0].visitId, visit);
+  EXPECT_EQ(r.gate.openings[0].direction, "entry");
+  EXPECT_EQ(r.gate.openings[0].reason, "walk_in");
+}
+
+TEST(Flow, NotWaitingForTheBadgeTheGateOpensAtApprovalAndOnlyOnce) {
+  Rig r;
+  r.config.gateWaitsForBadge = false;
+  Flow flow{Ports{&r.backend, &r.trust, &r.camera, &r.printer, &r.pins, &r.gate}, r.clock,
+            r.config};
+  flow.handle(Event::of(EventKind::StartWalkIn));
+  flow.handle(Event::of(EventKind::Cancel));
+  flow.handle(Event::connectivity(false));
+  flow.handle(Event::of(EventKind::StartWalkIn));
+  Event chosen = Event::of(EventKind::ResidentChosen);
+  chosen.entry = DirectoryEntry{7, "A-101", "A", "S."};
+  flow.handle(chosen);
+  Event d = Event::of(EventKind::DetailsSubmitted);
+  d.visitor = VisitorInfo{"Ivan Sidorov", "+7900", "guest", "", ""};
+  flow.handle(d);
+  Event p = Event::of(EventKind::PhotoCaptured);
+  p.bytes = {1};
+  flow.handle(p);
+  flow.handle(Event::of(EventKind::PhotoAccepted));
+  ASSERT_EQ(flow.state(), State::AwaitingGuard);
+  flow.handle(Event::withText(EventKind::GuardPinEntered, "4321"));
+  ASSERT_EQ(flow.state(), State::Approved);
+  ASSERT_EQ(r.gate.openings.size(), 1u);
+  EXPECT_EQ(r.gate.openings[0].reason, "guard_pin");
+  flow.handle(Event::forVisit(EventKind::PrintCompleted, flow.session().visitId));
+  EXPECT_EQ(flow.state(), State::Done);
+  EXPECT_EQ(r.gate.openings.size(), 1u);
+}
+
+TEST(Flow, APassAndAnExitOpenTheGateButADenialOrARefusedBadgeDoNot) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartPass));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, r.validPass()));
+  const Uuid visit = r.flow.session().visitId;
+  r.flow.handle(Event::forVisit(EventKind::PassAccepted, visit));
+  Event p = Event::of(EventKind::PhotoCaptured);
+  p.bytes = {1};
+  r.flow.handle(p);
+  r.flow.handle(Event::of(EventKind::PhotoAccepted));
+  r.flow.handle(Event::forVisit(EventKind::PrintCompleted, visit));
+  ASSERT_EQ(r.gate.openings.size(), 1u);
+  EXPECT_EQ(r.gate.openings[0].reason, "pass");
+
+  Rig denied;
+  toAwaitingApproval(denied);
+  denied.flow.handle(
+      Event::forVisit(EventKind::DecisionReceived, denied.flow.session().visitId, "denied"));
+  EXPECT_EQ(denied.flow.state(), State::Denied);
+  EXPECT_TRUE(denied.gate.openings.empty());
+
+  Rig exit;
+  const ExitToken token = ExitToken::generate(Uuid::random());
+  exit.flow.handle(Event::of(EventKind::StartExit));
+  exit.flow.handle(Event::withText(EventKind::CodeScanned, token.encode()));
+  exit.flow.handle(p);
+  exit.flow.handle(Event::forVisit(EventKind::ExitRefused, token.visitId, "already_used"));
+  EXPECT_TRUE(exit.gate.openings.empty());
+  exit.flow.handle(Event::of(EventKind::Finish));
+  exit.flow.handle(Event::of(EventKind::StartExit));
+  exit.flow.handle(Event::withText(EventKind::CodeScanned, token.encode()));
+  exit.flow.handle(p);
+  exit.flow.handle(Event::forVisit(EventKind::ExitRecorded, token.visitId));
+  EXPECT_EQ(exit.flow.state(), State::ExitDone);
+  ASSERT_EQ(exit.gate.openings.size(), 1u);
+  EXPECT_EQ(exit.gate.openings[0].direction, "exit");
+  EXPECT_EQ(exit.gate.openings[0].visitId, token.visitId);
+}
+
+TEST(Flow, ARelayFaultShowsTheVisitorANextStepAndRetryOpensTheGate) {
+  Rig r;
+  toAwaitingApproval(r);
+  const Uuid visit = r.flow.session().visitId;
+  r.flow.handle(Event::forVisit(EventKind::DecisionReceived, visit, "approved"));
+  r.gate.failing = true;
+  r.flow.handle(Event::forVisit(EventKind::PrintCompleted, visit));
+  ASSERT_EQ(r.flow.state(), State::DeviceProblem);
+  EXPECT_EQ(r.flow.session().faultDevice, Device::Gate);
+  EXPECT_EQ(r.flow.session().reason, "relay_missing");
+  EXPECT_EQ(r.backend.calls.back(), "check_in:" + visit.toString()) << "the entry is recorded";
+  r.flow.handle(Event::of(EventKind::Retry));
+  EXPECT_EQ(r.flow.state(), State::DeviceProblem) << "still broken";
+  r.gate.failing = false;
+  r.flow.handle(Event::of(EventKind::Retry));
+  EXPECT_EQ(r.flow.state(), State::Done);
+  EXPECT_EQ(r.gate.openings.size(), 1u);
+}
+
 }  // namespace
 }  // namespace gatehouse::flow

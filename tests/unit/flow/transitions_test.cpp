@@ -106,6 +106,13 @@ std::vector<std::vector<Step>> paths() {
                                  ev(EventKind::TakePhoto),
                                  photo(),
                                  ev(EventKind::PhotoAccepted)};
+  // The relay refuses from here on / works again (a touch, so the step itself is always applied).
+  auto gate = [](bool works) -> Step {
+    return [works](const Rig& r) {
+      r.gate.failing = !works;
+      return Event::of(EventKind::UserActivity);
+    };
+  };
   auto extend = [](std::vector<Step> base, std::vector<Step> more) {
     base.insert(base.end(), more.begin(), more.end());
     return base;
@@ -114,6 +121,13 @@ std::vector<std::vector<Step>> paths() {
       extend(walkIn, {visitEv(EventKind::RequestAcknowledged),
                       visitEv(EventKind::DecisionReceived, "approved"),
                       visitEv(EventKind::PrintJobAccepted), visitEv(EventKind::PrintCompleted)}),
+      extend(walkIn, {visitEv(EventKind::DecisionReceived, "approved"), gate(false),
+                      visitEv(EventKind::PrintCompleted), gate(true)}),
+      extend(walkIn, {visitEv(EventKind::DecisionReceived, "approved"),
+                      visitEv(EventKind::PrintJobAccepted), gate(false)}),
+      {ev(EventKind::StartExit), badge(), photo(), gate(false), visitEv(EventKind::ExitRecorded),
+       gate(true)},
+      {offline(), ev(EventKind::StartExit), badge(), gate(false)},
       extend(walkIn, {visitEv(EventKind::DecisionReceived, "denied")}),
       extend(walkIn, {ev(EventKind::ApprovalTimeout), textEv(EventKind::GuardPinEntered, "4321"),
                       faultHere()}),

@@ -105,5 +105,55 @@ TEST(KioskConfig, MissingFileSaysSo) {
   EXPECT_EQ(r.error().message, "/nonexistent/kiosk.toml: cannot open");
 }
 
+TEST(KioskConfig, ReadsTheGateAndTheUsbDevices) {
+  const std::string base = "[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n";
+  auto c =
+      parseConfig(base +
+                  "[devices]\nscanner = \"usb\"\n[devices.usb]\ndriver = \"simulated\"\n"
+                  "wedge_devices = [\"0c2e:0b61\"]\n[gate]\nenabled = true\nentry_channel = 3\n"
+                  "exit_channel = 4\npulse_ms = 500\nwait_for_badge = false\n"
+                  "directions = \"Lifts ahead\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->scanner, "usb");
+  EXPECT_EQ(c->usb.driver, "simulated");
+  EXPECT_EQ(c->usb.wedgeDevices, std::vector<std::string>{"0c2e:0b61"});
+  EXPECT_TRUE(c->gate.enabled);
+  EXPECT_EQ(c->gate.entryChannel, 3);
+  EXPECT_EQ(c->gate.exitChannel, 4);
+  EXPECT_EQ(c->gate.pulseMs, 500);
+  EXPECT_FALSE(c->gate.waitForBadge);
+  EXPECT_EQ(c->gate.directions, "Lifts ahead");
+  auto off = parseConfig(base);
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(off->gate.enabled);
+}
+
+TEST(KioskConfig, DeviceTablesUseTheDevicesParser) {
+  const std::string base = "[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n";
+  auto c = parseConfig(base +
+                       "[devices.camera]\ndriver = \"v4l2\"\ndevice = \"1\"\n"
+                       "[devices.printer]\ndriver = \"cups\"\nqueue = \"front\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->camera, "device:1");
+  EXPECT_EQ(c->printer, "cups:front");
+  EXPECT_EQ(errorOf(base + "[devices.usb]\nrelay_chanel = 2\n"),
+            "kiosk.toml:5: unknown key devices.usb.relay_chanel");
+}
+
+TEST(KioskConfig, BadGateValuesNameTheirLine) {
+  const std::string base = "[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n";
+  EXPECT_EQ(errorOf(base + "[gate]\nentry_channel = 9\n"),
+            "kiosk.toml:6: 'entry_channel' must be between 1 and 8");
+  EXPECT_EQ(errorOf(base + "[gate]\nenabled = \"yes\"\n"),
+            "kiosk.toml:6: 'enabled' must be true or false");
+  EXPECT_EQ(errorOf(base + "[gate]\nexit_door = 2\n"),
+            "kiosk.toml:6: unknown key 'exit_door' in [gate]");
+  EXPECT_EQ(
+      errorOf(base + "[devices.usb]\ndriver = \"none\"\n[gate]\nenabled = true\n"),
+      "kiosk.toml:7: [gate] is enabled but [devices.usb] driver is \"none\" (no relay board)");
+  EXPECT_EQ(errorOf(base + "[devices]\nscanner = \"usb\"\n[devices.usb]\ndriver = \"none\"\n"),
+            "kiosk.toml:6: 'scanner' is \"usb\" but [devices.usb] driver is \"none\"");
+}
+
 }  // namespace
 }  // namespace gatehouse::kiosk

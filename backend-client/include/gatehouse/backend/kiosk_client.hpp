@@ -98,6 +98,28 @@ struct GuardPin {
   std::string pinHash;  // Argon2id (see gatehouse/core/password.hpp)
 };
 
+// One opening of the kiosk's gate (or a relay fault), as the kiosk reports it (0600_gate.sql).
+struct GateEvent {
+  Uuid eventId;  // the outbox event id: a resend is the same event
+  std::optional<Uuid> visitId;
+  std::optional<Uuid> commandId;  // a guard's remote "open the gate"
+  std::string direction;          // entry | exit
+  int channel = 1;
+  std::string reason;   // walk_in | guard_pin | pass | exit | remote
+  std::string outcome;  // opened | fault
+  std::string fault;
+  TimePoint at;
+};
+
+// A guard's command waiting for this kiosk (today only "open_gate").
+struct KioskCommand {
+  Uuid id;
+  std::string kind;
+  std::string direction;
+  std::string reason;
+  std::int64_t requestedBy = 0;
+};
+
 class KioskClient {
  public:
   KioskClient(std::string databaseUrl, KioskCredentials credentials);
@@ -121,6 +143,9 @@ class KioskClient {
   std::vector<GuardPin> guardPins();
   VisitStatus guardApprove(const Uuid& visitId, std::int64_t guardId, const std::string& reason,
                            TimePoint at);
+  // Gate openings and guard commands (src/kiosk_gate.cpp). Returns recorded | already_recorded.
+  std::string gateEvent(const GateEvent& event);
+  std::vector<KioskCommand> takeCommands();  // each command is handed out once
 
   Connection& connection() { return conn_; }
   // Re-opens the connection after ConnectionLost (the next call would otherwise fail again).

@@ -9,8 +9,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -63,6 +65,9 @@ struct UsbConfig {
   std::chrono::milliseconds resumeWindow{3000};
   std::size_t maxScanLength = 4096;
 };
+
+// "0c2e:0b61" -> {0x0c2e, 0x0b61}; nullopt unless exactly four lowercase hex digits each side.
+std::optional<std::pair<std::uint16_t, std::uint16_t>> parseUsbId(std::string_view id);
 
 // Errors: usb_unavailable.
 Result<std::unique_ptr<UsbTransport>> makeLibusbTransport(const UsbConfig& config);

@@ -22,6 +22,8 @@ float mm(float millimetres);
 // The smallest touch target, 15 mm.
 float minTouch();
 
+// The colours of a theme, without applying it (contrast tests).
+Palette paletteOf(Theme theme);
 void applyTheme(Theme theme);
 Theme currentTheme();
 const Palette& palette();

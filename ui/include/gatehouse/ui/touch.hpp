@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace gatehouse::ui {
 
@@ -20,6 +21,10 @@ class TouchRegistry {
   void beginFrame();
   void add(const std::string& id, ImVec2 min, ImVec2 max, bool enabled);
   const TouchTarget* find(const std::string& id) const;  // only if drawn in the last frame
+  // The layout test: every target of the latest frame lies inside the viewport and overlaps no
+  // other. Returns one line per problem ("details.next leaves the viewport ...").
+  std::vector<std::string> layoutProblems(ImVec2 viewport) const;
+
  private:
   std::map<std::string, TouchTarget> targets_;
   int frame_ = 0;

@@ -31,6 +31,10 @@
 //   DeviceFault (camera in Photo/ExitPhoto, scanner in ScanPass/ScanBadge/VisitorDetails,
 //   printer in Approved/PrintingBadge) --> DeviceProblem --Retry--> the state it came from.
 //
+// The gate (Ports::gate) opens on the way into Done (badge printed; or already at Approved when
+// FlowConfig::gateWaitsForBadge is false) and into ExitDone. When the relay refuses, the visitor
+// sees DeviceProblem (device Gate) instead; Retry opens again and goes on to Done / ExitDone.
+//
 // Global: UserActivity and ConnectivityChanged are accepted everywhere (ConnectivityChanged to
 // offline moves AwaitingApproval to AwaitingGuard, CheckingPass to Photo, RecordingExit to
 // ExitDone). The table in transitions.cpp is the authority; tests try every (state, event) pair.
@@ -110,7 +114,7 @@ enum class EventKind : std::uint8_t {
 inline constexpr int kEventCount = 32;
 
 enum class Mode : std::uint8_t { None, WalkIn, Pass, Exit };
-enum class Device : std::uint8_t { None, Camera, Scanner, Printer };
+enum class Device : std::uint8_t { None, Camera, Scanner, Printer, Gate };
 
 struct Event {
   EventKind kind = EventKind::UserActivity;
@@ -156,6 +160,7 @@ struct FlowConfig {
   std::chrono::seconds approvalTimeout{90};    // then the guard is alerted
   std::chrono::seconds guardWaitTimeout{600};  // AwaitingGuard gives up (visit stays for the guard)
   std::chrono::hours badgeValidity{12};
+  bool gateWaitsForBadge = true;  // entry: open once the badge is printed, else at approval
   std::string defaultLanguage = "en";
   std::vector<std::string> languages{"en", "ru"};
 };
@@ -178,6 +183,7 @@ struct Session {
   Device faultDevice = Device::None;
   State resumeState = State::Welcome;
   bool guardAlerted = false;
+  bool gateOpened = false;  // this visitor's gate opening went through
   bool pinRejected = false;
   std::string approvedByGuard;
   Clock::time_point requestedAt{};
@@ -220,6 +226,8 @@ class Flow {
   State onPassScanned(const std::string& text);
   State onPhotoAccepted();
   State approve();
+  // Opens the gate for this visitor (once) and goes to `next`, or to DeviceProblem on a fault.
+  State throughGate(const char* direction, State next);
   void alert(const std::string& kind, const std::string& details);
   void printBadge();
 

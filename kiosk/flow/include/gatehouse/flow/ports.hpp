@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gatehouse/core/pass.hpp"
+#include "gatehouse/core/result.hpp"
 #include "gatehouse/core/uuid.hpp"
 
 namespace gatehouse::flow {
@@ -98,12 +99,30 @@ class GuardPins {
   virtual std::optional<std::string> verify(const std::string& pin) const = 0;
 };
 
+// Why the gate opens: a visit that was let in or out (remote openings by a guard do not pass
+// through the flow).
+struct GateOpening {
+  Uuid visitId;
+  std::string direction;  // "entry" | "exit"
+  std::string reason;     // walk_in | guard_pin | pass | exit
+};
+
+// The gate or turnstile (a relay channel). open() returns at once: Ok when the relay took the
+// command, else the fault (code = what the visitor is told). The implementation records every
+// opening and every fault (outbox event; a fault alerts the guard).
+class Gate {
+ public:
+  virtual ~Gate() = default;
+  virtual Status open(const GateOpening& opening) = 0;
+};
+
 struct Ports {
   VisitBackend* backend = nullptr;
   PassTrust* trust = nullptr;
   PhotoCamera* camera = nullptr;
   BadgePrinter* printer = nullptr;
   GuardPins* guardPins = nullptr;
+  Gate* gate = nullptr;  // optional: a kiosk with no gate to open
 };
 
 }  // namespace gatehouse::flow

@@ -5,8 +5,19 @@
 #include <vector>
 
 #include "gatehouse/core/result.hpp"
+#include "gatehouse/devices/usb.hpp"
 
 namespace gatehouse::kiosk {
+
+// [gate]: the gate or turnstile this kiosk opens through the USB relay board ([devices.usb]).
+struct GateConfig {
+  bool enabled = false;
+  int entryChannel = 1;      // relay channel that opens the way in
+  int exitChannel = 1;       // and the way out (the same channel for a single gate)
+  int pulseMs = 800;         // how long the relay stays closed
+  bool waitForBadge = true;  // entry: open once the badge is printed (else at approval)
+  std::string directions;    // "All done": where to go after the gate (this kiosk's words)
+};
 
 struct KioskConfig {
   std::int64_t estateId = 1;
@@ -18,11 +29,13 @@ struct KioskConfig {
   std::string databaseUrl;  // GATEHOUSE_DATABASE_URL overrides
   std::string outboxPath = "kiosk-outbox.sqlite";
 
-  std::string camera = "simulated";  // simulated | pattern | device:N
-  std::string cameraSource;          // footage folder/file for the simulated camera
-  std::string scanner = "simulated";
+  std::string camera = "simulated";   // simulated | pattern | device:N
+  std::string cameraSource;           // footage folder/file for the simulated camera
+  std::string scanner = "simulated";  // camera | usb | simulated (script lines only)
   std::string printer = "simulated";  // simulated | cups:QUEUE
   std::string badgeDir = "badges";    // where the simulated printer leaves PDFs
+  devices::UsbConfig usb;             // [devices.usb]: scanners and the relay board
+  GateConfig gate;
 
   int idleSeconds = 60;
   int endScreenSeconds = 10;

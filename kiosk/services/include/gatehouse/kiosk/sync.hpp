@@ -18,7 +18,20 @@
 #include "gatehouse/flow/ports.hpp"
 #include "gatehouse/kiosk/outbox.hpp"
 
+namespace gatehouse::backend {
+class Listener;
+}
+
 namespace gatehouse::kiosk {
+
+// A guard's command for this kiosk, taken from the database once (today: open_gate).
+struct RemoteCommand {
+  Uuid id;
+  std::string kind;
+  std::string direction;  // entry | exit
+  std::string reason;
+  std::int64_t requestedBy = 0;
+};
 
 struct HeartbeatInfo {
   std::string screen;
@@ -39,6 +52,8 @@ class Remote {
   virtual void heartbeat(const HeartbeatInfo& beat) = 0;
   // Stores estate keys, revocations, guard PINs and the directory in the outbox's cache.
   virtual void refreshCaches(Outbox& cache) = 0;
+  // Guard commands waiting for this kiosk; each is returned once.
+  virtual std::vector<RemoteCommand> takeCommands() { return {}; }
 };
 using RemoteFactory = std::function<std::unique_ptr<Remote>()>;  // throws when unreachable
 
@@ -48,6 +63,11 @@ struct WorkerOptions {
   std::chrono::milliseconds cacheEvery{60000};
   std::chrono::milliseconds maxBackoff{3000};
   std::string version = "0.1.0";
+  // Decisions and commands are pushed: LISTEN on pushChannel (payload-free wake-ups; the worker
+  // then asks through the kiosk functions). While that connection is up nothing is polled;
+  // pollEvery is the fallback when it is down. Empty pushUrl: poll only.
+  std::string pushUrl;
+  std::string pushChannel;
 };
 
 class BackendWorker {
@@ -65,6 +85,11 @@ class BackendWorker {
   void setScreen(const std::string& screen);
   void setHealth(const std::string& healthJson);
   bool online() const { return online_; }
+  // Runs on the worker thread for every guard command taken (set before start()).
+  void onCommand(std::function<void(const RemoteCommand&)> handler);
+  // A wake-up from the push channel: ask for decisions and commands now.
+  void pushed();
+  bool pushConnected() const { return pushConnected_; }
   // Number of events sent successfully since start (tests, diagnostics).
   std::int64_t sentCount() const { return sent_; }
 
@@ -73,6 +98,10 @@ class BackendWorker {
   bool step(std::unique_lock<std::mutex>& lock);
   void setOnline(bool online);
   bool sendOne();
+  void startPush();
+  void pushState(bool connected);
+  bool takeCommands(std::unique_lock<std::mutex>& lock);
+  std::chrono::steady_clock::time_point nextPollAfter(std::chrono::steady_clock::time_point now);
 
   Outbox& outbox_;
   flow::EventQueue& events_;
@@ -94,6 +123,10 @@ class BackendWorker {
   std::atomic<std::int64_t> sent_{0};
   std::chrono::steady_clock::time_point nextConnect_{}, nextPoll_{}, nextBeat_{}, nextCache_{};
   std::chrono::milliseconds backoff_{200};
+  std::function<void(const RemoteCommand&)> onCommand_;
+  std::unique_ptr<backend::Listener> push_;
+  std::atomic<bool> pushConnected_{false};
+  std::chrono::steady_clock::time_point nextCommands_{};
 };
 
 // The flow's VisitBackend: every call is an outbox write (one transaction), then a wake-up.
