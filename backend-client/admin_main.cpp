@@ -7,6 +7,7 @@
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/migrator.hpp"
+#include "gatehouse/backend/privacy_admin.hpp"
 
 using namespace gatehouse::backend;
 
@@ -112,6 +113,8 @@ int run(const Args& a) {
   } else if (cmd == "create-estate") {
     if (a.positional.size() < 2) throw std::invalid_argument("create-estate needs a NAME");
     std::cout << "estate_id=" << createEstate(c, a.positional[1], a.get("timezone", "UTC")) << "\n";
+  } else if (auto rc = runPrivacyCommand(c, a.positional, a.options, std::cout)) {
+    return *rc;
   } else {
     throw std::invalid_argument("unknown command " + cmd);
   }
@@ -125,7 +128,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
     if (s == "-h" || s == "--help") {
-      std::cout << kUsage;
+      std::cout << kUsage << kPrivacyUsage;
       return 0;
     }
     if (s.rfind("--", 0) == 0) {
@@ -143,7 +146,7 @@ int main(int argc, char** argv) {
   try {
     return run(a);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage;
+    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage << kPrivacyUsage;
     return 2;
   } catch (const Error& e) {
     std::cerr << "gatehouse-admin: " << toString(e.kind()) << ": " << e.what() << "\n";
