@@ -63,8 +63,9 @@ evidence::ChainSegment segmentFor(Connection& c, std::int64_t estate,
   if (kiosk)
     seg.kioskName = c.exec("SELECT name FROM gh.kiosk WHERE id = $1", {*kiosk})[0].text("name");
   const std::string sql =
-      std::string("SELECT e.id, e.seq, e.visit_id, e.kind::text AS kind, e.content_type, "
-                  "to_char(e.captured_at AT TIME ZONE 'UTC', ") +
+      std::string(
+          "SELECT e.id, e.seq, e.visit_id, e.kind::text AS kind, e.content_type, "
+          "to_char(e.captured_at AT TIME ZONE 'UTC', ") +
       kUtc +
       ") AS captured, e.sha256, coalesce(e.prev_chain, '') AS prev, e.chain_sha256, "
       "e.data IS NULL AS purged FROM gh.evidence e WHERE e.kiosk_id IS NOT DISTINCT FROM "
@@ -72,9 +73,10 @@ evidence::ChainSegment segmentFor(Connection& c, std::int64_t estate,
   const auto rows = c.exec(sql, {kiosk, estate, from, to});
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto r = rows[i];
-    evidence::ChainLink l{r.text("id"),    r.int64("seq"),  r.text("visit_id"),
-                          r.text("kind"),  r.text("captured"), r.text("sha256"),
-                          r.text("prev"),  r.text("chain_sha256"), "", r.boolean("purged")};
+    evidence::ChainLink l{r.text("id"),       r.int64("seq"),         r.text("visit_id"),
+                          r.text("kind"),     r.text("captured"),     r.text("sha256"),
+                          r.text("prev"),     r.text("chain_sha256"), "",
+                          r.boolean("purged")};
     if (inScope.count(l.id) && !l.purged) {
       l.photoPath = "photos/" + l.id + (r.text("content_type") == "image/png" ? ".png" : ".jpg");
       const auto b = c.exec("SELECT data FROM gh.evidence WHERE id = $1", {l.id})[0].bytes("data");
@@ -113,8 +115,9 @@ std::string initEvidenceKey(Connection& c, std::int64_t estateId, const std::str
         "INSERT INTO gh.evidence_key (estate_id, key_id, public_key) SELECT $1, "
         "coalesce(max(key_id), 0) + 1, $2 FROM gh.evidence_key WHERE estate_id = $1",
         {estateId, pub});
-    tx.exec("SELECT gh.audit($1, 'evidence_key.created', NULL, $2::jsonb)",
-            {estateId, nlohmann::json({{"fingerprint", evidence::fingerprint(key.publicKey)}}).dump()});
+    tx.exec(
+        "SELECT gh.audit($1, 'evidence_key.created', NULL, $2::jsonb)",
+        {estateId, nlohmann::json({{"fingerprint", evidence::fingerprint(key.publicKey)}}).dump()});
   });
   return evidence::encodePublicKey(key.publicKey);
 }
@@ -136,13 +139,14 @@ EvidenceExport exportEvidence(Connection& c, const EvidenceScope& scope,
   std::int64_t estate = 0;
   const auto items = itemsInScope(c, scope, estate);
   requireRegisteredKey(c, estate, key);
-  if (items.empty()) throw Error(ErrorKind::NotFound, "no evidence in that scope", "", "no_evidence");
+  if (items.empty())
+    throw Error(ErrorKind::NotFound, "no evidence in that scope", "", "no_evidence");
 
   evidence::BundleContent content;
   content.estateName = c.exec("SELECT name FROM gh.estate WHERE id = $1", {estate})[0].text("name");
-  content.createdAt = c.exec(std::string("SELECT to_char(now() AT TIME ZONE 'UTC', ") + kUtc +
-                             ") AS t")[0]
-                          .text("t");
+  content.createdAt =
+      c.exec(std::string("SELECT to_char(now() AT TIME ZONE 'UTC', ") + kUtc + ") AS t")[0].text(
+          "t");
   content.scope = scope.visit ? "visit " + scope.visit->toString()
                               : "kiosk " + std::to_string(*scope.kioskId) + " from " + scope.from +
                                     " to " + scope.to;
@@ -152,7 +156,8 @@ EvidenceExport exportEvidence(Connection& c, const EvidenceScope& scope,
     inScope.insert(it.id);
     visits.insert(it.visit);
     auto [pos, fresh] = ranges.try_emplace(it.kiosk, it.seq, it.seq);
-    if (!fresh) pos->second = {std::min(pos->second.first, it.seq), std::max(pos->second.second, it.seq)};
+    if (!fresh)
+      pos->second = {std::min(pos->second.first, it.seq), std::max(pos->second.second, it.seq)};
   }
   EvidenceExport out{static_cast<int>(visits.size()), 0, 0};
   for (const auto& [kiosk, range] : ranges) {
@@ -168,8 +173,8 @@ EvidenceExport exportEvidence(Connection& c, const EvidenceScope& scope,
         "JOIN gh.visitor vr ON vr.id = v.visitor_id JOIN gh.unit u ON u.id = v.unit_id "
         "LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id WHERE v.id = $1",
         {v});
-    content.files.push_back({"records/visit-" + v + ".json",
-                             nlohmann::json::parse(r[0].text("doc")).dump(2) + "\n"});
+    content.files.push_back(
+        {"records/visit-" + v + ".json", nlohmann::json::parse(r[0].text("doc")).dump(2) + "\n"});
   }
   if (auto s = evidence::writeBundle(dir, content, key); !s)
     throw Error(ErrorKind::InvalidInput, s.error().message, "", s.error().code);

@@ -25,10 +25,7 @@ Retention getRetention(Connection& c, std::int64_t estateId) {
 
 Retention setRetention(Connection& c, std::int64_t estateId, const RetentionChange& ch) {
   auto rows = c.exec("SELECT * FROM gh.retention_set($1, $2, $3, $4, $5)",
-                     {estateId, ch.photosDays,
-                      ch.idDataDays,
-                      ch.namesDays,
-                      ch.notificationsDays});
+                     {estateId, ch.photosDays, ch.idDataDays, ch.namesDays, ch.notificationsDays});
   return fromRow(rows[0]);
 }
 
@@ -56,10 +53,9 @@ PurgeRun runRetentionPurge(Connection& c, std::chrono::system_clock::time_point 
       }
       run.purged[cat] += total;
       if (total > 0)
-        run.messages.push_back(
-            c.exec("SELECT gh.purge_audit($1, $2, $3, $4::timestamptz) AS m",
-                   {estate, cat, total, at})[0]
-                .text("m"));
+        run.messages.push_back(c.exec("SELECT gh.purge_audit($1, $2, $3, $4::timestamptz) AS m",
+                                      {estate, cat, total, at})[0]
+                                   .text("m"));
     }
   }
   return run;

@@ -96,8 +96,8 @@ int retention(Connection& c, const std::string& sub, const Opts& o, std::ostream
 int purge(Connection& c, const Opts& o, std::ostream& out) {
   auto now = std::chrono::system_clock::now();
   if (auto ts = o.get("now"); !ts.empty()) {
-    const auto secs = c.exec("SELECT extract(epoch FROM $1::timestamptz)::float8 AS s", {ts})[0]
-                          .float64("s");
+    const auto secs =
+        c.exec("SELECT extract(epoch FROM $1::timestamptz)::float8 AS s", {ts})[0].float64("s");
     now = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::duration<double>(secs)));
@@ -107,7 +107,8 @@ int purge(Connection& c, const Opts& o, std::ostream& out) {
   const auto run = runRetentionPurge(c, now, static_cast<int>(batch));
   for (const auto& m : run.messages) out << m << "\n";
   if (run.messages.empty()) out << "nothing to purge\n";
-  out << run.batches << " batch(es), longest " << static_cast<double>(run.longestBatch.count()) / 1000.0 << " ms\n";
+  out << run.batches << " batch(es), longest "
+      << static_cast<double>(run.longestBatch.count()) / 1000.0 << " ms\n";
   return 0;
 }
 
@@ -131,8 +132,7 @@ int verifyChainCmd(Connection& c, const Opts& o, std::ostream& out) {
     out << "BROKEN at evidence " << r.brokenAt->toString() << "\n";
     return 3;
   }
-  out << "chain intact: " << r.items << " item(s), " << r.purged
-      << " purged (kept as hashes)\n";
+  out << "chain intact: " << r.items << " item(s), " << r.purged << " purged (kept as hashes)\n";
   return 0;
 }
 

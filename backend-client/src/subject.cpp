@@ -43,7 +43,8 @@ class TarWriter {
   explicit TarWriter(const std::string& path) : a_(archive_write_new()) {
     archive_write_set_format_pax_restricted(a_);
     if (archive_write_open_filename(a_, path.c_str()) != ARCHIVE_OK)
-      throw Error(ErrorKind::InvalidInput, "cannot write " + path + ": " + archive_error_string(a_));
+      throw Error(ErrorKind::InvalidInput,
+                  "cannot write " + path + ": " + archive_error_string(a_));
   }
   ~TarWriter() { archive_write_free(a_); }
   TarWriter(const TarWriter&) = delete;
@@ -94,7 +95,8 @@ std::vector<Uuid> findSubjectVisits(Connection& c, const SubjectQuery& q) {
       "  OR ($3 <> '' AND regexp_replace(coalesce(vr.phone, ''), '\\D', '', 'g') = "
       "                   regexp_replace($3, '\\D', '', 'g'))"
       "  OR ($4 <> '' AND vr.document_hash = $4)) ORDER BY v.requested_at",
-      {q.estateId, q.name, q.phone, q.documentNumber.empty() ? "" : documentHash(q.documentNumber)});
+      {q.estateId, q.name, q.phone,
+       q.documentNumber.empty() ? "" : documentHash(q.documentNumber)});
   std::vector<Uuid> out;
   for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(rows[i].uuid("id"));
   return out;
@@ -126,10 +128,10 @@ SubjectExport exportSubject(Connection& c, const SubjectQuery& q, const std::str
   }
   tar.close();
   c.exec("SELECT gh.audit($1, 'subject.export', NULL, $2::jsonb)",
-         {q.estateId, nlohmann::json({{"matched_by", q.describe()},
-                                      {"visits", out.visits},
-                                      {"photos", out.photos}})
-                          .dump()});
+         {q.estateId,
+          nlohmann::json(
+              {{"matched_by", q.describe()}, {"visits", out.visits}, {"photos", out.photos}})
+              .dump()});
   return out;
 }
 

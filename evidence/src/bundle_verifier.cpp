@@ -87,8 +87,8 @@ void checkSegment(Ctx& c, const ChainSegment& s, std::set<std::string>& photosSe
     } else {
       ++c.report.photos;
       c.report.proven.push_back(l.photoPath + " (" + l.kind + " of visit " + l.visitId +
-                                ") was taken by " + who + " at " + l.capturedAt +
-                                "; it is item " + std::to_string(l.seq) + " of that chain");
+                                ") was taken by " + who + " at " + l.capturedAt + "; it is item " +
+                                std::to_string(l.seq) + " of that chain");
     }
   }
 }
@@ -119,7 +119,8 @@ VerifyReport verifyBundle(const std::string& dir, const std::optional<PublicKey>
   nlohmann::json m;
   try {
     m = nlohmann::json::parse(*manifest);
-    if (m.value("format", "") != kBundleFormat) c.fail("the manifest is not " + std::string(kBundleFormat));
+    if (m.value("format", "") != kBundleFormat)
+      c.fail("the manifest is not " + std::string(kBundleFormat));
     const bool signedOk = checkSignature(c, *manifest, m, expectedKey);
     checkFiles(c, m);
     if (signedOk) checkChain(c);

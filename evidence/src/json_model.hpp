@@ -7,10 +7,16 @@
 namespace gatehouse::evidence {
 
 inline void to_json(nlohmann::json& j, const ChainLink& l) {
-  j = {{"id", l.id},         {"seq", l.seq},       {"visit", l.visitId},
-       {"kind", l.kind},     {"captured_at", l.capturedAt},
-       {"sha256", l.sha256}, {"prev_chain", l.prevChain},
-       {"chain_sha256", l.chainSha256}, {"photo", l.photoPath}, {"purged", l.purged}};
+  j = {{"id", l.id},
+       {"seq", l.seq},
+       {"visit", l.visitId},
+       {"kind", l.kind},
+       {"captured_at", l.capturedAt},
+       {"sha256", l.sha256},
+       {"prev_chain", l.prevChain},
+       {"chain_sha256", l.chainSha256},
+       {"photo", l.photoPath},
+       {"purged", l.purged}};
 }
 inline void from_json(const nlohmann::json& j, ChainLink& l) {
   j.at("id").get_to(l.id);

@@ -66,7 +66,9 @@ std::string resolveKeyPath(const std::string& explicitPath) {
   return {};
 }
 
-std::string encodePublicKey(const PublicKey& key) { return base64urlEncode(key.data(), key.size()); }
+std::string encodePublicKey(const PublicKey& key) {
+  return base64urlEncode(key.data(), key.size());
+}
 
 Result<PublicKey> decodePublicKey(const std::string& text) {
   auto raw = base64urlDecode(text);

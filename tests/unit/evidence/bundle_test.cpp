@@ -1,14 +1,15 @@
 // Evidence bundles with no database: a good bundle verifies; any tampered byte, file, link,
 // signature or key is rejected, by the library and by the gatehouse-verify program.
+#include "gatehouse/evidence/bundle.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <cstdlib>
 
 #include "gatehouse/core/base64url.hpp"
-#include "gatehouse/evidence/bundle.hpp"
 
 using namespace gatehouse;
 using namespace gatehouse::evidence;
@@ -54,9 +55,16 @@ class BundleTest : public ::testing::Test {
     const char* kinds[] = {"entry_photo", "entry_photo", "exit_photo"};
     const char* visits[] = {"V", "W", "V"};
     for (int i = 0; i < 3; ++i) {
-      ChainLink l{"id" + std::to_string(i), 10 + i, visits[i], kinds[i],
-                  "2026-11-30T09:0" + std::to_string(i) + ":00.000000Z", shas[i], prev, "",
-                  "", i == 1};
+      ChainLink l{"id" + std::to_string(i),
+                  10 + i,
+                  visits[i],
+                  kinds[i],
+                  "2026-11-30T09:0" + std::to_string(i) + ":00.000000Z",
+                  shas[i],
+                  prev,
+                  "",
+                  "",
+                  i == 1};
       l.chainSha256 = chainHash(l.prevChain, l.sha256, l.visitId, l.kind, l.capturedAt);
       if (i != 1) l.photoPath = "photos/id" + std::to_string(i) + ".jpg";
       prev = l.chainSha256;
@@ -92,25 +100,26 @@ TEST_F(BundleTest, AGoodBundleVerifiesAndSaysWhatItProves) {
 }
 
 TEST_F(BundleTest, EveryChangedRemovedReorderedOrAddedByteInEveryPartIsDetected) {
-  const std::vector<std::string> parts = {"manifest.json", "signature", "chain.json",
-                                          "records/visit-V.json", "photos/id0.jpg",
-                                          "photos/id2.jpg"};
+  const std::vector<std::string> parts = {"manifest.json",  "signature",
+                                          "chain.json",     "records/visit-V.json",
+                                          "photos/id0.jpg", "photos/id2.jpg"};
   for (const auto& part : parts) {
     const auto path = fs::path(dir_) / part;
     const auto original = readAll(path);
     ASSERT_GT(original.size(), 4u) << part;
     const std::size_t at = original.size() / 2;
-    std::string changed = original, removed = original, reordered = original,
-                added = original;
+    std::string changed = original, removed = original, reordered = original, added = original;
     changed[at] = static_cast<char>(changed[at] ^ 0x01);
     removed.erase(at, 1);
     std::size_t j = 0;  // swap two neighbouring bytes that differ
     while (j + 1 < original.size() && original[j] == original[j + 1]) ++j;
     std::swap(reordered[j], reordered[j + 1]);
     added.insert(at, 1, 'x');
-    for (const auto& [how, bytes] : std::vector<std::pair<std::string, std::string>>{
-             {"changed", changed}, {"removed", removed}, {"reordered", reordered},
-             {"added", added}}) {
+    for (const auto& [how, bytes] :
+         std::vector<std::pair<std::string, std::string>>{{"changed", changed},
+                                                          {"removed", removed},
+                                                          {"reordered", reordered},
+                                                          {"added", added}}) {
       writeAll(path, bytes);
       EXPECT_FALSE(verify().ok) << "a " << how << " byte in " << part << " went unnoticed";
       writeAll(path, original);
@@ -166,7 +175,8 @@ TEST_F(BundleTest, AWrongSignatureOrAnotherEstatesBundleIsRejected) {
 TEST_F(BundleTest, KeyFilesRoundTripAndAreNeverOverwritten) {
   const auto path = (root_ / "evidence-key").string();
   ASSERT_TRUE(saveKeyFile(path, key_));
-  EXPECT_EQ((fs::status(path).permissions() & fs::perms::all), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ((fs::status(path).permissions() & fs::perms::all),
+            fs::perms::owner_read | fs::perms::owner_write);
   const auto again = saveKeyFile(path, EvidenceKey::generate(7));
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, "exists");
@@ -189,8 +199,8 @@ TEST_F(BundleTest, BadBundlePathsAreRefusedWhenWriting) {
 }
 
 TEST_F(BundleTest, TheVerifyProgramAcceptsAGoodBundleAndRejectsATamperedOne) {
-  const std::string bin = std::string(std::getenv("GATEHOUSE_BINARY_DIR")) +
-                          "/evidence/gatehouse-verify";
+  const std::string bin =
+      std::string(std::getenv("GATEHOUSE_BINARY_DIR")) + "/evidence/gatehouse-verify";
   const std::string cmd = "env -u GATEHOUSE_DATABASE_URL -u PGHOST " + bin + " " + dir_ +
                           " --public-key " + encodePublicKey(key_.publicKey) + " > " +
                           (root_ / "out.txt").string();
