@@ -1,5 +1,7 @@
 // Privacy against a real database: purge of every category with an injected clock, legal hold,
 // the chain after purge and erasure, subject export/erase, and signed evidence export.
+#include "gatehouse/backend/privacy.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -7,7 +9,6 @@
 
 #include "backend_fixture.hpp"
 #include "gatehouse/backend/evidence_export.hpp"
-#include "gatehouse/backend/privacy.hpp"
 #include "gatehouse/backend/subject.hpp"
 #include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/evidence/bundle.hpp"
@@ -43,8 +44,8 @@ class PrivacyTest : public BackendTest {
       r.documentHash = documentHash(doc);
     }
     kiosk_->requestVisit(r);
-    for (int i = 0; i < photos; ++i) addPhoto(r.visitId, i == 0 ? EvidenceKind::EntryPhoto
-                                                                 : EvidenceKind::ExitPhoto);
+    for (int i = 0; i < photos; ++i)
+      addPhoto(r.visitId, i == 0 ? EvidenceKind::EntryPhoto : EvidenceKind::ExitPhoto);
     kiosk_->cancel(r.visitId);
     return r.visitId;
   }
@@ -94,8 +95,9 @@ TEST_F(PrivacyTest, RetentionIsSetByAnAdminOnlyAndValidated) {
     EXPECT_THROW(setRetention(tx, demo_.estateId, {5, {}, {}, {}}), backend::Error);
   });
   auto c = app();
-  c.asPerson(personId(demo_.adminEmail),
-             [&](Connection& tx) { setRetention(tx, demo_.estateId, {5, {}, {}, {}}); });
+  c.asPerson(personId(demo_.adminEmail), [&](Connection& tx) {
+    setRetention(tx, demo_.estateId, {5, {}, {}, {}});
+  });
   EXPECT_EQ(getRetention(*owner_, demo_.estateId).photosDays, 5);
 }
 
@@ -127,9 +129,11 @@ TEST_F(PrivacyTest, PurgeTakesEveryCategoryAtItsDefaultAgeOnceAndAuditsIt) {
   EXPECT_EQ(photosLeft(), 0);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.evidence WHERE sha256 IS NOT NULL"), 2);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.visitor WHERE document_hash IS NOT NULL"), 0);
-  const auto cutoff = owner_->exec(
-      "SELECT to_char((now() + interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d")[0]
-                          .text("d");
+  const auto cutoff =
+      owner_
+          ->exec(
+              "SELECT to_char((now() + interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d")[0]
+          .text("d");
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.audit_log WHERE action = 'retention.purge' AND "
                   "details->>'message' LIKE 'purged 2 photos older than %'"),
             1);
@@ -177,12 +181,12 @@ TEST_F(PrivacyTest, TheAuditLogAndEvidenceStayAppendOnlyBeyondPurgeAndRedaction)
                backend::Error);
   EXPECT_THROW(owner_->exec("DELETE FROM gh.evidence WHERE visit_id = $1", {visit}),
                backend::Error);
-  EXPECT_THROW(owner_->exec("UPDATE gh.audit_log SET details = '{}' WHERE subject = $1",
-                            {visit.toString()}),
-               backend::Error);
-  EXPECT_THROW(owner_->exec("UPDATE gh.audit_log SET action = 'x' WHERE subject = $1",
-                            {visit.toString()}),
-               backend::Error);
+  EXPECT_THROW(
+      owner_->exec("UPDATE gh.audit_log SET details = '{}' WHERE subject = $1", {visit.toString()}),
+      backend::Error);
+  EXPECT_THROW(
+      owner_->exec("UPDATE gh.audit_log SET action = 'x' WHERE subject = $1", {visit.toString()}),
+      backend::Error);
 }
 
 TEST_F(PrivacyTest, ALegalHoldExemptsAVisitUntilReleasedAndBothAreAudited) {
@@ -203,9 +207,10 @@ TEST_F(PrivacyTest, ALegalHoldExemptsAVisitUntilReleasedAndBothAreAudited) {
                   "NULL",
                   {held}),
             1);
-  EXPECT_NE(owner_->exec("SELECT vr.full_name FROM gh.visit v JOIN gh.visitor vr ON vr.id = "
-                         "v.visitor_id WHERE v.id = $1",
-                         {held})[0]
+  EXPECT_NE(owner_
+                ->exec("SELECT vr.full_name FROM gh.visit v JOIN gh.visitor vr ON vr.id = "
+                       "v.visitor_id WHERE v.id = $1",
+                       {held})[0]
                 .text("full_name"),
             "(anonymised)");
   asGuard([&](Connection& tx) { releaseHold(tx, held, "Case closed"); });
@@ -354,9 +359,9 @@ TEST_F(PrivacyTest, EvidenceExportAfterPurgeStillVerifiesAndCountsThePurgedItems
   initEvidenceKey(*owner_, demo_.estateId, keyFile);
   const auto key = *evidence::loadKeyFile(keyFile);
   const auto kioskDir = (tmp_ / "kiosk").string();
-  exportEvidence(*owner_, {{}, demo_.kiosks[0].kioskId, "2000-01-01T00:00:00Z",
-                           "2100-01-01T00:00:00Z"},
-                 key, kioskDir);
+  exportEvidence(*owner_,
+                 {{}, demo_.kiosks[0].kioskId, "2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"}, key,
+                 kioskDir);
   const auto report = evidence::verifyBundle(kioskDir, key.publicKey);
   ASSERT_TRUE(report.ok) << report.problems.front();
   EXPECT_EQ(report.photos, 0);
