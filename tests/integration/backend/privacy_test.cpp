@@ -5,10 +5,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <tuple>
 
 #include "backend_fixture.hpp"
 #include "gatehouse/backend/evidence_export.hpp"
+#include "gatehouse/backend/privacy_admin.hpp"
 #include "gatehouse/backend/subject.hpp"
 #include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/evidence/bundle.hpp"
@@ -373,6 +377,58 @@ TEST_F(PrivacyTest, EvidenceExportAfterPurgeStillVerifiesAndCountsThePurgedItems
     EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
   }
   (void)visit;
+}
+
+TEST_F(PrivacyTest, TheAdminCommandsRefuseBadInputClearlyAndChangeNothing) {
+  const auto estate = std::to_string(demo_.estateId);
+  auto run = [&](std::vector<std::string> pos, std::map<std::string, std::string> opts) {
+    std::ostringstream out;
+    const auto rc = runPrivacyCommand(*owner_, pos, opts, out);
+    return std::make_pair(rc, out.str());
+  };
+  auto refused = [&](std::vector<std::string> pos, std::map<std::string, std::string> opts,
+                     const std::string& why) {
+    try {
+      run(pos, opts);
+      ADD_FAILURE() << "accepted: " << pos[0] << " (" << why << ")";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  refused({"retention", "set"}, {{"estate", estate}, {"photos-days", "abc"}}, "whole number");
+  refused({"retention", "set"}, {{"estate", estate}, {"photos-days", "0"}}, "1 to 3650");
+  refused({"retention", "set"}, {{"estate", estate}}, "at least one");
+  refused({"retention", "show"}, {}, "missing --estate");
+  refused({"retention", "drop"}, {{"estate", estate}}, "show or set");
+  refused({"hold", "place"}, {{"visit", "not-a-uuid"}, {"reason", "x"}}, "not a UUID");
+  refused({"subject-erase"}, {{"estate", estate}, {"name", "Vera Visitor"}}, "--confirm ERASE");
+  refused({"purge"}, {{"batch", "0"}}, "1 to 10000");
+  EXPECT_EQ(getRetention(*owner_, demo_.estateId).photosDays, 30);  // nothing changed
+  EXPECT_FALSE(run({"no-such-command"}, {}).first);
+
+  auto [rc, out] = run({"retention", "set"}, {{"estate", estate}, {"photos-days", "14"}});
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(out.find("photos 14 days"), std::string::npos) << out;
+  const auto visit = visitWithPhotos("Vera Visitor", 1);
+  std::tie(rc, out) =
+      run({"hold", "place"}, {{"visit", visit.toString()}, {"reason", "Insurance claim"}});
+  EXPECT_NE(out.find("placed on visit"), std::string::npos) << out;
+  std::tie(rc, out) = run({"verify-chain"},
+                          {{"estate", estate}, {"kiosk", std::to_string(demo_.kiosks[0].kioskId)}});
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(out.find("chain intact: 1 item(s), 0 purged"), std::string::npos) << out;
+  const auto key = (tmp_ / "key").string();
+  std::tie(rc, out) = run({"evidence-key", "init"}, {{"estate", estate}, {"out", key}});
+  EXPECT_EQ(out.rfind("public_key=", 0), 0u) << out;
+  std::tie(rc, out) =
+      run({"evidence-export"},
+          {{"visit", visit.toString()}, {"key", key}, {"out", (tmp_ / "b").string()}});
+  EXPECT_NE(out.find("1 photo(s)"), std::string::npos) << out;
+  refused({"evidence-export"},
+          {{"visit", visit.toString()},
+           {"key", (tmp_ / "nokey").string()},
+           {"out", (tmp_ / "c").string()}},
+          "cannot read evidence key file");
 }
 
 }  // namespace
