@@ -105,15 +105,16 @@ BEGIN
   RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'GH403';
 END $$;
 
--- Who may run a privacy operation on an estate: an operator connection (not one of the client
--- roles), or a guard/admin of that estate acting through gatehouse_app. Returns the person id
--- (NULL for an operator).
+-- Who may run a privacy operation on an estate: an operator (a superuser, or the role that owns
+-- schema gh, i.e. gatehouse-admin), or a guard/admin of that estate acting through a client
+-- role with gatehouse.person_id set. Returns the person id (NULL for an operator).
 CREATE FUNCTION gh.privacy_actor(p_estate bigint, p_admin_only boolean) RETURNS bigint
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = gh, pg_temp AS $$
 DECLARE me gh.person;
 BEGIN
-  IF session_user::text NOT IN ('gatehouse_app', 'gatehouse_kiosk', 'gatehouse_worker', 'gatehouse_server')
-     AND gh.current_person_id() IS NULL THEN
+  IF gh.current_person_id() IS NULL AND EXISTS (
+       SELECT 1 FROM pg_roles r WHERE r.rolname = session_user
+          AND (r.rolsuper OR r.oid = (SELECT nspowner FROM pg_namespace WHERE nspname = 'gh'))) THEN
     RETURN NULL;
   END IF;
   SELECT * INTO me FROM gh.person WHERE id = gh.current_person_id() AND active;
@@ -157,7 +158,7 @@ END $$;
 -- Categories: photos, id_data, names, notifications, tokens.
 CREATE FUNCTION gh.purge_batch(p_estate bigint, p_category text, p_now timestamptz, p_limit integer)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = gh, pg_temp AS $$
-DECLARE r gh.retention; n integer := 0; m integer; ids bigint[]; lim integer := least(greatest(coalesce(p_limit, 500), 1), 10000);
+DECLARE r gh.retention; n integer := 0; m integer; ids bigint[]; lim integer := least(greatest(coalesce(p_limit, 200), 1), 10000);
 BEGIN
   SELECT * INTO r FROM gh.retention WHERE estate_id = p_estate;
   IF NOT FOUND THEN

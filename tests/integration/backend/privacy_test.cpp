@@ -240,6 +240,9 @@ TEST_F(PrivacyTest, HoldsNeedStaffOfTheEstateAndAReason) {
   c.asPerson(personId("guard@hillside.example"), [&](Connection& tx) {
     EXPECT_THROW(placeHold(tx, visit, "other estate"), backend::Error);
   });
+  // The client role with no person set is not an operator.
+  EXPECT_THROW(placeHold(c, visit, "no one"), backend::Error);
+  EXPECT_THROW(setRetention(c, demo_.estateId, {5, {}, {}, {}}), backend::Error);
   try {
     placeHold(*owner_, visit, "");
     FAIL() << "empty reason accepted";
