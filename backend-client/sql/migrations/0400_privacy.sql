@@ -237,6 +237,22 @@ BEGIN
   RETURN n;
 END $$;
 
+-- Redacting an alert's details (anonymisation) is not an acknowledgement: only a change of
+-- acknowledged_at is audited and announced as one. Otherwise as in 0003.
+CREATE OR REPLACE FUNCTION gh.alert_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = gh, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.acknowledged_at IS NOT DISTINCT FROM OLD.acknowledged_at THEN
+    RETURN NEW;
+  END IF;
+  PERFORM gh.audit(NEW.estate_id, CASE WHEN TG_OP = 'INSERT' THEN 'alert.raised' ELSE 'alert.acknowledged' END,
+                   NEW.id::text, jsonb_build_object('kind', NEW.kind, 'visit', NEW.visit_id, 'kiosk', NEW.kiosk_id));
+  PERFORM pg_notify('gatehouse', json_build_object('event', 'alert', 'estate', NEW.estate_id,
+    'alert', NEW.id, 'kind', NEW.kind, 'visit', NEW.visit_id, 'kiosk', NEW.kiosk_id,
+    'acknowledged', NEW.acknowledged_at IS NOT NULL)::text);
+  RETURN NEW;
+END $$;
+
 -- One audit row per category and estate that purged anything in a run.
 CREATE FUNCTION gh.purge_audit(p_estate bigint, p_category text, p_count bigint, p_now timestamptz)
 RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = gh, pg_temp AS $$

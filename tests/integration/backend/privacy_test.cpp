@@ -174,6 +174,39 @@ TEST_F(PrivacyTest, PurgeTakesEveryCategoryAtItsDefaultAgeOnceAndAuditsIt) {
   EXPECT_FALSE(chain().brokenAt);
 }
 
+TEST_F(PrivacyTest, AnonymisingRedactsWatchlistAlertsWithoutAcknowledgingThem) {
+  owner_->exec(
+      "INSERT INTO gh.watchlist (estate_id, full_name, name_key, reason) VALUES ($1, 'Wanda "
+      "Watched', gh.name_key('Wanda Watched'), 'Trespass')",
+      {demo_.estateId});
+  const auto visit = visitWithPhotos("Wanda Watched", 0);
+  ASSERT_EQ(
+      count("SELECT count(*) AS n FROM gh.alert WHERE visit_id = $1 AND details ? 'name'", {visit}),
+      1);
+  const auto acknowledged = [&] {
+    return count("SELECT count(*) AS n FROM gh.audit_log WHERE action = 'alert.acknowledged'");
+  };
+  const auto before = acknowledged();
+  const auto open =
+      count("SELECT count(*) AS n FROM gh.alert WHERE visit_id = $1 AND acknowledged_at IS NULL",
+            {visit});
+  EXPECT_EQ(purgeAt(days(366)).purged["names"], 1);
+  EXPECT_EQ(
+      count("SELECT count(*) AS n FROM gh.alert WHERE visit_id = $1 AND details ? 'name'", {visit}),
+      0);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE visit_id = $1 AND acknowledged_at IS "
+                  "NULL",
+                  {visit}),
+            open);
+  EXPECT_EQ(acknowledged(), before)
+      << owner_
+             ->exec(
+                 "SELECT string_agg(action || ' ' || coalesce(subject, '') || ' ' || "
+                 "details::text, E'\\n' "
+                 "ORDER BY id) AS s FROM gh.audit_log")[0]
+             .text("s");
+}
+
 TEST_F(PrivacyTest, TheAuditLogAndEvidenceStayAppendOnlyBeyondPurgeAndRedaction) {
   const auto visit = visitWithPhotos("Vera Visitor", 1);
   // Changing evidence in any other way, or deleting it, is still refused.
