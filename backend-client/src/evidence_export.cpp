@@ -68,8 +68,10 @@ evidence::ChainSegment segmentFor(Connection& c, std::int64_t estate,
           "to_char(e.captured_at AT TIME ZONE 'UTC', ") +
       kUtc +
       ") AS captured, e.sha256, coalesce(e.prev_chain, '') AS prev, e.chain_sha256, "
-      "e.data IS NULL AS purged FROM gh.evidence e WHERE e.kiosk_id IS NOT DISTINCT FROM "
-      "$1::bigint AND e.estate_id = $2 AND e.seq BETWEEN $3 AND $4 ORDER BY e.seq";
+      "e.data IS NULL AS purged FROM gh.evidence e WHERE e.estate_id = $2 AND " +
+      // Two spellings so both use the (kiosk_id, seq) index; IS NOT DISTINCT FROM would not.
+      (kiosk ? "e.kiosk_id = $1::bigint" : "e.kiosk_id IS NULL AND $1::bigint IS NULL") +
+      " AND e.seq BETWEEN $3 AND $4 ORDER BY e.seq";
   const auto rows = c.exec(sql, {kiosk, estate, from, to});
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto r = rows[i];

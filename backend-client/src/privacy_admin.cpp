@@ -102,7 +102,7 @@ int purge(Connection& c, const Opts& o, std::ostream& out) {
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::duration<double>(secs)));
   }
-  const auto batch = o.optInt("batch").value_or(200);
+  const auto batch = o.optInt("batch").value_or(100);
   if (batch < 1 || batch > 10000) throw std::invalid_argument("--batch must be 1 to 10000");
   const auto run = runRetentionPurge(c, now, static_cast<int>(batch));
   for (const auto& m : run.messages) out << m << "\n";

@@ -158,7 +158,7 @@ END $$;
 -- Categories: photos, id_data, names, notifications, tokens.
 CREATE FUNCTION gh.purge_batch(p_estate bigint, p_category text, p_now timestamptz, p_limit integer)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = gh, pg_temp AS $$
-DECLARE r gh.retention; n integer := 0; m integer; ids bigint[]; lim integer := least(greatest(coalesce(p_limit, 200), 1), 10000);
+DECLARE r gh.retention; n integer := 0; m integer; ids bigint[]; lim integer := least(greatest(coalesce(p_limit, 100), 1), 10000);
 BEGIN
   SELECT * INTO r FROM gh.retention WHERE estate_id = p_estate;
   IF NOT FOUND THEN
@@ -353,11 +353,16 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = gh, pg_temp AS $$
 DECLARE r record; prev text := NULL;
 BEGIN
   items := 0; purged := 0;
-  FOR r IN SELECT e.id, e.visit_id, e.kind, e.captured_at, e.sha256, e.prev_chain, e.chain_sha256,
+  FOR r IN SELECT e.seq, e.id, e.visit_id, e.kind, e.captured_at, e.sha256, e.prev_chain, e.chain_sha256,
                   e.data IS NULL AS gone, CASE WHEN e.data IS NULL THEN NULL ELSE encode(sha256(e.data), 'hex') END AS actual
              FROM gh.evidence e
-            WHERE e.kiosk_id IS NOT DISTINCT FROM p_kiosk AND (p_kiosk IS NOT NULL OR e.estate_id = p_estate)
-            ORDER BY e.seq LOOP
+            WHERE e.kiosk_id = p_kiosk
+            UNION ALL  -- two branches so each uses the (kiosk_id, seq) index
+           SELECT e.seq, e.id, e.visit_id, e.kind, e.captured_at, e.sha256, e.prev_chain, e.chain_sha256,
+                  e.data IS NULL, CASE WHEN e.data IS NULL THEN NULL ELSE encode(sha256(e.data), 'hex') END
+             FROM gh.evidence e
+            WHERE p_kiosk IS NULL AND e.kiosk_id IS NULL AND e.estate_id = p_estate
+            ORDER BY seq LOOP
     items := items + 1;
     IF r.gone THEN purged := purged + 1; END IF;
     IF (NOT r.gone AND r.actual <> r.sha256) OR r.prev_chain IS DISTINCT FROM prev

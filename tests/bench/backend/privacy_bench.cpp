@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   long photos = 1000000, chain = 100000;
-  int batch = 200, bundles = 20;
+  int batch = 100, bundles = 20;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const long v = std::stol(argv[i + 1]);

@@ -392,6 +392,32 @@ TEST_F(PrivacyTest, EvidenceExportOfAVisitVerifiesWithNoDatabaseAndRefusesOtherK
   }
 }
 
+TEST_F(PrivacyTest, TheConsoleChainVerifiesAndExportsLikeAKiosksChain) {
+  const auto visit = Uuid::random();
+  asGuard([&](Connection& tx) {
+    tx.exec(
+        "SELECT gh.console_manual_entry($1, $2, 'Manual Mary', '', 'Visit', 'Kiosk down', "
+        "'\\xffd8ffd9'::bytea)",
+        {visit, unitId("A-101")});
+  });
+  auto c = verifyChain(*owner_, demo_.estateId, std::nullopt);
+  EXPECT_FALSE(c.brokenAt);
+  EXPECT_EQ(c.items, 1);
+  const auto keyFile = (tmp_ / "k").string();
+  initEvidenceKey(*owner_, demo_.estateId, keyFile);
+  const auto key = *evidence::loadKeyFile(keyFile);
+  const auto dir = (tmp_ / "console").string();
+  EXPECT_EQ(exportEvidence(*owner_, {visit, {}, {}, {}}, key, dir).photos, 1);
+  const auto report = evidence::verifyBundle(dir, key.publicKey);
+  ASSERT_TRUE(report.ok) << report.problems.front();
+  EXPECT_NE(report.proven.back().find("was taken by the console"), std::string::npos)
+      << report.proven.back();
+  EXPECT_EQ(eraseSubject(*owner_, {demo_.estateId, "Manual Mary", "", ""}).photos, 1);
+  c = verifyChain(*owner_, demo_.estateId, std::nullopt);
+  EXPECT_FALSE(c.brokenAt);
+  EXPECT_EQ(c.purged, 1);
+}
+
 TEST_F(PrivacyTest, EvidenceExportAfterPurgeStillVerifiesAndCountsThePurgedItems) {
   const auto visit = visitWithPhotos("Paul Purged", 2);
   purgeAt(days(31));

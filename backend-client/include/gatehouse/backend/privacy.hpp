@@ -40,7 +40,7 @@ struct PurgeRun {
 // each its own transaction; audits one line per estate and category that purged something.
 // Idempotent: a second run with the same `now` purges nothing.
 PurgeRun runRetentionPurge(Connection& c, std::chrono::system_clock::time_point now,
-                           int batchSize = 200);
+                           int batchSize = 100);
 
 std::int64_t placeHold(Connection& c, const Uuid& visit, const std::string& reason);
 void releaseHold(Connection& c, const Uuid& visit, const std::string& reason);

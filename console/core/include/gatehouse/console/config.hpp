@@ -25,7 +25,7 @@ struct ConsoleConfig {
   std::chrono::milliseconds workerInterval{5000};
   std::chrono::seconds kioskStale{60};
   std::chrono::seconds purgeEvery{600};  // retention purge interval; 0 = off
-  int purgeBatch = 200;
+  int purgeBatch = 100;
 };
 
 // Missing file: defaults. Errors name the file, line and key.

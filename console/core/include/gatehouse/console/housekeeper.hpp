@@ -34,7 +34,7 @@ struct WorkerOptions {
   // time, in batches of `purgeBatch` rows; zero `purgeEvery` turns it off.
   const Clock* clock = &SystemClock::instance();
   std::chrono::seconds purgeEvery{600};
-  int purgeBatch = 200;
+  int purgeBatch = 100;
 };
 
 // Runs passes until stop() is called: every `interval`, and at once after a visit notification.
