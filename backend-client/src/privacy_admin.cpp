@@ -115,8 +115,8 @@ int purge(Connection& c, const Opts& o, std::ostream& out) {
 int hold(Connection& c, const std::string& sub, const Opts& o, std::ostream& out) {
   const auto visit = o.uuid("visit");
   if (sub == "place") {
-    out << "hold " << placeHold(c, visit, o.need("reason")) << " placed on visit "
-        << visit.toString() << "\n";
+    const auto id = placeHold(c, visit, o.need("reason"));  // before any output: it may throw
+    out << "hold " << id << " placed on visit " << visit.toString() << "\n";
   } else if (sub == "release") {
     releaseHold(c, visit, o.need("reason"));
     out << "hold on visit " << visit.toString() << " released\n";
@@ -143,7 +143,8 @@ SubjectQuery subject(const Opts& o) {
 int evidenceKey(Connection& c, const std::string& sub, const Opts& o, std::ostream& out) {
   const auto estate = o.needInt("estate");
   if (sub == "init") {
-    out << "public_key=" << initEvidenceKey(c, estate, o.need("out")) << "\n";
+    const auto key = initEvidenceKey(c, estate, o.need("out"));  // before any output
+    out << "public_key=" << key << "\n";
   } else if (sub == "show") {
     const auto k = evidencePublicKey(c, estate);
     if (k.empty()) throw std::invalid_argument("estate has no evidence key; run evidence-key init");
