@@ -3,9 +3,9 @@
 -- purged items (their sha256 stays, only the bytes go).
 --
 -- Grants: the purge functions go to gatehouse_worker when that role exists (helper "trust"
--- splits it off), else to gatehouse_app, which runs the worker today. Hold functions go to
--- gatehouse_app (guards and admins, checked inside). Everything else is for the operator
--- (gatehouse-admin, connecting as the owner).
+-- splits it off), else to gatehouse_app, which runs the worker today. Hold functions and
+-- retention_set go to gatehouse_app (guards/admins resp. admins, checked in gh.privacy_actor).
+-- Everything else is for the operator (gatehouse-admin, connecting as the owner).
 
 -- Retention per estate; a row is created with the defaults for every estate, old and new.
 CREATE TABLE gh.retention (
