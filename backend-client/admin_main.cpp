@@ -7,6 +7,7 @@
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/migrator.hpp"
+#include "gatehouse/backend/privacy_admin.hpp"
 
 using namespace gatehouse::backend;
 using gatehouse::appendSigningKey;
@@ -153,6 +154,8 @@ int run(const Args& a) {
     const auto keyFile = needKeyFile(a);
     std::cout << "moved " << exportLegacySigningKeys(c, keyFile) << " key(s) to " << keyFile
               << "\n";
+  } else if (auto rc = runPrivacyCommand(c, a.positional, a.options, std::cout)) {
+    return *rc;
   } else {
     throw std::invalid_argument("unknown command " + cmd);
   }
@@ -166,7 +169,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
     if (s == "-h" || s == "--help") {
-      std::cout << kUsage;
+      std::cout << kUsage << kPrivacyUsage;
       return 0;
     }
     if (s.rfind("--", 0) == 0) {
@@ -184,7 +187,7 @@ int main(int argc, char** argv) {
   try {
     return run(a);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage;
+    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage << kPrivacyUsage;
     return 2;
   } catch (const Error& e) {
     std::cerr << "gatehouse-admin: " << toString(e.kind()) << ": " << e.what() << "\n";

@@ -1,5 +1,6 @@
 // gatehouse-worker: escalates unanswered requests, expires stale ones, raises overstay and
-// kiosk-offline alerts. One per estate cluster is enough; several are safe (idempotent SQL).
+// kiosk-offline alerts, purges what is past retention. One per estate cluster is enough;
+// several are safe (idempotent SQL).
 #include <pthread.h>
 
 #include <csignal>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/privacy.hpp"
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/housekeeper.hpp"
 
@@ -39,6 +41,11 @@ int main(int argc, char** argv) {
       const auto r = gatehouse::console::runHousekeeping(conn, cfg->kioskStale);
       std::cout << "escalated " << r.escalated << " expired " << r.expired << " overstays "
                 << r.overstays << " kiosks_offline " << r.kiosksOffline << "\n";
+      if (cfg->purgeEvery.count() > 0)
+        for (const auto& m : gatehouse::backend::runRetentionPurge(
+                                 conn, std::chrono::system_clock::now(), cfg->purgeBatch)
+                                 .messages)
+          std::cout << m << "\n";
       return 0;
     }
     // SIGINT/SIGTERM are taken by a thread in sigwait (blocked everywhere else), so stopping
@@ -50,7 +57,8 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     gatehouse::console::Housekeeper worker(
         url, {cfg->workerInterval, cfg->kioskStale,
-              [](const std::string& s) { std::cerr << s << std::endl; }});
+              [](const std::string& s) { std::cerr << s << std::endl; },
+              &gatehouse::SystemClock::instance(), cfg->purgeEvery, cfg->purgeBatch});
     std::thread signals([&] {
       int sig = 0;
       sigwait(&stopSignals, &sig);

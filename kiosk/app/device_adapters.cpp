@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "gatehouse/core/base64url.hpp"
+#include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/devices/id_document.hpp"
 
 namespace gatehouse::kiosk {
@@ -307,11 +308,11 @@ std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text) 
   if (doc->aamva) {
     v.name = doc->aamva->givenNames + " " + doc->aamva->familyName;
     v.documentType = "aamva";
-    v.documentHash = sha256Hex(doc->aamva->issuerId + ":" + doc->aamva->documentNumber);
+    v.documentHash = documentHash(doc->aamva->issuerId + ":" + doc->aamva->documentNumber);
   } else if (doc->mrz) {
     v.name = doc->mrz->givenNames + " " + doc->mrz->surname;
     v.documentType = "mrz";
-    v.documentHash = sha256Hex(doc->mrz->documentNumber);
+    v.documentHash = documentHash(doc->mrz->documentNumber);
   } else {
     return std::nullopt;
   }

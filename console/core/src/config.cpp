@@ -36,6 +36,14 @@ Result<ConsoleConfig> loadConfig(const std::string& path) {
       t["worker"]["interval_ms"].value_or<std::int64_t>(c.workerInterval.count()));
   c.kioskStale = std::chrono::seconds(
       t["worker"]["kiosk_stale_s"].value_or<std::int64_t>(c.kioskStale.count()));
+  c.purgeEvery = std::chrono::seconds(
+      t["worker"]["purge_every_s"].value_or<std::int64_t>(c.purgeEvery.count()));
+  c.purgeBatch = static_cast<int>(t["worker"]["purge_batch"].value_or<std::int64_t>(c.purgeBatch));
+  if (c.purgeEvery.count() < 0 || c.purgeBatch < 1 || c.purgeBatch > 10000) {
+    return makeError("config", path +
+                                   ": worker.purge_every_s must be >= 0 and "
+                                   "worker.purge_batch 1 to 10000");
+  }
   if (c.mode != "windowed" && c.mode != "fullscreen" && c.mode != "offscreen") {
     return makeError("config", path + ": console.mode must be windowed, fullscreen or offscreen");
   }

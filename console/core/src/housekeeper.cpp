@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gatehouse/backend/listener.hpp"
+#include "gatehouse/backend/privacy.hpp"
 
 namespace gatehouse::console {
 
@@ -35,6 +36,16 @@ void Housekeeper::wake() {
   cv_.notify_all();
 }
 
+void Housekeeper::purgeIfDue(backend::Connection& conn) {
+  if (options_.purgeEvery.count() <= 0) return;
+  const auto now = options_.clock->now();
+  if (lastPurge_ && now - *lastPurge_ < options_.purgeEvery) return;
+  const auto run = backend::runRetentionPurge(conn, now, options_.purgeBatch);
+  lastPurge_ = now;
+  for (const auto& m : run.messages)
+    if (options_.log) options_.log("retention: " + m);
+}
+
 void Housekeeper::run() {
   auto log = [&](const std::string& s) {
     if (options_.log) options_.log(s);
@@ -59,6 +70,7 @@ void Housekeeper::run() {
             std::to_string(r.expired) + ", overstays " + std::to_string(r.overstays) +
             ", kiosks offline " + std::to_string(r.kiosksOffline));
       }
+      purgeIfDue(*conn);
     } catch (const backend::Error& e) {
       log(std::string("housekeeping failed: ") + e.what());
       if (e.kind() == backend::ErrorKind::ConnectionLost) conn.reset();

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "console_fixture.hpp"
@@ -276,6 +277,46 @@ TEST_F(LiveTest, OnSiteListFallsBackToTheLocalCacheWhenTheDatabaseIsUnreachable)
   EXPECT_EQ(offline.snapshot().onSite[0].visitorName, "Anna Inside");
   EXPECT_FALSE(offline.snapshot().onSite[0].photo.empty());
   std::filesystem::remove_all(dir);
+}
+
+TEST_F(LiveTest, HousekeeperPurgesWhatItsInjectedClockSaysIsPastRetention) {
+  walkIn(0, "Photo Person");
+  auto photosLeft = [&] {
+    return scalar("SELECT count(*) FROM gh.evidence WHERE data IS NOT NULL");
+  };
+  ASSERT_EQ(photosLeft(), "1");
+  ManualClock clock(std::chrono::system_clock::now());
+  {  // today: nothing is old enough
+    Housekeeper worker(appUrl(), {std::chrono::milliseconds(20),
+                                  std::chrono::seconds(60),
+                                  {},
+                                  &clock,
+                                  std::chrono::seconds(0),
+                                  500});
+    std::thread t([&] { worker.run(); });
+    waitUntil([&] { return worker.passes() >= 2; });
+    worker.stop();
+    t.join();
+  }
+  EXPECT_EQ(photosLeft(), "1");
+  clock.advance(std::chrono::hours(24 * 31));
+  std::mutex logMutex;
+  std::string logged;
+  auto log = [&](const std::string& line) {
+    std::lock_guard lock(logMutex);
+    logged += line + "\n";
+  };
+  Housekeeper worker(appUrl(), {std::chrono::milliseconds(20), std::chrono::seconds(60), log,
+                                &clock, std::chrono::seconds(600), 500});
+  std::thread t([&] { worker.run(); });
+  const bool purged = waitUntil([&] { return photosLeft() == "0"; });
+  worker.stop();
+  t.join();
+  EXPECT_TRUE(purged) << logged;
+  EXPECT_NE(logged.find("retention: purged 1 photos older than"), std::string::npos) << logged;
+  EXPECT_EQ(scalar("SELECT count(*) FROM gh.audit_log WHERE action = 'retention.purge' AND "
+                   "details->>'message' LIKE 'purged 1 photos older than %'"),
+            "1");
 }
 
 }  // namespace

@@ -151,6 +151,23 @@ TEST(Config, ReadsTheExampleAndRejectsABadMode) {
   std::filesystem::remove(bad);
 }
 
+TEST(Config, ReadsThePurgeSettingsAndRejectsBadOnes) {
+  auto c = loadConfig(std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/config/console.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->purgeEvery, 600s);
+  EXPECT_EQ(c->purgeBatch, 100);
+  const auto bad =
+      std::filesystem::temp_directory_path() / ("gh-bad-" + Uuid::random().toString() + ".toml");
+  for (const char* text : {"[worker]\npurge_batch = 0\n", "[worker]\npurge_batch = 20000\n",
+                           "[worker]\npurge_every_s = -1\n"}) {
+    std::ofstream(bad) << text;
+    auto b = loadConfig(bad.string());
+    ASSERT_FALSE(b) << text;
+    EXPECT_NE(b.error().message.find("worker.purge_batch"), std::string::npos) << b.error().message;
+  }
+  std::filesystem::remove(bad);
+}
+
 TEST(Strings, EveryLanguageHasTheSameKeys) {
   const std::string dir =
       std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console/";

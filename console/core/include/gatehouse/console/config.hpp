@@ -24,6 +24,8 @@ struct ConsoleConfig {
   std::string cameraSource;  // simulated: a video file or a folder of images
   std::chrono::milliseconds workerInterval{5000};
   std::chrono::seconds kioskStale{60};
+  std::chrono::seconds purgeEvery{600};  // retention purge interval; 0 = off
+  int purgeBatch = 100;
 };
 
 // Missing file: defaults. Errors name the file, line and key.

@@ -1,14 +1,17 @@
 // The background job behind gatehouse-worker: escalation, expiry, overstay and kiosk-offline
-// alerts, so they fire with no console open. Runs on a timer and early on NOTIFY.
+// alerts, so they fire with no console open, and the retention purge. Runs on a timer and early on
+// NOTIFY.
 #pragma once
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/core/clock.hpp"
 
 namespace gatehouse::console {
 
@@ -27,6 +30,11 @@ struct WorkerOptions {
   std::chrono::seconds kioskStale{60};
   std::function<void(const std::string&)>
       log;  // one line per pass that changed something, and errors
+  // Retention purge (gh.purge_batch): on the first pass, then every `purgeEvery` of `clock`
+  // time, in batches of `purgeBatch` rows; zero `purgeEvery` turns it off.
+  const Clock* clock = &SystemClock::instance();
+  std::chrono::seconds purgeEvery{600};
+  int purgeBatch = 100;
 };
 
 // Runs passes until stop() is called: every `interval`, and at once after a visit notification.
@@ -46,6 +54,8 @@ class Housekeeper {
   bool stop_ = false;
   bool woken_ = false;
   std::atomic<int> passes_{0};
+  std::optional<Clock::time_point> lastPurge_;
+  void purgeIfDue(backend::Connection& conn);
 };
 
 }  // namespace gatehouse::console
