@@ -65,6 +65,10 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "webhook", "allow_http", c.webhookAllowHttp);
   readInt("webhook", "max_attempts", c.deliveryMaxAttempts);
   readInt("webhook", "retry_seconds", c.deliveryRetrySeconds);
+  read(t, "push", "vapid_key_file", c.vapidKeyFile);
+  read(t, "push", "subject", c.vapidSubject);
+  read(t, "push", "ca_file", c.pushCaFile);
+  readInt("push", "retry_ms", c.pushRetryMillis);
   return c;
 }
 
@@ -77,6 +81,7 @@ void applyEnvironment(PortalConfig& c) {
   if (auto v = env("GATEHOUSE_PORTAL_SECRET"); !v.empty()) c.secret = v;
   if (auto v = env("GATEHOUSE_WEBHOOK_SECRET"); !v.empty()) c.webhookSecret = v;
   if (auto v = env("GATEHOUSE_SMTP_URL"); !v.empty()) c.smtpUrl = v;
+  if (auto v = env("GATEHOUSE_VAPID_KEY_FILE"); !v.empty()) c.vapidKeyFile = v;
 }
 
 }  // namespace gatehouse::portal

@@ -19,6 +19,7 @@
 #include "gatehouse/core/password.hpp"
 #include "gatehouse/portal/http_server.hpp"
 #include "internal.hpp"
+#include "push.hpp"
 
 #ifndef GATEHOUSE_PORTAL_WEB_DIR
 #define GATEHOUSE_PORTAL_WEB_DIR ""
@@ -236,6 +237,7 @@ struct Portal::Impl {
   LoginThrottle throttle;
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<backend::Listener> listener;
+  std::unique_ptr<PushService> push;  // null when no VAPID key is configured
   std::string dummyHash;
   std::string baseUrl;
 
@@ -404,6 +406,7 @@ struct Portal::Impl {
     if (seg.size() == 3 && seg[1] == "magic" && post) return magic(seg[2], body);
     if (seg.size() == 4 && seg[1] == "magic" && seg[2] == "photo" && !post)
       return magicPhoto(seg[3], req.queryParam("t"));
+    if (seg.size() == 3 && seg[1] == "push" && seg[2] == "decide" && post) return pushDecide(body);
 
     auto auth = authenticate(req);
     if (!auth) return errorResponse(401, "signed_out");
@@ -439,7 +442,70 @@ struct Portal::Impl {
     if (n == 4 && seg[1] == "invitations" && seg[3] == "revoke" && post) return revoke(a, seg[2]);
     if (n == 2 && seg[1] == "notifications" && !post) return notifications(a);
     if (n == 3 && seg[1] == "notifications" && seg[2] == "read" && post) return markRead(a, body);
+    if (n >= 2 && seg[1] == "push") return pushRoute(req, seg, a);
     return errorResponse(404, "not_found");
+  }
+
+  // --- Web Push (handlers in push_api.cpp) ---------------------------------------------------
+  HttpResponse pushRoute(const HttpRequest& req, const std::vector<std::string>& seg,
+                         const Auth& a) {
+    bool post = req.method == "POST";
+    PushReply out{404, R"({"error":"not_found"})"};
+    std::int64_t id = 0;
+    if (seg.size() == 5 && seg[2] == "subscriptions") {
+      try {
+        id = std::stoll(seg[3]);
+      } catch (const std::exception&) {
+        return errorResponse(404, "not_found");
+      }
+    }
+    asPerson(a.personId, [&](Connection& c) {
+      if (seg.size() == 2 && !post) {
+        out = pushList(c, push ? &push->keys() : nullptr);
+      } else if (seg.size() == 3 && seg[2] == "subscriptions" && post) {
+        out = push ? pushSubscribe(c, req.body) : PushReply{409, R"({"error":"push_off"})"};
+      } else if (id && post && seg[4] == "delete") {
+        out = pushUnsubscribe(c, id);
+      } else if (id && post && seg[4] == "test" && push) {
+        if (auto t = pushOwnTarget(c, id)) {
+          push->direct(*t, testPushMessage());
+          out = {202, R"({"status":"queued"})"};
+        }
+      }
+    });
+    HttpResponse r;
+    r.status = out.status;
+    r.body = out.body;
+    return r;
+  }
+
+  // Let in / Deny from a notification: a magic token whose nonce names the device.
+  HttpResponse pushDecide(const json& body) {
+    auto claim = readMagicToken(secret, body.value("token", std::string()), clock.unixSeconds());
+    if (!claim) {
+      if (claim.error().code == "expired") return errorResponse(410, "link_expired");
+      return errorResponse(404, "invalid_link");
+    }
+    if (!body.contains("approve") || !body["approve"].is_boolean())
+      return errorResponse(422, "approve");
+    auto device = pushNonceSubscription(claim->nonce);
+    bool known = false;
+    if (device)
+      asPerson(claim->personId, [&](Connection& c) { known = !!pushOwnTarget(c, device); });
+    if (!known) return errorResponse(404, "invalid_link");  // the device was removed
+    return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "magic_link",
+                    claim->nonce);
+  }
+
+  PushMessage composeForDevice(const std::string& kind, const std::string& payload,
+                               const PushTarget& t) {
+    return composePush(kind, payload, [&](const std::string& visit) -> std::string {
+      auto id = Uuid::parse(visit);
+      if (!id) return {};
+      MagicClaim c{*id, t.personId, clock.unixSeconds() + cfg.magicLinkMinutes * 60,
+                   pushNonce(t.subscriptionId, randomToken(12))};
+      return makeMagicToken(secret, c);
+    });
   }
 
   // --- health ------------------------------------------------------------------------------
@@ -571,6 +637,8 @@ struct Portal::Impl {
         j["webhook_url"] = r.text("webhook_url");
       }
     });
+    // Only channels this server can deliver are offered.
+    j["channels_available"] = {{"email", !cfg.smtpUrl.empty()}, {"push", push != nullptr}};
     return jsonResponse(200, j);
   }
 
@@ -1160,6 +1228,7 @@ struct Portal::Impl {
       }
       cv.notify_all();
       std::int64_t person = j.value("person", std::int64_t{0});
+      if (push) push->notification(j.value("notification", std::int64_t{0}));
       // A request's notification is implied by the visit event (the page counts it itself).
       if (j.value("kind", std::string()) != "visit_request" && hub.hasPerson(person)) {
         server->postWork([this, person] { pushUnread(person); });
@@ -1235,6 +1304,9 @@ struct Portal::Impl {
     } else if (kind == "visitor_arrived" || kind == "guest_arrived") {
       mail.subject = "Arrived: " + visitor;
       mail.body = greeting + visitor + " has arrived.\n";
+    } else if (kind == "visit_escalated") {
+      mail.subject = "Handed to the guard: " + visitor;
+      mail.body = greeting + visitor + " waited without an answer and was handed to the guard.\n";
     } else if (kind == "overstay") {
       mail.subject = "Overstay: " + visitor;
       mail.body = greeting + visitor + " has stayed past the expected exit time.\n";
@@ -1321,6 +1393,16 @@ Portal::Portal(PortalConfig config, const Clock& clock)
   }
   if (m.cfg.webhookSecret.empty()) m.cfg.webhookSecret = m.secret;
   m.dummyHash = hashPassword(randomToken(16));
+  if (!m.cfg.vapidKeyFile.empty()) {
+    auto keys = VapidKeys::load(m.cfg.vapidKeyFile);
+    if (!keys) throw std::runtime_error(keys.error().message);
+    Impl* self = impl_.get();
+    m.push = std::make_unique<PushService>(
+        m.cfg, std::move(keys.value()),
+        [self](const std::string& kind, const std::string& payload, const PushTarget& t) {
+          return self->composeForDevice(kind, payload, t);
+        });
+  }
 }
 
 Portal::~Portal() { stop(std::chrono::milliseconds(0)); }
@@ -1378,6 +1460,7 @@ void Portal::start() {
     m.stopping = false;
   }
   m.deliveryThread = std::thread([self] { self->deliveryLoop(); });
+  if (m.push) m.push->start();
   m.heartbeatThread = std::thread([self] { self->heartbeatLoop(); });
 }
 
@@ -1392,6 +1475,7 @@ void Portal::stop(std::chrono::milliseconds grace) {
   if (m.server) m.server->stop(grace);
   m.listener.reset();
   if (m.deliveryThread.joinable()) m.deliveryThread.join();
+  if (m.push) m.push->stop();
   if (m.heartbeatThread.joinable()) m.heartbeatThread.join();
   m.server.reset();
 }

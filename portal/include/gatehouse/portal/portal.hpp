@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/result.hpp"
 #include "gatehouse/core/uuid.hpp"
 #include "gatehouse/portal/config.hpp"
 
@@ -36,5 +37,9 @@ class Portal {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Writes a new VAPID (Web Push) private key to `path` (PEM, mode 0600, never overwrites);
+// returns the public key (base64url) that browsers see.
+Result<std::string> generateVapidKey(const std::string& path);
 
 }  // namespace gatehouse::portal
