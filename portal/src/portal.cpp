@@ -1487,5 +1487,11 @@ const PortalConfig& Portal::config() const { return impl_->cfg; }
 std::string Portal::magicLinkToken(const Uuid& visitId, std::int64_t personId) const {
   return impl_->magicLink(visitId, personId);
 }
+std::string Portal::pushActionToken(const Uuid& visitId, std::int64_t personId,
+                                    std::int64_t subscriptionId) const {
+  MagicClaim c{visitId, personId, impl_->clock.unixSeconds() + impl_->cfg.magicLinkMinutes * 60,
+               pushNonce(subscriptionId, randomToken(12))};
+  return makeMagicToken(impl_->secret, c);
+}
 
 }  // namespace gatehouse::portal

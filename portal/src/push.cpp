@@ -42,8 +42,8 @@ using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
 Bytes publicPoint(EVP_PKEY* key) {
   Bytes out(65);
   std::size_t len = 0;
-  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(),
-                                      &len) != 1 ||
+  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(), &len) !=
+          1 ||
       len != 65)
     return {};
   return out;
@@ -125,8 +125,8 @@ Bytes aes128gcm(const Bytes& key, const Bytes& nonce, const Bytes& plain) {
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()),
                           nullptr) != 1 ||
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), nonce.data()) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), out.data(), &len, plain.data(), static_cast<int>(plain.size())) !=
-          1 ||
+      EVP_EncryptUpdate(ctx.get(), out.data(), &len, plain.data(),
+                        static_cast<int>(plain.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), out.data() + len, &fin) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, out.data() + len + fin) != 1)
     return {};
@@ -178,9 +178,7 @@ Result<std::string> VapidKeys::generate(const std::string& pemPath) {
   return b64(publicPoint(key.get()));
 }
 
-Result<std::string> generateVapidKey(const std::string& path) {
-  return VapidKeys::generate(path);
-}
+Result<std::string> generateVapidKey(const std::string& path) { return VapidKeys::generate(path); }
 
 std::string VapidKeys::publicKey() const { return impl_->publicB64; }
 
@@ -195,8 +193,8 @@ std::string VapidKeys::authorization(const std::string& endpoint, const std::str
   std::unique_ptr<EVP_MD_CTX, MdFree> md(EVP_MD_CTX_new());
   std::size_t len = 0;
   if (!md || EVP_DigestSignInit(md.get(), nullptr, EVP_sha256(), nullptr, impl_->key.get()) != 1 ||
-      EVP_DigestSign(md.get(), nullptr, &len,
-                     reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1)
+      EVP_DigestSign(md.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size()) != 1)
     return {};
   Bytes der(len);
   if (EVP_DigestSign(md.get(), der.data(), &len,
@@ -265,7 +263,8 @@ Result<std::string> encryptPushPayload(const std::string& p256dh, const std::str
   return std::string(body.begin(), body.end());
 }
 
-// --- delivery -------------------------------------------------------------------------------------
+// --- delivery
+// -------------------------------------------------------------------------------------
 namespace {
 std::size_t collect(char* buf, std::size_t size, std::size_t n, void* user) {
   auto* s = static_cast<std::string*>(user);
@@ -312,8 +311,8 @@ PushOutcome PushSender::send(const PushTarget& target, const PushMessage& messag
   h = curl_slist_append(h, ("Urgency: " + message.urgency).c_str());
   if (!message.topic.empty()) h = curl_slist_append(h, ("Topic: " + message.topic).c_str());
   h = curl_slist_append(
-      h, ("Authorization: " + keys_.authorization(target.endpoint, config_.vapidSubject,
-                                                  nowUnix + 12 * 3600))
+      h, ("Authorization: " +
+          keys_.authorization(target.endpoint, config_.vapidSubject, nowUnix + 12 * 3600))
              .c_str());
   std::string response;
   curl_easy_setopt(curl, CURLOPT_URL, target.endpoint.c_str());
@@ -327,7 +326,8 @@ PushOutcome PushSender::send(const PushTarget& target, const PushMessage& messag
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  if (!config_.pushCaFile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.pushCaFile.c_str());
+  if (!config_.pushCaFile.empty())
+    curl_easy_setopt(curl, CURLOPT_CAINFO, config_.pushCaFile.c_str());
   CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
   curl_slist_free_all(h);
@@ -341,7 +341,7 @@ PushOutcome PushSender::send(const PushTarget& target, const PushMessage& messag
     out.error = "push: HTTP " + std::to_string(out.status);
   } else {
     out.kind = out.status == 429 || out.status >= 500 ? PushOutcome::Kind::Retry
-                                                       : PushOutcome::Kind::Failed;
+                                                      : PushOutcome::Kind::Failed;
     out.error = "push: HTTP " + std::to_string(out.status) + " " + response.substr(0, 200);
   }
   return out;
@@ -476,8 +476,8 @@ void PushService::deliver(Job job, std::int64_t nowUnix) {
     spdlog::warn("push to subscription {} given up: {}", job.target.subscriptionId, out.error);
     return;
   }
-  auto delay = std::chrono::milliseconds(config_.pushRetryMillis) *
-               (1LL << std::min(job.attempt - 1, 10));
+  auto delay =
+      std::chrono::milliseconds(config_.pushRetryMillis) * (1LL << std::min(job.attempt - 1, 10));
   job.due = std::chrono::steady_clock::now() + delay;
   spdlog::warn("push to subscription {} failed (attempt {}), retry in {} ms: {}",
                job.target.subscriptionId, job.attempt, delay.count(), out.error);

@@ -56,9 +56,9 @@ struct PushTarget {
   std::string auth;
 };
 struct PushMessage {
-  std::string payload;           // JSON the service worker reads
+  std::string payload;             // JSON the service worker reads
   std::string urgency = "normal";  // very-low | low | normal | high
-  std::string topic;             // replaces an undelivered message with the same topic
+  std::string topic;               // replaces an undelivered message with the same topic
   int ttlSeconds = 600;
 };
 struct PushOutcome {

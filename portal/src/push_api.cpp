@@ -104,14 +104,12 @@ PushReply pushSubscribe(backend::Connection& c, const std::string& body) {
   std::string label = b.value("label", std::string());
   while (!p256dh.empty() && p256dh.back() == '=') p256dh.pop_back();
   while (!auth.empty() && auth.back() == '=') auth.pop_back();
-  if (endpoint.rfind("https://", 0) != 0 || endpoint.size() > 1000)
-    return fail(422, "endpoint");
+  if (endpoint.rfind("https://", 0) != 0 || endpoint.size() > 1000) return fail(422, "endpoint");
   static const std::regex keyRe(R"(^[A-Za-z0-9_-]{87}$)"), authRe(R"(^[A-Za-z0-9_-]{22}$)");
-  if (!std::regex_match(p256dh, keyRe) || !std::regex_match(auth, authRe))
-    return fail(422, "keys");
+  if (!std::regex_match(p256dh, keyRe) || !std::regex_match(auth, authRe)) return fail(422, "keys");
   if (label.size() > 100) label.resize(100);
-  auto rows = c.exec("SELECT gh.push_subscribe($1, $2, $3, $4) AS id",
-                     {endpoint, p256dh, auth, label});
+  auto rows =
+      c.exec("SELECT gh.push_subscribe($1, $2, $3, $4) AS id", {endpoint, p256dh, auth, label});
   return reply(201, {{"id", rows[0].int64("id")}});
 }
 

@@ -424,5 +424,7 @@
     $('date-from').value = today(0); $('date-until').value = today(90);
     $('log-from').value = today(-30); $('log-to').value = today(0);
     boot();
+    // Installable page: the service worker caches the shell and shows push notifications.
+    if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
   });
 })();

@@ -179,6 +179,45 @@ int main(int argc, char** argv) {
         db.exec("SELECT id FROM gh.person WHERE email = '" + req.get_param_value("email") + "'"));
     reply(res, {{"url", portal.url() + "/m#" + portal.magicLinkToken(visit, person)}});
   });
+  // What a push to a (registered) device of `email` would carry; the browser test delivers it
+  // to the service worker through the DevTools protocol, as no push service is reachable here.
+  control.Post("/push-payload", [&](const httplib::Request& req, httplib::Response& res) {
+    auto b = json::parse(req.body);
+    auto visit = *Uuid::parse(b["visit"].get<std::string>());
+    auto person = std::stoll(
+        db.exec("SELECT id FROM gh.person WHERE email = '" + b["email"].get<std::string>() + "'"));
+    auto sub = std::stoll(db.exec(
+        "INSERT INTO gh.push_subscription (estate_id, person_id, endpoint, p256dh, auth, label) "
+        "SELECT estate_id, id, 'https://push.invalid/' || gen_random_uuid(), repeat('A', 87), "
+        "repeat('A', 22), 'browser' FROM gh.person WHERE id = " +
+        std::to_string(person) + " RETURNING id"));
+    std::string type = b.value("type", std::string("visit_request"));
+    json p{{"type", type},
+           {"visit", visit.toString()},
+           {"visitor", b.value("visitor", std::string("Visitor"))},
+           {"tag", "visit-" + visit.toString()}};
+    if (type == "visit_request") {
+      p["purpose"] = b.value("purpose", std::string());
+      p["gate"] = "Main gate";
+      p["actions"] = true;
+      p["token"] = portal.pushActionToken(visit, person, sub);
+    } else {
+      p["status"] = b.value("status", std::string("approved"));
+      p["by"] = b.value("by", std::string());
+    }
+    reply(res, {{"data", p.dump()}});
+  });
+  control.Post("/decide-by-link", [&](const httplib::Request& req, httplib::Response& res) {
+    auto b = json::parse(req.body);
+    auto visit = *Uuid::parse(b["visit"].get<std::string>());
+    auto person = std::stoll(
+        db.exec("SELECT id FROM gh.person WHERE email = '" + b["email"].get<std::string>() + "'"));
+    httplib::Client c("127.0.0.1", portal.port());
+    auto r = c.Post("/api/magic/decide",
+                    json{{"token", portal.magicLinkToken(visit, person)}, {"approve", true}}.dump(),
+                    "application/json");
+    reply(res, {{"status", r ? r->status : 0}});
+  });
   control.set_exception_handler(
       [&](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         try {

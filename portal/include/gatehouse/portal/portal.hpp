@@ -32,6 +32,9 @@ class Portal {
 
   // A signed magic link for (visit, person), as put in notifications. For tests and tools.
   std::string magicLinkToken(const Uuid& visitId, std::int64_t personId) const;
+  // The Let in / Deny token a push to device `subscriptionId` carries. For tests and tools.
+  std::string pushActionToken(const Uuid& visitId, std::int64_t personId,
+                              std::int64_t subscriptionId) const;
 
  private:
   struct Impl;
