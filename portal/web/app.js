@@ -24,6 +24,9 @@
     $('signin').hidden = true; $('app').hidden = false; $('tabs').hidden = false;
     $('who').textContent = [me.unit, me.name].filter(Boolean).join(' · ');
     $('notify-email').checked = !!me.notify_email;
+    // A channel the server cannot deliver is not offered.
+    $('email-choice').hidden = !(me.channels_available && me.channels_available.email);
+    if ($('email-choice').hidden) $('notify-email').checked = false;
     $('webhook').value = me.webhook_url || '';
     connectLive();
     showTab(state.tab);
@@ -65,7 +68,7 @@
     });
     if (name === 'invite') loadInvitations();
     if (name === 'log') loadLog();
-    if (name === 'alerts') loadNotifications();
+    if (name === 'alerts') { loadNotifications(); loadPush(); }
   }
   document.querySelectorAll('#tabs button').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab)));
 
@@ -406,6 +409,43 @@
         el('time', { text: window.GH.dateTime(n.created_ms) })));
     }
   }
+  // ---- push notifications on this device ------------------------------------------------------
+  function keyBytes(b64) {
+    const s = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(s, (c) => c.charCodeAt(0));
+  }
+  async function loadPush() {
+    const r = await call('GET', '/api/push');
+    const can = r.ok && r.data.enabled && 'serviceWorker' in navigator && 'PushManager' in window;
+    $('push-panel').hidden = !can;
+    if (!can) return;
+    state.pushKey = r.data.public_key;
+    const list = $('push-devices'); list.textContent = '';
+    for (const s of r.data.subscriptions) {
+      const test = el('button', { type: 'button', class: 'ghost', text: t('push.test') });
+      test.addEventListener('click', async () => {
+        const x = await call('POST', `/api/push/subscriptions/${s.id}/test`, {});
+        $('push-msg').textContent = x.ok ? t('push.testSent') : t('push.failed');
+      });
+      const rm = el('button', { type: 'button', class: 'ghost', text: t('push.remove') });
+      rm.addEventListener('click', async () => { await call('POST', `/api/push/subscriptions/${s.id}/delete`, {}); loadPush(); });
+      list.append(el('li', { dir: 'auto' }, el('span', { text: s.label || t('push.device') }), test, rm));
+    }
+  }
+  $('push-enable').addEventListener('click', async () => {
+    try {
+      if (await Notification.requestPermission() !== 'granted') { $('push-msg').textContent = t('push.denied'); return; }
+      const reg = await navigator.serviceWorker.ready;
+      const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(state.pushKey) });
+      const j = sub.toJSON();
+      const r = await call('POST', '/api/push/subscriptions', { endpoint: j.endpoint, keys: j.keys,
+        label: t('push.device') + ' ' + window.GH.dateTime(Date.now()) });
+      $('push-msg').textContent = r.ok ? t('push.enabled') : t('push.failed');
+      loadPush();
+    } catch (e) {
+      $('push-msg').textContent = t('push.failed');
+    }
+  });
   $('mark-read').addEventListener('click', async () => { await call('POST', '/api/notifications/read', { all: true }); loadNotifications(); });
   $('channels-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();

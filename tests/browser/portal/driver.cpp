@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -102,6 +103,11 @@ int main(int argc, char** argv) {
   cfg.port = 0;
   cfg.secret = "browser-test-secret-0123456789abcdef";
   cfg.accessLog = false;
+  // Push on (a fresh VAPID key), so the page offers it; SMTP off, so it does not offer email.
+  std::string keyFile = "/tmp/gh-browser-vapid-" + std::to_string(::getpid()) + ".pem";
+  std::remove(keyFile.c_str());
+  if (!portal::generateVapidKey(keyFile)) return 1;
+  cfg.vapidKeyFile = keyFile;
   portal::Portal portal(cfg);
   portal.start();
 
@@ -247,5 +253,6 @@ int main(int argc, char** argv) {
   control.stop();
   controlThread.join();
   portal.stop(std::chrono::seconds(2));
+  std::remove(keyFile.c_str());
   return status;
 }

@@ -99,6 +99,12 @@ async function waitFor(fn, what, ms = 15000) {
     }, 'replaced notification');
     assert.deepStrictEqual(replaced[0].actions, []);
 
+    // Settings offer push (configured) and explain it; email is not offered (no SMTP here).
+    await page.click('#tabs button[data-tab=alerts]');
+    await page.waitForSelector('#push-panel:not([hidden])');
+    assert.ok((await page.textContent('#push-panel')).includes('Let in'));
+    assert.strictEqual(await page.isVisible('#notify-email'), false);
+
     // The shell comes from the service worker's cache when the network is gone.
     await context.setOffline(true);
     await page.reload();

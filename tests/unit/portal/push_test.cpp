@@ -1,5 +1,7 @@
 // Web Push pieces that need no network: VAPID key files, payload encryption input checks,
 // messages per notification kind, and the device-bound nonce of action tokens.
+#include "push.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "gatehouse/portal/portal.hpp"
-#include "push.hpp"
 
 namespace gatehouse::portal {
 namespace {
