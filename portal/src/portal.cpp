@@ -18,6 +18,7 @@
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/core/password.hpp"
 #include "gatehouse/portal/http_server.hpp"
+#include "guest_pass.hpp"
 #include "internal.hpp"
 #include "push.hpp"
 
@@ -322,6 +323,8 @@ struct Portal::Impl {
       path = "/magic.html";
     else if (path == "/reset")
       path = "/reset.html";
+    else if (path == "/g")
+      path = "/guest.html";
     const StaticFile* f = files ? files->find(path) : nullptr;
     if (!f) return errorResponse(404, "not_found");
     HttpResponse r;
@@ -407,6 +410,7 @@ struct Portal::Impl {
     if (seg.size() == 4 && seg[1] == "magic" && seg[2] == "photo" && !post)
       return magicPhoto(seg[3], req.queryParam("t"));
     if (seg.size() == 3 && seg[1] == "push" && seg[2] == "decide" && post) return pushDecide(body);
+    if (seg.size() == 2 && seg[1] == "guest" && post) return guestPage(body);
 
     auto auth = authenticate(req);
     if (!auth) return errorResponse(401, "signed_out");
@@ -440,6 +444,8 @@ struct Portal::Impl {
     if (n == 4 && seg[1] == "invitations" && seg[3] == "qr.svg" && !post)
       return invitationQr(a, seg[2]);
     if (n == 4 && seg[1] == "invitations" && seg[3] == "revoke" && post) return revoke(a, seg[2]);
+    if (n == 4 && seg[1] == "invitations" && seg[3] == "guest-link" && !post)
+      return guestLink(a, seg[2]);
     if (n == 2 && seg[1] == "notifications" && !post) return notifications(a);
     if (n == 3 && seg[1] == "notifications" && seg[2] == "read" && post) return markRead(a, body);
     if (n >= 2 && seg[1] == "push") return pushRoute(req, seg, a);
@@ -472,6 +478,33 @@ struct Portal::Impl {
           out = {202, R"({"status":"queued"})"};
         }
       }
+    });
+    HttpResponse r;
+    r.status = out.status;
+    r.body = out.body;
+    return r;
+  }
+
+  // --- guest pass links (guest_pass.cpp) -------------------------------------------------------
+  HttpResponse guestLink(const Auth& a, const std::string& idText) {
+    auto id = Uuid::parse(idText);
+    if (!id) return errorResponse(404, "not_found");
+    std::optional<std::int64_t> until;
+    asPerson(a.personId, [&](Connection& c) { until = guestLinkExpiry(c, *id); });
+    if (!until) return errorResponse(404, "not_found");
+    auto token = makeGuestToken(secret, GuestClaim{*id, a.personId, *until});
+    return jsonResponse(200, {{"url", baseUrl + "/g#" + token}, {"expires_ms", *until * 1000}});
+  }
+
+  HttpResponse guestPage(const json& body) {
+    auto claim = readGuestToken(secret, body.value("token", std::string()), clock.unixSeconds());
+    if (!claim) {
+      if (claim.error().code == "expired") return errorResponse(410, "expired");
+      return errorResponse(404, "invalid_link");
+    }
+    GuestReply out{404, R"({"error":"invalid_link"})"};
+    asPerson(claim->hostId, [&](Connection& c) {
+      out = guestView(c, claim->invitationId, [&] { return passText(c, claim->invitationId); });
     });
     HttpResponse r;
     r.status = out.status;

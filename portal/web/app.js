@@ -237,18 +237,7 @@
     const d = new Date(Date.now() + (offsetDays || 0) * 86400000);
     return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
   }
-  function hm(min) { return String(Math.floor(min / 60)).padStart(2, '0') + ':' + String(min % 60).padStart(2, '0'); }
-  function validity(inv) {
-    const from = hm(inv.day_start_min), to = hm(inv.day_end_min);
-    if (inv.kind === 'event') return t('valid.event', { event: inv.event_name || '', date: window.GH.date(inv.date_from), from, to });
-    if (inv.kind === 'single' || (inv.date_from === inv.date_until && inv.max_uses === 1))
-      return t('valid.oneDay', { date: window.GH.date(inv.date_from), from, to });
-    let days;
-    if (inv.weekdays === 127) days = t('valid.every');
-    else if (inv.weekdays === 31) days = t('valid.weekdays');
-    else days = dayNames().filter((_, i) => inv.weekdays & (1 << i)).join(', ');
-    return t('valid.days', { days, from, to, start: window.GH.date(inv.date_from), end: window.GH.date(inv.date_until) });
-  }
+  const validity = (inv) => window.GH.validity(inv);
   function kind() { return document.querySelector('input[name="kind"]:checked').value; }
   function syncKind() {
     const k = kind();
@@ -296,6 +285,29 @@
     if (!r.data.invitations.length) list.append(el('li', { class: 'empty', text: t('invite.none') }));
     for (const inv of r.data.invitations) list.append(invitationCard(inv, inv.id === openId));
   }
+  // The guest link: the phone's share sheet when there is one, else copy / email / SMS.
+  async function sendToGuest(inv, box) {
+    const r = await call('GET', '/api/invitations/' + encodeURIComponent(inv.id) + '/guest-link');
+    if (!r.ok) return;
+    const url = r.data.url;
+    const text = t('invite.shareText', { estate: (state.me && state.me.estate) || 'Gatehouse' });
+    if (navigator.share) {
+      try { await navigator.share({ title: 'Gatehouse', text, url }); return; } catch (e) { /* cancelled: offer the rest */ }
+    }
+    box.textContent = '';
+    const input = el('input', { type: 'url', readonly: true, value: url, class: 'guest-link', 'aria-label': t('invite.send') });
+    const copy = el('button', { type: 'button', class: 'ghost', text: t('invite.copy') });
+    const msg = el('p', { class: 'note', role: 'status' });
+    copy.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(url); } catch (e) { input.select(); document.execCommand('copy'); }
+      msg.textContent = t('invite.copied');
+    });
+    const body = encodeURIComponent(text + ' ' + url);
+    box.append(input, copy, el('a', { class: 'button ghost', href: 'mailto:?subject=Gatehouse&body=' + body, text: t('invite.email') }));
+    if (inv.guest_phone) box.append(el('a', { class: 'button ghost', href: 'sms:' + encodeURIComponent(inv.guest_phone) + '?body=' + body, text: t('invite.sms') }));
+    box.append(msg);
+    box.hidden = false;
+  }
   function invitationCard(inv, open) {
     const words = validity(inv);
     const li = el('li', { class: 'card invite', 'data-id': inv.id, 'data-state': inv.state });
@@ -325,6 +337,12 @@
       usesBox.hidden = false;
     });
     const actions = el('div', { class: 'actions' }, showBtn, usesBtn);
+    const shareBox = el('div', { class: 'share-box', hidden: true });
+    if (inv.state === 'active') {
+      const send = el('button', { type: 'button', class: 'send-guest', text: t('invite.send') });
+      send.addEventListener('click', () => sendToGuest(inv, shareBox));
+      actions.append(send);
+    }
     if (inv.state === 'active') {
       const rv = el('button', { type: 'button', class: 'danger revoke', text: t('invite.revoke') });
       rv.addEventListener('click', async () => {
@@ -339,7 +357,7 @@
       el('h4', { dir: 'auto', class: 'guest', text: inv.guest_name }),
       el('p', { class: 'state state-' + inv.state, text: t('invite.state.' + inv.state) + ' · ' + uses }),
       el('p', { class: 'validity-line', text: words }),
-      actions, qrBox, usesBox);
+      actions, shareBox, qrBox, usesBox);
     if (open && inv.state === 'active') setTimeout(() => showBtn.click(), 0);
     return li;
   }

@@ -136,6 +136,17 @@ window.GH_I18N = {
     'push.testSent': 'Test sent.',
     'push.remove': 'Remove',
     'push.device': 'Phone',
+    'guest.howto': 'Show this code to the camera at the gate.',
+    'guest.where': 'How to get there',
+    'guest.invalid': 'This pass is no longer valid.',
+    'guest.offline': 'No connection: this is the pass as last loaded.',
+    'guest.qrAlt': 'Gate pass QR code, {validity}',
+    'invite.send': 'Send to guest',
+    'invite.copy': 'Copy link',
+    'invite.copied': 'Link copied.',
+    'invite.email': 'Email',
+    'invite.sms': 'SMS',
+    'invite.shareText': 'Your pass for {estate}: open this link and show the code at the gate.',
     'magic.title': 'Visitor at the gate',
     'magic.invalid': 'This link is not valid.',
     'magic.expired': 'This link has expired. Open the portal to decide.',
@@ -280,6 +291,17 @@ window.GH_I18N = {
     'push.testSent': 'Проверка отправлена.',
     'push.remove': 'Удалить',
     'push.device': 'Телефон',
+    'guest.howto': 'Покажите этот код камере у ворот.',
+    'guest.where': 'Как добраться',
+    'guest.invalid': 'Этот пропуск больше не действует.',
+    'guest.offline': 'Нет связи: это пропуск, загруженный в последний раз.',
+    'guest.qrAlt': 'QR-код пропуска, {validity}',
+    'invite.send': 'Отправить гостю',
+    'invite.copy': 'Скопировать ссылку',
+    'invite.copied': 'Ссылка скопирована.',
+    'invite.email': 'Письмом',
+    'invite.sms': 'SMS',
+    'invite.shareText': 'Ваш пропуск в {estate}: откройте ссылку и покажите код у ворот.',
     'magic.title': 'Посетитель у ворот',
     'magic.invalid': 'Ссылка недействительна.',
     'magic.expired': 'Срок ссылки истёк. Откройте портал, чтобы ответить.',
@@ -363,5 +385,18 @@ window.GH = (function () {
     const tb = document.getElementById('theme');
     if (tb) tb.addEventListener('click', toggleTheme);
   });
-  return { t, apply, el, api, time, dateTime, date, lang: () => lang };
+  // A pass's validity in words (the resident's card and the guest's page say the same).
+  function hm(min) { return String(Math.floor(min / 60)).padStart(2, '0') + ':' + String(min % 60).padStart(2, '0'); }
+  function validity(inv) {
+    const from = hm(inv.day_start_min), to = hm(inv.day_end_min);
+    if (inv.kind === 'event') return t('valid.event', { event: inv.event_name || '', date: date(inv.date_from), from, to });
+    if (inv.kind === 'single' || (inv.date_from === inv.date_until && inv.max_uses === 1))
+      return t('valid.oneDay', { date: date(inv.date_from), from, to });
+    let days;
+    if (inv.weekdays === 127) days = t('valid.every');
+    else if (inv.weekdays === 31) days = t('valid.weekdays');
+    else days = t('days.short').split(',').filter((_, i) => inv.weekdays & (1 << i)).join(', ');
+    return t('valid.days', { days, from, to, start: date(inv.date_from), end: date(inv.date_until) });
+  }
+  return { t, apply, el, api, time, dateTime, date, validity, lang: () => lang };
 })();

@@ -2,8 +2,8 @@
 // once; the cache answers on a bad connection), shows Web Push notifications with Let in / Deny,
 // and decides from them with the notification's single-use token.
 'use strict';
-const VERSION = 'gh-shell-1';  // bump with the shell's files; old caches are dropped on activate
-const SHELL = ['/', '/app.css', '/app.js', '/i18n.js', '/icon.svg', '/manifest.webmanifest'];
+const VERSION = 'gh-shell-2';  // bump with the shell's files; old caches are dropped on activate
+const SHELL = ['/', '/app.css', '/app.js', '/i18n.js', '/icon.svg', '/manifest.webmanifest', '/g', '/guest.js'];
 
 self.addEventListener('install', (ev) => {
   ev.waitUntil(caches.open(VERSION).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

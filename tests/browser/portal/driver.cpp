@@ -213,6 +213,17 @@ int main(int argc, char** argv) {
     }
     reply(res, {{"data", p.dump()}});
   });
+  control.Post("/estate-guest-info", [&](const httplib::Request& req, httplib::Response& res) {
+    auto b = json::parse(req.body);
+    admin.exec("UPDATE gh.estate SET guest_address = $1, guest_directions = $2",
+               {b.value("address", std::string()), b.value("directions", std::string())});
+    reply(res, {{"ok", true}});
+  });
+  control.Post("/expire-invitation", [&](const httplib::Request& req, httplib::Response& res) {
+    auto id = *Uuid::parse(json::parse(req.body)["invitation"].get<std::string>());
+    admin.exec("UPDATE gh.invitation SET valid_until = now() WHERE id = $1", {id});
+    reply(res, {{"ok", true}});
+  });
   control.Post("/decide-by-link", [&](const httplib::Request& req, httplib::Response& res) {
     auto b = json::parse(req.body);
     auto visit = *Uuid::parse(b["visit"].get<std::string>());
