@@ -72,6 +72,26 @@ std::optional<std::int64_t> guestLinkExpiry(backend::Connection& c, const Uuid& 
   return rows[0].int64("vu");
 }
 
+std::optional<GuestContact> guestContact(backend::Connection& c, const Uuid& invitation) {
+  auto rows = c.exec(
+      "SELECT i.guest_phone, i.guest_name, e.name AS estate FROM gh.invitation i "
+      "JOIN gh.estate e ON e.id = i.estate_id WHERE i.id = $1 AND i.unit_id = gh.my_unit() "
+      "AND i.revoked_at IS NULL AND i.valid_until > now() AND coalesce(i.guest_phone, '') <> ''",
+      {invitation});
+  if (rows.empty()) return std::nullopt;
+  return GuestContact{rows[0].text("guest_phone"), rows[0].text("guest_name"),
+                      rows[0].text("estate")};
+}
+
+std::string guestSmsBody(const GuestContact& who, const Uuid& invitation, const std::string& url) {
+  json j{{"kind", "guest_pass_sms"},
+         {"to", who.phone},
+         {"invitation", invitation.toString()},
+         {"text", "Your pass for " + who.estate + ", " + who.guestName +
+                      ": open it and show the code at the gate. " + url}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 GuestReply guestView(backend::Connection& c, const Uuid& invitation,
                      const std::function<std::optional<std::string>()>& passText) {
   auto rows = c.exec(
@@ -100,8 +120,8 @@ GuestReply guestView(backend::Connection& c, const Uuid& invitation,
   j["guest_name"] = r.text("guest_name");
   j["kind"] = r.text("kind");
   j["event_name"] = r.optText("event_name") ? json(*r.optText("event_name")) : json(nullptr);
-  for (const char* k : {"weekdays", "day_start_min", "day_end_min", "max_uses", "valid_from_ms",
-                        "valid_until_ms"})
+  for (const char* k :
+       {"weekdays", "day_start_min", "day_end_min", "max_uses", "valid_from_ms", "valid_until_ms"})
     j[k] = r.int64(k);
   j["date_from"] = r.text("date_from");
   j["date_until"] = r.text("date_until");

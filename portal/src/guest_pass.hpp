@@ -16,7 +16,8 @@ class Connection;
 
 namespace gatehouse::portal {
 
-// token = base64url("g1|invitation|host person|expires") "." base64url(HMAC-SHA256(key, "guest|" payload))
+// token = base64url("g1|invitation|host person|expires") "." base64url(HMAC-SHA256(key, "guest|"
+// payload))
 struct GuestClaim {
   Uuid invitationId;
   std::int64_t hostId = 0;
@@ -29,6 +30,16 @@ Result<GuestClaim> readGuestToken(std::string_view key, std::string_view token,
 
 // When the host's invitation ends (unix seconds), so its link expires with the pass.
 std::optional<std::int64_t> guestLinkExpiry(backend::Connection& c, const Uuid& invitation);
+
+// The guest's phone and name when the pass can still be sent (active, phone given).
+struct GuestContact {
+  std::string phone;
+  std::string guestName;
+  std::string estate;
+};
+std::optional<GuestContact> guestContact(backend::Connection& c, const Uuid& invitation);
+// The JSON an SMS gateway receives: {kind: "guest_pass_sms", to, text, invitation}.
+std::string guestSmsBody(const GuestContact& who, const Uuid& invitation, const std::string& url);
 
 struct GuestReply {
   int status = 200;

@@ -446,6 +446,7 @@ struct Portal::Impl {
     if (n == 4 && seg[1] == "invitations" && seg[3] == "revoke" && post) return revoke(a, seg[2]);
     if (n == 4 && seg[1] == "invitations" && seg[3] == "guest-link" && !post)
       return guestLink(a, seg[2]);
+    if (n == 4 && seg[1] == "invitations" && seg[3] == "sms" && post) return guestSms(a, seg[2]);
     if (n == 2 && seg[1] == "notifications" && !post) return notifications(a);
     if (n == 3 && seg[1] == "notifications" && seg[2] == "read" && post) return markRead(a, body);
     if (n >= 2 && seg[1] == "push") return pushRoute(req, seg, a);
@@ -494,6 +495,27 @@ struct Portal::Impl {
     if (!until) return errorResponse(404, "not_found");
     auto token = makeGuestToken(secret, GuestClaim{*id, a.personId, *until});
     return jsonResponse(200, {{"url", baseUrl + "/g#" + token}, {"expires_ms", *until * 1000}});
+  }
+
+  // By SMS through the estate's gateway (a signed webhook), in the background.
+  HttpResponse guestSms(const Auth& a, const std::string& idText) {
+    if (cfg.smsWebhookUrl.empty()) return errorResponse(409, "sms_off");
+    auto id = Uuid::parse(idText);
+    if (!id) return errorResponse(404, "not_found");
+    std::optional<GuestContact> who;
+    std::optional<std::int64_t> until;
+    asPerson(a.personId, [&](Connection& c) {
+      who = guestContact(c, *id);
+      until = guestLinkExpiry(c, *id);
+    });
+    if (!who || !until) return errorResponse(422, "no_phone");
+    auto url = baseUrl + "/g#" + makeGuestToken(secret, GuestClaim{*id, a.personId, *until});
+    auto body = guestSmsBody(*who, *id, url);
+    server->postWork([this, body] {
+      auto err = postWebhook(cfg, cfg.smsWebhookUrl, body, clock.unixSeconds());
+      if (!err.empty()) spdlog::warn("guest pass SMS not sent: {}", err);
+    });
+    return jsonResponse(202, {{"status", "queued"}});
   }
 
   HttpResponse guestPage(const json& body) {
@@ -671,7 +693,9 @@ struct Portal::Impl {
       }
     });
     // Only channels this server can deliver are offered.
-    j["channels_available"] = {{"email", !cfg.smtpUrl.empty()}, {"push", push != nullptr}};
+    j["channels_available"] = {{"email", !cfg.smtpUrl.empty()},
+                               {"push", push != nullptr},
+                               {"sms", !cfg.smsWebhookUrl.empty()}};
     return jsonResponse(200, j);
   }
 

@@ -304,7 +304,16 @@
     });
     const body = encodeURIComponent(text + ' ' + url);
     box.append(input, copy, el('a', { class: 'button ghost', href: 'mailto:?subject=Gatehouse&body=' + body, text: t('invite.email') }));
-    if (inv.guest_phone) box.append(el('a', { class: 'button ghost', href: 'sms:' + encodeURIComponent(inv.guest_phone) + '?body=' + body, text: t('invite.sms') }));
+    if (inv.guest_phone && state.me.channels_available && state.me.channels_available.sms) {
+      const sms = el('button', { type: 'button', class: 'ghost', text: t('invite.sms') });
+      sms.addEventListener('click', async () => {
+        const x = await call('POST', '/api/invitations/' + encodeURIComponent(inv.id) + '/sms', {});
+        msg.textContent = x.ok ? t('invite.smsSent') : t('push.failed');
+      });
+      box.append(sms);
+    } else if (inv.guest_phone) {
+      box.append(el('a', { class: 'button ghost', href: 'sms:' + encodeURIComponent(inv.guest_phone) + '?body=' + body, text: t('invite.sms') }));
+    }
     box.append(msg);
     box.hidden = false;
   }

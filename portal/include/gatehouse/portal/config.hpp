@@ -45,6 +45,8 @@ struct PortalConfig {
   std::string vapidSubject = "mailto:gatehouse@localhost";  // contact for push services
   std::string pushCaFile;      // extra CA bundle for push services (tests, a private service)
   int pushRetryMillis = 5000;  // first retry after a 5xx; doubles after each failed attempt
+  // [sms] an estate's SMS gateway: a webhook (signed like [webhook]); empty = no SMS
+  std::string smsWebhookUrl;
 };
 
 // Reads `path` (toml); a missing file is an error only when `required`.
