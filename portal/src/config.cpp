@@ -69,6 +69,7 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "push", "subject", c.vapidSubject);
   read(t, "push", "ca_file", c.pushCaFile);
   readInt("push", "retry_ms", c.pushRetryMillis);
+  readInt("push", "threads", c.pushThreads);
   read(t, "sms", "webhook_url", c.smsWebhookUrl);
   return c;
 }

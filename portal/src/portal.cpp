@@ -137,6 +137,7 @@ std::vector<std::vector<std::string>> parseCsv(const std::string& text) {
 
 const char* kVisitSelect = R"(
 SELECT v.id::text AS id, v.status::text AS status, v.held, v.purpose, vi.full_name AS visitor,
+       v.escalated_at IS NOT NULL AS escalated,
        u.label AS unit_label, gh.portal_kiosk_name(v.kiosk_id) AS kiosk,
        gh.portal_person_name(v.decided_by) AS decided_by, gh.portal_person_role(v.decided_by) AS decided_by_role,
        v.decision_channel::text AS channel, v.decision_reason AS reason, v.invitation_id::text AS invitation,
@@ -156,6 +157,7 @@ json visitJson(const backend::Row& r) {
   j["id"] = r.text("id");
   j["status"] = r.text("status");
   j["held"] = r.boolean("held");
+  j["escalated"] = r.boolean("escalated");
   j["purpose"] = r.text("purpose");
   j["visitor"] = r.text("visitor");
   j["unit"] = r.text("unit_label");
@@ -808,6 +810,11 @@ struct Portal::Impl {
         }
         c.exec("SELECT gh.decide_visit($1, $2, NULL, $3::gh.decision_channel)",
                {id, approve, channel});
+        // One's own decision is no news: it does not count on the Alerts badge.
+        c.exec(
+            "UPDATE gh.notification SET read_at = now() WHERE person_id = gh.current_person_id() "
+            "AND kind = 'visit_decided' AND payload->>'visit' = $1::text AND read_at IS NULL",
+            {id});
         v = loadVisit(c, id);
       });
     } catch (const backend::Error& e) {

@@ -348,15 +348,18 @@ PushOutcome PushSender::send(const PushTarget& target, const PushMessage& messag
 }
 
 // --- the service ---------------------------------------------------------------------------------
-struct PushService::Db {
+struct PushService::Worker {
+  PushSender sender;
   std::unique_ptr<backend::Connection> conn;
+  Worker(const PortalConfig& c, const VapidKeys& k) : sender(c, k) {}
+  backend::Connection& db(const PortalConfig& c) {
+    if (!conn) conn = std::make_unique<backend::Connection>(c.databaseUrl);
+    return *conn;
+  }
 };
 
 PushService::PushService(const PortalConfig& config, VapidKeys keys, Composer composer)
-    : config_(config),
-      keys_(std::move(keys)),
-      composer_(std::move(composer)),
-      db_(std::make_unique<Db>()) {}
+    : config_(config), keys_(std::move(keys)), composer_(std::move(composer)) {}
 
 PushService::~PushService() { stop(); }
 
@@ -365,8 +368,8 @@ void PushService::start() {
     std::lock_guard lock(mu_);
     stopping_ = false;
   }
-  sender_ = std::make_unique<PushSender>(config_, keys_);
-  thread_ = std::thread([this] { run(); });
+  for (int i = 0; i < std::max(1, config_.pushThreads); ++i)
+    threads_.emplace_back([this] { run(); });
 }
 
 void PushService::stop() {
@@ -375,7 +378,9 @@ void PushService::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
 }
 
 void PushService::notification(std::int64_t notificationId) {
@@ -405,6 +410,7 @@ std::size_t PushService::sentCount() const {
 }
 
 void PushService::run() {
+  Worker w(config_, keys_);
   std::unique_lock lock(mu_);
   while (!stopping_) {
     auto now = std::chrono::steady_clock::now();
@@ -426,22 +432,23 @@ void PushService::run() {
     ready_.pop_front();
     lock.unlock();
     try {
-      process(std::move(job), std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
+      process(w, std::move(job),
+              std::chrono::duration_cast<std::chrono::seconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count());
     } catch (const std::exception& e) {
       spdlog::warn("push: {}", e.what());
-      db_->conn.reset();
+      w.conn.reset();
     }
     lock.lock();
   }
 }
 
-void PushService::process(Job job, std::int64_t nowUnix) {
-  if (job.notificationId == 0) return deliver(std::move(job), nowUnix);
-  if (!db_->conn) db_->conn = std::make_unique<backend::Connection>(config_.databaseUrl);
-  auto rows = db_->conn->execPrepared("push_targets", "SELECT * FROM gh.push_targets($1)",
-                                      {job.notificationId});
+void PushService::process(Worker& w, Job job, std::int64_t nowUnix) {
+  if (job.notificationId == 0) return deliver(w, std::move(job), nowUnix);
+  auto rows = w.db(config_).execPrepared("push_targets", "SELECT * FROM gh.push_targets($1)",
+                                         {job.notificationId});
+  std::vector<Job> jobs;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto r = rows[i];
     Job one;
@@ -449,28 +456,37 @@ void PushService::process(Job job, std::int64_t nowUnix) {
                             r.text("p256dh"), r.text("auth")};
     one.message = composer_(r.text("kind"), r.text("payload"), one.target);
     if (one.message.payload.empty()) continue;  // a kind that does not push
-    deliver(std::move(one), nowUnix);
+    jobs.push_back(std::move(one));
   }
+  if (jobs.empty()) return;
+  // The first device here; the rest to whichever push thread is free.
+  Job first = std::move(jobs.front());
+  {
+    std::lock_guard lock(mu_);
+    for (std::size_t i = 1; i < jobs.size(); ++i) ready_.push_back(std::move(jobs[i]));
+  }
+  cv_.notify_all();
+  deliver(w, std::move(first), nowUnix);
 }
 
-void PushService::deliver(Job job, std::int64_t nowUnix) {
-  auto out = sender_->send(job.target, job.message, nowUnix);
+void PushService::deliver(Worker& w, Job job, std::int64_t nowUnix) {
+  auto out = w.sender.send(job.target, job.message, nowUnix);
   switch (out.kind) {
     case PushOutcome::Kind::Accepted: {
       {
         std::lock_guard lock(mu_);
         ++sent_;
       }
-      return record(job.target.subscriptionId, "ok", {});
+      return record(w, job.target.subscriptionId, "ok", {});
     }
     case PushOutcome::Kind::Gone:
       spdlog::info("push subscription {} removed: {}", job.target.subscriptionId, out.error);
-      return record(job.target.subscriptionId, "gone", out.error);
+      return record(w, job.target.subscriptionId, "gone", out.error);
     case PushOutcome::Kind::Retry:
     case PushOutcome::Kind::Failed:
       break;
   }
-  record(job.target.subscriptionId, "failed", out.error);
+  record(w, job.target.subscriptionId, "failed", out.error);
   ++job.attempt;
   if (out.kind == PushOutcome::Kind::Failed || job.attempt >= config_.deliveryMaxAttempts) {
     spdlog::warn("push to subscription {} given up: {}", job.target.subscriptionId, out.error);
@@ -485,11 +501,10 @@ void PushService::deliver(Job job, std::int64_t nowUnix) {
   later_.push_back(std::move(job));
 }
 
-void PushService::record(std::int64_t subscriptionId, const char* outcome,
+void PushService::record(Worker& w, std::int64_t subscriptionId, const char* outcome,
                          const std::string& error) {
-  if (!db_->conn) db_->conn = std::make_unique<backend::Connection>(config_.databaseUrl);
-  db_->conn->execPrepared("push_record", "SELECT gh.push_record($1, $2, $3)",
-                          {subscriptionId, outcome, error});
+  w.db(config_).execPrepared("push_record", "SELECT gh.push_record($1, $2, $3)",
+                             {subscriptionId, outcome, error});
 }
 
 }  // namespace gatehouse::portal

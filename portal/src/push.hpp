@@ -111,24 +111,23 @@ class PushService {
     int attempt = 0;
     std::chrono::steady_clock::time_point due;
   };
+  struct Worker;  // one push thread's sender (keep-alive connections) and database connection
   void run();
-  void process(Job job, std::int64_t nowUnix);
-  void deliver(Job job, std::int64_t nowUnix);
-  void record(std::int64_t subscriptionId, const char* outcome, const std::string& error);
+  void process(Worker& w, Job job, std::int64_t nowUnix);
+  void deliver(Worker& w, Job job, std::int64_t nowUnix);
+  void record(Worker& w, std::int64_t subscriptionId, const char* outcome,
+              const std::string& error);
 
   const PortalConfig& config_;
   VapidKeys keys_;
   Composer composer_;
-  std::unique_ptr<PushSender> sender_;
-  struct Db;
-  std::unique_ptr<Db> db_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> ready_;
   std::vector<Job> later_;
   bool stopping_ = false;
   std::size_t sent_ = 0;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace gatehouse::portal

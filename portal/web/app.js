@@ -125,7 +125,7 @@
   }
   function fmtWait(s) {
     s = Math.max(0, Math.floor(s));
-    return s < 60 ? s + ' s' : Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+    return s < 60 ? t('time.seconds', { n: s }) : Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
   }
   function whoDecided(v) {
     if (v.channel === 'invitation') return t('visit.invitation');
@@ -142,7 +142,9 @@
   }
   function renderPending() {
     const list = $('pending-list');
-    const items = [...state.pending.values()].sort((a, b) => a.requested_ms - b.requested_ms);
+    // Still waiting first (oldest on top), decided ones below so new buttons stay in view.
+    const done = (v) => (state.outcomes.has(v.id) || v.status !== 'pending' ? 1 : 0);
+    const items = [...state.pending.values()].sort((a, b) => done(a) - done(b) || a.requested_ms - b.requested_ms);
     const keep = new Set(items.map((v) => v.id));
     list.querySelectorAll('li.visit').forEach((li) => { if (!keep.has(li.dataset.id)) li.remove(); });
     for (const v of items) {
@@ -157,6 +159,7 @@
         list.append(li);
       }
       fillVisit(li, v, state.outcomes.get(v.id));
+      list.append(li);  // moves it into sorted order
     }
     const waiting = items.filter((v) => !state.outcomes.has(v.id)).length;
     $('pending-empty').hidden = items.length > 0;
@@ -167,7 +170,7 @@
   function fillVisit(li, v, outcome) {
     const name = v.visitor;
     li.querySelector('.visitor').textContent = name;
-    li.querySelector('.purpose').textContent = v.purpose || t('visit.noPurpose');
+    li.querySelector('.purpose').textContent = window.GH.purpose(v.purpose) || t('visit.noPurpose');
     li.querySelector('.meta').textContent = t('visit.waiting', { kiosk: v.kiosk || '—', wait: fmtWait(v.waiting_s) });
     li.dataset.requested = String(Date.now() - v.waiting_s * 1000);
     li.dataset.kiosk = v.kiosk || '—';
@@ -195,7 +198,7 @@
       out.textContent = t('visit.held');
       li.querySelector('.actions').hidden = true;
     } else {
-      out.textContent = '';
+      out.textContent = v.escalated ? t('visit.escalated') : '';
       li.querySelector('.actions').hidden = false;
       li.dataset.status = 'pending';
     }
@@ -411,7 +414,7 @@
     li.append(...[
       el('h4', { dir: 'auto', class: 'visitor', text: v.visitor }),
       el('p', { class: 'meta', text: window.GH.dateTime(v.requested_ms) + ' · ' + t('status.' + v.status) + (v.purpose ? ' · ' : ''), },
-        el('span', { dir: 'auto', text: v.purpose || '' })),
+        el('span', { dir: 'auto', text: window.GH.purpose(v.purpose) })),
       v.decided_ms ? el('p', { class: 'meta', text: outcomeText(v) }) : null,
       times.length ? el('p', { class: 'meta times', text: times.join(' · ') }) : null,
       photos, reportBtn, reportBox].filter((c) => c != null));

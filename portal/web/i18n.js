@@ -136,6 +136,13 @@ window.GH_I18N = {
     'push.testSent': 'Test sent.',
     'push.remove': 'Remove',
     'push.device': 'Phone',
+    'purpose.guest': 'Guest',
+    'purpose.delivery': 'Delivery',
+    'purpose.contractor': 'Work / repairs',
+    'purpose.taxi': 'Taxi',
+    'time.seconds': '{n}\u00a0s',
+    'visit.escalated': 'Handed to the guard: no answer in time. You can still decide.',
+    'reset.noToken': 'This link is incomplete. Ask for a new one from the sign-in page.',
     'guest.howto': 'Show this code to the camera at the gate.',
     'guest.where': 'How to get there',
     'guest.invalid': 'This pass is no longer valid.',
@@ -292,6 +299,13 @@ window.GH_I18N = {
     'push.testSent': 'Проверка отправлена.',
     'push.remove': 'Удалить',
     'push.device': 'Телефон',
+    'purpose.guest': 'В гости',
+    'purpose.delivery': 'Доставка',
+    'purpose.contractor': 'Работы / ремонт',
+    'purpose.taxi': 'Такси',
+    'time.seconds': '{n}\u00a0с',
+    'visit.escalated': 'Передано охраннику: ответа не было вовремя. Вы всё ещё можете решить.',
+    'reset.noToken': 'Ссылка неполная. Запросите новую на странице входа.',
     'guest.howto': 'Покажите этот код камере у ворот.',
     'guest.where': 'Как добраться',
     'guest.invalid': 'Этот пропуск больше не действует.',
@@ -400,5 +414,7 @@ window.GH = (function () {
     else days = t('days.short').split(',').filter((_, i) => inv.weekdays & (1 << i)).join(', ');
     return t('valid.days', { days, from, to, start: date(inv.date_from), end: date(inv.date_until) });
   }
-  return { t, apply, el, api, time, dateTime, date, validity, lang: () => lang };
+  // Purposes arrive as the kiosk's keys ("guest"); anything else is the visitor's own words.
+  function purpose(p) { const k = 'purpose.' + p; return p && t(k) !== k ? t(k) : (p || ''); }
+  return { t, apply, el, api, time, dateTime, date, validity, purpose, lang: () => lang };
 })();

@@ -224,6 +224,11 @@ int main(int argc, char** argv) {
     admin.exec("UPDATE gh.invitation SET valid_until = now() WHERE id = $1", {id});
     reply(res, {{"ok", true}});
   });
+  control.Post("/escalate", [&](const httplib::Request& req, httplib::Response& res) {
+    auto id = *Uuid::parse(json::parse(req.body)["visit"].get<std::string>());
+    admin.exec("SELECT gh.escalate($1)", {id});
+    reply(res, {{"ok", true}});
+  });
   control.Post("/decide-by-link", [&](const httplib::Request& req, httplib::Response& res) {
     auto b = json::parse(req.body);
     auto visit = *Uuid::parse(b["visit"].get<std::string>());

@@ -67,7 +67,7 @@ function onPush(req, res, body) {
     const plain = ece.decrypt(body, { version: 'aes128gcm', privateKey: dev.ecdh, authSecret: dev.auth });
     received.push({ device: name, urgency: req.headers.urgency || null, topic: req.headers.topic || null,
       ttl: Number(req.headers.ttl), payload: JSON.parse(plain.toString('utf8')), vapid_key: vapid.k,
-      at_ms: Date.now() });
+      at_ms: performance.timeOrigin + performance.now() });
   } catch (e) {
     rejected.push({ device: name, error: String(e.message || e) });
     res.writeHead(400);
@@ -101,6 +101,7 @@ const control = http.createServer((req, res) => {
     return json(res, 200, { endpoint: `https://127.0.0.1:${pushPort}/push/${encodeURIComponent(name)}`,
       keys: { p256dh: b64url(ecdh.getPublicKey()), auth: b64url(auth) } });
   }
+  if (u.pathname === '/times') return json(res, 200, { at_ms: received.map((r) => r.at_ms), rejected: rejected.length });
   if (u.pathname === '/received') return json(res, 200, { received, rejected,
     attempts: Object.fromEntries(attempts), held: held.length });
   if (u.pathname === '/release' && req.method === 'POST') {

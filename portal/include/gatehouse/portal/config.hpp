@@ -45,6 +45,7 @@ struct PortalConfig {
   std::string vapidSubject = "mailto:gatehouse@localhost";  // contact for push services
   std::string pushCaFile;      // extra CA bundle for push services (tests, a private service)
   int pushRetryMillis = 5000;  // first retry after a 5xx; doubles after each failed attempt
+  int pushThreads = 2;         // concurrent deliveries (each keeps its own connections)
   // [sms] an estate's SMS gateway: a webhook (signed like [webhook]); empty = no SMS
   std::string smsWebhookUrl;
 };
