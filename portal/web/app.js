@@ -155,7 +155,27 @@
         li.classList.add('fresh');
         li.addEventListener('animationend', () => li.classList.remove('fresh'), { once: true });
         li.querySelector('.approve').addEventListener('click', () => decide(v.id, true));
-        li.querySelector('.deny').addEventListener('click', () => decide(v.id, false));
+        // Deny asks once more: a mistaken tap must not turn a guest away.
+        const confirmBox = li.querySelector('.confirm-deny');
+        li.querySelector('.deny').addEventListener('click', () => {
+          li.querySelector('.actions').hidden = true; confirmBox.hidden = false;
+          li.querySelector('.deny-yes').focus();
+        });
+        li.querySelector('.deny-back').addEventListener('click', () => {
+          confirmBox.hidden = true; li.querySelector('.actions').hidden = false;
+        });
+        li.querySelector('.deny-yes').addEventListener('click', () => { confirmBox.hidden = true; decide(v.id, false); });
+        // Report as suspicious, right on the live card.
+        const form = li.querySelector('form.report');
+        li.querySelector('.report-live').addEventListener('click', () => { form.hidden = false; form.querySelector('input').focus(); });
+        form.addEventListener('submit', async (ev) => {
+          ev.preventDefault();
+          const r = await call('POST', '/api/visits/' + encodeURIComponent(v.id) + '/report', { reason: form.querySelector('input').value });
+          if (r.ok) { form.hidden = true; li.querySelector('.report-live').hidden = true; li.querySelector('.outcome').textContent = t('visit.reported'); }
+        });
+        // Photos enlarge on tap.
+        const img = li.querySelector('img.photo');
+        img.addEventListener('click', () => img.classList.toggle('big'));
         list.append(li);
       }
       fillVisit(li, v, state.outcomes.get(v.id));
@@ -184,6 +204,14 @@
     } else { img.hidden = true; li.querySelector('.photo.none').hidden = false; }
     const approve = li.querySelector('.approve'); const deny = li.querySelector('.deny');
     approve.textContent = t('visit.approve'); deny.textContent = t('visit.deny');
+    li.querySelector('.confirm-q').textContent = t('visit.denyConfirm', { name });
+    li.querySelector('.deny-yes').textContent = t('visit.denyYes');
+    li.querySelector('.deny-back').textContent = t('visit.back');
+    li.querySelector('.report-live').textContent = t('visit.report');
+    li.querySelector('.report-reason').setAttribute('aria-label', t('visit.reportReason'));
+    li.querySelector('.report-reason').placeholder = t('visit.reportReason');
+    li.querySelector('.report-send').textContent = t('visit.reportSend');
+    img.title = t('visit.photoEnlarge');
     approve.setAttribute('aria-label', t('visit.approveLabel', { name }));
     deny.setAttribute('aria-label', t('visit.denyLabel', { name }));
     const out = li.querySelector('.outcome');

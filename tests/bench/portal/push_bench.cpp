@@ -28,7 +28,9 @@ double nowMs() {
 }
 double pct(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+  return v.empty() ? 0
+                   : v[std::min(v.size() - 1,
+                                static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 void report(const char* what, const std::vector<double>& ms) {
   std::printf("%-34s n=%5zu  p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms\n", what, ms.size(),
@@ -117,8 +119,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < devices; ++i) subscribe("b-110", "burst-" + std::to_string(i));
   auto base = received();
   double t = request("B-110");
-  bool all = testing::waitUntil([&] { return received() >= base + devices; },
-                                std::chrono::seconds(300));
+  bool all =
+      testing::waitUntil([&] { return received() >= base + devices; }, std::chrono::seconds(300));
   auto times = peer.times()["at_ms"];
   std::vector<double> burst;
   for (std::size_t i = base; i < times.size(); ++i) burst.push_back(times[i].get<double>() - t);

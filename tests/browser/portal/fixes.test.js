@@ -1,7 +1,8 @@
 // The resident page fixes of issue 12 at 360x740 in Chromium: /reset without a token offers no
 // form; the header shows the whole name; purposes are words, not keys; Russian waiting time
 // reads "ждёт N с" with a no-break space; a decided card moves below one still waiting; a
-// visitor handed to the guard says so; every touch target is at least 48 x 48 px.
+// visitor handed to the guard says so; Deny asks first; Report is on the live card; photos
+// enlarge; every touch target is at least 48 x 48 px.
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
@@ -80,6 +81,36 @@ async function smallTargets(page) {
     await page.waitForFunction((sel) => document.querySelector(sel).classList.contains('decided'), card1);
     const order = await page.$$eval('#pending-list li.visit', (l) => l.map((e) => e.dataset.id));
     assert.deepStrictEqual(order.slice(0, 2), [v2, v1]);
+
+    // Deny asks first; Back keeps the visitor waiting.
+    const card2 = `li.visit[data-id="${v2}"]`;
+    await page.click(card2 + ' .deny');
+    await page.waitForSelector(card2 + ' .confirm-deny:not([hidden])');
+    assert.ok((await page.textContent(card2 + ' .confirm-q')).includes('Second Caller'));
+    assert.deepStrictEqual(await smallTargets(page), [], 'confirm targets');
+    await page.click(card2 + ' .deny-back');
+    await page.waitForSelector(card2 + ' .approve', { state: 'visible' });
+    assert.strictEqual((await control('GET', '/visit-status?id=' + v2)).data.status, 'pending');
+    await page.click(card2 + ' .deny');
+    await page.click(card2 + ' .deny-yes');
+    await (async () => { for (let i = 0; i < 100; ++i) { if ((await control('GET', '/visit-status?id=' + v2)).data.status === 'denied') return; await new Promise((r) => setTimeout(r, 100)); } throw new Error('not denied'); })();
+
+    // Report as suspicious from the live card.
+    const v3 = (await control('POST', '/request-visit', { unit: 'A-101', name: 'Third Caller', photo: true })).data.visit;
+    const card3 = `li.visit[data-id="${v3}"]`;
+    await page.waitForSelector(card3);
+    await page.click(card3 + ' .report-live');
+    await page.fill(card3 + ' .report-reason', 'Tried the side gate first');
+    await page.click(card3 + ' .report-send');
+    await page.waitForFunction((sel) => document.querySelector(sel + ' .outcome').textContent.length > 0 &&
+      document.querySelector(sel + ' form.report').hidden, card3);
+
+    // The photo enlarges on tap.
+    await page.waitForSelector(card3 + ' img.photo:not([hidden])');
+    const small = (await page.locator(card3 + ' img.photo').boundingBox()).width;
+    await page.click(card3 + ' img.photo');
+    const big = (await page.locator(card3 + ' img.photo').boundingBox()).width;
+    assert.ok(small <= 100 && big >= 250, `photo ${small} -> ${big}`);
 
     // The other tabs' targets too (invite: day chips and kinds; alerts: settings).
     await page.click('#tabs button[data-tab=invite]');

@@ -20,7 +20,6 @@ namespace gatehouse::portal::testing {
 class PushPeer {
   using json = nlohmann::json;
 
-
  public:
   PushPeer(std::string node = GATEHOUSE_NODE, std::string script = GATEHOUSE_PUSH_PEER) {
     char tmpl[] = "/tmp/gh-push-peer-XXXXXX";
