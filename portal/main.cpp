@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "gatehouse/portal/portal.hpp"
@@ -24,6 +25,9 @@ void usage() {
          "  --tls-cert PEM       certificate chain; enables HTTPS\n"
          "  --tls-key PEM        private key\n"
          "  --smtp-url URL       smtp://host:port for email notifications\n"
+         "  --vapid-key-file PEM Web Push key (or GATEHOUSE_VAPID_KEY_FILE); push is off without\n"
+         "  --generate-vapid-key FILE  write a new Web Push key to FILE (0600), print its public "
+         "key\n"
          "  --workers N          worker threads for blocking work (default 4)\n"
          "  --no-access-log      do not log each request\n"
          "  --demo               print the demo logins (seeded by gatehouse-admin seed-demo)\n";
@@ -40,6 +44,18 @@ int main(int argc, char** argv) {
     if (a == "--config" && i + 1 < argc) {
       configPath = argv[++i];
       explicitConfig = true;
+    } else if (a == "--generate-vapid-key") {
+      if (i + 1 >= argc) {
+        std::cerr << "gatehouse-portal: --generate-vapid-key needs a file\n";
+        return 2;
+      }
+      auto pub = gatehouse::portal::generateVapidKey(argv[i + 1]);
+      if (!pub) {
+        std::cerr << "gatehouse-portal: " << pub.error().message << "\n";
+        return 1;
+      }
+      std::cout << pub.value() << "\n";
+      return 0;
     } else if (a == "--help" || a == "-h") {
       usage();
       return 0;
@@ -80,6 +96,8 @@ int main(int argc, char** argv) {
         cfg.tlsKey = next();
       else if (a == "--smtp-url")
         cfg.smtpUrl = next();
+      else if (a == "--vapid-key-file")
+        cfg.vapidKeyFile = next();
       else if (a == "--workers")
         cfg.workerThreads = std::stoi(next());
       else if (a == "--no-access-log")
@@ -105,7 +123,14 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  gatehouse::portal::Portal portal(cfg);
+  std::unique_ptr<gatehouse::portal::Portal> owned;
+  try {
+    owned = std::make_unique<gatehouse::portal::Portal>(cfg);
+  } catch (const std::exception& e) {
+    std::cerr << "gatehouse-portal: " << e.what() << "\n";
+    return 2;
+  }
+  auto& portal = *owned;
   try {
     portal.start();
   } catch (const std::exception& e) {

@@ -66,6 +66,12 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "webhook", "allow_http", c.webhookAllowHttp);
   readInt("webhook", "max_attempts", c.deliveryMaxAttempts);
   readInt("webhook", "retry_seconds", c.deliveryRetrySeconds);
+  read(t, "push", "vapid_key_file", c.vapidKeyFile);
+  read(t, "push", "subject", c.vapidSubject);
+  read(t, "push", "ca_file", c.pushCaFile);
+  readInt("push", "retry_ms", c.pushRetryMillis);
+  readInt("push", "threads", c.pushThreads);
+  read(t, "sms", "webhook_url", c.smsWebhookUrl);
   return c;
 }
 
@@ -79,6 +85,7 @@ void applyEnvironment(PortalConfig& c) {
   if (auto v = env("GATEHOUSE_SIGNING_KEY_FILE"); !v.empty()) c.signingKeyFile = v;
   if (auto v = env("GATEHOUSE_WEBHOOK_SECRET"); !v.empty()) c.webhookSecret = v;
   if (auto v = env("GATEHOUSE_SMTP_URL"); !v.empty()) c.smtpUrl = v;
+  if (auto v = env("GATEHOUSE_VAPID_KEY_FILE"); !v.empty()) c.vapidKeyFile = v;
 }
 
 }  // namespace gatehouse::portal

@@ -19,7 +19,9 @@
 #include "gatehouse/core/password.hpp"
 #include "gatehouse/core/signing_keys.hpp"
 #include "gatehouse/portal/http_server.hpp"
+#include "guest_pass.hpp"
 #include "internal.hpp"
+#include "push.hpp"
 
 #ifndef GATEHOUSE_PORTAL_WEB_DIR
 #define GATEHOUSE_PORTAL_WEB_DIR ""
@@ -136,6 +138,7 @@ std::vector<std::vector<std::string>> parseCsv(const std::string& text) {
 
 const char* kVisitSelect = R"(
 SELECT v.id::text AS id, v.status::text AS status, v.held, v.purpose, vi.full_name AS visitor,
+       v.escalated_at IS NOT NULL AS escalated,
        u.label AS unit_label, gh.portal_kiosk_name(v.kiosk_id) AS kiosk,
        gh.portal_person_name(v.decided_by) AS decided_by, gh.portal_person_role(v.decided_by) AS decided_by_role,
        v.decision_channel::text AS channel, v.decision_reason AS reason, v.invitation_id::text AS invitation,
@@ -155,6 +158,7 @@ json visitJson(const backend::Row& r) {
   j["id"] = r.text("id");
   j["status"] = r.text("status");
   j["held"] = r.boolean("held");
+  j["escalated"] = r.boolean("escalated");
   j["purpose"] = r.text("purpose");
   j["visitor"] = r.text("visitor");
   j["unit"] = r.text("unit_label");
@@ -237,6 +241,7 @@ struct Portal::Impl {
   LoginThrottle throttle;
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<backend::Listener> listener;
+  std::unique_ptr<PushService> push;  // null when no VAPID key is configured
   std::string dummyHash;
   std::string baseUrl;
 
@@ -321,6 +326,8 @@ struct Portal::Impl {
       path = "/magic.html";
     else if (path == "/reset")
       path = "/reset.html";
+    else if (path == "/g")
+      path = "/guest.html";
     const StaticFile* f = files ? files->find(path) : nullptr;
     if (!f) return errorResponse(404, "not_found");
     HttpResponse r;
@@ -405,6 +412,8 @@ struct Portal::Impl {
     if (seg.size() == 3 && seg[1] == "magic" && post) return magic(seg[2], body);
     if (seg.size() == 4 && seg[1] == "magic" && seg[2] == "photo" && !post)
       return magicPhoto(seg[3], req.queryParam("t"));
+    if (seg.size() == 3 && seg[1] == "push" && seg[2] == "decide" && post) return pushDecide(body);
+    if (seg.size() == 2 && seg[1] == "guest" && post) return guestPage(body);
 
     auto auth = authenticate(req);
     if (!auth) return errorResponse(401, "signed_out");
@@ -438,9 +447,123 @@ struct Portal::Impl {
     if (n == 4 && seg[1] == "invitations" && seg[3] == "qr.svg" && !post)
       return invitationQr(a, seg[2]);
     if (n == 4 && seg[1] == "invitations" && seg[3] == "revoke" && post) return revoke(a, seg[2]);
+    if (n == 4 && seg[1] == "invitations" && seg[3] == "guest-link" && !post)
+      return guestLink(a, seg[2]);
+    if (n == 4 && seg[1] == "invitations" && seg[3] == "sms" && post) return guestSms(a, seg[2]);
     if (n == 2 && seg[1] == "notifications" && !post) return notifications(a);
     if (n == 3 && seg[1] == "notifications" && seg[2] == "read" && post) return markRead(a, body);
+    if (n >= 2 && seg[1] == "push") return pushRoute(req, seg, a);
     return errorResponse(404, "not_found");
+  }
+
+  // --- Web Push (handlers in push_api.cpp) ---------------------------------------------------
+  HttpResponse pushRoute(const HttpRequest& req, const std::vector<std::string>& seg,
+                         const Auth& a) {
+    bool post = req.method == "POST";
+    PushReply out{404, R"({"error":"not_found"})"};
+    std::int64_t id = 0;
+    if (seg.size() == 5 && seg[2] == "subscriptions") {
+      try {
+        id = std::stoll(seg[3]);
+      } catch (const std::exception&) {
+        return errorResponse(404, "not_found");
+      }
+    }
+    asPerson(a.personId, [&](Connection& c) {
+      if (seg.size() == 2 && !post) {
+        out = pushList(c, push ? &push->keys() : nullptr);
+      } else if (seg.size() == 3 && seg[2] == "subscriptions" && post) {
+        out = push ? pushSubscribe(c, req.body) : PushReply{409, R"({"error":"push_off"})"};
+      } else if (id && post && seg[4] == "delete") {
+        out = pushUnsubscribe(c, id);
+      } else if (id && post && seg[4] == "test" && push) {
+        if (auto t = pushOwnTarget(c, id)) {
+          push->direct(*t, testPushMessage());
+          out = {202, R"({"status":"queued"})"};
+        }
+      }
+    });
+    HttpResponse r;
+    r.status = out.status;
+    r.body = out.body;
+    return r;
+  }
+
+  // --- guest pass links (guest_pass.cpp) -------------------------------------------------------
+  HttpResponse guestLink(const Auth& a, const std::string& idText) {
+    auto id = Uuid::parse(idText);
+    if (!id) return errorResponse(404, "not_found");
+    std::optional<std::int64_t> until;
+    asPerson(a.personId, [&](Connection& c) { until = guestLinkExpiry(c, *id); });
+    if (!until) return errorResponse(404, "not_found");
+    auto token = makeGuestToken(secret, GuestClaim{*id, a.personId, *until});
+    return jsonResponse(200, {{"url", baseUrl + "/g#" + token}, {"expires_ms", *until * 1000}});
+  }
+
+  // By SMS through the estate's gateway (a signed webhook), in the background.
+  HttpResponse guestSms(const Auth& a, const std::string& idText) {
+    if (cfg.smsWebhookUrl.empty()) return errorResponse(409, "sms_off");
+    auto id = Uuid::parse(idText);
+    if (!id) return errorResponse(404, "not_found");
+    std::optional<GuestContact> who;
+    std::optional<std::int64_t> until;
+    asPerson(a.personId, [&](Connection& c) {
+      who = guestContact(c, *id);
+      until = guestLinkExpiry(c, *id);
+    });
+    if (!who || !until) return errorResponse(422, "no_phone");
+    auto url = baseUrl + "/g#" + makeGuestToken(secret, GuestClaim{*id, a.personId, *until});
+    auto body = guestSmsBody(*who, *id, url);
+    server->postWork([this, body] {
+      auto err = postWebhook(cfg, cfg.smsWebhookUrl, body, clock.unixSeconds());
+      if (!err.empty()) spdlog::warn("guest pass SMS not sent: {}", err);
+    });
+    return jsonResponse(202, {{"status", "queued"}});
+  }
+
+  HttpResponse guestPage(const json& body) {
+    auto claim = readGuestToken(secret, body.value("token", std::string()), clock.unixSeconds());
+    if (!claim) {
+      if (claim.error().code == "expired") return errorResponse(410, "expired");
+      return errorResponse(404, "invalid_link");
+    }
+    GuestReply out{404, R"({"error":"invalid_link"})"};
+    asPerson(claim->hostId, [&](Connection& c) {
+      out = guestView(c, claim->invitationId, [&] { return passText(c, claim->invitationId); });
+    });
+    HttpResponse r;
+    r.status = out.status;
+    r.body = out.body;
+    return r;
+  }
+
+  // Let in / Deny from a notification: a magic token whose nonce names the device.
+  HttpResponse pushDecide(const json& body) {
+    auto claim = readMagicToken(secret, body.value("token", std::string()), clock.unixSeconds());
+    if (!claim) {
+      if (claim.error().code == "expired") return errorResponse(410, "link_expired");
+      return errorResponse(404, "invalid_link");
+    }
+    if (!body.contains("approve") || !body["approve"].is_boolean())
+      return errorResponse(422, "approve");
+    auto device = pushNonceSubscription(claim->nonce);
+    bool known = false;
+    if (device)
+      asPerson(claim->personId, [&](Connection& c) { known = !!pushOwnTarget(c, device); });
+    if (!known) return errorResponse(404, "invalid_link");  // the device was removed
+    return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "magic_link",
+                    claim->nonce);
+  }
+
+  PushMessage composeForDevice(const std::string& kind, const std::string& payload,
+                               const PushTarget& t) {
+    return composePush(kind, payload, [&](const std::string& visit) -> std::string {
+      auto id = Uuid::parse(visit);
+      if (!id) return {};
+      MagicClaim c{*id, t.personId, clock.unixSeconds() + cfg.magicLinkMinutes * 60,
+                   pushNonce(t.subscriptionId, randomToken(12))};
+      return makeMagicToken(secret, c);
+    });
   }
 
   // --- health ------------------------------------------------------------------------------
@@ -572,6 +695,10 @@ struct Portal::Impl {
         j["webhook_url"] = r.text("webhook_url");
       }
     });
+    // Only channels this server can deliver are offered.
+    j["channels_available"] = {{"email", !cfg.smtpUrl.empty()},
+                               {"push", push != nullptr},
+                               {"sms", !cfg.smsWebhookUrl.empty()}};
     return jsonResponse(200, j);
   }
 
@@ -684,6 +811,11 @@ struct Portal::Impl {
         }
         c.exec("SELECT gh.decide_visit($1, $2, NULL, $3::gh.decision_channel)",
                {id, approve, channel});
+        // One's own decision is no news: it does not count on the Alerts badge.
+        c.exec(
+            "UPDATE gh.notification SET read_at = now() WHERE person_id = gh.current_person_id() "
+            "AND kind = 'visit_decided' AND payload->>'visit' = $1::text AND read_at IS NULL",
+            {id});
         v = loadVisit(c, id);
       });
     } catch (const backend::Error& e) {
@@ -1165,6 +1297,7 @@ struct Portal::Impl {
       }
       cv.notify_all();
       std::int64_t person = j.value("person", std::int64_t{0});
+      if (push) push->notification(j.value("notification", std::int64_t{0}));
       // A request's notification is implied by the visit event (the page counts it itself).
       if (j.value("kind", std::string()) != "visit_request" && hub.hasPerson(person)) {
         server->postWork([this, person] { pushUnread(person); });
@@ -1240,6 +1373,9 @@ struct Portal::Impl {
     } else if (kind == "visitor_arrived" || kind == "guest_arrived") {
       mail.subject = "Arrived: " + visitor;
       mail.body = greeting + visitor + " has arrived.\n";
+    } else if (kind == "visit_escalated") {
+      mail.subject = "Handed to the guard: " + visitor;
+      mail.body = greeting + visitor + " waited without an answer and was handed to the guard.\n";
     } else if (kind == "overstay") {
       mail.subject = "Overstay: " + visitor;
       mail.body = greeting + visitor + " has stayed past the expected exit time.\n";
@@ -1326,6 +1462,16 @@ Portal::Portal(PortalConfig config, const Clock& clock)
   }
   if (m.cfg.webhookSecret.empty()) m.cfg.webhookSecret = m.secret;
   m.dummyHash = hashPassword(randomToken(16));
+  if (!m.cfg.vapidKeyFile.empty()) {
+    auto keys = VapidKeys::load(m.cfg.vapidKeyFile);
+    if (!keys) throw std::runtime_error(keys.error().message);
+    Impl* self = impl_.get();
+    m.push = std::make_unique<PushService>(
+        m.cfg, std::move(keys.value()),
+        [self](const std::string& kind, const std::string& payload, const PushTarget& t) {
+          return self->composeForDevice(kind, payload, t);
+        });
+  }
 }
 
 Portal::~Portal() { stop(std::chrono::milliseconds(0)); }
@@ -1383,6 +1529,7 @@ void Portal::start() {
     m.stopping = false;
   }
   m.deliveryThread = std::thread([self] { self->deliveryLoop(); });
+  if (m.push) m.push->start();
   m.heartbeatThread = std::thread([self] { self->heartbeatLoop(); });
 }
 
@@ -1397,6 +1544,7 @@ void Portal::stop(std::chrono::milliseconds grace) {
   if (m.server) m.server->stop(grace);
   m.listener.reset();
   if (m.deliveryThread.joinable()) m.deliveryThread.join();
+  if (m.push) m.push->stop();
   if (m.heartbeatThread.joinable()) m.heartbeatThread.join();
   m.server.reset();
 }
@@ -1407,6 +1555,12 @@ std::size_t Portal::openStreams() const { return impl_->server ? impl_->server->
 const PortalConfig& Portal::config() const { return impl_->cfg; }
 std::string Portal::magicLinkToken(const Uuid& visitId, std::int64_t personId) const {
   return impl_->magicLink(visitId, personId);
+}
+std::string Portal::pushActionToken(const Uuid& visitId, std::int64_t personId,
+                                    std::int64_t subscriptionId) const {
+  MagicClaim c{visitId, personId, impl_->clock.unixSeconds() + impl_->cfg.magicLinkMinutes * 60,
+               pushNonce(subscriptionId, randomToken(12))};
+  return makeMagicToken(impl_->secret, c);
 }
 
 }  // namespace gatehouse::portal

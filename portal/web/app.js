@@ -24,6 +24,9 @@
     $('signin').hidden = true; $('app').hidden = false; $('tabs').hidden = false;
     $('who').textContent = [me.unit, me.name].filter(Boolean).join(' · ');
     $('notify-email').checked = !!me.notify_email;
+    // A channel the server cannot deliver is not offered.
+    $('email-choice').hidden = !(me.channels_available && me.channels_available.email);
+    if ($('email-choice').hidden) $('notify-email').checked = false;
     $('webhook').value = me.webhook_url || '';
     connectLive();
     showTab(state.tab);
@@ -65,7 +68,7 @@
     });
     if (name === 'invite') loadInvitations();
     if (name === 'log') loadLog();
-    if (name === 'alerts') loadNotifications();
+    if (name === 'alerts') { loadNotifications(); loadPush(); }
   }
   document.querySelectorAll('#tabs button').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab)));
 
@@ -122,7 +125,7 @@
   }
   function fmtWait(s) {
     s = Math.max(0, Math.floor(s));
-    return s < 60 ? s + ' s' : Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+    return s < 60 ? t('time.seconds', { n: s }) : Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
   }
   function whoDecided(v) {
     if (v.channel === 'invitation') return t('visit.invitation');
@@ -139,7 +142,9 @@
   }
   function renderPending() {
     const list = $('pending-list');
-    const items = [...state.pending.values()].sort((a, b) => a.requested_ms - b.requested_ms);
+    // Still waiting first (oldest on top), decided ones below so new buttons stay in view.
+    const done = (v) => (state.outcomes.has(v.id) || v.status !== 'pending' ? 1 : 0);
+    const items = [...state.pending.values()].sort((a, b) => done(a) - done(b) || a.requested_ms - b.requested_ms);
     const keep = new Set(items.map((v) => v.id));
     list.querySelectorAll('li.visit').forEach((li) => { if (!keep.has(li.dataset.id)) li.remove(); });
     for (const v of items) {
@@ -150,10 +155,31 @@
         li.classList.add('fresh');
         li.addEventListener('animationend', () => li.classList.remove('fresh'), { once: true });
         li.querySelector('.approve').addEventListener('click', () => decide(v.id, true));
-        li.querySelector('.deny').addEventListener('click', () => decide(v.id, false));
+        // Deny asks once more: a mistaken tap must not turn a guest away.
+        const confirmBox = li.querySelector('.confirm-deny');
+        li.querySelector('.deny').addEventListener('click', () => {
+          li.querySelector('.actions').hidden = true; confirmBox.hidden = false;
+          li.querySelector('.deny-yes').focus();
+        });
+        li.querySelector('.deny-back').addEventListener('click', () => {
+          confirmBox.hidden = true; li.querySelector('.actions').hidden = false;
+        });
+        li.querySelector('.deny-yes').addEventListener('click', () => { confirmBox.hidden = true; decide(v.id, false); });
+        // Report as suspicious, right on the live card.
+        const form = li.querySelector('form.report');
+        li.querySelector('.report-live').addEventListener('click', () => { form.hidden = false; form.querySelector('input').focus(); });
+        form.addEventListener('submit', async (ev) => {
+          ev.preventDefault();
+          const r = await call('POST', '/api/visits/' + encodeURIComponent(v.id) + '/report', { reason: form.querySelector('input').value });
+          if (r.ok) { form.hidden = true; li.querySelector('.report-live').hidden = true; li.querySelector('.outcome').textContent = t('visit.reported'); }
+        });
+        // Photos enlarge on tap.
+        const img = li.querySelector('img.photo');
+        img.addEventListener('click', () => img.classList.toggle('big'));
         list.append(li);
       }
       fillVisit(li, v, state.outcomes.get(v.id));
+      list.append(li);  // moves it into sorted order
     }
     const waiting = items.filter((v) => !state.outcomes.has(v.id)).length;
     $('pending-empty').hidden = items.length > 0;
@@ -164,7 +190,7 @@
   function fillVisit(li, v, outcome) {
     const name = v.visitor;
     li.querySelector('.visitor').textContent = name;
-    li.querySelector('.purpose').textContent = v.purpose || t('visit.noPurpose');
+    li.querySelector('.purpose').textContent = window.GH.purpose(v.purpose) || t('visit.noPurpose');
     li.querySelector('.meta').textContent = t('visit.waiting', { kiosk: v.kiosk || '—', wait: fmtWait(v.waiting_s) });
     li.dataset.requested = String(Date.now() - v.waiting_s * 1000);
     li.dataset.kiosk = v.kiosk || '—';
@@ -178,6 +204,14 @@
     } else { img.hidden = true; li.querySelector('.photo.none').hidden = false; }
     const approve = li.querySelector('.approve'); const deny = li.querySelector('.deny');
     approve.textContent = t('visit.approve'); deny.textContent = t('visit.deny');
+    li.querySelector('.confirm-q').textContent = t('visit.denyConfirm', { name });
+    li.querySelector('.deny-yes').textContent = t('visit.denyYes');
+    li.querySelector('.deny-back').textContent = t('visit.back');
+    li.querySelector('.report-live').textContent = t('visit.report');
+    li.querySelector('.report-reason').setAttribute('aria-label', t('visit.reportReason'));
+    li.querySelector('.report-reason').placeholder = t('visit.reportReason');
+    li.querySelector('.report-send').textContent = t('visit.reportSend');
+    img.title = t('visit.photoEnlarge');
     approve.setAttribute('aria-label', t('visit.approveLabel', { name }));
     deny.setAttribute('aria-label', t('visit.denyLabel', { name }));
     const out = li.querySelector('.outcome');
@@ -192,7 +226,7 @@
       out.textContent = t('visit.held');
       li.querySelector('.actions').hidden = true;
     } else {
-      out.textContent = '';
+      out.textContent = v.escalated ? t('visit.escalated') : '';
       li.querySelector('.actions').hidden = false;
       li.dataset.status = 'pending';
     }
@@ -234,18 +268,7 @@
     const d = new Date(Date.now() + (offsetDays || 0) * 86400000);
     return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
   }
-  function hm(min) { return String(Math.floor(min / 60)).padStart(2, '0') + ':' + String(min % 60).padStart(2, '0'); }
-  function validity(inv) {
-    const from = hm(inv.day_start_min), to = hm(inv.day_end_min);
-    if (inv.kind === 'event') return t('valid.event', { event: inv.event_name || '', date: window.GH.date(inv.date_from), from, to });
-    if (inv.kind === 'single' || (inv.date_from === inv.date_until && inv.max_uses === 1))
-      return t('valid.oneDay', { date: window.GH.date(inv.date_from), from, to });
-    let days;
-    if (inv.weekdays === 127) days = t('valid.every');
-    else if (inv.weekdays === 31) days = t('valid.weekdays');
-    else days = dayNames().filter((_, i) => inv.weekdays & (1 << i)).join(', ');
-    return t('valid.days', { days, from, to, start: window.GH.date(inv.date_from), end: window.GH.date(inv.date_until) });
-  }
+  const validity = (inv) => window.GH.validity(inv);
   function kind() { return document.querySelector('input[name="kind"]:checked').value; }
   function syncKind() {
     const k = kind();
@@ -293,6 +316,38 @@
     if (!r.data.invitations.length) list.append(el('li', { class: 'empty', text: t('invite.none') }));
     for (const inv of r.data.invitations) list.append(invitationCard(inv, inv.id === openId));
   }
+  // The guest link: the phone's share sheet when there is one, else copy / email / SMS.
+  async function sendToGuest(inv, box) {
+    const r = await call('GET', '/api/invitations/' + encodeURIComponent(inv.id) + '/guest-link');
+    if (!r.ok) return;
+    const url = r.data.url;
+    const text = t('invite.shareText', { estate: (state.me && state.me.estate) || 'Gatehouse' });
+    if (navigator.share) {
+      try { await navigator.share({ title: 'Gatehouse', text, url }); return; } catch (e) { /* cancelled: offer the rest */ }
+    }
+    box.textContent = '';
+    const input = el('input', { type: 'url', readonly: true, value: url, class: 'guest-link', 'aria-label': t('invite.send') });
+    const copy = el('button', { type: 'button', class: 'ghost', text: t('invite.copy') });
+    const msg = el('p', { class: 'note', role: 'status' });
+    copy.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(url); } catch (e) { input.select(); document.execCommand('copy'); }
+      msg.textContent = t('invite.copied');
+    });
+    const body = encodeURIComponent(text + ' ' + url);
+    box.append(input, copy, el('a', { class: 'button ghost', href: 'mailto:?subject=Gatehouse&body=' + body, text: t('invite.email') }));
+    if (inv.guest_phone && state.me.channels_available && state.me.channels_available.sms) {
+      const sms = el('button', { type: 'button', class: 'ghost', text: t('invite.sms') });
+      sms.addEventListener('click', async () => {
+        const x = await call('POST', '/api/invitations/' + encodeURIComponent(inv.id) + '/sms', {});
+        msg.textContent = x.ok ? t('invite.smsSent') : t('push.failed');
+      });
+      box.append(sms);
+    } else if (inv.guest_phone) {
+      box.append(el('a', { class: 'button ghost', href: 'sms:' + encodeURIComponent(inv.guest_phone) + '?body=' + body, text: t('invite.sms') }));
+    }
+    box.append(msg);
+    box.hidden = false;
+  }
   function invitationCard(inv, open) {
     const words = validity(inv);
     const li = el('li', { class: 'card invite', 'data-id': inv.id, 'data-state': inv.state });
@@ -322,6 +377,12 @@
       usesBox.hidden = false;
     });
     const actions = el('div', { class: 'actions' }, showBtn, usesBtn);
+    const shareBox = el('div', { class: 'share-box', hidden: true });
+    if (inv.state === 'active') {
+      const send = el('button', { type: 'button', class: 'send-guest', text: t('invite.send') });
+      send.addEventListener('click', () => sendToGuest(inv, shareBox));
+      actions.append(send);
+    }
     if (inv.state === 'active') {
       const rv = el('button', { type: 'button', class: 'danger revoke', text: t('invite.revoke') });
       rv.addEventListener('click', async () => {
@@ -336,7 +397,7 @@
       el('h4', { dir: 'auto', class: 'guest', text: inv.guest_name }),
       el('p', { class: 'state state-' + inv.state, text: t('invite.state.' + inv.state) + ' · ' + uses }),
       el('p', { class: 'validity-line', text: words }),
-      actions, qrBox, usesBox);
+      actions, shareBox, qrBox, usesBox);
     if (open && inv.state === 'active') setTimeout(() => showBtn.click(), 0);
     return li;
   }
@@ -381,7 +442,7 @@
     li.append(...[
       el('h4', { dir: 'auto', class: 'visitor', text: v.visitor }),
       el('p', { class: 'meta', text: window.GH.dateTime(v.requested_ms) + ' · ' + t('status.' + v.status) + (v.purpose ? ' · ' : ''), },
-        el('span', { dir: 'auto', text: v.purpose || '' })),
+        el('span', { dir: 'auto', text: window.GH.purpose(v.purpose) })),
       v.decided_ms ? el('p', { class: 'meta', text: outcomeText(v) }) : null,
       times.length ? el('p', { class: 'meta times', text: times.join(' · ') }) : null,
       photos, reportBtn, reportBox].filter((c) => c != null));
@@ -406,6 +467,43 @@
         el('time', { text: window.GH.dateTime(n.created_ms) })));
     }
   }
+  // ---- push notifications on this device ------------------------------------------------------
+  function keyBytes(b64) {
+    const s = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(s, (c) => c.charCodeAt(0));
+  }
+  async function loadPush() {
+    const r = await call('GET', '/api/push');
+    const can = r.ok && r.data.enabled && 'serviceWorker' in navigator && 'PushManager' in window;
+    $('push-panel').hidden = !can;
+    if (!can) return;
+    state.pushKey = r.data.public_key;
+    const list = $('push-devices'); list.textContent = '';
+    for (const s of r.data.subscriptions) {
+      const test = el('button', { type: 'button', class: 'ghost', text: t('push.test') });
+      test.addEventListener('click', async () => {
+        const x = await call('POST', `/api/push/subscriptions/${s.id}/test`, {});
+        $('push-msg').textContent = x.ok ? t('push.testSent') : t('push.failed');
+      });
+      const rm = el('button', { type: 'button', class: 'ghost', text: t('push.remove') });
+      rm.addEventListener('click', async () => { await call('POST', `/api/push/subscriptions/${s.id}/delete`, {}); loadPush(); });
+      list.append(el('li', { dir: 'auto' }, el('span', { text: s.label || t('push.device') }), test, rm));
+    }
+  }
+  $('push-enable').addEventListener('click', async () => {
+    try {
+      if (await Notification.requestPermission() !== 'granted') { $('push-msg').textContent = t('push.denied'); return; }
+      const reg = await navigator.serviceWorker.ready;
+      const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(state.pushKey) });
+      const j = sub.toJSON();
+      const r = await call('POST', '/api/push/subscriptions', { endpoint: j.endpoint, keys: j.keys,
+        label: t('push.device') + ' ' + window.GH.dateTime(Date.now()) });
+      $('push-msg').textContent = r.ok ? t('push.enabled') : t('push.failed');
+      loadPush();
+    } catch (e) {
+      $('push-msg').textContent = t('push.failed');
+    }
+  });
   $('mark-read').addEventListener('click', async () => { await call('POST', '/api/notifications/read', { all: true }); loadNotifications(); });
   $('channels-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -424,5 +522,7 @@
     $('date-from').value = today(0); $('date-until').value = today(90);
     $('log-from').value = today(-30); $('log-to').value = today(0);
     boot();
+    // Installable page: the service worker caches the shell and shows push notifications.
+    if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
   });
 })();

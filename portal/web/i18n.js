@@ -125,6 +125,40 @@ window.GH_I18N = {
     'settings.save': 'Save',
     'settings.saved': 'Saved.',
     'settings.badUrl': 'Use an https:// address.',
+    'settings.emailExplain': 'An email for each visitor, with a link that lets them in or turns them away.',
+    'settings.webhookExplain': 'For a gateway you run: each event is posted there, signed.',
+    'push.explain': 'A notification on this phone rings for each visitor, with Let in and Deny, even when this page is closed.',
+    'push.enable': 'Notify me on this phone',
+    'push.enabled': 'This phone will ring for visitors.',
+    'push.denied': 'Notifications are blocked for this site in the browser settings.',
+    'push.failed': 'That did not work. Try again.',
+    'push.test': 'Send a test',
+    'push.testSent': 'Test sent.',
+    'push.remove': 'Remove',
+    'push.device': 'Phone',
+    'purpose.guest': 'Guest',
+    'purpose.delivery': 'Delivery',
+    'purpose.contractor': 'Work / repairs',
+    'purpose.taxi': 'Taxi',
+    'time.seconds': '{n}\u00a0s',
+    'visit.denyConfirm': 'Turn {name} away?',
+    'visit.denyYes': 'Yes, deny',
+    'visit.back': 'Back',
+    'visit.photoEnlarge': 'Tap to enlarge',
+    'visit.escalated': 'Handed to the guard: no answer in time. You can still decide.',
+    'reset.noToken': 'This link is incomplete. Ask for a new one from the sign-in page.',
+    'guest.howto': 'Show this code to the camera at the gate.',
+    'guest.where': 'How to get there',
+    'guest.invalid': 'This pass is no longer valid.',
+    'guest.offline': 'No connection: this is the pass as last loaded.',
+    'guest.qrAlt': 'Gate pass QR code, {validity}',
+    'invite.send': 'Send to guest',
+    'invite.copy': 'Copy link',
+    'invite.copied': 'Link copied.',
+    'invite.email': 'Email',
+    'invite.sms': 'SMS',
+    'invite.smsSent': 'SMS sent to the guest.',
+    'invite.shareText': 'Your pass for {estate}: open this link and show the code at the gate.',
     'magic.title': 'Visitor at the gate',
     'magic.invalid': 'This link is not valid.',
     'magic.expired': 'This link has expired. Open the portal to decide.',
@@ -258,6 +292,40 @@ window.GH_I18N = {
     'settings.save': 'Сохранить',
     'settings.saved': 'Сохранено.',
     'settings.badUrl': 'Нужен адрес https://.',
+    'settings.emailExplain': 'Письмо о каждом посетителе со ссылкой, чтобы впустить или отказать.',
+    'settings.webhookExplain': 'Для вашего шлюза: каждое событие отправляется туда с подписью.',
+    'push.explain': 'Уведомление на этом телефоне о каждом посетителе, с кнопками «Впустить» и «Отказать», даже когда страница закрыта.',
+    'push.enable': 'Уведомлять на этом телефоне',
+    'push.enabled': 'Этот телефон будет сообщать о посетителях.',
+    'push.denied': 'Уведомления для сайта запрещены в настройках браузера.',
+    'push.failed': 'Не получилось. Попробуйте ещё раз.',
+    'push.test': 'Проверить',
+    'push.testSent': 'Проверка отправлена.',
+    'push.remove': 'Удалить',
+    'push.device': 'Телефон',
+    'purpose.guest': 'В гости',
+    'purpose.delivery': 'Доставка',
+    'purpose.contractor': 'Работы / ремонт',
+    'purpose.taxi': 'Такси',
+    'time.seconds': '{n}\u00a0с',
+    'visit.denyConfirm': 'Отказать: {name}?',
+    'visit.denyYes': 'Да, отказать',
+    'visit.back': 'Назад',
+    'visit.photoEnlarge': 'Нажмите, чтобы увеличить',
+    'visit.escalated': 'Передано охраннику: ответа не было вовремя. Вы всё ещё можете решить.',
+    'reset.noToken': 'Ссылка неполная. Запросите новую на странице входа.',
+    'guest.howto': 'Покажите этот код камере у ворот.',
+    'guest.where': 'Как добраться',
+    'guest.invalid': 'Этот пропуск больше не действует.',
+    'guest.offline': 'Нет связи: это пропуск, загруженный в последний раз.',
+    'guest.qrAlt': 'QR-код пропуска, {validity}',
+    'invite.send': 'Отправить гостю',
+    'invite.copy': 'Скопировать ссылку',
+    'invite.copied': 'Ссылка скопирована.',
+    'invite.email': 'Письмом',
+    'invite.sms': 'SMS',
+    'invite.smsSent': 'SMS отправлено гостю.',
+    'invite.shareText': 'Ваш пропуск в {estate}: откройте ссылку и покажите код у ворот.',
     'magic.title': 'Посетитель у ворот',
     'magic.invalid': 'Ссылка недействительна.',
     'magic.expired': 'Срок ссылки истёк. Откройте портал, чтобы ответить.',
@@ -341,5 +409,20 @@ window.GH = (function () {
     const tb = document.getElementById('theme');
     if (tb) tb.addEventListener('click', toggleTheme);
   });
-  return { t, apply, el, api, time, dateTime, date, lang: () => lang };
+  // A pass's validity in words (the resident's card and the guest's page say the same).
+  function hm(min) { return String(Math.floor(min / 60)).padStart(2, '0') + ':' + String(min % 60).padStart(2, '0'); }
+  function validity(inv) {
+    const from = hm(inv.day_start_min), to = hm(inv.day_end_min);
+    if (inv.kind === 'event') return t('valid.event', { event: inv.event_name || '', date: date(inv.date_from), from, to });
+    if (inv.kind === 'single' || (inv.date_from === inv.date_until && inv.max_uses === 1))
+      return t('valid.oneDay', { date: date(inv.date_from), from, to });
+    let days;
+    if (inv.weekdays === 127) days = t('valid.every');
+    else if (inv.weekdays === 31) days = t('valid.weekdays');
+    else days = t('days.short').split(',').filter((_, i) => inv.weekdays & (1 << i)).join(', ');
+    return t('valid.days', { days, from, to, start: date(inv.date_from), end: date(inv.date_until) });
+  }
+  // Purposes arrive as the kiosk's keys ("guest"); anything else is the visitor's own words.
+  function purpose(p) { const k = 'purpose.' + p; return p && t(k) !== k ? t(k) : (p || ''); }
+  return { t, apply, el, api, time, dateTime, date, validity, purpose, lang: () => lang };
 })();

@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -105,6 +106,11 @@ int main(int argc, char** argv) {
   cfg.port = 0;
   cfg.secret = "browser-test-secret-0123456789abcdef";
   cfg.accessLog = false;
+  // Push on (a fresh VAPID key), so the page offers it; SMTP off, so it does not offer email.
+  std::string keyFile = "/tmp/gh-browser-vapid-" + std::to_string(::getpid()) + ".pem";
+  std::remove(keyFile.c_str());
+  if (!portal::generateVapidKey(keyFile)) return 1;
+  cfg.vapidKeyFile = keyFile;
   portal::Portal portal(cfg);
   portal.start();
 
@@ -182,6 +188,61 @@ int main(int argc, char** argv) {
         db.exec("SELECT id FROM gh.person WHERE email = '" + req.get_param_value("email") + "'"));
     reply(res, {{"url", portal.url() + "/m#" + portal.magicLinkToken(visit, person)}});
   });
+  // What a push to a (registered) device of `email` would carry; the browser test delivers it
+  // to the service worker through the DevTools protocol, as no push service is reachable here.
+  control.Post("/push-payload", [&](const httplib::Request& req, httplib::Response& res) {
+    auto b = json::parse(req.body);
+    auto visit = *Uuid::parse(b["visit"].get<std::string>());
+    auto person = std::stoll(
+        db.exec("SELECT id FROM gh.person WHERE email = '" + b["email"].get<std::string>() + "'"));
+    auto sub = std::stoll(db.exec(
+        "INSERT INTO gh.push_subscription (estate_id, person_id, endpoint, p256dh, auth, label) "
+        "SELECT estate_id, id, 'https://push.invalid/' || gen_random_uuid(), repeat('A', 87), "
+        "repeat('A', 22), 'browser' FROM gh.person WHERE id = " +
+        std::to_string(person) + " RETURNING id"));
+    std::string type = b.value("type", std::string("visit_request"));
+    json p{{"type", type},
+           {"visit", visit.toString()},
+           {"visitor", b.value("visitor", std::string("Visitor"))},
+           {"tag", "visit-" + visit.toString()}};
+    if (type == "visit_request") {
+      p["purpose"] = b.value("purpose", std::string());
+      p["gate"] = "Main gate";
+      p["actions"] = true;
+      p["token"] = portal.pushActionToken(visit, person, sub);
+    } else {
+      p["status"] = b.value("status", std::string("approved"));
+      p["by"] = b.value("by", std::string());
+    }
+    reply(res, {{"data", p.dump()}});
+  });
+  control.Post("/estate-guest-info", [&](const httplib::Request& req, httplib::Response& res) {
+    auto b = json::parse(req.body);
+    admin.exec("UPDATE gh.estate SET guest_address = $1, guest_directions = $2",
+               {b.value("address", std::string()), b.value("directions", std::string())});
+    reply(res, {{"ok", true}});
+  });
+  control.Post("/expire-invitation", [&](const httplib::Request& req, httplib::Response& res) {
+    auto id = *Uuid::parse(json::parse(req.body)["invitation"].get<std::string>());
+    admin.exec("UPDATE gh.invitation SET valid_until = now() WHERE id = $1", {id});
+    reply(res, {{"ok", true}});
+  });
+  control.Post("/escalate", [&](const httplib::Request& req, httplib::Response& res) {
+    auto id = *Uuid::parse(json::parse(req.body)["visit"].get<std::string>());
+    admin.exec("SELECT gh.escalate($1)", {id});
+    reply(res, {{"ok", true}});
+  });
+  control.Post("/decide-by-link", [&](const httplib::Request& req, httplib::Response& res) {
+    auto b = json::parse(req.body);
+    auto visit = *Uuid::parse(b["visit"].get<std::string>());
+    auto person = std::stoll(
+        db.exec("SELECT id FROM gh.person WHERE email = '" + b["email"].get<std::string>() + "'"));
+    httplib::Client c("127.0.0.1", portal.port());
+    auto r = c.Post("/api/magic/decide",
+                    json{{"token", portal.magicLinkToken(visit, person)}, {"approve", true}}.dump(),
+                    "application/json");
+    reply(res, {{"status", r ? r->status : 0}});
+  });
   control.set_exception_handler(
       [&](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         try {
@@ -211,5 +272,6 @@ int main(int argc, char** argv) {
   control.stop();
   controlThread.join();
   portal.stop(std::chrono::seconds(2));
+  std::remove(keyFile.c_str());
   return status;
 }

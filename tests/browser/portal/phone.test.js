@@ -94,6 +94,7 @@ async function waitFor(fn, what, ms = 10000) {
     assert.strictEqual(st.data.status, 'approved');
     assert.strictEqual(st.data.channel, 'resident');
     await evilCard.locator('button.deny').click();
+    await evilCard.locator('button.deny-yes').click();  // Deny asks once more
     await evilCard.locator('.outcome').filter({ hasText: 'Denied by you' }).waitFor({ timeout: 5000 });
     await shot('03-approved');
 

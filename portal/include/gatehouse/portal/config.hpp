@@ -43,6 +43,14 @@ struct PortalConfig {
   bool webhookAllowHttp = false;  // only https:// targets unless set (tests, a LAN gateway)
   int deliveryMaxAttempts = 5;
   int deliveryRetrySeconds = 30;  // doubles after each failed attempt
+  // [push] Web Push (VAPID); empty key file = push off
+  std::string vapidKeyFile;  // PEM P-256 private key (gatehouse-portal --generate-vapid-key)
+  std::string vapidSubject = "mailto:gatehouse@localhost";  // contact for push services
+  std::string pushCaFile;      // extra CA bundle for push services (tests, a private service)
+  int pushRetryMillis = 5000;  // first retry after a 5xx; doubles after each failed attempt
+  int pushThreads = 2;         // concurrent deliveries (each keeps its own connections)
+  // [sms] an estate's SMS gateway: a webhook (signed like [webhook]); empty = no SMS
+  std::string smsWebhookUrl;
 };
 
 // Reads `path` (toml); a missing file is an error only when `required`.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/result.hpp"
 #include "gatehouse/core/uuid.hpp"
 #include "gatehouse/portal/config.hpp"
 
@@ -31,10 +32,17 @@ class Portal {
 
   // A signed magic link for (visit, person), as put in notifications. For tests and tools.
   std::string magicLinkToken(const Uuid& visitId, std::int64_t personId) const;
+  // The Let in / Deny token a push to device `subscriptionId` carries. For tests and tools.
+  std::string pushActionToken(const Uuid& visitId, std::int64_t personId,
+                              std::int64_t subscriptionId) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Writes a new VAPID (Web Push) private key to `path` (PEM, mode 0600, never overwrites);
+// returns the public key (base64url) that browsers see.
+Result<std::string> generateVapidKey(const std::string& path);
 
 }  // namespace gatehouse::portal
