@@ -10,6 +10,7 @@
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/housekeeper.hpp"
+#include "gatehouse/core/service_notify.hpp"
 
 int main(int argc, char** argv) {
   std::string configPath = "config/console.toml", url;
@@ -48,9 +49,16 @@ int main(int argc, char** argv) {
     sigaddset(&stopSignals, SIGINT);
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // Ready after the first pass (even a failed one: the database may come later); every pass
+    // feeds the watchdog, so a pass stuck in the database gets the worker restarted.
+    bool announced = false;
     gatehouse::console::Housekeeper worker(
         url, {cfg->workerInterval, cfg->kioskStale,
               [](const std::string& s) { std::cerr << s << std::endl; }});
+    worker.setAfterPass([&announced](bool) {
+      if (!announced) announced = gatehouse::service::notifyReady("housekeeping");
+      gatehouse::service::notifyWatchdog();
+    });
     std::thread signals([&] {
       int sig = 0;
       sigwait(&stopSignals, &sig);

@@ -1,10 +1,13 @@
 // Loads config/portal.toml with toml++ and applies environment overrides.
 #include "gatehouse/portal/config.hpp"
 
+#include <stdlib.h>
 #include <toml++/toml.h>
 
 #include <cstdlib>
 #include <filesystem>
+
+#include "gatehouse/core/credentials.hpp"
 
 namespace gatehouse::portal {
 
@@ -46,6 +49,7 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "tls", "cookie_secure", c.cookieSecure);
   read(t, "database", "url", c.databaseUrl);
   read(t, "security", "secret", c.secret);
+  read(t, "security", "credentials_dir", c.credentialsDir);
   auto readInt = [&](std::string_view s, std::string_view k, int& out) {
     std::int64_t v = out;
     read(t, s, k, v);
@@ -77,6 +81,16 @@ void applyEnvironment(PortalConfig& c) {
   if (auto v = env("GATEHOUSE_PORTAL_SECRET"); !v.empty()) c.secret = v;
   if (auto v = env("GATEHOUSE_WEBHOOK_SECRET"); !v.empty()) c.webhookSecret = v;
   if (auto v = env("GATEHOUSE_SMTP_URL"); !v.empty()) c.smtpUrl = v;
+  applyCredentials(c);
+}
+
+void applyCredentials(PortalConfig& c) {
+  // A credential file (systemd LoadCredential= or [security] credentials_dir) beats the
+  // environment and the config file: that is where a packaged install keeps its secrets.
+  if (auto v = readCredential(credential::kPortalSecret, c.credentialsDir)) c.secret = *v;
+  // libpq takes the password from PGPASSWORD when the URL carries none.
+  if (auto v = readCredential(credential::kDbPassword, c.credentialsDir))
+    setenv("PGPASSWORD", v->c_str(), 1);
 }
 
 }  // namespace gatehouse::portal

@@ -15,6 +15,7 @@
 #include "gatehouse/backend/listener.hpp"
 #include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/core/base64url.hpp"
+#include "gatehouse/core/install_paths.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/core/password.hpp"
 #include "gatehouse/portal/http_server.hpp"
@@ -1312,6 +1313,8 @@ struct Portal::Impl {
 Portal::Portal(PortalConfig config, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(config), clock)) {
   auto& m = *impl_;
+  // Installed (<prefix>/share/gatehouse/web) first, then the source tree as before.
+  if (m.cfg.webRoot.empty()) m.cfg.webRoot = installedDataPath("web");
   if (m.cfg.webRoot.empty()) m.cfg.webRoot = GATEHOUSE_PORTAL_WEB_DIR;
   m.secret = m.cfg.secret;
   if (m.secret.empty()) {
@@ -1398,6 +1401,13 @@ void Portal::stop(std::chrono::milliseconds grace) {
 
 std::uint16_t Portal::port() const { return impl_->server ? impl_->server->port() : 0; }
 std::string Portal::url() const { return impl_->baseUrl; }
+bool Portal::reloadTls(std::string& error) {
+  if (!impl_->server) {
+    error = "portal not started";
+    return false;
+  }
+  return impl_->server->reloadTls(error);
+}
 std::size_t Portal::openStreams() const { return impl_->server ? impl_->server->openStreams() : 0; }
 const PortalConfig& Portal::config() const { return impl_->cfg; }
 std::string Portal::magicLinkToken(const Uuid& visitId, std::int64_t personId) const {

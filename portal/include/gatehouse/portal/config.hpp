@@ -24,6 +24,8 @@ struct PortalConfig {
   std::string databaseUrl;  // GATEHOUSE_DATABASE_URL wins over the file
   // [security]
   std::string secret;  // HMAC key for magic links (GATEHOUSE_PORTAL_SECRET); random if empty
+  // Fallback folder for credential files when $CREDENTIALS_DIRECTORY has none (core/credentials).
+  std::string credentialsDir;
   int sessionHours = 12;
   int loginMaxFailures = 5;
   int lockMinutes = 15;
@@ -46,5 +48,7 @@ struct PortalConfig {
 Result<PortalConfig> loadConfig(const std::string& path, bool required);
 // GATEHOUSE_DATABASE_URL, GATEHOUSE_PORTAL_SECRET, GATEHOUSE_WEBHOOK_SECRET, GATEHOUSE_SMTP_URL.
 void applyEnvironment(PortalConfig& config);
+// Secrets from credential files (portal-secret, db-password); called by applyEnvironment.
+void applyCredentials(PortalConfig& config);
 
 }  // namespace gatehouse::portal

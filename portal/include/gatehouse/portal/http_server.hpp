@@ -32,6 +32,9 @@ class HttpServer {
   void start();
   std::uint16_t port() const;
   bool tls() const;
+  // Reads the certificate and key files again for new connections; on failure keeps the old
+  // ones, sets `error` and returns false.
+  bool reloadTls(std::string& error);
   // Stops accepting, closes SSE streams and idle connections, lets requests in flight finish
   // (up to `grace`), then stops the threads.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));

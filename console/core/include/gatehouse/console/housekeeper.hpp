@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "gatehouse/backend/connection.hpp"
 
@@ -36,6 +37,9 @@ class Housekeeper {
   void run();
   void stop();
   void wake();
+  // Called after every pass (true when it succeeded): gatehouse-worker's readiness and watchdog.
+  // Set before run().
+  void setAfterPass(std::function<void(bool)> fn) { afterPass_ = std::move(fn); }
   int passes() const { return passes_.load(); }
 
  private:
@@ -46,6 +50,7 @@ class Housekeeper {
   bool stop_ = false;
   bool woken_ = false;
   std::atomic<int> passes_{0};
+  std::function<void(bool)> afterPass_;
 };
 
 }  // namespace gatehouse::console
