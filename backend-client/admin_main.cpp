@@ -7,6 +7,7 @@
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/migrator.hpp"
+#include "gatehouse/backend/ops_admin.hpp"
 
 using namespace gatehouse::backend;
 
@@ -56,6 +57,7 @@ int run(const Args& a) {
   const auto url = resolveDatabaseUrl(a.get("database-url"));
   if (url.empty())
     throw std::invalid_argument("no database: pass --database-url or set GATEHOUSE_DATABASE_URL");
+  if (isOpsCommand(cmd)) return runOpsCommand(url, a.positional, a.options);
   Connection c(url);
   if (cmd == "migrate") {
     const int n = Migrator(c).migrate();
@@ -125,7 +127,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
     if (s == "-h" || s == "--help") {
-      std::cout << kUsage;
+      std::cout << kUsage << kOpsUsage;
       return 0;
     }
     if (s.rfind("--", 0) == 0) {
@@ -143,7 +145,7 @@ int main(int argc, char** argv) {
   try {
     return run(a);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage;
+    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage << kOpsUsage;
     return 2;
   } catch (const Error& e) {
     std::cerr << "gatehouse-admin: " << toString(e.kind()) << ": " << e.what() << "\n";
