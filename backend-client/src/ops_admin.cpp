@@ -36,7 +36,8 @@ int runProgram(const std::vector<std::string>& argv) {
   args.push_back(nullptr);
   pid_t pid = 0;
   if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0)
-    throw Error(ErrorKind::Internal, "cannot run " + argv[0] + " (is postgresql-client installed?)");
+    throw Error(ErrorKind::Internal,
+                "cannot run " + argv[0] + " (is postgresql-client installed?)");
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) throw Error(ErrorKind::Internal, "waitpid failed for " + argv[0]);
@@ -70,11 +71,13 @@ std::vector<fs::path> listBackups(const fs::path& dir) {
 
 json readManifest(const fs::path& dir) {
   std::ifstream in(dir / kManifest);
-  if (!in) throw Error(ErrorKind::InvalidInput, "no " + std::string(kManifest) + " in " + dir.string());
+  if (!in)
+    throw Error(ErrorKind::InvalidInput, "no " + std::string(kManifest) + " in " + dir.string());
   auto m = json::parse(in, nullptr, false);
   if (!m.is_object() || m.value("format", 0) != kManifestFormat || !m.contains("sha256") ||
       !m.contains("rows"))
-    throw Error(ErrorKind::InvalidInput, "not a Gatehouse backup manifest: " + (dir / kManifest).string());
+    throw Error(ErrorKind::InvalidInput,
+                "not a Gatehouse backup manifest: " + (dir / kManifest).string());
   return m;
 }
 
@@ -111,7 +114,8 @@ BackupInfo backupDatabase(const std::string& url, const std::string& backupsDir,
   const fs::path root(backupsDir);
   fs::create_directories(root);
   std::string name = "gatehouse-" + utcStamp();
-  for (int n = 2; fs::exists(root / name); ++n) name = "gatehouse-" + utcStamp() + "-" + std::to_string(n);
+  for (int n = 2; fs::exists(root / name); ++n)
+    name = "gatehouse-" + utcStamp() + "-" + std::to_string(n);
   const fs::path partial = root / ("." + name + ".partial");
   fs::remove_all(partial);
   fs::create_directories(partial);
@@ -126,9 +130,12 @@ BackupInfo backupDatabase(const std::string& url, const std::string& backupsDir,
   auto sum = sha256File(dump);
   if (!sum) throw Error(ErrorKind::Internal, sum.error().message);
   info.sha256 = *sum;
-  json m = {{"format", kManifestFormat},     {"created_utc", utcStamp()},
-            {"dump", kDump},                 {"sha256", info.sha256},
-            {"bytes", fs::file_size(dump)},  {"latest_migration", info.latestMigration},
+  json m = {{"format", kManifestFormat},
+            {"created_utc", utcStamp()},
+            {"dump", kDump},
+            {"sha256", info.sha256},
+            {"bytes", fs::file_size(dump)},
+            {"latest_migration", info.latestMigration},
             {"rows", info.rows}};
   std::ofstream(partial / kManifest) << m.dump(2) << "\n";
   fs::rename(partial, root / name);
@@ -151,11 +158,11 @@ RestoreInfo restoreDatabase(const std::string& url, const std::string& backupDir
   auto sum = sha256File(dump);
   if (!sum) throw Error(ErrorKind::InvalidInput, sum.error().message);
   if (*sum != m["sha256"].get<std::string>())
-    throw Error(ErrorKind::InvalidInput, "checksum mismatch for " + dump + ": the backup is damaged");
+    throw Error(ErrorKind::InvalidInput,
+                "checksum mismatch for " + dump + ": the backup is damaged");
   {
     Connection c(url);
-    auto r = c.exec(
-        "SELECT count(*) AS n FROM pg_namespace WHERE nspname IN ('gh', 'gh_meta')");
+    auto r = c.exec("SELECT count(*) AS n FROM pg_namespace WHERE nspname IN ('gh', 'gh_meta')");
     if (r[0].int64("n") > 0)
       throw Error(ErrorKind::Conflict,
                   "the target database is not empty (schema gh exists): restore only into a new, "

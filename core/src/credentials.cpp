@@ -31,8 +31,7 @@ Result<std::string> readCredential(std::string_view name, const std::string& con
   const std::string path = credentialPath(name, configuredDir);
   if (path.empty())
     return makeError("credential_missing",
-                     "credential '" + std::string(name) +
-                         "' not found in $CREDENTIALS_DIRECTORY" +
+                     "credential '" + std::string(name) + "' not found in $CREDENTIALS_DIRECTORY" +
                          (configuredDir.empty() ? std::string() : " or " + configuredDir));
   std::ifstream in(path, std::ios::binary);
   std::ostringstream body;

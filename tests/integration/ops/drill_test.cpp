@@ -68,8 +68,9 @@ TEST_F(DrillTest, BackupDropRestoreKeepsEveryRowAndTheEvidenceChain) {
   EXPECT_EQ(countRows(db_->url()), before);
 
   owner_ = std::make_unique<Connection>(db_->url());
-  EXPECT_TRUE(owner_->exec("SELECT gh.verify_evidence_chain($1) AS bad", {demo_.kiosks[0].kioskId})[0]
-                  .isNull("bad"));
+  EXPECT_TRUE(
+      owner_->exec("SELECT gh.verify_evidence_chain($1) AS bad", {demo_.kiosks[0].kioskId})[0]
+          .isNull("bad"));
   // Roles and grants came back: the kiosk role still works through its functions only.
   KioskClient kiosk(db_->urlAs("gatehouse_kiosk"),
                     KioskCredentials{demo_.kiosks[0].kioskId, demo_.kiosks[0].token});
@@ -128,7 +129,8 @@ TEST_F(DrillTest, RotationKeepsTheNewestBackupsOnly) {
   TempDir backups;
   fs::create_directory(backups.path / "not-a-backup");  // foreign folders are never deleted
   std::vector<std::string> made;
-  for (int i = 0; i < 3; ++i) made.push_back(backupDatabase(db_->url(), backups.path.string(), 2).dir);
+  for (int i = 0; i < 3; ++i)
+    made.push_back(backupDatabase(db_->url(), backups.path.string(), 2).dir);
   EXPECT_FALSE(fs::exists(made[0]));
   EXPECT_TRUE(fs::exists(made[1]));
   EXPECT_TRUE(fs::exists(made[2]));
@@ -139,7 +141,10 @@ TEST_F(DrillTest, CliBackupAndRestoreReportThroughExitCodes) {
   TempDir backups;
   const std::string admin = std::getenv("GATEHOUSE_ADMIN");
   const std::string base = "'" + admin + "' --database-url '" + db_->url() + "' ";
-  EXPECT_EQ(std::system((base + "backup --dir '" + backups.path.string() + "' --keep 3 >/dev/null").c_str()), 0);
+  EXPECT_EQ(
+      std::system(
+          (base + "backup --dir '" + backups.path.string() + "' --keep 3 >/dev/null").c_str()),
+      0);
   EXPECT_NE(std::system((base + "backup >/dev/null 2>&1").c_str()), 0);  // --dir missing
   std::string dir;
   for (const auto& e : fs::directory_iterator(backups.path)) dir = e.path().string();

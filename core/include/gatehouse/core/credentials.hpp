@@ -1,4 +1,5 @@
-// Secrets from files: systemd's $CREDENTIALS_DIRECTORY (LoadCredential=) first, then a configured folder.
+// Secrets from files: systemd's $CREDENTIALS_DIRECTORY (LoadCredential=) first, then a configured
+// folder.
 #pragma once
 #include <string>
 #include <string_view>
