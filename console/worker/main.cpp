@@ -1,6 +1,7 @@
 // gatehouse-worker: escalates unanswered requests, expires stale ones, raises overstay and
 // kiosk-offline alerts. One per estate cluster is enough; several are safe (idempotent SQL).
 #include <pthread.h>
+#include <stdlib.h>
 
 #include <csignal>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/housekeeper.hpp"
+#include "gatehouse/core/credentials.hpp"
 #include "gatehouse/core/service_notify.hpp"
 
 int main(int argc, char** argv) {
@@ -34,6 +36,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   url = gatehouse::backend::resolveDatabaseUrl(url, cfg->databaseUrl);
+  // The unit's LoadCredential=db-password reaches libpq as PGPASSWORD (URL passwords still win).
+  if (auto pw = gatehouse::readCredential(gatehouse::credential::kDbPassword);
+      pw && !getenv("PGPASSWORD"))
+    setenv("PGPASSWORD", pw->c_str(), 1);
   try {
     if (once) {
       gatehouse::backend::Connection conn(url);

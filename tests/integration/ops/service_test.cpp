@@ -1,6 +1,6 @@
 // The packaged programs under a stand-in service manager: READY=1, watchdog pings, SIGHUP reload.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -127,11 +127,13 @@ struct Workdir {
 };
 
 void makeCert(const fs::path& dir, const std::string& cn) {
-  ASSERT_EQ(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                         "-days 2 -subj /CN=" + cn + " -keyout '" + (dir / "key.pem").string() +
-                         "' -out '" + (dir / "cert.pem").string() + "' 2>/dev/null")
-                            .c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                   "-days 2 -subj /CN=" +
+                   cn + " -keyout '" + (dir / "key.pem").string() + "' -out '" +
+                   (dir / "cert.pem").string() + "' 2>/dev/null")
+                      .c_str()),
+      0);
 }
 
 std::string servedFingerprint(int port) {
@@ -176,8 +178,10 @@ TEST(Service, ServerSignalsReadinessFeedsTheWatchdogAndReloadsItsCertificateOnSi
   kill(portal.pid(), SIGHUP);
   EXPECT_TRUE(waitUntil([&] { return notify.count("RELOADING=1") > reloads; }, 30s));
   EXPECT_TRUE(waitUntil(
-      [&] { return run("cat '" + (w.path / "portal.log").string() + "'").find("not reloaded") !=
-                   std::string::npos; },
+      [&] {
+        return run("cat '" + (w.path / "portal.log").string() + "'").find("not reloaded") !=
+               std::string::npos;
+      },
       30s));
   EXPECT_EQ(servedFingerprint(port), second);
 }
@@ -203,8 +207,7 @@ TEST(Service, KioskFrameLoopSaysReadyOnceAndFeedsTheWatchdog) {
   Child kiosk({binDir() + "/kiosk/gatehouse-kiosk", "--offscreen", "--config",
                src + "/config/kiosk.toml", "--database-url", db.urlAs("gatehouse_kiosk"),
                "--outbox", (w.path / "outbox.sqlite").string(), "--badge-dir",
-               (w.path / "badges").string(), "--size", "640x400", "--fps", "30", "--frames",
-               "120"},
+               (w.path / "badges").string(), "--size", "640x400", "--fps", "30", "--frames", "120"},
               w.path / "notify", w.path / "kiosk.log");
   EXPECT_TRUE(waitUntil([&] { return notify.count("WATCHDOG=1") >= 3; }, 90s))
       << run("cat '" + (w.path / "kiosk.log").string() + "'");
