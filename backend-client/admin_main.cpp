@@ -23,8 +23,6 @@ commands:
   seed-demo [--env-file FILE]     load the demo estate; FILE gets the kiosk ids and tokens
   import-residents FILE --estate ID
                                   CSV: unit,building,full_name,email,phone[,password]
-  create-user --estate ID --role resident|guard|admin --name NAME --email EMAIL
-              [--unit LABEL] [--phone P]   password read from stdin (one line), may be empty
   set-password EMAIL              new password read from stdin (one line)
   create-kiosk --estate ID --name NAME [--location L]   prints the kiosk id and its token
   create-estate NAME [--timezone TZ]
@@ -57,7 +55,7 @@ int run(const Args& a) {
   const auto url = resolveDatabaseUrl(a.get("database-url"));
   if (url.empty())
     throw std::invalid_argument("no database: pass --database-url or set GATEHOUSE_DATABASE_URL");
-  if (isOpsCommand(cmd)) return runOpsCommand(url, a.positional, a.options);
+  if (isOpsCommand(cmd, a.options)) return runOpsCommand(url, a.positional, a.options, std::cin);
   Connection c(url);
   if (cmd == "migrate") {
     const int n = Migrator(c).migrate();
@@ -94,16 +92,6 @@ int run(const Args& a) {
     if (!in) throw std::invalid_argument("cannot open " + a.positional[1]);
     const int n = importResidents(c, std::stoll(a.need("estate")), in);
     std::cout << "imported " << n << " resident(s)\n";
-  } else if (cmd == "create-user") {
-    NewPerson p{std::stoll(a.need("estate")),
-                a.need("role"),
-                a.need("name"),
-                a.need("email"),
-                readLine(),
-                a.get("unit"),
-                a.get("phone"),
-                {}};
-    std::cout << "created person " << createPerson(c, p) << "\n";
   } else if (cmd == "set-password") {
     if (a.positional.size() < 2) throw std::invalid_argument("set-password needs an EMAIL");
     setPassword(c, a.positional[1], readLine());
@@ -134,7 +122,7 @@ int main(int argc, char** argv) {
       const auto eq = s.find('=');
       if (eq != std::string::npos)
         a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
-      else if (i + 1 < argc)
+      else if (i + 1 < argc && !isOpsFlag(s.substr(2)))
         a.options[s.substr(2)] = argv[++i];
       else
         a.options[s.substr(2)] = "";

@@ -12,7 +12,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/people_admin.hpp"
 #include "gatehouse/core/credentials.hpp"
 #include "gatehouse/core/sha256.hpp"
 
@@ -178,20 +180,123 @@ RestoreInfo restoreDatabase(const std::string& url, const std::string& backupDir
   return info;
 }
 
+namespace {
+
+std::string readSecretLine(std::istream& in) {
+  std::string s;
+  std::getline(in, s);
+  if (!s.empty() && s.back() == '\r') s.pop_back();
+  return s;
+}
+
+std::string need(const std::map<std::string, std::string>& options, const std::string& k) {
+  auto it = options.find(k);
+  if (it == options.end() || it->second.empty()) throw std::invalid_argument("missing --" + k);
+  return it->second;
+}
+
+std::int64_t number(const std::string& text, const std::string& what) {
+  try {
+    std::size_t used = 0;
+    const auto v = std::stoll(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw std::invalid_argument(what + " must be a number");
+}
+
+int createUserCommand(Connection& c, const std::map<std::string, std::string>& o,
+                      std::istream& in) {
+  auto get = [&](const std::string& k) { return o.count(k) ? o.at(k) : std::string(); };
+  NewPerson p{number(need(o, "estate"), "--estate"),
+              need(o, "role"),
+              need(o, "name"),
+              need(o, "email"),
+              readSecretLine(in),
+              get("unit"),
+              get("phone"),
+              {}};
+  if (p.password.empty())
+    throw std::invalid_argument("empty password: give the password on the first line of stdin");
+  if (o.count("pin")) {
+    if (p.role == "resident") throw std::invalid_argument("--pin is for guards and admins");
+    p.pin = readSecretLine(in);  // second line: never on the command line (ps, shell history)
+    checkPin(p.pin);
+  }
+  std::int64_t id = 0;
+  std::string uri;
+  c.transaction([&](Connection& tx) {
+    id = createPerson(tx, p);  // the shared path: password and PIN hashing live there
+    if (o.count("totp")) uri = enrolTotp(tx, id);
+  });
+  std::cout << "created person " << id << "\n";
+  if (!p.pin.empty()) std::cout << "kiosk PIN set\n";
+  if (!uri.empty())
+    std::cout << "TOTP enrolled; scan with an authenticator app or enter the secret:\n"
+              << uri << "\n"
+              << terminalQr(uri);
+  return 0;
+}
+
+int runPeopleCommand(const std::string& url, const std::vector<std::string>& positional,
+                     const std::map<std::string, std::string>& options, std::istream& in) {
+  Connection c(url);
+  const auto& cmd = positional[0];
+  if (cmd == "create-user") return createUserCommand(c, options, in);
+  if (positional.size() < 2) throw std::invalid_argument(cmd + " needs an argument");
+  if (cmd == "deactivate-user") {
+    deactivatePerson(c, positional[1]);
+    std::cout << "deactivated " << positional[1] << "\n";
+    return 0;
+  }
+  if (cmd == "move-resident") {
+    moveResident(c, positional[1], need(options, "unit"));
+    std::cout << "moved " << positional[1] << " to " << options.at("unit") << "\n";
+    return 0;
+  }
+  std::ifstream file(positional[1]);
+  if (!file) throw std::invalid_argument("cannot open " + positional[1]);
+  const bool dry = options.count("dry-run") > 0;
+  const auto changes = syncResidents(c, number(need(options, "estate"), "--estate"), file, dry);
+  for (const auto& ch : changes)
+    std::cout << ch.action << " " << ch.email << (ch.detail.empty() ? "" : ": " + ch.detail)
+              << "\n";
+  std::cout << changes.size() << " change(s)" << (dry ? " (dry run: nothing written)" : "") << "\n";
+  return 0;
+}
+
+}  // namespace
+
 const char* const kOpsUsage =
     R"(  backup --dir DIR [--keep N]     pg_dump -Fc + manifest.json (sha256, row counts) into
                                   DIR/gatehouse-<UTC time>; keeps the newest N (default 14)
   restore BACKUP_DIR              into an EMPTY database (the URL's); verifies the checksum,
                                   compares row counts with the manifest (exit 4 if different)
+  create-user --estate ID --role resident|guard|admin --name NAME --email EMAIL
+              [--unit LABEL] [--phone P] [--pin] [--totp]
+                                  stdin line 1: password (required); line 2 with --pin: the
+                                  kiosk PIN (6-12 digits); --totp prints an otpauth URI + QR
+  deactivate-user EMAIL           sign-in and PIN stop working; portal sessions end
+  move-resident EMAIL --unit LABEL
+  import-residents FILE --estate ID --sync [--dry-run]
+                                  add, update and deactivate residents to match FILE
 )";
 
-bool isOpsCommand(const std::string& command) {
-  return command == "backup" || command == "restore";
+bool isOpsFlag(const std::string& option) {
+  return option == "sync" || option == "dry-run" || option == "pin" || option == "totp";
+}
+
+bool isOpsCommand(const std::string& command, const std::map<std::string, std::string>& options) {
+  return command == "backup" || command == "restore" || command == "create-user" ||
+         command == "deactivate-user" || command == "move-resident" ||
+         (command == "import-residents" && options.count("sync"));
 }
 
 int runOpsCommand(const std::string& url, const std::vector<std::string>& positional,
-                  const std::map<std::string, std::string>& options) {
+                  const std::map<std::string, std::string>& options, std::istream& in) {
   usePasswordCredential();
+  if (positional[0] != "backup" && positional[0] != "restore")
+    return runPeopleCommand(url, positional, options, in);
   auto opt = [&](const std::string& k, const std::string& def) {
     auto it = options.find(k);
     return it == options.end() || it->second.empty() ? def : it->second;

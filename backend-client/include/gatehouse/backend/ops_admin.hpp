@@ -1,6 +1,7 @@
 // Operator commands of gatehouse-admin that care for data: backup (pg_dump + manifest) and restore.
 #pragma once
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,10 +38,13 @@ RestoreInfo restoreDatabase(const std::string& url, const std::string& backupDir
 
 RowCounts countRows(const std::string& url);
 
-// gatehouse-admin glue: true when `command` is one of ours; runOpsCommand returns the exit code.
-bool isOpsCommand(const std::string& command);
+// gatehouse-admin glue: true when `command` (with these options) is one of ours; runOpsCommand
+// returns the exit code and reads passwords and PINs from `in`.
+bool isOpsCommand(const std::string& command, const std::map<std::string, std::string>& options);
 int runOpsCommand(const std::string& url, const std::vector<std::string>& positional,
-                  const std::map<std::string, std::string>& options);
+                  const std::map<std::string, std::string>& options, std::istream& in);
 extern const char* const kOpsUsage;
+// Options that take no value (--sync, --dry-run, --pin, --totp).
+bool isOpsFlag(const std::string& option);
 
 }  // namespace gatehouse::backend
