@@ -14,6 +14,7 @@
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/kiosk_client.hpp"
 #include "gatehouse/backend/people_admin.hpp"
 #include "gatehouse/core/credentials.hpp"
 #include "gatehouse/core/sha256.hpp"
@@ -238,10 +239,42 @@ int createUserCommand(Connection& c, const std::map<std::string, std::string>& o
   return 0;
 }
 
+// A visitor arrives at kiosk N through the kiosk's own function (token checked as for a kiosk).
+int simulateVisitorCommand(const std::string& url, const std::map<std::string, std::string>& o) {
+  auto get = [&](const std::string& k, const std::string& def) {
+    return o.count(k) && !o.at(k).empty() ? o.at(k) : def;
+  };
+  const char* envToken = std::getenv("GATEHOUSE_KIOSK_TOKEN");
+  const auto token = get("token", envToken ? envToken : "");
+  if (token.empty())
+    throw std::invalid_argument(
+        "simulate-visitor needs the kiosk's --token (or GATEHOUSE_KIOSK_TOKEN)");
+  KioskClient kiosk(url, {number(need(o, "kiosk"), "--kiosk"), token});
+  const auto unit = get("unit", "A-101");
+  std::int64_t unitId = 0;
+  for (const auto& e : kiosk.directory(unit, 50))
+    if (e.unitLabel == unit) unitId = e.unitId;
+  if (unitId == 0) throw Error(ErrorKind::NotFound, "unit " + unit + " not found for this kiosk");
+  VisitRequest r;
+  r.visitId = Uuid::random();
+  r.unitId = unitId;
+  r.visitorName = get("name", "Sam Simulated");
+  r.visitorPhone = "+1 555 0199";
+  r.purpose = get("purpose", "Guest");
+  r.requestedAt = std::chrono::system_clock::now();
+  const auto state = kiosk.requestVisit(r);
+  std::cout << "visit " << r.visitId.toString() << " at kiosk " << o.at("kiosk") << " for " << unit
+            << ": " << toString(state.status) << "\n";
+  if (state.status == VisitStatus::Pending)
+    std::cout << "a resident of " << unit << " can let them in from the portal now\n";
+  return 0;
+}
+
 int runPeopleCommand(const std::string& url, const std::vector<std::string>& positional,
                      const std::map<std::string, std::string>& options, std::istream& in) {
-  Connection c(url);
   const auto& cmd = positional[0];
+  if (cmd == "simulate-visitor") return simulateVisitorCommand(url, options);
+  Connection c(url);
   if (cmd == "create-user") return createUserCommand(c, options, in);
   if (positional.size() < 2) throw std::invalid_argument(cmd + " needs an argument");
   if (cmd == "deactivate-user") {
@@ -280,6 +313,9 @@ const char* const kOpsUsage =
   move-resident EMAIL --unit LABEL
   import-residents FILE --estate ID --sync [--dry-run]
                                   add, update and deactivate residents to match FILE
+  simulate-visitor --kiosk N --token T [--unit A-101] [--name NAME] [--purpose P]
+                                  a walk-in visitor arrives at kiosk N and waits for the unit
+                                  (T from GATEHOUSE_KIOSK_TOKEN also works; demo: .gatehouse/demo.env)
 )";
 
 bool isOpsFlag(const std::string& option) {
@@ -289,7 +325,7 @@ bool isOpsFlag(const std::string& option) {
 bool isOpsCommand(const std::string& command, const std::map<std::string, std::string>& options) {
   return command == "backup" || command == "restore" || command == "create-user" ||
          command == "deactivate-user" || command == "move-resident" ||
-         (command == "import-residents" && options.count("sync"));
+         command == "simulate-visitor" || (command == "import-residents" && options.count("sync"));
 }
 
 int runOpsCommand(const std::string& url, const std::vector<std::string>& positional,

@@ -56,7 +56,8 @@ struct Existing {
 }  // namespace
 
 void checkPin(const std::string& pin) {
-  const bool digits = std::all_of(pin.begin(), pin.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  const bool digits =
+      std::all_of(pin.begin(), pin.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
   if (!digits || pin.size() < 6 || pin.size() > 12)
     throw Error(ErrorKind::InvalidInput, "the kiosk PIN must be 6 to 12 digits");
 }
@@ -92,7 +93,8 @@ std::string terminalQr(const std::string& text) {
 void deactivatePerson(Connection& c, const std::string& email) {
   c.transaction([&](Connection& tx) {
     auto rows = tx.exec(
-        "UPDATE gh.person SET active = false WHERE lower(email) = lower($1) RETURNING id, estate_id",
+        "UPDATE gh.person SET active = false WHERE lower(email) = lower($1) RETURNING id, "
+        "estate_id",
         {email});
     if (rows.empty()) throw Error(ErrorKind::NotFound, "no person with email " + email);
     const auto id = rows[0].int64("id");
@@ -106,15 +108,19 @@ void deactivatePerson(Connection& c, const std::string& email) {
 
 void moveResident(Connection& c, const std::string& email, const std::string& unitLabel) {
   c.transaction([&](Connection& tx) {
-    auto p = tx.exec("SELECT id, estate_id, role::text AS role FROM gh.person WHERE lower(email) = lower($1)",
-                     {email});
+    auto p = tx.exec(
+        "SELECT id, estate_id, role::text AS role FROM gh.person WHERE lower(email) = lower($1)",
+        {email});
     if (p.empty()) throw Error(ErrorKind::NotFound, "no person with email " + email);
     if (p[0].text("role") != "resident")
-      throw Error(ErrorKind::InvalidInput, email + " is a " + p[0].text("role") + ", not a resident");
+      throw Error(ErrorKind::InvalidInput,
+                  email + " is a " + p[0].text("role") + ", not a resident");
     auto u = tx.exec("SELECT id FROM gh.unit WHERE estate_id = $1 AND label = $2",
                      {p[0].int64("estate_id"), unitLabel});
-    if (u.empty()) throw Error(ErrorKind::NotFound, "unit " + unitLabel + " not found in the estate");
-    tx.exec("UPDATE gh.person SET unit_id = $2 WHERE id = $1", {p[0].int64("id"), u[0].int64("id")});
+    if (u.empty())
+      throw Error(ErrorKind::NotFound, "unit " + unitLabel + " not found in the estate");
+    tx.exec("UPDATE gh.person SET unit_id = $2 WHERE id = $1",
+            {p[0].int64("id"), u[0].int64("id")});
     tx.exec(
         "INSERT INTO gh.audit_log (estate_id, action, subject, details) VALUES ($1, "
         "'resident_moved', $2, jsonb_build_object('unit', $3::text, 'by', 'gatehouse-admin'))",
@@ -153,15 +159,20 @@ std::vector<SyncChange> syncResidents(Connection& c, std::int64_t estateId, std:
       }
       const auto& e = it->second;
       std::string what;
-      if (e.name != r.person.fullName) what += "name '" + e.name + "' -> '" + r.person.fullName + "'; ";
-      if (e.phone != r.person.phone) what += "phone '" + e.phone + "' -> '" + r.person.phone + "'; ";
-      if (e.unit != r.person.unitLabel) what += "unit " + e.unit + " -> " + r.person.unitLabel + "; ";
+      if (e.name != r.person.fullName)
+        what += "name '" + e.name + "' -> '" + r.person.fullName + "'; ";
+      if (e.phone != r.person.phone)
+        what += "phone '" + e.phone + "' -> '" + r.person.phone + "'; ";
+      if (e.unit != r.person.unitLabel)
+        what += "unit " + e.unit + " -> " + r.person.unitLabel + "; ";
       if (!e.active) changes.push_back({"reactivate", r.person.email, ""});
-      if (!what.empty()) changes.push_back({"update", r.person.email, what.substr(0, what.size() - 2)});
+      if (!what.empty())
+        changes.push_back({"update", r.person.email, what.substr(0, what.size() - 2)});
       if (dryRun || (what.empty() && e.active)) continue;
       const auto unitId = createUnit(tx, estateId, r.person.unitLabel, r.building);
       tx.exec(
-          "UPDATE gh.person SET full_name = $2, phone = nullif($3, ''), unit_id = $4, active = true "
+          "UPDATE gh.person SET full_name = $2, phone = nullif($3, ''), unit_id = $4, active = "
+          "true "
           "WHERE id = $1",
           {e.id, r.person.fullName, r.person.phone, unitId});
     }
