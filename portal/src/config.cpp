@@ -44,6 +44,14 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "http", "public_url", c.publicUrl);
   read(t, "http", "web_root", c.webRoot);
   read(t, "http", "access_log", c.accessLog);
+  if (auto* list = t["http"]["trusted_proxies"].as_array()) {
+    for (const auto& v : *list) {
+      auto s = v.value<std::string>();
+      if (!s)
+        return makeError("config_invalid", "http.trusted_proxies must be a list of addresses");
+      c.trustedProxies.push_back(*s);
+    }
+  }
   read(t, "tls", "certificate", c.tlsCert);
   read(t, "tls", "private_key", c.tlsKey);
   read(t, "tls", "cookie_secure", c.cookieSecure);

@@ -18,6 +18,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "gatehouse/portal/client_address.hpp"
+
 namespace gatehouse::portal {
 
 namespace beast = boost::beast;
@@ -298,7 +300,8 @@ class Session final : public SessionBase,
       slot.append(f.value().data(), f.value().size());
     }
     req_.body = std::move(msg.body());
-    req_.remoteAddr = remote_;
+    req_.remoteAddr =
+        clientAddress(remote_, req_.header("x-forwarded-for"), srv_.opt.trustedProxies);
     req_.tls = kTls;
     keepAlive_ = msg.keep_alive();
     version_ = msg.version();

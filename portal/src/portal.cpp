@@ -1347,6 +1347,7 @@ void Portal::start() {
   o.workerThreads = m.cfg.workerThreads;
   o.tlsCertFile = m.cfg.tlsCert;
   o.tlsKeyFile = m.cfg.tlsKey;
+  o.trustedProxies = m.cfg.trustedProxies;
   HttpHandlers h;
   Impl* self = impl_.get();
   h.handleInline = [self](const HttpRequest& r) { return self->handleInline(r); };

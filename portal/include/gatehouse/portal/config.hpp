@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gatehouse/core/result.hpp"
 
@@ -16,6 +17,7 @@ struct PortalConfig {
   std::string publicUrl;  // base for links in emails; default http(s)://address:port
   std::string webRoot;    // folder with index.html; default: the source tree's portal/web
   bool accessLog = true;
+  std::vector<std::string> trustedProxies;  // reverse proxies whose X-Forwarded-For is believed
   // [tls]
   std::string tlsCert;  // PEM chain; empty = plain HTTP
   std::string tlsKey;

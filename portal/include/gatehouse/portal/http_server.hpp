@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gatehouse/portal/http.hpp"
 
@@ -19,6 +20,7 @@ struct HttpServerOptions {
   std::string tlsCertFile;  // PEM; empty = plain HTTP
   std::string tlsKeyFile;
   std::size_t sseQueueLimit = 512;  // queued chunks per stream before a slow client is dropped
+  std::vector<std::string> trustedProxies;  // peers whose X-Forwarded-For is believed
 };
 
 class HttpServer {
