@@ -20,6 +20,7 @@
 #include "gatehouse/core/password.hpp"
 #include "gatehouse/portal/http_server.hpp"
 #include "internal.hpp"
+#include "mail_sink.hpp"
 
 #ifndef GATEHOUSE_PORTAL_WEB_DIR
 #define GATEHOUSE_PORTAL_WEB_DIR ""
@@ -314,6 +315,10 @@ struct Portal::Impl {
   std::optional<HttpResponse> handleInline(const HttpRequest& req) {
     if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
     if (req.path.rfind("/api/", 0) == 0 || req.path == "/healthz") return std::nullopt;
+    if (req.path == "/demo/mail") {  // only while e-mail goes to the demo's file sink
+      const auto dir = mailSinkDir(cfg.smtpUrl);
+      return dir.empty() ? errorResponse(404, "not_found") : mailSinkPage(dir);
+    }
     std::string path = req.path;
     if (path == "/")
       path = "/index.html";

@@ -27,6 +27,7 @@ curl -fsS "http://127.0.0.1:$GATEHOUSE_DEMO_PORT/healthz" | grep -q '"ok"' || fa
 listen=$(ss -Hltn "sport = :$GATEHOUSE_DEMO_PORT" | awk '{print $4}')
 [ "$listen" = "127.0.0.1:$GATEHOUSE_DEMO_PORT" ] || fail "portal listens on '$listen', not 127.0.0.1 only"
 
+curl -fsS "http://127.0.0.1:$GATEHOUSE_DEMO_PORT/demo/mail" | grep -q 'Demo mailbox' || fail "no demo mailbox page"
 "$demo" status >"$GATEHOUSE_DEMO_STATE/status.txt" || fail "status while running: exit $?"
 grep -q 'gatehouse-porta' "$GATEHOUSE_DEMO_STATE/status.txt" || fail "status does not list the portal"
 before=$(cat "$GATEHOUSE_DEMO_STATE/demo.pids")

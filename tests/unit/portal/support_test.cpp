@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "gatehouse/core/password.hpp"
 #include "gatehouse/portal/client_address.hpp"
 #include "gatehouse/portal/config.hpp"
 #include "internal.hpp"
+#include "mail_sink.hpp"
 #include "qr_decode.hpp"
 
 namespace gatehouse::portal {
@@ -187,4 +189,30 @@ TEST(ClientAddress, ConfigReadsTrustedProxiesAndRefusesNonAddresses) {
       gatehouse::portal::loadConfig(
           std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/packaging/config/portal.toml", true)
           .ok());
+}
+
+// The demo's file sink: sendEmail writes an .eml, the page lists it escaped with live links.
+TEST(MailSink, FileUrlWritesEmlAndThePageEscapesAndLinks) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("gh-mail-" + gatehouse::randomToken(6));
+  gatehouse::portal::PortalConfig cfg;
+  cfg.smtpUrl = "file://" + dir.string();
+  EXPECT_EQ(gatehouse::portal::mailSinkDir(cfg.smtpUrl), dir.string());
+  EXPECT_EQ(gatehouse::portal::mailSinkDir("smtp://127.0.0.1:25"), "");
+  gatehouse::portal::OutboundEmail mail;
+  mail.to = "a-101@harbour.example";
+  mail.subject = "Visitor <script>";
+  mail.body = "Let them in: http://localhost:8080/m?t=abc&x=1\n<b>not bold</b>";
+  EXPECT_EQ(gatehouse::portal::sendEmail(cfg, mail), "");
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.path().extension() == ".eml";
+  EXPECT_EQ(files, 1);
+  const auto page = gatehouse::portal::mailSinkPage(dir.string());
+  EXPECT_EQ(page.contentType, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("a-101@harbour.example"), std::string::npos);
+  EXPECT_NE(page.body.find("&lt;b&gt;not bold&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(page.body.find("<b>not bold"), std::string::npos);
+  EXPECT_NE(page.body.find("<a href=\"http://localhost:8080/m?t=abc&amp;x=1\">"), std::string::npos)
+      << page.body;
+  fs::remove_all(dir);
 }
