@@ -22,12 +22,23 @@ std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -75,8 +86,8 @@ HttpResponse mailSinkPage(const std::string& dir) {
     body << in.rdbuf();
     std::string text = body.str();
     text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
-    html << "<hr><p><b>" << escape(f.filename().string()) << "</b></p><pre>" << linkify(escape(text))
-         << "</pre>";
+    html << "<hr><p><b>" << escape(f.filename().string()) << "</b></p><pre>"
+         << linkify(escape(text)) << "</pre>";
   }
   HttpResponse r;
   r.contentType = "text/html; charset=utf-8";

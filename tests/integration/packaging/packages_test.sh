@@ -106,6 +106,7 @@ done
 health=$(curl -fsS "$url/healthz") || fail "/healthz not 200: $health"
 grep -q '"status":"ok"' <<<"$health" || fail "unhealthy: $health"
 curl -fsS "$url/" | grep -q 'installed-web-root' || fail "server did not serve the installed web root"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/demo/mail")" = 404 ] || fail "/demo/mail exists without a demo mail sink"
 
 step "installed worker: one pass"
 "$root/usr/bin/gatehouse-worker" --config "$root/etc/gatehouse/worker.toml" --database-url "$app" --once \
