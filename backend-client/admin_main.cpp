@@ -8,6 +8,7 @@
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/backend/privacy_admin.hpp"
+#include "gatehouse/backend/ops_admin.hpp"
 
 using namespace gatehouse::backend;
 using gatehouse::appendSigningKey;
@@ -31,8 +32,6 @@ commands:
   export-signing-keys --signing-key-file F      move pre-0303 secrets from the database to F
   import-residents FILE --estate ID
                                   CSV: unit,building,full_name,email,phone[,password]
-  create-user --estate ID --role resident|guard|admin --name NAME --email EMAIL
-              [--unit LABEL] [--phone P]   password read from stdin (one line), may be empty
   set-password EMAIL              new password read from stdin (one line)
   create-kiosk --estate ID --name NAME [--location L]   prints the kiosk id and its token
   create-estate NAME [--timezone TZ] --signing-key-file F
@@ -73,6 +72,7 @@ int run(const Args& a) {
   const auto url = resolveDatabaseUrl(a.get("database-url"));
   if (url.empty())
     throw std::invalid_argument("no database: pass --database-url or set GATEHOUSE_DATABASE_URL");
+  if (isOpsCommand(cmd, a.options)) return runOpsCommand(url, a.positional, a.options, std::cin);
   Connection c(url);
   if (cmd == "migrate") {
     const int n = Migrator(c).migrate();
@@ -113,16 +113,6 @@ int run(const Args& a) {
     if (!in) throw std::invalid_argument("cannot open " + a.positional[1]);
     const int n = importResidents(c, std::stoll(a.need("estate")), in);
     std::cout << "imported " << n << " resident(s)\n";
-  } else if (cmd == "create-user") {
-    NewPerson p{std::stoll(a.need("estate")),
-                a.need("role"),
-                a.need("name"),
-                a.need("email"),
-                readLine(),
-                a.get("unit"),
-                a.get("phone"),
-                {}};
-    std::cout << "created person " << createPerson(c, p) << "\n";
   } else if (cmd == "set-password") {
     if (a.positional.size() < 2) throw std::invalid_argument("set-password needs an EMAIL");
     setPassword(c, a.positional[1], readLine());
@@ -169,14 +159,14 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
     if (s == "-h" || s == "--help") {
-      std::cout << kUsage << kPrivacyUsage;
+      std::cout << kUsage << kPrivacyUsage << kOpsUsage;
       return 0;
     }
     if (s.rfind("--", 0) == 0) {
       const auto eq = s.find('=');
       if (eq != std::string::npos)
         a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
-      else if (i + 1 < argc)
+      else if (i + 1 < argc && !isOpsFlag(s.substr(2)))
         a.options[s.substr(2)] = argv[++i];
       else
         a.options[s.substr(2)] = "";
@@ -187,7 +177,7 @@ int main(int argc, char** argv) {
   try {
     return run(a);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage << kPrivacyUsage;
+    std::cerr << "gatehouse-admin: " << e.what() << "\n\n" << kUsage << kPrivacyUsage << kOpsUsage;
     return 2;
   } catch (const Error& e) {
     std::cerr << "gatehouse-admin: " << toString(e.kind()) << ": " << e.what() << "\n";

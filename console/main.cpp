@@ -1,10 +1,12 @@
 // gatehouse-console: the guard console. Thin: options, window, fonts, theme, translations, run.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "console_app.hpp"
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/core/install_paths.hpp"
 #include "gatehouse/ui/fonts.hpp"
 #include "gatehouse/ui/theme.hpp"
 
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
   if (!mode.empty()) opts.config.mode = mode;
   if (!lang.empty()) opts.config.language = lang;
   if (!langDir.empty()) opts.config.langDir = langDir;
+  if (!std::filesystem::exists(opts.config.langDir))  // installed: <prefix>/share/gatehouse/...
+    if (auto p = installedDataPath(opts.config.langDir); !p.empty()) opts.config.langDir = p;
   if (!size.empty()) std::sscanf(size.c_str(), "%dx%d", &opts.config.width, &opts.config.height);
   opts.databaseUrl = backend::resolveDatabaseUrl(url, opts.config.databaseUrl);
 

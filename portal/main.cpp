@@ -1,6 +1,8 @@
 // gatehouse-portal: reads config and flags, starts the portal, prints where it is, stops on a
 // signal.
+#include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
+#include <time.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -8,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "gatehouse/core/service_notify.hpp"
 #include "gatehouse/portal/portal.hpp"
 
 namespace {
@@ -31,6 +34,41 @@ void usage() {
          "  --workers N          worker threads for blocking work (default 4)\n"
          "  --no-access-log      do not log each request\n"
          "  --demo               print the demo logins (seeded by gatehouse-admin seed-demo)\n";
+}
+
+// Under systemd (stderr is the journal) log through sd_journal so levels survive.
+void useJournalWhenUnderSystemd() {
+  if (std::getenv("JOURNAL_STREAM") == nullptr) return;
+  auto logger = std::make_shared<spdlog::logger>(
+      "gatehouse-portal", std::make_shared<spdlog::sinks::systemd_sink_mt>());
+  logger->set_level(spdlog::get_level());
+  spdlog::set_default_logger(logger);
+}
+
+// Feeds the watchdog from this loop, reloads TLS on SIGHUP, returns the stop signal.
+int waitForStop(const sigset_t& set, gatehouse::portal::Portal& portal) {
+  namespace svc = gatehouse::service;
+  const auto ping = svc::watchdogInterval();
+  for (;;) {
+    int sig = 0;
+    if (ping.count() > 0) {
+      timespec timeout{static_cast<time_t>(ping.count() / 1000),
+                       static_cast<long>((ping.count() % 1000) * 1000000)};
+      sig = sigtimedwait(&set, nullptr, &timeout);
+      svc::notifyWatchdog();
+      if (sig < 0) continue;  // timeout (EAGAIN) or EINTR
+    } else if (sigwait(&set, &sig) != 0) {
+      continue;
+    }
+    if (sig != SIGHUP) return sig;
+    svc::notifyReloading();
+    std::string error;
+    if (portal.reloadTls(error))
+      spdlog::info("SIGHUP: TLS certificate reloaded");
+    else
+      spdlog::error("SIGHUP: TLS certificate not reloaded: {}", error);
+    svc::notifyReady();
+  }
 }
 
 }  // namespace
@@ -115,11 +153,13 @@ int main(int argc, char** argv) {
     }
   }
 
+  useJournalWhenUnderSystemd();
   // Signals are taken synchronously by this thread; the portal's threads never see them.
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -144,8 +184,9 @@ int main(int argc, char** argv) {
            "(same household), b-210@harbour.example; any <unit>@harbour.example such as a-205."
         << std::endl;
   }
-  int sig = 0;
-  sigwait(&set, &sig);
+  gatehouse::service::notifyReady("serving " + portal.url());
+  const int sig = waitForStop(set, portal);
+  gatehouse::service::notifyStopping();
   spdlog::info("signal {}: shutting down (open requests may finish)", sig);
   portal.stop(std::chrono::seconds(10));
   return 0;

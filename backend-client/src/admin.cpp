@@ -182,13 +182,26 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 int importResidents(Connection& c, std::int64_t estateId, std::istream& csv) {
+  const auto rows = parseResidentsCsv(estateId, csv);
+  c.transaction([&](Connection& tx) {
+    for (const auto& r : rows) {
+      createUnit(tx, estateId, r.person.unitLabel, r.building);
+      try {
+        createPerson(tx, r.person);
+      } catch (const Error& e) {
+        throw Error(e.kind(),
+                    "line " + std::to_string(r.line) + ": " + e.what() + "; nothing imported",
+                    e.sqlstate(), e.detail());
+      }
+    }
+  });
+  return static_cast<int>(rows.size());
+}
+
+std::vector<ResidentRow> parseResidentsCsv(std::int64_t estateId, std::istream& csv) {
   std::vector<std::string> f;
   int line = 1;
-  struct RowData {
-    int line;
-    NewPerson person;
-    std::string building;
-  };
+  using RowData = ResidentRow;
   std::vector<RowData> rows;
   std::vector<std::string> problems;
   int recordLine = line;
@@ -228,19 +241,7 @@ int importResidents(Connection& c, std::int64_t estateId, std::istream& csv) {
     for (const auto& p : problems) msg += "\n  " + p;
     throw Error(ErrorKind::InvalidInput, msg, "", "csv");
   }
-  c.transaction([&](Connection& tx) {
-    for (const auto& r : rows) {
-      createUnit(tx, estateId, r.person.unitLabel, r.building);
-      try {
-        createPerson(tx, r.person);
-      } catch (const Error& e) {
-        throw Error(e.kind(),
-                    "line " + std::to_string(r.line) + ": " + e.what() + "; nothing imported",
-                    e.sqlstate(), e.detail());
-      }
-    }
-  });
-  return static_cast<int>(rows.size());
+  return rows;
 }
 
 DemoEstate seedDemo(Connection& c) {

@@ -10,11 +10,16 @@ Migrator::Migrator(Connection& conn, std::vector<Migration> migrations)
     : conn_(conn), migrations_(std::move(migrations)) {}
 
 void Migrator::ensureTable() {
-  conn_.execScript(
-      "CREATE SCHEMA IF NOT EXISTS gh_meta;"
-      "CREATE TABLE IF NOT EXISTS gh_meta.schema_migrations ("
-      "  version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-      "  applied_at timestamptz NOT NULL DEFAULT now())");
+  // Under the same lock as the migrations: IF NOT EXISTS alone still races (two runs on a new
+  // database both try to create the schema and one fails on a duplicate key).
+  conn_.transaction([](Connection& c) {
+    c.exec("SELECT pg_advisory_xact_lock(7355608)");
+    c.execScript(
+        "CREATE SCHEMA IF NOT EXISTS gh_meta;"
+        "CREATE TABLE IF NOT EXISTS gh_meta.schema_migrations ("
+        "  version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+        "  applied_at timestamptz NOT NULL DEFAULT now())");
+  });
 }
 
 std::vector<MigrationState> Migrator::status() {

@@ -2,6 +2,7 @@
 // kiosk-offline alerts, purges what is past retention. One per estate cluster is enough;
 // several are safe (idempotent SQL).
 #include <pthread.h>
+#include <stdlib.h>
 
 #include <csignal>
 #include <iostream>
@@ -12,6 +13,8 @@
 #include "gatehouse/backend/privacy.hpp"
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/housekeeper.hpp"
+#include "gatehouse/core/credentials.hpp"
+#include "gatehouse/core/service_notify.hpp"
 
 int main(int argc, char** argv) {
   std::string configPath = "config/console.toml", url;
@@ -35,6 +38,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   url = gatehouse::backend::resolveDatabaseUrl(url, cfg->databaseUrl);
+  // The unit's LoadCredential=db-password reaches libpq as PGPASSWORD (URL passwords still win).
+  if (auto pw = gatehouse::readCredential(gatehouse::credential::kDbPassword);
+      pw && !getenv("PGPASSWORD"))
+    setenv("PGPASSWORD", pw->c_str(), 1);
   try {
     if (once) {
       gatehouse::backend::Connection conn(url);
@@ -55,10 +62,17 @@ int main(int argc, char** argv) {
     sigaddset(&stopSignals, SIGINT);
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // Ready after the first pass (even a failed one: the database may come later); every pass
+    // feeds the watchdog, so a pass stuck in the database gets the worker restarted.
+    bool announced = false;
     gatehouse::console::Housekeeper worker(
         url, {cfg->workerInterval, cfg->kioskStale,
               [](const std::string& s) { std::cerr << s << std::endl; },
               &gatehouse::SystemClock::instance(), cfg->purgeEvery, cfg->purgeBatch});
+    worker.setAfterPass([&announced](bool) {
+      if (!announced) announced = gatehouse::service::notifyReady("housekeeping");
+      gatehouse::service::notifyWatchdog();
+    });
     std::thread signals([&] {
       int sig = 0;
       sigwait(&stopSignals, &sig);

@@ -20,6 +20,8 @@
 #include "../ui/screen.hpp"
 #include "device_adapters.hpp"
 #include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/install_paths.hpp"
+#include "gatehouse/core/service_notify.hpp"
 #include "gatehouse/flow/event_queue.hpp"
 #include "gatehouse/flow/flow.hpp"
 #include "gatehouse/kiosk/config.hpp"
@@ -233,8 +235,11 @@ int runKiosk(int argc, char** argv) {
     const auto besideConfig =
         std::filesystem::absolute(opt.configPath).parent_path().parent_path() / cfg.assetsDir;
     const auto inSource = std::filesystem::path(GATEHOUSE_SOURCE_DIR) / cfg.assetsDir;
+    const auto installed = installedDataPath(cfg.assetsDir);  // a package's /usr/share/gatehouse
     if (std::filesystem::exists(besideConfig))
       cfg.assetsDir = besideConfig.string();
+    else if (!installed.empty())
+      cfg.assetsDir = installed;
     else if (std::filesystem::exists(inSource))
       cfg.assetsDir = inSource.string();
   }
@@ -528,7 +533,9 @@ int runKiosk(int argc, char** argv) {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
   };
+  service::LoopWatchdog watchdog;  // systemd restarts a kiosk whose frames stop
   while (window.value()->pollEvents()) {
+    watchdog.beat();
     const auto frameStart = Steady::now();
     const double cpuStart = threadCpuMs();
     for (auto& e : events.drain()) {

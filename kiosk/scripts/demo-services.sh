@@ -4,6 +4,10 @@
 # Without one (SSH): the kiosk offscreen, a scripted visitor checks in against the demo estate;
 # the screenshots and the badge PDF land in $state/kiosk-demo/.
 kiosk_dir=$state/kiosk-demo
+# With a display a person plays the resident: the visitor waits 10 minutes for them. The
+# scripted offscreen visitor keeps the short wait so it also shows the guard's PIN path.
+approval=8
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then approval=600; fi
 mkdir -p "$kiosk_dir"
 cat >"$kiosk_dir/kiosk.toml" <<TOML
 [kiosk]
@@ -26,7 +30,7 @@ entry_channel = 1
 exit_channel = 2
 directions = "The gate on your right is open. The lifts are straight ahead."
 [timeouts]
-approval_seconds = 8
+approval_seconds = $approval
 [ui]
 assets_dir = "$root/assets"
 TOML

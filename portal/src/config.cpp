@@ -1,10 +1,13 @@
 // Loads config/portal.toml with toml++ and applies environment overrides.
 #include "gatehouse/portal/config.hpp"
 
+#include <stdlib.h>
 #include <toml++/toml.h>
 
 #include <cstdlib>
 #include <filesystem>
+
+#include "gatehouse/core/credentials.hpp"
 
 namespace gatehouse::portal {
 
@@ -41,12 +44,21 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "http", "public_url", c.publicUrl);
   read(t, "http", "web_root", c.webRoot);
   read(t, "http", "access_log", c.accessLog);
+  if (auto* list = t["http"]["trusted_proxies"].as_array()) {
+    for (const auto& v : *list) {
+      auto s = v.value<std::string>();
+      if (!s)
+        return makeError("config_invalid", "http.trusted_proxies must be a list of addresses");
+      c.trustedProxies.push_back(*s);
+    }
+  }
   read(t, "tls", "certificate", c.tlsCert);
   read(t, "tls", "private_key", c.tlsKey);
   read(t, "tls", "cookie_secure", c.cookieSecure);
   read(t, "database", "url", c.databaseUrl);
   read(t, "security", "secret", c.secret);
   read(t, "security", "signing_key_file", c.signingKeyFile);
+  read(t, "security", "credentials_dir", c.credentialsDir);
   auto readInt = [&](std::string_view s, std::string_view k, int& out) {
     std::int64_t v = out;
     read(t, s, k, v);
@@ -86,6 +98,16 @@ void applyEnvironment(PortalConfig& c) {
   if (auto v = env("GATEHOUSE_WEBHOOK_SECRET"); !v.empty()) c.webhookSecret = v;
   if (auto v = env("GATEHOUSE_SMTP_URL"); !v.empty()) c.smtpUrl = v;
   if (auto v = env("GATEHOUSE_VAPID_KEY_FILE"); !v.empty()) c.vapidKeyFile = v;
+  applyCredentials(c);
+}
+
+void applyCredentials(PortalConfig& c) {
+  // A credential file (systemd LoadCredential= or [security] credentials_dir) beats the
+  // environment and the config file: that is where a packaged install keeps its secrets.
+  if (auto v = readCredential(credential::kPortalSecret, c.credentialsDir)) c.secret = *v;
+  // libpq takes the password from PGPASSWORD when the URL carries none.
+  if (auto v = readCredential(credential::kDbPassword, c.credentialsDir))
+    setenv("PGPASSWORD", v->c_str(), 1);
 }
 
 }  // namespace gatehouse::portal

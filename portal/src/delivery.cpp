@@ -6,6 +6,7 @@
 
 #include "gatehouse/core/base64url.hpp"
 #include "internal.hpp"
+#include "mail_sink.hpp"
 
 namespace gatehouse::portal {
 
@@ -86,6 +87,10 @@ std::string sendEmail(const PortalConfig& config, const OutboundEmail& email) {
       up.data += c;
   }
   up.data += "\r\n";
+  if (auto sink = mailSinkDir(config.smtpUrl); !sink.empty()) {  // the demo's local mailbox
+    curl_easy_cleanup(curl);
+    return writeToMailSink(sink, up.data);
+  }
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + oneLine(email.to) + ">").c_str());
   std::string from = "<" + oneLine(config.smtpFrom) + ">";
   curl_easy_setopt(curl, CURLOPT_URL, config.smtpUrl.c_str());

@@ -18,6 +18,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "gatehouse/portal/client_address.hpp"
+
 namespace gatehouse::portal {
 
 namespace beast = boost::beast;
@@ -152,7 +154,13 @@ struct HttpServer::Impl {
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   tcp::acceptor acceptor{ioc};
-  std::unique_ptr<ssl::context> sslctx;
+  // Swapped whole on reloadTls(); sessions keep the context they started with alive.
+  std::shared_ptr<ssl::context> sslctx;
+  std::mutex sslMu;
+  std::shared_ptr<ssl::context> currentTls() {
+    std::lock_guard lock(sslMu);
+    return sslctx;
+  }
   std::unique_ptr<net::thread_pool> workers;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
@@ -195,6 +203,9 @@ class Session final : public SessionBase,
     std::lock_guard lock(srv_.mu);
     srv_.sessions.erase(this);
   }
+
+  // The TLS context this session's stream was made from outlives it across reloadTls().
+  void keepTlsContext(std::shared_ptr<const void> ctx) { tlsContext_ = std::move(ctx); }
 
   void run() {
     {
@@ -289,7 +300,8 @@ class Session final : public SessionBase,
       slot.append(f.value().data(), f.value().size());
     }
     req_.body = std::move(msg.body());
-    req_.remoteAddr = remote_;
+    req_.remoteAddr =
+        clientAddress(remote_, req_.header("x-forwarded-for"), srv_.opt.trustedProxies);
     req_.tls = kTls;
     keepAlive_ = msg.keep_alive();
     version_ = msg.version();
@@ -482,6 +494,7 @@ class Session final : public SessionBase,
 
   HttpServer::Impl& srv_;
   Stream stream_;
+  std::shared_ptr<const void> tlsContext_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest req_;
@@ -514,14 +527,46 @@ void HttpServer::Impl::doAccept() {
       return;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    if (sslctx) {
-      std::make_shared<Session<ssl::stream<beast::tcp_stream>>>(*this, std::move(socket), *sslctx)
-          ->run();
+    if (auto ctx = currentTls()) {
+      auto s =
+          std::make_shared<Session<ssl::stream<beast::tcp_stream>>>(*this, std::move(socket), *ctx);
+      s->keepTlsContext(ctx);
+      s->run();
     } else {
       std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->run();
     }
     doAccept();
   });
+}
+
+namespace {
+std::shared_ptr<ssl::context> loadTlsContext(const HttpServerOptions& opt) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use);
+  ctx->use_certificate_chain_file(opt.tlsCertFile);
+  ctx->use_private_key_file(opt.tlsKeyFile.empty() ? opt.tlsCertFile : opt.tlsKeyFile,
+                            ssl::context::pem);
+  return ctx;
+}
+}  // namespace
+
+bool HttpServer::reloadTls(std::string& error) {
+  auto& m = *impl_;
+  if (m.opt.tlsCertFile.empty()) {
+    error = "TLS is not configured";
+    return false;
+  }
+  try {
+    auto fresh = loadTlsContext(m.opt);
+    std::lock_guard lock(m.sslMu);
+    m.sslctx = std::move(fresh);
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();  // the old certificate stays in use
+    return false;
+  }
 }
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandlers handlers)
@@ -536,15 +581,7 @@ HttpServer::~HttpServer() {
 
 void HttpServer::start() {
   auto& m = *impl_;
-  if (!m.opt.tlsCertFile.empty()) {
-    m.sslctx = std::make_unique<ssl::context>(ssl::context::tls_server);
-    m.sslctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
-    m.sslctx->use_certificate_chain_file(m.opt.tlsCertFile);
-    m.sslctx->use_private_key_file(m.opt.tlsKeyFile.empty() ? m.opt.tlsCertFile : m.opt.tlsKeyFile,
-                                   ssl::context::pem);
-  }
+  if (!m.opt.tlsCertFile.empty()) m.sslctx = loadTlsContext(m.opt);
   beast::error_code ec;
   auto addr = net::ip::make_address(m.opt.address, ec);
   if (ec) throw std::runtime_error("bad listen address: " + m.opt.address);

@@ -15,6 +15,7 @@
 #include "gatehouse/backend/listener.hpp"
 #include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/core/base64url.hpp"
+#include "gatehouse/core/install_paths.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/core/password.hpp"
 #include "gatehouse/core/signing_keys.hpp"
@@ -22,6 +23,7 @@
 #include "guest_pass.hpp"
 #include "internal.hpp"
 #include "push.hpp"
+#include "mail_sink.hpp"
 
 #ifndef GATEHOUSE_PORTAL_WEB_DIR
 #define GATEHOUSE_PORTAL_WEB_DIR ""
@@ -319,6 +321,10 @@ struct Portal::Impl {
   std::optional<HttpResponse> handleInline(const HttpRequest& req) {
     if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
     if (req.path.rfind("/api/", 0) == 0 || req.path == "/healthz") return std::nullopt;
+    if (req.path == "/demo/mail") {  // only while e-mail goes to the demo's file sink
+      const auto dir = mailSinkDir(cfg.smtpUrl);
+      return dir.empty() ? errorResponse(404, "not_found") : mailSinkPage(dir);
+    }
     std::string path = req.path;
     if (path == "/")
       path = "/index.html";
@@ -1453,6 +1459,8 @@ struct Portal::Impl {
 Portal::Portal(PortalConfig config, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(config), clock)) {
   auto& m = *impl_;
+  // Installed (<prefix>/share/gatehouse/web) first, then the source tree as before.
+  if (m.cfg.webRoot.empty()) m.cfg.webRoot = installedDataPath("web");
   if (m.cfg.webRoot.empty()) m.cfg.webRoot = GATEHOUSE_PORTAL_WEB_DIR;
   m.secret = m.cfg.secret;
   if (m.secret.empty()) {
@@ -1495,6 +1503,7 @@ void Portal::start() {
   o.workerThreads = m.cfg.workerThreads;
   o.tlsCertFile = m.cfg.tlsCert;
   o.tlsKeyFile = m.cfg.tlsKey;
+  o.trustedProxies = m.cfg.trustedProxies;
   HttpHandlers h;
   Impl* self = impl_.get();
   h.handleInline = [self](const HttpRequest& r) { return self->handleInline(r); };
@@ -1551,6 +1560,13 @@ void Portal::stop(std::chrono::milliseconds grace) {
 
 std::uint16_t Portal::port() const { return impl_->server ? impl_->server->port() : 0; }
 std::string Portal::url() const { return impl_->baseUrl; }
+bool Portal::reloadTls(std::string& error) {
+  if (!impl_->server) {
+    error = "portal not started";
+    return false;
+  }
+  return impl_->server->reloadTls(error);
+}
 std::size_t Portal::openStreams() const { return impl_->server ? impl_->server->openStreams() : 0; }
 const PortalConfig& Portal::config() const { return impl_->cfg; }
 std::string Portal::magicLinkToken(const Uuid& visitId, std::int64_t personId) const {

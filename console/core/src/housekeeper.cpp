@@ -62,6 +62,7 @@ void Housekeeper::run() {
       std::unique_lock lock(m_);
       if (stop_) break;
     }
+    bool ok = false;
     try {
       if (!conn) conn = std::make_unique<backend::Connection>(url_);
       const auto r = runHousekeeping(*conn, options_.kioskStale);
@@ -76,6 +77,7 @@ void Housekeeper::run() {
       if (e.kind() == backend::ErrorKind::ConnectionLost) conn.reset();
     }
     ++passes_;
+    if (afterPass_) afterPass_(ok);
     std::unique_lock lock(m_);
     cv_.wait_for(lock, options_.interval, [&] { return stop_ || woken_; });
     woken_ = false;

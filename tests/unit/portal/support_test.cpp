@@ -5,8 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "gatehouse/core/password.hpp"
+#include "gatehouse/portal/client_address.hpp"
 #include "gatehouse/portal/config.hpp"
 #include "internal.hpp"
+#include "mail_sink.hpp"
 #include "qr_decode.hpp"
 
 namespace gatehouse::portal {
@@ -152,3 +155,64 @@ TEST(PortalHub, SendsOnlyToTheUnitInItsEstateAndClosesBySessionPersonAndExpiry) 
 
 }  // namespace
 }  // namespace gatehouse::portal
+
+// X-Forwarded-For is believed only from trusted proxies, read right to left.
+TEST(ClientAddress, TrustsForwardedForOnlyFromConfiguredProxies) {
+  using gatehouse::portal::clientAddress;
+  const std::vector<std::string> proxies = {"127.0.0.1", "10.0.0.2"};
+  EXPECT_EQ(clientAddress("127.0.0.1", "203.0.113.7", proxies), "203.0.113.7");
+  // A client-supplied entry on the left cannot win over what our proxy appended.
+  EXPECT_EQ(clientAddress("127.0.0.1", "1.2.3.4, 203.0.113.7", proxies), "203.0.113.7");
+  EXPECT_EQ(clientAddress("127.0.0.1", "203.0.113.7, 10.0.0.2", proxies), "203.0.113.7");
+  EXPECT_EQ(clientAddress("198.51.100.9", "203.0.113.7", proxies), "198.51.100.9");  // untrusted
+  EXPECT_EQ(clientAddress("127.0.0.1", "", proxies), "127.0.0.1");
+  EXPECT_EQ(clientAddress("127.0.0.1", "evil<script>", proxies), "127.0.0.1");  // malformed
+  EXPECT_EQ(clientAddress("127.0.0.1", "10.0.0.2", proxies), "127.0.0.1");      // only proxies
+  EXPECT_EQ(clientAddress("::1", "2001:db8::5", {"::1"}), "2001:db8::5");
+  EXPECT_EQ(clientAddress("127.0.0.1", "203.0.113.7", {}), "127.0.0.1");  // none configured
+}
+
+TEST(ClientAddress, ConfigReadsTrustedProxiesAndRefusesNonAddresses) {
+  const auto path = std::filesystem::temp_directory_path() / "gh-portal-proxies.toml";
+  std::ofstream(path) << "[http]\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n";
+  auto ok = gatehouse::portal::loadConfig(path.string(), true);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok.value().trustedProxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  std::ofstream(path) << "[http]\ntrusted_proxies = [1]\n";
+  auto bad = gatehouse::portal::loadConfig(path.string(), true);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "config_invalid");
+  EXPECT_NE(bad.error().message.find("trusted_proxies"), std::string::npos);
+  std::filesystem::remove(path);
+  // The packaged example parses too.
+  EXPECT_TRUE(
+      gatehouse::portal::loadConfig(
+          std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/packaging/config/portal.toml", true)
+          .ok());
+}
+
+// The demo's file sink: sendEmail writes an .eml, the page lists it escaped with live links.
+TEST(MailSink, FileUrlWritesEmlAndThePageEscapesAndLinks) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("gh-mail-" + gatehouse::randomToken(6));
+  gatehouse::portal::PortalConfig cfg;
+  cfg.smtpUrl = "file://" + dir.string();
+  EXPECT_EQ(gatehouse::portal::mailSinkDir(cfg.smtpUrl), dir.string());
+  EXPECT_EQ(gatehouse::portal::mailSinkDir("smtp://127.0.0.1:25"), "");
+  gatehouse::portal::OutboundEmail mail;
+  mail.to = "a-101@harbour.example";
+  mail.subject = "Visitor <script>";
+  mail.body = "Let them in: http://localhost:8080/m?t=abc&x=1\n<b>not bold</b>";
+  EXPECT_EQ(gatehouse::portal::sendEmail(cfg, mail), "");
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.path().extension() == ".eml";
+  EXPECT_EQ(files, 1);
+  const auto page = gatehouse::portal::mailSinkPage(dir.string());
+  EXPECT_EQ(page.contentType, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("a-101@harbour.example"), std::string::npos);
+  EXPECT_NE(page.body.find("&lt;b&gt;not bold&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(page.body.find("<b>not bold"), std::string::npos);
+  EXPECT_NE(page.body.find("<a href=\"http://localhost:8080/m?t=abc&amp;x=1\">"), std::string::npos)
+      << page.body;
+  fs::remove_all(dir);
+}

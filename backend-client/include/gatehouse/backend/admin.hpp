@@ -50,6 +50,14 @@ NewKiosk createKiosk(Connection& c, std::int64_t estateId, const std::string& na
 // throws Error(InvalidInput) naming its line, and nothing is imported.
 int importResidents(Connection& c, std::int64_t estateId, std::istream& csv);
 
+// The checked rows of such a CSV (same checks and errors as importResidents), for --sync.
+struct ResidentRow {
+  int line = 0;
+  NewPerson person;
+  std::string building;
+};
+std::vector<ResidentRow> parseResidentsCsv(std::int64_t estateId, std::istream& csv);
+
 struct DemoEstate {
   std::int64_t estateId = 0;
   std::int64_t otherEstateId = 0;  // a second, small estate, to show isolation

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gatehouse/core/result.hpp"
 
@@ -16,6 +17,7 @@ struct PortalConfig {
   std::string publicUrl;  // base for links in emails; default http(s)://address:port
   std::string webRoot;    // folder with index.html; default: the source tree's portal/web
   bool accessLog = true;
+  std::vector<std::string> trustedProxies;  // reverse proxies whose X-Forwarded-For is believed
   // [tls]
   std::string tlsCert;  // PEM chain; empty = plain HTTP
   std::string tlsKey;
@@ -27,6 +29,8 @@ struct PortalConfig {
   // Pass-signing keys (GATEHOUSE_SIGNING_KEY_FILE; else $CREDENTIALS_DIRECTORY/
   // gatehouse-signing-keys). Read on each pass, so a rotated key is used without a restart.
   std::string signingKeyFile;
+  // Fallback folder for credential files when $CREDENTIALS_DIRECTORY has none (core/credentials).
+  std::string credentialsDir;
   int sessionHours = 12;
   int loginMaxFailures = 5;
   int lockMinutes = 15;
@@ -57,5 +61,7 @@ struct PortalConfig {
 Result<PortalConfig> loadConfig(const std::string& path, bool required);
 // GATEHOUSE_DATABASE_URL, GATEHOUSE_PORTAL_SECRET, GATEHOUSE_WEBHOOK_SECRET, GATEHOUSE_SMTP_URL.
 void applyEnvironment(PortalConfig& config);
+// Secrets from credential files (portal-secret, db-password); called by applyEnvironment.
+void applyCredentials(PortalConfig& config);
 
 }  // namespace gatehouse::portal

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gatehouse/portal/http.hpp"
 
@@ -19,6 +20,7 @@ struct HttpServerOptions {
   std::string tlsCertFile;  // PEM; empty = plain HTTP
   std::string tlsKeyFile;
   std::size_t sseQueueLimit = 512;  // queued chunks per stream before a slow client is dropped
+  std::vector<std::string> trustedProxies;  // peers whose X-Forwarded-For is believed
 };
 
 class HttpServer {
@@ -32,6 +34,9 @@ class HttpServer {
   void start();
   std::uint16_t port() const;
   bool tls() const;
+  // Reads the certificate and key files again for new connections; on failure keeps the old
+  // ones, sets `error` and returns false.
+  bool reloadTls(std::string& error);
   // Stops accepting, closes SSE streams and idle connections, lets requests in flight finish
   // (up to `grace`), then stops the threads.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));

@@ -27,6 +27,8 @@ class Portal {
 
   std::uint16_t port() const;
   std::string url() const;  // http(s)://address:port
+  // SIGHUP: re-reads the TLS certificate and key; false (old ones kept) with `error` set.
+  bool reloadTls(std::string& error);
   std::size_t openStreams() const;
   const PortalConfig& config() const;
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/core/clock.hpp"
@@ -44,6 +45,9 @@ class Housekeeper {
   void run();
   void stop();
   void wake();
+  // Called after every pass (true when it succeeded): gatehouse-worker's readiness and watchdog.
+  // Set before run().
+  void setAfterPass(std::function<void(bool)> fn) { afterPass_ = std::move(fn); }
   int passes() const { return passes_.load(); }
 
  private:
@@ -56,6 +60,7 @@ class Housekeeper {
   std::atomic<int> passes_{0};
   std::optional<Clock::time_point> lastPurge_;
   void purgeIfDue(backend::Connection& conn);
+  std::function<void(bool)> afterPass_;
 };
 
 }  // namespace gatehouse::console

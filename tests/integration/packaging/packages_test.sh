@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Builds the Debian packages, checks their contents and lintian, then runs the packaged
+# programs (server, worker, admin, kiosk offscreen, console offscreen) against the test cluster.
+#   packages_test.sh BUILD_DIR PG_CLUSTER_DIR
+# The packages are unpacked into a throwaway root (dpkg -x) instead of installed on this
+# machine: a real install adds system users and /etc files to a machine that six builds share,
+# and a crashed test could not be relied on to remove them. Dependencies are still resolved by
+# apt (apt-get install --simulate), and the programs run from the unpacked /usr tree, which is
+# exactly what they find their data relative to.
+set -euo pipefail
+bin=$1 pgdir=$2
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  psql "$cluster/postgres?host=$pgdir&port=54329" -qAt -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+cluster="postgresql://postgres@"
+db="gh_pkg_$$"
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "== $*"; }
+
+step "cpack -G DEB"
+cpack --config "$bin/CPackConfig.cmake" -B "$work/deb" >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail cpack; }
+server=$work/deb/gatehouse-server_0.1.0_amd64.deb
+kiosk=$work/deb/gatehouse-kiosk_0.1.0_amd64.deb
+console=$work/deb/gatehouse-console_0.1.0_amd64.deb
+for d in "$server" "$kiosk" "$console"; do [ -f "$d" ] || fail "no $(basename "$d")"; done
+
+step "contents"
+has() {  # has DEB PATH...: every path is in the package
+  local list; list=$(dpkg-deb -c "$1" | awk '{print $6}')
+  local deb=$1; shift
+  for p in "$@"; do grep -qx "./$p" <<<"$list" || fail "$(basename "$deb") lacks /$p"; done
+}
+has "$server" usr/bin/gatehouse-portal usr/bin/gatehouse-worker usr/bin/gatehouse-admin \
+  usr/share/gatehouse/web/index.html usr/share/gatehouse/web/app.js \
+  lib/systemd/system/gatehouse-server.service lib/systemd/system/gatehouse-worker.service \
+  lib/systemd/system/gatehouse-backup.service lib/systemd/system/gatehouse-backup.timer \
+  etc/gatehouse/portal.toml etc/gatehouse/worker.toml etc/gatehouse/backup.env \
+  usr/share/doc/gatehouse-server/copyright usr/share/doc/gatehouse-server/changelog.gz
+has "$kiosk" usr/bin/gatehouse-kiosk usr/bin/gatehouse-devices usr/share/gatehouse/assets/lang/en.json \
+  usr/share/gatehouse/assets/sim/checkin/frame_000.jpg usr/share/gatehouse/kiosk-session \
+  lib/systemd/system/gatehouse-kiosk.service etc/gatehouse/kiosk.toml etc/gatehouse/kiosk-appliance.env
+has "$console" usr/bin/gatehouse-console usr/share/gatehouse/assets/lang/console/en.json etc/gatehouse/console.toml
+for d in "$server" "$kiosk" "$console"; do
+  dpkg-deb -c "$d" | awk '{print $6}' | grep -E '^\./(usr/local|home|work|tmp)' && fail "$(basename "$d"): files outside FHS paths"
+  # Every file under /etc is a conffile (an upgrade keeps the operator's edits).
+  etc=$(dpkg-deb -c "$d" | awk '{print $6}' | grep -E '^\./etc/.*[^/]$' | sed 's|^\.||' | sort)
+  conf=$(dpkg-deb --ctrl-tarfile "$d" | tar -xO ./conffiles | sort)
+  [ "$etc" = "$conf" ] || fail "$(basename "$d"): conffiles '$conf' != /etc files '$etc'"
+done
+dpkg-deb -f "$server" Depends | grep -q 'libpq5' || fail "server Depends lacks libpq5 (shlibdeps)"
+dpkg-deb -f "$kiosk" Depends | grep -q 'libsdl2' || fail "kiosk Depends lacks libsdl2 (shlibdeps)"
+dpkg-deb -f "$server" Depends | grep -q 'adduser' || fail "server Depends lacks adduser (postinst)"
+
+step "maintainer scripts start and migrate nothing"
+for d in "$server" "$kiosk"; do
+  dpkg-deb --ctrl-tarfile "$d" | tar -xO ./postinst >"$work/postinst"
+  sh -n "$work/postinst" || fail "$(basename "$d") postinst: syntax"
+  grep -Eq 'systemctl (start|enable|restart)|deb-systemd-invoke|gatehouse-admin (--[a-z-]+ [^ ]+ )?migrate *$' \
+    <(grep -v '^ *echo' "$work/postinst") && fail "$(basename "$d") postinst starts or migrates something"
+done
+dpkg-deb --ctrl-tarfile "$server" | tar -xO ./postinst | grep -q 'migration 0[0-9]*' || fail "postinst names no migration"
+
+step "lintian"
+# Allowed, with the reason in docs/OPERATIONS.md: no-manual-page (each program's --help is its
+# reference; man pages are planned). Anything else, warning or error, fails.
+lintian --tag-display-limit 0 "$server" "$kiosk" "$console" >"$work/lintian.log" 2>&1 || true
+grep -E '^[EW]: ' "$work/lintian.log" | grep -v ' no-manual-page ' && { cat "$work/lintian.log"; fail lintian; }
+grep -q '^E: ' "$work/lintian.log" && fail "lintian errors"
+
+step "apt resolves the dependencies"
+apt-get install --simulate "$server" "$kiosk" "$console" >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get --simulate"; }
+
+step "unpack into a throwaway root"
+root=$work/root
+for d in "$server" "$kiosk" "$console"; do dpkg -x "$d" "$root"; done
+# A marker only the installed page has: the server must serve /usr/share/gatehouse/web.
+echo '<!-- installed-web-root -->' >>"$root/usr/share/gatehouse/web/index.html"
+
+step "database from the fixture template"
+owner="$cluster/$db?host=$pgdir&port=54329"
+app="postgresql://gatehouse_app@/$db?host=$pgdir&port=54329"
+kurl="postgresql://gatehouse_kiosk@/$db?host=$pgdir&port=54329"
+psql "$cluster/postgres?host=$pgdir&port=54329" -qAt -c "CREATE DATABASE $db TEMPLATE gatehouse_template"
+"$root/usr/bin/gatehouse-admin" --database-url "$owner" status >"$work/status.log" || { cat "$work/status.log"; fail "installed admin: migrations not all applied"; }
+"$root/usr/bin/gatehouse-admin" --database-url "$owner" seed-demo --env-file "$work/demo.env" >/dev/null
+# shellcheck disable=SC1091
+. "$work/demo.env"
+
+step "installed server: /healthz"
+GATEHOUSE_DATABASE_URL=$app "$root/usr/bin/gatehouse-portal" --config "$root/etc/gatehouse/portal.toml" \
+  --port 0 --no-access-log >"$work/portal.log" 2>&1 &
+pids+=($!)
+url=""
+for _ in $(seq 600); do  # up to 60 s on a loaded machine; polls the log, not a fixed sleep
+  url=$(sed -n 's|^Gatehouse resident portal: \(http://[^ ]*\)/$|\1|p' "$work/portal.log")
+  [ -n "$url" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$work/portal.log"; fail "server exited"; }
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/portal.log"; fail "server did not start"; }
+health=$(curl -fsS "$url/healthz") || fail "/healthz not 200: $health"
+grep -q '"status":"ok"' <<<"$health" || fail "unhealthy: $health"
+curl -fsS "$url/" | grep -q 'installed-web-root' || fail "server did not serve the installed web root"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/demo/mail")" = 404 ] || fail "/demo/mail exists without a demo mail sink"
+
+step "installed worker: one pass"
+"$root/usr/bin/gatehouse-worker" --config "$root/etc/gatehouse/worker.toml" --database-url "$app" --once \
+  | grep -q '^escalated ' || fail "worker pass"
+
+step "installed kiosk: one scripted visit, offscreen"
+sed -e "s|^kiosk_id = .*|kiosk_id = $GATEHOUSE_DEMO_KIOSK1_ID|" -e "s|^token = .*|token = \"$GATEHOUSE_DEMO_KIOSK1_TOKEN\"|" \
+  "$root/etc/gatehouse/kiosk.toml" >"$work/kiosk.toml"
+cat >"$work/visit.txt" <<'SCRIPT'
+wait-screen welcome 60
+tap welcome.walk_in
+wait-screen find_resident
+type a-101
+tap unit.A-101
+wait-screen visitor_details
+type olga smirnova
+tap details.phone
+type 7900555
+tap purpose.guest
+tap details.next
+wait-screen photo
+wait-frames 15
+tap photo.take
+wait-screen photo_review
+tap review.use
+wait-screen awaiting_approval 60
+tap waiting.cancel
+wait-screen welcome 60
+SCRIPT
+cancelled() {
+  psql "$owner" -qAt -c "SELECT count(*) FROM gh.visit WHERE kiosk_id = $GATEHOUSE_DEMO_KIOSK1_ID AND status = 'cancelled'"
+}
+before=$(cancelled)
+SDL_VIDEODRIVER=offscreen timeout 240 "$root/usr/bin/gatehouse-kiosk" --offscreen --config "$work/kiosk.toml" \
+  --database-url "$kurl" --outbox "$work/outbox.sqlite" --badge-dir "$work/badges" \
+  --script "$work/visit.txt" --size 1280x800 >"$work/kiosk.log" 2>&1 || { tail -30 "$work/kiosk.log"; fail "kiosk visit"; }
+after=$(cancelled)
+[ "$after" -eq $((before + 1)) ] || fail "kiosk visit not recorded as cancelled ($before -> $after)"
+
+step "installed console: offscreen, translations from /usr/share/gatehouse"
+printf 'wait-frames 3\n' >"$work/console.txt"
+SDL_VIDEODRIVER=offscreen timeout 120 "$root/usr/bin/gatehouse-console" --config "$root/etc/gatehouse/console.toml" \
+  --offscreen --database-url "$app" --script "$work/console.txt" >"$work/console.log" 2>&1 \
+  || { tail -20 "$work/console.log"; fail "console"; }
+echo "all package checks passed"
