@@ -7,8 +7,8 @@
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/migrator.hpp"
-#include "gatehouse/backend/privacy_admin.hpp"
 #include "gatehouse/backend/ops_admin.hpp"
+#include "gatehouse/backend/privacy_admin.hpp"
 
 using namespace gatehouse::backend;
 using gatehouse::appendSigningKey;

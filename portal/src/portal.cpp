@@ -22,8 +22,8 @@
 #include "gatehouse/portal/http_server.hpp"
 #include "guest_pass.hpp"
 #include "internal.hpp"
-#include "push.hpp"
 #include "mail_sink.hpp"
+#include "push.hpp"
 
 #ifndef GATEHOUSE_PORTAL_WEB_DIR
 #define GATEHOUSE_PORTAL_WEB_DIR ""

@@ -107,10 +107,10 @@ int main(int argc, char** argv) {
   cfg.secret = "browser-test-secret-0123456789abcdef";
   cfg.accessLog = false;
   // Push on (a fresh VAPID key), so the page offers it; SMTP off, so it does not offer email.
-  std::string keyFile = "/tmp/gh-browser-vapid-" + std::to_string(::getpid()) + ".pem";
-  std::remove(keyFile.c_str());
-  if (!portal::generateVapidKey(keyFile)) return 1;
-  cfg.vapidKeyFile = keyFile;
+  std::string vapidFile = "/tmp/gh-browser-vapid-" + std::to_string(::getpid()) + ".pem";
+  std::remove(vapidFile.c_str());
+  if (!portal::generateVapidKey(vapidFile)) return 1;
+  cfg.vapidKeyFile = vapidFile;
   portal::Portal portal(cfg);
   portal.start();
 
@@ -272,6 +272,6 @@ int main(int argc, char** argv) {
   control.stop();
   controlThread.join();
   portal.stop(std::chrono::seconds(2));
-  std::remove(keyFile.c_str());
+  std::remove(vapidFile.c_str());
   return status;
 }
