@@ -56,7 +56,7 @@ class KioskGate : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<TestDatabase>();
     backend::Connection c(db_->url());
-    backend::seedDemo(c);
+    seedDemoKeepingKeys(c);
   }
   KioskSetup setup() {
     KioskSetup s;

@@ -287,12 +287,12 @@ TEST_F(LiveTest, HousekeeperPurgesWhatItsInjectedClockSaysIsPastRetention) {
   ASSERT_EQ(photosLeft(), "1");
   ManualClock clock(std::chrono::system_clock::now());
   {  // today: nothing is old enough
-    Housekeeper worker(appUrl(), {std::chrono::milliseconds(20),
-                                  std::chrono::seconds(60),
-                                  {},
-                                  &clock,
-                                  std::chrono::seconds(0),
-                                  500});
+    Housekeeper worker(workerUrl(), {std::chrono::milliseconds(20),
+                                     std::chrono::seconds(60),
+                                     {},
+                                     &clock,
+                                     std::chrono::seconds(0),
+                                     500});
     std::thread t([&] { worker.run(); });
     waitUntil([&] { return worker.passes() >= 2; });
     worker.stop();
@@ -306,8 +306,8 @@ TEST_F(LiveTest, HousekeeperPurgesWhatItsInjectedClockSaysIsPastRetention) {
     std::lock_guard lock(logMutex);
     logged += line + "\n";
   };
-  Housekeeper worker(appUrl(), {std::chrono::milliseconds(20), std::chrono::seconds(60), log,
-                                &clock, std::chrono::seconds(600), 500});
+  Housekeeper worker(workerUrl(), {std::chrono::milliseconds(20), std::chrono::seconds(60), log,
+                                   &clock, std::chrono::seconds(600), 500});
   std::thread t([&] { worker.run(); });
   const bool purged = waitUntil([&] { return photosLeft() == "0"; });
   worker.stop();

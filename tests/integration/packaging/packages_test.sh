@@ -83,16 +83,19 @@ echo '<!-- installed-web-root -->' >>"$root/usr/share/gatehouse/web/index.html"
 
 step "database from the fixture template"
 owner="$cluster/$db?host=$pgdir&port=54329"
-app="postgresql://gatehouse_app@/$db?host=$pgdir&port=54329"
+app="postgresql://gatehouse_app@/$db?host=$pgdir&port=54329"        # the console, until issue 10
+server="postgresql://gatehouse_server@/$db?host=$pgdir&port=54329"  # the portal
+worker="postgresql://gatehouse_worker@/$db?host=$pgdir&port=54329"
 kurl="postgresql://gatehouse_kiosk@/$db?host=$pgdir&port=54329"
 psql "$cluster/postgres?host=$pgdir&port=54329" -qAt -c "CREATE DATABASE $db TEMPLATE gatehouse_template"
 "$root/usr/bin/gatehouse-admin" --database-url "$owner" status >"$work/status.log" || { cat "$work/status.log"; fail "installed admin: migrations not all applied"; }
-"$root/usr/bin/gatehouse-admin" --database-url "$owner" seed-demo --env-file "$work/demo.env" >/dev/null
+"$root/usr/bin/gatehouse-admin" --database-url "$owner" seed-demo --env-file "$work/demo.env" \
+  --signing-key-file "$work/signing-keys" >/dev/null
 # shellcheck disable=SC1091
 . "$work/demo.env"
 
 step "installed server: /healthz"
-GATEHOUSE_DATABASE_URL=$app "$root/usr/bin/gatehouse-portal" --config "$root/etc/gatehouse/portal.toml" \
+GATEHOUSE_SIGNING_KEY_FILE=$work/signing-keys GATEHOUSE_DATABASE_URL=$server "$root/usr/bin/gatehouse-portal" --config "$root/etc/gatehouse/portal.toml" \
   --port 0 --no-access-log >"$work/portal.log" 2>&1 &
 pids+=($!)
 url=""
@@ -109,7 +112,7 @@ curl -fsS "$url/" | grep -q 'installed-web-root' || fail "server did not serve t
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/demo/mail")" = 404 ] || fail "/demo/mail exists without a demo mail sink"
 
 step "installed worker: one pass"
-"$root/usr/bin/gatehouse-worker" --config "$root/etc/gatehouse/worker.toml" --database-url "$app" --once \
+"$root/usr/bin/gatehouse-worker" --config "$root/etc/gatehouse/worker.toml" --database-url "$worker" --once \
   | grep -q '^escalated ' || fail "worker pass"
 
 step "installed kiosk: one scripted visit, offscreen"
