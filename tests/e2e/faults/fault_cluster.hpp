@@ -36,8 +36,8 @@ class FaultCluster {
   bool start() { return run("start") == 0; }
   bool stopFast() { return run("stop") == 0; }
   bool crash() { return run("crash") == 0; }  // immediate stop: no shutdown checkpoint
-  std::string url(const std::string& db = "postgres") const {
-    return "postgresql://postgres@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
+  std::string url(const std::string& db = "postgres", const std::string& user = "postgres") const {
+    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
   }
   const std::string& dir() const { return dir_; }
 
