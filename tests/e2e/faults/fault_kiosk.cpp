@@ -1,6 +1,6 @@
 // One simulated kiosk for the fault run: the real outbox, backend worker and kiosk remote doing
-// visit lifecycles (walk-in, guard PIN approval, check-in, exit at any gate, cancels, alerts), and a
-// journal of every event it created, kept outside the outbox. SIGKILL it at any time and restart.
+// visit lifecycles (walk-in, guard PIN approval, check-in, exit at any gate, cancels, alerts), and
+// a journal of every event it created, kept outside the outbox. SIGKILL it at any time and restart.
 //
 // Visitors are modelled outside the kiosk: a checked-in visitor's badge is a file in the shared
 // pool folder (inside/), which any kiosk may claim for an exit, as a visitor walks to any gate.
@@ -204,8 +204,8 @@ class FaultKiosk {
     for (const auto& f : fs::directory_iterator(fs::path(o_.pool) / "inside"))
       if (f.path().extension() == ".badge") inside.push_back(f.path());
     if (inside.empty()) return;
-    const fs::path pick = inside[std::uniform_int_distribution<std::size_t>(0, inside.size() - 1)(
-        rng_)];
+    const fs::path pick =
+        inside[std::uniform_int_distribution<std::size_t>(0, inside.size() - 1)(rng_)];
     const fs::path mine = fs::path(o_.dir) / "exiting" / pick.filename();
     std::error_code ec;
     fs::rename(pick, mine, ec);  // another gate may have taken this visitor first

@@ -1,7 +1,7 @@
 // The outbox promise under seeded random faults: three fault_kiosk processes (real outbox, worker
-// and kiosk remote) run visits against a private PostgreSQL while an injector crashes and fast-stops
-// the database, kills kiosk connections and SIGKILLs kiosks. Afterwards every journalled event is
-// in the database exactly once, no visit is half-made and every evidence chain verifies.
+// and kiosk remote) run visits against a private PostgreSQL while an injector crashes and
+// fast-stops the database, kills kiosk connections and SIGKILLs kiosks. Afterwards every journalled
+// event is in the database exactly once, no visit is half-made and every evidence chain verifies.
 //   GATEHOUSE_FAULTS=1000 GATEHOUSE_FAULT_SEED=7 build/ci/tests/e2e/faults/fault_run_tests
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -37,7 +37,8 @@ std::int64_t envInt(const char* name, std::int64_t fallback) {
   return v && *v ? std::stoll(v) : fallback;
 }
 
-// One kiosk installation (folder with outbox and journal) whose process can be killed and restarted.
+// One kiosk installation (folder with outbox and journal) whose process can be killed and
+// restarted.
 class KioskProcess {
  public:
   KioskProcess(fs::path dir, std::vector<std::string> args)
@@ -67,8 +68,8 @@ class KioskProcess {
   }
   bool waitExit(std::chrono::milliseconds timeout) {
     if (pid_ <= 0) return true;
-    const bool done = testing::waitUntil([&] { return waitpid(pid_, nullptr, WNOHANG) == pid_; },
-                                         timeout);
+    const bool done =
+        testing::waitUntil([&] { return waitpid(pid_, nullptr, WNOHANG) == pid_; }, timeout);
     if (done) pid_ = -1;
     return done;
   }
@@ -136,8 +137,8 @@ class FaultRun : public ::testing::Test {
     backend::Migrator(c).migrate();
     demo_ = backend::seedDemo(c);
     unit_ = c.exec("SELECT id FROM gh.unit WHERE label = 'A-101'")[0].int64("id");
-    guard_ = c.exec("SELECT id FROM gh.person WHERE role = 'guard' ORDER BY id LIMIT 1")[0].int64(
-        "id");
+    guard_ =
+        c.exec("SELECT id FROM gh.person WHERE role = 'guard' ORDER BY id LIMIT 1")[0].int64("id");
     work_ = fs::path(cluster_.dir()) / "kiosks";
     fs::create_directories(work_ / "pool");
     for (std::size_t k = 0; k < demo_.kiosks.size(); ++k) {
@@ -239,8 +240,8 @@ class FaultRun : public ::testing::Test {
     }
     checkDuplicates(c, f);
     for (const auto& k : demo_.kiosks) {
-      EXPECT_TRUE(c.exec("SELECT gh.verify_evidence_chain($1) IS NULL AS ok", {k.kioskId})[0]
-                      .boolean("ok"))
+      EXPECT_TRUE(
+          c.exec("SELECT gh.verify_evidence_chain($1) IS NULL AS ok", {k.kioskId})[0].boolean("ok"))
           << "evidence chain of kiosk " << k.kioskId << " is broken";
     }
     return f;
@@ -289,17 +290,19 @@ class FaultRun : public ::testing::Test {
       f.duplicated += static_cast<int>(extraVisitors);
       f.problem(std::to_string(extraVisitors) + " visitor rows without their own visit");
     }
-    const auto extraNotes = c.exec(
-        "SELECT coalesce(sum(n - 1), 0) AS n FROM (SELECT count(*) AS n FROM gh.notification "
-        "WHERE kind = 'visit_request' GROUP BY person_id, payload->>'visit') s")[0]
-                                .int64("n");
+    const auto extraNotes =
+        c.exec(
+             "SELECT coalesce(sum(n - 1), 0) AS n FROM (SELECT count(*) AS n FROM gh.notification "
+             "WHERE kind = 'visit_request' GROUP BY person_id, payload->>'visit') s")[0]
+            .int64("n");
     if (extraNotes != 0) {
       f.duplicated += static_cast<int>(extraNotes);
       f.problem(std::to_string(extraNotes) + " repeated visit_request notifications");
     }
     const auto extraAudit = c.exec(
-        "SELECT coalesce(sum(n - 1), 0) AS n FROM (SELECT count(*) AS n FROM gh.audit_log WHERE "
-        "action LIKE 'evidence.%' GROUP BY subject) s")[0]
+                                 "SELECT coalesce(sum(n - 1), 0) AS n FROM (SELECT count(*) AS n "
+                                 "FROM gh.audit_log WHERE "
+                                 "action LIKE 'evidence.%' GROUP BY subject) s")[0]
                                 .int64("n");
     if (extraAudit != 0) {
       f.duplicated += static_cast<int>(extraAudit);
@@ -344,8 +347,7 @@ TEST_F(FaultRun, EveryJournalledEventArrivesExactlyOnceUnderRandomFaults) {
   for (const auto& [kind, n] : kinds) summary << kind << "=" << n << " ";
   summary << ") visits=" << f.visits << " events=" << f.events << " lost=" << f.lost
           << " duplicated=" << f.duplicated << " half_made=" << f.halfMade
-          << " false_alerts=" << f.falseAlerts << " drained=" << drained << " wall=" << wall
-          << "s";
+          << " false_alerts=" << f.falseAlerts << " drained=" << drained << " wall=" << wall << "s";
   std::cout << summary.str() << "\n";
   std::string detail;
   for (const auto& p : f.problems) detail += "  " + p + "\n";
