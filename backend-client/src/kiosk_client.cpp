@@ -49,6 +49,8 @@ const char* toString(ExitOutcome o) {
       return "badge_used";
     case ExitOutcome::NotCheckedIn:
       return "not_checked_in";
+    case ExitOutcome::NotYetKnown:
+      return "not_yet_known";
   }
   return "unknown_badge";
 }
@@ -116,16 +118,29 @@ TimePoint KioskClient::checkIn(const Uuid& visitId, const std::string& exitToken
   return detail::fromEpoch(rows[0].float64("expected"));
 }
 
+namespace {
+ExitOutcome exitOutcomeFromString(const std::string& o) {
+  for (auto v : {ExitOutcome::Recorded, ExitOutcome::AlreadyRecorded, ExitOutcome::UnknownBadge,
+                 ExitOutcome::BadgeUsed, ExitOutcome::NotCheckedIn, ExitOutcome::NotYetKnown})
+    if (o == toString(v)) return v;
+  throw Error(ErrorKind::Internal, "unknown exit outcome " + o);
+}
+}  // namespace
+
 ExitOutcome KioskClient::checkOut(const Uuid& exitEventId, const ExitToken& badge, TimePoint at) {
   auto rows = conn_.execPrepared("k_checkout",
                                  "SELECT gh.kiosk_check_out($1, $2, $3, $4, $5, $6) AS outcome",
                                  {creds_.kioskId, creds_.token, exitEventId, badge.visitId,
                                   badge.secretHashHex(), toSqlTimestamp(at)});
-  const auto o = rows[0].text("outcome");
-  for (auto v : {ExitOutcome::Recorded, ExitOutcome::AlreadyRecorded, ExitOutcome::UnknownBadge,
-                 ExitOutcome::BadgeUsed, ExitOutcome::NotCheckedIn})
-    if (o == toString(v)) return v;
-  throw Error(ErrorKind::Internal, "unknown exit outcome " + o);
+  return exitOutcomeFromString(rows[0].text("outcome"));
+}
+
+ExitOutcome KioskClient::recordExit(const Uuid& exitEventId, const ExitToken& badge, TimePoint at) {
+  auto rows = conn_.execPrepared("k_record_exit",
+                                 "SELECT gh.kiosk_record_exit($1, $2, $3, $4, $5, $6) AS outcome",
+                                 {creds_.kioskId, creds_.token, exitEventId, badge.visitId,
+                                  badge.secretHashHex(), toSqlTimestamp(at)});
+  return exitOutcomeFromString(rows[0].text("outcome"));
 }
 
 VisitStatus KioskClient::cancel(const Uuid& visitId) {
@@ -143,10 +158,29 @@ std::string KioskClient::addEvidence(const Evidence& e) {
   return rows[0].text("chain");
 }
 
+std::chrono::seconds KioskClient::heartbeat(const Heartbeat& b, TimePoint kioskTime) {
+  auto rows = conn_.execPrepared(
+      "k_heartbeat_clock",
+      "SELECT extract(epoch FROM gh.kiosk_heartbeat_clock($1, $2, $3, $4::jsonb, $5, $6, "
+      "$7))::bigint AS offset_s",
+      {creds_.kioskId, creds_.token, b.screen, b.deviceHealthJson, b.outboxDepth, b.version,
+       toSqlTimestamp(kioskTime)});
+  return std::chrono::seconds(rows[0].int64("offset_s"));
+}
+
 void KioskClient::heartbeat(const Heartbeat& b) {
   conn_.execPrepared(
       "k_heartbeat", "SELECT gh.kiosk_heartbeat($1, $2, $3, $4::jsonb, $5, $6)",
       {creds_.kioskId, creds_.token, b.screen, b.deviceHealthJson, b.outboxDepth, b.version});
+}
+
+std::int64_t KioskClient::raiseAlert(const Uuid& eventId, const std::string& kind,
+                                     const std::optional<Uuid>& visitId,
+                                     const std::string& detailsJson) {
+  auto rows = conn_.execPrepared(
+      "k_alert_event", "SELECT gh.kiosk_raise_alert($1, $2, $3, $4, $5, $6::jsonb) AS id",
+      {creds_.kioskId, creds_.token, eventId, kind, visitId, detailsJson});
+  return rows[0].optInt64("id").value_or(0);
 }
 
 std::int64_t KioskClient::raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,

@@ -233,6 +233,27 @@ bool BackendWorker::step(std::unique_lock<std::mutex>& lock) {
   return false;
 }
 
+// When a deferred event is tried again: the delay doubles with each attempt, up to maxDefer.
+std::int64_t BackendWorker::retryAt(const OutboxEvent& ev) const {
+  const auto first = std::chrono::duration_cast<std::chrono::seconds>(options_.deferEvery).count();
+  std::int64_t delay = std::max<std::int64_t>(first, 1) << std::min(ev.attempts, 10);
+  delay = std::min<std::int64_t>(
+      delay, std::chrono::duration_cast<std::chrono::seconds>(options_.maxDefer).count());
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+             .count() +
+         delay;
+}
+
+// Whether an event refused as "visit not found" may still be waiting for another kiosk's events.
+bool BackendWorker::youngEnoughToWait(const OutboxEvent& ev) const {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return now - ev.createdAt <
+         std::chrono::duration_cast<std::chrono::seconds>(options_.waitForOtherKiosks).count();
+}
+
 // Sends the oldest pending event. Throws ConnectionLost (the event stays pending).
 bool BackendWorker::sendOne() {
   auto batch = outbox_.pending(1);
@@ -248,6 +269,11 @@ bool BackendWorker::sendOne() {
     }
     const std::string reason =
         e.detail().empty() ? lowerAscii(backend::toString(e.kind())) : e.detail();
+    if (ev.kind == "evidence" && reason == "visit_not_found" && youngEnoughToWait(ev)) {
+      // An exit photo taken at this gate for a visit another kiosk has not delivered yet.
+      (void)outbox_.defer(ev.id, retryAt(ev), e.what());
+      return true;
+    }
     if (e.kind() == backend::ErrorKind::Internal && ev.attempts < 4) {
       (void)outbox_.noteAttempt(ev.id, e.what());
       return false;
@@ -259,6 +285,13 @@ bool BackendWorker::sendOne() {
       events_.post(Event::forVisit(EventKind::ExitRefused, ev.visit, reason));
     if (ev.kind == "request_visit")
       events_.post(Event::forVisit(EventKind::DecisionReceived, ev.visit, "denied"));
+    return true;
+  }
+  if (result == "not_yet_known") {
+    // The entry kiosk's events are still on their way: the exit is not refused, only not yet
+    // placed. Let the visitor go (they showed a badge) and try again later.
+    (void)outbox_.defer(ev.id, retryAt(ev), result);
+    if (ev.attempts == 0) events_.post(Event::forVisit(EventKind::ExitRecorded, ev.visit));
     return true;
   }
   (void)outbox_.markSent(ev.id, result);

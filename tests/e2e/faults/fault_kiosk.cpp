@@ -111,6 +111,8 @@ class FaultKiosk {
     WorkerOptions wo;
     wo.heartbeatEvery = std::chrono::milliseconds(1000);
     wo.maxBackoff = std::chrono::milliseconds(1000);
+    wo.deferEvery = std::chrono::seconds(1);
+    wo.maxDefer = std::chrono::seconds(4);
     BackendWorker worker(
         *outbox_, events, [this] { return connectKioskRemote(o_.db, o_.kioskId, o_.token); }, wo);
     OutboxVisitBackend backend(*outbox_, worker, SystemClock::instance());

@@ -3,6 +3,7 @@
 // fast-stops the database, kills kiosk connections and SIGKILLs kiosks. Afterwards every journalled
 // event is in the database exactly once, no visit is half-made and every evidence chain verifies.
 //   GATEHOUSE_FAULTS=1000 GATEHOUSE_FAULT_SEED=7 build/ci/tests/e2e/faults/fault_run_tests
+// (a run from the build folder; GATEHOUSE_SOURCE_DIR names the checkout for scripts/pg-cluster).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -37,6 +38,12 @@ std::int64_t envInt(const char* name, std::int64_t fallback) {
   return v && *v ? std::stoll(v) : fallback;
 }
 
+// The driver binary; GATEHOUSE_FAULT_KIOSK_BIN overrides it (a long run from a copied build).
+const char* faultKioskBin() {
+  const char* b = std::getenv("GATEHOUSE_FAULT_KIOSK_BIN");
+  return b && *b ? b : FAULT_KIOSK_BIN;
+}
+
 // One kiosk installation (folder with outbox and journal) whose process can be killed and
 // restarted.
 class KioskProcess {
@@ -47,7 +54,7 @@ class KioskProcess {
   }
   ~KioskProcess() { kill9(); }
   void start(std::uint64_t seed) {
-    std::vector<std::string> args{FAULT_KIOSK_BIN, "--dir", dir_.string(), "--seed",
+    std::vector<std::string> args{faultKioskBin(), "--dir", dir_.string(), "--seed",
                                   std::to_string(seed)};
     args.insert(args.end(), args_.begin(), args_.end());
     std::vector<char*> argv;
@@ -57,7 +64,7 @@ class KioskProcess {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 2, (dir_ / "stderr.log").c_str(),
                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (posix_spawn(&pid_, FAULT_KIOSK_BIN, &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    if (posix_spawn(&pid_, faultKioskBin(), &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&fa);
   }
   void kill9() {
@@ -333,6 +340,7 @@ TEST_F(FaultRun, EveryJournalledEventArrivesExactlyOnceUnderRandomFaults) {
   for (int i = 0; i < faults; ++i) {
     pause(rng, 200, 1200);
     ++kinds[injectOne(rng, starts)];
+    if ((i + 1) % 100 == 0) std::cout << "faults injected: " << i + 1 << std::endl;
   }
   const bool drained = drain(240s);
   std::ofstream(work_ / "pool" / "quit") << "1";

@@ -59,8 +59,9 @@ std::vector<Row> readRows(const fs::path& path, std::string& integrity) {
 
 pid_t spawnWriter(const fs::path& outbox, const fs::path& ack, long crashAt, int mode,
                   std::uint64_t seed) {
-  std::vector<std::string> args{OUTBOX_WRITER_BIN,       outbox.string(),      ack.string(),
-                                std::to_string(crashAt), std::to_string(mode), std::to_string(seed)};
+  std::vector<std::string> args{OUTBOX_WRITER_BIN,    outbox.string(),
+                                ack.string(),         std::to_string(crashAt),
+                                std::to_string(mode), std::to_string(seed)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -110,7 +111,7 @@ TEST(OutboxPowerCut, EveryBatchIsWholeOrAbsentAfterAStopAtAnyPointOfAWrite) {
     for (const auto& r : rows) {
       ++parts[r.batch];
       const bool whole = r.blob == blobFor(r.id) && (r.payload == payloadFor(r.batch, 0) ||
-                                                      r.payload == payloadFor(r.batch, 1));
+                                                     r.payload == payloadFor(r.batch, 1));
       EXPECT_TRUE(whole) << "torn event " << r.id << " in round " << round << ", seed " << seed;
     }
     for (const auto& [batch, n] : parts)

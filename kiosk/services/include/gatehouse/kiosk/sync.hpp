@@ -47,6 +47,11 @@ struct WorkerOptions {
   std::chrono::milliseconds heartbeatEvery{5000};
   std::chrono::milliseconds cacheEvery{60000};
   std::chrono::milliseconds maxBackoff{3000};
+  // Deferred events (an exit whose entry is still at another kiosk): first retry, longest gap,
+  // and how long an exit photo may wait for its visit (by this kiosk's clock) before it is refused.
+  std::chrono::milliseconds deferEvery{2000};
+  std::chrono::milliseconds maxDefer{60000};
+  std::chrono::milliseconds waitForOtherKiosks{std::chrono::hours(24)};
   std::string version = "0.1.0";
 };
 
@@ -73,6 +78,8 @@ class BackendWorker {
   bool step(std::unique_lock<std::mutex>& lock);
   void setOnline(bool online);
   bool sendOne();
+  std::int64_t retryAt(const OutboxEvent& ev) const;
+  bool youngEnoughToWait(const OutboxEvent& ev) const;
 
   Outbox& outbox_;
   flow::EventQueue& events_;
