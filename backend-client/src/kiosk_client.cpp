@@ -86,7 +86,9 @@ std::vector<DirectoryEntry> KioskClient::directory(const std::string& query, int
 
 VisitState KioskClient::requestVisit(const VisitRequest& r) {
   auto rows = conn_.execPrepared(
-      "k_request", "SELECT * FROM gh.kiosk_request_visit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      "k_request",
+      "SELECT * FROM gh.kiosk_request_visit($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      "gh.kiosk_server_time($1, $2, $10))",
       {creds_.kioskId, creds_.token, r.visitId, r.unitId, r.visitorName, r.visitorPhone, r.purpose,
        r.documentType, r.documentHash, toSqlTimestamp(r.requestedAt)});
   return {visitStatusFromString(rows[0].text("status")), rows[0].boolean("held"), false,
@@ -102,7 +104,8 @@ VisitState KioskClient::visitStatus(const Uuid& visitId) {
 
 InvitationVisit KioskClient::useInvitation(const InvitationUse& u) {
   auto rows = conn_.execPrepared("k_invitation",
-                                 "SELECT * FROM gh.kiosk_use_invitation($1, $2, $3, $4, $5, $6)",
+                                 "SELECT * FROM gh.kiosk_use_invitation($1, $2, $3, $4, $5, "
+                                 "gh.kiosk_server_time($1, $2, $6))",
                                  {creds_.kioskId, creds_.token, u.visitId, u.invitationId,
                                   u.visitorName, toSqlTimestamp(u.at)});
   return {visitStatusFromString(rows[0].text("status")), rows[0].int64("unit_id"),
@@ -113,7 +116,8 @@ TimePoint KioskClient::checkIn(const Uuid& visitId, const std::string& exitToken
                                TimePoint at) {
   auto rows = conn_.execPrepared(
       "k_checkin",
-      "SELECT extract(epoch FROM gh.kiosk_check_in($1, $2, $3, $4, $5))::float8 AS expected",
+      "SELECT extract(epoch FROM gh.kiosk_check_in($1, $2, $3, $4, gh.kiosk_server_time($1, $2, "
+      "$5)))::float8 AS expected",
       {creds_.kioskId, creds_.token, visitId, exitTokenHash, toSqlTimestamp(at)});
   return detail::fromEpoch(rows[0].float64("expected"));
 }
@@ -152,7 +156,8 @@ VisitStatus KioskClient::cancel(const Uuid& visitId) {
 std::string KioskClient::addEvidence(const Evidence& e) {
   auto rows = conn_.execPrepared(
       "k_evidence",
-      "SELECT gh.kiosk_add_evidence($1, $2, $3, $4, $5::gh.evidence_kind, $6, $7, $8) AS chain",
+      "SELECT gh.kiosk_add_evidence($1, $2, $3, $4, $5::gh.evidence_kind, $6, $7, "
+      "gh.kiosk_server_time($1, $2, $8)) AS chain",
       {creds_.kioskId, creds_.token, e.evidenceId, e.visitId, toString(e.kind), e.contentType,
        e.data, toSqlTimestamp(e.capturedAt)});
   return rows[0].text("chain");
@@ -231,7 +236,9 @@ std::vector<GuardPin> KioskClient::guardPins() {
 VisitStatus KioskClient::guardApprove(const Uuid& visitId, std::int64_t guardId,
                                       const std::string& reason, TimePoint at) {
   auto rows = conn_.execPrepared(
-      "k_guard_approve", "SELECT gh.kiosk_guard_approve($1, $2, $3, $4, $5, $6) AS status",
+      "k_guard_approve",
+      "SELECT gh.kiosk_guard_approve($1, $2, $3, $4, $5, "
+      "gh.kiosk_server_time($1, $2, $6)) AS status",
       {creds_.kioskId, creds_.token, visitId, guardId, reason, toSqlTimestamp(at)});
   return visitStatusFromString(rows[0].text("status"));
 }

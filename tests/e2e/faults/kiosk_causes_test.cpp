@@ -116,8 +116,10 @@ TEST_F(KioskCauses, AnExitAtAnotherGateBeforeTheEntryArrivesIsRecordedWhenItDoes
   wo.deferEvery = 1s;
   wo.maxDefer = 2s;
   wo.heartbeatEvery = 500ms;
-  kiosk::BackendWorker workerA(*boxA, eventsA, [&] { return remote(0); }, wo);
-  kiosk::BackendWorker workerB(*boxB, eventsB, [&] { return remote(1); }, wo);
+  kiosk::BackendWorker workerA(
+      *boxA, eventsA, [&] { return remote(0); }, wo);
+  kiosk::BackendWorker workerB(
+      *boxB, eventsB, [&] { return remote(1); }, wo);
   kiosk::OutboxVisitBackend gateA(*boxA, workerA, SystemClock::instance());
   kiosk::OutboxVisitBackend gateB(*boxB, workerB, SystemClock::instance());
 
@@ -148,9 +150,10 @@ TEST_F(KioskCauses, AnExitAtAnotherGateBeforeTheEntryArrivesIsRecordedWhenItDoes
   workerA.start();  // gate A comes back
   EXPECT_TRUE(waitUntil(
       [&] {
-        return count("SELECT count(*) FROM gh.visit WHERE id = $1 AND status = 'checked_out' AND "
-                     "exit_kiosk_id = $2",
-                     {req.visitId, demo_.kiosks[1].kioskId}) == 1;
+        return count(
+                   "SELECT count(*) FROM gh.visit WHERE id = $1 AND status = 'checked_out' AND "
+                   "exit_kiosk_id = $2",
+                   {req.visitId, demo_.kiosks[1].kioskId}) == 1;
       },
       90s))
       << "the exit at gate B never reached the visit";
@@ -183,16 +186,38 @@ TEST_F(KioskCauses, AKioskClockTwoHoursAheadIsMeasuredAndItsExitTimeCorrected) {
   const ExitToken badge = checkedIn();
   auto c = client(1);
   const auto skew = 2h;
-  const auto offset =
-      c.heartbeat(backend::Heartbeat{"welcome", "{}", 0, "test"}, std::chrono::system_clock::now() + skew);
+  const auto offset = c.heartbeat(backend::Heartbeat{"welcome", "{}", 0, "test"},
+                                  std::chrono::system_clock::now() + skew);
   EXPECT_NEAR(static_cast<double>(offset.count()), 7200.0, 5.0);
   // The visitor left ten minutes ago by the real clock; the kiosk says so on its own clock.
   const auto claimed = std::chrono::system_clock::now() + skew - 10min;
   EXPECT_EQ(c.recordExit(Uuid::random(), badge, claimed), backend::ExitOutcome::Recorded);
-  const auto agoS = count(
-      "SELECT extract(epoch FROM now() - exited_at)::bigint FROM gh.visit WHERE id = $1",
-      {badge.visitId});
+  const auto agoS =
+      count("SELECT extract(epoch FROM now() - exited_at)::bigint FROM gh.visit WHERE id = $1",
+            {badge.visitId});
   EXPECT_NEAR(static_cast<double>(agoS), 600.0, 30.0) << "exit time not corrected for the skew";
+}
+
+// A kiosk two hours slow: its honest request and check-in land at the server's "now", not two
+// hours in the past (and a bound on claimed times, applied after the correction, keeps them).
+TEST_F(KioskCauses, AKioskClockTwoHoursBehindHasItsVisitTimesCorrected) {
+  auto c = client(0);
+  const auto kioskNow = [] { return std::chrono::system_clock::now() - 2h; };
+  c.heartbeat(backend::Heartbeat{"welcome", "{}", 0, "test"}, kioskNow());
+  backend::VisitRequest r;
+  r.visitId = Uuid::random();
+  r.unitId = unit_;
+  r.visitorName = "Vera Visitor";
+  r.requestedAt = kioskNow();
+  c.requestVisit(r);
+  c.guardApprove(r.visitId, guard_, "test", kioskNow());
+  c.checkIn(r.visitId, ExitToken::generate(r.visitId).secretHashHex(), kioskNow());
+  for (const char* column : {"requested_at", "decided_at", "entered_at"}) {
+    const auto agoS = count(std::string("SELECT extract(epoch FROM now() - ") + column +
+                                ")::bigint FROM gh.visit WHERE id = $1",
+                            {r.visitId});
+    EXPECT_LT(std::abs(agoS), 60) << column << " is " << agoS << " s ago";
+  }
 }
 
 }  // namespace
