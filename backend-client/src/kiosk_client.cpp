@@ -108,8 +108,12 @@ InvitationVisit KioskClient::useInvitation(const InvitationUse& u) {
                                  "gh.kiosk_server_time($1, $2, $6))",
                                  {creds_.kioskId, creds_.token, u.visitId, u.invitationId,
                                   u.visitorName, toSqlTimestamp(u.at)});
-  return {visitStatusFromString(rows[0].text("status")), rows[0].int64("unit_id"),
-          rows[0].text("unit_label"), rows[0].text("guest_name")};
+  const auto status = visitStatusFromString(rows[0].text("status"));
+  // Claimed before a revocation but received after it while the kiosk was in contact: the
+  // database records the refused use (with a review alert) and answers denied.
+  if (status == VisitStatus::Denied)
+    throw Error(ErrorKind::Conflict, "invitation was revoked", "GH409", "revoked");
+  return {status, rows[0].int64("unit_id"), rows[0].text("unit_label"), rows[0].text("guest_name")};
 }
 
 TimePoint KioskClient::checkIn(const Uuid& visitId, const std::string& exitTokenHash,

@@ -36,6 +36,15 @@ Http connectTo(const std::string& server) {
                            5000, nullptr));
 }
 
+// Debian's cupsd 2.4.2-3+deb12u10 crashes (SIGSEGV) starting a job whose document-name holds
+// a space, and any printer would show control characters raw: keep names to visible ASCII.
+std::string documentName(const std::string& title) {
+  std::string out;
+  for (const unsigned char ch : title)
+    out += (ch > 0x20 && ch < 0x7f) ? static_cast<char>(ch) : '_';
+  return out.substr(0, 200);
+}
+
 std::string printerUri(const std::string& queue) {
   char uri[1024];
   httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", nullptr, "localhost", ippPort(),
@@ -143,7 +152,7 @@ class CupsPrinter final : public BadgePrinter {
         return makeError("not_accepting", "queue " + config_.queue + " rejects jobs");
       return e;
     }
-    const std::string doc = r.title.empty() ? jobName : r.title;
+    const std::string doc = documentName(r.title.empty() ? jobName : r.title);
     if (cupsStartDocument(http.get(), config_.queue.c_str(), id, doc.c_str(), r.mimeType.c_str(),
                           1) != HTTP_STATUS_CONTINUE) {
       return submitError();

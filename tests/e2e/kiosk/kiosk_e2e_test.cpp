@@ -98,6 +98,8 @@ class KioskEndToEnd : public ::testing::Test {
     cups_ = nullptr;
   }
   void SetUp() override {
+    // A failed suite set-up would otherwise be reported as a skip.
+    ASSERT_NE(cups_, nullptr) << "the private cupsd did not start (see SetUpTestSuite)";
     db_ = std::make_unique<TestDatabase>();
     backend::Connection c(db_->url());
     backend::seedDemo(c);

@@ -24,6 +24,8 @@ class Printing : public ::testing::Test {
     ASSERT_TRUE(c) << c.error().message;
     cups_ = std::move(c).value().release();
   }
+  // A failed suite set-up would otherwise be reported as a skip.
+  void SetUp() override { ASSERT_NE(cups_, nullptr) << "the private cupsd did not start"; }
   static void TearDownTestSuite() {
     delete cups_;
     cups_ = nullptr;
@@ -165,6 +167,19 @@ TEST_F(Printing, OfflinePrinterIsReported) {
   EXPECT_EQ(printer->follow(job->jobId, std::chrono::seconds(10)).state, PrintState::offline);
   ASSERT_TRUE(printer->cancel(job->jobId));
   EXPECT_EQ(printer->follow(job->jobId, std::chrono::seconds(10)).state, PrintState::cancelled);
+}
+
+// Debian's cupsd 2.4.2-3+deb12u10 crashed starting a job whose document name held a space.
+TEST_F(Printing, TitlesWithSpacesAndControlCharactersPrint) {
+  RawPrinterListener listener;
+  ASSERT_TRUE(cups_->addQueue("raw9", listener.uri()));
+  auto printer = printerFor("raw9");
+  PrintRequest r = request("visit-9", badgePdf());
+  r.title = "badge for Анна \"O'Brien\"\n\t B-1204";
+  const PrintStatus s = printer->print(r);
+  EXPECT_EQ(s.state, PrintState::completed) << s.message;
+  ASSERT_TRUE(listener.waitForJobs(1));
+  EXPECT_NE(printer->printerStatus().state, PrintState::error) << "cupsd still answers";
 }
 
 TEST_F(Printing, UnknownQueueAndListing) {
