@@ -63,18 +63,19 @@ class KioskCauses : public ::testing::Test {
     e.payload = nlohmann::json{{"token", token.encode()}, {"at", e.createdAt}}.dump();
     return e;
   }
-  // A visit checked in at kiosk 0 with this badge.
-  ExitToken checkedIn() {
+  // A visit checked in at kiosk 0 (whose clock is right) `ago` before now, with this badge.
+  ExitToken checkedIn(std::chrono::minutes ago = std::chrono::minutes(0)) {
     auto c = client(0);
+    const auto at = std::chrono::system_clock::now() - ago;
     backend::VisitRequest r;
     r.visitId = Uuid::random();
     r.unitId = unit_;
     r.visitorName = "Vera Visitor";
-    r.requestedAt = std::chrono::system_clock::now();
+    r.requestedAt = at - 2min;
     c.requestVisit(r);
-    c.guardApprove(r.visitId, guard_, "test", std::chrono::system_clock::now());
+    c.guardApprove(r.visitId, guard_, "test", at - 1min);
     const ExitToken t = ExitToken::generate(r.visitId);
-    c.checkIn(r.visitId, t.secretHashHex(), std::chrono::system_clock::now());
+    c.checkIn(r.visitId, t.secretHashHex(), at);
     return t;
   }
 
@@ -183,7 +184,7 @@ TEST_F(KioskCauses, AnExitWaitingLongerThanTheLimitAlertsTheGuardOnce) {
 
 // Clock skew: the heartbeat measures the offset and an exit's claimed time is corrected by it.
 TEST_F(KioskCauses, AKioskClockTwoHoursAheadIsMeasuredAndItsExitTimeCorrected) {
-  const ExitToken badge = checkedIn();
+  const ExitToken badge = checkedIn(30min);
   auto c = client(1);
   const auto skew = 2h;
   const auto offset = c.heartbeat(backend::Heartbeat{"welcome", "{}", 0, "test"},
