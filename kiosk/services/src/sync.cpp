@@ -358,8 +358,8 @@ void OutboxVisitBackend::requestVisit(const flow::VisitRequest& r) {
 
 void OutboxVisitBackend::cancelVisit(const Uuid& visitId) {
   worker_.unwatch(visitId);
+  add({event(visitId, "cancel", "{}")});  // first: a crash before endVisit only repeats the cancel
   (void)outbox_.endVisit(visitId, "cancelled");
-  add({event(visitId, "cancel", "{}")});
 }
 
 void OutboxVisitBackend::useInvitation(const Uuid& visitId, const InvitationPass& pass,
@@ -472,6 +472,16 @@ std::vector<flow::DirectoryEntry> searchCachedDirectory(Outbox& cache, const std
 int recoverUnfinishedVisits(Outbox& outbox) {
   int n = 0;
   for (const Uuid& visit : outbox.unfinishedVisits()) {
+    // A crash between writing the check-in (or cancel) and noting the visit finished: the visit
+    // is finished, and a cancel after its check-in would be refused.
+    std::string outcome;
+    for (const auto& e : outbox.history(visit))
+      if (e.kind == "check_in" || e.kind == "cancel")
+        outcome = e.kind == "check_in" ? "checked_in" : "cancelled";
+    if (!outcome.empty()) {
+      (void)outbox.endVisit(visit, outcome);
+      continue;
+    }
     OutboxEvent e;
     e.id = Uuid::random();
     e.visit = visit;
