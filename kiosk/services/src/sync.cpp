@@ -474,8 +474,10 @@ int recoverUnfinishedVisits(Outbox& outbox) {
   for (const Uuid& visit : outbox.unfinishedVisits()) {
     // A crash between writing the check-in (or cancel) and noting the visit finished: the visit
     // is finished, and a cancel after its check-in would be refused.
-    std::string outcome;
-    for (const auto& e : outbox.history(visit))
+    // Killed before the request itself was written: the server never hears of the visit.
+    const auto events = outbox.history(visit);
+    std::string outcome = events.empty() ? "abandoned" : "";
+    for (const auto& e : events)
       if (e.kind == "check_in" || e.kind == "cancel")
         outcome = e.kind == "check_in" ? "checked_in" : "cancelled";
     if (!outcome.empty()) {
