@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gatehouse/backend/admin.hpp"
+#include "gatehouse/backend/durability.hpp"
 #include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/backend/ops_admin.hpp"
 #include "gatehouse/backend/privacy_admin.hpp"
@@ -23,7 +24,9 @@ The database URL comes from --database-url, else GATEHOUSE_DATABASE_URL.
 
 commands:
   migrate                         apply pending migrations (each in its own transaction)
-  status                          list migrations and whether they are applied
+  status                          list migrations and whether they are applied; warns when the
+                                  server can lose acknowledged commits (fsync, synchronous_commit,
+                                  full_page_writes off)
   seed-demo --signing-key-file F [--env-file FILE]
                                   load the demo estate; F gets its pass-signing keys, FILE the
                                   kiosk ids and tokens
@@ -87,6 +90,9 @@ int run(const Args& a) {
                 << s.migration.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
       bad = bad || s.checksumMismatch || !s.applied;
     }
+    for (const auto& problem : checkDurability(c).problems)
+      std::cout << "WARNING " << problem
+                << ": acknowledged commits can be lost on a crash (see docs/OPERATIONS.md)\n";
     return bad ? 3 : 0;
   } else if (cmd == "seed-demo") {
     const auto keyFile = needKeyFile(a);

@@ -44,7 +44,9 @@ void throwFromResult(PGconn* conn, const PGresult* res) {
   const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   std::string message = primary ? primary : PQerrorMessage(conn);
   const std::string sqlstate = state ? state : "";
-  if (sqlstate.empty() && !res) throwConnection(conn, "query");
+  // The server gives every error a SQLSTATE; none means libpq lost the server mid-query ("server
+  // closed the connection unexpectedly"), which a caller must retry, not treat as a bug.
+  if (sqlstate.empty()) throwConnection(conn, "query");
   throw Error(kindForSqlstate(sqlstate), message, sqlstate, detail ? detail : "");
 }
 

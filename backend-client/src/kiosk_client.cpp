@@ -49,6 +49,8 @@ const char* toString(ExitOutcome o) {
       return "badge_used";
     case ExitOutcome::NotCheckedIn:
       return "not_checked_in";
+    case ExitOutcome::NotYetKnown:
+      return "not_yet_known";
   }
   return "unknown_badge";
 }
@@ -84,7 +86,9 @@ std::vector<DirectoryEntry> KioskClient::directory(const std::string& query, int
 
 VisitState KioskClient::requestVisit(const VisitRequest& r) {
   auto rows = conn_.execPrepared(
-      "k_request", "SELECT * FROM gh.kiosk_request_visit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      "k_request",
+      "SELECT * FROM gh.kiosk_request_visit($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      "gh.kiosk_server_time($1, $2, $10))",
       {creds_.kioskId, creds_.token, r.visitId, r.unitId, r.visitorName, r.visitorPhone, r.purpose,
        r.documentType, r.documentHash, toSqlTimestamp(r.requestedAt)});
   return {visitStatusFromString(rows[0].text("status")), rows[0].boolean("held"), false,
@@ -100,7 +104,8 @@ VisitState KioskClient::visitStatus(const Uuid& visitId) {
 
 InvitationVisit KioskClient::useInvitation(const InvitationUse& u) {
   auto rows = conn_.execPrepared("k_invitation",
-                                 "SELECT * FROM gh.kiosk_use_invitation($1, $2, $3, $4, $5, $6)",
+                                 "SELECT * FROM gh.kiosk_use_invitation($1, $2, $3, $4, $5, "
+                                 "gh.kiosk_server_time($1, $2, $6))",
                                  {creds_.kioskId, creds_.token, u.visitId, u.invitationId,
                                   u.visitorName, toSqlTimestamp(u.at)});
   const auto status = visitStatusFromString(rows[0].text("status"));
@@ -115,21 +120,35 @@ TimePoint KioskClient::checkIn(const Uuid& visitId, const std::string& exitToken
                                TimePoint at) {
   auto rows = conn_.execPrepared(
       "k_checkin",
-      "SELECT extract(epoch FROM gh.kiosk_check_in($1, $2, $3, $4, $5))::float8 AS expected",
+      "SELECT extract(epoch FROM gh.kiosk_check_in($1, $2, $3, $4, gh.kiosk_server_time($1, $2, "
+      "$5)))::float8 AS expected",
       {creds_.kioskId, creds_.token, visitId, exitTokenHash, toSqlTimestamp(at)});
   return detail::fromEpoch(rows[0].float64("expected"));
 }
+
+namespace {
+ExitOutcome exitOutcomeFromString(const std::string& o) {
+  for (auto v : {ExitOutcome::Recorded, ExitOutcome::AlreadyRecorded, ExitOutcome::UnknownBadge,
+                 ExitOutcome::BadgeUsed, ExitOutcome::NotCheckedIn, ExitOutcome::NotYetKnown})
+    if (o == toString(v)) return v;
+  throw Error(ErrorKind::Internal, "unknown exit outcome " + o);
+}
+}  // namespace
 
 ExitOutcome KioskClient::checkOut(const Uuid& exitEventId, const ExitToken& badge, TimePoint at) {
   auto rows = conn_.execPrepared("k_checkout",
                                  "SELECT gh.kiosk_check_out($1, $2, $3, $4, $5, $6) AS outcome",
                                  {creds_.kioskId, creds_.token, exitEventId, badge.visitId,
                                   badge.secretHashHex(), toSqlTimestamp(at)});
-  const auto o = rows[0].text("outcome");
-  for (auto v : {ExitOutcome::Recorded, ExitOutcome::AlreadyRecorded, ExitOutcome::UnknownBadge,
-                 ExitOutcome::BadgeUsed, ExitOutcome::NotCheckedIn})
-    if (o == toString(v)) return v;
-  throw Error(ErrorKind::Internal, "unknown exit outcome " + o);
+  return exitOutcomeFromString(rows[0].text("outcome"));
+}
+
+ExitOutcome KioskClient::recordExit(const Uuid& exitEventId, const ExitToken& badge, TimePoint at) {
+  auto rows = conn_.execPrepared("k_record_exit",
+                                 "SELECT gh.kiosk_record_exit($1, $2, $3, $4, $5, $6) AS outcome",
+                                 {creds_.kioskId, creds_.token, exitEventId, badge.visitId,
+                                  badge.secretHashHex(), toSqlTimestamp(at)});
+  return exitOutcomeFromString(rows[0].text("outcome"));
 }
 
 VisitStatus KioskClient::cancel(const Uuid& visitId) {
@@ -141,16 +160,36 @@ VisitStatus KioskClient::cancel(const Uuid& visitId) {
 std::string KioskClient::addEvidence(const Evidence& e) {
   auto rows = conn_.execPrepared(
       "k_evidence",
-      "SELECT gh.kiosk_add_evidence($1, $2, $3, $4, $5::gh.evidence_kind, $6, $7, $8) AS chain",
+      "SELECT gh.kiosk_add_evidence($1, $2, $3, $4, $5::gh.evidence_kind, $6, $7, "
+      "gh.kiosk_server_time($1, $2, $8)) AS chain",
       {creds_.kioskId, creds_.token, e.evidenceId, e.visitId, toString(e.kind), e.contentType,
        e.data, toSqlTimestamp(e.capturedAt)});
   return rows[0].text("chain");
+}
+
+std::chrono::seconds KioskClient::heartbeat(const Heartbeat& b, TimePoint kioskTime) {
+  auto rows = conn_.execPrepared(
+      "k_heartbeat_clock",
+      "SELECT extract(epoch FROM gh.kiosk_heartbeat_clock($1, $2, $3, $4::jsonb, $5, $6, "
+      "$7))::bigint AS offset_s",
+      {creds_.kioskId, creds_.token, b.screen, b.deviceHealthJson, b.outboxDepth, b.version,
+       toSqlTimestamp(kioskTime)});
+  return std::chrono::seconds(rows[0].int64("offset_s"));
 }
 
 void KioskClient::heartbeat(const Heartbeat& b) {
   conn_.execPrepared(
       "k_heartbeat", "SELECT gh.kiosk_heartbeat($1, $2, $3, $4::jsonb, $5, $6)",
       {creds_.kioskId, creds_.token, b.screen, b.deviceHealthJson, b.outboxDepth, b.version});
+}
+
+std::int64_t KioskClient::raiseAlert(const Uuid& eventId, const std::string& kind,
+                                     const std::optional<Uuid>& visitId,
+                                     const std::string& detailsJson) {
+  auto rows = conn_.execPrepared(
+      "k_alert_event", "SELECT gh.kiosk_raise_alert($1, $2, $3, $4, $5, $6::jsonb) AS id",
+      {creds_.kioskId, creds_.token, eventId, kind, visitId, detailsJson});
+  return rows[0].optInt64("id").value_or(0);
 }
 
 std::int64_t KioskClient::raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
@@ -201,7 +240,9 @@ std::vector<GuardPin> KioskClient::guardPins() {
 VisitStatus KioskClient::guardApprove(const Uuid& visitId, std::int64_t guardId,
                                       const std::string& reason, TimePoint at) {
   auto rows = conn_.execPrepared(
-      "k_guard_approve", "SELECT gh.kiosk_guard_approve($1, $2, $3, $4, $5, $6) AS status",
+      "k_guard_approve",
+      "SELECT gh.kiosk_guard_approve($1, $2, $3, $4, $5, "
+      "gh.kiosk_server_time($1, $2, $6)) AS status",
       {creds_.kioskId, creds_.token, visitId, guardId, reason, toSqlTimestamp(at)});
   return visitStatusFromString(rows[0].text("status"));
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/durability.hpp"
 #include "gatehouse/backend/error.hpp"
 #include "gatehouse/backend/listener.hpp"
 #include "gatehouse/backend/migrator.hpp"
@@ -574,20 +575,22 @@ struct Portal::Impl {
 
   // --- health ------------------------------------------------------------------------------
   HttpResponse healthz() {
-    bool dbOk = false, migrationsOk = false;
+    bool dbOk = false, migrationsOk = false, durable = false;
     try {
       db().exec("SELECT 1");
       dbOk = true;
       backend::Migrator migrator(db());
       migrationsOk = migrator.upToDate();
+      durable = backend::checkDurability(db()).durable();  // a warning, not a failure
     } catch (const std::exception& e) {
       spdlog::warn("healthz: {}", e.what());
       dropDb();
     }
     bool ok = dbOk && migrationsOk;
-    return jsonResponse(
-        ok ? 200 : 503,
-        {{"status", ok ? "ok" : "unhealthy"}, {"database", dbOk}, {"migrations", migrationsOk}});
+    return jsonResponse(ok ? 200 : 503, {{"status", ok ? "ok" : "unhealthy"},
+                                         {"database", dbOk},
+                                         {"migrations", migrationsOk},
+                                         {"durable_commits", durable}});
   }
 
   // --- sign in -------------------------------------------------------------------------------

@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   last_error TEXT,
   state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'refused')),
   result TEXT,
-  done_at INTEGER
+  done_at INTEGER,
+  retry_at INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(state, seq);
 CREATE INDEX IF NOT EXISTS outbox_visit ON outbox(visit);
@@ -112,6 +113,8 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path) {
     if (auto s = box->exec(pragma); !s) return s.error();
   }
   if (auto s = box->exec(kSchema); !s) return s.error();
+  // Outboxes written before deferred retries existed lack the column; adding it twice fails.
+  (void)box->exec("ALTER TABLE outbox ADD COLUMN retry_at INTEGER NOT NULL DEFAULT 0");
   return box;
 }
 
@@ -153,8 +156,8 @@ std::vector<OutboxEvent> Outbox::pending(int limit) {
   std::lock_guard lock(mutex_);
   Stmt s(db_,
          "SELECT seq, id, visit, kind, payload, blob, created_at, attempts FROM outbox "
-         "WHERE state = 'pending' ORDER BY seq LIMIT ?");
-  s.integer(1, limit);
+         "WHERE state = 'pending' AND retry_at <= ? ORDER BY seq LIMIT ?");
+  s.integer(1, nowUnix()).integer(2, limit);
   std::vector<OutboxEvent> out;
   while (s.step() == SQLITE_ROW) out.push_back(readEvent(s));
   return out;
@@ -198,6 +201,15 @@ Status Outbox::noteAttempt(const Uuid& id, const std::string& error) {
   Stmt s(db_, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?");
   s.text(1, error).text(2, id.toString());
   if (s.step() != SQLITE_DONE) return sqlError(db_, "noteAttempt");
+  return Ok{};
+}
+
+Status Outbox::defer(const Uuid& id, std::int64_t retryAt, const std::string& note) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_,
+         "UPDATE outbox SET attempts = attempts + 1, last_error = ?, retry_at = ? WHERE id = ?");
+  s.text(1, note).integer(2, retryAt).text(3, id.toString());
+  if (s.step() != SQLITE_DONE) return sqlError(db_, "defer");
   return Ok{};
 }
 

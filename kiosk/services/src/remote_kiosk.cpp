@@ -67,7 +67,7 @@ class KioskRemote final : public Remote {
       if (!token)
         throw backend::Error(backend::ErrorKind::InvalidInput, "bad exit token in outbox", {},
                              "not_a_badge");
-      const auto outcome = client_.checkOut(e.id, token.value(), at(p.value("at", e.createdAt)));
+      const auto outcome = client_.recordExit(e.id, token.value(), at(p.value("at", e.createdAt)));
       switch (outcome) {
         case backend::ExitOutcome::Recorded:
           return "recorded";
@@ -79,6 +79,8 @@ class KioskRemote final : public Remote {
           return "already_used";
         case backend::ExitOutcome::NotCheckedIn:
           return "not_checked_in";
+        case backend::ExitOutcome::NotYetKnown:
+          return "not_yet_known";
       }
       return "recorded";
     }
@@ -87,8 +89,8 @@ class KioskRemote final : public Remote {
       std::optional<Uuid> visit;
       if (!e.visit.isNil()) visit = e.visit;
       const std::string details = p.value("details", "{}");
-      return std::to_string(
-          client_.raiseAlert(p.value("kind", "kiosk"), visit, details.empty() ? "{}" : details));
+      return std::to_string(client_.raiseAlert(e.id, p.value("kind", "kiosk"), visit,
+                                               details.empty() ? "{}" : details));
     }
     if (e.kind == "guard_approve") {
       return backend::toString(client_.guardApprove(e.visit, std::stoll(p.value("guard", "0")),
@@ -113,8 +115,9 @@ class KioskRemote final : public Remote {
   }
 
   void heartbeat(const HeartbeatInfo& beat) override {
-    client_.heartbeat(backend::Heartbeat{beat.screen, beat.healthJson,
-                                         static_cast<int>(beat.outboxDepth), beat.version});
+    (void)client_.heartbeat(backend::Heartbeat{beat.screen, beat.healthJson,
+                                               static_cast<int>(beat.outboxDepth), beat.version},
+                            std::chrono::system_clock::now());
   }
 
   void refreshCaches(Outbox& cache) override {

@@ -294,6 +294,27 @@ bool BackendWorker::step(std::unique_lock<std::mutex>& lock) {
   return false;
 }
 
+// When a deferred event is tried again: the delay doubles with each attempt, up to maxDefer.
+std::int64_t BackendWorker::retryAt(const OutboxEvent& ev) const {
+  const auto first = std::chrono::duration_cast<std::chrono::seconds>(options_.deferEvery).count();
+  std::int64_t delay = std::max<std::int64_t>(first, 1) << std::min(ev.attempts, 10);
+  delay = std::min<std::int64_t>(
+      delay, std::chrono::duration_cast<std::chrono::seconds>(options_.maxDefer).count());
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+             .count() +
+         delay;
+}
+
+// Whether an event refused as "visit not found" may still be waiting for another kiosk's events.
+bool BackendWorker::youngEnoughToWait(const OutboxEvent& ev) const {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return now - ev.createdAt <
+         std::chrono::duration_cast<std::chrono::seconds>(options_.waitForOtherKiosks).count();
+}
+
 // Sends the oldest pending event. Throws ConnectionLost (the event stays pending).
 bool BackendWorker::sendOne() {
   auto batch = outbox_.pending(1);
@@ -309,6 +330,11 @@ bool BackendWorker::sendOne() {
     }
     const std::string reason =
         e.detail().empty() ? lowerAscii(backend::toString(e.kind())) : e.detail();
+    if (ev.kind == "evidence" && reason == "visit_not_found" && youngEnoughToWait(ev)) {
+      // An exit photo taken at this gate for a visit another kiosk has not delivered yet.
+      (void)outbox_.defer(ev.id, retryAt(ev), e.what());
+      return true;
+    }
     if (e.kind() == backend::ErrorKind::Internal && ev.attempts < 4) {
       (void)outbox_.noteAttempt(ev.id, e.what());
       return false;
@@ -320,6 +346,13 @@ bool BackendWorker::sendOne() {
       events_.post(Event::forVisit(EventKind::ExitRefused, ev.visit, reason));
     if (ev.kind == "request_visit")
       events_.post(Event::forVisit(EventKind::DecisionReceived, ev.visit, "denied"));
+    return true;
+  }
+  if (result == "not_yet_known") {
+    // The entry kiosk's events are still on their way: the exit is not refused, only not yet
+    // placed. Let the visitor go (they showed a badge) and try again later.
+    (void)outbox_.defer(ev.id, retryAt(ev), result);
+    if (ev.attempts == 0) events_.post(Event::forVisit(EventKind::ExitRecorded, ev.visit));
     return true;
   }
   (void)outbox_.markSent(ev.id, result);
@@ -386,8 +419,8 @@ void OutboxVisitBackend::requestVisit(const flow::VisitRequest& r) {
 
 void OutboxVisitBackend::cancelVisit(const Uuid& visitId) {
   worker_.unwatch(visitId);
+  add({event(visitId, "cancel", "{}")});  // first: a crash before endVisit only repeats the cancel
   (void)outbox_.endVisit(visitId, "cancelled");
-  add({event(visitId, "cancel", "{}")});
 }
 
 void OutboxVisitBackend::useInvitation(const Uuid& visitId, const InvitationPass& pass,
@@ -500,6 +533,18 @@ std::vector<flow::DirectoryEntry> searchCachedDirectory(Outbox& cache, const std
 int recoverUnfinishedVisits(Outbox& outbox) {
   int n = 0;
   for (const Uuid& visit : outbox.unfinishedVisits()) {
+    // A crash between writing the check-in (or cancel) and noting the visit finished: the visit
+    // is finished, and a cancel after its check-in would be refused.
+    // Killed before the request itself was written: the server never hears of the visit.
+    const auto events = outbox.history(visit);
+    std::string outcome = events.empty() ? "abandoned" : "";
+    for (const auto& e : events)
+      if (e.kind == "check_in" || e.kind == "cancel")
+        outcome = e.kind == "check_in" ? "checked_in" : "cancelled";
+    if (!outcome.empty()) {
+      (void)outbox.endVisit(visit, outcome);
+      continue;
+    }
     OutboxEvent e;
     e.id = Uuid::random();
     e.visit = visit;

@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "backend_fixture.hpp"
+#include "gatehouse/backend/durability.hpp"
 #include "gatehouse/core/password.hpp"
 
 using namespace gatehouse;
@@ -101,4 +102,13 @@ TEST_F(BackendTest, AuthLookupAndLockoutThroughTheServerRole) {
   EXPECT_TRUE(c.exec("SELECT locked_until FROM gh.auth_lookup('a-101@harbour.example')")[0].isNull(
       "locked_until"));
   EXPECT_TRUE(c.exec("SELECT * FROM gh.auth_lookup('nobody@harbour.example')").empty());
+}
+
+TEST_F(BackendTest, DurabilityCheckPassesOnTheTestClusterAndFlagsAsynchronousCommits) {
+  EXPECT_TRUE(checkDurability(*owner_).durable());
+  owner_->exec("SET synchronous_commit = off");
+  const auto d = checkDurability(*owner_);
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_EQ(d.problems[0], "synchronous_commit=off");
+  owner_->exec("RESET synchronous_commit");
 }

@@ -17,6 +17,7 @@ TEST_F(PortalTest, HealthzReportsDatabaseAndMigrations) {
   auto j = json::parse(res->body);
   EXPECT_TRUE(j["database"].get<bool>());
   EXPECT_TRUE(j["migrations"].get<bool>());
+  EXPECT_TRUE(j["durable_commits"].get<bool>());  // the test cluster keeps acknowledged commits
 }
 
 TEST_F(PortalTest, PageIsServedWithSecurityHeadersAndNoInlineScript) {

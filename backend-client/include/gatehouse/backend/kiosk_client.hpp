@@ -63,7 +63,16 @@ struct InvitationVisit {
   std::string guestName;
 };
 
-enum class ExitOutcome { Recorded, AlreadyRecorded, UnknownBadge, BadgeUsed, NotCheckedIn };
+// NotYetKnown (recordExit only): the visit or its check-in has not reached the server yet; send
+// the same event again later. Every other outcome is final.
+enum class ExitOutcome {
+  Recorded,
+  AlreadyRecorded,
+  UnknownBadge,
+  BadgeUsed,
+  NotCheckedIn,
+  NotYetKnown
+};
 const char* toString(ExitOutcome o);
 
 enum class EvidenceKind { EntryPhoto, ExitPhoto, IdScan, Badge };
@@ -133,10 +142,20 @@ class KioskClient {
       const InvitationUse& use);  // Error(Conflict) detail: revoked, used_up, expired...
   TimePoint checkIn(const Uuid& visitId, const std::string& exitTokenHash, TimePoint at);
   ExitOutcome checkOut(const Uuid& exitEventId, const ExitToken& badge, TimePoint at);
+  // The same for a kiosk that retries: NotYetKnown while the entry kiosk's events are on their way
+  // (gh.kiosk_record_exit). A resend of a refused exit answers the same and alerts no one again.
+  ExitOutcome recordExit(const Uuid& exitEventId, const ExitToken& badge, TimePoint at);
   VisitStatus cancel(const Uuid& visitId);
   std::string addEvidence(const Evidence& evidence);  // returns the chain hash
   void heartbeat(const Heartbeat& beat);
+  // The same with the kiosk's clock at sending: the server measures and stores the offset (kiosk
+  // minus server) and returns it.
+  std::chrono::seconds heartbeat(const Heartbeat& beat, TimePoint kioskTime);
   std::int64_t raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
+                          const std::string& detailsJson = "{}");
+  // Keyed by the outbox event: a resend returns the same alert and raises nothing.
+  std::int64_t raiseAlert(const Uuid& eventId, const std::string& kind,
+                          const std::optional<Uuid>& visitId,
                           const std::string& detailsJson = "{}");
   std::vector<EstateKey> estateKeys();
   std::vector<Uuid> revokedInvitations();

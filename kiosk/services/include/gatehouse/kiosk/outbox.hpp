@@ -42,13 +42,16 @@ class Outbox {
   // Adds events atomically (all or none). A repeated event id is ignored.
   Status add(const std::vector<OutboxEvent>& events);
   Status add(const OutboxEvent& event) { return add(std::vector<OutboxEvent>{event}); }
-  // The oldest events not yet sent, in order.
+  // The oldest events not yet sent and not deferred to a later time, in order.
   std::vector<OutboxEvent> pending(int limit = 1);
   std::int64_t depth();
   // Sent (or refused for good): leaves the queue, kept in the log with its result.
   Status markSent(const Uuid& id, const std::string& result);
   Status markRefused(const Uuid& id, const std::string& reason);
   Status noteAttempt(const Uuid& id, const std::string& error);
+  // Not deliverable yet (e.g. an exit whose entry has not reached the server): stays pending but
+  // is skipped by pending() until `retryAt` (unix seconds), so later events are not held up.
+  Status defer(const Uuid& id, std::int64_t retryAt, const std::string& note);
   // Every event ever written with this visit, sent or not (tests, diagnostics).
   std::vector<OutboxEvent> history(const Uuid& visit);
 

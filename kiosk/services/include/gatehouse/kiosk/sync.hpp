@@ -62,6 +62,11 @@ struct WorkerOptions {
   std::chrono::milliseconds heartbeatEvery{5000};
   std::chrono::milliseconds cacheEvery{60000};
   std::chrono::milliseconds maxBackoff{3000};
+  // Deferred events (an exit whose entry is still at another kiosk): first retry, longest gap,
+  // and how long an exit photo may wait for its visit (by this kiosk's clock) before it is refused.
+  std::chrono::milliseconds deferEvery{2000};
+  std::chrono::milliseconds maxDefer{60000};
+  std::chrono::milliseconds waitForOtherKiosks{std::chrono::hours(24)};
   std::string version = "0.1.0";
   // Decisions and commands are pushed: LISTEN on pushChannel (payload-free wake-ups; the worker
   // then asks through the kiosk functions). While that connection is up nothing is polled;
@@ -102,6 +107,8 @@ class BackendWorker {
   void pushState(bool connected);
   bool takeCommands(std::unique_lock<std::mutex>& lock);
   std::chrono::steady_clock::time_point nextPollAfter(std::chrono::steady_clock::time_point now);
+  std::int64_t retryAt(const OutboxEvent& ev) const;
+  bool youngEnoughToWait(const OutboxEvent& ev) const;
 
   Outbox& outbox_;
   flow::EventQueue& events_;
