@@ -9,15 +9,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
-#include <thread>
 
 #include "gatehouse/kiosk/outbox.hpp"
+#include "gatehouse/testing/wait.hpp"
 #include "outbox_pattern.hpp"
 
 extern char** environ;
@@ -57,6 +59,19 @@ std::vector<Row> readRows(const fs::path& path, std::string& integrity) {
   return rows;
 }
 
+std::size_t ackedLines(const fs::path& ack) {
+  std::ifstream in(ack);
+  return static_cast<std::size_t>(
+      std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
+}
+
+// True once the child has exited; it stays a zombie for waitpid below (WNOWAIT).
+bool exited(pid_t pid) {
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
 pid_t spawnWriter(const fs::path& outbox, const fs::path& ack, long crashAt, int mode,
                   std::uint64_t seed) {
   std::vector<std::string> args{OUTBOX_WRITER_BIN,    outbox.string(),
@@ -83,13 +98,18 @@ TEST(OutboxPowerCut, EveryBatchIsWholeOrAbsentAfterAStopAtAnyPointOfAWrite) {
     const bool byVfs = round % 3 != 0;
     const long crashAt = byVfs ? std::uniform_int_distribution<long>(1, 600)(rng) : 0;
     const int mode = byVfs ? static_cast<int>(rng() % 3) : 0;
+    const std::size_t ackedBefore = ackedLines(ack);
     const pid_t pid = spawnWriter(outbox, ack, crashAt, mode, rng());
     ASSERT_GT(pid, 0);
     int status = 0;
     if (!byVfs) {
-      // A SIGKILL at a random moment of the writer's loop (its timing, not a synchronisation).
-      std::this_thread::sleep_for(
-          std::chrono::microseconds(std::uniform_int_distribution<int>(2000, 60000)(rng)));
+      // A SIGKILL after a random number of acknowledged batches: the writer is then somewhere in
+      // the next batch, on any machine speed (an event, not a timer). A writer that stops early
+      // ends the wait too, and its exit status is checked below.
+      const auto more = std::uniform_int_distribution<std::size_t>(1, 30)(rng);
+      gatehouse::testing::waitUntil(
+          [&] { return ackedLines(ack) >= ackedBefore + more || exited(pid); },
+          std::chrono::seconds(60));
       ::kill(pid, SIGKILL);
     }
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
