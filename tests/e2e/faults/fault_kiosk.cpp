@@ -157,6 +157,8 @@ class FaultKiosk {
   }
 
   bool coin(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  // A visitor's think time between actions: the workload's own rhythm, drawn from the seed. No
+  // result is waited for here; every wait for an outcome polls state with a deadline.
   void pace() {
     std::this_thread::sleep_for(
         std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 120)(rng_)));
