@@ -8,16 +8,10 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { control, launchPhone } = require('./harness');
 
 const PORTAL = process.env.PORTAL_URL;
-const CONTROL = process.env.CONTROL_URL;
 
-async function control(method, p, body) {
-  const res = await fetch(CONTROL + p, { method, headers: { 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, data: await res.json() };
-}
 
 // Visible interactive elements smaller than 48 x 48 CSS px.
 async function smallTargets(page) {
@@ -29,12 +23,7 @@ async function smallTargets(page) {
 
 (async () => {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-chromium-fixes-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB',
-  });
+  const context = await launchPhone(profile);
   try {
     const page = context.pages()[0] || await context.newPage();
     page.on('dialog', (d) => d.accept());

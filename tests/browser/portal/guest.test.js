@@ -8,16 +8,10 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const { control, launchPhone } = require('./harness');
 
 const PORTAL = process.env.PORTAL_URL;
-const CONTROL = process.env.CONTROL_URL;
 
-async function control(method, p, body) {
-  const res = await fetch(CONTROL + p, { method, headers: { 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, data: await res.json() };
-}
 // The resident, through the API (the resident's page is covered by phone.test.js).
 async function resident(email) {
   const res = await fetch(PORTAL + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -47,12 +41,7 @@ function day(offset) { return new Date(Date.now() + offset * 86400000).toISOStri
   const first = await make('Olga Guest');
 
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-chromium-guest-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ru-RU',
-  });
+  const context = await launchPhone(profile, { locale: 'ru-RU' });
   try {
     const page = context.pages()[0] || await context.newPage();
     await page.goto(first.url);

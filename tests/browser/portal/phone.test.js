@@ -7,38 +7,17 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const { control, launchPhone, waitFor } = require('./harness');
 
 const PORTAL = process.env.PORTAL_URL;
-const CONTROL = process.env.CONTROL_URL;
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'portal-shots');
 fs.mkdirSync(SHOTS, { recursive: true });
 
-async function control(method, p, body) {
-  const res = await fetch(CONTROL + p, { method, headers: { 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, data: await res.json() };
-}
-async function waitFor(fn, what, ms = 10000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 (async () => {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-chromium-'));
   // A fresh profile each run (playwright passes it to Chromium as --user-data-dir).
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'en-GB', colorScheme: 'light', reducedMotion: 'reduce',
-  });
+  const context = await launchPhone(profile, { colorScheme: 'light', reducedMotion: 'reduce' });
   const failures = [];
   try {
     const page = context.pages()[0] || await context.newPage();

@@ -8,35 +8,14 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { control, launchPhone, waitFor } = require('./harness');
 
 const PORTAL = process.env.PORTAL_URL;
-const CONTROL = process.env.CONTROL_URL;
 
-async function control(method, p, body) {
-  const res = await fetch(CONTROL + p, { method, headers: { 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, data: await res.json() };
-}
-async function waitFor(fn, what, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 (async () => {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'en-GB',
-  });
+  const context = await launchPhone(profile);
   try {
     await context.grantPermissions(['notifications'], { origin: PORTAL });
     const page = context.pages()[0] || await context.newPage();
@@ -63,8 +42,8 @@ async function waitFor(fn, what, ms = 15000) {
     const regs = [];
     cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => regs.push(...e.registrations));
     await cdp.send('ServiceWorker.enable');
-    const reg = await waitFor(() => regs.find((r) => !r.isDeleted && r.scopeURL === PORTAL + '/'), 'registration');
-    const sw = await waitFor(() => context.serviceWorkers()[0], 'service worker handle');
+    const reg = await waitFor(() => regs.find((r) => !r.isDeleted && r.scopeURL === PORTAL + '/'), 'registration', 15000);
+    const sw = await waitFor(() => context.serviceWorkers()[0], 'service worker handle', 15000);
     const notifications = () => sw.evaluate(async () => (await self.registration.getNotifications())
       .map((n) => ({ title: n.title, tag: n.tag, actions: (n.actions || []).map((a) => a.title) })));
     const deliverOnce = async (body) => {
