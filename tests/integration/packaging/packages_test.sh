@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Builds the Debian packages, checks their contents and lintian, then runs the packaged
-# programs (server, worker, admin, kiosk offscreen, console offscreen) against the test cluster.
-#   packages_test.sh BUILD_DIR PG_CLUSTER_DIR
-# The packages are unpacked into a throwaway root (dpkg -x) instead of installed on this
-# machine: a real install adds system users and /etc files to a machine that six builds share,
-# and a crashed test could not be relied on to remove them. Dependencies are still resolved by
-# apt (apt-get install --simulate), and the programs run from the unpacked /usr tree, which is
-# exactly what they find their data relative to.
+# Builds the Debian packages, checks their contents and lintian, installs them with
+# `apt-get install ./*.deb`, runs the installed programs (server, worker, admin, kiosk offscreen,
+# console offscreen) against the test cluster, then purges them.
+#   packages_test.sh BUILD_DIR PG_CLUSTER_DIR          (as root, like scripts/setup)
+# The install is real (apt, dpkg, maintainer scripts, system users) but lands in a copy-on-write
+# view of this machine: an overlay of / in a private mount namespace, whose writes go to a tmpfs
+# that vanishes with the test. The host gets no users, no /etc files and no packages, even if
+# the test is killed (decision 0700).
 set -euo pipefail
 bin=$1 pgdir=$2
+[ "$(id -u)" = 0 ] || { echo "FAIL: packages_test.sh installs packages: run it as root (as scripts/setup)" >&2; exit 1; }
+if [ "${GH_PKG_NAMESPACE:-}" != 1 ]; then  # everything below runs in a private mount namespace
+  exec unshare --mount --propagation private env GH_PKG_NAMESPACE=1 bash "$0" "$@"
+fi
 work=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   psql "$cluster/postgres?host=$pgdir&port=54329" -qAt -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  [ -n "${root:-}" ] && umount -R -l "$root" 2>/dev/null
+  umount -l "$work/overlay" 2>/dev/null
+  rm -rf --one-file-system "$work"
 }
 cluster="postgresql://postgres@"
 db="gh_pkg_$$"
@@ -72,12 +78,26 @@ lintian --tag-display-limit 0 "$server" "$kiosk" "$console" >"$work/lintian.log"
 grep -E '^[EW]: ' "$work/lintian.log" | grep -v ' no-manual-page ' && { cat "$work/lintian.log"; fail lintian; }
 grep -q '^E: ' "$work/lintian.log" && fail "lintian errors"
 
-step "apt resolves the dependencies"
-apt-get install --simulate "$server" "$kiosk" "$console" >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get --simulate"; }
-
-step "unpack into a throwaway root"
-root=$work/root
-for d in "$server" "$kiosk" "$console"; do dpkg -x "$d" "$root"; done
+step "apt-get install ./*.deb into a copy-on-write view of this machine"
+host_state() { getent passwd gatehouse gatehouse-kiosk || true; ls -d /usr/bin/gatehouse-* /etc/gatehouse 2>/dev/null || true; }
+host_before=$(host_state)
+mkdir -p "$work/overlay"
+mount -t tmpfs gatehouse-pkg-test "$work/overlay"
+mkdir -p "$work/overlay/upper" "$work/overlay/work" "$work/overlay/root"
+root=$work/overlay/root
+mount -t overlay overlay -o "lowerdir=/,upperdir=$work/overlay/upper,workdir=$work/overlay/work" "$root"
+for d in /proc /sys /dev; do mount --rbind "$d" "$root$d"; done
+for d in "$work" "$pgdir"; do mkdir -p "$root$d" && mount --bind "$d" "$root$d"; done
+in_root() { chroot "$root" "$@"; }
+in_root sh -c "cd '$work/deb' && DEBIAN_FRONTEND=noninteractive apt-get install -y ./*.deb" \
+  >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get install"; }
+for p in gatehouse-server gatehouse-kiosk gatehouse-console; do
+  in_root dpkg-query -W -f='${Status}' "$p" | grep -qx 'install ok installed' || fail "$p not installed"
+done
+in_root getent passwd gatehouse >/dev/null || fail "postinst created no gatehouse user"
+in_root getent passwd gatehouse-kiosk >/dev/null || fail "postinst created no gatehouse-kiosk user"
+[ "$(in_root stat -c %U /var/lib/gatehouse)" = gatehouse ] || fail "/var/lib/gatehouse not owned by gatehouse"
+[ "$(host_state)" = "$host_before" ] || fail "the install leaked into this machine"
 # A marker only the installed page has: the server must serve /usr/share/gatehouse/web.
 echo '<!-- installed-web-root -->' >>"$root/usr/share/gatehouse/web/index.html"
 
@@ -88,14 +108,14 @@ server="postgresql://gatehouse_server@/$db?host=$pgdir&port=54329"  # the portal
 worker="postgresql://gatehouse_worker@/$db?host=$pgdir&port=54329"
 kurl="postgresql://gatehouse_kiosk@/$db?host=$pgdir&port=54329"
 psql "$cluster/postgres?host=$pgdir&port=54329" -qAt -c "CREATE DATABASE $db TEMPLATE gatehouse_template"
-"$root/usr/bin/gatehouse-admin" --database-url "$owner" status >"$work/status.log" || { cat "$work/status.log"; fail "installed admin: migrations not all applied"; }
-"$root/usr/bin/gatehouse-admin" --database-url "$owner" seed-demo --env-file "$work/demo.env" \
+in_root /usr/bin/gatehouse-admin --database-url "$owner" status >"$work/status.log" || { cat "$work/status.log"; fail "installed admin: migrations not all applied"; }
+in_root /usr/bin/gatehouse-admin --database-url "$owner" seed-demo --env-file "$work/demo.env" \
   --signing-key-file "$work/signing-keys" >/dev/null
 # shellcheck disable=SC1091
 . "$work/demo.env"
 
 step "installed server: /healthz"
-GATEHOUSE_SIGNING_KEY_FILE=$work/signing-keys GATEHOUSE_DATABASE_URL=$server "$root/usr/bin/gatehouse-portal" --config "$root/etc/gatehouse/portal.toml" \
+GATEHOUSE_SIGNING_KEY_FILE=$work/signing-keys GATEHOUSE_DATABASE_URL=$server chroot "$root" /usr/bin/gatehouse-portal --config /etc/gatehouse/portal.toml \
   --port 0 --no-access-log >"$work/portal.log" 2>&1 &
 pids+=($!)
 url=""
@@ -112,7 +132,7 @@ curl -fsS "$url/" | grep -q 'installed-web-root' || fail "server did not serve t
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/demo/mail")" = 404 ] || fail "/demo/mail exists without a demo mail sink"
 
 step "installed worker: one pass"
-"$root/usr/bin/gatehouse-worker" --config "$root/etc/gatehouse/worker.toml" --database-url "$worker" --once \
+in_root /usr/bin/gatehouse-worker --config /etc/gatehouse/worker.toml --database-url "$worker" --once \
   | grep -q '^escalated ' || fail "worker pass"
 
 step "installed kiosk: one scripted visit, offscreen"
@@ -143,7 +163,7 @@ cancelled() {
   psql "$owner" -qAt -c "SELECT count(*) FROM gh.visit WHERE kiosk_id = $GATEHOUSE_DEMO_KIOSK1_ID AND status = 'cancelled'"
 }
 before=$(cancelled)
-SDL_VIDEODRIVER=offscreen timeout 240 "$root/usr/bin/gatehouse-kiosk" --offscreen --config "$work/kiosk.toml" \
+SDL_VIDEODRIVER=offscreen timeout 240 chroot "$root" /usr/bin/gatehouse-kiosk --offscreen --config "$work/kiosk.toml" \
   --database-url "$kurl" --outbox "$work/outbox.sqlite" --badge-dir "$work/badges" \
   --script "$work/visit.txt" --size 1280x800 >"$work/kiosk.log" 2>&1 || { tail -30 "$work/kiosk.log"; fail "kiosk visit"; }
 after=$(cancelled)
@@ -151,7 +171,17 @@ after=$(cancelled)
 
 step "installed console: offscreen, translations from /usr/share/gatehouse"
 printf 'wait-frames 3\n' >"$work/console.txt"
-SDL_VIDEODRIVER=offscreen timeout 120 "$root/usr/bin/gatehouse-console" --config "$root/etc/gatehouse/console.toml" \
+SDL_VIDEODRIVER=offscreen timeout 120 chroot "$root" /usr/bin/gatehouse-console --config /etc/gatehouse/console.toml \
   --offscreen --database-url "$app" --script "$work/console.txt" >"$work/console.log" 2>&1 \
   || { tail -20 "$work/console.log"; fail "console"; }
+step "apt-get purge removes everything the packages and their scripts made"
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+pids=()
+in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y gatehouse-server gatehouse-kiosk gatehouse-console \
+  >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "apt-get purge"; }
+for f in /usr/bin/gatehouse-portal /usr/bin/gatehouse-kiosk /usr/bin/gatehouse-console /etc/gatehouse/portal.toml \
+  /lib/systemd/system/gatehouse-server.service; do
+  [ ! -e "$root$f" ] || fail "purge left $f"
+done
+[ "$(host_state)" = "$host_before" ] || fail "the test changed this machine"
 echo "all package checks passed"
