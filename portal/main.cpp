@@ -1,6 +1,5 @@
 // gatehouse-portal: reads config and flags, starts the portal, prints where it is, stops on a
 // signal.
-#include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 #include <time.h>
 
@@ -10,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "gatehouse/core/logging.hpp"
 #include "gatehouse/core/service_notify.hpp"
 #include "gatehouse/portal/portal.hpp"
 
@@ -34,15 +34,6 @@ void usage() {
          "  --workers N          worker threads for blocking work (default 4)\n"
          "  --no-access-log      do not log each request\n"
          "  --demo               print the demo logins (seeded by gatehouse-admin seed-demo)\n";
-}
-
-// Under systemd (stderr is the journal) log through sd_journal so levels survive.
-void useJournalWhenUnderSystemd() {
-  if (std::getenv("JOURNAL_STREAM") == nullptr) return;
-  auto logger = std::make_shared<spdlog::logger>(
-      "gatehouse-portal", std::make_shared<spdlog::sinks::systemd_sink_mt>());
-  logger->set_level(spdlog::get_level());
-  spdlog::set_default_logger(logger);
 }
 
 // Feeds the watchdog from this loop, reloads TLS on SIGHUP, returns the stop signal.
@@ -153,7 +144,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  useJournalWhenUnderSystemd();
+  gatehouse::service::initLogging("gatehouse-portal");
   // Signals are taken synchronously by this thread; the portal's threads never see them.
   sigset_t set;
   sigemptyset(&set);

@@ -2,6 +2,7 @@
 // kiosk-offline alerts, purges what is past retention. One per estate cluster is enough;
 // several are safe (idempotent SQL).
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 #include <stdlib.h>
 
 #include <csignal>
@@ -14,6 +15,7 @@
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/housekeeper.hpp"
 #include "gatehouse/core/credentials.hpp"
+#include "gatehouse/core/logging.hpp"
 #include "gatehouse/core/service_notify.hpp"
 
 int main(int argc, char** argv) {
@@ -32,9 +34,10 @@ int main(int argc, char** argv) {
       return a == "--help" ? 0 : 2;
     }
   }
+  gatehouse::service::initLogging("gatehouse-worker");
   auto cfg = gatehouse::console::loadConfig(configPath);
   if (!cfg) {
-    std::cerr << cfg.error().message << "\n";
+    spdlog::error("{}", cfg.error().message);
     return 2;
   }
   url = gatehouse::backend::resolveDatabaseUrl(url, cfg->databaseUrl);
@@ -66,9 +69,10 @@ int main(int argc, char** argv) {
     // feeds the watchdog, so a pass stuck in the database gets the worker restarted.
     bool announced = false;
     gatehouse::console::Housekeeper worker(
-        url, {cfg->workerInterval, cfg->kioskStale,
-              [](const std::string& s) { std::cerr << s << std::endl; },
-              &gatehouse::SystemClock::instance(), cfg->purgeEvery, cfg->purgeBatch});
+        url,
+        {cfg->workerInterval, cfg->kioskStale, [](const std::string& s) { spdlog::info("{}", s); },
+         &gatehouse::SystemClock::instance(), cfg->purgeEvery, cfg->purgeBatch,
+         [](const std::string& s) { spdlog::warn("{}", s); }});
     worker.setAfterPass([&announced](bool) {
       if (!announced) announced = gatehouse::service::notifyReady("housekeeping");
       gatehouse::service::notifyWatchdog();
@@ -78,14 +82,13 @@ int main(int argc, char** argv) {
       sigwait(&stopSignals, &sig);
       if (sig != 0) worker.stop();
     });
-    std::cerr << "gatehouse-worker: housekeeping every " << cfg->workerInterval.count() << " ms"
-              << std::endl;
+    spdlog::info("housekeeping every {} ms", cfg->workerInterval.count());
     worker.run();
     pthread_kill(signals.native_handle(),
                  SIGTERM);  // wake the waiter if we stopped for another reason
     signals.join();
   } catch (const gatehouse::backend::Error& e) {
-    std::cerr << "gatehouse-worker: " << e.what() << "\n";
+    spdlog::error("{}", e.what());
     return 1;
   }
   return 0;

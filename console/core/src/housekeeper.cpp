@@ -73,7 +73,11 @@ void Housekeeper::run() {
       }
       purgeIfDue(*conn);
     } catch (const backend::Error& e) {
-      log(std::string("housekeeping failed: ") + e.what());
+      const auto line = std::string("housekeeping failed: ") + e.what();
+      if (options_.warn)
+        options_.warn(line);
+      else
+        log(line);
       if (e.kind() == backend::ErrorKind::ConnectionLost) conn.reset();
     }
     ++passes_;

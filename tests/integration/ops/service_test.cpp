@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -212,6 +213,65 @@ TEST(Service, KioskFrameLoopSaysReadyOnceAndFeedsTheWatchdog) {
   EXPECT_TRUE(waitUntil([&] { return notify.count("WATCHDOG=1") >= 3; }, 90s))
       << run("cat '" + (w.path / "kiosk.log").string() + "'");
   EXPECT_EQ(notify.count("READY=1"), 1);
+}
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// A database URL nobody answers: every housekeeping pass fails.
+std::string deadDatabaseUrl(const fs::path& dir) {
+  return "postgresql://gatehouse_worker@/gatehouse?host=" + dir.string() +
+         "&port=1&connect_timeout=2";
+}
+
+TEST(Service, WorkerLogsAFailedPassAsAWarningOnStderr) {
+  Workdir w;
+  std::ofstream(w.path / "worker.toml") << "[worker]\ninterval_ms = 50\n";
+  NotifySocket notify(w.path / "notify");
+  Child worker({binDir() + "/console/worker/gatehouse-worker", "--config",
+                (w.path / "worker.toml").string(), "--database-url", deadDatabaseUrl(w.path)},
+               w.path / "notify", w.path / "worker.log");
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return readFile(w.path / "worker.log").find("[warning] housekeeping failed") !=
+               std::string::npos;
+      },
+      60s))
+      << readFile(w.path / "worker.log");
+  EXPECT_NE(readFile(w.path / "worker.log").find("[info] housekeeping every 50 ms"),
+            std::string::npos);
+}
+
+// Under systemd (JOURNAL_STREAM set) the worker writes to the journal's native socket with a
+// PRIORITY per message. The child gets its own /run (a private mount namespace) whose
+// systemd/journal/socket is this test's listener.
+TEST(Service, WorkerLogsToTheJournalWithLevelsUnderSystemd) {
+  Workdir w;
+  std::ofstream(w.path / "worker.toml") << "[worker]\ninterval_ms = 50\n";
+  fs::create_directories(w.path / "run/systemd/journal");
+  NotifySocket journal(w.path / "run/systemd/journal/socket");
+  setenv("JOURNAL_STREAM", "8:12345", 1);
+  const std::string script = "mount --bind \"$0\" /run && exec \"$@\"";
+  Child worker(
+      {"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script,
+       (w.path / "run").string(), binDir() + "/console/worker/gatehouse-worker", "--config",
+       (w.path / "worker.toml").string(), "--database-url", deadDatabaseUrl(w.path)},
+      w.path / "notify", w.path / "worker.log");
+  unsetenv("JOURNAL_STREAM");
+  // A multi-line message (libpq's) goes in the protocol's binary form, "MESSAGE\n<length>...".
+  EXPECT_TRUE(waitUntil([&] { return !journal.find("housekeeping failed: ").empty(); }, 60s))
+      << readFile(w.path / "worker.log");
+  const auto warning = journal.find("housekeeping failed: ");
+  EXPECT_NE(warning.find("PRIORITY=4\n"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("SYSLOG_IDENTIFIER=gatehouse-worker\n"), std::string::npos) << warning;
+  const auto info = journal.find("MESSAGE=housekeeping every 50 ms");
+  EXPECT_NE(info.find("PRIORITY=6\n"), std::string::npos) << info;
+  EXPECT_EQ(readFile(w.path / "worker.log").find("housekeeping failed"), std::string::npos)
+      << "under systemd the lines go to the journal, not stderr";
 }
 
 }  // namespace

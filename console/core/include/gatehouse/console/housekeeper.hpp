@@ -30,12 +30,13 @@ struct WorkerOptions {
   std::chrono::milliseconds interval{5000};
   std::chrono::seconds kioskStale{60};
   std::function<void(const std::string&)>
-      log;  // one line per pass that changed something, and errors
+      log;  // one line per pass that changed something (and errors when `warn` is empty)
   // Retention purge (gh.purge_batch): on the first pass, then every `purgeEvery` of `clock`
   // time, in batches of `purgeBatch` rows; zero `purgeEvery` turns it off.
   const Clock* clock = &SystemClock::instance();
   std::chrono::seconds purgeEvery{600};
   int purgeBatch = 100;
+  std::function<void(const std::string&)> warn = {};  // a failed pass (database down, SQL error)
 };
 
 // Runs passes until stop() is called: every `interval`, and at once after a visit notification.
