@@ -102,7 +102,7 @@ Result<std::vector<ScriptLine>> parseScript(const std::string& text) {
     ScriptLine l{number, line.substr(0, space),
                  space == std::string::npos ? "" : trim(line.substr(space + 1))};
     if ((l.command == "tap" || l.command == "wait-screen" || l.command == "screenshot" ||
-         l.command == "wait-frames") &&
+         l.command == "wait-frames" || l.command == "skip-unless-screen") &&
         l.argument.empty()) {
       return makeError("script",
                        "line " + std::to_string(number) + ": " + l.command + " needs an argument");
@@ -118,6 +118,17 @@ Result<std::vector<ScriptLine>> loadScript(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return parseScript(ss.str());
+}
+
+bool screenMatches(const std::string& names, const std::string& current) {
+  for (std::size_t start = 0; start <= names.size();) {
+    const auto bar = names.find('|', start);
+    const auto end = bar == std::string::npos ? names.size() : bar;
+    if (end - start == current.size() && names.compare(start, end - start, current) == 0)
+      return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 ScriptPlayer::ScriptPlayer(std::vector<ScriptLine> lines, Hooks hooks)
@@ -210,15 +221,7 @@ std::string ScriptPlayer::afterFrame() {
         deadline_ = now + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
       }
       const std::string current = hooks_.screenName ? hooks_.screenName() : "";
-      bool match = false;  // NAME may list alternatives: "done|device_problem"
-      for (std::size_t start = 0; start <= name.size();) {
-        const auto bar = name.find('|', start);
-        const auto end = bar == std::string::npos ? name.size() : bar;
-        if (name.compare(start, end - start, current) == 0 && end - start == current.size())
-          match = true;
-        start = end + 1;
-      }
-      if (match) {
+      if (screenMatches(name, current)) {
         waiting_ = false;
         ++next_;
         waitFrames_ = 2;  // let the new screen lay itself out before the next command
@@ -226,6 +229,15 @@ std::string ScriptPlayer::afterFrame() {
       }
       if (now > deadline_) fail(line, "screen is still " + current);
       return {};
+    }
+    if (line.command == "skip-unless-screen") {
+      std::istringstream args(line.argument);
+      std::string name;
+      std::size_t count = 0;
+      args >> name >> count;
+      const bool here = screenMatches(name, hooks_.screenName ? hooks_.screenName() : "");
+      next_ += here ? 1 : 1 + count;
+      continue;
     }
     if (line.command == "wait-frames") {
       waitFrames_ = std::stoi(line.argument);

@@ -35,6 +35,34 @@ again=$("$demo" --no-build --no-wait 2>&1) || fail "second run: exit $?"
 grep -q 'already running' <<<"$again" || { echo "$again"; fail "second run did not see the running demo"; }
 [ "$(cat "$GATEHOUSE_DEMO_STATE/demo.pids")" = "$before" ] || fail "second run started new processes"
 
+# The newcomer's loop: the scripted offscreen visitor waits for A-101, the resident lets them in
+# from the phone page's API, the kiosk prints the badge and opens the gate (gh.gate_event).
+api=http://127.0.0.1:$GATEHOUSE_DEMO_PORT
+jar=$GATEHOUSE_DEMO_STATE/cookies
+json_field() { python3 -c "import sys, json; d = json.load(sys.stdin); print($1)"; }
+curl -fsS -c "$jar" -H 'content-type: application/json' \
+  -d '{"email":"a-101@harbour.example","password":"gatehouse-demo"}' "$api/api/login" >"$GATEHOUSE_DEMO_STATE/me.json" \
+  || fail "resident sign-in"
+csrf=$(json_field 'd["csrf"]' <"$GATEHOUSE_DEMO_STATE/me.json")
+pending=""
+for _ in $(seq 1200); do  # the scripted visitor needs ~30 s to reach the waiting screen on a loaded machine
+  pending=$(curl -fsS -b "$jar" "$api/api/visits/pending" | json_field '" ".join(v["id"] for v in d["visits"])')
+  [ -n "$pending" ] && break
+  sleep 0.1
+done
+[ -n "$pending" ] || fail "the scripted visitor never asked A-101"
+curl -fsS -b "$jar" -H 'content-type: application/json' -H "x-csrf-token: $csrf" -d '{"approve":true}' \
+  "$api/api/visits/${pending%% *}/decide" >/dev/null || fail "resident approval"
+db="postgresql://postgres@/gatehouse?host=$GATEHOUSE_DEMO_STATE/pg&port=54320"
+opened=0
+for _ in $(seq 1200); do
+  opened=$(psql "$db" -qAt -c "SELECT count(*) FROM gh.gate_event WHERE visit_id = '${pending%% *}' AND reason = 'walk_in'")
+  [ "$opened" -ge 1 ] && break
+  sleep 0.1
+done
+[ "$opened" -ge 1 ] || fail "the gate did not open after the resident let the visitor in"
+ls "$GATEHOUSE_DEMO_STATE"/kiosk-demo/badges/badge-"${pending%% *}".pdf >/dev/null || fail "no badge printed"
+
 visit=$("$demo" visitor 2 2>&1) || { echo "$visit"; fail "demo visitor"; }
 grep -q 'pending' <<<"$visit" || fail "visitor did not arrive: $visit"
 

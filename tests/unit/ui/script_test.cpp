@@ -34,6 +34,36 @@ TEST(Script, TypingMapsToKeyboardKeysInLatinAndCyrillic) {
   EXPECT_EQ(utf8Lower("ИВАН Petrov"), "иван petrov");
 }
 
+TEST(Script, ScreenNamesMatchOneOfTheAlternatives) {
+  EXPECT_TRUE(screenMatches("done|device_problem", "device_problem"));
+  EXPECT_TRUE(screenMatches("done", "done"));
+  EXPECT_FALSE(screenMatches("done|device_problem", "don"));
+  EXPECT_FALSE(screenMatches("awaiting_guard", "awaiting_guard_pin"));
+  EXPECT_FALSE(screenMatches("", "welcome"));
+}
+
+// The player runs app commands (here "mark X") and skips the guard's lines unless the kiosk is
+// on the guard screen, as the demo's scripted visitor does after its long wait.
+std::vector<std::string> playOn(const std::string& screen) {
+  auto lines =
+      parseScript("skip-unless-screen awaiting_guard|guard_pin 2\nmark pin\nmark ok\nmark end\n");
+  EXPECT_TRUE(lines.ok());
+  std::vector<std::string> ran;
+  ScriptPlayer player(*lines, {[&] { return screen; },
+                               [&](const ScriptLine& l) -> Status {
+                                 ran.push_back(l.argument);
+                                 return Ok{};
+                               }});
+  for (int frame = 0; frame < 10 && !player.finished(); ++frame) player.afterFrame();
+  EXPECT_FALSE(player.failed()) << player.error();
+  return ran;
+}
+
+TEST(Script, SkipUnlessScreenSkipsTheNextLinesOnAnotherScreen) {
+  EXPECT_EQ(playOn("awaiting_guard"), (std::vector<std::string>{"pin", "ok", "end"}));
+  EXPECT_EQ(playOn("done"), (std::vector<std::string>{"end"}));
+}
+
 TEST(Theme, NamesRoundTripAndTouchTargetsAreFifteenMillimetres) {
   for (auto t : {Theme::Light, Theme::Dark, Theme::HighContrast})
     EXPECT_EQ(themeFromString(toString(t)), t);

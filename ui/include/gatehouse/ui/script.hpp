@@ -4,6 +4,7 @@
 //   tap ID                   tap the touch target ID (waits up to 10 s for it to appear, enabled)
 //   type TEXT                tap the on-screen keyboard keys "key:<char>" for each character
 //   wait-screen NAME [S]     wait until the app reports screen NAME (default 30 s); NAME may be a|b
+//   skip-unless-screen NAME N  skip the next N lines unless the screen is NAME (a|b allowed)
 //   wait-frames N            let N frames pass
 //   screenshot NAME          save the next frame as NN-NAME.png in the screenshot folder
 //   <anything else>          passed to the app's command handler (e.g. "scan TEXT")
@@ -61,6 +62,9 @@ class ScriptPlayer {
   bool waiting_ = false;
   std::string error_;
 };
+
+// True when `current` is one of the '|'-separated screen names in `names`.
+bool screenMatches(const std::string& names, const std::string& current);
 
 // Splits UTF-8 text into the ids of the keyboard keys that type it ("key:a", "key:space", ...).
 std::vector<std::string> keyIdsFor(const std::string& text);
