@@ -1,5 +1,10 @@
-// Find the resident by unit or name: results as you type; only unit + surname initial are shown.
+// Find the resident by unit or name: results as you type, dragged to scroll; only unit + surname
+// initial are shown.
 #include <imgui.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
 
 #include "gatehouse/ui/fonts.hpp"
 #include "gatehouse/ui/theme.hpp"
@@ -41,47 +46,36 @@ class FindResidentScreen final : public Screen {
     // Results: a grid of unit buttons.
     const float keyboardH = 5 * (ui::minTouch() + ui::mm(1.5f)) + ImGui::GetStyle().WindowPadding.y;
     const float listH = ImGui::GetContentRegionAvail().y - keyboardH;
-    ImGui::BeginChild("results", ImVec2(0, std::max(listH, ui::minTouch())), false,
-                      ImGuiWindowFlags_NoScrollbar);
+    list_.begin("results", ImVec2(0, std::max(listH, ui::minTouch())), s.query);
     if (s.results.empty()) {
       ImGui::Dummy(ImVec2(0, ui::mm(2)));
       subtitle(s.query.empty() ? ctx.t("find.hint") : ctx.t("find.none"));
     }
-    const float cellW = ui::mm(50);
-    const int perRow =
-        std::max(1, static_cast<int>((contentWidth() + ui::mm(4)) / (cellW + ui::mm(4))));
-    // Touch screens do not scroll an ImGui list: show the rows that fit and ask for more typing.
-    const float rowH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y;
-    const int rows = std::max(
-        1, static_cast<int>((ImGui::GetContentRegionAvail().y + ImGui::GetStyle().ItemSpacing.y) /
-                            rowH));
-    std::size_t shown = std::min(s.results.size(), static_cast<std::size_t>(rows * perRow));
-    const bool more = shown < s.results.size();
-    if (more && shown > 0) --shown;  // room for the hint in the last cell
+    // Every result, in a grid the visitor drags up and down; cells fit the longest label.
     ImGui::PushFont(ui::fonts().large);
-    for (std::size_t i = 0; i < shown; ++i) {
-      const auto& r = s.results[i];
-      if (i % static_cast<std::size_t>(perRow) != 0) ImGui::SameLine();
-      std::string label = r.label;
-      if (!r.hostHint.empty()) label += "  " + r.hostHint;
-      if (ui::touchButton("unit." + r.label, label, ImVec2(cellW, ui::minTouch()),
-                          ui::ButtonStyle::Secondary)) {
+    std::vector<std::string> labels;
+    float cellW = ui::mm(50);
+    for (const auto& r : s.results) {
+      labels.push_back(r.hostHint.empty() ? r.label : r.label + "  " + r.hostHint);
+      cellW = std::max(cellW, ImGui::CalcTextSize(labels.back().c_str()).x +
+                                  ImGui::GetStyle().FramePadding.x * 2);
+    }
+    cellW = std::min(cellW, contentWidth());
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const auto perRow = static_cast<std::size_t>(
+        std::max(1.0f, std::floor((contentWidth() + gap) / (cellW + gap))));
+    for (std::size_t i = 0; i < s.results.size(); ++i) {
+      if (i % perRow != 0) ImGui::SameLine();
+      if (ui::touchButton("unit." + s.results[i].label, labels[i], ImVec2(cellW, ui::minTouch()),
+                          ui::ButtonStyle::Secondary) &&
+          !list_.dragging()) {
         flow::Event e = flow::Event::of(flow::EventKind::ResidentChosen);
-        e.entry = r;
+        e.entry = s.results[i];
         ctx.emit(e);
       }
     }
     ImGui::PopFont();
-    if (more) {
-      if (shown % static_cast<std::size_t>(perRow) != 0) ImGui::SameLine();
-      ImGui::BeginGroup();
-      ImGui::Dummy(ImVec2(cellW, ui::mm(1)));
-      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cellW);
-      subtitle(ctx.t("find.more"));
-      ImGui::PopTextWrapPos();
-      ImGui::EndGroup();
-    }
-    ImGui::EndChild();
+    list_.end();
     if (keyboard(query, layout_, false, 32))
       ctx.emit(flow::Event::withText(flow::EventKind::QueryChanged, query));
     endPage();
@@ -90,6 +84,7 @@ class FindResidentScreen final : public Screen {
  private:
   KeyboardLayout layout_ = KeyboardLayout::Latin;
   bool started_ = false;
+  DragList list_;
 };
 
 }  // namespace

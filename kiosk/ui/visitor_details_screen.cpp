@@ -2,6 +2,7 @@
 #include <imgui.h>
 
 #include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
 #include "widgets.hpp"
@@ -52,7 +53,7 @@ class VisitorDetailsScreen final : public Screen {
       field_ = 1;
     ImGui::EndGroup();
     ImGui::PushFont(ui::fonts().body);
-    ImGui::TextUnformatted(ctx.t("details.purpose").c_str());
+    ui::text(ctx.t("details.purpose"));
     ImGui::PopFont();
     const float chipW = (w - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
     for (std::size_t i = 0; i < std::size(kPurposes); ++i) {
@@ -65,7 +66,7 @@ class VisitorDetailsScreen final : public Screen {
     }
     if (s.reason == "details_incomplete") {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().danger);
-      ImGui::TextUnformatted(ctx.t("details.incomplete").c_str());
+      ui::text(ctx.t("details.incomplete"));
       ImGui::PopStyleColor();
     }
     if (field_ == 0) {

@@ -3,9 +3,11 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
@@ -35,6 +37,21 @@ void popLastUtf8(std::string& s) {
   }
 }
 
+// The end of `s` that fits in `width` (what was typed last stays visible), "…" in front when cut.
+std::string fitTail(const std::string& s, float width) {
+  if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
+  const std::string ellipsis = "…";
+  std::size_t start = 0;
+  while (start < s.size()) {
+    do {
+      ++start;
+    } while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80);
+    const std::string cut = ellipsis + s.substr(start);
+    if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+  }
+  return ellipsis;
+}
+
 }  // namespace
 
 void beginPage(ScreenContext& ctx, const char* id) {
@@ -49,14 +66,14 @@ void beginPage(ScreenContext& ctx, const char* id) {
   // Header: the estate on the left, connection state on the right.
   ImGui::PushFont(ui::fonts().body);
   ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
-  ImGui::TextUnformatted(ctx.estateName.c_str());
+  ui::text(ctx.estateName);
   ImGui::PopStyleColor();
   if (!ctx.flow.online()) {
     const std::string offline = ctx.t("common.offline");
     const float w = ImGui::CalcTextSize(offline.c_str()).x;
     ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
     ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
-    ImGui::TextUnformatted(offline.c_str());
+    ui::text(offline);
     ImGui::PopStyleColor();
   }
   ImGui::PopFont();
@@ -69,7 +86,7 @@ void endPage() { ImGui::End(); }
 void title(const std::string& text) {
   ImGui::PushFont(ui::fonts().title);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text.c_str());
+  ui::text(text);
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
 }
@@ -78,7 +95,7 @@ void subtitle(const std::string& text) {
   ImGui::PushFont(ui::fonts().body);
   ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().mutedText);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text.c_str());
+  ui::text(text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
@@ -164,23 +181,28 @@ bool textField(const std::string& id, const std::string& label, const std::strin
                const std::string& placeholder, bool active, float width) {
   const ui::Palette& p = ui::palette();
   ImGui::PushFont(ui::fonts().body);
-  ImGui::TextUnformatted(label.c_str());
+  ui::text(label);
   ImGui::PopFont();
   ImGui::PushFont(ui::fonts().large);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImVec2 size(width, ui::minTouch());
   const bool tapped = ImGui::InvisibleButton(("##" + id).c_str(), size);
-  ui::TouchRegistry::instance().add(id, pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  ui::TouchRegistry::instance().addVisible(id, pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(p.surface),
                     ui::mm(2));
   dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y),
               ImGui::GetColorU32(active ? p.accent : p.border), ui::mm(2), 0, active ? 4.0f : 2.0f);
   const bool empty = text.empty();
-  const std::string shown = empty ? placeholder : text + (active ? "|" : "");
+  const float inset = ui::mm(4);
+  const std::string shown =
+      fitTail(empty ? placeholder : text + (active ? "|" : ""), size.x - 2 * inset - 2);
   const float th = ImGui::GetFontSize();
-  dl->AddText(ImVec2(pos.x + ui::mm(4), pos.y + (size.y - th) * 0.5f),
+  dl->AddText(ImVec2(pos.x + inset, pos.y + (size.y - th) * 0.5f),
               ImGui::GetColorU32(empty ? p.mutedText : p.text), shown.c_str());
+  const ImVec2 textSize = ImGui::CalcTextSize(shown.c_str());
+  ui::LayoutReport::instance().addTouch(id, shown, pos, ImVec2(pos.x + size.x, pos.y + size.y),
+                                        ImVec2(textSize.x + 2 * inset, textSize.y));
   ImGui::PopFont();
   return tapped;
 }
@@ -193,6 +215,39 @@ void fittedImage(const ui::Texture& tex, float maxW, float maxH) {
                     static_cast<float>(tex.height()) * scale);
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (maxW - size.x) * 0.5f);
   ImGui::Image(tex.id(), size);
+}
+
+void DragList::begin(const char* id, ImVec2 size, const std::string& contents) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.MouseDown[0] && !io.MouseReleased[0]) dragged_ = false;  // that touch is over
+  ImGui::BeginChild(id, size, false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  if (contents != contents_) {
+    contents_ = contents;
+    ImGui::SetScrollY(0);
+    tracking_ = false;
+  }
+  ui::LayoutReport::instance().beginScrollRegion();
+}
+
+void DragList::end() {
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  const bool over = io.MousePos.x >= pos.x && io.MousePos.x < pos.x + size.x &&
+                    io.MousePos.y >= pos.y && io.MousePos.y < pos.y + size.y;
+  if (io.MouseClicked[0] && over) {
+    tracking_ = true;
+    startY_ = io.MousePos.y;
+    startScroll_ = ImGui::GetScrollY();
+  }
+  if (tracking_ && io.MouseDown[0]) {
+    const float dy = io.MousePos.y - startY_;
+    if (std::fabs(dy) > ui::mm(3)) dragged_ = true;  // a shaky tap is still a tap
+    if (dragged_) ImGui::SetScrollY(std::clamp(startScroll_ - dy, 0.0f, ImGui::GetScrollMaxY()));
+  }
+  if (!io.MouseDown[0]) tracking_ = false;
+  ui::LayoutReport::instance().endScrollRegion();
+  ImGui::EndChild();
 }
 
 void spinner(double seconds, float radius) {

@@ -31,4 +31,21 @@ bool textField(const std::string& id, const std::string& label, const std::strin
 void fittedImage(const ui::Texture& tex, float maxW, float maxH);
 void spinner(double seconds, float radius);
 
+// A list the visitor scrolls by dragging a finger (a touch screen has no wheel). Buttons inside
+// check dragging(): the touch that scrolled must not also choose the row it was lifted over.
+class DragList {
+ public:
+  // A child window, back at the top whenever `contents` changes (a new search); pair with end().
+  void begin(const char* id, ImVec2 size, const std::string& contents);
+  void end();  // applies this frame's drag, ends the child
+  bool dragging() const { return dragged_; }
+
+ private:
+  bool tracking_ = false;  // the current touch started inside the list
+  bool dragged_ = false;   // ... and has moved far enough to be a drag
+  float startY_ = 0;
+  float startScroll_ = 0;
+  std::string contents_;
+};
+
 }  // namespace gatehouse::kiosk::screens
