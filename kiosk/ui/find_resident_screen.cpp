@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
 #include "widgets.hpp"
@@ -29,23 +30,37 @@ class FindResidentScreen final : public Screen {
         ctx.emit(flow::Event::withText(flow::EventKind::QueryChanged, s.query));
     }
     beginPage(ctx, "find_resident");
+    const bool reach = reachMode();
     // Back sits beside the title: the results and the keyboard need the height.
     const float titleY = ImGui::GetCursorPosY();
     title(ctx.t("find.title"));
     const float afterTitleY = ImGui::GetCursorPosY();
-    ImGui::SetCursorPos(
-        ImVec2(ImGui::GetWindowWidth() - ui::mm(40) - ImGui::GetStyle().WindowPadding.x, titleY));
-    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0),
-                        ui::ButtonStyle::Secondary)) {
-      ctx.emit(flow::Event::of(flow::EventKind::Back));
+    if (!reach) {
+      ImGui::SetCursorPos(
+          ImVec2(ImGui::GetWindowWidth() - ui::mm(40) - ImGui::GetStyle().WindowPadding.x, titleY));
+      back(ctx);
+      ImGui::SetCursorPosY(std::max(afterTitleY, ImGui::GetCursorPosY()));
     }
-    ImGui::SetCursorPosY(std::max(afterTitleY, ImGui::GetCursorPosY()));
     std::string query = s.query;
-    textField("find.query", ctx.t("find.label"), query, ctx.t("find.placeholder"), true,
-              contentWidth());
-    // Results: a grid of unit buttons.
-    const float keyboardH = 5 * (ui::minTouch() + ui::mm(1.5f)) + ImGui::GetStyle().WindowPadding.y;
-    const float listH = ImGui::GetContentRegionAvail().y - keyboardH;
+    if (reach) {  // out of reach, so not a control: what was typed, shown large
+      subtitle(ctx.t("find.label"));
+      ImGui::PushFont(ui::fonts().large);
+      ui::text(query.empty() ? ctx.t("find.placeholder") : query + "|");
+      ImGui::PopFont();
+    } else {
+      textField("find.query", ctx.t("find.label"), query, ctx.t("find.placeholder"), true,
+                contentWidth());
+    }
+    // Results: a grid of unit buttons; in reach mode one row beside Back, above the keyboard.
+    const float keyboardH =
+        keyboardHeight(layout_, true) + ImGui::GetStyle().WindowPadding.y + ui::mm(1.5f);
+    const float rowH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y;
+    reachLine(rowH + keyboardH);
+    if (reach) {
+      back(ctx);
+      ImGui::SameLine();
+    }
+    const float listH = reach ? ui::minTouch() : ImGui::GetContentRegionAvail().y - keyboardH;
     list_.begin("results", ImVec2(0, std::max(listH, ui::minTouch())), s.query);
     if (s.results.empty()) {
       ImGui::Dummy(ImVec2(0, ui::mm(2)));
@@ -82,6 +97,13 @@ class FindResidentScreen final : public Screen {
   }
 
  private:
+  static void back(ScreenContext& ctx) {
+    if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0),
+                        ui::ButtonStyle::Secondary)) {
+      ctx.emit(flow::Event::of(flow::EventKind::Back));
+    }
+  }
+
   KeyboardLayout layout_ = KeyboardLayout::Latin;
   bool started_ = false;
   DragList list_;

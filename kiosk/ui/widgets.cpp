@@ -17,6 +17,10 @@ namespace {
 
 const char* const kLatin[] = {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm-'."};
 const char* const kCyrillic[] = {"1234567890", "йцукенгшщзх", "фывапролджэ", "ячсмитьбю-ъё"};
+// Reach mode: the digits beside the letters, so the keyboard is a row lower.
+const char* const kLatinReach[] = {"qwertyuiop789", "asdfghjkl456", "zxcvbnm-'.1230"};
+const char* const kCyrillicReach[] = {"йцукенгшщзх789", "фывапролджэ456", "ячсмитьбю-ъё1230"};
+bool gReach = false;
 
 std::vector<std::string> splitUtf8(const std::string& s) {
   std::vector<std::string> out;
@@ -110,6 +114,21 @@ void bottomBar(int rows) {
   if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
 }
 
+bool reachMode() { return gReach; }
+void setReachMode(bool on) { gReach = on; }
+
+void reachLine(float height) {
+  if (!gReach) return;
+  const float y = std::max(ImGui::GetWindowHeight() * 0.5f,
+                           ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - height);
+  if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
+}
+
+float keyboardHeight(KeyboardLayout layout, bool digitRow) {
+  const int rows = layout == KeyboardLayout::Digits ? 4 : (digitRow && !gReach ? 5 : 4);
+  return static_cast<float>(rows) * (ui::minTouch() + ui::mm(1.5f));
+}
+
 bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes,
               bool digitRow) {
   bool changed = false;
@@ -119,12 +138,16 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
   std::vector<std::string> rows;
   if (layout == KeyboardLayout::Digits) {
     rows = {"123", "456", "789", "+0 "};
+  } else if (gReach && digitRow) {
+    for (const char* r : layout == KeyboardLayout::Latin ? kLatinReach : kCyrillicReach)
+      rows.emplace_back(r);
   } else {
     for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic) rows.emplace_back(r);
     if (!digitRow) rows.erase(rows.begin());
   }
   const float avail = contentWidth();
-  const std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
+  std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
+  for (const auto& r : rows) widest = std::max(widest, splitUtf8(r).size());
   const float keyW = std::max(ui::minTouch(), (avail - spacing * static_cast<float>(widest - 1)) /
                                                   static_cast<float>(widest));
   const float keyH = ui::minTouch();
@@ -180,9 +203,11 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
 bool textField(const std::string& id, const std::string& label, const std::string& text,
                const std::string& placeholder, bool active, float width) {
   const ui::Palette& p = ui::palette();
-  ImGui::PushFont(ui::fonts().body);
-  ui::text(label);
-  ImGui::PopFont();
+  if (!label.empty()) {
+    ImGui::PushFont(ui::fonts().body);
+    ui::text(label);
+    ImGui::PopFont();
+  }
   ImGui::PushFont(ui::fonts().large);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImVec2 size(width, ui::minTouch());

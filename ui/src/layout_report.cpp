@@ -37,7 +37,8 @@ bool overlap(const LayoutItem& a, const LayoutItem& b) {
 }
 
 void itemProblems(const LayoutItem& i, const LayoutRules& r, std::vector<std::string>& out) {
-  if (!inside(i.min, i.max, ImVec2(0, 0), r.viewport)) out.push_back(name(i) + " leaves the viewport");
+  if (!inside(i.min, i.max, ImVec2(0, 0), r.viewport))
+    out.push_back(name(i) + " leaves the viewport");
   if (!i.scrolls && !inside(i.min, i.max, i.clipMin, i.clipMax))
     out.push_back(name(i) + " is clipped by its window");
   if (!i.labelFits) out.push_back(name(i) + " has a label too big for it");

@@ -66,8 +66,7 @@ Step directory(int count) {
     Event e = Event::withText(EventKind::DirectoryLoaded, r.flow.session().query);
     for (int i = 0; i < count; ++i) {
       const std::string b(1, static_cast<char>('A' + i % 6));
-      e.entries.push_back(
-          {100 + i, b + "-" + std::to_string(1201 + i), b, i % 2 ? "Щ." : "W."});
+      e.entries.push_back({100 + i, b + "-" + std::to_string(1201 + i), b, i % 2 ? "Щ." : "W."});
     }
     if (count > 1) e.entries[1] = {99, "PH-TOWER-2-1204", "PH", "Щ."};  // the longest label
     return e;
@@ -180,9 +179,11 @@ std::vector<Scene> scenes() {
        {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "zz9"), directory(0)},
        ""},
       {"find-full", find, ""},
-      {"find-few", {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"), directory(3)},
+      {"find-few",
+       {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"), directory(3)},
        ""},
       {"details-name-keyboard", toDetails, ""},
+      {"details-name-tapped", toDetails, "tap details.name\n"},
       {"details-phone-keyboard", toDetails, "tap details.phone\ntype 7900123\n"},
       {"details-incomplete", toDetails + std::vector<Step>{details("")}, ""},
       {"photo-starting", toPhoto, ""},
@@ -208,16 +209,13 @@ std::vector<Scene> scenes() {
            std::vector<Step>{visitEv(EventKind::PrintJobAccepted),
                              visitEv(EventKind::PrintCompleted)},
        "", false, "", false},
-      {"denied", toWaiting + std::vector<Step>{visitEv(EventKind::DecisionReceived, "denied")},
-       ""},
+      {"denied", toWaiting + std::vector<Step>{visitEv(EventKind::DecisionReceived, "denied")}, ""},
       {"scan-pass", {ev(EventKind::StartPass)}, "", true},
       {"checking-pass", toChecking, ""},
       {"scan-badge", {ev(EventKind::StartExit)}, "", true},
       {"exit-photo", toExitPhoto, "", true},
       {"recording-exit", toExitPhoto + std::vector<Step>{photo()}, ""},
-      {"exit-done",
-       toExitPhoto + std::vector<Step>{photo(), visitEv(EventKind::ExitRecorded)},
-       ""},
+      {"exit-done", toExitPhoto + std::vector<Step>{photo(), visitEv(EventKind::ExitRecorded)}, ""},
       {"badge-rejected",
        toExitPhoto + std::vector<Step>{photo(), visitEv(EventKind::ExitRefused, "not_checked_in")},
        ""},
@@ -226,8 +224,7 @@ std::vector<Scene> scenes() {
        {ev(EventKind::StartPass), fault(flow::Device::Scanner, "disconnected")},
        ""},
       {"fault-printer",
-       toWaiting + approved +
-           std::vector<Step>{fault(flow::Device::Printer, "queue_not_found")},
+       toWaiting + approved + std::vector<Step>{fault(flow::Device::Printer, "queue_not_found")},
        ""},
       {"fault-gate",
        toWaiting + approved +
@@ -254,8 +251,8 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
  protected:
   void SetUp() override {
     const Size size = GetParam();
-    auto w = ui::AppWindow::open(
-        {"layout", size.width, size.height, ui::WindowMode::Offscreen, false});
+    auto w =
+        ui::AppWindow::open({"layout", size.width, size.height, ui::WindowMode::Offscreen, false});
     ASSERT_TRUE(w) << w.error().message;
     window_ = std::move(w.value());
     ASSERT_EQ(window_->width(), size.width);
@@ -279,7 +276,10 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     fs::create_directories(shots_);
     ui::LayoutReport::instance().setEnabled(true);
   }
-  void TearDown() override { ui::LayoutReport::instance().setEnabled(false); }
+  void TearDown() override {
+    ui::LayoutReport::instance().setEnabled(false);
+    setReachMode(false);
+  }
 
   // A scene's flow, brought to its state, and the screens drawing it.
   struct Stage {
@@ -326,8 +326,8 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
   std::string play(Stage& st, const std::string& script) {
     auto lines = ui::parseScript(script);
     if (!lines) return lines.error().message;
-    ui::ScriptPlayer player(*lines, {[&] { return std::string(flow::toString(st.rig.flow.state())); },
-                                     nullptr});
+    ui::ScriptPlayer player(
+        *lines, {[&] { return std::string(flow::toString(st.rig.flow.state())); }, nullptr});
     int settled = 0;
     for (int frame = 0; frame < 600; ++frame) {
       drawFrame(st, player);
@@ -353,29 +353,34 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     return saved ? std::string() : "screenshot: " + saved.error().message;
   }
 
+  // Reach mode adds a line: every control below the middle of the screen.
   ui::LayoutRules rules() const {
-    return {ImVec2(static_cast<float>(window_->width()), static_cast<float>(window_->height())),
-            28.0f * scale_, std::nullopt};
+    const ImVec2 viewport(static_cast<float>(window_->width()),
+                          static_cast<float>(window_->height()));
+    return {viewport, 28.0f * scale_,
+            reachMode() ? std::optional<float>(viewport.y * 0.5f) : std::nullopt};
   }
 
   // The scene in one language and theme: every problem of its settled frame, each naming the
   // screenshot of that frame.
   std::vector<std::string> run(const Scene& scene, const std::string& language, ui::Theme theme,
-                               std::set<State>& reached) {
+                               bool reach, std::set<State>& reached) {
     Stage st(scene, tr_.languages());
+    setReachMode(reach);
     if (auto e = enter(st, language); !e.empty()) return {e};
     ui::applyTheme(theme);
     reached.insert(st.rig.flow.state());
     const std::string played = play(st, scene.script);
-    std::vector<std::string> problems = ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
+    std::vector<std::string> problems =
+        ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
     if (!played.empty()) problems.push_back("script: " + played);
-    const fs::path shot = shots_ / (scene.name + "-" + language + "-" + ui::toString(theme) + ".png");
+    const std::string variant =
+        scene.name + "-" + language + "-" + ui::toString(theme) + (reach ? "-reach" : "");
+    const fs::path shot = shots_ / (variant + ".png");
     if (auto e = render(shot, !problems.empty() || std::getenv("GATEHOUSE_LAYOUT_SHOTS_ALL"));
         !e.empty())
       problems.push_back(e);
-    for (auto& p : problems)
-      p = scene.name + " " + language + " " + ui::toString(theme) + ": " + p + " [" +
-          shot.string() + "]";
+    for (auto& p : problems) p = variant + ": " + p + " [" + shot.string() + "]";
     return problems;
   }
 
@@ -386,15 +391,17 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
   float scale_ = 1;
 };
 
-TEST_P(KioskLayout, EveryScreenStateLanguageAndThemeFits) {
+TEST_P(KioskLayout, EveryScreenStateLanguageThemeAndReachModeFits) {
   std::set<State> reached;
   std::vector<std::string> problems;
   const auto all = scenes();
   for (const std::string& language : tr_.languages()) {
     for (ui::Theme theme : {ui::Theme::Light, ui::Theme::Dark, ui::Theme::HighContrast}) {
-      for (const Scene& scene : all) {
-        auto p = run(scene, language, theme, reached);
-        problems.insert(problems.end(), p.begin(), p.end());
+      for (bool reach : {false, true}) {
+        for (const Scene& scene : all) {
+          auto p = run(scene, language, theme, reach, reached);
+          problems.insert(problems.end(), p.begin(), p.end());
+        }
       }
     }
   }
@@ -415,10 +422,9 @@ TEST_P(KioskLayout, EveryScreenStateLanguageAndThemeFits) {
 class ResidentList : public KioskLayout {};
 
 TEST_P(ResidentList, ScrollsByDraggingToTheLastRows) {
-  const Scene scene("find-drag",
-                    {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"),
-                     directory(50)},
-                    "");
+  const Scene scene(
+      "find-drag",
+      {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"), directory(50)}, "");
   Stage st(scene, tr_.languages());
   ASSERT_EQ(enter(st, "en"), "");
   ui::applyTheme(ui::Theme::Light);
@@ -451,6 +457,28 @@ TEST_P(ResidentList, ScrollsByDraggingToTheLastRows) {
   EXPECT_EQ(st.rig.flow.state(), State::VisitorDetails);
   ASSERT_TRUE(st.rig.flow.session().unit);
   EXPECT_EQ("unit." + st.rig.flow.session().unit->label, last);
+}
+
+// The visitor turns reach mode on from Welcome (the button is low in both modes); the visit's
+// end turns it off for the next visitor.
+TEST_P(KioskLayout, TheVisitorTurnsReachModeOnAndTheNextVisitorStartsWithoutIt) {
+  const Scene scene("welcome", {}, "");
+  Stage st(scene, tr_.languages());
+  ASSERT_EQ(enter(st, "en"), "");
+  ui::applyTheme(ui::Theme::Light);
+  ASSERT_FALSE(reachMode());
+  ASSERT_EQ(play(st, ""), "");
+  render({}, false);
+  const ui::TouchTarget* toggle = ui::TouchRegistry::instance().find("welcome.reach");
+  ASSERT_NE(toggle, nullptr);
+  EXPECT_GE(toggle->min.y, static_cast<float>(window_->height()) * 0.5f);
+  ASSERT_EQ(play(st, "tap welcome.reach\n"), "");
+  render(shots_ / "welcome-reach-on.png", true);
+  EXPECT_TRUE(reachMode());
+  auto problems = ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  st.screens.resetAll();  // what the kiosk does when the flow comes back to Welcome
+  EXPECT_FALSE(reachMode());
 }
 
 std::string sizeName(const ::testing::TestParamInfo<Size>& p) {

@@ -1,7 +1,7 @@
 // The layout rules on hand-made items: each kind of violation is found, a clean screen has none.
-#include <gtest/gtest.h>
-
 #include "gatehouse/ui/layout_report.hpp"
+
+#include <gtest/gtest.h>
 
 namespace gatehouse::ui {
 namespace {
@@ -47,14 +47,16 @@ TEST(LayoutRules, FindsEachKindOfViolation) {
   LayoutItem clipped = text("Долгий текст", {40, 300}, {900, 340});
   clipped.clipMax = {800, 1080};
   const std::vector<LayoutItem> items{
-      touch("details.next", {1600, 1040}, {1880, 1124}),           // below the screen
-      touch("purpose.taxi", {40, 500}, {200, 584}, {220, 30}),     // label wider than it
-      text("tiny", {40, 700}, {100, 720}, 17),                     // unreadable from a metre
-      touch("a", {1000, 200}, {1200, 284}), touch("b", {1150, 250}, {1300, 334}),  // overlap
+      touch("details.next", {1600, 1040}, {1880, 1124}),        // below the screen
+      touch("purpose.taxi", {40, 500}, {200, 584}, {220, 30}),  // label wider than it
+      text("tiny", {40, 700}, {100, 720}, 17),                  // unreadable from a metre
+      touch("a", {1000, 200}, {1200, 284}),
+      touch("b", {1150, 250}, {1300, 334}),  // overlap
       clipped};
   const std::string p = joined(layoutProblems(items, kRules));
-  EXPECT_NE(p.find("touch details.next \"details.next\" (1600,1040)-(1880,1124) leaves the viewport"),
-            std::string::npos)
+  EXPECT_NE(
+      p.find("touch details.next \"details.next\" (1600,1040)-(1880,1124) leaves the viewport"),
+      std::string::npos)
       << p;
   EXPECT_NE(p.find("purpose.taxi \"purpose.taxi\" (40,500)-(200,584) has a label too big"),
             std::string::npos)

@@ -12,9 +12,9 @@ enum class ItemKind { Touch, Text };
 
 struct LayoutItem {
   ItemKind kind = ItemKind::Text;
-  std::string id;     // touch id ("details.next"); for text, the text itself
-  std::string label;  // what the visitor reads
-  ImVec2 min, max;    // on screen
+  std::string id;           // touch id ("details.next"); for text, the text itself
+  std::string label;        // what the visitor reads
+  ImVec2 min, max;          // on screen
   ImVec2 clipMin, clipMax;  // what its window lets it show
   ImVec2 labelSize;         // a touch target's label, which must fit inside it
   bool labelFits = true;    // measured on the whole target, before a list cuts it
@@ -51,8 +51,8 @@ class LayoutReport {
 
 struct LayoutRules {
   ImVec2 viewport;
-  float minTextPx = 0;                  // readable from a metre away
-  std::optional<float> controlsFromY;   // reach mode: every touch target starts below this
+  float minTextPx = 0;                 // readable from a metre away
+  std::optional<float> controlsFromY;  // reach mode: every touch target starts below this
 };
 
 // One line per problem: an item leaving the viewport, clipped by its window, a label wider than
