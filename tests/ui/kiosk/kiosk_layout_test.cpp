@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -353,6 +354,18 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     return saved ? std::string() : "screenshot: " + saved.error().message;
   }
 
+  // GATEHOUSE_LAYOUT_SHOTS_ALL=1 saves every frame; any other value, the frames whose name
+  // contains one of its comma-separated parts (for a visual review).
+  static bool wanted(const std::string& variant) {
+    const std::string all = envOr("GATEHOUSE_LAYOUT_SHOTS_ALL", "");
+    if (all.empty()) return false;
+    if (all == "1") return true;
+    std::istringstream parts(all);
+    for (std::string part; std::getline(parts, part, ',');)
+      if (!part.empty() && variant.find(part) != std::string::npos) return true;
+    return false;
+  }
+
   // Reach mode adds a line: every control below the middle of the screen.
   ui::LayoutRules rules() const {
     const ImVec2 viewport(static_cast<float>(window_->width()),
@@ -377,8 +390,7 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     const std::string variant =
         scene.name + "-" + language + "-" + ui::toString(theme) + (reach ? "-reach" : "");
     const fs::path shot = shots_ / (variant + ".png");
-    if (auto e = render(shot, !problems.empty() || std::getenv("GATEHOUSE_LAYOUT_SHOTS_ALL"));
-        !e.empty())
+    if (auto e = render(shot, !problems.empty() || wanted(variant)); !e.empty())
       problems.push_back(e);
     for (auto& p : problems) p = variant + ": " + p + " [" + shot.string() + "]";
     return problems;
