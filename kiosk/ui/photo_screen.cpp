@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
 #include "widgets.hpp"
@@ -21,7 +22,7 @@ class PhotoScreen final : public Screen {
     ImGui::PushStyleColor(ImGuiCol_Text,
                           ctx.previewHint.empty() ? ui::palette().success : ui::palette().warning);
     ImGui::PushFont(ui::fonts().large);
-    ImGui::TextUnformatted(ctx.t(hintKey).c_str());
+    ui::text(ctx.t(hintKey));
     ImGui::PopFont();
     ImGui::PopStyleColor();
     const float barH =
@@ -62,7 +63,7 @@ class PhotoReviewScreen final : public Screen {
     if (!hint.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().warning);
       ImGui::PushFont(ui::fonts().large);
-      ImGui::TextUnformatted(ctx.t("photo.hint." + hint).c_str());
+      ui::text(ctx.t("photo.hint." + hint));
       ImGui::PopFont();
       ImGui::PopStyleColor();
     }

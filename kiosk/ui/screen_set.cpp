@@ -1,5 +1,6 @@
 // Which screen draws which flow state, and the translation keys built at run time.
 #include "screen.hpp"
+#include "widgets.hpp"
 
 namespace gatehouse::kiosk::screens {
 
@@ -38,6 +39,7 @@ Screen& ScreenSet::forState(flow::State s) { return *byState_.at(static_cast<std
 
 void ScreenSet::resetAll() {
   for (auto& s : owned_) s->reset();
+  setReachMode(false);  // the next visitor starts with the usual layout
 }
 
 std::vector<std::string> dynamicTranslationKeys() {

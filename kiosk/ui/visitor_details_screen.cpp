@@ -2,6 +2,7 @@
 #include <imgui.h>
 
 #include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
 #include "widgets.hpp"
@@ -21,6 +22,7 @@ class VisitorDetailsScreen final : public Screen {
     seeded_ = false;
     scannedHash_.clear();
     replaceOnType_ = false;
+    editing_ = false;
   }
   void draw(ScreenContext& ctx) override {
     const auto& s = ctx.flow.session();
@@ -39,20 +41,52 @@ class VisitorDetailsScreen final : public Screen {
     subtitle(ctx.tr.format("details.visiting", {{"unit", unit}}) + "   " +
              ctx.t(guide ? "details." + ctx.previewHint : std::string("details.scan_hint")));
     const float w = contentWidth();
+    if (!reachMode()) {
+      fields(ctx, w);
+      purposes(ctx, w, s.reason == "details_incomplete");
+      keys(w);
+    } else if (editing_) {  // reach mode, typing: the field and its keyboard, low
+      const float doneW = ui::mm(50);
+      const float sp = ImGui::GetStyle().ItemSpacing.x;
+      reachLine(ui::minTouch() + ImGui::GetStyle().ItemSpacing.y +
+                keyboardHeight(field_ == 0 ? layout_ : KeyboardLayout::Digits, false));
+      field(ctx, field_, w - doneW - sp, false);
+      ImGui::SameLine();
+      if (ui::touchButton("details.done", ctx.t("common.done"), ImVec2(doneW, 0))) editing_ = false;
+      keys(w);
+    } else {  // reach mode: fields, purposes and the way on, all low; a tap on a field types
+      const float labelH = ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.y;
+      const float rowH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y;
+      reachLine(2 * (labelH + rowH) + labelH + rowH + ImGui::GetStyle().WindowPadding.y);
+      fields(ctx, w);
+      purposes(ctx, w, s.reason == "details_incomplete");
+    }
+    if (!editing_ || !reachMode()) nav(ctx);
+    endPage();
+  }
+
+ private:
+  // Name and phone side by side, each with its label. In reach mode a tap opens its keyboard.
+  void fields(ScreenContext& ctx, float w) {
     const float half = (w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-    ImGui::BeginGroup();
-    if (textField("details.name", ctx.t("details.name"), name_, ctx.t("details.name_placeholder"),
-                  field_ == 0, half))
-      field_ = 0;
-    ImGui::EndGroup();
+    field(ctx, 0, half, true);
     ImGui::SameLine();
+    field(ctx, 1, half, true);
+  }
+  void field(ScreenContext& ctx, int which, float width, bool labelled) {
+    const char* key = which == 0 ? "details.name" : "details.phone";
     ImGui::BeginGroup();
-    if (textField("details.phone", ctx.t("details.phone"), phone_,
-                  ctx.t("details.phone_placeholder"), field_ == 1, half))
-      field_ = 1;
+    if (textField(key, labelled ? ctx.t(key) : std::string(), which == 0 ? name_ : phone_,
+                  ctx.t(which == 0 ? "details.name_placeholder" : "details.phone_placeholder"),
+                  field_ == which, width)) {
+      field_ = which;
+      editing_ = reachMode();
+    }
     ImGui::EndGroup();
+  }
+  void purposes(ScreenContext& ctx, float w, bool incomplete) {
     ImGui::PushFont(ui::fonts().body);
-    ImGui::TextUnformatted(ctx.t("details.purpose").c_str());
+    ui::text(ctx.t("details.purpose"));
     ImGui::PopFont();
     const float chipW = (w - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
     for (std::size_t i = 0; i < std::size(kPurposes); ++i) {
@@ -63,11 +97,14 @@ class VisitorDetailsScreen final : public Screen {
         purpose_ = p;
       }
     }
-    if (s.reason == "details_incomplete") {
+    if (incomplete) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().danger);
-      ImGui::TextUnformatted(ctx.t("details.incomplete").c_str());
+      ui::text(ctx.t("details.incomplete"));
       ImGui::PopStyleColor();
     }
+  }
+  // The keyboard of the field being typed in.
+  void keys(float w) {
     if (field_ == 0) {
       // Names need no digits: without that row the keyboard and the Next button fit at 16:9.
       if (replaceOnType_) {
@@ -88,6 +125,8 @@ class VisitorDetailsScreen final : public Screen {
       keyboard(phone_, digits, false, 20);
       ImGui::EndChild();
     }
+  }
+  void nav(ScreenContext& ctx) {
     bottomBar();
     if (ui::touchButton("nav.back", ctx.t("common.back"), ImVec2(ui::mm(40), 0),
                         ui::ButtonStyle::Secondary)) {
@@ -103,10 +142,8 @@ class VisitorDetailsScreen final : public Screen {
       e.visitor.purpose = purpose_;
       ctx.emit(e);
     }
-    endPage();
   }
 
- private:
   // A new ID scan fills the name (over whatever was typed); typing then replaces it.
   void fillFromIdScan(const flow::VisitorInfo& v) {
     if (v.documentHash.empty() || v.documentHash == scannedHash_) return;
@@ -122,6 +159,7 @@ class VisitorDetailsScreen final : public Screen {
   bool replaceOnType_ = false;
   int field_ = 0;
   bool seeded_ = false;
+  bool editing_ = false;  // reach mode: a field's keyboard is up
   KeyboardLayout layout_ = KeyboardLayout::Latin;
 };
 

@@ -40,43 +40,76 @@ class WaitingScreen final : public Screen {
                          ui::fonts().large, ui::palette().mutedText);
         ImGui::Dummy(ImVec2(0, ui::mm(6)));
       }
-      if (!showPin_) {
+      if (!showPin_ && !reachMode()) {
         const float w = ui::mm(90);
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
-        if (ui::touchButton("guard.pin", ctx.t("guard.pin_button"), ImVec2(w, 0),
-                            ui::ButtonStyle::Secondary)) {
-          showPin_ = true;
-        }
-      } else {
-        ui::centeredText(pin_.empty()
-                             ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
-                             : std::string(pin_.size(), '*'),
-                         ui::fonts().large,
-                         s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
-        const float w = ui::mm(90);
-        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
-        ImGui::BeginChild("pin", ImVec2(w, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)), false,
-                          ImGuiWindowFlags_NoScrollbar);
-        KeyboardLayout digits = KeyboardLayout::Digits;
-        keyboard(pin_, digits, false, 8);
-        ImGui::EndChild();
-        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
-        if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"), ImVec2(w, 0),
-                            ui::ButtonStyle::Primary, pin_.size() >= 4)) {
-          ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
-          pin_.clear();
+        pinButton(ctx, w);
+      } else if (showPin_) {
+        pinPad(ctx, s);
+        if (reachMode()) {  // Cancel and OK sit beside the pad
+          endPage();
+          return;
         }
       }
     }
     bottomBar();
-    if (ui::touchButton("waiting.cancel", ctx.t("waiting.cancel"), ImVec2(ui::mm(70), 0),
-                        ui::ButtonStyle::Secondary)) {
-      ctx.emit(flow::Event::of(flow::EventKind::Cancel));
+    cancel(ctx);
+    if (guard && !showPin_ && reachMode()) {
+      ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(90) - ImGui::GetStyle().WindowPadding.x);
+      pinButton(ctx, ui::mm(90));
     }
     endPage();
   }
 
  private:
+  void cancel(ScreenContext& ctx) {
+    if (ui::touchButton("waiting.cancel", ctx.t("waiting.cancel"), ImVec2(ui::mm(70), 0),
+                        ui::ButtonStyle::Secondary)) {
+      ctx.emit(flow::Event::of(flow::EventKind::Cancel));
+    }
+  }
+  void pinButton(ScreenContext& ctx, float w) {
+    if (ui::touchButton("guard.pin", ctx.t("guard.pin_button"), ImVec2(w, 0),
+                        ui::ButtonStyle::Secondary)) {
+      showPin_ = true;
+    }
+  }
+  // The guard's PIN pad and OK; in reach mode at the bottom, with Cancel on its left.
+  void pinPad(ScreenContext& ctx, const flow::Session& s) {
+    ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
+                                  : std::string(pin_.size(), '*'),
+                     ui::fonts().large,
+                     s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
+    const float w = ui::mm(90);
+    const float padH = 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2);
+    const float x = ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f;
+    if (reachMode()) {
+      reachLine(padH);
+      const float y = ImGui::GetCursorPosY();
+      ImGui::SetCursorPosY(y + padH - ui::minTouch() - ui::mm(2));
+      cancel(ctx);
+      ImGui::SetCursorPos(ImVec2(x, y));
+    } else {
+      ImGui::SetCursorPosX(x);
+    }
+    const float padY = ImGui::GetCursorPosY();
+    ImGui::BeginChild("pin", ImVec2(w, padH), false, ImGuiWindowFlags_NoScrollbar);
+    KeyboardLayout digits = KeyboardLayout::Digits;
+    keyboard(pin_, digits, false, 8);
+    ImGui::EndChild();
+    if (reachMode())
+      ImGui::SetCursorPos(ImVec2(x + w + ImGui::GetStyle().ItemSpacing.x,
+                                 padY + padH - ui::minTouch() - ui::mm(2)));
+    else
+      ImGui::SetCursorPosX(x);
+    if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"),
+                        ImVec2(reachMode() ? ui::mm(60) : w, 0), ui::ButtonStyle::Primary,
+                        pin_.size() >= 4)) {
+      ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
+      pin_.clear();
+    }
+  }
+
   std::string pin_;
   bool showPin_ = false;
 };

@@ -3,9 +3,11 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
@@ -15,6 +17,10 @@ namespace {
 
 const char* const kLatin[] = {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm-'."};
 const char* const kCyrillic[] = {"1234567890", "йцукенгшщзх", "фывапролджэ", "ячсмитьбю-ъё"};
+// Reach mode: the digits beside the letters, so the keyboard is a row lower.
+const char* const kLatinReach[] = {"qwertyuiop789", "asdfghjkl456", "zxcvbnm-'.1230"};
+const char* const kCyrillicReach[] = {"йцукенгшщзх789", "фывапролджэ456", "ячсмитьбю-ъё1230"};
+bool gReach = false;
 
 std::vector<std::string> splitUtf8(const std::string& s) {
   std::vector<std::string> out;
@@ -35,6 +41,21 @@ void popLastUtf8(std::string& s) {
   }
 }
 
+// The end of `s` that fits in `width` (what was typed last stays visible), "…" in front when cut.
+std::string fitTail(const std::string& s, float width) {
+  if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
+  const std::string ellipsis = "…";
+  std::size_t start = 0;
+  while (start < s.size()) {
+    do {
+      ++start;
+    } while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80);
+    const std::string cut = ellipsis + s.substr(start);
+    if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+  }
+  return ellipsis;
+}
+
 }  // namespace
 
 void beginPage(ScreenContext& ctx, const char* id) {
@@ -49,14 +70,14 @@ void beginPage(ScreenContext& ctx, const char* id) {
   // Header: the estate on the left, connection state on the right.
   ImGui::PushFont(ui::fonts().body);
   ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
-  ImGui::TextUnformatted(ctx.estateName.c_str());
+  ui::text(ctx.estateName);
   ImGui::PopStyleColor();
   if (!ctx.flow.online()) {
     const std::string offline = ctx.t("common.offline");
     const float w = ImGui::CalcTextSize(offline.c_str()).x;
     ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
     ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
-    ImGui::TextUnformatted(offline.c_str());
+    ui::text(offline);
     ImGui::PopStyleColor();
   }
   ImGui::PopFont();
@@ -69,7 +90,7 @@ void endPage() { ImGui::End(); }
 void title(const std::string& text) {
   ImGui::PushFont(ui::fonts().title);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text.c_str());
+  ui::text(text);
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
 }
@@ -78,7 +99,7 @@ void subtitle(const std::string& text) {
   ImGui::PushFont(ui::fonts().body);
   ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().mutedText);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text.c_str());
+  ui::text(text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
@@ -93,6 +114,21 @@ void bottomBar(int rows) {
   if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
 }
 
+bool reachMode() { return gReach; }
+void setReachMode(bool on) { gReach = on; }
+
+void reachLine(float height) {
+  if (!gReach) return;
+  const float y = std::max(ImGui::GetWindowHeight() * 0.5f,
+                           ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - height);
+  if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
+}
+
+float keyboardHeight(KeyboardLayout layout, bool digitRow) {
+  const int rows = layout == KeyboardLayout::Digits ? 4 : (digitRow && !gReach ? 5 : 4);
+  return static_cast<float>(rows) * (ui::minTouch() + ui::mm(1.5f));
+}
+
 bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes,
               bool digitRow) {
   bool changed = false;
@@ -102,12 +138,16 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
   std::vector<std::string> rows;
   if (layout == KeyboardLayout::Digits) {
     rows = {"123", "456", "789", "+0 "};
+  } else if (gReach && digitRow) {
+    for (const char* r : layout == KeyboardLayout::Latin ? kLatinReach : kCyrillicReach)
+      rows.emplace_back(r);
   } else {
     for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic) rows.emplace_back(r);
     if (!digitRow) rows.erase(rows.begin());
   }
   const float avail = contentWidth();
-  const std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
+  std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
+  for (const auto& r : rows) widest = std::max(widest, splitUtf8(r).size());
   const float keyW = std::max(ui::minTouch(), (avail - spacing * static_cast<float>(widest - 1)) /
                                                   static_cast<float>(widest));
   const float keyH = ui::minTouch();
@@ -163,24 +203,31 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
 bool textField(const std::string& id, const std::string& label, const std::string& text,
                const std::string& placeholder, bool active, float width) {
   const ui::Palette& p = ui::palette();
-  ImGui::PushFont(ui::fonts().body);
-  ImGui::TextUnformatted(label.c_str());
-  ImGui::PopFont();
+  if (!label.empty()) {
+    ImGui::PushFont(ui::fonts().body);
+    ui::text(label);
+    ImGui::PopFont();
+  }
   ImGui::PushFont(ui::fonts().large);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImVec2 size(width, ui::minTouch());
   const bool tapped = ImGui::InvisibleButton(("##" + id).c_str(), size);
-  ui::TouchRegistry::instance().add(id, pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  ui::TouchRegistry::instance().addVisible(id, pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(p.surface),
                     ui::mm(2));
   dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y),
               ImGui::GetColorU32(active ? p.accent : p.border), ui::mm(2), 0, active ? 4.0f : 2.0f);
   const bool empty = text.empty();
-  const std::string shown = empty ? placeholder : text + (active ? "|" : "");
+  const float inset = ui::mm(4);
+  const std::string shown =
+      fitTail(empty ? placeholder : text + (active ? "|" : ""), size.x - 2 * inset - 2);
   const float th = ImGui::GetFontSize();
-  dl->AddText(ImVec2(pos.x + ui::mm(4), pos.y + (size.y - th) * 0.5f),
+  dl->AddText(ImVec2(pos.x + inset, pos.y + (size.y - th) * 0.5f),
               ImGui::GetColorU32(empty ? p.mutedText : p.text), shown.c_str());
+  const ImVec2 textSize = ImGui::CalcTextSize(shown.c_str());
+  ui::LayoutReport::instance().addTouch(id, shown, pos, ImVec2(pos.x + size.x, pos.y + size.y),
+                                        ImVec2(textSize.x + 2 * inset, textSize.y));
   ImGui::PopFont();
   return tapped;
 }
@@ -193,6 +240,39 @@ void fittedImage(const ui::Texture& tex, float maxW, float maxH) {
                     static_cast<float>(tex.height()) * scale);
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (maxW - size.x) * 0.5f);
   ImGui::Image(tex.id(), size);
+}
+
+void DragList::begin(const char* id, ImVec2 size, const std::string& contents) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.MouseDown[0] && !io.MouseReleased[0]) dragged_ = false;  // that touch is over
+  ImGui::BeginChild(id, size, false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  if (contents != contents_) {
+    contents_ = contents;
+    ImGui::SetScrollY(0);
+    tracking_ = false;
+  }
+  ui::LayoutReport::instance().beginScrollRegion();
+}
+
+void DragList::end() {
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  const bool over = io.MousePos.x >= pos.x && io.MousePos.x < pos.x + size.x &&
+                    io.MousePos.y >= pos.y && io.MousePos.y < pos.y + size.y;
+  if (io.MouseClicked[0] && over) {
+    tracking_ = true;
+    startY_ = io.MousePos.y;
+    startScroll_ = ImGui::GetScrollY();
+  }
+  if (tracking_ && io.MouseDown[0]) {
+    const float dy = io.MousePos.y - startY_;
+    if (std::fabs(dy) > ui::mm(3)) dragged_ = true;  // a shaky tap is still a tap
+    if (dragged_) ImGui::SetScrollY(std::clamp(startScroll_ - dy, 0.0f, ImGui::GetScrollMaxY()));
+  }
+  if (!io.MouseDown[0]) tracking_ = false;
+  ui::LayoutReport::instance().endScrollRegion();
+  ImGui::EndChild();
 }
 
 void spinner(double seconds, float radius) {

@@ -18,17 +18,44 @@ void subtitle(const std::string& text);
 void bottomBar(int rows = 1);
 float contentWidth();
 
+// Reach mode, for visitors in a wheelchair: every control in the lower half of the screen. The
+// visitor turns it on on Welcome; the visit's end (ScreenSet::resetAll) turns it off.
+bool reachMode();
+void setReachMode(bool on);
+// In reach mode, moves the cursor down to where `height` (of controls) ends at the bottom of the
+// page, and at least to the middle of the screen; otherwise does nothing.
+void reachLine(float height);
+
 enum class KeyboardLayout { Latin, Cyrillic, Digits };
 // Draws an on-screen keyboard and applies the key pressed to `text`. Returns true when it changed.
 // `capitalise` upper-cases the first letter of each word (names); `digitRow` false leaves out
-// the row of digits (names), so the keyboard takes one row less.
+// the row of digits (names), so the keyboard takes one row less. In reach mode the digits join
+// the letter rows instead (four rows either way). keyboardHeight() is what it takes.
 bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes = 64,
               bool digitRow = true);
+float keyboardHeight(KeyboardLayout layout, bool digitRow);
 // A tappable field showing `text` (or `placeholder`); returns true when tapped.
 bool textField(const std::string& id, const std::string& label, const std::string& text,
                const std::string& placeholder, bool active, float width);
 // An image fitted into `size`, preserving aspect ratio, centred.
 void fittedImage(const ui::Texture& tex, float maxW, float maxH);
 void spinner(double seconds, float radius);
+
+// A list the visitor scrolls by dragging a finger (a touch screen has no wheel). Buttons inside
+// check dragging(): the touch that scrolled must not also choose the row it was lifted over.
+class DragList {
+ public:
+  // A child window, back at the top whenever `contents` changes (a new search); pair with end().
+  void begin(const char* id, ImVec2 size, const std::string& contents);
+  void end();  // applies this frame's drag, ends the child
+  bool dragging() const { return dragged_; }
+
+ private:
+  bool tracking_ = false;  // the current touch started inside the list
+  bool dragged_ = false;   // ... and has moved far enough to be a drag
+  float startY_ = 0;
+  float startScroll_ = 0;
+  std::string contents_;
+};
 
 }  // namespace gatehouse::kiosk::screens

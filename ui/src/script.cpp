@@ -101,11 +101,20 @@ Result<std::vector<ScriptLine>> parseScript(const std::string& text) {
     const auto space = line.find(' ');
     ScriptLine l{number, line.substr(0, space),
                  space == std::string::npos ? "" : trim(line.substr(space + 1))};
-    if ((l.command == "tap" || l.command == "wait-screen" || l.command == "screenshot" ||
-         l.command == "wait-frames" || l.command == "skip-unless-screen") &&
+    if ((l.command == "tap" || l.command == "drag" || l.command == "wait-screen" ||
+         l.command == "screenshot" || l.command == "wait-frames" ||
+         l.command == "skip-unless-screen") &&
         l.argument.empty()) {
       return makeError("script",
                        "line " + std::to_string(number) + ": " + l.command + " needs an argument");
+    }
+    if (l.command == "drag") {
+      std::istringstream args(l.argument);
+      std::string id;
+      float dx = 0, dy = 0;
+      if (!(args >> id >> dx >> dy))
+        return makeError("script", "line " + std::to_string(number) +
+                                       ": drag needs a touch id and two distances (drag ID DX DY)");
     }
     lines.push_back(std::move(l));
   }
@@ -153,7 +162,7 @@ bool ScriptPlayer::startTap(const std::string& id) {
 void ScriptPlayer::beforeNewFrame() {
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = ImVec2(x_, y_);
-  io.MouseDown[0] = phase_ == Phase::Press;
+  io.MouseDown[0] = phase_ == Phase::Press || phase_ == Phase::Drag;
 }
 
 std::string ScriptPlayer::afterFrame() {
@@ -163,7 +172,13 @@ std::string ScriptPlayer::afterFrame() {
     return {};
   }
   if (phase_ == Phase::Press) {
-    phase_ = Phase::Release;
+    phase_ = dragFrames_ > 0 ? Phase::Drag : Phase::Release;
+    return {};
+  }
+  if (phase_ == Phase::Drag) {
+    x_ += dragDx_;
+    y_ += dragDy_;
+    if (--dragFrames_ == 0) phase_ = Phase::Release;
     return {};
   }
   if (phase_ == Phase::Release) {
@@ -203,6 +218,30 @@ std::string ScriptPlayer::afterFrame() {
       } else if (now > deadline_) {
         fail(line, "no enabled touch target with this id on screen (" +
                        (hooks_.screenName ? hooks_.screenName() : std::string("?")) + ")");
+      }
+      return {};
+    }
+    if (line.command == "drag") {
+      std::istringstream args(line.argument);
+      std::string id;
+      float dx = 0, dy = 0;
+      if (!(args >> id >> dx >> dy)) {
+        fail(line, "needs ID DX DY");
+        return {};
+      }
+      if (!waiting_) {
+        waiting_ = true;
+        deadline_ = now + kTapWait;
+      }
+      if (startTap(id)) {
+        waiting_ = false;
+        constexpr int kSteps = 10;
+        dragFrames_ = kSteps;
+        dragDx_ = dx / kSteps;
+        dragDy_ = dy / kSteps;
+        ++next_;
+      } else if (now > deadline_) {
+        fail(line, "no enabled touch target with this id on screen");
       }
       return {};
     }

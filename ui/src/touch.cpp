@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
 
 namespace gatehouse::ui {
@@ -22,6 +23,14 @@ void TouchRegistry::beginFrame() {
 
 void TouchRegistry::add(const std::string& id, ImVec2 min, ImVec2 max, bool enabled) {
   targets_[id] = TouchTarget{min, max, enabled, frame_};
+}
+
+void TouchRegistry::addVisible(const std::string& id, ImVec2 min, ImVec2 max, bool enabled) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 cmin = dl->GetClipRectMin(), cmax = dl->GetClipRectMax();
+  min = ImVec2(std::max(min.x, cmin.x), std::max(min.y, cmin.y));
+  max = ImVec2(std::min(max.x, cmax.x), std::min(max.y, cmax.y));
+  if (max.x > min.x && max.y > min.y) add(id, min, max, enabled);
 }
 
 const TouchTarget* TouchRegistry::find(const std::string& id) const {
@@ -84,7 +93,10 @@ bool touchButton(const std::string& id, const std::string& label, ImVec2 size, B
   ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, style == ButtonStyle::Primary ? 0.0f : 2.0f);
   const std::string full = label + "###" + id;
   bool pressed = ImGui::Button(full.c_str(), size);
-  TouchRegistry::instance().add(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled);
+  TouchRegistry::instance().addVisible(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                       enabled);
+  LayoutReport::instance().addTouch(id, label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                    ImGui::CalcTextSize(label.c_str()));
   ImGui::PopStyleVar();
   ImGui::PopStyleColor(4);
   return pressed && enabled;
@@ -98,6 +110,7 @@ void centeredText(const std::string& text, ImFont* font, ImVec4 color) {
   if (color.w > 0) ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x + 1.0f);
   ImGui::TextUnformatted(text.c_str());
+  LayoutReport::instance().addLastText(text);
   ImGui::PopTextWrapPos();
   if (color.w > 0) ImGui::PopStyleColor();
   if (font) ImGui::PopFont();

@@ -109,7 +109,7 @@ class KioskRemote final : public Remote {
 
   std::vector<flow::DirectoryEntry> directory(const std::string& query) override {
     std::vector<flow::DirectoryEntry> out;
-    for (const auto& d : client_.directory(query))
+    for (const auto& d : client_.directory(query, 50))  // the most it gives; the list scrolls
       out.push_back({d.unitId, d.unitLabel, d.building, d.hostHint});
     return out;
   }

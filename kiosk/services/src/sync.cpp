@@ -525,7 +525,7 @@ std::vector<flow::DirectoryEntry> searchCachedDirectory(Outbox& cache, const std
         lowerAscii(e.hostHint).find(q) != std::string::npos) {
       out.push_back(e);
     }
-    if (out.size() >= 20) break;
+    if (out.size() >= 50) break;  // as many as the database answers: the list scrolls
   }
   return out;
 }

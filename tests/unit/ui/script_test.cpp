@@ -27,6 +27,13 @@ TEST(Script, AMissingArgumentNamesTheLine) {
   EXPECT_EQ(s.error().message, "line 2: wait-screen needs an argument");
 }
 
+TEST(Script, ADragWithoutDistancesIsRefusedWithItsLine) {
+  auto s = parseScript("drag unit.A-101 0 -200\ndrag unit.A-101 -200\n");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "line 2: drag needs a touch id and two distances (drag ID DX DY)");
+  EXPECT_TRUE(parseScript("drag unit.A-101 0 -200\n").ok());
+}
+
 TEST(Script, TypingMapsToKeyboardKeysInLatinAndCyrillic) {
   EXPECT_EQ(keyIdsFor("Ab 1"), (std::vector<std::string>{"key:a", "key:b", "key:space", "key:1"}));
   EXPECT_EQ(keyIdsFor("Ёж"), (std::vector<std::string>{"key:ё", "key:ж"}));

@@ -6,6 +6,8 @@
 //   wait-screen NAME [S]     wait until the app reports screen NAME (default 30 s); NAME may be a|b
 //   skip-unless-screen NAME N  skip the next N lines unless the screen is NAME (a|b allowed)
 //   wait-frames N            let N frames pass
+//   drag ID DX DY            put a finger on touch target ID, move it DX, DY pixels over 10
+//                            frames, lift it (a list scrolled by hand)
 //   screenshot NAME          save the next frame as NN-NAME.png in the screenshot folder
 //   <anything else>          passed to the app's command handler (e.g. "scan TEXT")
 #pragma once
@@ -47,7 +49,7 @@ class ScriptPlayer {
   const std::string& error() const { return error_; }
 
  private:
-  enum class Phase { Idle, Hover, Press, Release };
+  enum class Phase { Idle, Hover, Press, Drag, Release };
   void fail(const ScriptLine& line, const std::string& why);
   bool startTap(const std::string& id);
 
@@ -56,6 +58,8 @@ class ScriptPlayer {
   std::size_t next_ = 0;
   Phase phase_ = Phase::Idle;
   float x_ = -1, y_ = -1;
+  float dragDx_ = 0, dragDy_ = 0;  // per frame, while dragging
+  int dragFrames_ = 0;
   std::vector<std::string> pendingKeys_;
   int waitFrames_ = 0;
   std::chrono::steady_clock::time_point deadline_{};

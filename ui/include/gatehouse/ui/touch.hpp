@@ -20,6 +20,9 @@ class TouchRegistry {
   static TouchRegistry& instance();
   void beginFrame();
   void add(const std::string& id, ImVec2 min, ImVec2 max, bool enabled);
+  // add() for the part the current ImGui clip rect shows (a row scrolled out of a list is not
+  // there to tap); nothing when none of it shows.
+  void addVisible(const std::string& id, ImVec2 min, ImVec2 max, bool enabled);
   const TouchTarget* find(const std::string& id) const;  // only if drawn in the last frame
   // The layout test: every target of the latest frame lies inside the viewport and overlaps no
   // other. Returns one line per problem ("details.next leaves the viewport ...").
