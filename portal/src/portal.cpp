@@ -558,7 +558,7 @@ struct Portal::Impl {
     if (device)
       asPerson(claim->personId, [&](Connection& c) { known = !!pushOwnTarget(c, device); });
     if (!known) return errorResponse(404, "invalid_link");  // the device was removed
-    return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "magic_link",
+    return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "push",
                     claim->nonce);
   }
 
