@@ -128,6 +128,11 @@ CREATE OR REPLACE FUNCTION gh.portal_delivery_claim(p_limit integer, p_lease int
  SET search_path TO 'gh', 'pg_temp'
 AS $function$
 BEGIN
+  -- A webhook the resident removed or replaced since is not retried to the old address.
+  UPDATE gh.portal_delivery d SET status = 'failed', last_error = 'webhook url removed or changed'
+    FROM gh.person p
+   WHERE d.status = 'pending' AND d.channel = 'webhook' AND p.id = d.person_id
+     AND d.target IS DISTINCT FROM p.webhook_url;
   RETURN QUERY
   WITH due AS (
     SELECT d.id FROM gh.portal_delivery d

@@ -127,7 +127,9 @@ TEST(Repeatables, AFreshAndAnUpgradedDatabaseEndWithIdenticalFunctions) {
   for (const auto& [sig, def] : after)
     if (before.count(sig) == 0 || before.at(sig) != def) changed.push_back(sig);
   EXPECT_EQ(changed,
-            (std::vector<std::string>{"gh.decide_visit(uuid,boolean,text,gh.decision_channel)"}));
+            (std::vector<std::string>{"gh.check_text(text,text,integer,boolean)",
+                                      "gh.decide_visit(uuid,boolean,text,gh.decision_channel)",
+                                      "gh.portal_delivery_claim(integer,interval)"}));
   EXPECT_EQ(before.size(), after.size());
 }
 
