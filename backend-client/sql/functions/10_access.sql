@@ -158,10 +158,11 @@ CREATE OR REPLACE FUNCTION gh.check_text(p_what text, p_value text, p_max intege
  LANGUAGE plpgsql
  IMMUTABLE
 AS $function$
--- Control characters, line separators and bidi overrides become one space: a name or purpose
--- stays on one line wherever it is shown (e-mails, webhooks, the console).
+-- Control characters and line/paragraph separators become one space: a name or purpose stays
+-- on one line wherever it is shown (e-mails, webhooks, the console). Bidi marks stay: pages
+-- isolate them (PortalTest.HostileVisitorNamesComeBackAsInertJsonText).
 DECLARE v text := btrim(regexp_replace(coalesce(p_value, ''),
-                  '[\x01-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]+', ' ', 'g'));
+                  '[\x01-\x1f\x7f-\x9f\u2028\u2029]+', ' ', 'g'));
 BEGIN
   IF p_required AND v = '' THEN
     RAISE EXCEPTION '% is required', p_what USING ERRCODE = 'GH422', DETAIL = p_what || '_required';
