@@ -23,8 +23,10 @@ constexpr const char* kUsage = R"(usage: gatehouse-admin [--database-url URL] CO
 The database URL comes from --database-url, else GATEHOUSE_DATABASE_URL.
 
 commands:
-  migrate                         apply pending migrations (each in its own transaction)
-  status                          list migrations and whether they are applied; warns when the
+  migrate                         apply pending migrations (each in its own transaction), then
+                                  the changed function files (sql/functions), under one lock
+  status                          list migrations and function files and whether they are
+                                  applied (exit 3 if any is pending); warns when the
                                   server can lose acknowledged commits (fsync, synchronous_commit,
                                   full_page_writes off)
   seed-demo --signing-key-file F [--env-file FILE]
@@ -78,9 +80,11 @@ int run(const Args& a) {
   if (isOpsCommand(cmd, a.options)) return runOpsCommand(url, a.positional, a.options, std::cin);
   Connection c(url);
   if (cmd == "migrate") {
-    const int n = Migrator(c).migrate();
-    std::cout << (n ? "applied " + std::to_string(n) + " migration(s)" : "database is up to date")
-              << "\n";
+    const auto run = Migrator(c).run();
+    if (run.migrations == 0 && run.repeatables.empty()) std::cout << "database is up to date\n";
+    if (run.migrations) std::cout << "applied " << run.migrations << " migration(s)\n";
+    if (!run.repeatables.empty())
+      std::cout << "applied " << run.repeatables.size() << " function file(s)\n";
   } else if (cmd == "status") {
     bool bad = false;
     for (const auto& s : Migrator(c).status()) {
@@ -89,6 +93,13 @@ int run(const Args& a) {
                                        : "pending ")
                 << s.migration.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
       bad = bad || s.checksumMismatch || !s.applied;
+    }
+    for (const auto& s : Migrator(c).repeatableStatus()) {
+      std::cout << (!s.applied  ? "pending "
+                    : s.changed ? "changed "
+                                : "applied ")
+                << "functions/" << s.file.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
+      bad = bad || s.pending();
     }
     for (const auto& problem : checkDurability(c).problems)
       std::cout << "WARNING " << problem

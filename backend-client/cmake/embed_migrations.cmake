@@ -1,5 +1,10 @@
-# Generates a C++ file holding every sql/migrations/NNNN_*.sql, so binaries need no SQL files.
-# Invoked at build time: cmake -DSRC_DIR=... -DOUT=... -P embed_migrations.cmake
+# Generates a C++ file holding every NNNN_*.sql of SRC_DIR, so binaries need no SQL files.
+# Invoked at build time: cmake -DSRC_DIR=... -DOUT=... [-DTYPE=Repeatable -DFUNC=embeddedRepeatables]
+#   -P embed_migrations.cmake   (default: the migrations, type Migration, embeddedMigrations())
+if(NOT TYPE)
+  set(TYPE Migration)
+  set(FUNC embeddedMigrations)
+endif()
 file(GLOB files "${SRC_DIR}/*.sql")
 list(SORT files)
 set(body "")
@@ -7,7 +12,7 @@ foreach(f IN LISTS files)
   get_filename_component(name "${f}" NAME)
   string(REGEX MATCH "^[0-9]+" version "${name}")
   if(NOT version)
-    message(FATAL_ERROR "migration ${name} must start with its number")
+    message(FATAL_ERROR "${name} must start with its number")
   endif()
   math(EXPR version "${version}")  # strips leading zeros
   file(READ "${f}" sql)
@@ -27,5 +32,5 @@ foreach(f IN LISTS files)
   endwhile()
   string(APPEND body "  {${version}, \"${name}\", std::string(\n${chunks}), \"${sum}\"},\n")
 endforeach()
-file(WRITE "${OUT}.tmp" "// Generated from backend-client/sql/migrations by embed_migrations.cmake. Do not edit.\n#include \"gatehouse/backend/migrator.hpp\"\n\nnamespace gatehouse::backend {\n\nconst std::vector<Migration>& embeddedMigrations() {\n  static const std::vector<Migration> all = {\n${body}  };\n  return all;\n}\n\n}  // namespace gatehouse::backend\n")
+file(WRITE "${OUT}.tmp" "// Generated from ${SRC_DIR} by embed_migrations.cmake. Do not edit.\n#include \"gatehouse/backend/migrator.hpp\"\n\nnamespace gatehouse::backend {\n\nconst std::vector<${TYPE}>& ${FUNC}() {\n  static const std::vector<${TYPE}> all = {\n${body}  };\n  return all;\n}\n\n}  // namespace gatehouse::backend\n")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

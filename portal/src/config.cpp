@@ -52,6 +52,14 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
       c.trustedProxies.push_back(*s);
     }
   }
+  if (auto* list = t["webhook"]["allowed_addresses"].as_array()) {
+    for (const auto& v : *list) {
+      auto s = v.value<std::string>();
+      if (!s)
+        return makeError("config_invalid", "webhook.allowed_addresses must be a list of addresses");
+      c.webhookAllowedAddresses.push_back(*s);
+    }
+  }
   read(t, "tls", "certificate", c.tlsCert);
   read(t, "tls", "private_key", c.tlsKey);
   read(t, "tls", "cookie_secure", c.cookieSecure);
@@ -64,6 +72,10 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
     read(t, s, k, v);
     out = static_cast<int>(v);
   };
+  readInt("http", "max_connections_per_address", c.maxConnectionsPerAddress);
+  readInt("http", "max_streams_per_session", c.maxStreamsPerSession);
+  if (c.maxConnectionsPerAddress < 0 || c.maxStreamsPerSession < 0)
+    return makeError("config_invalid", "http.max_* must be 0 (no limit) or more");
   readInt("security", "session_hours", c.sessionHours);
   readInt("security", "login_max_failures", c.loginMaxFailures);
   readInt("security", "lock_minutes", c.lockMinutes);

@@ -7,6 +7,7 @@
 #include "gatehouse/core/base64url.hpp"
 #include "internal.hpp"
 #include "mail_sink.hpp"
+#include "webhook_target.hpp"
 
 namespace gatehouse::portal {
 
@@ -63,6 +64,32 @@ std::string encodeHeader(const std::string& s) {
 }
 
 }  // namespace
+
+std::string oneLineQuoted(std::string_view text) {
+  std::string flat;
+  auto space = [&] {
+    if (!flat.empty() && flat.back() != ' ') flat += ' ';
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    const auto third = i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0;
+    if (c < 0x20 || c == 0x7f || c == ' ') {
+      space();
+    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {  // C1 controls, NEL
+      space();
+      i += 1;
+    } else if (c == 0xe2 && ((next == 0x80 && third >= 0xa8 && third <= 0xae) ||
+                             (next == 0x81 && third >= 0xa6 && third <= 0xa9))) {
+      space();  // line/paragraph separators, bidirectional overrides and isolates
+      i += 2;
+    } else {
+      flat += static_cast<char>(c);
+    }
+  }
+  if (!flat.empty() && flat.back() == ' ') flat.pop_back();
+  return "\u201c" + flat + "\u201d";
+}
 
 std::string sendEmail(const PortalConfig& config, const OutboundEmail& email) {
   if (config.smtpUrl.empty()) return "smtp not configured";
@@ -126,8 +153,23 @@ std::string postWebhook(const PortalConfig& config, const std::string& url, cons
   bool http = url.rfind("http://", 0) == 0;
   if (!https && !(http && config.webhookAllowHttp)) return "webhook url must be https";
   ensureCurl();
+  // Resolved once and checked here; curl then connects to exactly these addresses, so a name
+  // that re-resolves to 127.0.0.1 (DNS rebinding) changes nothing.
+  auto target = resolveWebhookTarget(url, config.webhookAllowedAddresses);
+  if (!target) return "webhook: " + target.error().message;
   CURL* curl = curl_easy_init();
   if (!curl) return "curl init failed";
+  curl_slist* pinned = nullptr;
+  if (!target->literal) {
+    std::string entry = target->host + ":" + std::to_string(target->port) + ":";
+    for (std::size_t i = 0; i < target->addresses.size(); ++i) {
+      const auto& a = target->addresses[i];
+      entry += (i ? "," : "") + (a.find(':') != std::string::npos ? "[" + a + "]" : a);
+    }
+    pinned = curl_slist_append(nullptr, entry.c_str());
+    curl_easy_setopt(curl, CURLOPT_RESOLVE, pinned);
+  }
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // a proxy would resolve the name itself
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, "Content-Type: application/json");
   headers =
@@ -150,6 +192,7 @@ std::string postWebhook(const PortalConfig& config, const std::string& url, cons
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
+  curl_slist_free_all(pinned);
   if (rc != CURLE_OK) return std::string("webhook: ") + curl_easy_strerror(rc);
   if (status < 200 || status >= 300) return "webhook: HTTP " + std::to_string(status);
   return {};

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -147,6 +148,7 @@ struct HttpServer::Impl {
   std::condition_variable cv;
   int inflight = 0;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  std::unordered_map<std::string, std::size_t> perAddress;  // open connections by peer
   std::atomic<std::size_t> streams{0};
 
   HttpServerOptions opt;
@@ -179,6 +181,24 @@ struct HttpServer::Impl {
     cv.notify_all();
   }
   void doAccept();
+  // Counts a new connection from `peer`; false (and nothing counted) when it holds too many.
+  bool admit(const std::string& peer) {
+    if (opt.maxConnectionsPerAddress == 0 ||
+        std::find(opt.trustedProxies.begin(), opt.trustedProxies.end(), peer) !=
+            opt.trustedProxies.end())
+      return true;
+    std::lock_guard lock(mu);
+    auto& n = perAddress[peer];
+    if (n >= opt.maxConnectionsPerAddress) return false;
+    ++n;
+    return true;
+  }
+  void release(const std::string& peer) {
+    std::lock_guard lock(mu);
+    auto it = perAddress.find(peer);
+    if (it == perAddress.end()) return;  // exempt
+    if (--it->second == 0) perAddress.erase(it);
+  }
 };
 
 namespace {
@@ -190,16 +210,16 @@ class Session final : public SessionBase,
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
+  // `remote` was admitted by the server (Impl::admit); the session releases it.
   template <class... Args>
-  Session(HttpServer::Impl& srv, tcp::socket&& socket, Args&&... args)
-      : srv_(srv), stream_(std::move(socket), std::forward<Args>(args)...) {
-    beast::error_code ec;
-    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
-  }
+  Session(HttpServer::Impl& srv, tcp::socket&& socket, std::string remote, Args&&... args)
+      : srv_(srv),
+        stream_(std::move(socket), std::forward<Args>(args)...),
+        remote_(std::move(remote)) {}
 
   ~Session() override {
-    if (streaming_) --srv_.streams;
+    uncountStream();
+    releaseAddress();
     std::lock_guard lock(srv_.mu);
     srv_.sessions.erase(this);
   }
@@ -284,6 +304,9 @@ class Session final : public SessionBase,
       keepAlive_ = false;
       return write(std::move(r));
     }
+    if (ec.category() == beast::error_code(http::error::bad_target).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message)
+      return refuseMalformed(ec);
     if (ec) return closeSocket();
     started_ = std::chrono::steady_clock::now();
     auto msg = parser_->release();
@@ -349,6 +372,23 @@ class Session final : public SessionBase,
     });
   }
 
+  // A request that does not parse gets 400 and the connection closes (the rest of the
+  // stream cannot be framed).
+  void refuseMalformed(beast::error_code ec) {
+    started_ = std::chrono::steady_clock::now();
+    req_ = HttpRequest{};
+    req_.method = "-";
+    req_.remoteAddr = remote_;
+    req_.tls = kTls;
+    srv_.requestBegan();
+    HttpResponse r;
+    r.status = ec == http::error::header_limit ? 431 : 400;
+    r.body = R"({"error":"bad_request"})";
+    keepAlive_ = false;
+    version_ = 11;
+    write(std::move(r));
+  }
+
   void write(HttpResponse r) {
     if (srv_.h.decorate) srv_.h.decorate(req_, r);
     auto res = std::make_shared<http::response<http::string_body>>();
@@ -391,6 +431,7 @@ class Session final : public SessionBase,
     srv_.requestEnded();
     streaming_ = true;
     ++srv_.streams;
+    streamCounted_ = true;
     open_ = true;
     beast::get_lowest_layer(stream_).expires_never();
     outbox_.push_back(std::make_shared<const std::string>(std::move(head)));
@@ -462,10 +503,21 @@ class Session final : public SessionBase,
                      });
   }
 
+  // The address's count drops when the socket closes, not when the session is destroyed
+  // (the live-event hub may hold a closed stream a while longer).
+  void releaseAddress() {
+    if (counted_.exchange(false)) srv_.release(remote_);
+  }
+  void uncountStream() {
+    if (streamCounted_.exchange(false)) --srv_.streams;
+  }
+
   void closeSocket() {
     if (!socketOpen_) return;
     socketOpen_ = false;
     open_ = false;
+    releaseAddress();
+    uncountStream();
     beast::error_code ec;
     auto& sock = beast::get_lowest_layer(stream_).socket();
     sock.shutdown(tcp::socket::shutdown_both, ec);
@@ -508,6 +560,8 @@ class Session final : public SessionBase,
   bool streaming_ = false;
   bool writing_ = false;
   bool socketOpen_ = true;
+  std::atomic<bool> counted_{true};         // remote_ still counts against its address's cap
+  std::atomic<bool> streamCounted_{false};  // counted in srv_.streams
   std::atomic<bool> open_{false};
   std::atomic<std::size_t> queued_{0};
   std::deque<std::shared_ptr<const std::string>> outbox_;
@@ -527,13 +581,21 @@ void HttpServer::Impl::doAccept() {
       return;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    auto peer = socket.remote_endpoint(ec);
+    std::string remote = ec ? std::string() : peer.address().to_string();
+    if (!admit(remote)) {
+      spdlog::warn("refused a connection from {}: {} already open", remote,
+                   opt.maxConnectionsPerAddress);
+      socket.close(ec);
+      return doAccept();
+    }
     if (auto ctx = currentTls()) {
-      auto s =
-          std::make_shared<Session<ssl::stream<beast::tcp_stream>>>(*this, std::move(socket), *ctx);
+      auto s = std::make_shared<Session<ssl::stream<beast::tcp_stream>>>(*this, std::move(socket),
+                                                                         remote, *ctx);
       s->keepTlsContext(ctx);
       s->run();
     } else {
-      std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->run();
+      std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket), remote)->run();
     }
     doAccept();
   });

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,7 +74,9 @@ struct Subscriber {
 
 class Hub {
  public:
+  // Adds a stream; when its session already has `streamsPerSession` open, closes the oldest.
   void add(Subscriber s);
+  void setStreamsPerSession(std::size_t n) { streamsPerSession_ = n; }  // 0 = no limit
   // Sends to every open stream of the unit (in that estate); returns how many got it.
   std::size_t publishUnit(std::int64_t estateId, std::int64_t unitId, const std::string& frame);
   std::size_t publishPerson(std::int64_t personId, const std::string& frame);
@@ -90,6 +93,7 @@ class Hub {
 
  private:
   std::mutex mu_;
+  std::size_t streamsPerSession_ = 4;
   std::unordered_map<std::int64_t, std::vector<Subscriber>> byUnit_;
 };
 
@@ -101,6 +105,9 @@ struct OutboundEmail {
   std::string subject;
   std::string body;
 };
+// Text from outside (a visitor's name, a purpose) for a message: on one line (control
+// characters, line separators and bidi overrides become spaces) and in quotes.
+std::string oneLineQuoted(std::string_view text);
 // Sends over SMTP with libcurl. Returns an error message, or "" on success.
 std::string sendEmail(const PortalConfig& config, const OutboundEmail& email);
 // POSTs JSON with X-Gatehouse-Timestamp and X-Gatehouse-Signature: sha256=HMAC(secret, ts "."
@@ -111,16 +118,27 @@ std::string webhookSignature(std::string_view secret, std::int64_t timestamp,
                              std::string_view body);
 
 // --- login throttling (per client address; per-account lockout lives in the database) ------------
+// At most `capacity` keys are remembered; the least recently used one is forgotten first, so a
+// flood of new addresses cannot wipe the count of one that keeps trying.
 class LoginThrottle {
  public:
-  explicit LoginThrottle(int perMinute) : perMinute_(perMinute) {}
+  explicit LoginThrottle(int perMinute, std::size_t capacity = 100000)
+      : perMinute_(perMinute), capacity_(capacity) {}
   // Counts an attempt; returns seconds to wait (0 = allowed).
   int attempt(const std::string& key, std::chrono::steady_clock::time_point now);
+  std::size_t size();
 
  private:
+  struct Entry {
+    std::vector<std::chrono::steady_clock::time_point> hits;
+    std::list<std::string>::iterator recent;  // its place in recent_
+  };
+  Entry& touch(const std::string& key);
   int perMinute_;
+  std::size_t capacity_;
   std::mutex mu_;
-  std::unordered_map<std::string, std::vector<std::chrono::steady_clock::time_point>> hits_;
+  std::list<std::string> recent_;  // most recently used first
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace gatehouse::portal

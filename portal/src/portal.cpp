@@ -558,7 +558,7 @@ struct Portal::Impl {
     if (device)
       asPerson(claim->personId, [&](Connection& c) { known = !!pushOwnTarget(c, device); });
     if (!known) return errorResponse(404, "invalid_link");  // the device was removed
-    return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "magic_link",
+    return decideAs(claim->personId, claim->visitId, body["approve"].get<bool>(), "push",
                     claim->nonce);
   }
 
@@ -1347,7 +1347,9 @@ struct Portal::Impl {
     auto kind = r.text("kind");
     json payload = json::parse(r.text("payload"), nullptr, false);
     if (payload.is_discarded()) payload = json::object();
-    std::string visitor = payload.value("visitor", std::string("a visitor"));
+    std::string visitor = payload.contains("visitor") && payload["visitor"].is_string()
+                              ? oneLineQuoted(payload["visitor"].get<std::string>())
+                              : std::string("a visitor");
     OutboundEmail mail;
     mail.to = r.text("target");
     json hook{{"delivery", r.int64("id")},
@@ -1368,7 +1370,7 @@ struct Portal::Impl {
                   " asking to visit you" +
                   (payload.value("purpose", std::string()).empty()
                        ? ""
-                       : " (" + payload.value("purpose", std::string()) + ")") +
+                       : " (" + oneLineQuoted(payload.value("purpose", std::string())) + ")") +
                   ".\n\nApprove or deny (no password needed, valid " +
                   std::to_string(cfg.magicLinkMinutes) + " minutes, works once):\n" + link + "\n";
     } else if (kind == "visit_decided") {
@@ -1507,6 +1509,8 @@ void Portal::start() {
   o.tlsCertFile = m.cfg.tlsCert;
   o.tlsKeyFile = m.cfg.tlsKey;
   o.trustedProxies = m.cfg.trustedProxies;
+  o.maxConnectionsPerAddress = static_cast<std::size_t>(m.cfg.maxConnectionsPerAddress);
+  m.hub.setStreamsPerSession(static_cast<std::size_t>(m.cfg.maxStreamsPerSession));
   HttpHandlers h;
   Impl* self = impl_.get();
   h.handleInline = [self](const HttpRequest& r) { return self->handleInline(r); };

@@ -162,7 +162,13 @@ std::string contentTypeFor(const std::string& ext) {
 StaticFiles::StaticFiles(const std::string& root) {
   namespace fs = std::filesystem;
   if (root.empty() || !fs::is_directory(root)) return;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
+    const auto& e = *it;
+    if (e.path().filename().string().front() == '.') {  // .git, .env, .htpasswd: never served
+      if (e.is_directory()) it.disable_recursion_pending();
+      continue;
+    }
     if (!e.is_regular_file()) continue;
     std::string body(static_cast<std::size_t>(e.file_size()), '\0');
     std::FILE* fp = std::fopen(e.path().c_str(), "rb");
@@ -198,8 +204,24 @@ std::string sseFrame(std::string_view event, std::string_view data) {
 }
 
 void Hub::add(Subscriber s) {
-  std::lock_guard lock(mu_);
-  byUnit_[s.unitId].push_back(std::move(s));
+  std::vector<std::shared_ptr<SseStream>> evicted;
+  {
+    std::lock_guard lock(mu_);
+    auto& subs = byUnit_[s.unitId];
+    if (!s.sessionHash.empty() && streamsPerSession_ > 0) {
+      // One session may hold a few streams (tabs); a new one beyond that ends its oldest.
+      std::size_t same = 0;
+      for (const auto& o : subs) same += o.sessionHash == s.sessionHash && o.stream->isOpen();
+      for (auto& o : subs) {
+        if (same < streamsPerSession_) break;
+        if (o.sessionHash != s.sessionHash || !o.stream->isOpen()) continue;
+        evicted.push_back(o.stream);
+        --same;
+      }
+    }
+    subs.push_back(std::move(s));
+  }
+  for (auto& e : evicted) e->close();
 }
 
 std::size_t Hub::publishUnit(std::int64_t estateId, std::int64_t unitId, const std::string& frame) {
@@ -325,10 +347,27 @@ std::size_t Hub::size() {
   return n;
 }
 
+LoginThrottle::Entry& LoginThrottle::touch(const std::string& key) {
+  if (auto it = entries_.find(key); it != entries_.end()) {
+    recent_.splice(recent_.begin(), recent_, it->second.recent);
+    return it->second;
+  }
+  if (entries_.size() >= std::max<std::size_t>(1, capacity_)) {  // bounded memory under a flood
+    entries_.erase(recent_.back());
+    recent_.pop_back();
+  }
+  recent_.push_front(key);
+  return entries_[key] = Entry{{}, recent_.begin()};
+}
+
+std::size_t LoginThrottle::size() {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
 int LoginThrottle::attempt(const std::string& key, std::chrono::steady_clock::time_point now) {
   std::lock_guard lock(mu_);
-  if (hits_.size() > 100000) hits_.clear();  // bounded memory under a flood
-  auto& v = hits_[key];
+  auto& v = touch(key).hits;
   auto windowStart = now - std::chrono::minutes(1);
   v.erase(std::remove_if(v.begin(), v.end(), [&](auto t) { return t < windowStart; }), v.end());
   if (static_cast<int>(v.size()) >= perMinute_) {

@@ -77,7 +77,7 @@ const PORTAL = process.env.PORTAL_URL;
     assert.strictEqual(status, 200);
     const st = (await control('GET', '/visit-status?id=' + v1)).data;
     assert.strictEqual(st.status, 'approved');
-    assert.strictEqual(st.channel, 'magic_link');
+    assert.strictEqual(st.channel, 'push');
 
     // A second visitor; another member of the household decides; the next push replaces it.
     const v2 = (await control('POST', '/request-visit', { unit: 'A-101', name: 'Second Visitor' })).data.visit;

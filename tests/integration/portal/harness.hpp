@@ -159,6 +159,7 @@ class PortalTest : public ::testing::Test {
     cfg.secret = "test-secret-for-magic-links-0123456789";
     cfg.webhookSecret = "webhook-secret";
     cfg.webhookAllowHttp = true;
+    cfg.webhookAllowedAddresses = {"127.0.0.1"};  // the tests' receivers listen here
     cfg.accessLog = false;
     cfg.deliveryRetrySeconds = 1;
     cfg.workerThreads = 3;

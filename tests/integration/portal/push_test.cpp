@@ -83,7 +83,7 @@ TEST_F(PortalPushTest, VisitRequestRingsEncryptedAndSignedAndLetsInFromTheNotifi
   EXPECT_EQ(r->status, 200) << r->body;
   auto st = kiosk_->visitStatus(visit);
   EXPECT_EQ(st.status, backend::VisitStatus::Approved);
-  EXPECT_EQ(st.decisionChannel.value_or(""), "magic_link");
+  EXPECT_EQ(st.decisionChannel.value_or(""), "push");
   r = client().Post("/api/push/decide", json{{"token", token}, {"approve", false}}.dump(),
                     "application/json");
   ASSERT_TRUE(r);

@@ -81,6 +81,35 @@ TEST(PortalLoginThrottle, AllowsNPerMinutePerKey) {
   EXPECT_EQ(t.attempt("a", now + std::chrono::seconds(61)), 0);
 }
 
+TEST(PortalLoginThrottle, ForgetsTheLeastRecentlyUsedKeyWhenFull) {
+  LoginThrottle t(1, 3);
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  EXPECT_EQ(t.attempt("a", now), 0);
+  EXPECT_EQ(t.attempt("b", now), 0);
+  EXPECT_EQ(t.attempt("c", now), 0);
+  EXPECT_GT(t.attempt("a", now), 0);  // a is used again: b is now the least recent
+  EXPECT_EQ(t.attempt("d", now), 0);  // full: b goes
+  EXPECT_EQ(t.size(), 3u);
+  EXPECT_GT(t.attempt("a", now), 0);  // still counted
+  EXPECT_GT(t.attempt("c", now), 0);
+  EXPECT_EQ(t.attempt("b", now), 0);  // forgotten, so allowed again (and d, the oldest, goes)
+  EXPECT_EQ(t.attempt("d", now), 0);
+}
+
+TEST(PortalLoginThrottle, AFloodOfNewAddressesDoesNotWipeOneThatKeepsTrying) {
+  LoginThrottle t(1);  // the default capacity, 100,000 keys
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  EXPECT_EQ(t.attempt("attacker", now), 0);
+  for (int i = 0; i < 150000; ++i) {
+    t.attempt("flood-" + std::to_string(i), now);
+    if (i % 50000 == 0) {
+      EXPECT_GT(t.attempt("attacker", now), 0) << i;
+    }
+  }
+  EXPECT_GT(t.attempt("attacker", now), 0);
+  EXPECT_EQ(t.size(), 100000u);
+}
+
 TEST(PortalConfigFile, ReadsTomlAndEnvironmentWins) {
   auto path =
       std::filesystem::temp_directory_path() / ("portal-" + Uuid::random().toString() + ".toml");

@@ -18,6 +18,8 @@ struct PortalConfig {
   std::string webRoot;    // folder with index.html; default: the source tree's portal/web
   bool accessLog = true;
   std::vector<std::string> trustedProxies;  // reverse proxies whose X-Forwarded-For is believed
+  int maxConnectionsPerAddress = 256;  // open connections per peer (proxies exempt); 0 = no cap
+  int maxStreamsPerSession = 4;        // live streams per session; a new one ends the oldest
   // [tls]
   std::string tlsCert;  // PEM chain; empty = plain HTTP
   std::string tlsKey;
@@ -45,6 +47,9 @@ struct PortalConfig {
   // [webhook]
   std::string webhookSecret;      // HMAC key for webhook signatures (GATEHOUSE_WEBHOOK_SECRET)
   bool webhookAllowHttp = false;  // only https:// targets unless set (tests, a LAN gateway)
+  // Webhooks (and the SMS gateway) reach public addresses only, after DNS; these exact
+  // addresses are allowed besides (tests, a deliberate LAN gateway).
+  std::vector<std::string> webhookAllowedAddresses;
   int deliveryMaxAttempts = 5;
   int deliveryRetrySeconds = 30;  // doubles after each failed attempt
   // [push] Web Push (VAPID); empty key file = push off

@@ -21,6 +21,9 @@ struct HttpServerOptions {
   std::string tlsKeyFile;
   std::size_t sseQueueLimit = 512;  // queued chunks per stream before a slow client is dropped
   std::vector<std::string> trustedProxies;  // peers whose X-Forwarded-For is believed
+  // Open connections one peer address may hold; more are closed on accept. 0 = no limit.
+  // Trusted proxies are exempt (they carry everyone).
+  std::size_t maxConnectionsPerAddress = 256;
 };
 
 class HttpServer {

@@ -1,0 +1,236 @@
+-- Sign-in: password lookup and records, TOTP, portal sessions and password resets.
+-- Repeatable: re-applied whenever this file changes; only CREATE OR REPLACE FUNCTION and
+-- grants (docs/decisions/0750-repeatable-sql-functions.md).
+
+-- Sign-in support for the portal and console: the app role cannot read password hashes
+-- directly, only through these.
+CREATE OR REPLACE FUNCTION gh.auth_lookup(p_email text)
+ RETURNS TABLE(person_id bigint, estate_id bigint, role gh.person_role, password_hash text, totp_secret text, locked_until timestamp with time zone, failed_logins integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+  SELECT id, estate_id, role, password_hash, totp_secret, locked_until, failed_logins
+    FROM gh.person WHERE lower(email) = lower(p_email) AND active
+$function$;
+GRANT EXECUTE ON FUNCTION gh.auth_lookup(text) TO gatehouse_server;
+
+CREATE OR REPLACE FUNCTION gh.auth_record(p_person bigint, p_success boolean, p_max_failures integer DEFAULT 5, p_lock interval DEFAULT '00:15:00'::interval)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE until timestamptz;
+BEGIN
+  IF p_success THEN
+    UPDATE gh.person SET failed_logins = 0, locked_until = NULL WHERE id = p_person;
+    PERFORM gh.audit((SELECT estate_id FROM gh.person WHERE id = p_person), 'auth.login', p_person::text, '{}');
+    RETURN NULL;
+  END IF;
+  UPDATE gh.person SET failed_logins = failed_logins + 1,
+         locked_until = CASE WHEN failed_logins + 1 >= p_max_failures THEN now() + p_lock END
+   WHERE id = p_person RETURNING locked_until INTO until;
+  PERFORM gh.audit((SELECT estate_id FROM gh.person WHERE id = p_person), 'auth.failed', p_person::text,
+                   jsonb_build_object('locked_until', until));
+  RETURN until;
+END $function$;
+GRANT EXECUTE ON FUNCTION gh.auth_record(bigint,boolean,integer,interval) TO gatehouse_server;
+
+-- A person sets their own password; an admin sets one for a person of their own estate.
+-- Either way every session of that person ends.
+CREATE OR REPLACE FUNCTION gh.set_password_hash(p_person bigint, p_hash text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE target gh.person;
+BEGIN
+  SELECT * INTO target FROM gh.person WHERE id = p_person;
+  IF NOT FOUND OR (p_person IS DISTINCT FROM gh.current_person_id()
+                   AND NOT (gh.i_am_admin() AND target.estate_id = gh.my_estate())) THEN
+    RAISE EXCEPTION 'not allowed' USING ERRCODE = 'GH403', DETAIL = 'forbidden';
+  END IF;
+  IF p_hash IS NULL OR p_hash !~ '^\$argon2id\$v=19\$m=[0-9]+,t=[0-9]+,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$' THEN
+    RAISE EXCEPTION 'password hash must be an Argon2id string' USING ERRCODE = 'GH422', DETAIL = 'password_hash';
+  END IF;
+  UPDATE gh.person SET password_hash = p_hash, failed_logins = 0, locked_until = NULL WHERE id = p_person;
+  DELETE FROM gh.portal_session WHERE person_id = p_person;
+  PERFORM gh.audit(target.estate_id, 'auth.password_set', p_person::text, '{}');
+END $function$;
+GRANT EXECUTE ON FUNCTION gh.set_password_hash(bigint,text) TO gatehouse_app;
+
+-- RFC 4648 base32 (case-insensitive; spaces, '-' and '=' ignored); NULL if malformed.
+CREATE OR REPLACE FUNCTION gh.base32_decode(p text)
+ RETURNS bytea
+ LANGUAGE plpgsql
+ IMMUTABLE
+AS $function$
+DECLARE s text := upper(regexp_replace(coalesce(p, ''), '[\s=-]', '', 'g'));
+        buf bigint := 0; nbits int := 0; v int; out bytea := '\x'::bytea;
+BEGIN
+  FOR i IN 1..length(s) LOOP
+    v := strpos('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', substr(s, i, 1)) - 1;
+    IF v < 0 THEN RETURN NULL; END IF;
+    buf := ((buf << 5) | v) & 65535;
+    nbits := nbits + 5;
+    IF nbits >= 8 THEN
+      out := out || set_byte('\x00'::bytea, 0, ((buf >> (nbits - 8)) & 255)::int);
+      nbits := nbits - 8;
+    END IF;
+  END LOOP;
+  RETURN out;
+END $function$;
+
+-- RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) for time step p_step.
+CREATE OR REPLACE FUNCTION gh.totp_code(p_key bytea, p_step bigint)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE h bytea := gh_crypto.hmac(int8send(p_step), p_key, 'sha1');
+        o int := get_byte(h, 19) & 15;
+BEGIN
+  -- PostgreSQL gives <<, | and & one precedence, so every step is parenthesised.
+  RETURN lpad(((((get_byte(h, o) & 127)::bigint << 24) | (get_byte(h, o + 1)::bigint << 16)
+                | (get_byte(h, o + 2)::bigint << 8) | get_byte(h, o + 3)::bigint) % 1000000)::text,
+              6, '0');
+END $function$;
+
+-- Console sign-in, step 1: what the console needs to compute the Argon2id hash of what the
+-- guard typed (algorithm, limits and salt; never the hash itself). Staff only.
+CREATE OR REPLACE FUNCTION gh.staff_auth_begin(p_email text)
+ RETURNS TABLE(person_id bigint, hash_setting text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+  SELECT id, regexp_replace(password_hash, '[^$]*$', '')
+    FROM gh.person
+   WHERE lower(email) = lower(left(p_email, 320)) AND active AND role IN ('guard', 'admin')
+     AND password_hash IS NOT NULL
+$function$;
+GRANT EXECUTE ON FUNCTION gh.staff_auth_begin(text) TO gatehouse_app;
+
+-- Step 2: the database compares the hash and checks the TOTP code against its own clock,
+-- counts failures and locks as gh.auth_record does. Returns ok | bad_credentials | locked |
+-- totp_required | bad_totp.
+CREATE OR REPLACE FUNCTION gh.staff_auth_finish(p_person bigint, p_hash text, p_totp text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE p gh.person;
+        key bytea;
+        step bigint := floor(extract(epoch FROM clock_timestamp()) / 30);
+        code text := btrim(coalesce(p_totp, ''));
+BEGIN
+  SELECT * INTO p FROM gh.person WHERE id = p_person AND active AND role IN ('guard', 'admin') FOR UPDATE;
+  IF NOT FOUND THEN RETURN 'bad_credentials'; END IF;
+  IF p.locked_until > now() THEN RETURN 'locked'; END IF;
+  IF p.password_hash IS NULL OR p_hash IS DISTINCT FROM p.password_hash THEN
+    PERFORM gh.auth_record(p.id, false);
+    RETURN 'bad_credentials';
+  END IF;
+  IF coalesce(p.totp_secret, '') <> '' THEN
+    IF code = '' THEN RETURN 'totp_required'; END IF;
+    key := gh.base32_decode(p.totp_secret);
+    IF key IS NULL OR length(key) = 0 OR code !~ '^[0-9]{6}$'
+       OR code NOT IN (gh.totp_code(key, step - 1), gh.totp_code(key, step), gh.totp_code(key, step + 1)) THEN
+      PERFORM gh.auth_record(p.id, false);
+      RETURN 'bad_totp';
+    END IF;
+  END IF;
+  PERFORM gh.auth_record(p.id, true);
+  RETURN 'ok';
+END $function$;
+GRANT EXECUTE ON FUNCTION gh.staff_auth_finish(bigint,text,text) TO gatehouse_app;
+
+-- Sessions ------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION gh.portal_session_create(p_person bigint, p_token_hash text, p_csrf text, p_ttl interval, p_user_agent text)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE until timestamptz := now() + p_ttl;
+BEGIN
+  DELETE FROM gh.portal_session WHERE person_id = p_person AND expires_at < now();
+  INSERT INTO gh.portal_session (token_hash, person_id, csrf_token, expires_at, user_agent)
+  VALUES (p_token_hash, p_person, p_csrf, until, left(p_user_agent, 200));
+  RETURN until;
+END $function$;
+GRANT EXECUTE ON FUNCTION gh.portal_session_create(bigint,text,text,interval,text) TO gatehouse_server;
+
+CREATE OR REPLACE FUNCTION gh.portal_session_get(p_token_hash text)
+ RETURNS TABLE(person_id bigint, estate_id bigint, unit_id bigint, role gh.person_role, full_name text, csrf_token text, expires_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+  SELECT p.id, p.estate_id, p.unit_id, p.role, p.full_name, s.csrf_token, s.expires_at
+    FROM gh.portal_session s JOIN gh.person p ON p.id = s.person_id AND p.active
+   WHERE s.token_hash = p_token_hash AND s.expires_at > now()
+$function$;
+GRANT EXECUTE ON FUNCTION gh.portal_session_get(text) TO gatehouse_server;
+
+CREATE OR REPLACE FUNCTION gh.portal_session_delete(p_token_hash text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+  DELETE FROM gh.portal_session WHERE token_hash = p_token_hash
+$function$;
+GRANT EXECUTE ON FUNCTION gh.portal_session_delete(text) TO gatehouse_server;
+
+-- Password reset ------------------------------------------------------------------------
+-- Returns the person to email, or no row (unknown address, or too many recent requests);
+-- the caller answers the same either way.
+CREATE OR REPLACE FUNCTION gh.portal_reset_create(p_email text, p_token_hash text, p_ttl interval)
+ RETURNS TABLE(person_id bigint, email text, full_name text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE p gh.person;
+BEGIN
+  SELECT * INTO p FROM gh.person WHERE lower(gh.person.email) = lower(p_email) AND active;
+  IF NOT FOUND THEN RETURN; END IF;
+  IF (SELECT count(*) FROM gh.portal_reset_token t
+       WHERE t.person_id = p.id AND t.created_at > now() - interval '1 hour') >= 5 THEN
+    RETURN;
+  END IF;
+  INSERT INTO gh.portal_reset_token (token_hash, person_id, expires_at)
+  VALUES (p_token_hash, p.id, now() + p_ttl);
+  PERFORM gh.audit(p.estate_id, 'auth.reset_requested', p.id::text, '{}');
+  RETURN QUERY SELECT p.id, p.email, p.full_name;
+END $function$;
+GRANT EXECUTE ON FUNCTION gh.portal_reset_create(text,text,interval) TO gatehouse_server;
+
+-- Consumes a reset token (single use) and sets the new hash; signs out every session.
+CREATE OR REPLACE FUNCTION gh.portal_reset_consume(p_token_hash text, p_new_hash text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE who bigint;
+BEGIN
+  UPDATE gh.portal_reset_token SET used_at = now()
+   WHERE token_hash = p_token_hash AND used_at IS NULL AND expires_at > now()
+  RETURNING person_id INTO who;
+  IF who IS NULL THEN RETURN NULL; END IF;
+  UPDATE gh.person SET password_hash = p_new_hash, failed_logins = 0, locked_until = NULL
+   WHERE id = who AND active;
+  DELETE FROM gh.portal_session WHERE person_id = who;
+  UPDATE gh.portal_reset_token SET used_at = now() WHERE person_id = who AND used_at IS NULL;
+  PERFORM gh.audit((SELECT estate_id FROM gh.person WHERE id = who), 'auth.password_reset', who::text, '{}');
+  RETURN who;
+END $function$;
+GRANT EXECUTE ON FUNCTION gh.portal_reset_consume(text,text) TO gatehouse_server;
+
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;
