@@ -55,8 +55,7 @@ std::string diagnose(const MrzCase& c, const cv::Mat& frame, const MrzRecogniser
   }
   auto r = resolveMrz(lines, kCorpusToday);
   if (r) return "read upright only";
-  return "resolve: " + r.error().message + " (close " + std::to_string(wrong) + ": " + seen +
-         ")";
+  return "resolve: " + r.error().message + " (close " + std::to_string(wrong) + ": " + seen + ")";
 }
 
 }  // namespace
@@ -67,17 +66,19 @@ int main(int argc, char** argv) {
   const unsigned variant = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
   const auto t0 = std::chrono::steady_clock::now();
   auto rec = makeMrzRecogniser(argc > 3 ? argv[3] : "ocrb");
-  std::printf("recogniser made in %.0f ms\n",
-              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                  .count());
+  std::printf(
+      "recogniser made in %.0f ms\n",
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   if (!rec) return std::fprintf(stderr, "%s\n", rec.error().message.c_str()), 1;
   int expected = 0, read = 0;
   for (const auto& c : mrzCorpus(variant)) {
     if (!c.expectRead) continue;
     ++expected;
     const std::string why = diagnose(c, renderCase(c, size), *rec.value());
-    if (why == "read") ++read;
-    else std::printf("%-32s %s\n", c.id.c_str(), why.c_str());
+    if (why == "read")
+      ++read;
+    else
+      std::printf("%-32s %s\n", c.id.c_str(), why.c_str());
   }
   std::printf("read %d of %d\n", read, expected);
   return 0;

@@ -82,8 +82,9 @@ int main(int argc, char** argv) {
     std::cerr << "expected " << runs << " runs, parsed " << ms.size() << "\n" << out;
     return 1;
   }
-  std::printf("document %s: steady -> fields filled over %zu runs: p50 %.0f ms, p99 %.0f ms, "
-              "max %.0f ms\n",
-              doc.id.c_str(), ms.size(), pct(ms, 0.5), pct(ms, 0.99), pct(ms, 1.0));
+  std::printf(
+      "document %s: steady -> fields filled over %zu runs: p50 %.0f ms, p99 %.0f ms, "
+      "max %.0f ms\n",
+      doc.id.c_str(), ms.size(), pct(ms, 0.5), pct(ms, 0.99), pct(ms, 1.0));
   return 0;
 }
