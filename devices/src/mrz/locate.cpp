@@ -160,6 +160,7 @@ Band locateBand(const cv::Mat& image) {
   const LineBox& first = lines.front();
   const LineBox& last = lines.back();
   band.charHeightPx = first.height / s;
+  band.angleDeg = std::atan2(first.dir.y, first.dir.x) * 180.0 / CV_PI;
   if (lines.size() < 2 || first.length < 120) return band;  // too far away to read
 
   auto top = ordered(first), bottom = ordered(last);

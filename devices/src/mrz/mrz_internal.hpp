@@ -18,6 +18,7 @@ struct Band {
   double sharpness = 0;        // mean gradient energy of the band, scaled to 0..1 contrast
   double glare = 0;            // fraction of saturated pixels in and around the band
   double brightness = 0;       // mean gray of the band's paper
+  double angleDeg = 0;         // slope of the first line in the frame (clockwise positive)
 };
 // Empty lines when nothing band-like is in the image.
 Band locateBand(const cv::Mat& image);

@@ -2,6 +2,9 @@
 #include "gatehouse/devices/mrz_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "mrz_internal.hpp"
 
@@ -11,6 +14,8 @@ namespace {
 constexpr double kMinCharHeight = 9.0;  // frame pixels; smaller text is too far away
 constexpr double kMinSharpness = 0.22;  // below this a steady document would read
 constexpr double kMaxGlare = 0.015;     // saturated share of the band
+constexpr double kTiltedDeg = 10.0;     // a band steeper than this is read again turned upright
+constexpr double kRetryTurnDeg = 18.0;  // no band at all: try the frame turned this much
 
 MrzHint hintFor(const mrz::Band& band) {
   if (band.lines.empty())
@@ -35,6 +40,46 @@ Scored score(const cv::Mat& image, const MrzRecogniser& recogniser) {
     s.lines.push_back(std::move(scores));
   }
   return s;
+}
+
+// One frame scored, and resolved when it can be.
+struct Attempt {
+  Scored scored;
+  std::optional<ResolvedMrz> doc;
+};
+
+Attempt attempt(const cv::Mat& image, const MrzRecogniser& recogniser, const Date& today) {
+  Attempt a{score(image, recogniser), std::nullopt};
+  if (!a.scored.lines.empty())
+    if (auto d = resolveMrz(a.scored.lines, today)) a.doc = d.value();
+  return a;
+}
+
+cv::Mat turned(const cv::Mat& image, double deg) {
+  const cv::Point2f c(static_cast<float>(image.cols) / 2, static_cast<float>(image.rows) / 2);
+  cv::Mat out;
+  cv::warpAffine(image, out, cv::getRotationMatrix2D(c, deg, 1.0), image.size(), cv::INTER_LINEAR,
+                 cv::BORDER_REPLICATE);
+  return out;
+}
+
+// The band finder joins glyphs into lines with a horizontal closing, which breaks up lines
+// tilted by more than about 15 degrees: when a tilted band (or none) fails, the frame is turned
+// upright (by the band's slope, or both ways when no band was seen) and read again.
+Attempt readAnyAngle(const cv::Mat& image, const MrzRecogniser& recogniser, const Date& today) {
+  Attempt a = attempt(image, recogniser, today);
+  if (a.doc) return a;
+  std::vector<double> turns;
+  if (a.scored.band.lines.empty())
+    turns = {kRetryTurnDeg, -kRetryTurnDeg};
+  else if (std::abs(a.scored.band.angleDeg) > kTiltedDeg)
+    turns = {a.scored.band.angleDeg};
+  for (double t : turns) {
+    Attempt b = attempt(turned(image, t), recogniser, today);
+    if (b.doc || (a.scored.lines.empty() && !b.scored.lines.empty())) a = std::move(b);
+    if (a.doc) break;
+  }
+  return a;
 }
 
 bool sameShape(const std::vector<MrzLineScores>& a, const std::vector<MrzLineScores>& b) {
@@ -71,17 +116,15 @@ Result<std::shared_ptr<const MrzRecogniser>> makeMrzRecogniser(std::string_view 
 
 MrzFrameRead readMrzImage(const cv::Mat& image, const MrzRecogniser& recogniser,
                           const Date& today) {
-  const Scored s = score(image, recogniser);
+  const Attempt a = readAnyAngle(image, recogniser, today);
   MrzFrameRead r;
-  r.lines = static_cast<int>(s.band.lines.size());
-  if (!s.lines.empty()) {
-    if (auto doc = resolveMrz(s.lines, today)) {
-      r.accepted = doc.value();
-      r.hint = MrzHint::none;
-      return r;
-    }
+  r.lines = static_cast<int>(a.scored.band.lines.size());
+  if (a.doc) {
+    r.accepted = a.doc;
+    r.hint = MrzHint::none;
+    return r;
   }
-  r.hint = hintFor(s.band);
+  r.hint = hintFor(a.scored.band);
   return r;
 }
 
@@ -91,17 +134,18 @@ MrzReader::MrzReader(std::shared_ptr<const MrzRecogniser> recogniser, int combin
 void MrzReader::reset() { history_.clear(); }
 
 MrzFrameRead MrzReader::onFrame(const cv::Mat& frame, const Date& today) {
-  Scored s = score(frame, *recogniser_);
+  Attempt a = readAnyAngle(frame, *recogniser_, today);
+  Scored& s = a.scored;
   MrzFrameRead r;
   r.lines = static_cast<int>(s.band.lines.size());
   r.hint = hintFor(s.band);
-  if (s.lines.empty()) return r;
-  if (auto doc = resolveMrz(s.lines, today)) {
+  if (a.doc) {
     history_.clear();
-    r.accepted = doc.value();
+    r.accepted = std::move(a.doc);
     r.hint = MrzHint::none;
     return r;
   }
+  if (s.lines.empty()) return r;
   // A different layout means a different document: never mix their glyphs.
   if (!history_.empty() && !sameShape(history_.back(), s.lines)) history_.clear();
   history_.push_back(std::move(s.lines));

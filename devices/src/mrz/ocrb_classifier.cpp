@@ -1,5 +1,6 @@
 // Our MRZ glyph classifier: templates rendered from Debian's OCR-B font when it is made, at
-// several camera-like resolutions, compared with each glyph by normalised correlation.
+// several camera-like resolutions and defocus levels; a line is compared with the rendering that
+// fits it best as a whole, each glyph by normalised correlation.
 #include <pango/pangocairo.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@ namespace gatehouse::devices::mrz {
 namespace {
 
 constexpr const char* kFontFamily = "OCR B";
+constexpr int kLineVariants = 1;  // renderings a line is compared with (those fitting it best)
 
 int nearestWidth(std::size_t n) {
   int best = 0;
@@ -126,30 +128,56 @@ Result<cv::Mat> renderAlphabet(double capHeight) {
   return gray;
 }
 
+// One glyph template: its character and the rendering (text height, defocus) it came from.
+struct Template {
+  int cls = 0;      // index in kMrzAlphabet
+  int variant = 0;  // rendering
+  cv::Mat feature;
+};
+
 class OcrbClassifier final : public MrzRecogniser {
  public:
-  explicit OcrbClassifier(std::vector<std::pair<int, cv::Mat>> templates)
-      : templates_(std::move(templates)) {}
+  OcrbClassifier(std::vector<Template> templates, int variants)
+      : templates_(std::move(templates)), variants_(variants) {}
   const char* name() const override { return "ocrb"; }
+  // Every glyph of a line went through the same optics: the line is compared with the renderings
+  // that fit it best as a whole, so a sharp E is not matched against a defocused F.
   MrzLineScores readLine(const cv::Mat& line) const override {
-    MrzLineScores out;
-    // A glyph is compared at a few horizontal offsets: cell centres are off by a pixel or two.
-    for (const auto& shifted : lineFeatures(line, 0, 1)) {
-      GlyphScores g;
-      g.score.fill(-1.0f);
-      for (const auto& f : shifted) {
-        for (const auto& [cls, t] : templates_) {
-          auto& best = g.score[static_cast<std::size_t>(cls)];
-          best = std::max(best, static_cast<float>(f.dot(t)));
+    const auto glyphs = lineFeatures(line, 0, 1);
+    const std::size_t classes = kMrzAlphabet.size(), nv = static_cast<std::size_t>(variants_);
+    // score[glyph][variant][class], the best of the glyph's offsets
+    std::vector<float> score(glyphs.size() * nv * classes, -1.0f);
+    auto at = [&](std::size_t g, std::size_t v, std::size_t c) -> float& {
+      return score[(g * nv + v) * classes + c];
+    };
+    for (std::size_t g = 0; g < glyphs.size(); ++g)
+      for (const auto& f : glyphs[g])
+        for (const auto& t : templates_) {
+          float& s = at(g, static_cast<std::size_t>(t.variant), static_cast<std::size_t>(t.cls));
+          s = std::max(s, static_cast<float>(f.dot(t.feature)));
         }
-      }
-      out.push_back(g);
+    std::vector<std::pair<float, std::size_t>> fit;  // how well each rendering fits the line
+    for (std::size_t v = 0; v < nv; ++v) {
+      float sum = 0;
+      for (std::size_t g = 0; g < glyphs.size(); ++g)
+        sum += *std::max_element(&at(g, v, 0), &at(g, v, 0) + classes);
+      fit.emplace_back(sum, v);
+    }
+    std::sort(fit.rbegin(), fit.rend());
+    const std::size_t keep = std::min(fit.size(), static_cast<std::size_t>(kLineVariants));
+    MrzLineScores out(glyphs.size());
+    for (std::size_t g = 0; g < glyphs.size(); ++g) {
+      out[g].score.fill(-1.0f);
+      for (std::size_t k = 0; k < keep; ++k)
+        for (std::size_t c = 0; c < classes; ++c)
+          out[g].score[c] = std::max(out[g].score[c], at(g, fit[k].second, c));
     }
     return out;
   }
 
  private:
-  std::vector<std::pair<int, cv::Mat>> templates_;  // class index in kMrzAlphabet, feature
+  std::vector<Template> templates_;
+  int variants_;
 };
 
 }  // namespace
@@ -205,29 +233,28 @@ std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected
 Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier() {
   auto big = renderAlphabet(64);
   if (!big) return big.error();
-  std::vector<std::pair<int, cv::Mat>> templates;
+  std::vector<Template> templates;
+  int variant = 0;
   const int count = static_cast<int>(kMrzAlphabet.size());
-  // Camera-like variants: small text scaled up, with and without defocus, thin and bold ink.
+  // Camera-like renderings: small text scaled up, with and without defocus. (Motion-blurred
+  // renderings were tried: they read more frames but let a moving E pass as an F in a name.)
   for (double cap : {10.0, 13.0, 17.0, 22.0, 32.0}) {
-    for (double blur : {0.0, 0.8, 1.4, 2.0}) {
-      for (int weight : {0}) {
-        cv::Mat img;
-        cv::resize(big.value(), img, cv::Size(), cap / 64, cap / 64, cv::INTER_AREA);
-        if (weight == 1)
-          cv::erode(img, img, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2, 2)));
-        if (blur > 0) cv::GaussianBlur(img, img, cv::Size(0, 0), blur);
-        const double k = kLineHeight / cap;
-        cv::resize(img, img, cv::Size(), k, k, cv::INTER_CUBIC);
-        const auto features = lineFeatures(img, count, 0);
-        for (int i = 0; i < static_cast<int>(features.size()); ++i)
-          templates.emplace_back(i, features[static_cast<std::size_t>(i)].front());
-      }
+    for (double blur : {0.0, 0.8, 1.4, 2.0, 2.6}) {
+      cv::Mat img;
+      cv::resize(big.value(), img, cv::Size(), cap / 64, cap / 64, cv::INTER_AREA);
+      if (blur > 0) cv::GaussianBlur(img, img, cv::Size(0, 0), blur);
+      const double k = kLineHeight / cap;
+      cv::resize(img, img, cv::Size(), k, k, cv::INTER_CUBIC);
+      const auto features = lineFeatures(img, count, 0);
+      for (int i = 0; i < static_cast<int>(features.size()); ++i)
+        templates.push_back({i, variant, features[static_cast<std::size_t>(i)].front()});
+      ++variant;
     }
   }
   if (templates.empty())
     return makeError("recogniser_unavailable", "OCR-B glyphs could not be segmented");
   return std::shared_ptr<const MrzRecogniser>(
-      std::make_shared<OcrbClassifier>(std::move(templates)));
+      std::make_shared<OcrbClassifier>(std::move(templates), variant));
 }
 
 }  // namespace gatehouse::devices::mrz

@@ -76,13 +76,15 @@ Pick pick(const GlyphScores& g, Kind k) {
 }
 
 bool confusablePair(char a, char b) {
-  static constexpr std::string_view kPairs[] = {"0O", "0D", "0Q", "1I", "5S", "8B", "2Z", "6G"};
+  static constexpr std::string_view kPairs[] = {"0O", "0D", "0Q", "1I", "5S",
+                                                "8B", "2Z", "6G", "8S", "<K"};
   for (auto p : kPairs)
     if ((p[0] == a && p[1] == b) || (p[0] == b && p[1] == a)) return true;
   return false;
 }
 
 constexpr float kSwapMargin = 0.06f;  // alternatives closer than this are tried in mixed fields
+constexpr std::size_t kMaxSwaps = 4;  // more unclear characters than this: refused
 constexpr float kUncoveredMargin = 0.03f;  // a name letter needs at least this lead
 constexpr float kMinScore = 0.45f;         // and at least this similarity
 
@@ -127,7 +129,7 @@ Result<ResolvedMrz> resolveMrz(const std::vector<MrzLineScores>& lines, const Da
   }
   // Mixed fields: a close confusable is a second reading. Two swaps can cancel in a check digit
   // (weights 7 and 3), so every combination is tried and exactly one may pass.
-  if (swaps.size() > 4) return makeError("uncertain", "too many unclear characters");
+  if (swaps.size() > kMaxSwaps) return makeError("uncertain", "too many unclear characters");
   std::optional<ResolvedMrz> found;
   std::optional<Error> firstError;
   for (unsigned mask = 0; mask < (1u << swaps.size()); ++mask) {

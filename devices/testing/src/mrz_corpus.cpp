@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -320,14 +321,65 @@ std::vector<Distortion> mrzDistortions() {
   return d;
 }
 
-std::vector<MrzCase> mrzCorpus() {
+std::vector<MrzPerson> mrzPeople(unsigned variant) {
+  auto people = mrzPeople();
+  if (variant == 0) return people;
+  cv::RNG rng(0x7u + variant * 7919u);
+  static constexpr std::string_view kAlnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  auto date = [&](int y0, int y1) {
+    char buf[7];
+    std::snprintf(buf, sizeof buf, "%02d%02d%02d", rng.uniform(y0, y1) % 100, rng.uniform(1, 13),
+                  rng.uniform(1, 29));
+    return std::string(buf);
+  };
+  for (auto& p : people) {
+    const std::size_t n = p.documentNumber.size();
+    p.documentNumber.clear();
+    for (std::size_t i = 0; i < n; ++i)
+      p.documentNumber += rng.uniform(0, 3) == 0
+                              ? kAlnum[static_cast<std::size_t>(rng.uniform(10, 36))]
+                              : static_cast<char>('0' + rng.uniform(0, 10));
+    p.dateOfBirth = date(1950, 2008);
+    p.expiryDate = date(2027, 2037);
+    p.sex = rng.uniform(0, 2) == 0 ? 'F' : 'M';
+  }
+  // Other name pairs on the same documents: names from another person of the list.
+  const auto base = mrzPeople();
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const auto& other = base[(i + variant * 5) % base.size()];
+    people[i].nativeGiven = other.nativeGiven;
+  }
+  return people;
+}
+
+std::vector<Distortion> mrzDistortions(unsigned variant) {
+  auto ds = mrzDistortions();
+  if (variant == 0) return ds;
+  cv::RNG rng(0x51u + variant * 104729u);
+  for (auto& d : ds) {  // same kinds of damage, other amounts (the sign of an angle kept)
+    d.rotateDeg *= rng.uniform(0.8, 1.0);
+    d.rotateDeg += rng.uniform(-2.0, 2.0);
+    d.perspective *= rng.uniform(0.8, 1.2);
+    d.blurSigma *= rng.uniform(0.85, 1.1);
+    if (d.motionPx > 0) d.motionPx = rng.uniform(4, 6);
+    if (d.gain < 1) d.gain *= rng.uniform(0.9, 1.15);
+    d.glare *= rng.uniform(0.85, 1.1);
+    if (d.jpegQuality > 0) d.jpegQuality = rng.uniform(38, 50);
+    d.pageWidth *= rng.uniform(0.95, 1.1);
+  }
+  return ds;
+}
+
+std::vector<MrzCase> mrzCorpus(unsigned variant) {
   std::vector<MrzCase> out;
-  const auto people = mrzPeople();
-  const auto distortions = mrzDistortions();
+  const auto people = mrzPeople(variant);
+  const auto distortions = mrzDistortions(variant);
+  const std::string prefix = variant == 0 ? "" : "t" + std::to_string(variant) + "-";
   auto add = [&](std::size_t pi, BrokenDigit broken, const Distortion& d, bool expectRead) {
     const MrzPerson& p = people[pi];
     MrzCase c{
-        std::to_string(pi) + "-" + toString(p.format) + "-" + p.issuingState + "-" + d.name +
+        prefix + std::to_string(pi) + "-" + toString(p.format) + "-" + p.issuingState + "-" +
+            d.name +
             (broken != BrokenDigit::none ? "-broken" + std::to_string(static_cast<int>(broken))
                                          : ""),
         p,

@@ -32,8 +32,6 @@ bool sameFields(const MrzCase& c, const MrzDocument& d) {
          d.format == c.person.format;
 }
 
-}  // namespace
-
 TEST(MrzCorpus, EveryValidCaseParsesAndEveryBrokenOneIsRefusedAsText) {
   for (const auto& c : mrzCorpus()) {
     auto doc = parseMrz(c.mrz, kCorpusToday);
@@ -54,31 +52,75 @@ TEST(MrzCorpus, TransliteratesCyrillicNamesByIcao9303) {
   EXPECT_EQ(transliterate("O'Neill"), "ONEILL");
 }
 
-TEST(MrzGolden, ReadsMostFramesAndAcceptsNoWrongField) {
-  auto rec = ocrb();
-  ASSERT_TRUE(rec);
-  int expected = 0, read = 0, wrong = 0;
+struct GoldenCount {
+  int expected = 0, read = 0, wrong = 0, tiltedRead = 0;
+};
+
+// Single frames of one corpus variant at 1280x720: a wrong field or an accepted broken document
+// fails the test at once.
+GoldenCount readCorpus(const MrzRecogniser& rec, unsigned variant) {
+  GoldenCount n;
   const bool verbose = std::getenv("GATEHOUSE_MRZ_VERBOSE") != nullptr;
-  for (const auto& c : mrzCorpus()) {
+  for (const auto& c : mrzCorpus(variant)) {
     const cv::Mat frame = renderCase(c, {1280, 720});
-    const MrzFrameRead r = readMrzImage(frame, *rec, kCorpusToday);
-    if (c.expectRead) ++expected;
+    const MrzFrameRead r = readMrzImage(frame, rec, kCorpusToday);
+    if (c.expectRead) ++n.expected;
     if (r.accepted) {
       if (sameFields(c, r.accepted->document)) {
-        read += c.expectRead ? 1 : 0;
+        n.read += c.expectRead ? 1 : 0;
+        n.tiltedRead += c.distortion.name.rfind("rot", 0) == 0 ? 1 : 0;
       } else {
-        ++wrong;
+        ++n.wrong;
         ADD_FAILURE() << c.id << " accepted wrong fields:\n" << r.accepted->text;
       }
       if (c.broken != BrokenDigit::none) ADD_FAILURE() << c.id << " broken but accepted";
+      EXPECT_EQ(r.accepted->text, c.mrz) << c.id << ": a character no field shows is wrong";
     } else if (c.expectRead && verbose) {
       std::cerr << c.id << ": not read (" << toString(r.hint) << ", lines " << r.lines << ")\n";
     }
   }
-  std::cout << "ocrb: read " << read << " of " << expected << ", wrong " << wrong << "\n";
-  EXPECT_EQ(wrong, 0);
-  // Measured 113/156 (72 %) on 2026-12-01; the issue asks 95 % (see docs/BENCHMARKS.md).
-  EXPECT_GE(read, expected * 70 / 100);
+  std::cout << "ocrb, corpus variant " << variant << ": read " << n.read << " of " << n.expected
+            << " (tilted 12-20 deg: " << n.tiltedRead << " of 36), wrong " << n.wrong << "\n";
+  return n;
+}
+
+}  // namespace
+
+// The test set (variant 0). Measured 130/156 (83 %) on 2026-12-01 (was 113 before the line-wide
+// rendering choice and the upright retry); the issue asks 95 % (see docs/BENCHMARKS.md).
+TEST(MrzGolden, ReadsMostFramesAndAcceptsNoWrongField) {
+  auto rec = ocrb();
+  ASSERT_TRUE(rec);
+  const GoldenCount n = readCorpus(*rec, 0);
+  EXPECT_EQ(n.wrong, 0);
+  EXPECT_GE(n.read, 126);  // measured 130
+  // Bands tilted by 12-20 degrees (3 of the 13 distortions): the upright retry reads them.
+  EXPECT_GE(n.tiltedRead, 29);  // measured 32 of 36 (23 before the retry)
+}
+
+// The tuning set (variant 1: other numbers, dates, names, amounts of damage and noise): the
+// classifier and resolver were tuned on it, so the test set above is the honest figure.
+TEST(MrzGolden, TuningSetReadsAndAcceptsNoWrongField) {
+  auto rec = ocrb();
+  ASSERT_TRUE(rec);
+  const GoldenCount n = readCorpus(*rec, 1);
+  EXPECT_EQ(n.wrong, 0);
+  EXPECT_GE(n.read, 140);  // measured 144 of 156
+}
+
+// A tuning case differs from the test case of the same person and distortion.
+TEST(MrzCorpus, TuningVariantDiffersFromTheTestSet) {
+  const auto test = mrzCorpus(0), tuning = mrzCorpus(1);
+  ASSERT_EQ(test.size(), tuning.size());
+  int same = 0;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    EXPECT_NE(test[i].id, tuning[i].id);
+    same += test[i].mrz == tuning[i].mrz ? 1 : 0;
+    if (tuning[i].broken == BrokenDigit::none) {
+      EXPECT_TRUE(parseMrz(tuning[i].mrz, kCorpusToday).ok()) << tuning[i].id;
+    }
+  }
+  EXPECT_EQ(same, 0);
 }
 
 // Camera frames: three consecutive frames of one document (other noise and placement each) go

@@ -65,8 +65,13 @@ cv::Mat photograph(const cv::Mat& page, const Distortion& d, cv::Size frame, uns
 
 std::vector<MrzPerson> mrzPeople();
 std::vector<Distortion> mrzDistortions();
+// variant 0 is the test set above; any other variant is a tuning set of the same shape: other
+// document numbers, dates and given names, other amounts of each distortion, other noise (its
+// case ids start with "t<variant>-"). Tune on a tuning variant, report both.
+std::vector<MrzPerson> mrzPeople(unsigned variant);
+std::vector<Distortion> mrzDistortions(unsigned variant);
 // Every person under every distortion, broken documents, MRZ covered by a thumb.
-std::vector<MrzCase> mrzCorpus();
+std::vector<MrzCase> mrzCorpus(unsigned variant = 0);
 cv::Mat renderCase(const MrzCase& c, cv::Size frame);
 
 inline const Date kCorpusToday{2026, 12, 1};  // dates of the corpus are judged on this day
