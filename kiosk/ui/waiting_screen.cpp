@@ -48,9 +48,11 @@ class WaitingScreen final : public Screen {
           showPin_ = true;
         }
       } else {
-        ui::centeredText(pin_.empty()
-                             ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
-                             : std::string(pin_.size(), '*'),
+        const std::string problem = s.pinProblem == "locked"          ? "guard.pin_locked"
+                                    : s.pinProblem == "offline_limit" ? "guard.pin_offline_limit"
+                                                                      : "guard.pin_wrong";
+        ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t(problem) : std::string(" "))
+                                      : std::string(pin_.size(), '*'),
                          ui::fonts().large,
                          s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
         const float w = ui::mm(90);
@@ -58,11 +60,11 @@ class WaitingScreen final : public Screen {
         ImGui::BeginChild("pin", ImVec2(w, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)), false,
                           ImGuiWindowFlags_NoScrollbar);
         KeyboardLayout digits = KeyboardLayout::Digits;
-        keyboard(pin_, digits, false, 8);
+        keyboard(pin_, digits, false, 12);  // per-guard PINs: 6 to 12 digits
         ImGui::EndChild();
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
         if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"), ImVec2(w, 0),
-                            ui::ButtonStyle::Primary, pin_.size() >= 4)) {
+                            ui::ButtonStyle::Primary, pin_.size() >= 6)) {
           ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
           pin_.clear();
         }
