@@ -68,9 +68,8 @@ flow::PinResult KioskGuardPins::verifyOffline(const std::string& pin, State& st,
   st.lockedUntil = clock_.unixSeconds() + std::int64_t{policy.lockMinutes} * 60;
   save(st);
   if (lockoutAlert_)
-    lockoutAlert_(json{{"failures", policy.maxFailures},
-                       {"locked_until", st.lockedUntil},
-                       {"checked", "offline"}}
+    lockoutAlert_(json{
+        {"failures", policy.maxFailures}, {"locked_until", st.lockedUntil}, {"checked", "offline"}}
                       .dump());
   return {O::Locked, "", ""};
 }

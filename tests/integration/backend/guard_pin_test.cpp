@@ -54,17 +54,15 @@ TEST_F(GuardPins, TheServerChecksAPinTypedAtAnOnlineKiosk) {
 }
 
 TEST_F(GuardPins, NoClientRoleReadsTheVerifierAndKiosksGetOnlyTheMemoryHardHash) {
-  for (const char* role : {"gatehouse_app", "gatehouse_server", "gatehouse_kiosk",
-                           "gatehouse_worker"}) {
+  for (const char* role :
+       {"gatehouse_app", "gatehouse_server", "gatehouse_kiosk", "gatehouse_worker"}) {
     Connection c(db_->urlAs(role));
     EXPECT_THROW(c.exec("SELECT pin_verifier FROM gh.person LIMIT 1"), backend::Error) << role;
-    EXPECT_THROW(c.exec("SELECT pin_offline_hash FROM gh.person LIMIT 1"), backend::Error)
-        << role;
+    EXPECT_THROW(c.exec("SELECT pin_offline_hash FROM gh.person LIMIT 1"), backend::Error) << role;
   }
   const auto pins = kiosk_->guardPins();
   ASSERT_EQ(pins.size(), 3u);  // two guards and the admin
-  const auto verifier =
-      one("SELECT pin_verifier FROM gh.person WHERE id = $1", {pins[0].personId});
+  const auto verifier = one("SELECT pin_verifier FROM gh.person WHERE id = $1", {pins[0].personId});
   for (const auto& p : pins) {
     EXPECT_NE(p.pinHash, verifier);
     EXPECT_EQ(p.pinHash.rfind("$argon2id$v=19$m=", 0), 0u) << p.pinHash;
@@ -96,8 +94,7 @@ TEST_F(GuardPins, FiveWrongPinsLockPinEntryAtThatKioskAndAlertTheGuards) {
   owner_->exec("UPDATE gh.kiosk SET pin_locked_until = now() - interval '1 second' WHERE id = $1",
                {demo_.kiosks[0].kioskId});
   EXPECT_EQ(kiosk_->checkGuardPin(std::nullopt, demo_.guardPins[0]).outcome, PinOutcome::Ok);
-  EXPECT_EQ(one("SELECT pin_failures::text FROM gh.kiosk WHERE id = $1",
-                {demo_.kiosks[0].kioskId}),
+  EXPECT_EQ(one("SELECT pin_failures::text FROM gh.kiosk WHERE id = $1", {demo_.kiosks[0].kioskId}),
             "0");
 }
 
@@ -106,9 +103,9 @@ TEST_F(GuardPins, AnApprovalWithTheServersCheckIsOnlineAndWithoutItOfflineForRev
   kiosk_->requestVisit(online);
   const auto check = kiosk_->checkGuardPin(std::nullopt, demo_.guardPins[0]);
   ASSERT_EQ(check.outcome, PinOutcome::Ok);
-  EXPECT_EQ(kiosk_->guardApprove(online.visitId, check.guardId, "", system_clock::now(),
-                                 check.checkId),
-            VisitStatus::Approved);
+  EXPECT_EQ(
+      kiosk_->guardApprove(online.visitId, check.guardId, "", system_clock::now(), check.checkId),
+      VisitStatus::Approved);
   EXPECT_EQ(one("SELECT pin_mode FROM gh.visit WHERE id = $1", {online.visitId}), "online");
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE visit_id = $1 AND kind = "
                   "'offline_pin_approval'",
@@ -118,9 +115,9 @@ TEST_F(GuardPins, AnApprovalWithTheServersCheckIsOnlineAndWithoutItOfflineForRev
   // The same check cannot approve a second visit, nor another guard's: those are offline.
   const auto reused = walkIn("A-102");
   kiosk_->requestVisit(reused);
-  EXPECT_EQ(kiosk_->guardApprove(reused.visitId, check.guardId, "", system_clock::now(),
-                                 check.checkId),
-            VisitStatus::Approved);
+  EXPECT_EQ(
+      kiosk_->guardApprove(reused.visitId, check.guardId, "", system_clock::now(), check.checkId),
+      VisitStatus::Approved);
   EXPECT_EQ(one("SELECT pin_mode FROM gh.visit WHERE id = $1", {reused.visitId}), "offline");
 
   // The previous release's call (no check id) is the kiosk's own check: offline, for review.
@@ -133,8 +130,9 @@ TEST_F(GuardPins, AnApprovalWithTheServersCheckIsOnlineAndWithoutItOfflineForRev
                   "visit_id IN ($1, $2)",
                   {reused.visitId, old.visitId}),
             2);
-  EXPECT_NE(one("SELECT decision_reason FROM gh.visit WHERE id = $1", {old.visitId}).find("offline"),
-            std::string::npos);
+  EXPECT_NE(
+      one("SELECT decision_reason FROM gh.visit WHERE id = $1", {old.visitId}).find("offline"),
+      std::string::npos);
 }
 
 TEST_F(GuardPins, OfflineApprovalsAreLimitedPerOutage) {
@@ -150,12 +148,9 @@ TEST_F(GuardPins, OfflineApprovalsAreLimitedPerOutage) {
   owner_->exec("UPDATE gh.kiosk SET last_contact = now() - interval '10 minutes' WHERE id = $1",
                {demo_.kiosks[0].kioskId});
   const auto at = system_clock::now() - std::chrono::minutes(5);
-  EXPECT_EQ(kiosk_->guardApprove(visits[0], guard1(), "", at, std::nullopt),
-            VisitStatus::Approved);
-  EXPECT_EQ(kiosk_->guardApprove(visits[1], guard1(), "", at, std::nullopt),
-            VisitStatus::Approved);
-  EXPECT_EQ(kiosk_->guardApprove(visits[2], guard1(), "", at, std::nullopt),
-            VisitStatus::Pending);
+  EXPECT_EQ(kiosk_->guardApprove(visits[0], guard1(), "", at, std::nullopt), VisitStatus::Approved);
+  EXPECT_EQ(kiosk_->guardApprove(visits[1], guard1(), "", at, std::nullopt), VisitStatus::Approved);
+  EXPECT_EQ(kiosk_->guardApprove(visits[2], guard1(), "", at, std::nullopt), VisitStatus::Pending);
   EXPECT_EQ(statusOf(visits[2]), "pending");
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE kind = 'offline_pin_refused' AND "
                   "visit_id = $1",

@@ -26,7 +26,8 @@ TEST(DocumentHash, IsKeyedByThePepperAndNormalisesTheNumber) {
 }
 
 TEST(DocumentHash, AnOldDigestRekeysToWhatTheNumberGivesWithoutTheNumber) {
-  EXPECT_EQ(rekeyDocumentDigest(kPepper, sha256Hex("L898902C3")), documentHash(kPepper, "L898902C3"));
+  EXPECT_EQ(rekeyDocumentDigest(kPepper, sha256Hex("L898902C3")),
+            documentHash(kPepper, "L898902C3"));
 }
 
 TEST(DocumentHash, APepperFileMustBeReadableAndLongEnough) {
