@@ -1,4 +1,5 @@
 // gatehouse-admin: migrations, demo data, people and kiosks from the command line.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -10,6 +11,7 @@
 #include "gatehouse/backend/migrator.hpp"
 #include "gatehouse/backend/ops_admin.hpp"
 #include "gatehouse/backend/privacy_admin.hpp"
+#include "gatehouse/core/document_hash.hpp"
 
 using namespace gatehouse::backend;
 using gatehouse::appendSigningKey;
@@ -30,11 +32,14 @@ commands:
                                   server can lose acknowledged commits (fsync, synchronous_commit,
                                   full_page_writes off)
   seed-demo --signing-key-file F [--env-file FILE]
-                                  load the demo estate; F gets its pass-signing keys, FILE the
-                                  kiosk ids and tokens
+                                  load the demo estate; F gets its pass-signing keys, a file
+                                  document-pepper beside F its document pepper (kept if there),
+                                  FILE the kiosk ids and tokens
   rotate-key --estate ID --signing-key-file F   new pass-signing key (old ones still verify)
   revoke-key --estate ID --key N                revoke a pass-signing key at once
   export-signing-keys --signing-key-file F      move pre-0303 secrets from the database to F
+  rehash-documents --pepper-file F              rekey document hashes stored before the pepper
+                                  (HMAC over the old digests; no document number is needed)
   import-residents FILE --estate ID
                                   CSV: unit,building,full_name,email,phone[,password]
   set-password EMAIL              new password read from stdin (one line)
@@ -55,6 +60,22 @@ struct Args {
     return it->second;
   }
 };
+
+// The demo's document pepper beside the signing key file (0600), kept when it exists already.
+std::string writeDemoPepper(const std::string& keyFile) {
+  namespace fs = std::filesystem;
+  const fs::path path = fs::path(keyFile).parent_path() / "document-pepper";
+  std::error_code ec;
+  if (fs::exists(path, ec)) return path.string();
+  {
+    std::ofstream out(path, std::ios::trunc);
+    if (!out) throw std::invalid_argument("cannot write " + path.string());
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
+    out << gatehouse::newDocumentPepper() << "\n";
+    if (!out.flush()) throw std::invalid_argument("cannot write " + path.string());
+  }
+  return path.string();
+}
 
 std::string readLine() {
   std::string s;
@@ -111,6 +132,8 @@ int run(const Args& a) {
     for (const auto& k : d.signingKeys)
       if (auto ok = appendSigningKey(keyFile, k); !ok)
         throw std::invalid_argument(ok.error().message);
+    const auto pepperFile = writeDemoPepper(keyFile);
+    std::cout << "document pepper in " << pepperFile << "\n";
     std::cout << "demo estate 'Harbour View' id " << d.estateId << ": " << d.residentEmails.size()
               << " residents, " << d.guardEmails.size() << " guards, 1 admin, " << d.kiosks.size()
               << " kiosks\n"
@@ -157,6 +180,12 @@ int run(const Args& a) {
     revokeEstateKey(c, std::stoll(a.need("estate")),
                     static_cast<std::uint8_t>(std::stoi(a.need("key"))));
     std::cout << "key revoked; kiosks drop it at their next key refresh\n";
+  } else if (cmd == "rehash-documents") {
+    auto pepper = gatehouse::readDocumentPepper(a.need("pepper-file"));
+    if (!pepper) throw std::invalid_argument(pepper.error().message);
+    const auto n = rehashDocuments(c, pepper.value());
+    std::cout << "rekeyed " << n.visitors << " visitor and " << n.watchlist
+              << " watchlist document hash(es)\n";
   } else if (cmd == "export-signing-keys") {
     const auto keyFile = needKeyFile(a);
     std::cout << "moved " << exportLegacySigningKeys(c, keyFile) << " key(s) to " << keyFile

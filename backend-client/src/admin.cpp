@@ -1,10 +1,13 @@
 // Estates, units, people, kiosks, signing keys, CSV import and the demo estate.
 #include "gatehouse/backend/admin.hpp"
 
+#include <map>
 #include <regex>
 #include <sstream>
 
+#include "gatehouse/backend/people_admin.hpp"
 #include "gatehouse/core/base64url.hpp"
+#include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/core/password.hpp"
 
@@ -80,9 +83,24 @@ std::int64_t createUnit(Connection& c, std::int64_t estateId, const std::string&
 
 namespace {
 
+// A guard's PIN as stored: the database derives its bcrypt verifier from `pin` (never kept
+// elsewhere); kiosks get `offlineHash` (hashPin).
+struct PinSecrets {
+  std::string pin;
+  std::string offlineHash;
+};
+
+// The demo's fixed PINs hash once per process: every test that seeds the demo reuses them.
+const PinSecrets& demoPin(const std::string& pin) {
+  static std::map<std::string, PinSecrets> memo;
+  auto it = memo.find(pin);
+  if (it == memo.end()) it = memo.emplace(pin, PinSecrets{pin, hashPin(pin)}).first;
+  return it->second;
+}
+
 std::int64_t insertPerson(Connection& c, const NewPerson& p,
                           const std::optional<std::string>& passwordHash,
-                          const std::optional<std::string>& pinHash) {
+                          const std::optional<PinSecrets>& pin) {
   std::optional<std::int64_t> unitId;
   if (p.role == "resident") {
     auto u = c.exec("SELECT id FROM gh.unit WHERE estate_id = $1 AND label = $2",
@@ -93,9 +111,12 @@ std::int64_t insertPerson(Connection& c, const NewPerson& p,
   }
   auto rows = c.exec(
       "INSERT INTO gh.person (estate_id, unit_id, role, full_name, email, phone, password_hash, "
-      "pin_hash) "
-      "VALUES ($1, $2, $3::gh.person_role, $4, $5, nullif($6, ''), $7, $8) RETURNING id",
-      {p.estateId, unitId, p.role, p.fullName, p.email, p.phone, passwordHash, pinHash});
+      "pin_verifier, pin_offline_hash) "
+      "VALUES ($1, $2, $3::gh.person_role, $4, $5, nullif($6, ''), $7, "
+      "gh_crypto.crypt($8, gh_crypto.gen_salt('bf', 10)), $9) RETURNING id",
+      {p.estateId, unitId, p.role, p.fullName, p.email, p.phone, passwordHash,
+       pin ? std::optional<std::string>(pin->pin) : std::nullopt,
+       pin ? std::optional<std::string>(pin->offlineHash) : std::nullopt});
   return rows[0].int64("id");
 }
 
@@ -104,9 +125,13 @@ std::int64_t insertPerson(Connection& c, const NewPerson& p,
 std::int64_t createPerson(Connection& c, const NewPerson& p) {
   if (p.role != "resident" && p.role != "guard" && p.role != "admin")
     throw Error(ErrorKind::InvalidInput, "role must be resident, guard or admin", "", "role");
-  std::optional<std::string> pw, pin;
+  std::optional<std::string> pw;
+  std::optional<PinSecrets> pin;
   if (!p.password.empty()) pw = hashPassword(p.password);
-  if (!p.pin.empty()) pin = hashPassword(p.pin);
+  if (!p.pin.empty()) {
+    checkPin(p.pin);
+    pin = PinSecrets{p.pin, hashPin(p.pin)};
+  }
   return insertPerson(c, p, pw, pin);
 }
 
@@ -254,7 +279,6 @@ DemoEstate seedDemo(Connection& c) {
     d.estateId = createEstate(tx, "Harbour View", "Europe/London", key);
     d.signingKeys.push_back(key);
     const auto hash = hashPassword(d.residentPassword);  // one hash for every demo login
-    const auto pinHash = hashPassword("2468");
     static const char* surnames[] = {
         "Ahmed",   "Baker",  "Chen",     "Dubois",  "Evans",  "Fischer",  "García",  "Hughes",
         "Ivanova", "Jones",  "Kowalski", "Lee",     "Müller", "Nakamura", "O'Brien", "Patel",
@@ -303,11 +327,13 @@ DemoEstate seedDemo(Connection& c) {
                   {},
                   {},
                   {}};
-      insertPerson(tx, p, hash, pinHash);
+      d.guardPins.push_back(g == 1 ? "246813" : "975310");
+      insertPerson(tx, p, hash, demoPin(d.guardPins.back()));
       d.guardEmails.push_back(p.email);
     }
     NewPerson admin{d.estateId, "admin", "Ada Admin", "admin@harbour.example", {}, {}, {}, {}};
-    insertPerson(tx, admin, hash, pinHash);
+    d.adminPin = "864200";
+    insertPerson(tx, admin, hash, demoPin(d.adminPin));
     d.adminEmail = admin.email;
     const char* kiosks[][2] = {{"Main gate", "North entrance"},
                                {"Building A lobby", "Tower A"},
@@ -329,6 +355,31 @@ DemoEstate seedDemo(Connection& c) {
     createKiosk(tx, d.otherEstateId, "Hillside gate", "Gate", "demo-hillside-kiosk-token");
   });
   return d;
+}
+
+RehashCounts rehashDocuments(Connection& c, const std::string& pepper) {
+  if (pepper.size() < 32)
+    throw Error(ErrorKind::InvalidInput, "the document pepper must be at least 32 bytes", "",
+                "document_pepper");
+  RehashCounts n;
+  c.transaction([&](Connection& tx) {
+    for (const char* table : {"visitor", "watchlist"}) {
+      const std::string t = table;
+      auto rows =
+          tx.exec("SELECT id, document_hash FROM gh." + t +
+                  " WHERE document_hash IS NOT NULL AND NOT document_hash_keyed FOR UPDATE");
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        tx.exec(
+            "UPDATE gh." + t + " SET document_hash = $2, document_hash_keyed = true WHERE id = $1",
+            {rows[i].int64("id"), rekeyDocumentDigest(pepper, rows[i].text("document_hash"))});
+      }
+      tx.exec("UPDATE gh." + t +
+              " SET document_hash_keyed = true WHERE document_hash IS NULL "
+              "AND NOT document_hash_keyed");
+      (t == "visitor" ? n.visitors : n.watchlist) = static_cast<std::int64_t>(rows.size());
+    }
+  });
+  return n;
 }
 
 }  // namespace gatehouse::backend

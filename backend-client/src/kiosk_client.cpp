@@ -247,4 +247,41 @@ VisitStatus KioskClient::guardApprove(const Uuid& visitId, std::int64_t guardId,
   return visitStatusFromString(rows[0].text("status"));
 }
 
+VisitStatus KioskClient::guardApprove(const Uuid& visitId, std::int64_t guardId,
+                                      const std::string& reason, TimePoint at,
+                                      const std::optional<Uuid>& pinCheck) {
+  auto rows = conn_.execPrepared(
+      "k_guard_approve_checked",
+      "SELECT gh.kiosk_guard_approve($1, $2, $3, $4, $5, "
+      "gh.kiosk_server_time($1, $2, $6), $7::uuid) AS status",
+      {creds_.kioskId, creds_.token, visitId, guardId, reason, toSqlTimestamp(at), pinCheck});
+  return visitStatusFromString(rows[0].text("status"));
+}
+
+PinCheck KioskClient::checkGuardPin(std::optional<std::int64_t> guardId, const std::string& pin) {
+  auto rows =
+      conn_.execPrepared("k_pin_check",
+                         "SELECT outcome, guard_id, check_id, "
+                         "coalesce(extract(epoch FROM locked_until)::bigint, 0) AS locked_unix "
+                         "FROM gh.kiosk_guard_pin_check($1, $2, $3, $4)",
+                         {creds_.kioskId, creds_.token, guardId, pin});
+  PinCheck out;
+  const auto outcome = rows[0].text("outcome");
+  out.outcome = outcome == "ok"       ? PinOutcome::Ok
+                : outcome == "locked" ? PinOutcome::Locked
+                                      : PinOutcome::Wrong;
+  out.guardId = rows[0].optInt64("guard_id").value_or(0);
+  if (!rows[0].isNull("check_id")) out.checkId = rows[0].uuid("check_id");
+  out.lockedUntilUnix = rows[0].int64("locked_unix");
+  return out;
+}
+
+PinPolicy KioskClient::pinPolicy() {
+  auto rows = conn_.execPrepared("k_pin_policy", "SELECT * FROM gh.kiosk_pin_policy($1, $2)",
+                                 {creds_.kioskId, creds_.token});
+  return {static_cast<int>(rows[0].int64("max_failures")),
+          static_cast<int>(rows[0].int64("lock_minutes")),
+          static_cast<int>(rows[0].int64("offline_approvals"))};
+}
+
 }  // namespace gatehouse::backend

@@ -8,6 +8,7 @@
 #include "gatehouse/backend/evidence_export.hpp"
 #include "gatehouse/backend/privacy.hpp"
 #include "gatehouse/backend/subject.hpp"
+#include "gatehouse/core/document_hash.hpp"
 
 namespace gatehouse::backend {
 
@@ -18,8 +19,8 @@ const char* const kPrivacyUsage = R"(privacy and evidence:
   purge [--now TIMESTAMP] [--batch N]      one purge run (the worker runs it periodically)
   hold place|release --visit UUID --reason TEXT
   verify-chain --estate ID [--kiosk ID]   (no --kiosk: the console's chain)
-  subject-export --estate ID (--name N | --phone P | --document NUMBER) --out FILE.tar
-  subject-erase --estate ID (--name N | --phone P | --document NUMBER)
+  subject-export --estate ID (--name N | --phone P | --document NUMBER --pepper-file F) --out FILE.tar
+  subject-erase --estate ID (--name N | --phone P | --document NUMBER --pepper-file F)
                 --confirm ERASE
   evidence-key init --estate ID --out FILE     prints the public key
   evidence-key show --estate ID
@@ -137,7 +138,13 @@ int verifyChainCmd(Connection& c, const Opts& o, std::ostream& out) {
 }
 
 SubjectQuery subject(const Opts& o) {
-  return {o.needInt("estate"), o.get("name"), o.get("phone"), o.get("document")};
+  SubjectQuery q{o.needInt("estate"), o.get("name"), o.get("phone"), o.get("document"), {}};
+  if (!o.get("pepper-file").empty()) {
+    auto pepper = readDocumentPepper(o.get("pepper-file"));
+    if (!pepper) throw std::invalid_argument(pepper.error().message);
+    q.documentPepper = pepper.value();
+  }
+  return q;
 }
 
 int evidenceKey(Connection& c, const std::string& sub, const Opts& o, std::ostream& out) {

@@ -88,6 +88,10 @@ std::string SubjectQuery::describe() const {
 std::vector<Uuid> findSubjectVisits(Connection& c, const SubjectQuery& q) {
   if (q.name.empty() && q.phone.empty() && q.documentNumber.empty())
     throw Error(ErrorKind::InvalidInput, "give --name, --phone or --document", "", "subject_query");
+  if (!q.documentNumber.empty() && q.documentPepper.empty())
+    throw Error(ErrorKind::InvalidInput,
+                "a search by document number needs the estate's pepper (--pepper-file)", "",
+                "document_pepper");
   auto rows = c.exec(
       "SELECT v.id FROM gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id "
       "WHERE v.estate_id = $1 AND ("
@@ -96,7 +100,7 @@ std::vector<Uuid> findSubjectVisits(Connection& c, const SubjectQuery& q) {
       "                   regexp_replace($3, '\\D', '', 'g'))"
       "  OR ($4 <> '' AND vr.document_hash = $4)) ORDER BY v.requested_at",
       {q.estateId, q.name, q.phone,
-       q.documentNumber.empty() ? "" : documentHash(q.documentNumber)});
+       q.documentNumber.empty() ? "" : documentHash(q.documentPepper, q.documentNumber)});
   std::vector<Uuid> out;
   for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(rows[i].uuid("id"));
   return out;

@@ -31,6 +31,11 @@ std::string hashPasswordFast(std::string_view password) {
   return hashWith(password, crypto_pwhash_OPSLIMIT_MIN, 1 << 16);
 }
 
+std::string hashPin(std::string_view pin) {
+  static_assert(kPinMemoryBytes >= crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  return hashWith(pin, crypto_pwhash_OPSLIMIT_MODERATE, kPinMemoryBytes);
+}
+
 bool verifyPassword(std::string_view hash, std::string_view password) {
   if (sodium_init() < 0) return false;
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;

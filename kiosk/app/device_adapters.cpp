@@ -301,18 +301,21 @@ void DevicesPrinter::printOne(const flow::BadgeData& badge) {
   }
 }
 
-std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text) {
+std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text,
+                                                       const std::string& pepper) {
   auto doc = devices::parseIdDocument(text, devices::Date::today());
   if (!doc) return std::nullopt;
   flow::VisitorInfo v;
   if (doc->aamva) {
     v.name = doc->aamva->givenNames + " " + doc->aamva->familyName;
     v.documentType = "aamva";
-    v.documentHash = documentHash(doc->aamva->issuerId + ":" + doc->aamva->documentNumber);
+    if (!pepper.empty())
+      v.documentHash =
+          documentHash(pepper, doc->aamva->issuerId + ":" + doc->aamva->documentNumber);
   } else if (doc->mrz) {
     v.name = doc->mrz->givenNames + " " + doc->mrz->surname;
     v.documentType = "mrz";
-    v.documentHash = documentHash(doc->mrz->documentNumber);
+    if (!pepper.empty()) v.documentHash = documentHash(pepper, doc->mrz->documentNumber);
   } else {
     return std::nullopt;
   }

@@ -98,6 +98,8 @@ class DevicesPrinter final : public flow::BadgePrinter {
 
 // Turns a scanned ID document (AAMVA PDF417 or MRZ text) into visitor fields; nullopt if it is not
 // one.
-std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text);
+// pepper: the estate's document pepper; empty = no document hash (the number is never kept).
+std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text,
+                                                       const std::string& pepper);
 
 }  // namespace gatehouse::kiosk

@@ -20,11 +20,14 @@
 #include "../ui/screen.hpp"
 #include "device_adapters.hpp"
 #include "gatehouse/core/clock.hpp"
+#include "gatehouse/core/credentials.hpp"
+#include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/core/install_paths.hpp"
 #include "gatehouse/core/service_notify.hpp"
 #include "gatehouse/flow/event_queue.hpp"
 #include "gatehouse/flow/flow.hpp"
 #include "gatehouse/kiosk/config.hpp"
+#include "gatehouse/kiosk/guard_pins.hpp"
 #include "gatehouse/kiosk/outbox.hpp"
 #include "gatehouse/kiosk/remote_kiosk.hpp"
 #include "gatehouse/kiosk/sync.hpp"
@@ -258,6 +261,22 @@ int runKiosk(int argc, char** argv) {
     }
   }
 
+  // Document numbers become keyed hashes (the estate's pepper); without a pepper none is kept.
+  std::string pepper;
+  const std::string pepperFile = !cfg.documentPepperFile.empty()
+                                     ? cfg.documentPepperFile
+                                     : credentialPath(credential::kDocumentPepper);
+  if (!pepperFile.empty()) {
+    auto read = readDocumentPepper(pepperFile);
+    if (!read) {
+      std::fprintf(stderr, "gatehouse-kiosk: %s\n", read.error().message.c_str());
+      return 1;
+    }
+    pepper = read.value();
+  } else {
+    std::fprintf(stderr, "gatehouse-kiosk: no document pepper: ID scans keep no document hash\n");
+  }
+
   auto outboxOpened = Outbox::open(cfg.outboxPath);
   if (!outboxOpened) {
     std::fprintf(stderr, "gatehouse-kiosk: outbox: %s\n", outboxOpened.error().message.c_str());
@@ -341,7 +360,12 @@ int runKiosk(int argc, char** argv) {
 
   OutboxVisitBackend backendPort(*outbox, worker, SystemClock::instance());
   CachedPassTrust trust(*outbox);
-  CachedGuardPins pins(*outbox);
+  // A PIN is checked by the server while the worker is online, else from the cache.
+  KioskGuardPins pins(
+      *outbox, connectPinCheck(url, cfg.kioskId, cfg.token, [&worker] { return worker.online(); }),
+      SystemClock::instance(), [&backendPort](const std::string& details) {
+        backendPort.raiseAlert("pin_lockout", std::nullopt, details);
+      });
   flow::FlowConfig fc;
   fc.estateId = cfg.estateId;
   fc.utcOffsetSeconds = cfg.utcOffsetMinutes * 60;
@@ -541,7 +565,7 @@ int runKiosk(int argc, char** argv) {
     for (auto& e : events.drain()) {
       // The code reader does not know the screen: on the details screen a code is an ID document.
       if (e.kind == flow::EventKind::CodeScanned && flow.state() == flow::State::VisitorDetails) {
-        if (auto v = visitorFromIdDocument(e.text)) {
+        if (auto v = visitorFromIdDocument(e.text, pepper)) {
           flow::Event id = flow::Event::of(flow::EventKind::IdScanned);
           id.visitor = *v;
           handle(id);
@@ -553,6 +577,7 @@ int runKiosk(int argc, char** argv) {
     flow.tick();
     const flow::State state = flow.state();
     const bool online = flow.online();
+    pins.connectivity(online);
     if (!opt.statusFile.empty() && (state != shown || firstOfState || online != statusOnline)) {
       statusOnline = online;
       const std::string tmp = opt.statusFile + ".tmp";

@@ -14,6 +14,7 @@ estate_id = 1
 kiosk_id = 1
 token = "demo-kiosk-1-token"
 name = "Harbour View · Main gate"
+document_pepper_file = "$state/document-pepper"
 [database]
 url = "$kiosk_url"
 [storage]

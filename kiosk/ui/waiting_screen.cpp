@@ -76,7 +76,10 @@ class WaitingScreen final : public Screen {
   }
   // The guard's PIN pad and OK; in reach mode at the bottom, with Cancel on its left.
   void pinPad(ScreenContext& ctx, const flow::Session& s) {
-    ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t("guard.pin_wrong") : std::string(" "))
+    const std::string problem = s.pinProblem == "locked"          ? "guard.pin_locked"
+                                : s.pinProblem == "offline_limit" ? "guard.pin_offline_limit"
+                                                                  : "guard.pin_wrong";
+    ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t(problem) : std::string(" "))
                                   : std::string(pin_.size(), '*'),
                      ui::fonts().large,
                      s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
@@ -95,7 +98,7 @@ class WaitingScreen final : public Screen {
     const float padY = ImGui::GetCursorPosY();
     ImGui::BeginChild("pin", ImVec2(w, padH), false, ImGuiWindowFlags_NoScrollbar);
     KeyboardLayout digits = KeyboardLayout::Digits;
-    keyboard(pin_, digits, false, 8);
+    keyboard(pin_, digits, false, 12);  // per-guard PINs: 6 to 12 digits
     ImGui::EndChild();
     if (reachMode())
       ImGui::SetCursorPos(ImVec2(x + w + ImGui::GetStyle().ItemSpacing.x,
@@ -104,7 +107,7 @@ class WaitingScreen final : public Screen {
       ImGui::SetCursorPosX(x);
     if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"),
                         ImVec2(reachMode() ? ui::mm(60) : w, 0), ui::ButtonStyle::Primary,
-                        pin_.size() >= 4)) {
+                        pin_.size() >= 6)) {
       ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
       pin_.clear();
     }

@@ -232,6 +232,22 @@ State Flow::onPassScanned(const std::string& text) {
   return online_ ? State::CheckingPass : State::Photo;
 }
 
+State Flow::onGuardPin(State s, const PinResult& result) {
+  using O = PinResult::Outcome;
+  if (result.outcome == O::Ok) {
+    session_.approvedByGuard = result.guardId;
+    session_.pinRejected = false;
+    session_.pinProblem.clear();
+    ports_.backend->guardApprovedAtKiosk(session_.visitId, result.guardId, result.pinCheckId);
+    return State::Approved;
+  }
+  session_.pinRejected = true;
+  session_.pinProblem = result.outcome == O::Locked         ? "locked"
+                        : result.outcome == O::OfflineLimit ? "offline_limit"
+                                                            : "wrong";
+  return s;
+}
+
 State Flow::onCodeScanned(const std::string& text) {
   if (state_ == State::ScanPass) return onPassScanned(text);
   auto token = parseExitToken(text);
@@ -367,14 +383,7 @@ State Flow::apply(const Event& e) {
             R"({"unit":")" + jsonEscape(session_.unit ? session_.unit->label : "") + "\"}");
       return State::AwaitingGuard;
     case EventKind::GuardPinEntered:
-      if (auto guard = ports_.guardPins->verify(e.text)) {
-        session_.approvedByGuard = *guard;
-        session_.pinRejected = false;
-        ports_.backend->guardApprovedAtKiosk(session_.visitId, *guard);
-        return State::Approved;
-      }
-      session_.pinRejected = true;
-      return s;
+      return onGuardPin(s, ports_.guardPins->verify(e.text));
     case EventKind::CodeScanned:
       return onCodeScanned(e.text);
     case EventKind::PassAccepted:

@@ -155,7 +155,10 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
       r.fail(k.source(), "unknown section [" + std::string(k.str()) + "]");
   }
   if (const auto* t = r.section(root, "kiosk", true)) {
-    r.known(*t, "kiosk", {"estate_id", "kiosk_id", "token", "name", "utc_offset_minutes"});
+    r.known(
+        *t, "kiosk",
+        {"estate_id", "kiosk_id", "token", "name", "utc_offset_minutes", "document_pepper_file"});
+    r.get(*t, "kiosk", "document_pepper_file", c.documentPepperFile);
     r.get(*t, "kiosk", "estate_id", c.estateId, true);
     r.get(*t, "kiosk", "kiosk_id", c.kioskId, true);
     r.get(*t, "kiosk", "token", c.token, true);

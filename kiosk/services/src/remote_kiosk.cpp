@@ -93,9 +93,9 @@ class KioskRemote final : public Remote {
                                                details.empty() ? "{}" : details));
     }
     if (e.kind == "guard_approve") {
-      return backend::toString(client_.guardApprove(e.visit, std::stoll(p.value("guard", "0")),
-                                                    p.value("reason", "guard PIN at kiosk"),
-                                                    at(p.value("at", e.createdAt))));
+      return backend::toString(client_.guardApprove(
+          e.visit, std::stoll(p.value("guard", "0")), p.value("reason", "guard PIN at kiosk"),
+          at(p.value("at", e.createdAt)), Uuid::parse(p.value("pin_check", ""))));
     }
     if (e.kind == "gate") return sendGate(e, p);
     throw backend::Error(backend::ErrorKind::InvalidInput, "unknown outbox event kind " + e.kind,
@@ -136,6 +136,11 @@ class KioskRemote final : public Remote {
     for (const auto& g : client_.guardPins())
       pins.push_back({{"id", g.personId}, {"name", g.fullName}, {"pin_hash", g.pinHash}});
     (void)cache.put("guard_pins", pins.dump());
+    const auto policy = client_.pinPolicy();
+    (void)cache.put("pin_policy", json{{"max_failures", policy.maxFailures},
+                                       {"lock_minutes", policy.lockMinutes},
+                                       {"offline_approvals", policy.offlineApprovals}}
+                                      .dump());
     json dir = json::array();
     for (const auto& d : client_.directory("", 500)) {
       dir.push_back({{"unit", d.unitId},

@@ -458,10 +458,13 @@ void OutboxVisitBackend::checkOut(const ExitToken& token, const std::vector<std:
   add(std::move(events));
 }
 
-void OutboxVisitBackend::guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId) {
+void OutboxVisitBackend::guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId,
+                                              const std::string& pinCheckId) {
+  // The database decides online or offline from the check id; the kiosk's word is not enough.
   add({event(visitId, "guard_approve",
              json{{"guard", guardId},
-                  {"reason", "guard PIN at kiosk (offline)"},
+                  {"reason", "guard PIN at kiosk"},
+                  {"pin_check", pinCheckId},
                   {"at", clock_.unixSeconds()}}
                  .dump())});
 }
@@ -499,17 +502,6 @@ bool CachedPassTrust::revoked(const Uuid& invitationId) const {
     if (r.is_string() && r.get<std::string>() == id) return true;
   }
   return false;
-}
-
-std::optional<std::string> CachedGuardPins::verify(const std::string& pin) const {
-  if (pin.size() < 4) return std::nullopt;
-  auto text = cache_.get("guard_pins");
-  if (!text) return std::nullopt;
-  for (const auto& g : json::parse(*text, nullptr, false)) {
-    if (g.is_object() && verifyPassword(g.value("pin_hash", ""), pin))
-      return std::to_string(g.value("id", 0LL));
-  }
-  return std::nullopt;
 }
 
 std::vector<flow::DirectoryEntry> searchCachedDirectory(Outbox& cache, const std::string& query) {

@@ -191,7 +191,7 @@ class FaultKiosk {
       journal_.record(*outbox_, visit);
       return;
     }
-    backend.guardApprovedAtKiosk(visit, std::to_string(o_.guardId));
+    backend.guardApprovedAtKiosk(visit, std::to_string(o_.guardId), "");  // offline PIN
     journal_.record(*outbox_, visit);
     pace();
     const ExitToken token = ExitToken::generate(visit);

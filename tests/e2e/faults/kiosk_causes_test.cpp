@@ -28,6 +28,7 @@ class KioskCauses : public ::testing::Test {
   void SetUp() override {
     owner_ = std::make_unique<backend::Connection>(db_.url());
     demo_ = backend::seedDemo(*owner_);
+    owner_->exec("UPDATE gh.estate SET offline_pin_approvals = 1000000");  // PIN approvals galore
     char tmpl[] = "/tmp/gh-causes-XXXXXX";
     dir_ = mkdtemp(tmpl);
     unit_ = count("SELECT id FROM gh.unit WHERE label = 'A-101'");
@@ -130,7 +131,7 @@ TEST_F(KioskCauses, AnExitAtAnotherGateBeforeTheEntryArrivesIsRecordedWhenItDoes
   req.visitor.name = "Olga Smirnova";
   req.requestedAt = SystemClock::instance().unixSeconds();
   gateA.requestVisit(req);  // gate A is offline: its worker has not started
-  gateA.guardApprovedAtKiosk(req.visitId, std::to_string(guard_));
+  gateA.guardApprovedAtKiosk(req.visitId, std::to_string(guard_), "");
   const ExitToken badge = ExitToken::generate(req.visitId);
   gateA.checkIn(req.visitId, badge);
   gateB.checkOut(badge, {0xFF, 0xD8, 'e', 'x', 'i', 't'});
@@ -165,7 +166,12 @@ TEST_F(KioskCauses, AnExitAtAnotherGateBeforeTheEntryArrivesIsRecordedWhenItDoes
       },
       60s))
       << "the exit photo was refused";
-  EXPECT_EQ(count("SELECT count(*) FROM gh.alert"), 0);
+  // Gate A's PIN approval was checked offline: listed for a guard's review, nothing else.
+  EXPECT_EQ(count("SELECT count(*) FROM gh.alert WHERE kind <> 'offline_pin_approval'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM gh.alert WHERE kind = 'offline_pin_approval' AND "
+                  "visit_id = $1",
+                  {req.visitId}),
+            1);
   workerA.stop();
   workerB.stop();
 }

@@ -10,6 +10,7 @@
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/core/base64url.hpp"
+#include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/devices/testing/mrz_corpus.hpp"
 #include "gatehouse/devices/testing/private_cups.hpp"
@@ -206,6 +207,10 @@ TEST_F(KioskEndToEnd, PassportShownToTheCameraFillsAboutYou) {
             "Anna Maria Eriksson|mrz");  // the kiosk shows names in title case
   // Only the keyed hash of the number leaves the kiosk, never the number itself.
   EXPECT_EQ(count("SELECT count(*) FROM gh.visitor WHERE document_hash LIKE '%L898902C3%'"), "0");
+  EXPECT_EQ(count("SELECT p.document_hash FROM gh.visit v JOIN gh.visitor p ON p.id = "
+                  "v.visitor_id WHERE v.id = $1::uuid",
+                  {visit}),
+            documentHash(kTestDocumentPepper, "L898902C3"));  // keyed with the estate's pepper
   k.stop();
 }
 
@@ -230,7 +235,7 @@ TEST_F(KioskEndToEnd, ApprovalTimeoutAlertsTheGuardAndTellsTheVisitor) {
   k.start(
       std::string(kWalkIn) +
           "tap review.use\nwait-screen awaiting_guard 60\nwait-frames 5\nscreenshot guard-called\n"
-          "tap guard.pin\ntype 1111\ntap guard.pin_ok\nwait-frames 5\nscreenshot wrong-pin\n"
+          "tap guard.pin\ntype 111111\ntap guard.pin_ok\nwait-frames 5\nscreenshot wrong-pin\n"
           "tap waiting.cancel\nwait-screen welcome\n",
       "run");
   ASSERT_EQ(k.wait(), 0) << k.log();
@@ -245,6 +250,37 @@ TEST_F(KioskEndToEnd, ApprovalTimeoutAlertsTheGuardAndTellsTheVisitor) {
       },
       20s));
   EXPECT_EQ(count("SELECT status::text FROM gh.visit WHERE id = $1::uuid", {visit}), "cancelled");
+}
+
+// Issue 9: a PIN typed at an online kiosk is checked by the server (wrong ones counted there)
+// and the approval is recorded as online.
+TEST_F(KioskEndToEnd, AGuardPinTypedOnlineIsCheckedByTheServerAndRecordedAsOnline) {
+  KioskSetup s = setup();
+  s.approvalSeconds = 2;
+  Kiosk k("guard_pin_online", s);
+  k.start(std::string(kWalkIn) +
+              "tap review.use\nwait-screen awaiting_guard 60\n"
+              "tap guard.pin\ntype 000000\ntap guard.pin_ok\nwait-frames 5\nexpect-layout\n"
+              "type 246813\nwait-frames 2\nexpect-layout\nscreenshot guard-pin-six-digits\n"
+              "tap guard.pin_ok\n"
+              "wait-screen done 120\ntap outcome.finish\nwait-screen welcome\n",
+          "run");
+  ASSERT_EQ(k.wait(), 0) << k.log();
+  const std::string visit = count("SELECT id::text FROM gh.visit");
+  ASSERT_FALSE(visit.empty());
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return count("SELECT coalesce(pin_mode, '') FROM gh.visit WHERE id = $1::uuid", {visit}) ==
+               "online";
+      },
+      30s));
+  EXPECT_EQ(count("SELECT decision_channel::text FROM gh.visit WHERE id = $1::uuid", {visit}),
+            "guard_pin");
+  EXPECT_EQ(count("SELECT count(*) FROM gh.kiosk_pin_check WHERE NOT ok"), "1");
+  EXPECT_EQ(
+      count("SELECT count(*) FROM gh.kiosk_pin_check WHERE ok AND visit_id = $1::uuid", {visit}),
+      "1");
+  EXPECT_EQ(count("SELECT count(*) FROM gh.alert WHERE kind = 'offline_pin_approval'"), "0");
 }
 
 TEST_F(KioskEndToEnd, PassesValidForgedExpiredRevokedAndUsedTwice) {

@@ -66,6 +66,9 @@ struct KioskSetup {
   std::string size = "1280x720";
 };
 
+// The estate's document pepper the test kiosks are provisioned with.
+inline const std::string kTestDocumentPepper = "e2e-kiosk-document-pepper-0123456789";
+
 // One kiosk "installation": its folder (config, outbox, badges, screenshots) survives restarts.
 class Kiosk {
  public:
@@ -74,8 +77,10 @@ class Kiosk {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::ostringstream cfg;
+    writeFile(dir_ / "document-pepper", kTestDocumentPepper + "\n");  // as seed-demo provisions
     cfg << "[kiosk]\nestate_id = 1\nkiosk_id = 1\ntoken = \"demo-kiosk-1-token\"\nname = \"Harbour "
            "View - Main gate\"\n"
+        << "document_pepper_file = \"" << (dir_ / "document-pepper").string() << "\"\n"
         << "[database]\nurl = \"" << setup_.databaseUrl << "\"\n"
         << "[storage]\noutbox = \"" << (dir_ / "outbox.sqlite").string() << "\"\n"
         << "[devices]\ncamera = \"simulated\"\nscanner = \"" << setup_.scanner << "\"\nprinter = \""

@@ -271,7 +271,7 @@ TEST_F(KioskTest, HeartbeatAlertsAndGuardPinApproval) {
 
   const auto pins = kiosk_->guardPins();
   ASSERT_EQ(pins.size(), 3u);  // two guards and the admin
-  EXPECT_TRUE(verifyPassword(pins[0].pinHash, "2468"));
+  EXPECT_TRUE(verifyPassword(pins[0].pinHash, demo_.guardPins[0]));
   EXPECT_EQ(kiosk_->guardApprove(r.visitId, pins[0].personId, "", system_clock::now()),
             VisitStatus::Approved);
   EXPECT_EQ(

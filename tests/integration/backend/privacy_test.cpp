@@ -14,6 +14,7 @@
 #include "gatehouse/backend/evidence_export.hpp"
 #include "gatehouse/backend/privacy_admin.hpp"
 #include "gatehouse/backend/subject.hpp"
+#include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/evidence/bundle.hpp"
 
@@ -24,6 +25,8 @@ using namespace std::chrono;
 namespace fs = std::filesystem;
 
 namespace {
+
+const std::string kPepper = "harbour-view-test-pepper-0123456789";
 
 class PrivacyTest : public BackendTest {
  protected:
@@ -45,7 +48,7 @@ class PrivacyTest : public BackendTest {
     r.visitorPhone = phone;
     if (!doc.empty()) {
       r.documentType = "mrz_td3";
-      r.documentHash = documentHash(doc);
+      r.documentHash = documentHash(kPepper, doc);
     }
     kiosk_->requestVisit(r);
     for (int i = 0; i < photos; ++i)
@@ -297,7 +300,8 @@ TEST_F(PrivacyTest, SubjectExportHoldsEveryVisitOfThePersonAndNothingElse) {
   visitWithPhotos("Olga Petrova", 1, "", "+7 900 000 0000");
   visitWithPhotos("Someone Else", 1);
   const auto tar = tmp_ / "olga.tar";
-  const auto r = exportSubject(*owner_, {demo_.estateId, "Olga  Petrova", "", ""}, tar.string());
+  const auto r =
+      exportSubject(*owner_, {demo_.estateId, "Olga  Petrova", "", "", {}}, tar.string());
   EXPECT_EQ(r.visits, 3);
   EXPECT_EQ(r.photos, 4);
   const auto out = tmp_ / "x";
@@ -315,10 +319,15 @@ TEST_F(PrivacyTest, SubjectExportHoldsEveryVisitOfThePersonAndNothingElse) {
   EXPECT_EQ(std::distance(fs::directory_iterator(out / "photos"), fs::directory_iterator()), 4);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.audit_log WHERE action = 'subject.export'"), 1);
   // By phone (digits only) and by document number (hash, spacing ignored).
-  EXPECT_EQ(findSubjectVisits(*owner_, {demo_.estateId, "", "+44 (20) 7946-0001", ""}).size(), 2u);
-  EXPECT_EQ(findSubjectVisits(*owner_, {demo_.estateId, "", "", "x123 4567"}).size(), 1u);
-  EXPECT_THROW(findSubjectVisits(*owner_, {demo_.estateId, "", "", ""}), backend::Error);
-  EXPECT_THROW(exportSubject(*owner_, {demo_.estateId, "Olga Petrova", "", ""}, tar.string()),
+  EXPECT_EQ(findSubjectVisits(*owner_, {demo_.estateId, "", "+44 (20) 7946-0001", "", {}}).size(),
+            2u);
+  EXPECT_EQ(findSubjectVisits(*owner_, {demo_.estateId, "", "", "x123 4567", kPepper}).size(), 1u);
+  EXPECT_TRUE(findSubjectVisits(*owner_, {demo_.estateId, "", "", "x123 4567", kPepper + "-other"})
+                  .empty());
+  EXPECT_THROW(findSubjectVisits(*owner_, {demo_.estateId, "", "", "x123 4567", {}}),
+               backend::Error);
+  EXPECT_THROW(findSubjectVisits(*owner_, {demo_.estateId, "", "", "", {}}), backend::Error);
+  EXPECT_THROW(exportSubject(*owner_, {demo_.estateId, "Olga Petrova", "", "", {}}, tar.string()),
                backend::Error);  // never overwrites
 }
 
@@ -327,7 +336,7 @@ TEST_F(PrivacyTest, SubjectEraseIsRefusedUnderHoldThenAnonymisesAndKeepsTheChain
   visitWithPhotos("Erin Erase", 1);
   const auto keep = visitWithPhotos("Kept Person", 1);
   placeHold(*owner_, a, "Dispute");
-  const SubjectQuery q{demo_.estateId, "Erin Erase", "", ""};
+  const SubjectQuery q{demo_.estateId, "Erin Erase", "", "", {}};
   try {
     eraseSubject(*owner_, q);
     FAIL() << "erased under hold";
@@ -413,7 +422,7 @@ TEST_F(PrivacyTest, TheConsoleChainVerifiesAndExportsLikeAKiosksChain) {
   ASSERT_TRUE(report.ok) << report.problems.front();
   EXPECT_NE(report.proven.back().find("was taken by the console"), std::string::npos)
       << report.proven.back();
-  EXPECT_EQ(eraseSubject(*owner_, {demo_.estateId, "Manual Mary", "", ""}).photos, 1);
+  EXPECT_EQ(eraseSubject(*owner_, {demo_.estateId, "Manual Mary", "", "", {}}).photos, 1);
   c = verifyChain(*owner_, demo_.estateId, std::nullopt);
   EXPECT_FALSE(c.brokenAt);
   EXPECT_EQ(c.purged, 1);
@@ -495,3 +504,41 @@ TEST_F(PrivacyTest, TheAdminCommandsRefuseBadInputClearlyAndChangeNothing) {
 }
 
 }  // namespace
+
+// Issue 9: document hashes stored before the pepper (unkeyed sha256) are rekeyed from their
+// digests, without the numbers, and the watchlist still catches the document afterwards.
+TEST_F(PrivacyTest, RehashRekeysOldDigestsAndAWatchlistedDocumentIsStillCaught) {
+  owner_->exec(
+      "INSERT INTO gh.watchlist (estate_id, full_name, name_key, document_hash, reason, "
+      "document_hash_keyed) VALUES ($1, NULL, NULL, $2, 'banned', false)",
+      {demo_.estateId, sha256Hex("X1234567")});
+  auto old = walkIn("A-101", "Olive Old");
+  old.documentType = "mrz";
+  old.documentHash = sha256Hex("L898902C3");
+  kiosk_->requestVisit(old);
+  owner_->exec("UPDATE gh.visitor SET document_hash_keyed = false WHERE document_hash = $1",
+               {sha256Hex("L898902C3")});
+
+  EXPECT_THROW(rehashDocuments(*owner_, "too short"), backend::Error);
+  const auto n = rehashDocuments(*owner_, kPepper);
+  EXPECT_EQ(n.visitors, 1);
+  EXPECT_EQ(n.watchlist, 1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.visitor WHERE document_hash = $1",
+                  {documentHash(kPepper, "L898902C3")}),
+            1);
+  EXPECT_EQ(findSubjectVisits(*owner_, {demo_.estateId, "", "", "L898902C3", kPepper}).size(), 1u);
+
+  // A kiosk with the pepper: the watchlisted document is held for the guards.
+  auto again = walkIn("A-102", "Someone Else");
+  again.documentType = "mrz";
+  again.documentHash = documentHash(kPepper, "x123 4567");
+  EXPECT_TRUE(kiosk_->requestVisit(again).held);
+
+  // A second run finds nothing left to rekey and changes nothing.
+  const auto second = rehashDocuments(*owner_, kPepper);
+  EXPECT_EQ(second.visitors, 0);
+  EXPECT_EQ(second.watchlist, 0);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.watchlist WHERE document_hash = $1",
+                  {documentHash(kPepper, "X1234567")}),
+            1);
+}

@@ -79,9 +79,15 @@ TEST_F(PeopleCliTest, CreateGuardWithPinAndTotpPrintsAUriAndAQrThatSignInAccepts
   ASSERT_TRUE(key);
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   EXPECT_TRUE(console::verifyTotp(secret, console::totpCode(*key, now), now));
-  // The PIN went through the shared admin path (hashed, visible to the kiosk PIN list).
-  const auto hash = one("SELECT pin_hash FROM gh.person WHERE email = 'gail@harbour.example'");
+  // The PIN went through the shared admin path: a bcrypt verifier for the server's check and a
+  // separate Argon2id hash (>= 64 MiB) for the kiosks' offline list.
+  const auto hash =
+      one("SELECT pin_offline_hash FROM gh.person WHERE email = 'gail@harbour.example'");
   EXPECT_TRUE(verifyPassword(hash, "482915"));
+  EXPECT_NE(hash.find("m=65536,"), std::string::npos) << hash;
+  EXPECT_EQ(one("SELECT (pin_verifier = gh_crypto.crypt('482915', pin_verifier))::text FROM "
+                "gh.person WHERE email = 'gail@harbour.example'"),
+            "true");
 }
 
 TEST_F(PeopleCliTest, CreateUserRefusesAnEmptyPasswordAndShortPinsAndWritesNothing) {
@@ -188,6 +194,20 @@ TEST_F(PeopleCliTest, SimulateVisitorArrivesAtTheChosenKioskAndWaitsForTheReside
             1);
   EXPECT_EQ(admin("simulate-visitor --kiosk 1").code, 2);  // no token
   EXPECT_EQ(one("SELECT count(*) FROM gh.visit"), visits);
+}
+
+TEST_F(PeopleCliTest, RehashDocumentsNeedsAReadablePepperFileOfThirtyTwoBytes) {
+  auto missing = admin("rehash-documents");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.text.find("missing --pepper-file"), std::string::npos) << missing.text;
+  std::ofstream(dir_ / "short") << "short\n";
+  auto tooShort = admin("rehash-documents --pepper-file " + (dir_ / "short").string());
+  EXPECT_EQ(tooShort.code, 2);
+  EXPECT_NE(tooShort.text.find("at least 32 bytes"), std::string::npos) << tooShort.text;
+  std::ofstream(dir_ / "pepper") << "people-test-document-pepper-0123456789\n";
+  auto ok = admin("rehash-documents --pepper-file " + (dir_ / "pepper").string());
+  EXPECT_EQ(ok.code, 0) << ok.text;
+  EXPECT_NE(ok.text.find("rekeyed 0 visitor and 0 watchlist"), std::string::npos) << ok.text;
 }
 
 }  // namespace

@@ -32,8 +32,10 @@ struct FakeBackend : VisitBackend {
     calls.push_back("check_out:" + t.visitId.toString());
     exitPhotos.push_back(photo);
   }
-  void guardApprovedAtKiosk(const Uuid& v, const std::string& guard) override {
-    calls.push_back("guard_approved:" + v.toString() + ":" + guard);
+  void guardApprovedAtKiosk(const Uuid& v, const std::string& guard,
+                            const std::string& pinCheck) override {
+    calls.push_back("guard_approved:" + v.toString() + ":" + guard +
+                    (pinCheck.empty() ? "" : ":" + pinCheck));
   }
   void raiseAlert(const std::string& kind, const std::optional<Uuid>&,
                   const std::string&) override {
@@ -67,10 +69,14 @@ struct FakePrinter : BadgePrinter {
   void print(const BadgeData& b) override { badges.push_back(b); }
 };
 
+// 432198: guard 7 checked offline; 864213: guard 8 checked by the server; 999999: locked.
 struct FakePins : GuardPins {
-  std::optional<std::string> verify(const std::string& pin) const override {
-    if (pin == "4321") return std::string("guard-7");
-    return std::nullopt;
+  PinResult verify(const std::string& pin) override {
+    using O = PinResult::Outcome;
+    if (pin == "432198") return {O::Ok, "guard-7", ""};
+    if (pin == "864213") return {O::Ok, "guard-8", "check-1"};
+    if (pin == "999999") return {O::Locked, "", ""};
+    return {O::Wrong, "", ""};
   }
 };
 

@@ -245,10 +245,27 @@ TEST(Flow, OfflineWalkInWaitsForAGuardWhosePinApprovesAndIsAudited) {
   r.flow.handle(Event::withText(EventKind::GuardPinEntered, "1111"));
   EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
   EXPECT_TRUE(r.flow.session().pinRejected);
-  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "4321"));
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "432198"));
   EXPECT_EQ(r.flow.state(), State::Approved);
   EXPECT_EQ(r.backend.calls.back(),
             "guard_approved:" + r.flow.session().visitId.toString() + ":guard-7");
+}
+
+TEST(Flow, APinCheckedByTheServerNamesItsCheckAndALockSaysSo) {
+  Rig r;
+  toAwaitingApproval(r);
+  r.flow.handle(Event::of(EventKind::ApprovalTimeout));
+  ASSERT_EQ(r.flow.state(), State::AwaitingGuard);
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "123456"));
+  EXPECT_EQ(r.flow.session().pinProblem, "wrong");
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "999999"));
+  EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
+  EXPECT_TRUE(r.flow.session().pinRejected);
+  EXPECT_EQ(r.flow.session().pinProblem, "locked");
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "864213"));
+  EXPECT_EQ(r.flow.state(), State::Approved);
+  EXPECT_EQ(r.backend.calls.back(),
+            "guard_approved:" + r.flow.session().visitId.toString() + ":guard-8:check-1");
 }
 
 TEST(Flow, GoingOfflineWhileWaitingTellsTheVisitorAGuardWillHelp) {
@@ -373,7 +390,7 @@ TEST(Flow, NotWaitingForTheBadgeTheGateOpensAtApprovalAndOnlyOnce) {
   flow.handle(p);
   flow.handle(Event::of(EventKind::PhotoAccepted));
   ASSERT_EQ(flow.state(), State::AwaitingGuard);
-  flow.handle(Event::withText(EventKind::GuardPinEntered, "4321"));
+  flow.handle(Event::withText(EventKind::GuardPinEntered, "432198"));
   ASSERT_EQ(flow.state(), State::Approved);
   ASSERT_EQ(r.gate.openings.size(), 1u);
   EXPECT_EQ(r.gate.openings[0].reason, "guard_pin");

@@ -65,11 +65,22 @@ struct DemoEstate {
   std::string residentPassword;    // every demo login shares it
   std::vector<std::string> residentEmails;
   std::vector<std::string> guardEmails;
+  std::vector<std::string> guardPins;   // kiosk PIN of each guard, in guardEmails' order
+  std::string adminPin;                 // the admin's kiosk PIN
   std::vector<SigningKey> signingKeys;  // one per estate; for the signing key file
   std::string adminEmail;
 };
 // "Harbour View": buildings A and B, 40 units, residents, two guards, one admin, three kiosks.
 // Fixed demo tokens and passwords (documented in the README; never for production).
 DemoEstate seedDemo(Connection& c);
+
+// Rekeys document hashes stored before the pepper existed (unkeyed sha256 digests) in visitors
+// and the watchlist: HMAC-SHA256(pepper, digest), what gatehouse::documentHash gives for the
+// number. One transaction; rows rekeyed already are left alone, so a second run changes nothing.
+struct RehashCounts {
+  std::int64_t visitors = 0;
+  std::int64_t watchlist = 0;
+};
+RehashCounts rehashDocuments(Connection& c, const std::string& pepper);
 
 }  // namespace gatehouse::backend

@@ -104,7 +104,23 @@ struct EstateKey {
 struct GuardPin {
   std::int64_t personId = 0;
   std::string fullName;
-  std::string pinHash;  // Argon2id (see gatehouse/core/password.hpp)
+  std::string pinHash;  // Argon2id, >= 64 MiB (hashPin in gatehouse/core/password.hpp)
+};
+
+// The server's answer to a PIN typed at an online kiosk (gh.kiosk_guard_pin_check).
+enum class PinOutcome { Ok, Wrong, Locked };
+struct PinCheck {
+  PinOutcome outcome = PinOutcome::Wrong;
+  std::int64_t guardId = 0;          // Ok: whose PIN it was
+  std::optional<Uuid> checkId;       // Ok: names the check in the approval (online)
+  std::int64_t lockedUntilUnix = 0;  // Locked: until when
+};
+
+// The estate's PIN rules, for a kiosk to enforce the same while offline.
+struct PinPolicy {
+  int maxFailures = 5;
+  int lockMinutes = 15;
+  int offlineApprovals = 3;  // per outage
 };
 
 // One opening of the kiosk's gate (or a relay fault), as the kiosk reports it (0600_gate.sql).
@@ -162,6 +178,13 @@ class KioskClient {
   std::vector<GuardPin> guardPins();
   VisitStatus guardApprove(const Uuid& visitId, std::int64_t guardId, const std::string& reason,
                            TimePoint at);
+  // Online when pinCheck names the server's successful check of this guard's PIN; without one
+  // the approval is recorded as offline (checked by the kiosk) and listed for review.
+  VisitStatus guardApprove(const Uuid& visitId, std::int64_t guardId, const std::string& reason,
+                           TimePoint at, const std::optional<Uuid>& pinCheck);
+  // guardId nullopt: any guard of the estate. Error(InvalidInput, "pin") unless 6-12 digits.
+  PinCheck checkGuardPin(std::optional<std::int64_t> guardId, const std::string& pin);
+  PinPolicy pinPolicy();
   // Gate openings and guard commands (src/kiosk_gate.cpp). Returns recorded | already_recorded.
   std::string gateEvent(const GateEvent& event);
   std::vector<KioskCommand> takeCommands();  // each command is handed out once

@@ -15,6 +15,7 @@ struct SubjectQuery {
   std::string name;
   std::string phone;
   std::string documentNumber;
+  std::string documentPepper;    // the estate's pepper: needed to search by document number
   std::string describe() const;  // which fields were used, without their values
 };
 std::vector<Uuid> findSubjectVisits(Connection& c, const SubjectQuery& q);

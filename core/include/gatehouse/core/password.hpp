@@ -12,6 +12,10 @@ std::string hashPassword(std::string_view password);
 // Lighter limits, for the test suite and seeding many demo users quickly.
 std::string hashPasswordFast(std::string_view password);
 bool verifyPassword(std::string_view hash, std::string_view password);
+// The hash of a guard PIN that kiosks cache for offline approval: Argon2id with at least
+// kPinMemoryBytes (64 MiB) and 3 passes, so each guess at a 6-digit PIN costs that much.
+inline constexpr std::size_t kPinMemoryBytes = std::size_t{64} << 20;
+std::string hashPin(std::string_view pin);
 // The full "$argon2id$...$salt$hash" string for `password` under `setting` (the same string
 // without its last field: algorithm, limits and salt), so a client can send the database a
 // hash to compare without ever reading the stored one. nullopt if the setting is malformed.

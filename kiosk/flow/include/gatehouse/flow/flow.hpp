@@ -185,6 +185,7 @@ struct Session {
   bool guardAlerted = false;
   bool gateOpened = false;  // this visitor's gate opening went through
   bool pinRejected = false;
+  std::string pinProblem;  // when rejected: wrong | locked | offline_limit
   std::string approvedByGuard;
   Clock::time_point requestedAt{};
 };
@@ -223,6 +224,7 @@ class Flow {
   void reset();
   void startVisit(Mode mode);
   State onCodeScanned(const std::string& text);
+  State onGuardPin(State s, const PinResult& result);
   State onPassScanned(const std::string& text);
   State onPhotoAccepted();
   State approve();

@@ -63,8 +63,10 @@ class VisitBackend {
   virtual void addEntryPhoto(const Uuid& visitId, const std::vector<std::uint8_t>& jpeg) = 0;
   virtual void checkIn(const Uuid& visitId, const ExitToken& token) = 0;
   virtual void checkOut(const ExitToken& token, const std::vector<std::uint8_t>& exitPhotoJpeg) = 0;
-  // A guard approved at the kiosk with a PIN (offline); recorded for the audit log.
-  virtual void guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId) = 0;
+  // A guard approved at the kiosk with a PIN. pinCheckId: the server's check of that PIN (online);
+  // empty when the kiosk checked it from its cache (offline, listed for a guard's review).
+  virtual void guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId,
+                                    const std::string& pinCheckId) = 0;
   // kind: approval_timeout, printer_fault, camera_fault, scanner_fault, unknown_badge, ...
   virtual void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                           const std::string& detailsJson) = 0;
@@ -92,11 +94,19 @@ class BadgePrinter {
   virtual void print(const BadgeData& badge) = 0;
 };
 
-// Guard PINs usable at the kiosk when it is offline. Returns the guard's id when the PIN is valid.
+// What a typed guard PIN gave: checked by the server when online, from the kiosk's cache when not.
+struct PinResult {
+  enum class Outcome : std::uint8_t { Ok, Wrong, Locked, OfflineLimit };
+  Outcome outcome = Outcome::Wrong;
+  std::string guardId;     // Ok
+  std::string pinCheckId;  // Ok and checked by the server; empty when checked offline
+};
+
+// Guard PINs typed at the kiosk (wrong PINs counted; a lock after too many).
 class GuardPins {
  public:
   virtual ~GuardPins() = default;
-  virtual std::optional<std::string> verify(const std::string& pin) const = 0;
+  virtual PinResult verify(const std::string& pin) = 0;
 };
 
 // Why the gate opens: a visit that was let in or out (remote openings by a guard do not pass

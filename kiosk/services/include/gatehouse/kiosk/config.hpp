@@ -25,6 +25,9 @@ struct KioskConfig {
   std::string token;
   std::string name = "Kiosk";
   int utcOffsetMinutes = 0;
+  // The estate's document pepper (keyed document hashes); empty: the `document-pepper`
+  // credential under $CREDENTIALS_DIRECTORY, else ID scans keep no document hash.
+  std::string documentPepperFile;
 
   std::string databaseUrl;  // GATEHOUSE_DATABASE_URL overrides
   std::string outboxPath = "kiosk-outbox.sqlite";

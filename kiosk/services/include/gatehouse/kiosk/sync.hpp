@@ -149,7 +149,8 @@ class OutboxVisitBackend final : public flow::VisitBackend {
   void addEntryPhoto(const Uuid& visitId, const std::vector<std::uint8_t>& jpeg) override;
   void checkIn(const Uuid& visitId, const ExitToken& token) override;
   void checkOut(const ExitToken& token, const std::vector<std::uint8_t>& exitPhotoJpeg) override;
-  void guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId) override;
+  void guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId,
+                            const std::string& pinCheckId) override;
   void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                   const std::string& detailsJson) override;
 
@@ -168,16 +169,6 @@ class CachedPassTrust final : public flow::PassTrust {
   explicit CachedPassTrust(Outbox& cache) : cache_(cache) {}
   std::optional<PublicKey> key(std::int64_t estateId, std::uint8_t keyId) const override;
   bool revoked(const Uuid& invitationId) const override;
-
- private:
-  Outbox& cache_;
-};
-
-// Guard PINs (Argon2id hashes) from the cache, for approving walk-ins while offline.
-class CachedGuardPins final : public flow::GuardPins {
- public:
-  explicit CachedGuardPins(Outbox& cache) : cache_(cache) {}
-  std::optional<std::string> verify(const std::string& pin) const override;
 
  private:
   Outbox& cache_;

@@ -1,0 +1,96 @@
+// The kiosk's guard PIN checks: the server's answer while online; offline the cached Argon2id
+// hashes with the estate's lock (an alert after too many wrong PINs) and per-outage limit.
+#include "gatehouse/kiosk/guard_pins.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "gatehouse/core/password.hpp"
+
+namespace gatehouse::kiosk {
+namespace {
+
+namespace fs = std::filesystem;
+using O = flow::PinResult::Outcome;
+
+class KioskGuardPinsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("gh-pins-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    box_ = std::move(Outbox::open((dir_ / "o.sqlite").string())).value();
+    // Fast hashes stand in for hashPin's: the check is the same verifyPassword.
+    (void)box_->put("guard_pins",
+                    nlohmann::json::array(
+                        {{{"id", 7}, {"name", "Grace"}, {"pin_hash", hashPasswordFast("246813")}}})
+                        .dump());
+    (void)box_->put("pin_policy",
+                    R"({"max_failures": 3, "lock_minutes": 10, "offline_approvals": 2})");
+  }
+  void TearDown() override {
+    box_.reset();
+    fs::remove_all(dir_);
+  }
+  KioskGuardPins pins(OnlinePinCheck online = {}) {
+    return KioskGuardPins(*box_, std::move(online), clock_,
+                          [this](const std::string& d) { alerts_.push_back(d); });
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Outbox> box_;
+  ManualClock clock_;
+  std::vector<std::string> alerts_;
+};
+
+TEST_F(KioskGuardPinsTest, OnlineTheServersAnswerDecidesAndNamesItsCheck) {
+  int asked = 0;
+  auto p = pins([&](const std::string& pin) -> std::optional<OnlinePinAnswer> {
+    ++asked;
+    if (pin == "975310") return OnlinePinAnswer{O::Ok, "8", "check-1", 0};
+    return OnlinePinAnswer{};
+  });
+  const auto ok = p.verify("975310");
+  EXPECT_EQ(ok.outcome, O::Ok);
+  EXPECT_EQ(ok.guardId, "8");
+  EXPECT_EQ(ok.pinCheckId, "check-1");
+  // The cached hash is not consulted while the server answers.
+  EXPECT_EQ(p.verify("246813").outcome, O::Wrong);
+  EXPECT_EQ(p.verify("2468").outcome, O::Wrong);  // too short: not even asked
+  EXPECT_EQ(asked, 2);
+}
+
+TEST_F(KioskGuardPinsTest, OfflineWrongPinsLockEntryForAWhileAndAlertTheGuards) {
+  auto p = pins([](const std::string&) { return std::optional<OnlinePinAnswer>{}; });
+  EXPECT_EQ(p.verify("000000").outcome, O::Wrong);
+  EXPECT_EQ(p.verify("000001").outcome, O::Wrong);
+  EXPECT_EQ(p.verify("000002").outcome, O::Locked);
+  ASSERT_EQ(alerts_.size(), 1u);
+  EXPECT_NE(alerts_[0].find("\"checked\":\"offline\""), std::string::npos) << alerts_[0];
+  EXPECT_EQ(p.verify("246813").outcome, O::Locked);  // even the right PIN, while locked
+  auto restarted = pins();                           // the lock survives a restart
+  EXPECT_EQ(restarted.verify("246813").outcome, O::Locked);
+  clock_.advance(std::chrono::minutes(11));
+  const auto ok = restarted.verify("246813");
+  EXPECT_EQ(ok.outcome, O::Ok);
+  EXPECT_EQ(ok.guardId, "7");
+  EXPECT_TRUE(ok.pinCheckId.empty());  // checked offline
+  EXPECT_EQ(alerts_.size(), 1u);
+}
+
+TEST_F(KioskGuardPinsTest, OfflineApprovalsAreLimitedPerOutage) {
+  auto p = pins();
+  EXPECT_EQ(p.verify("246813").outcome, O::Ok);
+  EXPECT_EQ(p.verify("246813").outcome, O::Ok);
+  EXPECT_EQ(p.verify("246813").outcome, O::OfflineLimit);
+  p.connectivity(false);
+  EXPECT_EQ(p.verify("246813").outcome, O::OfflineLimit);
+  p.connectivity(true);  // back online: the next outage starts a new count
+  EXPECT_EQ(p.verify("246813").outcome, O::Ok);
+}
+
+}  // namespace
+}  // namespace gatehouse::kiosk
