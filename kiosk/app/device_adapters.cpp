@@ -2,6 +2,7 @@
 // CUPS.
 #include "device_adapters.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -107,25 +108,35 @@ void DevicesCamera::onFrame(const devices::Frame& f) {
   if (checked) hint_ = hint;
   rgb.hint = mode_ == ScanMode::IdDocument ? mrzHint_ : hint_;
   frame_ = std::move(rgb);
-  if (captureRequested_) {
+  if (!captureRequested_) return;
+  const std::string fault = fault_;
+  if (!fault.empty()) {
     captureRequested_ = false;
-    const std::string fault = fault_;
     lock.unlock();
-    if (!fault.empty()) {
-      events_.post(flow::Event::fault(flow::Device::Camera, fault));
-      return;
-    }
-    std::string captureHint;
-    if (quality_) {
-      const auto q = quality_->check(f.image);
-      captureHint = q.primary() ? devices::reasonCode(*q.primary()) : "";
-    }
-    std::vector<std::uint8_t> jpeg;
-    cv::imencode(".jpg", f.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
-    flow::Event e = flow::Event::withText(flow::EventKind::PhotoCaptured, captureHint);
-    e.bytes = std::move(jpeg);
-    events_.post(std::move(e));
+    events_.post(flow::Event::fault(flow::Device::Camera, fault));
+    return;
   }
+  lock.unlock();
+  std::string captureHint;
+  if (quality_) {
+    const auto q = quality_->check(f.image);
+    captureHint = q.primary() ? devices::reasonCode(*q.primary()) : "";
+    // The face decides whether the photo can be used at all, so it outranks the other hints, and
+    // the shutter waits a few frames for one (a visitor turning back to the camera).
+    if (std::find(q.issues.begin(), q.issues.end(), devices::PhotoIssue::noFace) !=
+        q.issues.end()) {
+      if (--faceWaitFrames_ > 0) return;
+      captureHint = devices::reasonCode(devices::PhotoIssue::noFace);
+    }
+  }
+  lock.lock();
+  captureRequested_ = false;
+  lock.unlock();
+  std::vector<std::uint8_t> jpeg;
+  cv::imencode(".jpg", f.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
+  flow::Event e = flow::Event::withText(flow::EventKind::PhotoCaptured, captureHint);
+  e.bytes = std::move(jpeg);
+  events_.post(std::move(e));
 }
 
 void DevicesCamera::capture() {
@@ -135,6 +146,7 @@ void DevicesCamera::capture() {
     return;
   }
   captureRequested_ = true;
+  faceWaitFrames_ = kFaceWaitFrames;
 }
 
 bool DevicesCamera::latest(RgbFrame& out) {

@@ -52,6 +52,8 @@ class DevicesCamera final : public KioskCamera {
   std::string mrzHint_;  // "id.<hint>" while an ID screen shows, "" when there is nothing to say
   std::string fault_;
   bool captureRequested_ = false;
+  static constexpr int kFaceWaitFrames = 20;  // ~1.3 s at 15 fps
+  std::atomic<int> faceWaitFrames_{0};        // frames the shutter still waits for a face
   std::uint64_t frames_ = 0;
 };
 

@@ -119,6 +119,12 @@ Status ScriptCommands::run(const ui::ScriptLine& line) {
     if (!t_.worker.online()) return makeError("script", "not online");  // use wait-screen for waits
     return Ok{};
   }
+  if (c == "expect-disabled") {  // drawn in the last frame, but cannot be tapped
+    const ui::TouchTarget* target = ui::TouchRegistry::instance().find(line.argument);
+    if (!target) return makeError("script", line.argument + " is not on screen");
+    if (target->enabled) return makeError("script", line.argument + " can be tapped");
+    return Ok{};
+  }
   if (c == "expect-layout") return expectLayout();  // every touch target on screen and apart
   if (c == "print") {
     std::printf("%s\n", line.argument.c_str());

@@ -56,7 +56,18 @@ class OutcomeScreen final : public Screen {
     ui::centeredText(body, ui::fonts().large);
     bottomBar();
     const float w = ui::mm(80);
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
+    // A refused pass or badge: the guard can sort it out, so calling one is offered here too.
+    const bool refused = ctx.flow.state() == flow::State::PassRejected ||
+                         ctx.flow.state() == flow::State::BadgeRejected;
+    if (refused && !s.guardCalled) {
+      if (ui::touchButton("outcome.call_guard", ctx.t("guard.call"), ImVec2(w, 0),
+                          ui::ButtonStyle::Secondary)) {
+        ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+      }
+      ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
+    } else {
+      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
+    }
     if (ui::touchButton("outcome.finish", ctx.t("common.finish"), ImVec2(w, 0))) {
       ctx.emit(flow::Event::of(flow::EventKind::Finish));
     }

@@ -32,6 +32,7 @@ ScreenSet::ScreenSet() : byState_(flow::kStateCount, nullptr) {
   Screen* outcome = own(makeOutcomeScreen());
   for (S s : {S::Done, S::Denied, S::PassRejected, S::ExitDone, S::BadgeRejected}) set(s, outcome);
   set(S::DeviceProblem, own(makeDeviceProblemScreen()));
+  set(S::GuardHelp, own(makeGuardHelpScreen()));
 }
 
 Screen& ScreenSet::forState(flow::State s) { return *byState_.at(static_cast<std::size_t>(s)); }
@@ -48,6 +49,8 @@ std::vector<std::string> dynamicTranslationKeys() {
         "not_a_badge", "unknown_badge", "already_used", "not_checked_in"}) {
     keys.push_back(std::string("reason.") + r);
   }
+  for (const char* r : {"face_not_found", "lost_badge", "other"})
+    keys.push_back(std::string("guard_help.") + r);
   for (const char* p : {"guest", "delivery", "contractor", "taxi"})
     keys.push_back(std::string("purpose.") + p);
   for (const char* h : {"no_face", "too_dark", "move_closer", "hold_still"})

@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "gatehouse/ui/fonts.hpp"
@@ -35,6 +36,49 @@ void popLastUtf8(std::string& s) {
   }
 }
 
+// Header: the estate on the left; "offline" and "Call a guard" (then "A guard is coming") on the
+// right, on one row as tall as a touch target.
+void header(ScreenContext& ctx) {
+  const ui::Palette& p = ui::palette();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::PushFont(ui::fonts().body);
+  // The row is a touch target tall: it takes half the top padding so the page below loses little.
+  const float rowY = style.WindowPadding.y * 0.5f;
+  const float textY = rowY + (ui::minTouch() - ImGui::GetTextLineHeight()) * 0.5f;
+  ImGui::SetCursorPosY(textY);
+  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
+  ImGui::TextUnformatted(ctx.estateName.c_str());
+  ImGui::PopStyleColor();
+  const bool called = ctx.flow.session().guardCalled;
+  const std::string help = ctx.t(called ? "guard.coming" : "guard.call");
+  const float helpW = called ? ImGui::CalcTextSize(help.c_str()).x
+                             : std::max(ui::minTouch(), ImGui::CalcTextSize(help.c_str()).x +
+                                                            style.FramePadding.x * 2);
+  float right = ImGui::GetWindowWidth() - style.WindowPadding.x - helpW;
+  if (!ctx.flow.online()) {
+    const std::string offline = ctx.t("common.offline");
+    const float w = ImGui::CalcTextSize(offline.c_str()).x;
+    ImGui::SameLine(right - style.ItemSpacing.x * 2 - w);
+    ImGui::SetCursorPosY(textY);
+    ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
+    ImGui::TextUnformatted(offline.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::SameLine(right);
+  if (called) {
+    ImGui::SetCursorPosY(textY);
+    ImGui::PushStyleColor(ImGuiCol_Text, p.success);
+    ImGui::TextUnformatted(help.c_str());
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::SetCursorPosY(rowY);
+    if (ui::touchButton("guard.call", help, ImVec2(helpW, 0), ui::ButtonStyle::Secondary))
+      ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+  }
+  ImGui::PopFont();
+  ImGui::SetCursorPosY(rowY + ui::minTouch() + style.ItemSpacing.y * 0.5f);
+}
+
 }  // namespace
 
 void beginPage(ScreenContext& ctx, const char* id) {
@@ -45,23 +89,8 @@ void beginPage(ScreenContext& ctx, const char* id) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                    ImGuiWindowFlags_NoScrollWithMouse);
-  const ui::Palette& p = ui::palette();
-  // Header: the estate on the left, connection state on the right.
-  ImGui::PushFont(ui::fonts().body);
-  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
-  ImGui::TextUnformatted(ctx.estateName.c_str());
-  ImGui::PopStyleColor();
-  if (!ctx.flow.online()) {
-    const std::string offline = ctx.t("common.offline");
-    const float w = ImGui::CalcTextSize(offline.c_str()).x;
-    ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
-    ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
-    ImGui::TextUnformatted(offline.c_str());
-    ImGui::PopStyleColor();
-  }
-  ImGui::PopFont();
+  header(ctx);
   ImGui::Separator();
-  ImGui::Spacing();
 }
 
 void endPage() { ImGui::End(); }

@@ -152,6 +152,9 @@ class OutboxVisitBackend final : public flow::VisitBackend {
   void guardApprovedAtKiosk(const Uuid& visitId, const std::string& guardId) override;
   void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                   const std::string& detailsJson) override;
+  void raiseAlertWithPhoto(const std::string& kind, const std::optional<Uuid>& visitId,
+                           const std::string& detailsJson,
+                           const std::vector<std::uint8_t>& photoJpeg) override;
 
  private:
   void add(std::vector<OutboxEvent> events);
