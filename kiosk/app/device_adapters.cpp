@@ -31,14 +31,19 @@ std::string translated(const ui::Translations& tr, const std::string& lang, cons
 
 Result<std::unique_ptr<DevicesCamera>> DevicesCamera::create(flow::EventQueue& events,
                                                              const devices::CameraConfig& config) {
-  auto cam = devices::makeCamera(config);
+  devices::CameraConfig c = config;
+  if (c.driver == "simulated" && !c.simulatedFaults)
+    c.simulatedFaults = std::make_shared<devices::SimulatedFaults>();
+  auto cam = devices::makeCamera(c);
   if (!cam) return cam.error();
-  std::unique_ptr<DevicesCamera> self(new DevicesCamera(events, std::move(cam).value()));
+  std::unique_ptr<DevicesCamera> self(
+      new DevicesCamera(events, std::move(cam).value(), c.simulatedFaults));
   return self;
 }
 
-DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera)
-    : events_(events), camera_(std::move(camera)) {
+DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera,
+                             std::shared_ptr<devices::SimulatedFaults> faults)
+    : events_(events), camera_(std::move(camera)), faults_(std::move(faults)) {
   if (auto q = devices::PhotoQualityChecker::create()) quality_ = std::move(q).value();
   devices::ScannerConfig sc;
   sc.decode.formats = devices::CodeFormat::qr;
@@ -159,6 +164,20 @@ bool DevicesCamera::latest(RgbFrame& out) {
 void DevicesCamera::setFault(const std::string& code) {
   std::lock_guard lock(mutex_);
   fault_ = code;
+}
+
+Status DevicesCamera::simulate(const std::string& mode) {
+  using M = devices::SimulatedFaults::Mode;
+  if (!faults_) return makeError("script", "camera-sim needs camera = \"simulated\"");
+  if (mode == "unplug")
+    faults_->set(M::unplugged);
+  else if (mode == "freeze")
+    faults_->set(M::frozen);
+  else if (mode == "none")
+    faults_->set(M::none);
+  else
+    return makeError("script", "camera-sim wants unplug, freeze or none");
+  return Ok{};
 }
 
 std::string DevicesCamera::health() const {

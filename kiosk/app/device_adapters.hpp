@@ -34,14 +34,17 @@ class DevicesCamera final : public KioskCamera {
   bool latest(RgbFrame& out) override;
   void setFault(const std::string& code) override;
   std::string health() const override;
+  Status simulate(const std::string& mode) override;
   void setScanMode(ScanMode mode);
 
  private:
-  DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera);
+  DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera,
+                std::shared_ptr<devices::SimulatedFaults> faults);
   void onFrame(const devices::Frame& frame);
 
   flow::EventQueue& events_;
   std::unique_ptr<devices::Camera> camera_;
+  std::shared_ptr<devices::SimulatedFaults> faults_;       // null unless the camera is simulated
   std::unique_ptr<devices::PhotoQualityChecker> quality_;  // used on the consumer thread only
   std::unique_ptr<devices::CodeScanner> scanner_;
   std::unique_ptr<devices::MrzScanner> mrz_;  // ID screens: passports and ID cards by their MRZ

@@ -27,6 +27,16 @@ bool needsPreview(flow::State s) {
          s == flow::State::ScanBadge;
 }
 
+// A screen that shows the camera with no new frame for this long has a frozen camera. Generous:
+// footage plays at 15 fps, and a loaded machine may stall the preview for a second or two.
+constexpr auto kFrozenAfter = std::chrono::seconds(5);
+
+// The camera is the photo camera on the photo screens and the code reader on the scan screens.
+flow::Device cameraRole(flow::State s) {
+  return s == flow::State::Photo || s == flow::State::ExitPhoto ? flow::Device::Camera
+                                                                : flow::Device::Scanner;
+}
+
 ScanMode scanModeFor(flow::State s) {
   if (s == flow::State::ScanPass || s == flow::State::ScanBadge) return ScanMode::Qr;
   return s == flow::State::VisitorDetails ? ScanMode::IdDocument : ScanMode::None;
@@ -43,6 +53,7 @@ class FrameLoop {
   void writeStatus(flow::State state, bool online);
   void updateTextures(flow::State state);
   void reportHealth();
+  void watchCamera(flow::State state);
   void draw(flow::State state);
   std::string screenshotPath(flow::State state, const std::string& scriptShot);
   void pace();
@@ -62,6 +73,8 @@ class FrameLoop {
   int shotCounter_ = 0;
   std::vector<std::uint8_t> photoShown_;
   Steady::time_point nextFrame_ = Steady::now();
+  Steady::time_point lastPreviewAt_ = Steady::now();  // a new frame, or a screen that needs one
+  bool cameraFaultPosted_ = false;                    // once per screen
   Steady::time_point lastHealth_ = Steady::now() - std::chrono::hours(1);
 };
 
@@ -100,6 +113,8 @@ void FrameLoop::onStateShown(flow::State state) {
   }
   if (state == flow::State::Welcome) screenSet_.resetAll();
   p_.worker.setScreen(flow::toString(state));
+  lastPreviewAt_ = Steady::now();
+  cameraFaultPosted_ = false;
   shown_ = state;
   firstOfState_ = false;
   settleFrames_ = 4;
@@ -113,6 +128,7 @@ void FrameLoop::updateTextures(flow::State state) {
     previewIndex_ ^= 1;
     previews_[previewIndex_].update(frame_.rgb.data(), frame_.width, frame_.height);
     previewHint_ = frame_.hint;
+    lastPreviewAt_ = Steady::now();
   }
   const auto& jpeg = p_.flow.session().photoJpeg;
   if (state == flow::State::PhotoReview && photoShown_ != jpeg) {
@@ -123,6 +139,20 @@ void FrameLoop::updateTextures(flow::State state) {
     std::fill(photoShown_.begin(), photoShown_.end(), std::uint8_t{0});
     photoShown_.clear();
   }
+}
+
+// No camera (never there, unplugged) or a frozen one on a screen that needs it: the flow shows its
+// fault screen with a next step and alerts the guard, instead of an empty preview.
+void FrameLoop::watchCamera(flow::State state) {
+  if (!needsPreview(state) || cameraFaultPosted_) return;
+  std::string code;
+  if (p_.devices.camera->health() == "disconnected")
+    code = "camera_missing";
+  else if (Steady::now() - lastPreviewAt_ > kFrozenAfter)
+    code = "camera_frozen";
+  if (code.empty()) return;
+  cameraFaultPosted_ = true;
+  handleEvent(p_, flow::Event::fault(cameraRole(state), code));
 }
 
 void FrameLoop::reportHealth() {
@@ -193,6 +223,7 @@ int FrameLoop::run() {
     onStateShown(state);
     p_.tr.setLanguage(p_.flow.session().language);
     updateTextures(state);
+    watchCamera(state);
     reportHealth();
 
     p_.window.beginFrame();

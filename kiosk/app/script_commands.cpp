@@ -83,6 +83,7 @@ Status ScriptCommands::run(const ui::ScriptLine& line) {
     t_.devices.camera->setFault(line.argument == "none" ? "" : line.argument);
     return Ok{};
   }
+  if (c == "camera-sim") return t_.devices.camera->simulate(line.argument);
   if (c == "theme") {
     auto theme = ui::themeFromString(line.argument);
     if (!theme) return makeError("script", "unknown theme " + line.argument);

@@ -90,8 +90,10 @@ class DeviceProblemScreen final : public Screen {
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
     ui::centeredText(ctx.tOr("fault." + s.reason, "fault.unknown"), ui::fonts().large);
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
-    ui::centeredText(ctx.t(std::string("fault.") + device + ".next"), ui::fonts().large,
-                     ui::palette().mutedText);
+    // A missing or frozen camera has its own next step (type your details, call a guard).
+    ui::centeredText(
+        ctx.tOr("fault." + s.reason + ".next", std::string("fault.") + device + ".next"),
+        ui::fonts().large, ui::palette().mutedText);
     ui::centeredText(ctx.t("fault.guard_told"), ui::fonts().body, ui::palette().mutedText);
     bottomBar();
     if (ui::touchButton("fault.finish", ctx.t("common.finish"), ImVec2(ui::mm(60), 0),

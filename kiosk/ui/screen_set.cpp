@@ -61,11 +61,14 @@ std::vector<std::string> dynamicTranslationKeys() {
     keys.push_back(std::string("fault.") + d + ".title");
     keys.push_back(std::string("fault.") + d + ".next");
   }
-  for (const char* f : {"out_of_paper", "offline", "paused", "stopped", "cancelled", "job_stopped",
-                        "aborted", "not_accepting", "queue_not_found", "error", "timed_out",
-                        "no_frames", "disconnected", "unknown"}) {
+  for (const char* f :
+       {"out_of_paper", "offline", "paused", "stopped", "cancelled", "job_stopped", "aborted",
+        "not_accepting", "queue_not_found", "error", "timed_out", "no_frames", "disconnected",
+        "unknown", "camera_missing", "camera_frozen"}) {
     keys.push_back(std::string("fault.") + f);
   }
+  for (const char* f : {"camera_missing", "camera_frozen"})
+    keys.push_back(std::string("fault.") + f + ".next");
   for (const char* b :
        {"title", "host", "purpose", "issued", "valid_until", "kiosk", "exit_hint"}) {
     keys.push_back(std::string("badge.label.") + b);

@@ -1,6 +1,6 @@
 // End to end: no visitor gets stuck. The real kiosk binary offscreen against a throwaway database:
 // a photo with no face is refused and, the third time, handed to a guard with that photo; "Call a
-// guard" from three screens; "I lost my badge" at exit.
+// guard" from three screens; "I lost my badge" at exit; the camera missing or frozen.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -147,6 +147,39 @@ TEST_F(KioskHelp, ILostMyBadgeAtExitCallsAGuard) {
   ASSERT_EQ(k.wait(), 0) << k.log();
   ASSERT_TRUE(waitForAlerts("lost_badge", 1));
   EXPECT_EQ(one("SELECT details->>'screen' FROM gh.alert WHERE kind = 'lost_badge'"), "scan_badge");
+}
+
+TEST_F(KioskHelp, TheCameraMissingOnThePassScreenShowsANextStepAndAlertsTheGuard) {
+  Kiosk k("camera_missing", setup());
+  k.start(
+      "wait-screen welcome 60\ncamera-sim unplug\nwait-frames 30\ntap welcome.pass\n"
+      "wait-screen device_problem 30\nexpect-reason camera_missing\nwait-frames 3\n"
+      "expect-layout\nscreenshot no-camera\n"
+      // Plugged back: Retry returns to the pass screen, whose preview plays again.
+      "camera-sim none\nwait-frames 150\ntap fault.retry\nwait-screen scan_pass 30\n"
+      "wait-frames 30\nscreenshot camera-back\ntap nav.back\nwait-screen welcome\n"
+      "wait-synced 60\n",
+      "run");
+  ASSERT_EQ(k.wait(), 0) << k.log();
+  ASSERT_TRUE(waitForAlerts("scanner_fault", 1));
+  EXPECT_EQ(one("SELECT details->>'fault' || ' ' || (details->>'screen') FROM gh.alert "
+                "WHERE kind = 'scanner_fault'"),
+            "camera_missing scan_pass");
+}
+
+TEST_F(KioskHelp, AFrozenCameraOnThePhotoScreenShowsAFaultAndRetryWorksOnceItIsBack) {
+  Kiosk k("camera_frozen", setup());
+  k.start(std::string(kToPhoto) +
+              "camera-sim freeze\nwait-screen device_problem 30\nexpect-reason camera_frozen\n"
+              "wait-frames 3\nexpect-layout\nscreenshot frozen\ncamera-sim none\n"
+              "tap fault.retry\nwait-screen photo 30\nwait-frames 15\ntap photo.take\n"
+              "wait-screen photo_review 30\nwait-synced 60\n",
+          "run");
+  ASSERT_EQ(k.wait(), 0) << k.log();
+  ASSERT_TRUE(waitForAlerts("camera_fault", 1));
+  EXPECT_EQ(one("SELECT details->>'fault' || ' ' || (details->>'screen') FROM gh.alert "
+                "WHERE kind = 'camera_fault'"),
+            "camera_frozen photo");
 }
 
 }  // namespace
