@@ -54,6 +54,7 @@ class FrameLoop {
   void updateTextures(flow::State state);
   void reportHealth();
   void watchCamera(flow::State state);
+  void speak(flow::State state);
   void draw(flow::State state);
   std::string screenshotPath(flow::State state, const std::string& scriptShot);
   void pace();
@@ -113,6 +114,7 @@ void FrameLoop::onStateShown(flow::State state) {
   }
   if (state == flow::State::Welcome) screenSet_.resetAll();
   p_.worker.setScreen(flow::toString(state));
+  speak(state);
   lastPreviewAt_ = Steady::now();
   cameraFaultPosted_ = false;
   shown_ = state;
@@ -139,6 +141,18 @@ void FrameLoop::updateTextures(flow::State state) {
     std::fill(photoShown_.begin(), photoShown_.end(), std::uint8_t{0});
     photoShown_.clear();
   }
+}
+
+// Each screen says its prompt once, in the visitor's language, when the kiosk speaks at all.
+void FrameLoop::speak(flow::State state) {
+  if (!p_.devices.speaker) return;
+  const std::string language = p_.flow.session().language;
+  const auto* strings = p_.tr.strings(language);
+  if (!strings) return;
+  const auto it = strings->find(std::string("speech.") + flow::toString(state));
+  if (it == strings->end()) return;
+  p_.devices.speaker->say(language, it->second);
+  p_.devices.spoken->say(language, it->second);
 }
 
 // No camera (never there, unplugged) or a frozen one on a screen that needs it: the flow shows its

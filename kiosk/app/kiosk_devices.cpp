@@ -61,6 +61,13 @@ Result<KioskDevices> makeDevices(const KioskConfig& cfg, const DeviceNeeds& need
     if (!made) return makeError("usb", "usb: " + made.error().message);
     d.usb = std::move(made).value();
   }
+  if (cfg.spokenPrompts) {
+    d.audio = std::make_unique<AudioOut>();
+    auto made =
+        speech::makeEspeakSpeaker([a = d.audio.get()](const speech::Pcm& p) { a->play(p); });
+    if (!made) return makeError("speech", "speech: " + made.error().message);
+    d.speaker = std::move(made).value();
+  }
   if (cfg.gate.enabled && d.usb) {
     d.gate = std::make_unique<RelayGate>(d.usb->hub(), cfg.gate, outbox, worker,
                                          SystemClock::instance());

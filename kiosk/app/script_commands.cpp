@@ -83,6 +83,14 @@ Status ScriptCommands::run(const ui::ScriptLine& line) {
     t_.devices.camera->setFault(line.argument == "none" ? "" : line.argument);
     return Ok{};
   }
+  if (c == "expect-spoken") {  // the last prompt spoken contains TEXT
+    const auto prompts = t_.devices.spoken->prompts();
+    if (!prompts.empty() && prompts.back().text.find(line.argument) != std::string::npos)
+      return Ok{};
+    return makeError("script", "last prompt is \"" +
+                                   (prompts.empty() ? std::string() : prompts.back().text) +
+                                   "\", expected \"" + line.argument + "\"");
+  }
   if (c == "camera-sim") return t_.devices.camera->simulate(line.argument);
   if (c == "theme") {
     auto theme = ui::themeFromString(line.argument);

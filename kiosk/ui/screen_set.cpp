@@ -73,6 +73,8 @@ std::vector<std::string> dynamicTranslationKeys() {
        {"title", "host", "purpose", "issued", "valid_until", "kiosk", "exit_hint"}) {
     keys.push_back(std::string("badge.label.") + b);
   }
+  for (int i = 0; i < flow::kStateCount; ++i)  // spoken prompts, one per screen
+    keys.push_back(std::string("speech.") + flow::toString(static_cast<flow::State>(i)));
   keys.emplace_back("language.name");
   return keys;
 }

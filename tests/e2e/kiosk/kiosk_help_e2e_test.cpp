@@ -182,5 +182,17 @@ TEST_F(KioskHelp, AFrozenCameraOnThePhotoScreenShowsAFaultAndRetryWorksOnceItIsB
             "camera_frozen photo");
 }
 
+TEST_F(KioskHelp, EachScreenSpeaksItsPromptInTheVisitorsLanguage) {
+  KioskSetup s = setup();
+  s.extraToml = "spoken_prompts = true\n";  // lands in [ui], the harness's last table
+  Kiosk k("spoken_prompts", s);
+  k.start(
+      "wait-screen welcome 60\nexpect-spoken Welcome\ntap welcome.lang.ru\ntap welcome.pass\n"
+      "wait-screen scan_pass\nwait-frames 3\nexpect-spoken Поднесите пропуск\ntap nav.back\n"
+      "wait-screen welcome\nwait-frames 3\nexpect-spoken Welcome\n",
+      "run");
+  ASSERT_EQ(k.wait(), 0) << k.log();
+}
+
 }  // namespace
 }  // namespace gatehouse::e2e
