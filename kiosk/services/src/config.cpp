@@ -222,8 +222,9 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     }
   }
   if (const auto* t = r.section(root, "ui", false)) {
-    r.known(*t, "ui",
-            {"languages", "default_language", "theme", "px_per_mm", "assets_dir", "spoken_prompts"});
+    r.known(
+        *t, "ui",
+        {"languages", "default_language", "theme", "px_per_mm", "assets_dir", "spoken_prompts"});
     if (const toml::node* n = t->get("languages")) {
       const toml::array* a = n->as_array();
       if (!a || a->empty()) {
