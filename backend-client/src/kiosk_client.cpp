@@ -192,6 +192,17 @@ std::int64_t KioskClient::raiseAlert(const Uuid& eventId, const std::string& kin
   return rows[0].optInt64("id").value_or(0);
 }
 
+std::int64_t KioskClient::raiseAlert(const Uuid& eventId, const std::string& kind,
+                                     const std::optional<Uuid>& visitId,
+                                     const std::string& detailsJson,
+                                     const std::vector<std::uint8_t>& photoJpeg) {
+  auto rows = conn_.execPrepared(
+      "k_alert_photo", "SELECT gh.kiosk_raise_alert($1, $2, $3, $4, $5, $6::jsonb, $7) AS id",
+      {creds_.kioskId, creds_.token, eventId, kind, visitId, detailsJson,
+       photoJpeg.empty() ? Param() : Param(photoJpeg)});
+  return rows[0].optInt64("id").value_or(0);
+}
+
 std::int64_t KioskClient::raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                                      const std::string& detailsJson) {
   auto rows =

@@ -2,6 +2,7 @@
 // CUPS.
 #include "device_adapters.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -30,14 +31,19 @@ std::string translated(const ui::Translations& tr, const std::string& lang, cons
 
 Result<std::unique_ptr<DevicesCamera>> DevicesCamera::create(flow::EventQueue& events,
                                                              const devices::CameraConfig& config) {
-  auto cam = devices::makeCamera(config);
+  devices::CameraConfig c = config;
+  if (c.driver == "simulated" && !c.simulatedFaults)
+    c.simulatedFaults = std::make_shared<devices::SimulatedFaults>();
+  auto cam = devices::makeCamera(c);
   if (!cam) return cam.error();
-  std::unique_ptr<DevicesCamera> self(new DevicesCamera(events, std::move(cam).value()));
+  std::unique_ptr<DevicesCamera> self(
+      new DevicesCamera(events, std::move(cam).value(), c.simulatedFaults));
   return self;
 }
 
-DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera)
-    : events_(events), camera_(std::move(camera)) {
+DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera,
+                             std::shared_ptr<devices::SimulatedFaults> faults)
+    : events_(events), camera_(std::move(camera)), faults_(std::move(faults)) {
   if (auto q = devices::PhotoQualityChecker::create()) quality_ = std::move(q).value();
   devices::ScannerConfig sc;
   sc.decode.formats = devices::CodeFormat::qr;
@@ -107,25 +113,35 @@ void DevicesCamera::onFrame(const devices::Frame& f) {
   if (checked) hint_ = hint;
   rgb.hint = mode_ == ScanMode::IdDocument ? mrzHint_ : hint_;
   frame_ = std::move(rgb);
-  if (captureRequested_) {
+  if (!captureRequested_) return;
+  const std::string fault = fault_;
+  if (!fault.empty()) {
     captureRequested_ = false;
-    const std::string fault = fault_;
     lock.unlock();
-    if (!fault.empty()) {
-      events_.post(flow::Event::fault(flow::Device::Camera, fault));
-      return;
-    }
-    std::string captureHint;
-    if (quality_) {
-      const auto q = quality_->check(f.image);
-      captureHint = q.primary() ? devices::reasonCode(*q.primary()) : "";
-    }
-    std::vector<std::uint8_t> jpeg;
-    cv::imencode(".jpg", f.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
-    flow::Event e = flow::Event::withText(flow::EventKind::PhotoCaptured, captureHint);
-    e.bytes = std::move(jpeg);
-    events_.post(std::move(e));
+    events_.post(flow::Event::fault(flow::Device::Camera, fault));
+    return;
   }
+  lock.unlock();
+  std::string captureHint;
+  if (quality_) {
+    const auto q = quality_->check(f.image);
+    captureHint = q.primary() ? devices::reasonCode(*q.primary()) : "";
+    // The face decides whether the photo can be used at all, so it outranks the other hints, and
+    // the shutter waits a few frames for one (a visitor turning back to the camera).
+    if (std::find(q.issues.begin(), q.issues.end(), devices::PhotoIssue::noFace) !=
+        q.issues.end()) {
+      if (--faceWaitFrames_ > 0) return;
+      captureHint = devices::reasonCode(devices::PhotoIssue::noFace);
+    }
+  }
+  lock.lock();
+  captureRequested_ = false;
+  lock.unlock();
+  std::vector<std::uint8_t> jpeg;
+  cv::imencode(".jpg", f.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
+  flow::Event e = flow::Event::withText(flow::EventKind::PhotoCaptured, captureHint);
+  e.bytes = std::move(jpeg);
+  events_.post(std::move(e));
 }
 
 void DevicesCamera::capture() {
@@ -135,6 +151,7 @@ void DevicesCamera::capture() {
     return;
   }
   captureRequested_ = true;
+  faceWaitFrames_ = kFaceWaitFrames;
 }
 
 bool DevicesCamera::latest(RgbFrame& out) {
@@ -147,6 +164,20 @@ bool DevicesCamera::latest(RgbFrame& out) {
 void DevicesCamera::setFault(const std::string& code) {
   std::lock_guard lock(mutex_);
   fault_ = code;
+}
+
+Status DevicesCamera::simulate(const std::string& mode) {
+  using M = devices::SimulatedFaults::Mode;
+  if (!faults_) return makeError("script", "camera-sim needs camera = \"simulated\"");
+  if (mode == "unplug")
+    faults_->set(M::unplugged);
+  else if (mode == "freeze")
+    faults_->set(M::frozen);
+  else if (mode == "none")
+    faults_->set(M::none);
+  else
+    return makeError("script", "camera-sim wants unplug, freeze or none");
+  return Ok{};
 }
 
 std::string DevicesCamera::health() const {

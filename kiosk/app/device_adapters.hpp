@@ -34,14 +34,17 @@ class DevicesCamera final : public KioskCamera {
   bool latest(RgbFrame& out) override;
   void setFault(const std::string& code) override;
   std::string health() const override;
+  Status simulate(const std::string& mode) override;
   void setScanMode(ScanMode mode);
 
  private:
-  DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera);
+  DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera,
+                std::shared_ptr<devices::SimulatedFaults> faults);
   void onFrame(const devices::Frame& frame);
 
   flow::EventQueue& events_;
   std::unique_ptr<devices::Camera> camera_;
+  std::shared_ptr<devices::SimulatedFaults> faults_;       // null unless the camera is simulated
   std::unique_ptr<devices::PhotoQualityChecker> quality_;  // used on the consumer thread only
   std::unique_ptr<devices::CodeScanner> scanner_;
   std::unique_ptr<devices::MrzScanner> mrz_;  // ID screens: passports and ID cards by their MRZ
@@ -52,6 +55,8 @@ class DevicesCamera final : public KioskCamera {
   std::string mrzHint_;  // "id.<hint>" while an ID screen shows, "" when there is nothing to say
   std::string fault_;
   bool captureRequested_ = false;
+  static constexpr int kFaceWaitFrames = 20;  // ~1.3 s at 15 fps
+  std::atomic<int> faceWaitFrames_{0};        // frames the shutter still waits for a face
   std::uint64_t frames_ = 0;
 };
 

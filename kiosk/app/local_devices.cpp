@@ -72,6 +72,10 @@ void PatternCamera::setFault(const std::string& code) {
   fault_ = code;
 }
 
+Status PatternCamera::simulate(const std::string&) {
+  return makeError("script", "camera-sim needs camera = \"simulated\"");
+}
+
 std::string PatternCamera::health() const { return fault_.empty() ? "ok" : fault_; }
 
 void PatternCamera::run() {

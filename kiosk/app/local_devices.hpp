@@ -32,7 +32,9 @@ class KioskCamera : public flow::PhotoCamera {
   // Copies the newest frame into `out` when it is newer than out.seq. Returns true if it did.
   virtual bool latest(RgbFrame& out) = 0;
   virtual void setFault(const std::string& code) = 0;  // "" clears; next capture reports it
-  virtual std::string health() const = 0;
+  virtual std::string health() const = 0;  // "disconnected": no camera (unplugged, never there)
+  // Script line camera-sim: "unplug", "freeze" or "none". Errors: script (not a simulated camera).
+  virtual Status simulate(const std::string& mode) = 0;
 };
 
 // Draws a moving test scene (a face-like shape) at the requested size; captures encode JPEG.
@@ -44,6 +46,7 @@ class PatternCamera final : public KioskCamera {
   bool latest(RgbFrame& out) override;
   void setFault(const std::string& code) override;
   std::string health() const override;
+  Status simulate(const std::string& mode) override;
 
  private:
   void run();

@@ -56,7 +56,18 @@ class OutcomeScreen final : public Screen {
     ui::centeredText(body, ui::fonts().large);
     bottomBar();
     const float w = ui::mm(80);
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
+    // A refused pass or badge: the guard can sort it out, so calling one is offered here too.
+    const bool refused = ctx.flow.state() == flow::State::PassRejected ||
+                         ctx.flow.state() == flow::State::BadgeRejected;
+    if (refused && !s.guardCalled) {
+      if (ui::touchButton("outcome.call_guard", ctx.t("guard.call"), ImVec2(w, 0),
+                          ui::ButtonStyle::Secondary)) {
+        ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+      }
+      ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
+    } else {
+      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f);
+    }
     if (ui::touchButton("outcome.finish", ctx.t("common.finish"), ImVec2(w, 0))) {
       ctx.emit(flow::Event::of(flow::EventKind::Finish));
     }
@@ -79,8 +90,10 @@ class DeviceProblemScreen final : public Screen {
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
     ui::centeredText(ctx.tOr("fault." + s.reason, "fault.unknown"), ui::fonts().large);
     ImGui::Dummy(ImVec2(0, ui::mm(4)));
-    ui::centeredText(ctx.t(std::string("fault.") + device + ".next"), ui::fonts().large,
-                     ui::palette().mutedText);
+    // A missing or frozen camera has its own next step (type your details, call a guard).
+    ui::centeredText(
+        ctx.tOr("fault." + s.reason + ".next", std::string("fault.") + device + ".next"),
+        ui::fonts().large, ui::palette().mutedText);
     ui::centeredText(ctx.t("fault.guard_told"), ui::fonts().body, ui::palette().mutedText);
     bottomBar();
     if (ui::touchButton("fault.finish", ctx.t("common.finish"), ImVec2(ui::mm(60), 0),

@@ -66,12 +66,27 @@ class PhotoReviewScreen final : public Screen {
       ui::text(ctx.t("photo.hint." + hint));
       ImGui::PopFont();
       ImGui::PopStyleColor();
+      if (hint == "no_face") subtitle(ctx.t("review.face_needed"));
     }
     const float barH =
         ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
     if (ctx.photo && ctx.photo->valid())
       fittedImage(*ctx.photo, contentWidth(), ImGui::GetContentRegionAvail().y - barH);
     bottomBar();
+    // A photo with no face cannot be used: "Take again" becomes the main button.
+    const bool faceless = hint == "no_face";
+    if (faceless) {
+      if (ui::touchButton("review.use", ctx.t("review.use"), ImVec2(ui::mm(60), 0),
+                          ui::ButtonStyle::Secondary, false)) {
+        ctx.emit(flow::Event::of(flow::EventKind::PhotoAccepted));
+      }
+      ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(80) - ImGui::GetStyle().WindowPadding.x);
+      if (ui::touchButton("review.retake", ctx.t("review.retake"), ImVec2(ui::mm(80), 0))) {
+        ctx.emit(flow::Event::of(flow::EventKind::Retake));
+      }
+      endPage();
+      return;
+    }
     if (ui::touchButton("review.retake", ctx.t("review.retake"), ImVec2(ui::mm(60), 0),
                         ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Retake));

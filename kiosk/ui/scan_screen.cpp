@@ -26,6 +26,14 @@ class ScanScreen final : public Screen {
                         ui::ButtonStyle::Secondary)) {
       ctx.emit(flow::Event::of(flow::EventKind::Back));
     }
+    if (badge) {  // no badge to show: a guard lets the visitor out
+      const float w = ui::mm(80);
+      ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
+      if (ui::touchButton("scan.lost_badge", ctx.t("scan.lost_badge"), ImVec2(w, 0),
+                          ui::ButtonStyle::Secondary)) {
+        ctx.emit(flow::Event::of(flow::EventKind::LostBadge));
+      }
+    }
     endPage();
   }
 };

@@ -70,5 +70,6 @@ std::unique_ptr<Screen> makeScanScreen();
 std::unique_ptr<Screen> makeCheckingScreen();
 std::unique_ptr<Screen> makeOutcomeScreen();
 std::unique_ptr<Screen> makeDeviceProblemScreen();
+std::unique_ptr<Screen> makeGuardHelpScreen();
 
 }  // namespace gatehouse::kiosk::screens

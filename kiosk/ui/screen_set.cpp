@@ -33,6 +33,7 @@ ScreenSet::ScreenSet() : byState_(flow::kStateCount, nullptr) {
   Screen* outcome = own(makeOutcomeScreen());
   for (S s : {S::Done, S::Denied, S::PassRejected, S::ExitDone, S::BadgeRejected}) set(s, outcome);
   set(S::DeviceProblem, own(makeDeviceProblemScreen()));
+  set(S::GuardHelp, own(makeGuardHelpScreen()));
 }
 
 Screen& ScreenSet::forState(flow::State s) { return *byState_.at(static_cast<std::size_t>(s)); }
@@ -50,6 +51,8 @@ std::vector<std::string> dynamicTranslationKeys() {
         "not_a_badge", "unknown_badge", "already_used", "not_checked_in"}) {
     keys.push_back(std::string("reason.") + r);
   }
+  for (const char* r : {"face_not_found", "lost_badge", "other"})
+    keys.push_back(std::string("guard_help.") + r);
   for (const char* p : {"guest", "delivery", "contractor", "taxi"})
     keys.push_back(std::string("purpose.") + p);
   for (const char* h : {"no_face", "too_dark", "move_closer", "hold_still"})
@@ -60,15 +63,20 @@ std::vector<std::string> dynamicTranslationKeys() {
     keys.push_back(std::string("fault.") + d + ".title");
     keys.push_back(std::string("fault.") + d + ".next");
   }
-  for (const char* f : {"out_of_paper", "offline", "paused", "stopped", "cancelled", "job_stopped",
-                        "aborted", "not_accepting", "queue_not_found", "error", "timed_out",
-                        "no_frames", "disconnected", "unknown"}) {
+  for (const char* f :
+       {"out_of_paper", "offline", "paused", "stopped", "cancelled", "job_stopped", "aborted",
+        "not_accepting", "queue_not_found", "error", "timed_out", "no_frames", "disconnected",
+        "unknown", "camera_missing", "camera_frozen"}) {
     keys.push_back(std::string("fault.") + f);
   }
+  for (const char* f : {"camera_missing", "camera_frozen"})
+    keys.push_back(std::string("fault.") + f + ".next");
   for (const char* b :
        {"title", "host", "purpose", "issued", "valid_until", "kiosk", "exit_hint"}) {
     keys.push_back(std::string("badge.label.") + b);
   }
+  for (int i = 0; i < flow::kStateCount; ++i)  // spoken prompts, one per screen
+    keys.push_back(std::string("speech.") + flow::toString(static_cast<flow::State>(i)));
   keys.emplace_back("language.name");
   return keys;
 }

@@ -56,6 +56,57 @@ std::string fitTail(const std::string& s, float width) {
   return ellipsis;
 }
 
+// Header: the estate on the left; "offline" and "Call a guard" (then "A guard is coming") on the
+// right, on one row as tall as a touch target.
+void header(ScreenContext& ctx) {
+  const ui::Palette& p = ui::palette();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::PushFont(ui::fonts().body);
+  // The row is a touch target tall: it takes half the top padding so the page below loses little.
+  const float rowY = style.WindowPadding.y * 0.5f;
+  const float textY = rowY + (ui::minTouch() - ImGui::GetTextLineHeight()) * 0.5f;
+  ImGui::SetCursorPosY(textY);
+  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
+  ui::text(ctx.estateName);
+  ImGui::PopStyleColor();
+  const bool called = ctx.flow.session().guardCalled;
+  const std::string help = ctx.t(called ? "guard.coming" : "guard.call");
+  const float helpW = called ? ImGui::CalcTextSize(help.c_str()).x
+                             : std::max(ui::minTouch(), ImGui::CalcTextSize(help.c_str()).x +
+                                                            style.FramePadding.x * 2);
+  float right = ImGui::GetWindowWidth() - style.WindowPadding.x - helpW;
+  if (!ctx.flow.online()) {
+    const std::string offline = ctx.t("common.offline");
+    const float w = ImGui::CalcTextSize(offline.c_str()).x;
+    ImGui::SameLine(right - style.ItemSpacing.x * 2 - w);
+    ImGui::SetCursorPosY(textY);
+    ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
+    ui::text(offline);
+    ImGui::PopStyleColor();
+  }
+  const float afterHeader = rowY + ui::minTouch();
+  // Reach mode keeps every control in the lower half, where the page has no free place for it
+  // yet: the screens that need a guard (refused pass or badge, lost badge) offer it in the page.
+  if (reachMode()) {
+    ImGui::PopFont();
+    ImGui::SetCursorPosY(afterHeader);
+    return;
+  }
+  ImGui::SameLine(right);
+  if (called) {
+    ImGui::SetCursorPosY(textY);
+    ImGui::PushStyleColor(ImGuiCol_Text, p.success);
+    ui::text(help);
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::SetCursorPosY(rowY);
+    if (ui::touchButton("guard.call", help, ImVec2(helpW, 0), ui::ButtonStyle::Secondary))
+      ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+  }
+  ImGui::PopFont();
+  ImGui::SetCursorPosY(afterHeader);
+}
+
 }  // namespace
 
 void beginPage(ScreenContext& ctx, const char* id) {
@@ -66,23 +117,8 @@ void beginPage(ScreenContext& ctx, const char* id) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                    ImGuiWindowFlags_NoScrollWithMouse);
-  const ui::Palette& p = ui::palette();
-  // Header: the estate on the left, connection state on the right.
-  ImGui::PushFont(ui::fonts().body);
-  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
-  ui::text(ctx.estateName);
-  ImGui::PopStyleColor();
-  if (!ctx.flow.online()) {
-    const std::string offline = ctx.t("common.offline");
-    const float w = ImGui::CalcTextSize(offline.c_str()).x;
-    ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x);
-    ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
-    ui::text(offline);
-    ImGui::PopStyleColor();
-  }
-  ImGui::PopFont();
+  header(ctx);
   ImGui::Separator();
-  ImGui::Spacing();
 }
 
 void endPage() { ImGui::End(); }

@@ -97,6 +97,12 @@ std::string summaryFor(const std::string& kind, const std::string& detailsJson,
     s = kiosk + ": printer fault";
     if (auto r = field("reason"); !r.empty()) s += " (" + r + ")";
     if (auto r = field("message"); !r.empty()) s += " (" + r + ")";
+  } else if (kind == "guard_called") {
+    s = kiosk + ": a visitor called a guard from the " + field("screen") + " screen";
+  } else if (kind == "face_not_found") {
+    s = kiosk + ": no face in three photos; the last one is with the alert";
+  } else if (kind == "lost_badge") {
+    s = kiosk + ": a visitor lost the badge and cannot check out";
   } else {
     s = kind + (kiosk.empty() ? std::string() : " at " + kiosk) +
         (visitor.empty() ? std::string() : ": " + visitor);

@@ -137,6 +137,7 @@ void Camera::captureLoop() {
       next = clock::now();
     }
     auto img = source_->read();
+    if (!img && img.error().code == "timeout") continue;  // no frame yet: a frozen camera
     if (!img) {
       source_->close();
       open = false;

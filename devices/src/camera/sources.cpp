@@ -1,9 +1,11 @@
 // Frame sources: a V4L2 camera through OpenCV, and footage (video file or image folder).
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <thread>
 
 #include "gatehouse/devices/camera.hpp"
 
@@ -59,6 +61,8 @@ class SimulatedSource final : public FrameSource {
   Status open() override {
     images_.clear();
     index_ = 0;
+    if (fault() == SimulatedFaults::Mode::unplugged)
+      return makeError("not_found", "simulated camera unplugged");
     std::error_code ec;
     if (fs::is_directory(c_.source, ec)) {
       std::vector<fs::path> files;
@@ -84,6 +88,12 @@ class SimulatedSource final : public FrameSource {
   }
 
   Result<cv::Mat> read() override {
+    if (fault() == SimulatedFaults::Mode::unplugged)
+      return makeError("lost", "simulated camera unplugged");
+    if (fault() == SimulatedFaults::Mode::frozen) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a read that times out
+      return makeError("timeout", "simulated camera frozen");
+    }
     if (!images_.empty()) {
       const cv::Mat& img = images_[index_];
       index_ = (index_ + 1) % images_.size();
@@ -111,6 +121,10 @@ class SimulatedSource final : public FrameSource {
     cv::Mat out;
     cv::resize(img, out, cv::Size(c_.width, c_.height), 0, 0, cv::INTER_LINEAR);
     return out;
+  }
+
+  SimulatedFaults::Mode fault() const {
+    return c_.simulatedFaults ? c_.simulatedFaults->mode() : SimulatedFaults::Mode::none;
   }
 
   CameraConfig c_;

@@ -27,6 +27,8 @@ bool isUserEvent(EventKind k) {
     case EventKind::GuardPinEntered:
     case EventKind::CodeScanned:
     case EventKind::Retry:
+    case EventKind::CallGuard:
+    case EventKind::LostBadge:
       return true;
     default:
       return false;
@@ -130,6 +132,12 @@ void Flow::tick() {
   if (state_ == State::AwaitingApproval && now - session_.requestedAt >= config_.approvalTimeout) {
     handle(Event::of(EventKind::ApprovalTimeout));
   }
+  // A call from Welcome is not the next visitor's: it is forgotten after the idle time.
+  if (state_ == State::Welcome && session_.guardCalled &&
+      now - session_.guardCalledAt >= config_.idleTimeout) {
+    session_.guardCalled = false;
+    session_.guardCalledOn.reset();
+  }
   if (auto limit = idleLimit(state_, config_)) {
     if (now - std::max(lastActivity_, enteredAt_) >= *limit)
       handle(Event::of(EventKind::IdleTimeout));
@@ -181,6 +189,12 @@ void Flow::alert(const std::string& kind, const std::string& details) {
   std::optional<Uuid> visit;
   if (!session_.visitId.isNil()) visit = session_.visitId;
   ports_.backend->raiseAlert(kind, visit, details);
+}
+
+void Flow::alertWithPhoto(const std::string& kind, const std::string& details) {
+  std::optional<Uuid> visit;
+  if (!session_.visitId.isNil()) visit = session_.visitId;
+  ports_.backend->raiseAlertWithPhoto(kind, visit, details, session_.photoJpeg);
 }
 
 void Flow::printBadge() {
@@ -282,6 +296,35 @@ State Flow::onPhotoAccepted() {
   return State::AwaitingApproval;
 }
 
+State Flow::onPhotoCaptured(const Event& e) {
+  session_.capturing = false;
+  std::fill(session_.photoJpeg.begin(), session_.photoJpeg.end(), std::uint8_t{0});
+  session_.photoJpeg = e.bytes;
+  session_.photoHint = e.text;
+  if (state_ == State::ExitPhoto) {
+    ports_.backend->checkOut(*session_.exitToken, session_.photoJpeg);
+    return online_ ? State::RecordingExit : throughGate("exit", State::ExitDone);
+  }
+  if (e.text == "no_face" && ++session_.facelessPhotos >= config_.faceTries) {
+    session_.reason = "face_not_found";
+    session_.guardAlerted = true;
+    alertWithPhoto("face_not_found", R"({"tries":)" + std::to_string(session_.facelessPhotos) +
+                                         R"(,"screen":"photo"})");
+    return State::GuardHelp;
+  }
+  return State::PhotoReview;
+}
+
+// The screen stays; the guard hears once per screen, with the photo taken so far if any.
+State Flow::callGuard() {
+  session_.guardCalled = true;
+  session_.guardCalledAt = clock_.now();
+  if (session_.guardCalledOn == state_) return state_;
+  session_.guardCalledOn = state_;
+  alertWithPhoto("guard_called", R"({"screen":")" + std::string(toString(state_)) + "\"}");
+  return state_;
+}
+
 State Flow::apply(const Event& e) {
   const State s = state_;
   switch (e.kind) {
@@ -355,18 +398,11 @@ State Flow::apply(const Event& e) {
       }
       return s;
     case EventKind::PhotoCaptured:
-      session_.capturing = false;
-      std::fill(session_.photoJpeg.begin(), session_.photoJpeg.end(), std::uint8_t{0});
-      session_.photoJpeg = e.bytes;
-      session_.photoHint = e.text;
-      if (s == State::ExitPhoto) {
-        ports_.backend->checkOut(*session_.exitToken, session_.photoJpeg);
-        return online_ ? State::RecordingExit : throughGate("exit", State::ExitDone);
-      }
-      return State::PhotoReview;
+      return onPhotoCaptured(e);
     case EventKind::Retake:
       return State::Photo;
     case EventKind::PhotoAccepted:
+      if (session_.photoHint == "no_face") return s;  // a photo with no face cannot be used
       return onPhotoAccepted();
     case EventKind::RequestAcknowledged:
       return s;
@@ -416,6 +452,13 @@ State Flow::apply(const Event& e) {
         return throughGate(session_.resumeState == State::ExitDone ? "exit" : "entry",
                            session_.resumeState);
       return session_.resumeState;
+    case EventKind::CallGuard:
+      return callGuard();
+    case EventKind::LostBadge:
+      session_.reason = "lost_badge";
+      session_.guardAlerted = true;
+      alert("lost_badge", R"({"screen":"scan_badge"})");
+      return State::GuardHelp;
     case EventKind::ConnectivityChanged:
       online_ = e.online;
       if (e.online) return s;

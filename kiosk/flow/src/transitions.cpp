@@ -43,14 +43,15 @@ constexpr std::array kTable{
     Row{S::VisitorDetails, E::IdleTimeout, to(S::Welcome)},
 
     Row{S::Photo, E::TakePhoto, to(S::Photo)},
-    Row{S::Photo, E::PhotoCaptured, to(S::PhotoReview)},
+    Row{S::Photo, E::PhotoCaptured, to(S::PhotoReview, S::GuardHelp)},
     Row{S::Photo, E::DeviceFault, to(S::DeviceProblem)},
     Row{S::Photo, E::Back, to(S::VisitorDetails, S::Welcome)},
     Row{S::Photo, E::Cancel, to(S::Welcome)},
     Row{S::Photo, E::IdleTimeout, to(S::Welcome)},
 
     Row{S::PhotoReview, E::Retake, to(S::Photo)},
-    Row{S::PhotoReview, E::PhotoAccepted, to(S::AwaitingApproval, S::AwaitingGuard, S::Approved)},
+    Row{S::PhotoReview, E::PhotoAccepted,
+        to(S::AwaitingApproval, S::AwaitingGuard, S::Approved, S::PhotoReview)},
     Row{S::PhotoReview, E::Cancel, to(S::Welcome)},
     Row{S::PhotoReview, E::IdleTimeout, to(S::Welcome)},
 
@@ -94,6 +95,7 @@ constexpr std::array kTable{
     Row{S::ScanBadge, E::Back, to(S::Welcome)},
     Row{S::ScanBadge, E::Cancel, to(S::Welcome)},
     Row{S::ScanBadge, E::DeviceFault, to(S::DeviceProblem)},
+    Row{S::ScanBadge, E::LostBadge, to(S::GuardHelp)},
     Row{S::ScanBadge, E::IdleTimeout, to(S::Welcome)},
 
     Row{S::ExitPhoto, E::TakePhoto, to(S::ExitPhoto)},
@@ -115,6 +117,9 @@ constexpr std::array kTable{
            S::Done, S::ExitDone, S::DeviceProblem)},
     Row{S::DeviceProblem, E::Finish, to(S::Welcome)},
     Row{S::DeviceProblem, E::IdleTimeout, to(S::Welcome)},
+
+    Row{S::GuardHelp, E::Finish, to(S::Welcome)},
+    Row{S::GuardHelp, E::IdleTimeout, to(S::Welcome)},
 };
 
 constexpr std::array<const char*, kStateCount> kStateNames{
@@ -124,7 +129,7 @@ constexpr std::array<const char*, kStateCount> kStateNames{
     "done",           "denied",         "scan_pass",
     "checking_pass",  "pass_rejected",  "scan_badge",
     "exit_photo",     "recording_exit", "exit_done",
-    "badge_rejected", "device_problem"};
+    "badge_rejected", "device_problem", "guard_help"};
 
 constexpr std::array<const char*, kEventCount> kEventNames{"UserActivity",
                                                            "SelectLanguage",
@@ -157,7 +162,9 @@ constexpr std::array<const char*, kEventCount> kEventNames{"UserActivity",
                                                            "DeviceFault",
                                                            "Retry",
                                                            "ConnectivityChanged",
-                                                           "IdleTimeout"};
+                                                           "IdleTimeout",
+                                                           "CallGuard",
+                                                           "LostBadge"};
 
 }  // namespace
 
@@ -172,7 +179,7 @@ std::optional<State> stateFromString(std::string_view name) {
 }
 
 std::uint32_t allowedTargets(State from, EventKind event) {
-  if (event == E::UserActivity) return bit(from);
+  if (event == E::UserActivity || event == E::CallGuard) return bit(from);
   if (event == E::ConnectivityChanged) {
     switch (from) {
       case S::AwaitingApproval:
@@ -201,6 +208,7 @@ std::optional<std::chrono::seconds> idleLimit(State s, const FlowConfig& config)
     case S::ScanBadge:
     case S::ExitPhoto:
     case S::DeviceProblem:
+    case S::GuardHelp:
       return config.idleTimeout;
     case S::Done:
     case S::Denied:

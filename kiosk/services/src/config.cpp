@@ -47,6 +47,11 @@ struct Reader {
         out = *v;
       else
         fail(n->source(), std::string("'") + key + "' must be a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = n->value<bool>())
+        out = *v;
+      else
+        fail(n->source(), std::string("'") + key + "' must be true or false");
     } else if constexpr (std::is_same_v<T, float>) {
       if (auto v = n->value<double>())
         out = static_cast<float>(*v);
@@ -220,7 +225,9 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     }
   }
   if (const auto* t = r.section(root, "ui", false)) {
-    r.known(*t, "ui", {"languages", "default_language", "theme", "px_per_mm", "assets_dir"});
+    r.known(
+        *t, "ui",
+        {"languages", "default_language", "theme", "px_per_mm", "assets_dir", "spoken_prompts"});
     if (const toml::node* n = t->get("languages")) {
       const toml::array* a = n->as_array();
       if (!a || a->empty()) {
@@ -239,6 +246,7 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     r.get(*t, "ui", "theme", c.theme);
     r.get(*t, "ui", "px_per_mm", c.pxPerMm);
     r.get(*t, "ui", "assets_dir", c.assetsDir);
+    r.get(*t, "ui", "spoken_prompts", c.spokenPrompts);
     if (!r.error && c.theme != "light" && c.theme != "dark" && c.theme != "high_contrast") {
       r.fail(t->get("theme")->source(),
              "'theme' must be light, dark or high_contrast, not \"" + c.theme + "\"");

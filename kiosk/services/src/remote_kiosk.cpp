@@ -89,6 +89,9 @@ class KioskRemote final : public Remote {
       std::optional<Uuid> visit;
       if (!e.visit.isNil()) visit = e.visit;
       const std::string details = p.value("details", "{}");
+      if (!e.blob.empty())  // a photo that explains it (face_not_found, guard_called)
+        return std::to_string(client_.raiseAlert(e.id, p.value("kind", "kiosk"), visit,
+                                                 details.empty() ? "{}" : details, e.blob));
       return std::to_string(client_.raiseAlert(e.id, p.value("kind", "kiosk"), visit,
                                                details.empty() ? "{}" : details));
     }

@@ -477,6 +477,16 @@ void OutboxVisitBackend::raiseAlert(const std::string& kind, const std::optional
   worker_.wake();
 }
 
+void OutboxVisitBackend::raiseAlertWithPhoto(const std::string& kind,
+                                             const std::optional<Uuid>& visitId,
+                                             const std::string& detailsJson,
+                                             const std::vector<std::uint8_t>& photoJpeg) {
+  OutboxEvent e = event(visitId.value_or(Uuid{}), "alert",
+                        json{{"kind", kind}, {"details", detailsJson}}.dump(), photoJpeg);
+  if (auto s = outbox_.add(e); !s) return;
+  worker_.wake();
+}
+
 // ---- caches ----
 
 std::optional<PublicKey> CachedPassTrust::key(std::int64_t estateId, std::uint8_t keyId) const {

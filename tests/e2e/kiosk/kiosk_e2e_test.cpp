@@ -188,6 +188,13 @@ TEST_F(KioskEndToEnd, PassportShownToTheCameraFillsAboutYou) {
     ASSERT_TRUE(cv::imwrite((footage / name).string(),
                             gatehouse::devices::testing::renderCase(c, {1280, 720})));
   }
+  // Then the visitor looks into the camera: the photo needs a face (the passport frames have none).
+  for (int i = 0; i < 3; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
+    std::filesystem::copy_file(std::filesystem::path(sourceDir()) / "assets/sim/checkin" / name,
+                               footage / ("frame_9" + std::string(name + 7)));
+  }
   auto s = setup();
   s.scanner = "camera";
   s.cameraSource = footage.string();

@@ -217,6 +217,8 @@ std::vector<Scene> scenes() {
       {"exit-photo", toExitPhoto, "", true},
       {"recording-exit", toExitPhoto + std::vector<Step>{photo()}, ""},
       {"exit-done", toExitPhoto + std::vector<Step>{photo(), visitEv(EventKind::ExitRecorded)}, ""},
+      {"guard-help-lost-badge", {ev(EventKind::StartExit), ev(EventKind::LostBadge)}, ""},
+      {"guard-called", toWaiting + std::vector<Step>{ev(EventKind::CallGuard)}, ""},
       {"badge-rejected",
        toExitPhoto + std::vector<Step>{photo(), visitEv(EventKind::ExitRefused, "not_checked_in")},
        ""},
@@ -271,8 +273,10 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     ASSERT_TRUE(loaded) << loaded.error().message;
     std::vector<std::uint8_t> grey(1280 * 720 * 3, 128);
     preview_.update(grey.data(), 1280, 720);
+    // One folder per test and size: the cases of one size run in parallel under ctest -j.
     shots_ = fs::path(envOr("GATEHOUSE_LAYOUT_SHOTS", fs::temp_directory_path() / "gh-layout")) /
-             (std::to_string(size.width) + "x" + std::to_string(size.height));
+             (std::to_string(size.width) + "x" + std::to_string(size.height)) /
+             ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(shots_);
     fs::create_directories(shots_);
     ui::LayoutReport::instance().setEnabled(true);

@@ -13,6 +13,8 @@ struct FakeBackend : VisitBackend {
   std::vector<VisitRequest> requests;
   std::vector<std::string> alerts;
   std::vector<std::vector<std::uint8_t>> exitPhotos;
+  std::vector<std::string> alertDetails;               // of alerts with a photo
+  std::vector<std::vector<std::uint8_t>> alertPhotos;  // of alerts with a photo
   void searchDirectory(const std::string& q) override { calls.push_back("search:" + q); }
   void requestVisit(const VisitRequest& r) override {
     calls.push_back("request:" + r.visitId.toString());
@@ -41,6 +43,14 @@ struct FakeBackend : VisitBackend {
                   const std::string&) override {
     calls.push_back("alert:" + kind);
     alerts.push_back(kind);
+  }
+  void raiseAlertWithPhoto(const std::string& kind, const std::optional<Uuid>&,
+                           const std::string& details,
+                           const std::vector<std::uint8_t>& photo) override {
+    calls.push_back("alert:" + kind);
+    alerts.push_back(kind);
+    alertDetails.push_back(details);
+    alertPhotos.push_back(photo);
   }
 };
 

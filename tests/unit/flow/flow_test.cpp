@@ -457,5 +457,105 @@ TEST(Flow, ARelayFaultShowsTheVisitorANextStepAndRetryOpensTheGate) {
   EXPECT_EQ(r.gate.openings.size(), 1u);
 }
 
+Event facelessPhoto(std::uint8_t marker) {
+  Event e = Event::withText(EventKind::PhotoCaptured, "no_face");
+  e.bytes = {0xFF, 0xD8, marker};
+  return e;
+}
+
+void toPhoto(Rig& r) {
+  r.flow.handle(Event::of(EventKind::StartWalkIn));
+  Event chosen = Event::of(EventKind::ResidentChosen);
+  chosen.entry = DirectoryEntry{7, "A-101", "A", "S."};
+  r.flow.handle(chosen);
+  Event d = Event::of(EventKind::DetailsSubmitted);
+  d.visitor = VisitorInfo{"Ivan Sidorov", "+7900", "guest", "", ""};
+  r.flow.handle(d);
+  ASSERT_EQ(r.flow.state(), State::Photo);
+}
+
+TEST(FlowFace, APhotoWithNoFaceCannotBeUsed) {
+  Rig r;
+  toPhoto(r);
+  r.flow.handle(facelessPhoto(1));
+  ASSERT_EQ(r.flow.state(), State::PhotoReview);
+  EXPECT_EQ(r.flow.handle(Event::of(EventKind::PhotoAccepted)), Outcome::Applied);
+  EXPECT_EQ(r.flow.state(), State::PhotoReview);
+  EXPECT_TRUE(r.backend.requests.empty()) << "a faceless photo went out with a request";
+  r.flow.handle(Event::of(EventKind::Retake));
+  Event good = Event::of(EventKind::PhotoCaptured);
+  good.bytes = {0xFF, 0xD8, 7};
+  r.flow.handle(good);
+  r.flow.handle(Event::of(EventKind::PhotoAccepted));
+  EXPECT_EQ(r.flow.state(), State::AwaitingApproval);
+  ASSERT_EQ(r.backend.requests.size(), 1u);
+  EXPECT_EQ(r.backend.requests[0].photoJpeg, good.bytes);
+}
+
+TEST(FlowFace, TheThirdFacelessPhotoHandsTheVisitorToAGuardWithThatPhoto) {
+  Rig r;
+  toPhoto(r);
+  for (std::uint8_t i = 1; i <= 2; ++i) {
+    r.flow.handle(facelessPhoto(i));
+    ASSERT_EQ(r.flow.state(), State::PhotoReview);
+    r.flow.handle(Event::of(EventKind::Retake));
+  }
+  EXPECT_TRUE(r.backend.alerts.empty());
+  r.flow.handle(facelessPhoto(3));
+  EXPECT_EQ(r.flow.state(), State::GuardHelp);
+  EXPECT_EQ(r.flow.session().reason, "face_not_found");
+  ASSERT_EQ(r.backend.alerts, std::vector<std::string>{"face_not_found"});
+  ASSERT_EQ(r.backend.alertPhotos.size(), 1u);
+  EXPECT_EQ(r.backend.alertPhotos[0], (std::vector<std::uint8_t>{0xFF, 0xD8, 3}));
+  EXPECT_NE(r.backend.alertDetails[0].find("\"tries\":3"), std::string::npos);
+  r.flow.handle(Event::of(EventKind::Finish));
+  EXPECT_EQ(r.flow.state(), State::Welcome);
+  EXPECT_EQ(r.flow.session().facelessPhotos, 0);
+}
+
+TEST(FlowGuard, CallingAGuardAlertsOncePerScreenWithTheScreenAndPhotoAndStays) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartPass));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, "not a pass"));
+  ASSERT_EQ(r.flow.state(), State::PassRejected);
+  r.flow.handle(Event::of(EventKind::CallGuard));
+  r.flow.handle(Event::of(EventKind::CallGuard));  // a second tap: the guard is already coming
+  EXPECT_EQ(r.flow.state(), State::PassRejected);
+  EXPECT_TRUE(r.flow.session().guardCalled);
+  ASSERT_EQ(r.backend.alertDetails.size(), 1u);
+  EXPECT_EQ(r.backend.alertDetails[0], R"({"screen":"pass_rejected"})");
+  EXPECT_TRUE(r.backend.alertPhotos[0].empty());
+
+  Rig w;
+  toPhoto(w);
+  Event p = Event::of(EventKind::PhotoCaptured);
+  p.bytes = {0xFF, 0xD8, 5};
+  w.flow.handle(p);
+  w.flow.handle(Event::of(EventKind::CallGuard));
+  EXPECT_EQ(w.flow.state(), State::PhotoReview);
+  ASSERT_EQ(w.backend.alertPhotos.size(), 1u);
+  EXPECT_EQ(w.backend.alertPhotos[0], p.bytes);
+  EXPECT_EQ(w.backend.alertDetails[0], R"({"screen":"photo_review"})");
+}
+
+TEST(FlowGuard, ACallFromWelcomeIsForgottenAfterTheIdleTime) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::CallGuard));
+  EXPECT_TRUE(r.flow.session().guardCalled);
+  r.clock.advance(r.flow.config().idleTimeout);
+  r.flow.tick();
+  EXPECT_FALSE(r.flow.session().guardCalled);
+  EXPECT_EQ(r.backend.alerts, std::vector<std::string>{"guard_called"});
+}
+
+TEST(FlowGuard, ALostBadgeAtExitCallsAGuard) {
+  Rig r;
+  r.flow.handle(Event::of(EventKind::StartExit));
+  r.flow.handle(Event::of(EventKind::LostBadge));
+  EXPECT_EQ(r.flow.state(), State::GuardHelp);
+  EXPECT_EQ(r.flow.session().reason, "lost_badge");
+  EXPECT_EQ(r.backend.alerts, std::vector<std::string>{"lost_badge"});
+}
+
 }  // namespace
 }  // namespace gatehouse::flow

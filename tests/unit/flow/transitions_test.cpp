@@ -47,6 +47,13 @@ Step photo() {
     return e;
   };
 }
+Step facelessPhoto() {
+  return [](const Rig&) {
+    Event e = Event::withText(EventKind::PhotoCaptured, "no_face");
+    e.bytes = {0xFF, 0xD8, 4, 5, 6};
+    return e;
+  };
+}
 Step directory() {
   return [](const Rig& r) {
     Event e = Event::withText(EventKind::DirectoryLoaded, r.flow.session().query);
@@ -146,6 +153,10 @@ std::vector<std::vector<Step>> paths() {
       {ev(EventKind::StartExit), badge(), faultHere()},
       {ev(EventKind::StartExit), faultHere()},
       {offline(), ev(EventKind::StartExit), badge()},
+      {ev(EventKind::StartWalkIn), resident(), details(true), facelessPhoto(),
+       ev(EventKind::PhotoAccepted), ev(EventKind::Retake), facelessPhoto(), ev(EventKind::Retake),
+       facelessPhoto()},
+      {ev(EventKind::StartExit), ev(EventKind::LostBadge)},
   };
 }
 
@@ -167,6 +178,7 @@ std::vector<Step> variants() {
           details(false),
           ev(EventKind::TakePhoto),
           photo(),
+          facelessPhoto(),
           ev(EventKind::Retake),
           ev(EventKind::PhotoAccepted),
           visitEv(EventKind::RequestAcknowledged),
@@ -190,7 +202,9 @@ std::vector<Step> variants() {
           ev(EventKind::Retry),
           online(),
           offline(),
-          ev(EventKind::IdleTimeout)};
+          ev(EventKind::IdleTimeout),
+          ev(EventKind::CallGuard),
+          ev(EventKind::LostBadge)};
 }
 
 using Triple = std::tuple<State, EventKind, State>;

@@ -99,6 +99,18 @@ TEST(KioskConfig, TheShippedExampleIsValid) {
   EXPECT_EQ(r->kioskId, 1);
 }
 
+TEST(KioskConfig, SpokenPromptsAreOnOrOffPerKiosk) {
+  const std::string base = "[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n[ui]\n";
+  auto off = parseConfig(base);
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_FALSE(off->spokenPrompts);
+  auto on = parseConfig(base + "spoken_prompts = true\n");
+  ASSERT_TRUE(on.ok()) << on.error().message;
+  EXPECT_TRUE(on->spokenPrompts);
+  EXPECT_EQ(errorOf(base + "spoken_prompts = \"yes\"\n"),
+            "kiosk.toml:6: 'spoken_prompts' must be true or false");
+}
+
 TEST(KioskConfig, MissingFileSaysSo) {
   auto r = loadConfig("/nonexistent/kiosk.toml");
   ASSERT_FALSE(r.ok());

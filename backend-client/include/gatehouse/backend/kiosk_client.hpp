@@ -173,6 +173,10 @@ class KioskClient {
   std::int64_t raiseAlert(const Uuid& eventId, const std::string& kind,
                           const std::optional<Uuid>& visitId,
                           const std::string& detailsJson = "{}");
+  // The same with the photo that explains it (JPEG, at most 2 MiB; else GH422 detail "photo").
+  std::int64_t raiseAlert(const Uuid& eventId, const std::string& kind,
+                          const std::optional<Uuid>& visitId, const std::string& detailsJson,
+                          const std::vector<std::uint8_t>& photoJpeg);
   std::vector<EstateKey> estateKeys();
   std::vector<Uuid> revokedInvitations();
   std::vector<GuardPin> guardPins();

@@ -20,6 +20,19 @@
 
 namespace gatehouse::devices {
 
+// Makes a simulated camera misbehave on purpose, behind the same FrameSource as its footage, so
+// the kiosk's fault screens can be tested: unplugged (reads fail, reopening fails) or frozen (no
+// frame arrives and no error either, like a hung USB camera). Shared with whoever drives it.
+class SimulatedFaults {
+ public:
+  enum class Mode { none, unplugged, frozen };
+  void set(Mode mode) { mode_ = mode; }
+  Mode mode() const { return mode_.load(); }
+
+ private:
+  std::atomic<Mode> mode_{Mode::none};
+};
+
 struct CameraConfig {
   std::string driver = "simulated";           // "v4l2" | "simulated"
   std::string device = "0";                   // v4l2: index ("0") or path ("/dev/video0")
@@ -30,14 +43,16 @@ struct CameraConfig {
   bool mjpg = true;    // v4l2: ask for MJPG (USB 2 bandwidth at 720p+)
   int bufferSize = 1;  // v4l2: driver queue depth; 1 = lowest latency
   std::chrono::milliseconds reconnectInterval{1000};
+  std::shared_ptr<SimulatedFaults> simulatedFaults;  // simulated only; null = never misbehaves
 };
 
 // One device, opened and read by the capture thread only.
 class FrameSource {
  public:
   virtual ~FrameSource() = default;
-  virtual Status open() = 0;           // errors: not_found, open_failed
-  virtual Result<cv::Mat> read() = 0;  // blocks for the next frame; errors: lost, end
+  virtual Status open() = 0;  // errors: not_found, open_failed
+  // Blocks for the next frame; errors: lost, end, timeout (no frame yet; the source stays open).
+  virtual Result<cv::Mat> read() = 0;
   virtual void close() = 0;
   virtual std::string describe() const = 0;
   // Whether read() itself waits for the frame interval (a real camera) or the capture loop

@@ -28,6 +28,9 @@
 //     |                         v
 //     |                   PrintingBadge --PrintCompleted--> Done
 //     |
+//   Photo --PhotoCaptured (3rd photo with no face)--> GuardHelp <--LostBadge-- ScanBadge
+//   (a photo with no face cannot be used: PhotoAccepted leaves it in PhotoReview)
+//
 //   DeviceFault (camera in Photo/ExitPhoto, scanner in ScanPass/ScanBadge/VisitorDetails,
 //   printer in Approved/PrintingBadge) --> DeviceProblem --Retry--> the state it came from.
 //
@@ -35,7 +38,8 @@
 // FlowConfig::gateWaitsForBadge is false) and into ExitDone. When the relay refuses, the visitor
 // sees DeviceProblem (device Gate) instead; Retry opens again and goes on to Done / ExitDone.
 //
-// Global: UserActivity and ConnectivityChanged are accepted everywhere (ConnectivityChanged to
+// Global: UserActivity, CallGuard (alert once per screen; session().guardCalled) and
+// ConnectivityChanged are accepted everywhere (ConnectivityChanged to
 // offline moves AwaitingApproval to AwaitingGuard, CheckingPass to Photo, RecordingExit to
 // ExitDone). The table in transitions.cpp is the authority; tests try every (state, event) pair.
 #pragma once
@@ -74,8 +78,9 @@ enum class State : std::uint8_t {
   ExitDone,
   BadgeRejected,
   DeviceProblem,
+  GuardHelp,  // a guard will come: three photos without a face, or a badge lost at exit
 };
-inline constexpr int kStateCount = 20;
+inline constexpr int kStateCount = 21;
 
 enum class EventKind : std::uint8_t {
   UserActivity,    // any touch; keeps the idle timer alive
@@ -110,8 +115,10 @@ enum class EventKind : std::uint8_t {
   Retry,
   ConnectivityChanged,  // online
   IdleTimeout,          // raised by tick()
+  CallGuard,            // "Call a guard", on any screen: alerts the guard, the screen stays
+  LostBadge,            // "I lost my badge" at exit
 };
-inline constexpr int kEventCount = 32;
+inline constexpr int kEventCount = 34;
 
 enum class Mode : std::uint8_t { None, WalkIn, Pass, Exit };
 enum class Device : std::uint8_t { None, Camera, Scanner, Printer, Gate };
@@ -163,6 +170,7 @@ struct FlowConfig {
   bool gateWaitsForBadge = true;  // entry: open once the badge is printed, else at approval
   std::string defaultLanguage = "en";
   std::vector<std::string> languages{"en", "ru"};
+  int faceTries = 3;  // photos with no face before a guard is called
 };
 
 // Everything the current visitor entered; wiped (photo bytes zeroed) on reset.
@@ -185,7 +193,11 @@ struct Session {
   bool guardAlerted = false;
   bool gateOpened = false;  // this visitor's gate opening went through
   bool pinRejected = false;
-  std::string pinProblem;  // when rejected: wrong | locked | offline_limit
+  std::string pinProblem;    // when rejected: wrong | locked | offline_limit
+  int facelessPhotos = 0;    // photos of this visitor in which no face was found
+  bool guardCalled = false;  // "Call a guard" was tapped: the screens say a guard is coming
+  std::optional<State> guardCalledOn;  // the screen of the last call (one alert per screen)
+  Clock::time_point guardCalledAt{};
   std::string approvedByGuard;
   Clock::time_point requestedAt{};
 };
@@ -227,10 +239,13 @@ class Flow {
   State onGuardPin(State s, const PinResult& result);
   State onPassScanned(const std::string& text);
   State onPhotoAccepted();
+  State onPhotoCaptured(const Event& e);
+  State callGuard();
   State approve();
   // Opens the gate for this visitor (once) and goes to `next`, or to DeviceProblem on a fault.
   State throughGate(const char* direction, State next);
   void alert(const std::string& kind, const std::string& details);
+  void alertWithPhoto(const std::string& kind, const std::string& details);
   void printBadge();
 
   Ports ports_;

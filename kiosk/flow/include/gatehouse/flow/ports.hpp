@@ -70,6 +70,10 @@ class VisitBackend {
   // kind: approval_timeout, printer_fault, camera_fault, scanner_fault, unknown_badge, ...
   virtual void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                           const std::string& detailsJson) = 0;
+  // The same with the photo the guard should see (face_not_found, guard_called); empty = none.
+  virtual void raiseAlertWithPhoto(const std::string& kind, const std::optional<Uuid>& visitId,
+                                   const std::string& detailsJson,
+                                   const std::vector<std::uint8_t>& photoJpeg) = 0;
 };
 
 // What the kiosk knows locally to verify a pass without the network.

@@ -51,6 +51,7 @@ struct KioskConfig {
   std::string theme = "light";
   float pxPerMm = 5.6f;
   std::string assetsDir = "assets";
+  bool spokenPrompts = false;  // each screen says its prompt (espeak-ng) in the visitor's language
 };
 
 // Errors carry "FILE:LINE: reason" (or "FILE: reason" when no line applies).

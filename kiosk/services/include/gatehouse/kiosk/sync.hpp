@@ -153,6 +153,9 @@ class OutboxVisitBackend final : public flow::VisitBackend {
                             const std::string& pinCheckId) override;
   void raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                   const std::string& detailsJson) override;
+  void raiseAlertWithPhoto(const std::string& kind, const std::optional<Uuid>& visitId,
+                           const std::string& detailsJson,
+                           const std::vector<std::uint8_t>& photoJpeg) override;
 
  private:
   void add(std::vector<OutboxEvent> events);
