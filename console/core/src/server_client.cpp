@@ -258,8 +258,8 @@ std::vector<AlertItem> ServerClient::openAlerts() {
   return wire::parseAlerts(expectOk(send("GET", "/api/staff/alerts?state=open")));
 }
 std::vector<AlertItem> ServerClient::recentAcknowledged(int limit) {
-  return wire::parseAlerts(expectOk(
-      send("GET", "/api/staff/alerts?state=acknowledged&limit=" + std::to_string(limit))));
+  return wire::parseAlerts(
+      expectOk(send("GET", "/api/staff/alerts?state=acknowledged&limit=" + std::to_string(limit))));
 }
 std::vector<OnSiteVisitor> ServerClient::onSite() {
   return wire::parseOnSite(expectOk(send("GET", "/api/staff/onsite")));
@@ -290,10 +290,9 @@ int ServerClient::acknowledge(const std::vector<std::int64_t>& ids) {
 void ServerClient::cancel(const Uuid& visit) {
   expectOk(send("POST", "/api/staff/visits/" + visit.toString() + "/cancel", "{}"));
 }
-TimePoint ServerClient::manualEntry(const Uuid& visit, std::int64_t unitId,
-                                    const std::string& name, const std::string& phone,
-                                    const std::string& purpose, const std::string& reason,
-                                    const Photo& photo) {
+TimePoint ServerClient::manualEntry(const Uuid& visit, std::int64_t unitId, const std::string& name,
+                                    const std::string& phone, const std::string& purpose,
+                                    const std::string& reason, const Photo& photo) {
   json body{{"visit_id", visit.toString()},
             {"unit_id", unitId},
             {"name", name},
@@ -322,10 +321,9 @@ std::int64_t ServerClient::watchlistAdd(const std::string& name, const std::stri
                 "id");
 }
 std::int64_t ServerClient::watchlistAddFromVisit(const Uuid& visit, const std::string& reason) {
-  return idFrom(
-      expectOk(send("POST", "/api/staff/watchlist/from-visit",
-                    json{{"visit_id", visit.toString()}, {"reason", reason}}.dump())),
-      "id");
+  return idFrom(expectOk(send("POST", "/api/staff/watchlist/from-visit",
+                              json{{"visit_id", visit.toString()}, {"reason", reason}}.dump())),
+                "id");
 }
 void ServerClient::watchlistSetActive(std::int64_t id, bool active) {
   expectOk(send("POST", "/api/staff/watchlist/" + std::to_string(id) + "/active",

@@ -12,7 +12,7 @@
 namespace gatehouse::console {
 
 struct AlertGroup {
-  std::string key;  // kind + subject
+  std::string key;   // kind + subject
   AlertItem latest;  // newest alert of the group (what the card shows)
   std::vector<std::int64_t> ids;
   int count() const { return static_cast<int>(ids.size()); }
