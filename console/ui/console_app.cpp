@@ -324,15 +324,19 @@ void ConsoleApp::runSearch() {
 }
 
 void ConsoleApp::loadReport(int days) {
-  if (!live || !session) return;
+  if (!live || !session || reportLoading) return;
+  reportLoading = true;
   const auto to = now(), from = to - std::chrono::hours(24 * days);
   HistoryQuery q;
   q.from = from;
   q.to = to;
   q.limit = 10000;
-  call<std::vector<HistoryRow>>(
-      [q](ConsoleBackend& b) { return b.search(q); },
-      [this, from, to](std::vector<HistoryRow> rows) { report = buildReport(rows, from, to); });
+  call<std::vector<HistoryRow>>([q](ConsoleBackend& b) { return b.search(q); },
+                                [this, from, to](std::vector<HistoryRow> rows) {
+                                  reportLoading = false;
+                                  report = buildReport(rows, from, to);
+                                },
+                                [this] { reportLoading = false; });
 }
 
 void ConsoleApp::exportReport() {
@@ -520,6 +524,9 @@ bool ConsoleApp::expectationMet() const {
   if (expectKey_ == "onsite") v = static_cast<long>(s.onSite.size());
   if (expectKey_ == "cues") v = cue.played();
   if (expectKey_ == "history") v = static_cast<long>(history.size());
+  if (expectKey_ == "watchlist") v = static_cast<long>(watchlist.size());
+  if (expectKey_ == "report") v = report ? 1 : 0;
+  if (expectKey_ == "alert_groups") v = static_cast<long>(groupAlerts(s.alerts).size());
   if (expectKey_ == "kiosks_online" || expectKey_ == "kiosks_offline") {
     v = 0;
     for (const auto& k : s.kiosks) v += k.online == (expectKey_ == "kiosks_online");

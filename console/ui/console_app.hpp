@@ -68,6 +68,7 @@ class ConsoleApp {
   // history / watchlist / reports
   std::vector<HistoryRow> history;
   std::optional<Report> report;
+  bool reportLoading = false;  // one report request in flight at most
   std::vector<WatchlistEntry> watchlist;
   std::vector<UnitOption> units;
 #ifdef GATEHOUSE_CONSOLE_CAMERA

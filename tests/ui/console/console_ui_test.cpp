@@ -1,23 +1,23 @@
-// The real gatehouse-console binary, offscreen, against a throwaway database with simulated
-// kiosks, driven by the ui library's scripted input; one screenshot per state.
+// The real gatehouse-console binary, offscreen, through the real server (gatehouse-portal) and a
+// throwaway database with simulated kiosks, driven by the ui library's scripted input; one
+// screenshot per state.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "console_fixture.hpp"
 #include "gatehouse/console/housekeeper.hpp"
-#include "gatehouse/console/store.hpp"
+#include "server_fixture.hpp"
 
 namespace gatehouse::console::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-class ConsoleUiTest : public ConsoleTest {
+class ConsoleUiTest : public ServerConsoleTest {
  protected:
   void SetUp() override {
-    ConsoleTest::SetUp();
+    ServerConsoleTest::SetUp();
     work_ = fs::temp_directory_path() / ("gh-console-ui-" + Uuid::random().toString());
     fs::create_directories(work_);
     shots_ = fs::path(std::getenv("GATEHOUSE_CONSOLE_SHOTS")) /
@@ -25,6 +25,7 @@ class ConsoleUiTest : public ConsoleTest {
     fs::remove_all(shots_);
     fs::create_directories(shots_);
     std::ofstream(work_ / "console.toml")
+        << "[server]\nurl = \"" << server_->url() << "\"\n"
         << "[console]\nmode = \"offscreen\"\nwidth = 1600\nheight = 900\n"
         << "offline_after_s = 120\n"  // only the silent kiosk, however slow CI is
         << "cache_path = \"" << (work_ / "cache.sqlite").string() << "\"\n"
@@ -33,13 +34,17 @@ class ConsoleUiTest : public ConsoleTest {
         << "/assets/sim/checkin\"\n";
     stage();
   }
-  void TearDown() override { fs::remove_all(work_); }
+  void TearDown() override {
+    ServerConsoleTest::TearDown();
+    fs::remove_all(work_);
+  }
 
   // A busy night: three kiosks (one silent), a queue with an escalated and a watchlisted
   // request, visitors on site with photos, a printer fault.
   void stage() {
-    ConsoleStore admin(Connection(appUrl()), admin_);
-    admin.watchlistAdd("Виктор Громов", "threatened the concierge");
+    owner_->asPerson(admin_, [&](Connection& tx) {
+      tx.exec("SELECT gh.watchlist_add('Виктор Громов', NULL, 'threatened the concierge')");
+    });
     kiosks_[0]->heartbeat(
         {"approval", R"({"camera":"ok","printer":"ok","scanner":"ok"})", 0, "1.0.0"});
     kiosks_[1]->heartbeat({"welcome", R"({"camera":"ok","printer":"out_of_paper"})", 2, "1.0.0"});
@@ -70,8 +75,8 @@ class ConsoleUiTest : public ConsoleTest {
     std::ofstream(work_ / "script.txt") << script;
     const std::string cmd =
         "SDL_AUDIODRIVER=dummy " + std::string(std::getenv("GATEHOUSE_CONSOLE_BIN")) +
-        " --config '" + (work_ / "console.toml").string() + "' --database-url '" + appUrl() +
-        "' --lang-dir '" + std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) +
+        " --config '" + (work_ / "console.toml").string() + "' --totp " + nextCode(email) +
+        " --lang-dir '" + std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) +
         "/assets/lang/console'" + " --email '" + email + "' --password gatehouse-demo --script '" +
         (work_ / "script.txt").string() + "' --screenshots '" + shots_.string() + "' 2>&1";
     return std::system(cmd.c_str());
@@ -195,13 +200,15 @@ wait-screen watchlist
 fill watchlist.name Mallory Mischief
 fill watchlist.reason stole parcels
 tap watchlist.add
-wait-frames 3
+expect watchlist = 2
+wait-screen expect-ok 20
 tap watchlist.hits.1
 wait-frames 3
 screenshot watchlist
 key F6
 wait-screen reports
-wait-frames 3
+expect report = 1
+wait-screen expect-ok 20
 tap reports.export
 wait-frames 2
 screenshot reports

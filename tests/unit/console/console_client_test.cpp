@@ -112,7 +112,8 @@ TEST(Wire, HistoryQueryEncodesEveryFilter) {
   q.from = wire::fromMs(1000);
   q.limit = 50;
   const auto s = wire::historyQuery(q);
-  EXPECT_EQ(s, "limit=50&name=%D0%90%D0%BD%D0%BD%D0%B0%20%26%20co&unit=A-101&from_ms=1000&kiosk_id=4");
+  EXPECT_EQ(s,
+            "limit=50&name=%D0%90%D0%BD%D0%BD%D0%B0%20%26%20co&unit=A-101&from_ms=1000&kiosk_id=4");
 }
 
 TEST(ErrorFor, MapsStatusAndCodeAndKeepsRetryAfter) {
@@ -145,10 +146,9 @@ AlertItem alert(std::int64_t id, const std::string& kind, std::optional<std::int
 }
 
 TEST(AlertGroups, SameKindAndSubjectGroupWithACountNewestFirst) {
-  const std::vector<AlertItem> open{alert(9, "kiosk_offline", 1, 9000),
-                                    alert(8, "printer_fault", 1, 8000),
-                                    alert(7, "kiosk_offline", 1, 7000),
-                                    alert(6, "kiosk_offline", 2, 6000)};
+  const std::vector<AlertItem> open{
+      alert(9, "kiosk_offline", 1, 9000), alert(8, "printer_fault", 1, 8000),
+      alert(7, "kiosk_offline", 1, 7000), alert(6, "kiosk_offline", 2, 6000)};
   auto g = groupAlerts(open);
   ASSERT_EQ(g.size(), 3u);
   EXPECT_EQ(g[0].latest.id, 9);
@@ -181,10 +181,9 @@ TEST(Reports, BuiltFromHistoryRowsCountsDecisionsDenialsAndTimeouts) {
     h.decisionChannel = channel;
     return h;
   };
-  const std::vector<HistoryRow> rows{row("Main", "approved", 10, false),
-                                     row("Main", "denied", 30, true),
-                                     row("Side", "approved", 0, false, "invitation"),
-                                     row("Side", "expired", -1, true)};
+  const std::vector<HistoryRow> rows{
+      row("Main", "approved", 10, false), row("Main", "denied", 30, true),
+      row("Side", "approved", 0, false, "invitation"), row("Side", "expired", -1, true)};
   auto r = buildReport(rows, t0 - 1h, t0 + 1h);
   EXPECT_EQ(r.visits, 4);
   EXPECT_EQ(r.decided, 2);
