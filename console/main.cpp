@@ -120,6 +120,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   ui::applyTheme(ui::themeFromString(opts.config.theme).value_or(ui::Theme::Dark));
-  console::app::ConsoleApp app(std::move(opts), tr);
-  return app.run(**window);
+  int rc = 0;
+  {
+    console::app::ConsoleApp app(std::move(opts), tr);
+    rc = app.run(**window);
+  }  // network threads aborted and joined, the cache closed
+  if (console::app::stopRequested()) {
+    // SIGINT/SIGTERM: end now. Tearing down the GL context can take seconds under a software
+    // renderer on a loaded machine, and nothing in it needs saving.
+    std::fflush(nullptr);
+    std::_Exit(rc);
+  }
+  return rc;
 }

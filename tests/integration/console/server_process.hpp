@@ -9,9 +9,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -53,15 +53,9 @@ class ServerProcess {
     const char* bin = std::getenv("GATEHOUSE_PORTAL_BIN");
     if (!bin) throw std::runtime_error("GATEHOUSE_PORTAL_BIN is not set");
     // Everything the child needs is built before fork: after it, only exec.
-    std::vector<std::string> args{bin,
-                                  "--config",
-                                  config_,
-                                  "--port",
-                                  std::to_string(port),
-                                  "--database-url",
-                                  databaseUrl_,
-                                  "--no-access-log",
-                                  "--workers",
+    std::vector<std::string> args{bin,          "--config",           config_,
+                                  "--port",     std::to_string(port), "--database-url",
+                                  databaseUrl_, "--no-access-log",    "--workers",
                                   "2"};
     std::vector<std::string> envs = env_;
     for (char** e = environ; *e; ++e) envs.emplace_back(*e);

@@ -1,6 +1,11 @@
 // The real gatehouse-console binary, offscreen, through the real server (gatehouse-portal) and a
 // throwaway database with simulated kiosks, driven by the ui library's scripted input; one
 // screenshot per state.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -224,6 +229,70 @@ screenshot reports
   EXPECT_TRUE(fs::exists(work_ / "report.pdf"));
   EXPECT_TRUE(fs::exists(shots_ / "01-watchlist.png"));
   EXPECT_TRUE(fs::exists(shots_ / "02-reports.png"));
+}
+
+TEST_F(ConsoleUiTest, SigtermEndsTheSignedInConsoleWithinTwoSeconds) {
+  std::ofstream(work_ / "script.txt") << "tap signin.submit\nwait-screen overview 30\n"
+                                      << "screenshot ready\nwait-screen never 600\n";
+  const std::string bin = std::getenv("GATEHOUSE_CONSOLE_BIN");
+  std::vector<std::string> args{
+      bin,
+      "--config",
+      (work_ / "console.toml").string(),
+      "--lang-dir",
+      std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console",
+      "--email",
+      demo_.guardEmails[0],
+      "--password",
+      "gatehouse-demo",
+      "--totp",
+      nextCode(demo_.guardEmails[0]),
+      "--script",
+      (work_ / "script.txt").string(),
+      "--screenshots",
+      shots_.string()};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("SDL_AUDIODRIVER", "dummy", 1);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  // Signed in, the live stream open, a frame drawn: now stop it.
+  ASSERT_TRUE(
+      waitUntil([&] { return fs::exists(shots_ / "01-ready.png"); }, std::chrono::seconds(60)));
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  const bool ended =
+      waitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(10));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  if (!ended) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  ASSERT_TRUE(ended);
+  EXPECT_LT(took, std::chrono::seconds(2));
+  EXPECT_TRUE(WIFEXITED(status));
+}
+
+TEST_F(ConsoleUiTest, NoDisplayIsAClearMessageAndANonZeroExit) {
+  const std::string cmd = "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER " +
+                          std::string(std::getenv("GATEHOUSE_CONSOLE_BIN")) + " --config '" +
+                          (work_ / "console.toml").string() + "' --windowed --lang-dir '" +
+                          std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) +
+                          "/assets/lang/console' 2>&1";
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[512];
+  while (auto n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = ::pclose(p);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_NE(out.find("no display"), std::string::npos) << out;
 }
 
 }  // namespace
