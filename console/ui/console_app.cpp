@@ -40,6 +40,8 @@ const char* panelName(Panel p) {
       return "reports";
     case Panel::ManualEntry:
       return "manual";
+    case Panel::Retention:
+      return "retention";
   }
   return "?";
 }
@@ -181,6 +183,7 @@ void ConsoleApp::signOut() {
   history.clear();
   watchlist.clear();
   report.reset();
+  retention.reset();
   panel = Panel::SignIn;
 }
 
@@ -416,7 +419,8 @@ void ConsoleApp::drawNav() {
                                {Panel::ManualEntry, "nav.manual", "nav.manual", false},
                                {Panel::History, "nav.history", "nav.history", false},
                                {Panel::Watchlist, "nav.watchlist", "nav.watchlist", true},
-                               {Panel::Reports, "nav.reports", "nav.reports", true}};
+                               {Panel::Reports, "nav.reports", "nav.reports", true},
+                               {Panel::Retention, "nav.retention", "nav.retention", true}};
   int n = 1;
   for (const auto& it : items) {
     if (it.adminOnly && !(session && session->isAdmin())) continue;
@@ -434,9 +438,9 @@ void ConsoleApp::handleShortcuts() {
   injectedKey_ = 0;
   if (!live || ImGui::GetIO().WantTextInput || decideVisit || gateKiosk) return;
   auto pressed = [&](int sc) { return injected == sc || ImGui::IsKeyPressed(sc, false); };
-  const Panel order[] = {Panel::Overview, Panel::OnSite,    Panel::ManualEntry,
-                         Panel::History,  Panel::Watchlist, Panel::Reports};
-  const int count = session && session->isAdmin() ? 6 : 4;
+  const Panel order[] = {Panel::Overview,  Panel::OnSite,  Panel::ManualEntry, Panel::History,
+                         Panel::Watchlist, Panel::Reports, Panel::Retention};
+  const int count = session && session->isAdmin() ? 7 : 4;
   for (int i = 0; i < count; ++i) {
     if (pressed(SDL_SCANCODE_F1 + i)) panel = order[i];
   }
@@ -501,6 +505,9 @@ void ConsoleApp::drawFrame() {
         break;
       case Panel::ManualEntry:
         drawManualEntry(*this);
+        break;
+      case Panel::Retention:
+        drawRetention(*this);
         break;
       case Panel::SignIn:
         break;

@@ -21,7 +21,7 @@
 
 namespace gatehouse::console::app {
 
-enum class Panel { SignIn, Overview, OnSite, History, Watchlist, Reports, ManualEntry };
+enum class Panel { SignIn, Overview, OnSite, History, Watchlist, Reports, ManualEntry, Retention };
 const char* panelName(Panel p);
 
 struct AppOptions {
@@ -69,6 +69,8 @@ class ConsoleApp {
   std::vector<HistoryRow> history;
   std::optional<Report> report;
   bool reportLoading = false;  // one report request in flight at most
+  std::optional<RetentionSettings> retention;
+  bool retentionLoading = false;
   std::vector<WatchlistEntry> watchlist;
   std::vector<UnitOption> units;
 #ifdef GATEHOUSE_CONSOLE_CAMERA
@@ -149,6 +151,7 @@ void drawHistory(ConsoleApp& app);
 void drawWatchlist(ConsoleApp& app);
 void drawReports(ConsoleApp& app);
 void drawManualEntry(ConsoleApp& app);
+void drawRetention(ConsoleApp& app);
 
 // Widgets shared by panels.
 bool inputField(ConsoleApp& app, const std::string& id, const std::string& label, float width = 0,

@@ -339,11 +339,12 @@ std::int64_t ServerClient::openGate(const GateCommand& g) {
                     json{{"direction", g.direction}, {"reason", g.reason}}.dump())),
       "command_id");
 }
-std::string ServerClient::retention() { return expectOk(send("GET", "/api/staff/retention")); }
-std::string ServerClient::setRetention(const std::string& settingsJson) {
-  if (!json::accept(settingsJson))
-    throw BackendError(BackendErrorKind::Invalid, "bad_json", "the settings are not JSON");
-  return expectOk(send("POST", "/api/staff/retention", settingsJson));
+RetentionSettings ServerClient::retention() {
+  return wire::parseRetention(expectOk(send("GET", "/api/staff/retention")));
+}
+RetentionSettings ServerClient::setRetention(const RetentionSettings& settings) {
+  return wire::parseRetention(
+      expectOk(send("POST", "/api/staff/retention", wire::retentionChange(settings))));
 }
 Bytes ServerClient::evidenceBundle(const Uuid& visit) {
   auto body = expectOk(send("GET", "/api/staff/visits/" + visit.toString() + "/evidence"));

@@ -299,6 +299,31 @@ std::vector<WatchlistEntry> parseWatchlist(const std::string& body) {
   return out;
 }
 
+RetentionSettings parseRetention(const std::string& body) {
+  json j = parse(body);
+  RetentionSettings r;
+  r.photosDays = static_cast<int>(int64(j, "photos_days"));
+  r.idDataDays = static_cast<int>(int64(j, "id_data_days"));
+  r.namesDays = static_cast<int>(int64(j, "names_days"));
+  r.notificationsDays = static_cast<int>(int64(j, "notifications_days"));
+  const json& holds = member(j, "legal_holds");
+  if (!holds.is_null() && !holds.is_array()) bad("field legal_holds is not an array");
+  if (holds.is_array()) {
+    for (const auto& h : holds)
+      r.legalHolds.push_back(
+          {uuid(h, "visit_id"), str(h, "reason"), str(h, "placed_by"), time(h, "placed_at_ms")});
+  }
+  return r;
+}
+
+std::string retentionChange(const RetentionSettings& r) {
+  return json{{"photos_days", r.photosDays},
+              {"id_data_days", r.idDataDays},
+              {"names_days", r.namesDays},
+              {"notifications_days", r.notificationsDays}}
+      .dump();
+}
+
 std::string historyQuery(const HistoryQuery& q) {
   std::string s = "limit=" + std::to_string(q.limit);
   auto add = [&](const char* k, const std::string& v) {

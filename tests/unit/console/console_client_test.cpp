@@ -104,6 +104,21 @@ TEST(Wire, AReplyThatBreaksTheContractIsAClearError) {
                BackendError);
 }
 
+TEST(Wire, RetentionRoundTripsTheDayCountsAndReadsHolds) {
+  auto r = wire::parseRetention(R"({"estate_id":1,"photos_days":30,"id_data_days":31,
+    "names_days":365,"notifications_days":90,"legal_holds":[{"visit_id":
+    "7f1c1c6e-9a51-4c53-9a43-0d6a3c3b8a01","reason":"police","placed_by":null,
+    "placed_at_ms":1700000000000}]})");
+  EXPECT_EQ(r.idDataDays, 31);
+  ASSERT_EQ(r.legalHolds.size(), 1u);
+  EXPECT_EQ(r.legalHolds[0].reason, "police");
+  EXPECT_EQ(r.legalHolds[0].placedBy, "");
+  r.photosDays = 7;
+  EXPECT_EQ(wire::retentionChange(r),
+            R"({"id_data_days":31,"names_days":365,"notifications_days":90,"photos_days":7})");
+  EXPECT_THROW(wire::parseRetention(R"({"photos_days":"30"})"), BackendError);
+}
+
 TEST(Wire, HistoryQueryEncodesEveryFilter) {
   HistoryQuery q;
   q.name = "Анна & co";

@@ -84,10 +84,10 @@ class ConsoleBackend {
 
   // Kiosk wall: a remote gate opening (returns the command id).
   virtual std::int64_t openGate(const GateCommand& command) = 0;
-  // Admin: retention settings and legal holds (JSON text as the server sends it), and the
-  // signed evidence bundle of a visit (tar bytes).
-  virtual std::string retention() = 0;
-  virtual std::string setRetention(const std::string& settingsJson) = 0;
+  // Admin: retention settings and legal holds, and the signed evidence bundle of a visit (tar
+  // bytes, as gatehouse-admin evidence-export writes it).
+  virtual RetentionSettings retention() = 0;
+  virtual RetentionSettings setRetention(const RetentionSettings& settings) = 0;
   virtual Bytes evidenceBundle(const Uuid& visit) = 0;
 };
 

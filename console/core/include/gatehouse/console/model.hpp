@@ -129,6 +129,21 @@ struct WatchlistEntry {
   int hits = 0;  // watchlist_hit alerts that name this entry
 };
 
+// The estate's retention (docs/PRIVACY.md), editable by admins, and its legal holds.
+struct LegalHold {
+  Uuid visitId;
+  std::string reason;
+  std::string placedBy;
+  TimePoint placedAt{};
+};
+struct RetentionSettings {
+  int photosDays = 30;
+  int idDataDays = 30;
+  int namesDays = 365;
+  int notificationsDays = 90;
+  std::vector<LegalHold> legalHolds;
+};
+
 struct UnitOption {
   std::int64_t id = 0;
   std::string label;

@@ -74,8 +74,8 @@ class ServerClient : public ConsoleBackend {
   void watchlistSetActive(std::int64_t id, bool active) override;
   std::vector<AlertItem> watchlistHits(std::int64_t watchlistId) override;
   std::int64_t openGate(const GateCommand& command) override;
-  std::string retention() override;
-  std::string setRetention(const std::string& settingsJson) override;
+  RetentionSettings retention() override;
+  RetentionSettings setRetention(const RetentionSettings& settings) override;
   Bytes evidenceBundle(const Uuid& visit) override;
 
  private:

@@ -19,6 +19,9 @@ std::vector<OnSiteVisitor> parseOnSite(const std::string& body);
 std::vector<HistoryRow> parseHistory(const std::string& body);
 std::vector<UnitOption> parseUnits(const std::string& body);
 std::vector<WatchlistEntry> parseWatchlist(const std::string& body);
+RetentionSettings parseRetention(const std::string& body);
+// The body of POST /api/staff/retention: the four day counts.
+std::string retentionChange(const RetentionSettings& settings);
 
 // The query string of GET /api/staff/history (URL-encoded).
 std::string historyQuery(const HistoryQuery& q);
