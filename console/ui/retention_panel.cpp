@@ -14,10 +14,11 @@ struct DayField {
   const char* id;
   int RetentionSettings::*days;
 };
-const DayField kFields[] = {{"retention.photos_days", &RetentionSettings::photosDays},
-                            {"retention.id_data_days", &RetentionSettings::idDataDays},
-                            {"retention.names_days", &RetentionSettings::namesDays},
-                            {"retention.notifications_days", &RetentionSettings::notificationsDays}};
+const DayField kFields[] = {
+    {"retention.photos_days", &RetentionSettings::photosDays},
+    {"retention.id_data_days", &RetentionSettings::idDataDays},
+    {"retention.names_days", &RetentionSettings::namesDays},
+    {"retention.notifications_days", &RetentionSettings::notificationsDays}};
 
 void show(ConsoleApp& app, const RetentionSettings& r) {
   app.retention = r;
@@ -59,12 +60,11 @@ void drawRetention(ConsoleApp& app) {
     change.*f.days = v;
   }
   if (button("retention.save", app.tr("retention.save"), true, valid)) {
-    app.call<RetentionSettings>(
-        [change](ConsoleBackend& b) { return b.setRetention(change); },
-        [&app](RetentionSettings r) {
-          show(app, r);
-          app.setStatus(app.tr("retention.saved"));
-        });
+    app.call<RetentionSettings>([change](ConsoleBackend& b) { return b.setRetention(change); },
+                                [&app](RetentionSettings r) {
+                                  show(app, r);
+                                  app.setStatus(app.tr("retention.saved"));
+                                });
   }
   ImGui::Separator();
   ImGui::TextUnformatted(
