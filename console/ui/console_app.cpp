@@ -333,7 +333,7 @@ void ConsoleApp::loadReport(int days) {
   HistoryQuery q;
   q.from = from;
   q.to = to;
-  q.limit = 10000;
+  q.limit = 1000;  // the server's cap for one history request
   call<std::vector<HistoryRow>>([q](ConsoleBackend& b) { return b.search(q); },
                                 [this, from, to](std::vector<HistoryRow> rows) {
                                   reportLoading = false;

@@ -48,10 +48,10 @@ void LiveConsole::start() {
       },
       [this](bool up) {
         streamUp_ = up;
-        if (up) {  // events may have been missed while it was down
-          std::lock_guard lock(m_);
-          streamResync_ = true;
-        }
+        // Up: events may have been missed while it was down. Down: find out at once whether the
+        // server is still there (a reload that fails turns the console to "reconnecting").
+        std::lock_guard lock(m_);
+        streamResync_ = true;
       },
       options_.stream);
   stream_->start();
@@ -116,6 +116,7 @@ void LiveConsole::requestReload(Resource r) {
             return [this, tiles = std::move(tiles)]() mutable {
               snap_.kiosks = std::move(tiles);
               inFlight_.erase(Resource::Kiosks);
+              ++loaded_;
             };
           },
           fail);
@@ -136,6 +137,7 @@ void LiveConsole::requestReload(Resource r) {
               for (const auto& p : snap_.queue)
                 if (p.escalated && escalatedSeen_.insert(p.id.toString()).second) ++cues_;
               inFlight_.erase(Resource::Queue);
+              ++loaded_;
             };
           },
           fail);
@@ -147,6 +149,7 @@ void LiveConsole::requestReload(Resource r) {
             return [this, alerts = std::move(alerts)]() mutable {
               snap_.alerts = std::move(alerts);
               inFlight_.erase(Resource::Alerts);
+              ++loaded_;
             };
           },
           fail);
@@ -174,6 +177,7 @@ void LiveConsole::requestReload(Resource r) {
               onSiteLoadedAt_ = clock_.now();
               if (!cacheError.empty()) lastError_ = cacheError;
               inFlight_.erase(Resource::OnSite);
+              ++loaded_;
             };
           },
           fail);

@@ -1,9 +1,9 @@
 // The model's helpers: kiosk status, queue order, time and duration formats.
+#include "gatehouse/console/model.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-
-#include "gatehouse/console/model.hpp"
 
 namespace gatehouse::console {
 
@@ -38,6 +38,5 @@ std::string formatDuration(double seconds) {
   std::snprintf(buf, sizeof buf, "%ld h %02ld min", s / 3600, (s % 3600) / 60);
   return buf;
 }
-
 
 }  // namespace gatehouse::console

@@ -134,11 +134,11 @@ TEST_F(LiveTest, KioskThatStopsItsHeartbeatTurnsOfflineByTheInjectedClock) {
     live->pump();
     return tile(1).screen == "welcome";
   }));
-  const auto reloads = live->reloads();
+  const auto reloads = live->loaded();
   live->reloadAll();  // pick up the moved heartbeat (the UPDATE itself does not notify)
   ASSERT_TRUE(waitUntil([&] {
     live->pump();
-    return live->reloads() >= reloads + 4 && tile(1).lastHeartbeat &&
+    return live->loaded() >= reloads + 4 && live->settled() && tile(1).lastHeartbeat &&
            std::chrono::abs(*tile(1).lastHeartbeat - clock.now()) < std::chrono::seconds(1);
   }));
   clock.advance(std::chrono::seconds(10));
@@ -201,11 +201,11 @@ TEST_F(LiveTest, EscalatedRequestGoesOnTopAndCuesOnce) {
     live->pump();
     return findAlert(live->snapshot(), "approval_timeout", second) != nullptr;
   }));
-  const auto reloads = live->reloads();
+  const auto loaded = live->loaded();
   live->reloadAll();
   ASSERT_TRUE(waitUntil([&] {
     live->pump();
-    return live->reloads() >= reloads + 4;
+    return live->loaded() >= loaded + 4 && live->settled();
   }));
   EXPECT_EQ(live->escalationCues(), 1);  // the same visit never cues twice
 }

@@ -69,7 +69,8 @@ class ServerConsoleTest : public ConsoleTest {
     EXPECT_TRUE(waitUntil(
         [&] {
           live->pump();
-          return live->online() && live->reloads() >= 4 && !live->snapshot().onSiteFromCache;
+          return live->online() && live->loaded() >= 4 && live->settled() &&
+                 !live->snapshot().onSiteFromCache;
         },
         std::chrono::seconds(20)));
     return live;

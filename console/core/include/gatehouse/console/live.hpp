@@ -64,7 +64,10 @@ class LiveConsole {
   // The server refused the session (expired, revoked): sign in again.
   bool signedOut() const { return signedOut_; }
   std::uint64_t eventsApplied() const { return applied_; }
-  std::uint64_t reloads() const { return reloads_; }
+  std::uint64_t reloads() const { return reloads_; }  // asked for
+  std::uint64_t loaded() const { return loaded_; }    // answered and applied
+  // Nothing asked for and nothing in flight: the snapshot is what the server said last.
+  bool settled() const { return dirty_.empty() && inFlight_.empty(); }
   int escalationCues() const { return cues_; }
   const std::string& lastError() const { return lastError_; }
 
@@ -120,6 +123,7 @@ class LiveConsole {
   int cues_ = 0;
   std::uint64_t applied_ = 0;
   std::uint64_t reloads_ = 0;
+  std::uint64_t loaded_ = 0;
   std::string lastError_;
 
   // Declared last: destroyed first, while the members their threads use still exist.
