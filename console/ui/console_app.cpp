@@ -58,7 +58,14 @@ ConsoleApp::ConsoleApp(AppOptions opts, ui::Translations& tr) : options(std::mov
 #endif
 }
 
-ConsoleApp::~ConsoleApp() = default;
+ConsoleApp::~ConsoleApp() {
+  // Nothing may keep the process waiting on the network: stop what is in flight, then join.
+  live.reset();
+  if (client) client->abort();
+  if (pendingClient_) pendingClient_->abort();
+  signInWorker_.reset();
+  printWorker_.reset();
+}
 
 TimePoint ConsoleApp::now() const { return std::chrono::system_clock::now(); }
 
@@ -127,6 +134,7 @@ void ConsoleApp::signIn() {
   signingIn = true;
   setStatus(tr("signin.checking"));
   auto c = std::make_shared<ServerClient>(opts);
+  pendingClient_ = c;
   const std::string email = field("signin.email"), password = field("signin.password"),
                     totp = field("signin.totp");
   field("signin.password").clear();
@@ -140,6 +148,7 @@ void ConsoleApp::signIn() {
     } catch (const BackendError& e) {
       return [this, e] {
         signingIn = false;
+        pendingClient_.reset();
         setStatus(errorText(e), true);
       };
     }
@@ -153,6 +162,7 @@ void ConsoleApp::pollSignIn() {
 
 void ConsoleApp::finishSignIn(std::shared_ptr<ServerClient> c, Session s) {
   signingIn = false;
+  pendingClient_.reset();
   client = std::move(c);
   session = s;
   LiveOptions lo;
@@ -168,9 +178,10 @@ void ConsoleApp::finishSignIn(std::shared_ptr<ServerClient> c, Session s) {
 }
 
 void ConsoleApp::signOut() {
-  live.reset();
+  live.reset();  // aborts its request in flight
   if (client) {
     auto c = client;
+    c->resume();  // so the server can end the session
     if (!signInWorker_) signInWorker_ = std::make_unique<NetworkWorker>();
     signInWorker_->post([c]() -> NetworkWorker::Done {
       c->logout();

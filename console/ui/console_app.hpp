@@ -125,6 +125,7 @@ class ConsoleApp {
   void pollSignIn();
 
   ui::Translations& tr_;
+  std::shared_ptr<ServerClient> pendingClient_;  // a sign-in in flight
   std::unique_ptr<NetworkWorker> signInWorker_;  // the sign-in runs off the UI thread too
   std::unique_ptr<NetworkWorker> printWorker_;   // CUPS jobs are followed off the UI thread
   std::string expectKey_, expectOp_;

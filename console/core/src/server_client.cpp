@@ -127,6 +127,7 @@ ServerClient::~ServerClient() = default;
 const ServerOptions& ServerClient::options() const { return impl_->options; }
 
 void ServerClient::abort() { impl_->aborted = true; }
+void ServerClient::resume() { impl_->aborted = false; }
 bool ServerClient::aborted() const { return impl_->aborted.load(); }
 
 std::string ServerClient::cookie() const {

@@ -43,6 +43,7 @@ class ServerClient : public ConsoleBackend {
   bool signedIn() const;
   // Makes every call in flight and every later call fail at once as Unreachable (shutdown).
   void abort();
+  void resume();  // calls work again after abort() (the session is kept)
   bool aborted() const;
   const ServerOptions& options() const;
   std::string cookie() const;  // "name=value" for the event stream; empty when signed out
