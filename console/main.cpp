@@ -1,21 +1,23 @@
 // gatehouse-console: the guard console. Thin: options, window, fonts, theme, translations, run.
+#include <SDL.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
 
 #include "console_app.hpp"
-#include "gatehouse/backend/connection.hpp"
 #include "gatehouse/core/install_paths.hpp"
 #include "gatehouse/ui/fonts.hpp"
 #include "gatehouse/ui/theme.hpp"
 
 namespace {
 const char* kUsage =
-    "usage: gatehouse-console [--config FILE] [--database-url URL] "
+    "usage: gatehouse-console [--config FILE] [--server-url URL] "
     "[--windowed|--fullscreen|--offscreen]\n"
     "                         [--size WxH] [--lang en|ru] [--lang-dir DIR] [--email E --password "
-    "P]\n"
+    "P --totp CODE]\n"
     "                         [--script FILE --screenshots DIR]\n";
 }
 
@@ -28,7 +30,7 @@ int main(int argc, char** argv) {
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--config")
       configPath = next();
-    else if (a == "--database-url")
+    else if (a == "--server-url")
       url = next();
     else if (a == "--windowed" || a == "--fullscreen" || a == "--offscreen")
       mode = a.substr(2);
@@ -42,6 +44,8 @@ int main(int argc, char** argv) {
       opts.email = next();
     else if (a == "--password")
       opts.password = next();
+    else if (a == "--totp")
+      opts.totp = next();
     else if (a == "--script")
       opts.scriptPath = next();
     else if (a == "--screenshots")
@@ -63,7 +67,12 @@ int main(int argc, char** argv) {
   if (!std::filesystem::exists(opts.config.langDir))  // installed: <prefix>/share/gatehouse/...
     if (auto p = installedDataPath(opts.config.langDir); !p.empty()) opts.config.langDir = p;
   if (!size.empty()) std::sscanf(size.c_str(), "%dx%d", &opts.config.width, &opts.config.height);
-  opts.databaseUrl = backend::resolveDatabaseUrl(url, opts.config.databaseUrl);
+  if (!url.empty()) opts.config.serverUrl = url;
+  if (opts.config.serverUrl.empty()) {
+    std::fprintf(stderr, "%s: [server] url is not set: the console needs the server's address\n",
+                 configPath.c_str());
+    return 2;
+  }
 
   ui::Translations tr;
   if (auto s = tr.loadDirectory(opts.config.langDir); !s) {
@@ -79,11 +88,31 @@ int main(int argc, char** argv) {
   wo.mode = opts.config.mode == "fullscreen"  ? ui::WindowMode::Fullscreen
             : opts.config.mode == "offscreen" ? ui::WindowMode::Offscreen
                                               : ui::WindowMode::Windowed;
+  if (const char* d = std::getenv("SDL_VIDEODRIVER"); d && std::strcmp(d, "offscreen") == 0)
+    wo.mode = ui::WindowMode::Offscreen;
+  if (wo.mode != ui::WindowMode::Offscreen && !std::getenv("DISPLAY") &&
+      !std::getenv("WAYLAND_DISPLAY") && !std::getenv("SDL_VIDEODRIVER")) {
+    std::fputs(
+        "gatehouse-console: no display (DISPLAY and WAYLAND_DISPLAY are unset); start it in the "
+        "guard's desktop session, or with --offscreen for tests\n",
+        stderr);
+    return 3;
+  }
   auto window = ui::AppWindow::open(wo);
   if (!window) {
-    std::fprintf(stderr, "window: %s\n", window.error().message.c_str());
-    return 1;
+    std::fprintf(stderr, "gatehouse-console: cannot open a window: %s\n",
+                 window.error().message.c_str());
+    return 3;
   }
+  // A driver with no screen (SDL fell back to offscreen/dummy) would render to nothing forever.
+  const char* driver = SDL_GetCurrentVideoDriver();
+  if (wo.mode != ui::WindowMode::Offscreen && driver &&
+      (std::strcmp(driver, "offscreen") == 0 || std::strcmp(driver, "dummy") == 0)) {
+    std::fprintf(stderr, "gatehouse-console: no display (video driver \"%s\"); use --offscreen\n",
+                 driver);
+    return 3;
+  }
+  console::app::installStopHandlers();
   // A desk console read from half a metre: smaller than the kiosk's touch sizes.
   ui::setPixelsPerMillimetre(2.6f);
   if (auto f = ui::loadFonts(0.55f); !f) {
@@ -91,6 +120,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   ui::applyTheme(ui::themeFromString(opts.config.theme).value_or(ui::Theme::Dark));
-  console::app::ConsoleApp app(std::move(opts), tr);
-  return app.run(**window);
+  int rc = 0;
+  {
+    console::app::ConsoleApp app(std::move(opts), tr);
+    rc = app.run(**window);
+  }  // network threads aborted and joined, the cache closed
+  if (console::app::stopRequested()) {
+    // SIGINT/SIGTERM: end now. Tearing down the GL context can take seconds under a software
+    // renderer on a loaded machine, and nothing in it needs saving.
+    std::fflush(nullptr);
+    std::_Exit(rc);
+  }
+  return rc;
 }

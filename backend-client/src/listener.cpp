@@ -84,8 +84,9 @@ struct Listener::Impl {
           break;
         }
         while (PGnotify* n = PQnotifies(c)) {
-          Notification note{n->relname, n->extra};
+          Notification note{n->relname, n->extra, std::nullopt};
           PQfreemem(n);
+          if (!note.payload.empty()) note.event = parseLiveEvent(note.payload);
           if (onNotify) onNotify(note);
         }
         if (fds[0].revents & (POLLHUP | POLLERR)) alive = PQstatus(c) == CONNECTION_OK;

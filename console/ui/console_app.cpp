@@ -4,13 +4,19 @@
 #include <SDL.h>
 #include <imgui.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "gatehouse/backend/connection.hpp"
-#include "gatehouse/console/auth.hpp"
+#ifdef GATEHOUSE_CONSOLE_DEVICES
+#include "gatehouse/devices/printer.hpp"
+#endif
+
+#include "gatehouse/console/alert_groups.hpp"
+#include "gatehouse/console/wire.hpp"
 #include "gatehouse/ui/fonts.hpp"
 #include "gatehouse/ui/script.hpp"
 #include "gatehouse/ui/theme.hpp"
@@ -34,6 +40,8 @@ const char* panelName(Panel p) {
       return "reports";
     case Panel::ManualEntry:
       return "manual";
+    case Panel::Retention:
+      return "retention";
   }
   return "?";
 }
@@ -42,6 +50,7 @@ ConsoleApp::ConsoleApp(AppOptions opts, ui::Translations& tr) : options(std::mov
   cue.setEnabled(options.config.sound);
   field("signin.email") = options.email;
   field("signin.password") = options.password;
+  field("signin.totp") = options.totp;
 #ifdef GATEHOUSE_CONSOLE_CAMERA
   camera = ConsoleCamera::open(options.config, cameraError);
 #else
@@ -49,7 +58,14 @@ ConsoleApp::ConsoleApp(AppOptions opts, ui::Translations& tr) : options(std::mov
 #endif
 }
 
-ConsoleApp::~ConsoleApp() = default;
+ConsoleApp::~ConsoleApp() {
+  // Nothing may keep the process waiting on the network: stop what is in flight, then join.
+  live.reset();
+  if (client) client->abort();
+  if (pendingClient_) pendingClient_->abort();
+  signInWorker_.reset();
+  printWorker_.reset();
+}
 
 TimePoint ConsoleApp::now() const { return std::chrono::system_clock::now(); }
 
@@ -58,38 +74,127 @@ void ConsoleApp::setStatus(const std::string& text, bool error) {
   statusIsError = error;
 }
 
+std::string ConsoleApp::phrase(const std::string& prefix, const std::string& code) const {
+  const std::string key = prefix + code;
+  std::string text = tr(key);
+  return text == key ? tr(prefix + "other") : text;
+}
+
+std::string ConsoleApp::faultPhrase(const std::string& fault) const {
+  const auto sep = fault.find(": ");
+  const std::string device = fault.substr(0, sep);
+  const std::string state = sep == std::string::npos ? "fault" : fault.substr(sep + 2);
+  return trf("wall.fault",
+             {{"device", phrase("device.", device)}, {"state", phrase("device_state.", state)}});
+}
+
+std::string ConsoleApp::errorText(const BackendError& e) const {
+  const std::string key = "error." + e.code();
+  std::string text = tr(key);
+  if (text == key) text = tr("error.generic");  // a code we have no phrase for
+  if (e.kind() == BackendErrorKind::Throttled && !e.detail().empty())
+    text += " " + trf("error.retry_after", {{"s", e.detail()}});
+  return text;
+}
+
+void ConsoleApp::showError(const std::string& prefixKey, const BackendError& e) {
+  setStatus(tr(prefixKey) + ": " + errorText(e), true);
+}
+
+void ConsoleApp::act(std::function<void(ConsoleBackend&)> action, std::set<Resource> touches,
+                     std::function<void()> ok, const std::string& failKey) {
+  if (!live) return;
+  live->act(std::move(action), std::move(touches),
+            [this, ok = std::move(ok), failKey](std::optional<BackendError> e) {
+              if (e) {
+                showError(failKey, *e);
+              } else if (ok) {
+                ok();
+              }
+            });
+}
+
+ServerOptions serverOptions(const ConsoleConfig& c) {
+  ServerOptions o;
+  o.url = c.serverUrl;
+  o.caFile = c.caFile;
+  o.pinSha256 = c.pinSha256;
+  o.connectTimeout = c.connectTimeout;
+  o.requestTimeout = c.requestTimeout;
+  return o;
+}
+
 void ConsoleApp::signIn() {
-  try {
-    backend::Connection conn(options.databaseUrl);
-    auto s = console::signIn(
-        conn, {field("signin.email"), field("signin.password"), field("signin.totp")},
-        SystemClock::instance());
-    if (!s) {
-      setStatus(tr("signin.error." + s.error().code), true);
-      return;
-    }
-    session = *s;
-    field("signin.password").clear();
-    field("signin.totp").clear();
-    LiveOptions lo;
-    lo.offlineAfter =
-        std::chrono::duration_cast<std::chrono::milliseconds>(options.config.offlineAfter);
-    lo.cachePath = options.config.cachePath;
-    live = std::make_unique<LiveConsole>(options.databaseUrl, session->personId,
-                                         SystemClock::instance(), lo);
-    live->start();
-    if (live->store()) units = live->store()->units();
-    panel = Panel::Overview;
-    setStatus(trf("signin.welcome", {{"name", session->fullName}}));
-  } catch (const backend::Error& e) {
-    setStatus(tr("status.db_unreachable") + " (" + e.what() + ")", true);
+  if (signingIn) return;
+  auto opts = serverOptions(options.config);
+  if (auto v = validate(opts); !v) {
+    setStatus(v.error().message, true);
+    return;
   }
+  signingIn = true;
+  setStatus(tr("signin.checking"));
+  auto c = std::make_shared<ServerClient>(opts);
+  pendingClient_ = c;
+  const std::string email = field("signin.email"), password = field("signin.password"),
+                    totp = field("signin.totp");
+  field("signin.password").clear();
+  field("signin.totp").clear();  // a code is good once: the next attempt needs a new one
+  if (!signInWorker_) signInWorker_ = std::make_unique<NetworkWorker>();
+  signInWorker_->post([this, c, email, password, totp]() -> NetworkWorker::Done {
+    try {
+      c->login(email, password, totp);
+      Session s = c->session();
+      return [this, c, s] { finishSignIn(c, s); };
+    } catch (const BackendError& e) {
+      return [this, e] {
+        signingIn = false;
+        pendingClient_.reset();
+        setStatus(errorText(e), true);
+      };
+    }
+  });
+}
+
+void ConsoleApp::pollSignIn() {
+  if (!signInWorker_) return;
+  for (auto& done : signInWorker_->drain()) done();
+}
+
+void ConsoleApp::finishSignIn(std::shared_ptr<ServerClient> c, Session s) {
+  signingIn = false;
+  pendingClient_.reset();
+  client = std::move(c);
+  session = s;
+  LiveOptions lo;
+  lo.offlineAfter =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.config.offlineAfter);
+  lo.cachePath = options.config.cachePath;
+  live = std::make_unique<LiveConsole>(client, SystemClock::instance(), lo);
+  live->start();
+  call<std::vector<UnitOption>>([](ConsoleBackend& b) { return b.units(); },
+                                [this](std::vector<UnitOption> u) { units = std::move(u); });
+  panel = Panel::Overview;
+  setStatus(trf("signin.welcome", {{"name", session->fullName}}));
 }
 
 void ConsoleApp::signOut() {
-  live.reset();
+  live.reset();  // aborts its request in flight
+  if (client) {
+    auto c = client;
+    c->resume();  // so the server can end the session
+    if (!signInWorker_) signInWorker_ = std::make_unique<NetworkWorker>();
+    signInWorker_->post([c]() -> NetworkWorker::Done {
+      c->logout();
+      return {};
+    });
+  }
+  client.reset();
   session.reset();
   photos.clear();
+  history.clear();
+  watchlist.clear();
+  report.reset();
+  retention.reset();
   panel = Panel::SignIn;
 }
 
@@ -106,21 +211,19 @@ void ConsoleApp::confirmDecision() {
     setStatus(tr("decide.reason_required"), true);
     return;
   }
-  if (auto err = live->decide(*decideVisit, decideApprove, reason)) {
-    setStatus(tr("decide.failed") + ": " + *err, true);
-  } else {
-    setStatus(tr(decideApprove ? "decide.approved" : "decide.denied"));
-  }
+  const Uuid visit = *decideVisit;
+  const bool approve = decideApprove;
+  act([visit, approve, reason](ConsoleBackend& b) { b.decide(visit, approve, reason); },
+      {Resource::Queue, Resource::OnSite, Resource::Kiosks},
+      [this, approve] { setStatus(tr(approve ? "decide.approved" : "decide.denied")); },
+      "decide.failed");
   decideVisit.reset();
 }
 
-void ConsoleApp::acknowledge(std::int64_t alertId) {
-  if (!live) return;
-  if (auto err = live->acknowledge(alertId)) {
-    setStatus(tr("alerts.ack_failed") + ": " + *err, true);
-  } else {
-    setStatus(tr("alerts.acknowledged"));
-  }
+void ConsoleApp::acknowledge(const std::vector<std::int64_t>& alertIds) {
+  if (alertIds.empty()) return;
+  act([alertIds](ConsoleBackend& b) { b.acknowledge(alertIds); }, {Resource::Alerts},
+      [this] { setStatus(tr("alerts.acknowledged")); }, "alerts.ack_failed");
 }
 
 void ConsoleApp::printEvacuation() {
@@ -131,13 +234,80 @@ void ConsoleApp::printEvacuation() {
   if (auto r = writeEvacuationPdf(s.onSite, session->estateName, now(), s.onSiteFromCache, path);
       !r) {
     setStatus(r.error().message, true);
-  } else {
-    setStatus(trf("onsite.printed", {{"path", path}}));
+    return;
   }
+  if (options.config.evacuationPrinter.empty()) {
+    setStatus(trf("onsite.printed", {{"path", path}}));
+    return;
+  }
+#ifdef GATEHOUSE_CONSOLE_DEVICES
+  // The devices library is built: print to the configured CUPS queue, off the UI thread (a
+  // print is followed until the printer took it), from the cached list too.
+  devices::PrinterConfig pc;
+  pc.driver = "cups";
+  pc.queue = options.config.evacuationPrinter;
+  pc.server = options.config.cupsServer;
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  devices::PrintRequest req;
+  req.document.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(req.document.data(), static_cast<std::streamsize>(req.document.size()));
+  req.badgeKey = "evacuation-" + std::to_string(wire::toMs(now()));
+  req.title = "Evacuation list";
+  setStatus(tr("onsite.printing"));
+  if (!printWorker_) printWorker_ = std::make_unique<NetworkWorker>();
+  printWorker_->post([this, pc, req]() -> NetworkWorker::Done {
+    auto printer = devices::makePrinter(pc);
+    if (!printer) {
+      const std::string msg = printer.error().message;
+      return [this, msg] { setStatus(tr("onsite.print_failed") + ": " + msg, true); };
+    }
+    (*printer)->setTimeout(std::chrono::seconds(20));
+    const auto st = (*printer)->print(req);
+    const bool ok = st.state == devices::PrintState::completed ||
+                    st.state == devices::PrintState::queued ||
+                    st.state == devices::PrintState::printing;
+    const std::string code(devices::toString(st.state));
+    return [this, ok, code] {
+      if (ok) {
+        setStatus(trf("onsite.sent_to_printer", {{"queue", options.config.evacuationPrinter}}));
+      } else {
+        setStatus(tr("onsite.print_failed") + ": " + tr("print." + code), true);
+      }
+    };
+  });
+#else
+  setStatus(tr("onsite.print_failed") + ": " + tr("print.no_devices"), true);
+#endif
+}
+
+void ConsoleApp::exportEvidence(const Uuid& visit) {
+  const std::string path =
+      (std::filesystem::path(options.config.exportDir) / ("evidence-" + visit.toString() + ".tar"))
+          .string();
+  call<Bytes>([visit](ConsoleBackend& b) { return b.evidenceBundle(visit); },
+              [this, path](Bytes bundle) {
+                std::ofstream out(path, std::ios::binary);
+                out.write(reinterpret_cast<const char*>(bundle.data()),
+                          static_cast<std::streamsize>(bundle.size()));
+                if (!out) {
+                  setStatus(tr("evidence.write_failed") + ": " + path, true);
+                } else {
+                  setStatus(trf("evidence.saved", {{"path", path}}));
+                }
+              },
+              {}, "evidence.failed");
+}
+
+void ConsoleApp::openGate(std::int64_t kioskId, const std::string& direction,
+                          const std::string& reason) {
+  GateCommand g{kioskId, direction, reason};
+  act([g](ConsoleBackend& b) { b.openGate(g); }, {Resource::Kiosks},
+      [this, direction] { setStatus(tr("gate.sent." + direction)); }, "gate.failed");
 }
 
 void ConsoleApp::runSearch() {
-  if (!live || !live->store()) return;
+  if (!live) return;
   HistoryQuery q;
   q.name = field("history.name");
   q.unit = field("history.unit");
@@ -153,28 +323,34 @@ void ConsoleApp::runSearch() {
     for (const auto& t : live->snapshot().kiosks)
       if (t.name == k || std::to_string(t.id) == k) q.kioskId = t.id;
   }
-  try {
-    const auto t0 = std::chrono::steady_clock::now();
-    history = live->store()->search(q);
-    const auto ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.0f", ms);
-    setStatus(trf("history.found", {{"n", std::to_string(history.size())}, {"ms", buf}}));
-  } catch (const backend::Error& e) {
-    setStatus(e.what(), true);
-  }
+  const auto t0 = std::chrono::steady_clock::now();
+  call<std::vector<HistoryRow>>(
+      [q](ConsoleBackend& b) { return b.search(q); },
+      [this, t0](std::vector<HistoryRow> rows) {
+        history = std::move(rows);
+        const auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.0f", ms);
+        setStatus(trf("history.found", {{"n", std::to_string(history.size())}, {"ms", buf}}));
+      });
 }
 
 void ConsoleApp::loadReport(int days) {
-  if (!live || !session) return;
-  try {
-    backend::Connection conn(options.databaseUrl);
-    report =
-        console::loadReport(conn, session->personId, now() - std::chrono::hours(24 * days), now());
-  } catch (const backend::Error& e) {
-    setStatus(e.what(), true);
-  }
+  if (!live || !session || reportLoading) return;
+  reportLoading = true;
+  const auto to = now(), from = to - std::chrono::hours(24 * days);
+  HistoryQuery q;
+  q.from = from;
+  q.to = to;
+  q.limit = 1000;  // the server's cap for one history request
+  call<std::vector<HistoryRow>>([q](ConsoleBackend& b) { return b.search(q); },
+                                [this, from, to](std::vector<HistoryRow> rows) {
+                                  reportLoading = false;
+                                  report = buildReport(rows, from, to);
+                                },
+                                [this] { reportLoading = false; });
 }
 
 void ConsoleApp::exportReport() {
@@ -224,6 +400,10 @@ void ConsoleApp::drawHeader() {
     ImGui::SameLine(ImGui::GetWindowWidth() * 0.45f);
     ImGui::TextColored(up ? p.success : p.danger, "%s",
                        tr(up ? "status.live" : "status.reconnecting").c_str());
+    if (!up) {
+      ImGui::SameLine();
+      ImGui::TextColored(p.danger, "%s", tr("status.offline_banner").c_str());
+    }
     const auto& s = live->snapshot();
     ImGui::SameLine();
     ImGui::TextColored(s.queue.empty() ? p.mutedText : p.warning, "%s",
@@ -250,7 +430,8 @@ void ConsoleApp::drawNav() {
                                {Panel::ManualEntry, "nav.manual", "nav.manual", false},
                                {Panel::History, "nav.history", "nav.history", false},
                                {Panel::Watchlist, "nav.watchlist", "nav.watchlist", true},
-                               {Panel::Reports, "nav.reports", "nav.reports", true}};
+                               {Panel::Reports, "nav.reports", "nav.reports", true},
+                               {Panel::Retention, "nav.retention", "nav.retention", true}};
   int n = 1;
   for (const auto& it : items) {
     if (it.adminOnly && !(session && session->isAdmin())) continue;
@@ -266,11 +447,11 @@ void ConsoleApp::drawNav() {
 void ConsoleApp::handleShortcuts() {
   const int injected = injectedKey_;
   injectedKey_ = 0;
-  if (!live || ImGui::GetIO().WantTextInput || decideVisit) return;
+  if (!live || ImGui::GetIO().WantTextInput || decideVisit || gateKiosk) return;
   auto pressed = [&](int sc) { return injected == sc || ImGui::IsKeyPressed(sc, false); };
-  const Panel order[] = {Panel::Overview, Panel::OnSite,    Panel::ManualEntry,
-                         Panel::History,  Panel::Watchlist, Panel::Reports};
-  const int count = session && session->isAdmin() ? 6 : 4;
+  const Panel order[] = {Panel::Overview,  Panel::OnSite,  Panel::ManualEntry, Panel::History,
+                         Panel::Watchlist, Panel::Reports, Panel::Retention};
+  const int count = session && session->isAdmin() ? 7 : 4;
   for (int i = 0; i < count; ++i) {
     if (pressed(SDL_SCANCODE_F1 + i)) panel = order[i];
   }
@@ -281,7 +462,8 @@ void ConsoleApp::handleShortcuts() {
   if (pressed(SDL_SCANCODE_PAGEDOWN)) ++selectedAlert;
   if (pressed(SDL_SCANCODE_PAGEUP)) --selectedAlert;
   selectedVisit = std::clamp(selectedVisit, 0, std::max(0, static_cast<int>(s.queue.size()) - 1));
-  selectedAlert = std::clamp(selectedAlert, 0, std::max(0, static_cast<int>(s.alerts.size()) - 1));
+  selectedAlert =
+      std::clamp(selectedAlert, 0, std::max(0, static_cast<int>(groupAlerts(s.alerts).size()) - 1));
   if (!s.queue.empty()) {
     if (pressed(SDL_SCANCODE_A))
       openDecision(s.queue[static_cast<std::size_t>(selectedVisit)].id, true);
@@ -289,7 +471,7 @@ void ConsoleApp::handleShortcuts() {
       openDecision(s.queue[static_cast<std::size_t>(selectedVisit)].id, false);
   }
   if (!s.alerts.empty() && pressed(SDL_SCANCODE_K))
-    acknowledge(s.alerts[static_cast<std::size_t>(selectedAlert)].id);
+    acknowledge(groupAlerts(s.alerts)[static_cast<std::size_t>(selectedAlert)].ids);
 }
 
 void ConsoleApp::drawFrame() {
@@ -335,6 +517,9 @@ void ConsoleApp::drawFrame() {
       case Panel::ManualEntry:
         drawManualEntry(*this);
         break;
+      case Panel::Retention:
+        drawRetention(*this);
+        break;
       case Panel::SignIn:
         break;
     }
@@ -342,6 +527,8 @@ void ConsoleApp::drawFrame() {
     ImGui::TextColored(statusIsError ? ui::palette().danger : ui::palette().mutedText, "%s",
                        status.c_str());
     drawDecisionDialog(*this);
+    drawEnlargedPhoto(*this);
+    drawGateDialog(*this);
   }
   ImGui::End();
 }
@@ -355,6 +542,9 @@ bool ConsoleApp::expectationMet() const {
   if (expectKey_ == "onsite") v = static_cast<long>(s.onSite.size());
   if (expectKey_ == "cues") v = cue.played();
   if (expectKey_ == "history") v = static_cast<long>(history.size());
+  if (expectKey_ == "watchlist") v = static_cast<long>(watchlist.size());
+  if (expectKey_ == "report") v = report ? 1 : 0;
+  if (expectKey_ == "alert_groups") v = static_cast<long>(groupAlerts(s.alerts).size());
   if (expectKey_ == "kiosks_online" || expectKey_ == "kiosks_offline") {
     v = 0;
     for (const auto& k : s.kiosks) v += k.online == (expectKey_ == "kiosks_online");
@@ -384,6 +574,31 @@ Status ConsoleApp::scriptCommand(const std::string& command, const std::string& 
   return makeError("script", "unknown command " + command);
 }
 
+namespace {
+std::atomic<bool> gStop{false};
+extern "C" void onStopSignal(int) { gStop = true; }
+
+// Offscreen and on a display without vsync the loop would spin a core: ~60 frames a second is
+// plenty for a desk console.
+void paceFrame(std::chrono::steady_clock::time_point frameStart) {
+  const auto spent = std::chrono::steady_clock::now() - frameStart;
+  const auto budget = std::chrono::milliseconds(16);
+  if (spent < budget)
+    SDL_Delay(static_cast<Uint32>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(budget - spent).count()));
+}
+}  // namespace
+
+void installStopHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = onStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool stopRequested() { return gStop.load(); }
+
 int ConsoleApp::run(ui::AppWindow& window) {
   std::unique_ptr<ui::ScriptPlayer> script;
   if (!options.scriptPath.empty()) {
@@ -407,11 +622,20 @@ int ConsoleApp::run(ui::AppWindow& window) {
   std::string pendingShot;
   int shots = 0;
   int lastCues = 0;
-  while (window.pollEvents()) {
+  AlertCues alertCues;
+  while (window.pollEvents() && !stopRequested()) {
+    const auto frameStart = std::chrono::steady_clock::now();
+    pollSignIn();
     if (live) {
-      live->pump();
+      if (live->pump()) {
+        for (int n = alertCues.update(live->snapshot().alerts); n > 0; --n) cue.play();
+      }
       if (live->escalationCues() > lastCues) {
         for (; lastCues < live->escalationCues(); ++lastCues) cue.play();
+      }
+      if (live->signedOut()) {
+        signOut();
+        setStatus(tr("signin.expired"), true);
       }
     }
     window.beginFrame();
@@ -437,6 +661,7 @@ int ConsoleApp::run(ui::AppWindow& window) {
       }
       if (script->finished() && pendingShot.empty()) return 0;
     }
+    paceFrame(frameStart);
   }
   return 0;
 }

@@ -42,7 +42,12 @@ void drawHistory(ConsoleApp& app) {
       if (ImGui::Selectable((formatTime(h.requestedAt, true) + "##" + id).c_str(), selected == id,
                             ImGuiSelectableFlags_SpanAllColumns)) {
         selected = id;
-        selectedPhoto = app.live->store() ? app.live->store()->visitPhoto(h.visitId) : Photo{};
+        selectedPhoto = {};
+        const Uuid visit = h.visitId;
+        app.call<Photo>([visit](ConsoleBackend& b) { return b.visitPhoto(visit); },
+                        [id](Photo p) {
+                          if (selected == id) selectedPhoto = std::move(p);
+                        });
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(h.visitorName.c_str());
@@ -67,6 +72,10 @@ void drawHistory(ConsoleApp& app) {
         button("history.watchlist", app.tr("history.to_watchlist"), false)) {
       app.field("watchlist.from_visit") = selected;
       app.panel = Panel::Watchlist;
+    }
+    if (app.session && app.session->isAdmin() &&
+        button("history.evidence", app.tr("history.export_evidence"), false)) {
+      if (auto v = Uuid::parse(selected)) app.exportEvidence(*v);
     }
     ImGui::EndGroup();
   }

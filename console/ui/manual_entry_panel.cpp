@@ -9,7 +9,6 @@
 namespace gatehouse::console::app {
 
 void drawManualEntry(ConsoleApp& app) {
-  auto* store = app.live->store();
   ImGui::PushFont(ui::fonts().large);
   ImGui::TextUnformatted(app.tr("manual.title").c_str());
   ImGui::PopFont();
@@ -38,26 +37,29 @@ void drawManualEntry(ConsoleApp& app) {
   for (const auto& u : app.units) {
     if (u.label == app.field("manual.unit")) unitId = u.id;
   }
-  const bool ready =
-      store && unitId && !app.field("manual.name").empty() && !app.field("manual.reason").empty();
+  const bool ready = app.live && unitId && !app.field("manual.name").empty() &&
+                     !app.field("manual.reason").empty();
   if (button("manual.submit", app.tr("manual.submit"), true, ready)) {
-    try {
-      Photo photo;
+    Photo photo;
 #ifdef GATEHOUSE_CONSOLE_CAMERA
-      if (app.camera) {
-        if (auto p = app.camera->snapshot()) photo = std::move(*p);
-      }
-#endif
-      store->manualEntry(Uuid::random(), unitId, app.field("manual.name"),
-                         app.field("manual.phone"), app.field("manual.purpose"),
-                         app.field("manual.reason"), photo);
-      app.setStatus(app.trf("manual.done", {{"name", app.field("manual.name")}}));
-      for (const char* f :
-           {"manual.name", "manual.phone", "manual.unit", "manual.purpose", "manual.reason"})
-        app.field(f).clear();
-    } catch (const backend::Error& e) {
-      app.setStatus(e.what(), true);
+    if (app.camera) {
+      if (auto p = app.camera->snapshot()) photo = std::move(*p);
     }
+#endif
+    const std::string name = app.field("manual.name"), phone = app.field("manual.phone"),
+                      purpose = app.field("manual.purpose"), reason = app.field("manual.reason");
+    const Uuid visit = Uuid::random();  // the idempotency key: a retry cannot enter twice
+    app.act(
+        [=](ConsoleBackend& b) {
+          b.manualEntry(visit, unitId, name, phone, purpose, reason, photo);
+        },
+        {Resource::OnSite},
+        [&app, name] {
+          app.setStatus(app.trf("manual.done", {{"name", name}}));
+          for (const char* f :
+               {"manual.name", "manual.phone", "manual.unit", "manual.purpose", "manual.reason"})
+            app.field(f).clear();
+        });
   }
   if (!unitId && !app.field("manual.unit").empty())
     ImGui::TextColored(ui::palette().warning, "%s", app.tr("manual.unknown_unit").c_str());

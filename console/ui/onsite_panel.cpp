@@ -54,12 +54,13 @@ void drawOnSite(ConsoleApp& app) {
       const bool hasReason = !app.field("onsite.exit_reason").empty();
       if (button("onsite.exit." + std::to_string(i), app.tr("onsite.exit"), false,
                  hasReason && app.live->online())) {
-        try {
-          app.live->store()->manualExit(v.visitId, app.field("onsite.exit_reason"));
-          app.setStatus(app.trf("onsite.exited", {{"name", v.visitorName}}));
-        } catch (const backend::Error& e) {
-          app.setStatus(e.what(), true);
-        }
+        const Uuid visit = v.visitId;
+        const std::string reason = app.field("onsite.exit_reason"), name = v.visitorName;
+        app.act([visit, reason](ConsoleBackend& b) { b.manualExit(visit, reason); },
+                {Resource::OnSite},
+                [&app, name] {
+                  app.setStatus(app.trf("onsite.exited", {{"name", name}}));
+                });
       }
       ++i;
     }

@@ -1,4 +1,5 @@
-// Pending approvals with waiting time; escalated and held first; approve/deny with a reason.
+// Pending approvals with the visitor's photo (click to enlarge) and the phones to call; escalated
+// and held first; approve/deny with a reason (each with its own quick reasons).
 #include <imgui.h>
 
 #include "console_app.hpp"
@@ -23,8 +24,12 @@ void drawQueue(ConsoleApp& app) {
                                            : selected  ? p.accent
                                                        : p.border);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, selected || v.escalated ? 3.0f : 1.0f);
-    ImGui::BeginChild(("visit" + v.id.toString()).c_str(), ImVec2(0, 118), true,
+    ImGui::BeginChild(("visit" + v.id.toString()).c_str(), ImVec2(0, 150), true,
                       ImGuiWindowFlags_NoScrollbar);
+    app.photos.draw("queue" + v.id.toString(), v.photo, ImVec2(96, 96));
+    if (ImGui::IsItemClicked() && !v.photo.empty()) app.enlargedPhoto = v.id;
+    ImGui::SameLine();
+    ImGui::BeginGroup();
     ImGui::PushFont(ui::fonts().large);
     ImGui::TextUnformatted(v.visitorName.c_str());
     ImGui::PopFont();
@@ -40,8 +45,15 @@ void drawQueue(ConsoleApp& app) {
                 app.trf("queue.line",
                         {{"unit", v.unitLabel}, {"kiosk", v.kioskName}, {"purpose", v.purpose}})
                     .c_str());
+    std::string hosts;
+    for (const auto& h : v.hostPhones) hosts += (hosts.empty() ? "" : ", ") + h;
+    ImGui::Text("%s",
+                app.trf("queue.phones", {{"visitor", v.visitorPhone.empty() ? "-" : v.visitorPhone},
+                                         {"host", hosts.empty() ? "-" : hosts}})
+                    .c_str());
     ImGui::TextColored(v.waitingS > 60 ? p.warning : p.mutedText, "%s",
                        app.trf("queue.waiting", {{"t", formatDuration(v.waitingS)}}).c_str());
+    ImGui::EndGroup();
     ImGui::SameLine(ImGui::GetWindowWidth() - 260);
     if (button("queue.approve." + std::to_string(i), app.tr("queue.approve")))
       app.openDecision(v.id, true);
@@ -74,9 +86,14 @@ void drawDecisionDialog(ConsoleApp& app) {
   ImGui::PopFont();
   ImGui::TextUnformatted(who.c_str());
   ImGui::TextColored(p.mutedText, "%s", app.tr("decide.reason_hint").c_str());
-  static const char* quick[] = {"decide.quick.called", "decide.quick.delivery",
-                                "decide.quick.known", "decide.quick.unreachable"};
-  for (int i = 0; i < 4; ++i) {
+  // Reasons to let someone in are not reasons to turn them away.
+  static const char* approveQuick[] = {"decide.quick.called", "decide.quick.delivery",
+                                       "decide.quick.known"};
+  static const char* denyQuick[] = {"decide.quick.unreachable", "decide.quick.refused",
+                                    "decide.quick.not_expected", "decide.quick.no_id"};
+  const char* const* quick = app.decideApprove ? approveQuick : denyQuick;
+  const int n = app.decideApprove ? 3 : 4;
+  for (int i = 0; i < n; ++i) {
     if (i) ImGui::SameLine();
     if (button("decide.quick." + std::to_string(i), app.tr(quick[i]), false))
       app.field("decide.reason") = app.tr(quick[i]);
@@ -94,6 +111,34 @@ void drawDecisionDialog(ConsoleApp& app) {
       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
     app.decideVisit.reset();
   }
+  ImGui::End();
+}
+
+}  // namespace gatehouse::console::app
+
+namespace gatehouse::console::app {
+
+void drawEnlargedPhoto(ConsoleApp& app) {
+  if (!app.enlargedPhoto || !app.live) return;
+  const PendingVisit* visit = nullptr;
+  for (const auto& v : app.live->snapshot().queue)
+    if (v.id == *app.enlargedPhoto) visit = &v;
+  if (!visit) {
+    app.enlargedPhoto.reset();
+    return;
+  }
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->Size.x / 2, vp->Size.y / 2), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  ImGui::Begin("photo", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                   ImGuiWindowFlags_NoSavedSettings);
+  ImGui::TextUnformatted(visit->visitorName.c_str());
+  const float side = std::min(vp->Size.x, vp->Size.y) * 0.7f;
+  app.photos.draw("queue" + visit->id.toString(), visit->photo, ImVec2(side, side));
+  if (ImGui::IsItemClicked() || button("photo.close", app.tr("photo.close"), false) ||
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+    app.enlargedPhoto.reset();
   ImGui::End();
 }
 

@@ -24,7 +24,7 @@ void drawReports(ConsoleApp& app) {
   }
   if (button("reports.export", app.tr("reports.export"), true, app.report.has_value()))
     app.exportReport();
-  if (!app.report) app.loadReport(30);
+  if (!app.report) app.loadReport(30);  // once: a request in flight is not repeated
   if (!app.report) return;
   const Report& r = *app.report;
   ImGui::Text("%s", app.trf("reports.summary", {{"visits", std::to_string(r.visits)},

@@ -10,14 +10,16 @@ namespace gatehouse::console::app {
 void drawWatchlist(ConsoleApp& app) {
   static std::int64_t hitsOf = 0;
   static std::vector<AlertItem> hits;
-  auto* store = app.live->store();
-  if (!store) return;
+  static bool loading = false;
   auto reload = [&] {
-    try {
-      app.watchlist = store->watchlist();
-    } catch (const backend::Error& e) {
-      app.setStatus(e.what(), true);
-    }
+    if (loading) return;
+    loading = true;
+    app.call<std::vector<WatchlistEntry>>([](ConsoleBackend& b) { return b.watchlist(); },
+                                          [&app](std::vector<WatchlistEntry> w) {
+                                            loading = false;
+                                            app.watchlist = std::move(w);
+                                          },
+                                          [] { loading = false; });
   };
   // Hit counts change as kiosks report; a cheap reload every ~2 s at 60 fps keeps them current.
   static int frames = 0;
@@ -33,20 +35,24 @@ void drawWatchlist(ConsoleApp& app) {
   const std::string fromVisit = app.field("watchlist.from_visit");
   if (button("watchlist.add",
              app.tr(fromVisit.empty() ? "watchlist.add" : "watchlist.add_visit"))) {
-    try {
-      if (auto v = Uuid::parse(fromVisit)) {
-        store->watchlistAddFromVisit(*v, app.field("watchlist.reason"));
-      } else {
-        store->watchlistAdd(app.field("watchlist.name"), app.field("watchlist.reason"));
-      }
-      app.field("watchlist.name").clear();
-      app.field("watchlist.reason").clear();
-      app.field("watchlist.from_visit").clear();
-      app.setStatus(app.tr("watchlist.added"));
-      reload();
-    } catch (const backend::Error& e) {
-      app.setStatus(e.detail().empty() ? e.what() : app.tr("error." + e.detail()), true);
-    }
+    const auto visit = Uuid::parse(fromVisit);
+    const std::string name = app.field("watchlist.name"), reason = app.field("watchlist.reason");
+    app.act(
+        [visit, name, reason](ConsoleBackend& b) {
+          if (visit) {
+            b.watchlistAddFromVisit(*visit, reason);
+          } else {
+            b.watchlistAdd(name, reason);
+          }
+        },
+        {},
+        [&app, reload] {
+          app.field("watchlist.name").clear();
+          app.field("watchlist.reason").clear();
+          app.field("watchlist.from_visit").clear();
+          app.setStatus(app.tr("watchlist.added"));
+          reload();
+        });
   }
   if (ImGui::BeginTable(
           "watchlist", 6,
@@ -72,22 +78,19 @@ void drawWatchlist(ConsoleApp& app) {
       ImGui::TableNextColumn();
       if (button("watchlist.hits." + std::to_string(i), std::to_string(w.hits), false,
                  w.hits > 0)) {
-        try {
-          hits = store->watchlistHits(w.id);
-          hitsOf = w.id;
-        } catch (const backend::Error& e) {
-          app.setStatus(e.what(), true);
-        }
+        const std::int64_t id = w.id;
+        app.call<std::vector<AlertItem>>([id](ConsoleBackend& b) { return b.watchlistHits(id); },
+                                         [id](std::vector<AlertItem> h) {
+                                           hits = std::move(h);
+                                           hitsOf = id;
+                                         });
       }
       ImGui::TableNextColumn();
       if (button("watchlist.toggle." + std::to_string(i),
                  app.tr(w.active ? "watchlist.deactivate" : "watchlist.activate"), false)) {
-        try {
-          store->watchlistSetActive(w.id, !w.active);
-          reload();
-        } catch (const backend::Error& e) {
-          app.setStatus(e.what(), true);
-        }
+        const std::int64_t id = w.id;
+        const bool active = !w.active;
+        app.act([id, active](ConsoleBackend& b) { b.watchlistSetActive(id, active); }, {}, reload);
       }
       ++i;
     }

@@ -25,6 +25,8 @@
 #include "internal.hpp"
 #include "mail_sink.hpp"
 #include "push.hpp"
+#include "staff_api.hpp"
+#include "staff_live.hpp"
 
 #ifndef GATEHOUSE_PORTAL_WEB_DIR
 #define GATEHOUSE_PORTAL_WEB_DIR ""
@@ -241,6 +243,8 @@ struct Portal::Impl {
   std::uint64_t serial = gSerial.fetch_add(1);
   std::unique_ptr<StaticFiles> files;
   Hub hub;
+  StaffHub staffHub;
+  StaffSettings staffSettings;
   LoginThrottle throttle;
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<backend::Listener> listener;
@@ -281,6 +285,12 @@ struct Portal::Impl {
 
   // --- sessions ----------------------------------------------------------------------------
   std::optional<Auth> authenticate(const HttpRequest& req) {
+    auto a = authenticateAny(req);
+    if (!a || a->role != "resident") return std::nullopt;
+    return a;
+  }
+  // The session's person whatever their role (the staff routes check theirs).
+  std::optional<Auth> authenticateAny(const HttpRequest& req) {
     auto token = req.cookie(kCookie);
     if (token.empty() || token.size() > 100) return std::nullopt;
     auto hash = sha256Hex(token);
@@ -299,7 +309,6 @@ struct Portal::Impl {
     a.csrf = r.text("csrf_token");
     a.tokenHash = hash;
     a.expiresMs = r.int64("expires_ms");
-    if (a.role != "resident") return std::nullopt;
     return a;
   }
 
@@ -421,6 +430,8 @@ struct Portal::Impl {
       return magicPhoto(seg[3], req.queryParam("t"));
     if (seg.size() == 3 && seg[1] == "push" && seg[2] == "decide" && post) return pushDecide(body);
     if (seg.size() == 2 && seg[1] == "guest" && post) return guestPage(body);
+    if (seg.size() >= 2 && seg[1] == "staff") return staffRoute(req, body);
+    if (seg.size() == 2 && seg[1] == "logout" && post) return logoutAnyone(req);
 
     auto auth = authenticate(req);
     if (!auth) return errorResponse(401, "signed_out");
@@ -429,6 +440,40 @@ struct Portal::Impl {
       if (given.empty() || !constantTimeEqual(given, auth->csrf)) return errorResponse(403, "csrf");
     }
     HttpResponse r = routeSignedIn(req, seg, body, *auth);
+    r.logUser = std::to_string(auth->personId);
+    return r;
+  }
+
+  // --- staff API (staff_api.cpp) -----------------------------------------------------------------
+  static bool isStaff(const Auth& a) { return a.role == "guard" || a.role == "admin"; }
+
+  HttpResponse staffRoute(const HttpRequest& req, const json& body) {
+    auto auth = authenticateAny(req);
+    if (!auth) return errorResponse(401, "signed_out");
+    if (!isStaff(*auth)) return errorResponse(403, "forbidden");
+    if (req.method == "POST") {
+      auto given = req.header("x-csrf-token");
+      if (given.empty() || !constantTimeEqual(given, auth->csrf)) return errorResponse(403, "csrf");
+    }
+    for (const auto& route : staffRoutes()) {
+      std::vector<std::string> params;
+      if (req.method != route.method || !matchPattern(route.pattern, req.path, params)) continue;
+      if (route.adminOnly && auth->role != "admin") return errorResponse(403, "forbidden");
+      StaffRequest call{db(), auth->personId, req, body, std::move(params), staffSettings};
+      auto r = runStaffHandler(route, call);
+      r.logUser = std::to_string(auth->personId);
+      return r;
+    }
+    return errorResponse(404, "not_found");
+  }
+
+  // Staff sign out here too (their sessions are the same kind).
+  HttpResponse logoutAnyone(const HttpRequest& req) {
+    auto auth = authenticateAny(req);
+    if (!auth) return errorResponse(401, "signed_out");
+    auto given = req.header("x-csrf-token");
+    if (given.empty() || !constantTimeEqual(given, auth->csrf)) return errorResponse(403, "csrf");
+    auto r = logout(req, *auth);
     r.logUser = std::to_string(auth->personId);
     return r;
   }
@@ -679,6 +724,7 @@ struct Portal::Impl {
   HttpResponse logout(const HttpRequest& req, const Auth& a) {
     db().exec("SELECT gh.portal_session_delete($1)", {a.tokenHash});
     hub.closeSession(a.tokenHash);
+    staffHub.closeSession(a.tokenHash);
     auto r = jsonResponse(200, {{"status", "signed_out"}});
     r.header("Set-Cookie", cookieHeader("", 0, req.tls));
     return r;
@@ -1264,10 +1310,11 @@ struct Portal::Impl {
 
   // --- live events -----------------------------------------------------------------------------
   HttpHandlers::StreamDecision openStream(const HttpRequest& req) {
+    const bool staff = req.path == "/api/staff/events";
     HttpHandlers::StreamDecision d;
     std::optional<Auth> a;
     try {
-      a = authenticate(req);
+      a = staff ? authenticateAny(req) : authenticate(req);
     } catch (const backend::Error&) {
       dropDb();
       d.refuse = errorResponse(503, "database_unavailable");
@@ -1278,6 +1325,18 @@ struct Portal::Impl {
       return d;
     }
     Auth who = *a;
+    if (staff) {
+      if (!isStaff(who)) {
+        d.refuse = errorResponse(403, "forbidden");
+        return d;
+      }
+      d.onOpen = [this, who](std::shared_ptr<SseStream> s) {
+        s->send("retry: 3000\n\n");
+        staffHub.add(StaffSubscriber{std::move(s), who.personId, who.estateId, who.tokenHash,
+                                     who.expiresMs});
+      };
+      return d;
+    }
     d.onOpen = [this, who](std::shared_ptr<SseStream> s) {
       s->send("retry: 3000\n\n");
       hub.add(Subscriber{std::move(s), who.personId, who.estateId, who.unitId, who.tokenHash,
@@ -1286,30 +1345,29 @@ struct Portal::Impl {
     return d;
   }
 
+  // One typed event (parsed once by the listener) fans out to staff and resident streams.
   void onNotify(const backend::Notification& n) {
-    auto j = json::parse(n.payload, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return;
-    auto ev = j.value("event", std::string());
-    if (ev == "visit" || ev == "evidence") {
-      std::int64_t estate = j.value("estate", std::int64_t{0});
-      std::int64_t unit = j.value("unit", std::int64_t{0});
-      auto visit = Uuid::parse(j.value("visit", std::string()));
-      if (!visit) return;
-      auto person = hub.personForUnit(estate, unit);
+    if (!n.event) return;
+    const auto& e = *n.event;
+    staffHub.publish(e);
+    using K = backend::LiveEventKind;
+    if (e.kind == K::VisitChanged || e.kind == K::EvidenceAdded) {
+      if (!e.visitId) return;
+      auto person = hub.personForUnit(e.estateId, e.unitId);
       if (!person) return;
-      server->postWork(
-          [this, estate, unit, p = *person, id = *visit] { pushVisit(estate, unit, p, id); });
-    } else if (ev == "notification") {
+      server->postWork([this, estate = e.estateId, unit = e.unitId, p = *person, id = *e.visitId] {
+        pushVisit(estate, unit, p, id);
+      });
+    } else if (e.kind == K::NotificationQueued) {
       {
         std::lock_guard lock(mu);
         wake = true;
       }
       cv.notify_all();
-      std::int64_t person = j.value("person", std::int64_t{0});
-      if (push) push->notification(j.value("notification", std::int64_t{0}));
+      if (push) push->notification(e.notificationId);
       // A request's notification is implied by the visit event (the page counts it itself).
-      if (j.value("kind", std::string()) != "visit_request" && hub.hasPerson(person)) {
-        server->postWork([this, person] { pushUnread(person); });
+      if (e.detail != "visit_request" && hub.hasPerson(e.personId)) {
+        server->postWork([this, person = e.personId] { pushUnread(person); });
       }
     }
   }
@@ -1449,13 +1507,17 @@ struct Portal::Impl {
   void heartbeatLoop() {
     std::unique_lock lock(mu);
     while (!stopping) {
-      cv.wait_for(lock, std::chrono::seconds(15), [this] { return stopping; });
+      cv.wait_for(lock, std::chrono::seconds(std::max(1, cfg.streamPingSeconds)),
+                  [this] { return stopping; });
       if (stopping) break;
       lock.unlock();
-      hub.closeExpired(std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count());
+      const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+      hub.closeExpired(nowMs);
+      staffHub.closeExpired(nowMs);
       hub.publishAll(":\n\n");
+      staffHub.ping();
       lock.lock();
     }
   }
@@ -1515,7 +1577,9 @@ void Portal::start() {
   Impl* self = impl_.get();
   h.handleInline = [self](const HttpRequest& r) { return self->handleInline(r); };
   h.handle = [self](const HttpRequest& r) { return self->handle(r); };
-  h.isStream = [](const HttpRequest& r) { return r.method == "GET" && r.path == "/api/events"; };
+  h.isStream = [](const HttpRequest& r) {
+    return r.method == "GET" && (r.path == "/api/events" || r.path == "/api/staff/events");
+  };
   h.openStream = [self](const HttpRequest& r) { return self->openStream(r); };
   h.decorate = [self](const HttpRequest& r, HttpResponse& resp) { self->decorate(r, resp); };
   m.server = std::make_unique<HttpServer>(o, std::move(h));
@@ -1524,6 +1588,7 @@ void Portal::start() {
       m.cfg.databaseUrl, "gatehouse", [self](const backend::Notification& n) { self->onNotify(n); },
       [self] {
         self->hub.publishAll(sseFrame("resync", "{}"));
+        self->staffHub.resync();
         {
           std::lock_guard lock(self->mu);
           self->wake = true;
@@ -1557,6 +1622,7 @@ void Portal::stop(std::chrono::milliseconds grace) {
   }
   m.cv.notify_all();
   m.hub.closeAll();
+  m.staffHub.closeAll();
   if (m.server) m.server->stop(grace);
   m.listener.reset();
   if (m.deliveryThread.joinable()) m.deliveryThread.join();

@@ -1,13 +1,11 @@
-// Sign-in for the console: password (Argon2id), TOTP second factor (HMAC-SHA1 from OpenSSL).
+// TOTP (RFC 6238, HMAC-SHA1 from OpenSSL) for authenticator set-up and tests; the server checks
+// the codes at sign-in.
 #include "gatehouse/console/auth.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <cctype>
-
-#include "gatehouse/console/store.hpp"
-#include "gatehouse/core/password.hpp"
 
 namespace gatehouse::console {
 
@@ -64,26 +62,6 @@ bool verifyTotp(const std::string& base32Secret, const std::string& code,
     if (totpCode(*key, unixSeconds + step * 30) == code) return true;
   }
   return false;
-}
-
-// The database verifies (gh.staff_auth_begin/finish): the console role never reads a password
-// hash or a TOTP secret, and the TOTP step comes from the database's clock, not this PC's.
-Result<Session> signIn(backend::Connection& conn, const SignInRequest& req, const Clock&) {
-  auto rows = conn.exec("SELECT person_id, hash_setting FROM gh.staff_auth_begin($1)", {req.email});
-  if (rows.empty()) return makeError("bad_credentials", "wrong email or password");
-  const std::int64_t person = rows[0].int64("person_id");
-  // A malformed setting still goes through finish, so the failure is counted.
-  const auto hash = hashPasswordWithSetting(rows[0].text("hash_setting"), req.password);
-  const auto outcome = conn.exec("SELECT gh.staff_auth_finish($1, $2, $3) AS r",
-                                 {person, hash.value_or(""), req.totp})[0]
-                           .text("r");
-  if (outcome == "locked") return makeError("locked", "too many failed attempts; try again later");
-  if (outcome == "totp_required")
-    return makeError("totp_required", "enter the 6-digit code from your authenticator");
-  if (outcome == "bad_totp") return makeError("bad_totp", "the code is wrong or expired");
-  if (outcome != "ok") return makeError("bad_credentials", "wrong email or password");
-  ConsoleStore store(backend::Connection(conn.url()), person);
-  return store.session();
 }
 
 }  // namespace gatehouse::console

@@ -17,6 +17,13 @@ Result<ConsoleConfig> loadConfig(const std::string& path) {
     return makeError("config", path + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
+  c.serverUrl = t["server"]["url"].value_or(c.serverUrl);
+  c.caFile = t["server"]["ca_file"].value_or(c.caFile);
+  c.pinSha256 = t["server"]["pin_sha256"].value_or(c.pinSha256);
+  c.connectTimeout = std::chrono::milliseconds(
+      t["server"]["connect_timeout_ms"].value_or<std::int64_t>(c.connectTimeout.count()));
+  c.requestTimeout = std::chrono::milliseconds(
+      t["server"]["request_timeout_ms"].value_or<std::int64_t>(c.requestTimeout.count()));
   c.databaseUrl = t["database"]["url"].value_or(c.databaseUrl);
   c.mode = t["console"]["mode"].value_or(c.mode);
   c.width = t["console"]["width"].value_or(c.width);
@@ -29,6 +36,8 @@ Result<ConsoleConfig> loadConfig(const std::string& path) {
   c.cachePath = t["console"]["cache_path"].value_or(c.cachePath);
   c.exportDir = t["console"]["export_dir"].value_or(c.exportDir);
   c.sound = t["console"]["sound"].value_or(c.sound);
+  c.evacuationPrinter = t["console"]["evacuation_printer"].value_or(c.evacuationPrinter);
+  c.cupsServer = t["console"]["cups_server"].value_or(c.cupsServer);
   c.cameraDriver = t["camera"]["driver"].value_or(c.cameraDriver);
   c.cameraDevice = t["camera"]["device"].value_or(c.cameraDevice);
   c.cameraSource = t["camera"]["source"].value_or(c.cameraSource);
@@ -43,6 +52,11 @@ Result<ConsoleConfig> loadConfig(const std::string& path) {
     return makeError("config", path +
                                    ": worker.purge_every_s must be >= 0 and "
                                    "worker.purge_batch 1 to 10000");
+  }
+  if (c.connectTimeout.count() < 100 || c.requestTimeout.count() < 100) {
+    return makeError("config", path +
+                                   ": server.connect_timeout_ms and server.request_timeout_ms "
+                                   "must be at least 100");
   }
   if (c.mode != "windowed" && c.mode != "fullscreen" && c.mode != "offscreen") {
     return makeError("config", path + ": console.mode must be windowed, fullscreen or offscreen");

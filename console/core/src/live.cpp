@@ -1,127 +1,223 @@
-// LiveConsole: notifications in on the listener thread, applied on the UI thread in pump().
+// LiveConsole: stream events in on the stream thread, reloads on the network thread, results
+// applied on the UI thread in pump().
 #include "gatehouse/console/live.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include "gatehouse/backend/listener.hpp"
 
 namespace gatehouse::console {
 
-using backend::ErrorKind;
-
-LiveConsole::LiveConsole(std::string databaseUrl, std::int64_t personId, const Clock& clock,
+LiveConsole::LiveConsole(std::shared_ptr<ServerClient> client, const Clock& clock,
                          LiveOptions options)
-    : url_(std::move(databaseUrl)),
-      clock_(clock),
-      options_(std::move(options)),
-      personIdPending_(personId) {
+    : client_(std::move(client)), clock_(clock), options_(std::move(options)) {
   if (!options_.cachePath.empty()) {
     if (auto c = LocalCache::open(options_.cachePath)) {
       cache_ = std::move(c).value();
+      if (auto saved = cache_->loadOnSite()) {
+        snap_.onSite = std::move(saved->visitors);
+        snap_.onSiteFromCache = true;
+        snap_.onSiteCachedAt = saved->savedAt;
+      }
     } else {
       lastError_ = c.error().message;
     }
   }
-  try {
-    store_ = std::make_unique<ConsoleStore>(backend::Connection(url_), personId);
-  } catch (const backend::Error& e) {
-    // Start anyway: the cache still shows who is on site, and pump() keeps reconnecting.
-    dbOk_ = false;
-    lastError_ = e.what();
-    store_ = nullptr;
-    personIdPending_ = personId;
-  }
 }
 
-LiveConsole::~LiveConsole() { listener_.reset(); }
+LiveConsole::~LiveConsole() {
+  client_->abort();  // unblocks the request in flight at once
+  stream_.reset();
+  worker_.reset();
+}
 
 void LiveConsole::start() {
-  listener_ = std::make_unique<backend::Listener>(
-      url_, "gatehouse",
-      [this](const backend::Notification& n) {
+  worker_ = std::make_unique<NetworkWorker>();
+  stream_ = std::make_unique<EventStream>(
+      *client_,
+      [this](const SseEvent& e) {
         std::lock_guard lock(m_);
-        inbox_.push_back(n.payload);
+        ++streamEvents_;
+        if (e.event == "queue") {
+          streamDirty_.insert({Resource::Queue, Resource::Kiosks});  // the tile shows the latest
+        } else if (e.event == "alerts") {
+          streamDirty_.insert(Resource::Alerts);
+        } else if (e.event == "kiosks") {
+          streamDirty_.insert(Resource::Kiosks);
+        } else if (e.event == "onsite") {
+          streamDirty_.insert(Resource::OnSite);
+        } else if (e.event == "resync") {
+          streamResync_ = true;
+        }
       },
-      [this] {
+      [this](bool up) {
+        streamUp_ = up;
+        // Up: events may have been missed while it was down. Down: find out at once whether the
+        // server is still there (a reload that fails turns the console to "reconnecting").
         std::lock_guard lock(m_);
-        resync_ = true;
+        streamResync_ = true;
       },
-      [this](bool up) { listenerUp_ = up; });
-  if (!store_) loadFromCache();
+      options_.stream);
+  stream_->start();
+  reloadAll();
 }
 
-template <typename Fn>
-bool LiveConsole::guarded(Fn&& fn) {
-  if (!store_) return false;
-  try {
-    fn();
-    dbOk_ = true;
-    return true;
-  } catch (const backend::Error& e) {
-    lastError_ = e.what();
-    if (e.kind() == ErrorKind::ConnectionLost) {
-      if (dbOk_) nextReconnect_ = std::chrono::steady_clock::now() + options_.reconnectEvery;
-      dbOk_ = false;
-    }
-    return false;
-  }
-}
-
-void LiveConsole::loadFromCache() {
-  if (!cache_) return;
-  if (auto c = cache_->loadOnSite()) {
-    snap_.onSite = std::move(c->visitors);
-    snap_.onSiteFromCache = true;
-    snap_.onSiteCachedAt = c->savedAt;
-  }
-}
-
-void LiveConsole::reloadKiosks() {
-  guarded([&] {
-    auto tiles = store_->kiosks();
-    for (auto& t : tiles) {
-      if (!t.latestPhotoId) continue;
-      const std::string key = t.latestPhotoId->toString();
-      auto it = photoCache_.find(key);
-      if (it == photoCache_.end())
-        it = photoCache_.emplace(key, store_->evidencePhoto(*t.latestPhotoId)).first;
-      t.latestPhoto = it->second;
-    }
-    snap_.kiosks = std::move(tiles);
-  });
-}
-
-void LiveConsole::reloadQueue() {
-  guarded([&] {
-    snap_.queue = store_->queue();
-    for (const auto& p : snap_.queue) {
-      if (p.escalated && escalatedSeen_.insert(p.id.toString()).second) ++cues_;
+void LiveConsole::post(std::function<UiDone(ConsoleBackend&)> job,
+                       std::function<void(const BackendError&)> fail) {
+  if (!worker_) return;
+  worker_->post([this, job = std::move(job), fail = std::move(fail)]() -> UiDone {
+    try {
+      UiDone done = job(*client_);
+      return [this, done] {
+        serverOk_ = true;
+        if (done) done();
+      };
+    } catch (const BackendError& e) {
+      return [this, e, fail] {
+        onFailure(e);
+        if (fail) fail(e);
+      };
     }
   });
 }
 
-void LiveConsole::reloadAlerts() {
-  guarded([&] { snap_.alerts = store_->openAlerts(); });
+void LiveConsole::onFailure(const BackendError& e) {
+  lastError_ = e.what();
+  if (e.kind() == BackendErrorKind::Unreachable) {
+    if (serverOk_) retryAt_ = std::chrono::steady_clock::now() + options_.reconnectEvery;
+    serverOk_ = false;
+    snap_.onSiteFromCache = true;  // what is shown is now the last saved copy
+    if (onSiteLoadedAt_) snap_.onSiteCachedAt = onSiteLoadedAt_;
+  } else if (e.kind() == BackendErrorKind::SignedOut) {
+    signedOut_ = true;
+  }
 }
 
-void LiveConsole::reloadOnSite() {
-  const bool ok = guarded([&] {
-    snap_.onSite = store_->onSite();
-    snap_.onSiteFromCache = false;
-    snap_.onSiteCachedAt.reset();
-  });
-  if (ok && cache_) {
-    if (auto s = cache_->saveOnSite(snap_.onSite, clock_.now()); !s) lastError_ = s.error().message;
+void LiveConsole::requestReload(Resource r) {
+  if (inFlight_.count(r)) {
+    dirty_.insert(r);  // once the one in flight is back
+    return;
   }
-  if (!ok && !dbOk_) loadFromCache();
+  inFlight_.insert(r);
+  ++reloads_;
+  auto fail = [this, r](const BackendError&) {
+    inFlight_.erase(r);
+    dirty_.erase(r);  // the retry timer asks again
+  };
+  switch (r) {
+    case Resource::Kiosks:
+      post(
+          [this](ConsoleBackend& b) -> UiDone {
+            auto tiles = b.kiosks();
+            for (auto& t : tiles) {
+              if (!t.latestPhotoId) continue;
+              const std::string key = "e:" + t.latestPhotoId->toString();
+              auto it = photoCache_.find(key);
+              if (it == photoCache_.end())
+                it = photoCache_.emplace(key, b.evidencePhoto(*t.latestPhotoId)).first;
+              t.latestPhoto = it->second;
+            }
+            return [this, tiles = std::move(tiles)]() mutable {
+              snap_.kiosks = std::move(tiles);
+              inFlight_.erase(Resource::Kiosks);
+              ++loaded_;
+            };
+          },
+          fail);
+      break;
+    case Resource::Queue:
+      post(
+          [this](ConsoleBackend& b) -> UiDone {
+            auto queue = b.queue();
+            for (auto& p : queue) {
+              if (!p.hasPhoto) continue;
+              const std::string key = "v:" + p.id.toString();
+              auto it = photoCache_.find(key);
+              if (it == photoCache_.end()) it = photoCache_.emplace(key, b.visitPhoto(p.id)).first;
+              p.photo = it->second;
+            }
+            return [this, queue = std::move(queue)]() mutable {
+              snap_.queue = std::move(queue);
+              for (const auto& p : snap_.queue)
+                if (p.escalated && escalatedSeen_.insert(p.id.toString()).second) ++cues_;
+              inFlight_.erase(Resource::Queue);
+              ++loaded_;
+            };
+          },
+          fail);
+      break;
+    case Resource::Alerts:
+      post(
+          [this](ConsoleBackend& b) -> UiDone {
+            auto alerts = b.openAlerts();
+            return [this, alerts = std::move(alerts)]() mutable {
+              snap_.alerts = std::move(alerts);
+              inFlight_.erase(Resource::Alerts);
+              ++loaded_;
+            };
+          },
+          fail);
+      break;
+    case Resource::OnSite:
+      post(
+          [this](ConsoleBackend& b) -> UiDone {
+            auto list = b.onSite();
+            for (auto& v : list) {
+              const std::string key = "v:" + v.visitId.toString();
+              auto it = photoCache_.find(key);
+              if (it == photoCache_.end())
+                it = photoCache_.emplace(key, b.visitPhoto(v.visitId)).first;
+              v.photo = it->second;
+            }
+            std::string cacheError;
+            if (cache_) {  // written here, off the UI thread
+              if (auto s = cache_->saveOnSite(list, clock_.now()); !s)
+                cacheError = s.error().message;
+            }
+            return [this, list = std::move(list), cacheError]() mutable {
+              snap_.onSite = std::move(list);
+              snap_.onSiteFromCache = false;
+              snap_.onSiteCachedAt.reset();
+              onSiteLoadedAt_ = clock_.now();
+              if (!cacheError.empty()) lastError_ = cacheError;
+              inFlight_.erase(Resource::OnSite);
+              ++loaded_;
+            };
+          },
+          fail);
+      break;
+  }
+}
+
+void LiveConsole::act(std::function<void(ConsoleBackend&)> action, std::set<Resource> touches,
+                      std::function<void(std::optional<BackendError>)> done) {
+  post(
+      [this, action = std::move(action), touches, done](ConsoleBackend& b) -> UiDone {
+        action(b);
+        return [this, touches, done] {
+          for (auto r : touches) dirty_.insert(r);
+          if (done) done(std::nullopt);
+        };
+      },
+      [done](const BackendError& e) {
+        if (done) done(e);
+      });
 }
 
 void LiveConsole::reloadAll() {
-  reloadKiosks();
-  reloadQueue();
-  reloadAlerts();
-  reloadOnSite();
-  refreshDerived();
+  for (auto r : {Resource::Kiosks, Resource::Queue, Resource::Alerts, Resource::OnSite})
+    dirty_.insert(r);
+}
+
+void LiveConsole::applyStream() {
+  std::set<Resource> dirty;
+  bool resync = false;
+  std::uint64_t n = 0;
+  {
+    std::lock_guard lock(m_);
+    dirty.swap(streamDirty_);
+    std::swap(resync, streamResync_);
+    std::swap(n, streamEvents_);
+  }
+  applied_ += n;
+  if (resync) reloadAll();
+  dirty_.insert(dirty.begin(), dirty.end());
 }
 
 void LiveConsole::refreshDerived() {
@@ -136,88 +232,30 @@ void LiveConsole::refreshDerived() {
 }
 
 bool LiveConsole::pump() {
-  std::deque<std::string> events;
-  bool resync = false;
-  {
-    std::lock_guard lock(m_);
-    events.swap(inbox_);
-    std::swap(resync, resync_);
-  }
   bool changed = false;
-  if (!store_ || !dbOk_) {
-    // Reconnect on a timer; the listener reconnects on its own and asks for a resync.
+  if (worker_) {
+    for (auto& done : worker_->drain()) {
+      done();
+      changed = true;
+    }
+  }
+  applyStream();
+  if (signedOut_) return changed;
+  if (!serverOk_) {
+    // Away: one attempt per interval; the stream reconnects on its own and asks for a resync.
     const auto now = std::chrono::steady_clock::now();
-    if (now >= nextReconnect_) {
-      nextReconnect_ = now + options_.reconnectEvery;
-      try {
-        if (!store_) {
-          store_ = std::make_unique<ConsoleStore>(backend::Connection(url_), personIdPending_);
-        } else {
-          store_->reconnect();
-        }
-        dbOk_ = true;
-        resync = true;
-      } catch (const backend::Error& e) {
-        lastError_ = e.what();
-      }
+    if (now >= retryAt_ && inFlight_.empty()) {
+      retryAt_ = now + options_.reconnectEvery;
+      reloadAll();
+    } else {
+      dirty_.clear();
     }
   }
-  if (resync && store_ && dbOk_) {
-    reloadAll();
-    changed = true;
-  } else if (store_ && dbOk_) {
-    bool kiosks = false, queue = false, alerts = false, onsite = false;
-    for (const auto& payload : events) {
-      auto j = nlohmann::json::parse(payload, nullptr, false);
-      const std::string ev = j.is_object() ? j.value("event", "") : "";
-      if (ev == "kiosk") {
-        kiosks = true;
-      } else if (ev == "visit") {
-        queue = onsite = kiosks = true;  // the tile shows the latest visitor
-      } else if (ev == "alert") {
-        alerts = true;
-      } else if (!ev.empty() && ev != "invitation") {
-        kiosks = queue = alerts = onsite = true;
-      }
-    }
-    if (kiosks) reloadKiosks();
-    if (queue) reloadQueue();
-    if (alerts) reloadAlerts();
-    if (onsite) reloadOnSite();
-    changed = !events.empty();
-    applied_ += events.size();
-  }
+  std::set<Resource> dirty;
+  dirty.swap(dirty_);
+  for (auto r : dirty) requestReload(r);
   refreshDerived();
   return changed;
-}
-
-std::optional<std::string> LiveConsole::decide(const Uuid& visit, bool approve,
-                                               const std::string& reason) {
-  std::optional<std::string> err;
-  if (!store_) return std::string("database unreachable");
-  try {
-    store_->decide(visit, approve, reason);
-  } catch (const backend::Error& e) {
-    err = e.detail().empty() ? e.what() : e.detail();
-    if (e.kind() == ErrorKind::ConnectionLost) dbOk_ = false;
-    return err;
-  }
-  reloadQueue();
-  reloadOnSite();
-  refreshDerived();
-  return err;
-}
-
-std::optional<std::string> LiveConsole::acknowledge(std::int64_t alertId) {
-  if (!store_) return std::string("database unreachable");
-  try {
-    store_->acknowledge(alertId);
-  } catch (const backend::Error& e) {
-    if (e.kind() == ErrorKind::ConnectionLost) dbOk_ = false;
-    return e.detail().empty() ? std::string(e.what()) : e.detail();
-  }
-  reloadAlerts();
-  return std::nullopt;
 }
 
 }  // namespace gatehouse::console

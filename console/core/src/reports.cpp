@@ -1,5 +1,4 @@
-// Report queries (as an admin, under RLS), CSV export, and cairo PDFs (report charts, evacuation
-// list).
+// Reports built from history rows, CSV export, and cairo PDFs (report charts, evacuation list).
 #include "gatehouse/console/reports.hpp"
 
 #include <cairo-pdf.h>
@@ -7,94 +6,79 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
+#include <map>
 #include <sstream>
 
 #include "gatehouse/console/image.hpp"
-#include "time_util.hpp"
 
 namespace gatehouse::console {
 
-using backend::Connection;
+namespace {
 
-Report loadReport(Connection& conn, std::int64_t personId, TimePoint from, TimePoint to) {
+double median90(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  // percentile_cont(0.9): linear between the two nearest ranks.
+  const double pos = 0.9 * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+struct Tally {
+  int visits = 0, decided = 0, denied = 0, escalated = 0, walkins = 0;
+  double decisionSum = 0;
+  std::vector<double> decisions;
+  void add(const HistoryRow& h) {
+    ++visits;
+    const bool byPerson = h.decisionChannel != "invitation";
+    if (byPerson) ++walkins;
+    if (h.decidedAt && byPerson) {
+      ++decided;
+      const double s = std::chrono::duration<double>(*h.decidedAt - h.requestedAt).count();
+      decisionSum += s;
+      decisions.push_back(s);
+    }
+    if (h.status == "denied") ++denied;
+    if (h.escalated) ++escalated;
+  }
+  double avg() const { return decided ? decisionSum / decided : 0; }
+  double denialRate() const { return decided ? static_cast<double>(denied) / decided : 0; }
+  double timeoutRate() const { return walkins ? static_cast<double>(escalated) / walkins : 0; }
+};
+
+}  // namespace
+
+Report buildReport(const std::vector<HistoryRow>& rows, TimePoint from, TimePoint to) {
   Report r;
   r.from = from;
   r.to = to;
-  const std::string f = std::to_string(detail::toEpoch(from)),
-                    t = std::to_string(detail::toEpoch(to));
-  conn.asPerson(personId, [&](Connection& tx) {
-    const std::string range =
-        " FROM gh.visit v JOIN gh.estate e ON e.id = v.estate_id WHERE v.estate_id = gh.my_estate()"
-        " AND v.requested_at >= to_timestamp($1::float8) AND v.requested_at < "
-        "to_timestamp($2::float8)";
-    auto days = tx.exec(
-        "SELECT to_char(v.requested_at AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS d, count(*) AS n" +
-            range + " GROUP BY 1 ORDER BY 1",
-        {f, t});
-    for (std::size_t i = 0; i < days.size(); ++i)
-      r.perDay.emplace_back(days[i].text("d"), static_cast<int>(days[i].int64("n")));
-    auto hours = tx.exec(
-        "SELECT extract(isodow FROM v.requested_at AT TIME ZONE e.timezone)::int AS dow,"
-        " extract(hour FROM v.requested_at AT TIME ZONE e.timezone)::int AS h, count(*) AS n" +
-            range + " GROUP BY 1, 2",
-        {f, t});
-    for (std::size_t i = 0; i < hours.size(); ++i) {
-      r.perHourOfWeek[static_cast<std::size_t>(hours[i].int64("dow") - 1)]
-                     [static_cast<std::size_t>(hours[i].int64("h"))] =
-          static_cast<int>(hours[i].int64("n"));
-    }
-    auto tot = tx.exec(
-        "SELECT count(*) AS n,"
-        " count(*) FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation') "
-        "AS decided,"
-        " coalesce(avg(extract(epoch FROM v.decided_at - v.requested_at)) FILTER (WHERE "
-        "v.decision_channel <> 'invitation'), 0)::float8 AS avg_s,"
-        " coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM v.decided_at - "
-        "v.requested_at))"
-        "   FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation'), "
-        "0)::float8 AS p90_s,"
-        " count(*) FILTER (WHERE v.status = 'denied') AS denied,"
-        " count(*) FILTER (WHERE v.escalated_at IS NOT NULL) AS escalated,"
-        " count(*) FILTER (WHERE v.invitation_id IS NULL) AS walkins" +
-            range,
-        {f, t});
-    const auto row = tot[0];
-    r.visits = static_cast<int>(row.int64("n"));
-    r.decided = static_cast<int>(row.int64("decided"));
-    r.avgDecisionS = row.float64("avg_s");
-    r.p90DecisionS = row.float64("p90_s");
-    r.denialRate = r.decided ? static_cast<double>(row.int64("denied")) / r.decided : 0;
-    const auto walkins = row.int64("walkins");
-    r.timeoutRate =
-        walkins ? static_cast<double>(row.int64("escalated")) / static_cast<double>(walkins) : 0;
-    auto kiosks = tx.exec(
-        "SELECT coalesce(k.name, 'manual') AS kiosk, count(*) AS n,"
-        " coalesce(avg(extract(epoch FROM v.decided_at - v.requested_at)) FILTER (WHERE "
-        "v.decision_channel <> 'invitation'), 0)::float8 AS avg_s,"
-        " count(*) FILTER (WHERE v.status = 'denied') AS denied,"
-        " count(*) FILTER (WHERE v.decided_at IS NOT NULL AND v.decision_channel <> 'invitation') "
-        "AS decided,"
-        " count(*) FILTER (WHERE v.escalated_at IS NOT NULL) AS escalated,"
-        " count(*) FILTER (WHERE v.invitation_id IS NULL) AS walkins"
-        " FROM gh.visit v JOIN gh.estate e ON e.id = v.estate_id LEFT JOIN gh.kiosk k ON k.id = "
-        "v.kiosk_id"
-        " WHERE v.estate_id = gh.my_estate() AND v.requested_at >= to_timestamp($1::float8)"
-        " AND v.requested_at < to_timestamp($2::float8) GROUP BY 1 ORDER BY 1",
-        {f, t});
-    for (std::size_t i = 0; i < kiosks.size(); ++i) {
-      const auto k = kiosks[i];
-      KioskStats s;
-      s.kiosk = k.text("kiosk");
-      s.visits = static_cast<int>(k.int64("n"));
-      s.avgDecisionS = k.float64("avg_s");
-      const auto kDecided = k.int64("decided"), kWalkins = k.int64("walkins");
-      s.denialRate =
-          kDecided ? static_cast<double>(k.int64("denied")) / static_cast<double>(kDecided) : 0;
-      s.timeoutRate =
-          kWalkins ? static_cast<double>(k.int64("escalated")) / static_cast<double>(kWalkins) : 0;
-      r.perKiosk.push_back(s);
-    }
-  });
+  Tally all;
+  std::map<std::string, int> days;
+  std::map<std::string, Tally> kiosks;
+  for (const auto& h : rows) {
+    if (h.requestedAt < from || h.requestedAt >= to) continue;
+    all.add(h);
+    kiosks[h.kioskName.empty() ? "manual" : h.kioskName].add(h);
+    const std::time_t tt = std::chrono::system_clock::to_time_t(h.requestedAt);
+    std::tm tm{};
+    localtime_r(&tt, &tm);
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    ++days[day];
+    const int dow = (tm.tm_wday + 6) % 7;  // Monday first
+    ++r.perHourOfWeek[static_cast<std::size_t>(dow)][static_cast<std::size_t>(tm.tm_hour)];
+  }
+  r.perDay.assign(days.begin(), days.end());
+  r.visits = all.visits;
+  r.decided = all.decided;
+  r.avgDecisionS = all.avg();
+  r.p90DecisionS = median90(all.decisions);
+  r.denialRate = all.denialRate();
+  r.timeoutRate = all.timeoutRate();
+  for (const auto& [name, t] : kiosks)
+    r.perKiosk.push_back({name, t.visits, t.avg(), t.denialRate(), t.timeoutRate()});
   return r;
 }
 

@@ -30,7 +30,6 @@ class ConsoleTest : public ::testing::Test {
     admin_ = personId(demo_.adminEmail);
   }
 
-  std::string appUrl() const { return db_->urlAs("gatehouse_app"); }
   std::string workerUrl() const { return db_->urlAs("gatehouse_worker"); }
   std::int64_t personId(const std::string& email) {
     return owner_->exec("SELECT id FROM gh.person WHERE email = $1", {email})[0].int64("id");
@@ -68,8 +67,7 @@ class ConsoleTest : public ::testing::Test {
   // Walk-in, approved by the guard, checked in at the kiosk.
   Uuid onSiteVisitor(int k, const std::string& name, const std::string& unit = "A-101") {
     const Uuid v = walkIn(k, name, unit);
-    Connection app(appUrl());
-    app.asPerson(guard_, [&](Connection& tx) {
+    owner_->asPerson(guard_, [&](Connection& tx) {
       tx.exec("SELECT gh.decide_visit($1, true, 'called the resident')", {v});
     });
     kiosks_[static_cast<std::size_t>(k)]->checkIn(v, std::string(64, 'a'),

@@ -103,7 +103,6 @@ echo '<!-- installed-web-root -->' >>"$root/usr/share/gatehouse/web/index.html"
 
 step "database from the fixture template"
 owner="$cluster/$db?host=$pgdir&port=54329"
-app="postgresql://gatehouse_app@/$db?host=$pgdir&port=54329"        # the console, until issue 10
 server="postgresql://gatehouse_server@/$db?host=$pgdir&port=54329"  # the portal
 worker="postgresql://gatehouse_worker@/$db?host=$pgdir&port=54329"
 kurl="postgresql://gatehouse_kiosk@/$db?host=$pgdir&port=54329"
@@ -172,7 +171,7 @@ after=$(cancelled)
 step "installed console: offscreen, translations from /usr/share/gatehouse"
 printf 'wait-frames 3\n' >"$work/console.txt"
 SDL_VIDEODRIVER=offscreen timeout 120 chroot "$root" /usr/bin/gatehouse-console --config /etc/gatehouse/console.toml \
-  --offscreen --database-url "$app" --script "$work/console.txt" >"$work/console.log" 2>&1 \
+  --offscreen --server-url http://127.0.0.1:9 --script "$work/console.txt" >"$work/console.log" 2>&1 \
   || { tail -20 "$work/console.log"; fail "console"; }
 step "apt-get purge removes everything the packages and their scripts made"
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -246,13 +246,13 @@ class PortalTest : public ::testing::Test {
 // Reads an SSE stream in the background and keeps what arrived.
 class SseReader {
  public:
-  SseReader(std::uint16_t port, std::string cookie)
+  SseReader(std::uint16_t port, std::string cookie, std::string path = "/api/events")
       : client_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
     client_->set_read_timeout(30, 0);
-    thread_ = std::thread([this, cookie] {
+    thread_ = std::thread([this, cookie, path] {
       auto& c = *client_;
       auto res = c.Get(
-          "/api/events", httplib::Headers{{"Cookie", cookie}},
+          path.c_str(), httplib::Headers{{"Cookie", cookie}},
           [this](const httplib::Response& r) {
             status_ = r.status;
             return true;

@@ -1,23 +1,28 @@
-// The real gatehouse-console binary, offscreen, against a throwaway database with simulated
-// kiosks, driven by the ui library's scripted input; one screenshot per state.
+// The real gatehouse-console binary, offscreen, through the real server (gatehouse-portal) and a
+// throwaway database with simulated kiosks, driven by the ui library's scripted input; one
+// screenshot per state.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "console_fixture.hpp"
 #include "gatehouse/console/housekeeper.hpp"
-#include "gatehouse/console/store.hpp"
+#include "server_fixture.hpp"
 
 namespace gatehouse::console::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-class ConsoleUiTest : public ConsoleTest {
+class ConsoleUiTest : public ServerConsoleTest {
  protected:
   void SetUp() override {
-    ConsoleTest::SetUp();
+    ServerConsoleTest::SetUp();
     work_ = fs::temp_directory_path() / ("gh-console-ui-" + Uuid::random().toString());
     fs::create_directories(work_);
     shots_ = fs::path(std::getenv("GATEHOUSE_CONSOLE_SHOTS")) /
@@ -25,6 +30,7 @@ class ConsoleUiTest : public ConsoleTest {
     fs::remove_all(shots_);
     fs::create_directories(shots_);
     std::ofstream(work_ / "console.toml")
+        << "[server]\nurl = \"" << server_->url() << "\"\n"
         << "[console]\nmode = \"offscreen\"\nwidth = 1600\nheight = 900\n"
         << "offline_after_s = 120\n"  // only the silent kiosk, however slow CI is
         << "cache_path = \"" << (work_ / "cache.sqlite").string() << "\"\n"
@@ -33,13 +39,17 @@ class ConsoleUiTest : public ConsoleTest {
         << "/assets/sim/checkin\"\n";
     stage();
   }
-  void TearDown() override { fs::remove_all(work_); }
+  void TearDown() override {
+    ServerConsoleTest::TearDown();
+    fs::remove_all(work_);
+  }
 
   // A busy night: three kiosks (one silent), a queue with an escalated and a watchlisted
   // request, visitors on site with photos, a printer fault.
   void stage() {
-    ConsoleStore admin(Connection(appUrl()), admin_);
-    admin.watchlistAdd("Виктор Громов", "threatened the concierge");
+    owner_->asPerson(admin_, [&](Connection& tx) {
+      tx.exec("SELECT gh.watchlist_add('Виктор Громов', NULL, 'threatened the concierge')");
+    });
     kiosks_[0]->heartbeat(
         {"approval", R"({"camera":"ok","printer":"ok","scanner":"ok"})", 0, "1.0.0"});
     kiosks_[1]->heartbeat({"welcome", R"({"camera":"ok","printer":"out_of_paper"})", 2, "1.0.0"});
@@ -70,8 +80,8 @@ class ConsoleUiTest : public ConsoleTest {
     std::ofstream(work_ / "script.txt") << script;
     const std::string cmd =
         "SDL_AUDIODRIVER=dummy " + std::string(std::getenv("GATEHOUSE_CONSOLE_BIN")) +
-        " --config '" + (work_ / "console.toml").string() + "' --database-url '" + appUrl() +
-        "' --lang-dir '" + std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) +
+        " --config '" + (work_ / "console.toml").string() + "' --totp " + nextCode(email) +
+        " --lang-dir '" + std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) +
         "/assets/lang/console'" + " --email '" + email + "' --password gatehouse-demo --script '" +
         (work_ / "script.txt").string() + "' --screenshots '" + shots_.string() + "' 2>&1";
     return std::system(cmd.c_str());
@@ -195,13 +205,15 @@ wait-screen watchlist
 fill watchlist.name Mallory Mischief
 fill watchlist.reason stole parcels
 tap watchlist.add
-wait-frames 3
+expect watchlist = 2
+wait-screen expect-ok 20
 tap watchlist.hits.1
 wait-frames 3
 screenshot watchlist
 key F6
 wait-screen reports
-wait-frames 3
+expect report = 1
+wait-screen expect-ok 20
 tap reports.export
 wait-frames 2
 screenshot reports
@@ -217,6 +229,70 @@ screenshot reports
   EXPECT_TRUE(fs::exists(work_ / "report.pdf"));
   EXPECT_TRUE(fs::exists(shots_ / "01-watchlist.png"));
   EXPECT_TRUE(fs::exists(shots_ / "02-reports.png"));
+}
+
+TEST_F(ConsoleUiTest, SigtermEndsTheSignedInConsoleWithinTwoSeconds) {
+  std::ofstream(work_ / "script.txt") << "tap signin.submit\nwait-screen overview 30\n"
+                                      << "screenshot ready\nwait-screen never 600\n";
+  const std::string bin = std::getenv("GATEHOUSE_CONSOLE_BIN");
+  std::vector<std::string> args{
+      bin,
+      "--config",
+      (work_ / "console.toml").string(),
+      "--lang-dir",
+      std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console",
+      "--email",
+      demo_.guardEmails[0],
+      "--password",
+      "gatehouse-demo",
+      "--totp",
+      nextCode(demo_.guardEmails[0]),
+      "--script",
+      (work_ / "script.txt").string(),
+      "--screenshots",
+      shots_.string()};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("SDL_AUDIODRIVER", "dummy", 1);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  // Signed in, the live stream open, a frame drawn: now stop it.
+  ASSERT_TRUE(
+      waitUntil([&] { return fs::exists(shots_ / "01-ready.png"); }, std::chrono::seconds(60)));
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  const bool ended =
+      waitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(10));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  if (!ended) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  ASSERT_TRUE(ended);
+  EXPECT_LT(took, std::chrono::seconds(2));
+  EXPECT_TRUE(WIFEXITED(status));
+}
+
+TEST_F(ConsoleUiTest, NoDisplayIsAClearMessageAndANonZeroExit) {
+  const std::string cmd = "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER " +
+                          std::string(std::getenv("GATEHOUSE_CONSOLE_BIN")) + " --config '" +
+                          (work_ / "console.toml").string() + "' --windowed --lang-dir '" +
+                          std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) +
+                          "/assets/lang/console' 2>&1";
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[512];
+  while (auto n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = ::pclose(p);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_NE(out.find("no display"), std::string::npos) << out;
 }
 
 }  // namespace

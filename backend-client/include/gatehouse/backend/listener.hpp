@@ -3,7 +3,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "gatehouse/backend/live_event.hpp"
 
 namespace gatehouse::backend {
 
@@ -11,6 +14,7 @@ struct Notification {
   std::string channel;
   std::string
       payload;  // JSON from our triggers: {"event":"visit","estate":1,"visit":"…","status":"…"}
+  std::optional<LiveEvent> event;  // the payload parsed once, on the listener's thread
 };
 
 struct ListenerOptions {

@@ -1,4 +1,5 @@
-// config/console.toml: database, window, theme, thresholds, cache; shared by console and worker.
+// config/console.toml: server, window, theme, thresholds, cache; shared by console and worker
+// (the worker alone reads [database]).
 #pragma once
 #include <chrono>
 #include <string>
@@ -8,7 +9,12 @@
 namespace gatehouse::console {
 
 struct ConsoleConfig {
-  std::string databaseUrl;        // empty: GATEHOUSE_DATABASE_URL
+  std::string serverUrl;  // [server] url: https://server:port (the console's only peer)
+  std::string caFile;     // PEM of the CA that signed the server's certificate; "" = system CAs
+  std::string pinSha256;  // optional: base64 sha256 of the server's public key
+  std::chrono::milliseconds connectTimeout{3000};
+  std::chrono::milliseconds requestTimeout{10000};
+  std::string databaseUrl;        // worker only; empty: GATEHOUSE_DATABASE_URL
   std::string mode = "windowed";  // windowed | fullscreen | offscreen
   int width = 1600;
   int height = 900;
@@ -17,7 +23,9 @@ struct ConsoleConfig {
   std::string langDir = "assets/lang/console";
   std::chrono::seconds offlineAfter{15};
   std::string cachePath = "console-cache.sqlite";
-  std::string exportDir = ".";  // evacuation lists, report CSV/PDF
+  std::string exportDir = ".";    // evacuation lists, report CSV/PDF
+  std::string evacuationPrinter;  // CUPS queue for "Print evacuation list"; "" = PDF only
+  std::string cupsServer;         // CUPS server or socket; "" = the system's
   bool sound = true;
   std::string cameraDriver;  // "" (none: manual entry without a photo) | simulated | v4l2
   std::string cameraDevice;  // v4l2: "0" or /dev/video0

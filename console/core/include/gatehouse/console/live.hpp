@@ -1,31 +1,33 @@
-// The console's live state: LISTEN/NOTIFY on a worker thread feeds a queue that the UI thread
-// drains once per frame (pump), reloading only what changed. Worker threads never touch ImGui.
+// The console's live state over the server: the event stream marks resources dirty, the network
+// thread reloads them, and the UI thread applies the results in pump() once per frame. Nothing
+// here blocks the UI thread on the network; worker threads never touch ImGui.
 #pragma once
 #include <atomic>
 #include <chrono>
-#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "gatehouse/console/backend.hpp"
+#include "gatehouse/console/event_stream.hpp"
 #include "gatehouse/console/local_cache.hpp"
 #include "gatehouse/console/model.hpp"
-#include "gatehouse/console/store.hpp"
+#include "gatehouse/console/network_worker.hpp"
+#include "gatehouse/console/server_client.hpp"
 #include "gatehouse/core/clock.hpp"
-
-namespace gatehouse::backend {
-class Listener;
-}
 
 namespace gatehouse::console {
 
 struct LiveOptions {
   std::chrono::milliseconds offlineAfter{15000};   // heartbeat age that turns a tile red
-  std::chrono::milliseconds reconnectEvery{2000};  // while the database is unreachable
+  std::chrono::milliseconds reconnectEvery{2000};  // reload attempts while the server is away
   std::string cachePath;  // SQLite file for "on site now"; empty = no cache
+  StreamOptions stream;
 };
 
 struct Snapshot {
@@ -33,72 +35,100 @@ struct Snapshot {
   std::vector<PendingVisit> queue;
   std::vector<AlertItem> alerts;
   std::vector<OnSiteVisitor> onSite;
-  bool onSiteFromCache = false;
+  bool onSiteFromCache = false;  // the server is away: this is the last list saved locally
   std::optional<TimePoint> onSiteCachedAt;
 };
 
+enum class Resource { Kiosks, Queue, Alerts, OnSite };
+
 class LiveConsole {
  public:
-  LiveConsole(std::string databaseUrl, std::int64_t personId, const Clock& clock,
-              LiveOptions options = {});
-  ~LiveConsole();
+  // `client` is signed in already. The cache, if any, fills the on-site list at once.
+  LiveConsole(std::shared_ptr<ServerClient> client, const Clock& clock, LiveOptions options = {});
+  ~LiveConsole();  // aborts the request in flight, stops the stream: returns promptly
   LiveConsole(const LiveConsole&) = delete;
   LiveConsole& operator=(const LiveConsole&) = delete;
 
-  // Starts listening; the first resync loads everything.
+  // Opens the event stream and loads everything.
   void start();
-  // UI thread, once per frame: applies queued notifications, refreshes derived values (heartbeat
-  // ages, waiting times) from the clock. Returns true when the snapshot changed.
+  // UI thread, once per frame: applies finished results and stream events, asks for reloads
+  // (each resource at most once in flight), refreshes heartbeat ages and waiting times.
+  // Returns true when the snapshot changed.
   bool pump();
   const Snapshot& snapshot() const { return snap_; }
 
-  // Database reachable for queries and the listener connected.
-  bool online() const { return dbOk_ && listenerUp_.load(); }
-  bool listenerConnected() const { return listenerUp_.load(); }
-  std::uint64_t notificationsApplied() const { return applied_; }
-  // Counts newly escalated visits; the UI plays one tone per increment.
+  // The last call reached the server and the stream is open.
+  bool online() const { return serverOk_ && streamUp_.load(); }
+  bool serverReachable() const { return serverOk_; }
+  bool streamConnected() const { return streamUp_.load(); }
+  // The server refused the session (expired, revoked): sign in again.
+  bool signedOut() const { return signedOut_; }
+  std::uint64_t eventsApplied() const { return applied_; }
+  std::uint64_t reloads() const { return reloads_; }  // asked for
+  std::uint64_t loaded() const { return loaded_; }    // answered and applied
+  // Nothing asked for and nothing in flight: the snapshot is what the server said last.
+  bool settled() const { return dirty_.empty() && inFlight_.empty(); }
   int escalationCues() const { return cues_; }
   const std::string& lastError() const { return lastError_; }
 
-  // Null until the database has been reached once.
-  ConsoleStore* store() { return store_.get(); }
-  // Runs a guard action; on success reloads at once (the NOTIFY follows anyway). Errors are
-  // returned as text for the UI.
-  std::optional<std::string> decide(const Uuid& visit, bool approve, const std::string& reason);
-  std::optional<std::string> acknowledge(std::int64_t alertId);
+  // Any call on the network thread; `done` runs on the UI thread in pump() with the value or
+  // the error. A call that reached the server marks it reachable; one that did not, not.
+  template <typename T>
+  void run(std::function<T(ConsoleBackend&)> job, std::function<void(T)> ok,
+           std::function<void(const BackendError&)> fail) {
+    post(
+        [job = std::move(job), ok = std::move(ok)](ConsoleBackend& b) -> std::function<void()> {
+          auto value = std::make_shared<T>(job(b));
+          return [ok, value] {
+            if (ok) ok(std::move(*value));
+          };
+        },
+        std::move(fail));
+  }
+  // A guard action; on success the resources it touches are reloaded (the event follows anyway).
+  void act(std::function<void(ConsoleBackend&)> action, std::set<Resource> touches,
+           std::function<void(std::optional<BackendError>)> done);
   void reloadAll();
 
  private:
-  void reloadKiosks();
-  void reloadQueue();
-  void reloadAlerts();
-  void reloadOnSite();
+  using UiDone = std::function<void()>;
+  void post(std::function<UiDone(ConsoleBackend&)> job,
+            std::function<void(const BackendError&)> fail);
+  void requestReload(Resource r);
+  void onFailure(const BackendError& e);
   void refreshDerived();
-  void loadFromCache();
-  template <typename Fn>
-  bool guarded(Fn&& fn);
+  void applyStream();
 
-  std::string url_;
+  std::shared_ptr<ServerClient> client_;
   const Clock& clock_;
   LiveOptions options_;
-  std::int64_t personIdPending_ = 0;
-  std::unique_ptr<ConsoleStore> store_;
-  std::unique_ptr<LocalCache> cache_;
-  std::unique_ptr<backend::Listener> listener_;
+  std::unique_ptr<LocalCache> cache_;  // network thread only after start()
   Snapshot snap_;
-  std::map<std::string, Photo> photoCache_;  // evidence id -> bytes
 
-  std::mutex m_;
-  std::deque<std::string> inbox_;  // raw NOTIFY payloads
-  bool resync_ = false;
-  std::atomic<bool> listenerUp_{false};
+  // Network thread only: photos fetched once.
+  std::map<std::string, Photo> photoCache_;
+  std::optional<TimePoint> onSiteLoadedAt_;  // last list from the server
 
-  bool dbOk_ = true;
-  std::chrono::steady_clock::time_point nextReconnect_{};
+  std::mutex m_;  // stream -> UI
+  std::set<Resource> streamDirty_;
+  bool streamResync_ = false;
+  std::uint64_t streamEvents_ = 0;
+  std::atomic<bool> streamUp_{false};
+
+  std::set<Resource> dirty_, inFlight_;
+  bool serverOk_ = true;
+  bool signedOut_ = false;
+  std::chrono::steady_clock::time_point retryAt_{};
   std::set<std::string> escalatedSeen_;
   int cues_ = 0;
   std::uint64_t applied_ = 0;
+  std::uint64_t reloads_ = 0;
+  std::uint64_t loaded_ = 0;
   std::string lastError_;
+
+  // Declared last: destroyed first, while the members their threads use still exist.
+  std::unique_ptr<NetworkWorker> worker_;
+  std::unique_ptr<EventStream> stream_;
 };
 
 }  // namespace gatehouse::console

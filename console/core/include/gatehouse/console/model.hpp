@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gatehouse/core/uuid.hpp"
@@ -33,6 +34,9 @@ struct KioskTile {
   std::string latestVisitor;
   std::optional<Uuid> latestPhotoId;  // evidence id; the bytes are fetched once and cached
   Photo latestPhoto;
+  // The heartbeat's devices, e.g. {"usb_scanner_1", "plugged"} (issue 11); codes, translated by
+  // the UI.
+  std::vector<std::pair<std::string, std::string>> devices;
   // Derived from lastHeartbeat and the console's clock on every frame.
   bool online = false;
   double heartbeatAgeS = -1;
@@ -46,10 +50,14 @@ bool kioskOnline(const std::optional<TimePoint>& lastHeartbeat, TimePoint now,
 struct PendingVisit {
   Uuid id;
   std::string visitorName;
+  std::string visitorPhone;
   std::string unitLabel;
+  std::vector<std::string> hostPhones;  // the host household's phones, to call from the desk
   std::string purpose;
   std::string kioskName;
   TimePoint requestedAt{};
+  bool hasPhoto = false;   // GET /api/staff/visits/{id}/photo
+  Photo photo;             // fetched once per visit by the live console
   bool held = false;       // watchlist hit: only a guard may decide
   bool escalated = false;  // the resident did not answer in time
   double waitingS = 0;     // by the console's clock
@@ -106,6 +114,7 @@ struct HistoryRow {
   std::string decisionChannel;
   std::string decisionReason;
   bool held = false;
+  bool escalated = false;  // the resident did not answer in time (reports' timeout rate)
 };
 
 struct WatchlistEntry {
@@ -118,6 +127,21 @@ struct WatchlistEntry {
   bool active = true;
   TimePoint createdAt{};
   int hits = 0;  // watchlist_hit alerts that name this entry
+};
+
+// The estate's retention (docs/PRIVACY.md), editable by admins, and its legal holds.
+struct LegalHold {
+  Uuid visitId;
+  std::string reason;
+  std::string placedBy;
+  TimePoint placedAt{};
+};
+struct RetentionSettings {
+  int photosDays = 30;
+  int idDataDays = 30;
+  int namesDays = 365;
+  int notificationsDays = 90;
+  std::vector<LegalHold> legalHolds;
 };
 
 struct UnitOption {

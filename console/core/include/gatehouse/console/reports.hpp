@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "gatehouse/backend/connection.hpp"
 #include "gatehouse/console/model.hpp"
 #include "gatehouse/core/result.hpp"
 
@@ -32,8 +31,8 @@ struct Report {
   std::vector<KioskStats> perKiosk;
 };
 
-// As `personId` (an admin or guard; RLS keeps it to their estate).
-Report loadReport(backend::Connection& conn, std::int64_t personId, TimePoint from, TimePoint to);
+// From the history rows of [from, to) (GET /api/staff/history), in the console's time zone.
+Report buildReport(const std::vector<HistoryRow>& rows, TimePoint from, TimePoint to);
 std::string reportCsv(const Report& report);
 Status writeReportPdf(const Report& report, const std::string& estateName, const std::string& path);
 

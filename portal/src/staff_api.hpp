@@ -1,0 +1,51 @@
+// The staff API (/api/staff/*): guards' and admins' routes over backend::StaffClient, as data.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gatehouse/backend/connection.hpp"
+#include "gatehouse/portal/http.hpp"
+
+namespace gatehouse::portal {
+
+struct StaffSettings {
+  std::string evidenceKeyFile;  // the evidence key credential; "" = evidence export answers 503
+};
+
+// One signed-in staff request, as a handler sees it. The role was checked by the caller.
+struct StaffRequest {
+  backend::Connection& db;
+  std::int64_t personId = 0;
+  const HttpRequest& req;
+  const nlohmann::json& body;
+  std::vector<std::string> params;  // the {…} segments of the pattern, in order
+  const StaffSettings& settings;
+};
+
+using StaffHandler = HttpResponse (*)(const StaffRequest&);
+struct StaffRoute {
+  const char* method;
+  const char* pattern;  // e.g. /api/staff/visits/{id}/decide
+  bool adminOnly;
+  StaffHandler handler;
+};
+
+// Every staff route except the live stream (GET /api/staff/events), in matching order.
+const std::vector<StaffRoute>& staffRoutes();
+
+// A field of the JSON body or query with the wrong type or value: 400 {"error":"bad_field"}.
+struct BadField {
+  std::string field;
+};
+
+// Runs a handler, turning BadField into 400 with the field's name (backend errors pass through).
+HttpResponse runStaffHandler(const StaffRoute& route, const StaffRequest& request);
+
+// Segment match of `path` against `pattern`; fills `params` with the {…} segments.
+bool matchPattern(const std::string& pattern, const std::string& path,
+                  std::vector<std::string>& params);
+
+}  // namespace gatehouse::portal
