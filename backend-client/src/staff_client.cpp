@@ -247,7 +247,8 @@ std::vector<OnSiteRow> StaffClient::onSite() {
 std::vector<HistoryEntry> StaffClient::history(const HistoryFilter& q) {
   std::vector<HistoryEntry> out;
   as([&](Connection& tx) {
-    auto rows = tx.execPrepared("staff_history", R"sql(
+    auto rows = tx.execPrepared(
+        "staff_history", R"sql(
       SELECT visit_id, visitor_name, unit_label, coalesce(kiosk_name, 'manual') AS kiosk_name,
              status::text AS status, purpose,
              (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
@@ -257,8 +258,7 @@ std::vector<HistoryEntry> StaffClient::history(const HistoryFilter& q) {
              coalesce(decision_channel::text, '') AS channel, coalesce(decision_reason, '') AS reason, held
         FROM gh.console_search_visits($1, $2, to_timestamp($3::float8 / 1000), to_timestamp($4::float8 / 1000),
                                       $5, $6, $7))sql",
-                                {q.name, q.unit, msParam(q.from), msParam(q.to), q.kioskId,
-                                 q.status, q.limit});
+        {q.name, q.unit, msParam(q.from), msParam(q.to), q.kioskId, q.status, q.limit});
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const Row r = rows[i];
       HistoryEntry h;
@@ -309,7 +309,8 @@ std::vector<UnitChoice> StaffClient::units() {
   std::vector<UnitChoice> out;
   as([&](Connection& tx) {
     auto rows = tx.execPrepared(
-        "staff_units", "SELECT id, label FROM gh.unit WHERE estate_id = gh.my_estate() ORDER BY label");
+        "staff_units",
+        "SELECT id, label FROM gh.unit WHERE estate_id = gh.my_estate() ORDER BY label");
     for (std::size_t i = 0; i < rows.size(); ++i)
       out.push_back({rows[i].int64("id"), rows[i].text("label")});
   });

@@ -1,4 +1,5 @@
-// The staff API (/api/staff/*): guards' and admins' routes over backend::StaffClient, as data.
+// The staff API (/api/staff/*): guards' and admins' routes over backend::StaffClient, as data
+// (resources/staff.cpp puts them in the route table, which checks session, CSRF and role).
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -15,7 +16,7 @@ struct StaffSettings {
   std::string evidenceKeyFile;  // the evidence key credential; "" = evidence export answers 503
 };
 
-// One signed-in staff request, as a handler sees it. The role was checked by the caller.
+// One signed-in staff request, as a handler sees it. The route table checked the role.
 struct StaffRequest {
   backend::Connection& db;
   std::int64_t personId = 0;
@@ -43,9 +44,5 @@ struct BadField {
 
 // Runs a handler, turning BadField into 400 with the field's name (backend errors pass through).
 HttpResponse runStaffHandler(const StaffRoute& route, const StaffRequest& request);
-
-// Segment match of `path` against `pattern`; fills `params` with the {…} segments.
-bool matchPattern(const std::string& pattern, const std::string& path,
-                  std::vector<std::string>& params);
 
 }  // namespace gatehouse::portal

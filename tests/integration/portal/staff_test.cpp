@@ -68,29 +68,31 @@ struct RouteCase {
 };
 std::vector<RouteCase> everyRoute(const std::string& visit) {
   const std::string v = "/api/staff/visits/" + visit;
-  return {{"GET", "/api/staff/session", {}},
-          {"GET", "/api/staff/kiosks", {}},
-          {"GET", "/api/staff/queue", {}},
-          {"GET", "/api/staff/alerts?state=open", {}},
-          {"GET", "/api/staff/onsite", {}},
-          {"GET", "/api/staff/history?name=a", {}},
-          {"GET", v + "/photo", {}},
-          {"GET", "/api/staff/evidence/" + visit + "/photo", {}},
-          {"GET", "/api/staff/units", {}},
-          {"POST", v + "/decide", {{"approve", true}, {"reason", "called"}}},
-          {"POST", v + "/cancel", json::object()},
-          {"POST", "/api/staff/visits/manual-entry",
-           {{"visit_id", Uuid::random().toString()}, {"unit_id", 1}, {"name", "N"}, {"reason", "r"}}},
-          {"POST", v + "/manual-exit", {{"reason", "r"}}},
-          {"POST", "/api/staff/alerts/ack", {{"ids", {1}}}},
-          {"GET", "/api/staff/watchlist", {}},
-          {"POST", "/api/staff/watchlist", {{"name", "X"}, {"reason", "r"}}},
-          {"POST", "/api/staff/watchlist/from-visit", {{"visit_id", visit}, {"reason", "r"}}},
-          {"POST", "/api/staff/watchlist/1/active", {{"active", false}}},
-          {"GET", "/api/staff/watchlist/1/hits", {}},
-          {"POST", "/api/staff/kiosks/1/open-gate", {{"direction", "entry"}, {"reason", "r"}}},
-          {"GET", "/api/staff/retention", {}},
-          {"POST", "/api/staff/retention", {{"photos_days", 20}}}};
+  return {
+      {"GET", "/api/staff/session", {}},
+      {"GET", "/api/staff/kiosks", {}},
+      {"GET", "/api/staff/queue", {}},
+      {"GET", "/api/staff/alerts?state=open", {}},
+      {"GET", "/api/staff/onsite", {}},
+      {"GET", "/api/staff/history?name=a", {}},
+      {"GET", v + "/photo", {}},
+      {"GET", "/api/staff/evidence/" + visit + "/photo", {}},
+      {"GET", "/api/staff/units", {}},
+      {"POST", v + "/decide", {{"approve", true}, {"reason", "called"}}},
+      {"POST", v + "/cancel", json::object()},
+      {"POST",
+       "/api/staff/visits/manual-entry",
+       {{"visit_id", Uuid::random().toString()}, {"unit_id", 1}, {"name", "N"}, {"reason", "r"}}},
+      {"POST", v + "/manual-exit", {{"reason", "r"}}},
+      {"POST", "/api/staff/alerts/ack", {{"ids", {1}}}},
+      {"GET", "/api/staff/watchlist", {}},
+      {"POST", "/api/staff/watchlist", {{"name", "X"}, {"reason", "r"}}},
+      {"POST", "/api/staff/watchlist/from-visit", {{"visit_id", visit}, {"reason", "r"}}},
+      {"POST", "/api/staff/watchlist/1/active", {{"active", false}}},
+      {"GET", "/api/staff/watchlist/1/hits", {}},
+      {"POST", "/api/staff/kiosks/1/open-gate", {{"direction", "entry"}, {"reason", "r"}}},
+      {"GET", "/api/staff/retention", {}},
+      {"POST", "/api/staff/retention", {{"photos_days", 20}}}};
 }
 
 TEST_F(StaffApiTest, GuardSeesSessionKiosksQueueAlertsOnSiteAndUnits) {
@@ -172,18 +174,19 @@ TEST_F(StaffApiTest, ApproveOnBehalfFiresTheKiosksDecisionChannel) {
   auto g = guard();
   auto visit = requestVisit("A-102", "Paul Parcel");
   std::atomic<int> wakeups{0};
-  backend::Listener kioskChannel(
-      db_.urlAs("gatehouse_kiosk"), "gatehouse_kiosk_" + std::to_string(demo_.kiosks[0].kioskId),
-      [&](const backend::Notification&) { ++wakeups; });
+  backend::Listener kioskChannel(db_.urlAs("gatehouse_kiosk"),
+                                 "gatehouse_kiosk_" + std::to_string(demo_.kiosks[0].kioskId),
+                                 [&](const backend::Notification&) { ++wakeups; });
   ASSERT_TRUE(kioskChannel.waitConnected(10s));
   auto r = postJson(g, "/api/staff/visits/" + visit.toString() + "/decide",
                     {{"approve", true}, {"reason", "called the resident"}});
   EXPECT_EQ(r["status"], "approved");
   EXPECT_TRUE(waitUntil([&] { return wakeups.load() > 0; }, 10s));
   EXPECT_EQ(statusOf(visit), "approved");
-  EXPECT_EQ(db_.exec("SELECT decision_channel || '|' || decision_reason FROM gh.visit WHERE id = '" +
-                     visit.toString() + "'"),
-            "guard|called the resident");
+  EXPECT_EQ(
+      db_.exec("SELECT decision_channel || '|' || decision_reason FROM gh.visit WHERE id = '" +
+               visit.toString() + "'"),
+      "guard|called the resident");
   // Decided already: a second decision is a conflict, not a change.
   auto again = post(g, "/api/staff/visits/" + visit.toString() + "/decide",
                     json{{"approve", false}, {"reason", "late"}});
@@ -191,8 +194,9 @@ TEST_F(StaffApiTest, ApproveOnBehalfFiresTheKiosksDecisionChannel) {
   EXPECT_EQ(again->status, 409) << again->body;
   // Cancelling another pending one.
   auto other = requestVisit("A-103", "Carl Cancel");
-  EXPECT_EQ(postJson(g, "/api/staff/visits/" + other.toString() + "/cancel", json::object())["status"],
-            "cancelled");
+  EXPECT_EQ(
+      postJson(g, "/api/staff/visits/" + other.toString() + "/cancel", json::object())["status"],
+      "cancelled");
 }
 
 TEST_F(StaffApiTest, GroupedAlertsAreAcknowledgedTogether) {
@@ -249,8 +253,7 @@ TEST_F(StaffApiTest, ManualEntryAndExitShowOnSiteAndInHistory) {
   const auto future = std::chrono::duration_cast<std::chrono::milliseconds>(
                           (std::chrono::system_clock::now() + 1h).time_since_epoch())
                           .count();
-  EXPECT_TRUE(
-      getJson(g, "/api/staff/history?name=mona&from_ms=" + std::to_string(future)).empty());
+  EXPECT_TRUE(getJson(g, "/api/staff/history?name=mona&from_ms=" + std::to_string(future)).empty());
   // Bad input loses nothing and says which field.
   auto bad = getJson(g, "/api/staff/history?from_ms=yesterday", 400);
   EXPECT_EQ(bad["field"], "from_ms");
@@ -365,8 +368,8 @@ TEST_F(StaffApiTest, PostsNeedTheCsrfTokenAndTheSameOrigin) {
   const std::string path = "/api/staff/visits/" + visit.toString() + "/decide";
   const auto body = json{{"approve", true}, {"reason", "x"}}.dump();
   auto c = client();
-  auto noToken = c.Post(path.c_str(), httplib::Headers{{"Cookie", g.cookie}}, body,
-                        "application/json");
+  auto noToken =
+      c.Post(path.c_str(), httplib::Headers{{"Cookie", g.cookie}}, body, "application/json");
   ASSERT_TRUE(noToken);
   EXPECT_EQ(noToken->status, 403);
   EXPECT_EQ(json::parse(noToken->body)["error"], "csrf");
@@ -374,11 +377,11 @@ TEST_F(StaffApiTest, PostsNeedTheCsrfTokenAndTheSameOrigin) {
                       body, "application/json");
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 403);
-  auto foreign = c.Post(path.c_str(),
-                        httplib::Headers{{"Cookie", g.cookie},
-                                         {"X-CSRF-Token", g.csrf},
-                                         {"Origin", "https://evil.example"}},
-                        body, "application/json");
+  auto foreign = c.Post(
+      path.c_str(),
+      httplib::Headers{
+          {"Cookie", g.cookie}, {"X-CSRF-Token", g.csrf}, {"Origin", "https://evil.example"}},
+      body, "application/json");
   ASSERT_TRUE(foreign);
   EXPECT_EQ(foreign->status, 403);
   EXPECT_EQ(statusOf(visit), "pending");
@@ -445,8 +448,8 @@ TEST_F(StaffApiTest, StreamIsForStaffOfTheEstateOnly) {
   auto g = guard();
   SseReader otherStream(portal_->port(), other.cookie, "/api/staff/events");
   SseReader own(portal_->port(), g.cookie, "/api/staff/events");
-  ASSERT_TRUE(waitUntil([&] { return own.contains("retry:") && otherStream.contains("retry:"); },
-                        10s));
+  ASSERT_TRUE(
+      waitUntil([&] { return own.contains("retry:") && otherStream.contains("retry:"); }, 10s));
   auto visit = requestVisit("A-101", "Iris Isolated");
   ASSERT_TRUE(waitUntil([&] { return own.contains(visit.toString()); }, 10s));
   // The other estate's stream is alive (it pings) yet never hears of this visit.
@@ -488,7 +491,8 @@ TEST_F(StaffApiTest, StreamSaysResyncAfterTheServersListenerReconnects) {
         return admin_
                    ->exec(
                        "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity "
-                       "WHERE datname = $1 AND usename = 'gatehouse_server' AND query LIKE 'LISTEN%'",
+                       "WHERE datname = $1 AND usename = 'gatehouse_server' AND query LIKE "
+                       "'LISTEN%'",
                        {db})[0]
                    .int64("n") > 0;
       },

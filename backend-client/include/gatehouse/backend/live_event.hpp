@@ -10,10 +10,10 @@
 namespace gatehouse::backend {
 
 enum class LiveEventKind {
-  VisitChanged,      // a visit was created or changed status / escalation
-  AlertChanged,      // an alert was raised or acknowledged
-  KioskHeartbeat,    // a kiosk reported its screen and device states
-  EvidenceAdded,     // a photo or scan was stored for a visit
+  VisitChanged,    // a visit was created or changed status / escalation
+  AlertChanged,    // an alert was raised or acknowledged
+  KioskHeartbeat,  // a kiosk reported its screen and device states
+  EvidenceAdded,   // a photo or scan was stored for a visit
   NotificationQueued,
   InvitationChanged,
   GateEvent,  // a gate opened, closed or faulted
