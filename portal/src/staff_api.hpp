@@ -12,8 +12,10 @@
 
 namespace gatehouse::portal {
 
+// What staff handlers need from the server's configuration. The evidence export route
+// (GET /api/staff/visits/{id}/evidence) is not served yet; its key file will live here.
 struct StaffSettings {
-  std::string evidenceKeyFile;  // the evidence key credential; "" = evidence export answers 503
+  std::string evidenceKeyFile;
 };
 
 // One signed-in staff request, as a handler sees it. The route table checked the role.
