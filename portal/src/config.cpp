@@ -82,6 +82,7 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   readInt("security", "login_per_minute_per_address", c.loginPerMinutePerAddress);
   readInt("security", "magic_link_minutes", c.magicLinkMinutes);
   readInt("security", "reset_link_minutes", c.resetLinkMinutes);
+  readInt("http", "stream_ping_seconds", c.streamPingSeconds);
   read(t, "smtp", "url", c.smtpUrl);
   read(t, "smtp", "from", c.smtpFrom);
   read(t, "smtp", "user", c.smtpUser);

@@ -386,23 +386,4 @@ HttpResponse runStaffHandler(const StaffRoute& route, const StaffRequest& reques
   }
 }
 
-bool matchPattern(const std::string& pattern, const std::string& path,
-                  std::vector<std::string>& params) {
-  params.clear();
-  std::size_t i = 0, j = 0;
-  while (i < pattern.size() && j < path.size()) {
-    if (pattern[i] == '{') {
-      const auto close = pattern.find('}', i);
-      const auto end = std::min(path.find('/', j), path.size());
-      if (end == j) return false;
-      params.push_back(path.substr(j, end - j));
-      i = close + 1;
-      j = end;
-    } else if (pattern[i++] != path[j++]) {
-      return false;
-    }
-  }
-  return i == pattern.size() && j == path.size();
-}
-
 }  // namespace gatehouse::portal

@@ -1,4 +1,5 @@
-// The staff API (/api/staff/*): guards' and admins' routes over backend::StaffClient, as data.
+// The staff API (/api/staff/*): guards' and admins' routes over backend::StaffClient, as data
+// (resources/staff.cpp puts them in the route table, which checks session, CSRF and role).
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -11,11 +12,13 @@
 
 namespace gatehouse::portal {
 
+// What staff handlers need from the server's configuration. The evidence export route
+// (GET /api/staff/visits/{id}/evidence) is not served yet; its key file will live here.
 struct StaffSettings {
-  std::string evidenceKeyFile;  // the evidence key credential; "" = evidence export answers 503
+  std::string evidenceKeyFile;
 };
 
-// One signed-in staff request, as a handler sees it. The role was checked by the caller.
+// One signed-in staff request, as a handler sees it. The route table checked the role.
 struct StaffRequest {
   backend::Connection& db;
   std::int64_t personId = 0;
@@ -43,9 +46,5 @@ struct BadField {
 
 // Runs a handler, turning BadField into 400 with the field's name (backend errors pass through).
 HttpResponse runStaffHandler(const StaffRoute& route, const StaffRequest& request);
-
-// Segment match of `path` against `pattern`; fills `params` with the {…} segments.
-bool matchPattern(const std::string& pattern, const std::string& path,
-                  std::vector<std::string>& params);
 
 }  // namespace gatehouse::portal

@@ -40,9 +40,6 @@ struct PortalConfig {
   int magicLinkMinutes = 15;
   int resetLinkMinutes = 30;
   int streamPingSeconds = 10;  // a comment line on every live stream at least this often
-  // The evidence key credential (evidence-key) for GET /api/staff/visits/{id}/evidence; "" =
-  // $CREDENTIALS_DIRECTORY/evidence-key, and that route answers 503 when there is none.
-  std::string evidenceKeyFile;
   // [smtp]
   std::string smtpUrl;  // smtp://host:port or smtps://; empty = email off
   std::string smtpFrom = "gatehouse@localhost";
