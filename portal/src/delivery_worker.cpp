@@ -65,8 +65,9 @@ std::pair<OutboundEmail, json> compose(const Context& ctx, const backend::Row& r
   } else {
     m = messageFor(kind, payload, visitor);
   }
-  OutboundEmail mail{r.text("target"), m.subject,
-                     "Hello " + r.text("full_name") + ",\n\n" + m.body + "\n" + ctx.baseUrl + "/\n"};
+  OutboundEmail mail{
+      r.text("target"), m.subject,
+      "Hello " + r.text("full_name") + ",\n\n" + m.body + "\n" + ctx.baseUrl + "/\n"};
   hook["text"] = mail.body;
   return {mail, hook};
 }

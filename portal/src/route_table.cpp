@@ -52,8 +52,8 @@ bool roleAllowed(const RouteInfo& route, const std::string& role) {
 }
 
 void RouteTable::add(std::string method, std::string pattern, Access access, Handler handler) {
-  routes_.push_back({infoFor(std::move(method), std::move(pattern), access), std::move(handler),
-                     nullptr});
+  routes_.push_back(
+      {infoFor(std::move(method), std::move(pattern), access), std::move(handler), nullptr});
 }
 
 void RouteTable::addStream(std::string pattern, Access access, StreamHandler handler) {

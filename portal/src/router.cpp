@@ -66,6 +66,8 @@ HttpResponse route(Context& ctx, const RouteTable& t, const HttpRequest& req) {
 HttpResponse dispatch(Context& ctx, const RouteTable& t, const HttpRequest& req) {
   try {
     return route(ctx, t, req);
+  } catch (const json::exception&) {  // a field of an unexpected type no handler checked
+    return errorResponse(400, "bad_json");
   } catch (const backend::Error& e) {
     switch (e.kind()) {
       case ErrorKind::ConnectionLost:
@@ -92,8 +94,7 @@ bool isStream(const RouteTable& t, const HttpRequest& req) {
   return m.route && m.route->info.stream;
 }
 
-HttpHandlers::StreamDecision openStream(Context& ctx, const RouteTable& t,
-                                        const HttpRequest& req) {
+HttpHandlers::StreamDecision openStream(Context& ctx, const RouteTable& t, const HttpRequest& req) {
   HttpHandlers::StreamDecision d;
   auto m = t.match(req.method, req.path);
   std::optional<Auth> a;

@@ -48,16 +48,16 @@ HttpResponse sms(Context& ctx, const Call& call) {
 }
 
 HttpResponse page(Context& ctx, const Call& call) {
-  auto claim = readGuestToken(ctx.secret, call.body.value("token", std::string()),
-                              ctx.clock.unixSeconds());
+  std::string token;
+  if (!readField(call.body, "token", token)) return badField("token");
+  auto claim = readGuestToken(ctx.secret, token, ctx.clock.unixSeconds());
   if (!claim) {
     if (claim.error().code == "expired") return errorResponse(410, "expired");
     return errorResponse(404, "invalid_link");
   }
   GuestReply out{404, R"({"error":"invalid_link"})"};
   ctx.asPerson(claim->hostId, [&](Connection& c) {
-    out = guestView(c, claim->invitationId,
-                    [&] { return passText(ctx, c, claim->invitationId); });
+    out = guestView(c, claim->invitationId, [&] { return passText(ctx, c, claim->invitationId); });
   });
   HttpResponse r;
   r.status = out.status;

@@ -30,6 +30,8 @@ HttpResponse healthz(Context& ctx, const Call&) {
 
 }  // namespace
 
-void addHealthRoutes(RouteTable& t) { t.add("GET", "/healthz", RouteTable::Access::Public, healthz); }
+void addHealthRoutes(RouteTable& t) {
+  t.add("GET", "/healthz", RouteTable::Access::Public, healthz);
+}
 
 }  // namespace gatehouse::portal

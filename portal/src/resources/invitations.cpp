@@ -196,9 +196,9 @@ HttpResponse one(Context& ctx, const Call& call) {
     if (rows.empty()) return;
     found = true;
     inv = invitationJson(rows[0]);
-    auto vs = c.exec(
-        std::string(kVisitSelect) + " AND v.invitation_id = $1 ORDER BY v.requested_at DESC",
-        {*id});
+    auto vs =
+        c.exec(std::string(kVisitSelect) + " AND v.invitation_id = $1 ORDER BY v.requested_at DESC",
+               {*id});
     for (std::size_t i = 0; i < vs.size(); ++i) visits.push_back(visitJson(vs[i]));
   });
   if (!found) return errorResponse(404, "not_found");

@@ -48,9 +48,8 @@ void onVisitEvent(Context& ctx, const json& j) {
   if (!visit) return;
   auto person = ctx.hub.personForUnit(estate, unit);
   if (!person) return;
-  ctx.postWork([&ctx, estate, unit, p = *person, id = *visit] {
-    pushVisit(ctx, estate, unit, p, id);
-  });
+  ctx.postWork(
+      [&ctx, estate, unit, p = *person, id = *visit] { pushVisit(ctx, estate, unit, p, id); });
 }
 
 void onNotificationEvent(Context& ctx, const json& j) {

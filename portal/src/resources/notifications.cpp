@@ -9,9 +9,10 @@ using backend::Connection;
 using Access = RouteTable::Access;
 
 std::int64_t unreadCount(Connection& c) {
-  return c.exec(
-              "SELECT count(*) AS n FROM gh.notification WHERE person_id = "
-              "gh.current_person_id() AND read_at IS NULL")[0]
+  return c
+      .exec(
+          "SELECT count(*) AS n FROM gh.notification WHERE person_id = "
+          "gh.current_person_id() AND read_at IS NULL")[0]
       .int64("n");
 }
 
@@ -44,7 +45,10 @@ HttpResponse list(Context& ctx, const Auth& a) {
 
 HttpResponse markRead(Context& ctx, const Call& call) {
   const auto& body = call.body;
-  bool all = body.value("all", false);
+  bool all = false;
+  if (!readField(body, "all", all)) return badField("all");
+  if (body.contains("ids") && !body["ids"].is_array() && !body["ids"].is_null())
+    return badField("ids");
   std::string ids = "{";
   if (body.contains("ids") && body["ids"].is_array()) {
     for (auto& v : body["ids"]) {

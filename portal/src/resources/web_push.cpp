@@ -30,17 +30,15 @@ std::int64_t subscriptionId(const Call& call) {
 
 HttpResponse listDevices(Context& ctx, const Call& call) {
   PushReply out;
-  ctx.asPerson(call.auth->personId, [&](Connection& c) {
-    out = pushList(c, ctx.push ? &ctx.push->keys() : nullptr);
-  });
+  ctx.asPerson(call.auth->personId,
+               [&](Connection& c) { out = pushList(c, ctx.push ? &ctx.push->keys() : nullptr); });
   return reply(out);
 }
 
 HttpResponse subscribe(Context& ctx, const Call& call) {
   if (!ctx.push) return errorResponse(409, "push_off");
   PushReply out;
-  ctx.asPerson(call.auth->personId,
-               [&](Connection& c) { out = pushSubscribe(c, call.req.body); });
+  ctx.asPerson(call.auth->personId, [&](Connection& c) { out = pushSubscribe(c, call.req.body); });
   return reply(out);
 }
 
@@ -64,21 +62,22 @@ HttpResponse test(Context& ctx, const Call& call) {
 
 HttpResponse decide(Context& ctx, const Call& call) {
   const auto& body = call.body;
-  auto claim =
-      readMagicToken(ctx.secret, body.value("token", std::string()), ctx.clock.unixSeconds());
+  std::string token;
+  if (!readField(body, "token", token)) return badField("token");
+  auto claim = readMagicToken(ctx.secret, token, ctx.clock.unixSeconds());
   if (!claim) {
     if (claim.error().code == "expired") return errorResponse(410, "link_expired");
     return errorResponse(404, "invalid_link");
   }
-  if (!body.contains("approve") || !body["approve"].is_boolean())
-    return errorResponse(422, "approve");
+  if (!body.contains("approve")) return errorResponse(422, "approve");
+  if (!body["approve"].is_boolean()) return badField("approve");
   auto device = pushNonceSubscription(claim->nonce);
   bool known = false;
   if (device)
     ctx.asPerson(claim->personId, [&](Connection& c) { known = !!pushOwnTarget(c, device); });
   if (!known) return errorResponse(404, "invalid_link");  // the device was removed
-  return decideAs(ctx, claim->personId, claim->visitId, body["approve"].get<bool>(),
-                  "magic_link", claim->nonce);
+  return decideAs(ctx, claim->personId, claim->visitId, body["approve"].get<bool>(), "magic_link",
+                  claim->nonce);
 }
 
 }  // namespace

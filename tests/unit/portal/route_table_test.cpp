@@ -1,11 +1,12 @@
 // The route table: matching by segments with {id} parameters, access rules, and the listing.
+#include "route_table.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
 #include "gatehouse/portal/routes.hpp"
-#include "route_table.hpp"
 
 namespace gatehouse::portal {
 namespace {

@@ -7,12 +7,12 @@
 namespace gatehouse::portal {
 
 struct RouteInfo {
-  std::string method;   // GET or POST
-  std::string pattern;  // e.g. /api/visits/{id}/decide
-  bool session = false; // needs a signed-in person
-  bool csrf = false;    // needs X-CSRF-Token (every POST that needs a session)
+  std::string method;              // GET or POST
+  std::string pattern;             // e.g. /api/visits/{id}/decide
+  bool session = false;            // needs a signed-in person
+  bool csrf = false;               // needs X-CSRF-Token (every POST that needs a session)
   std::vector<std::string> roles;  // allowed roles; empty = any (or public)
-  bool stream = false;  // Server-Sent Events
+  bool stream = false;             // Server-Sent Events
 };
 
 // Every route of the server, in matching order.
