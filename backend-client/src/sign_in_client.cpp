@@ -32,13 +32,12 @@ AttemptOutcome SignInClient::recordAttempt(std::int64_t person, bool success,
       "SELECT until_ms, attempts_left FROM gh.auth_attempt($1, $2, $3, make_interval(mins => $4))",
       {person, success, policy.maxFailures, static_cast<std::int64_t>(policy.lock.count())});
   if (rows.empty()) return {};
-  return {fromMs(rows[0].optInt64("until_ms")),
-          static_cast<int>(rows[0].int64("attempts_left"))};
+  return {fromMs(rows[0].optInt64("until_ms")), static_cast<int>(rows[0].int64("attempts_left"))};
 }
 
 bool SignInClient::acceptTotpStep(std::int64_t person, std::int64_t step) {
-  return c_.execPrepared("signin_totp", "SELECT gh.auth_totp_accept($1, $2) AS ok",
-                         {person, step})[0]
+  return c_
+      .execPrepared("signin_totp", "SELECT gh.auth_totp_accept($1, $2) AS ok", {person, step})[0]
       .boolean("ok");
 }
 

@@ -53,15 +53,14 @@ std::string totpCode(const std::string& base32Secret, std::int64_t step) {
 
 std::optional<std::int64_t> matchTotp(const std::string& base32Secret, const std::string& code,
                                       std::int64_t unixSeconds) {
-  const bool digits = code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
-                        return c >= '0' && c <= '9';
-                      });
+  const bool digits = code.size() == 6 && std::all_of(code.begin(), code.end(),
+                                                      [](char c) { return c >= '0' && c <= '9'; });
   const std::int64_t now = unixSeconds / 30;
   std::optional<std::int64_t> matched;
   for (std::int64_t step = now - 1; step <= now + 1; ++step) {  // no early exit
     const std::string expected = totpCode(base32Secret, step);
-    const bool same = digits && expected.size() == 6 &&
-                      sodium_memcmp(expected.data(), code.data(), 6) == 0;
+    const bool same =
+        digits && expected.size() == 6 && sodium_memcmp(expected.data(), code.data(), 6) == 0;
     if (same) matched = step;
   }
   return matched;

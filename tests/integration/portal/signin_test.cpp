@@ -49,8 +49,8 @@ class SignInTest : public PortalTest {
     return {{"email", guardEmail_}, {"password", password}, {"totp", totp}};
   }
   std::string column(const std::string& col, std::int64_t person) {
-    return db_.exec("SELECT coalesce(" + col + "::text, 'null') FROM gh.person WHERE id = " +
-                    std::to_string(person));
+    return db_.exec("SELECT coalesce(" + col +
+                    "::text, 'null') FROM gh.person WHERE id = " + std::to_string(person));
   }
   std::string guardEmail_;
   std::int64_t guard_ = 0;
@@ -118,9 +118,8 @@ TEST_F(SignInTest, AStaffAccountOnTheResidentPageIsNobodyAndNothingIsRecorded) {
   EXPECT_EQ(column("totp_last_step", guard_), "null");
   EXPECT_EQ(db_.exec("SELECT count(*) FROM gh.audit_log"), audits);
   // Residents sign in there as before.
-  auto resident = login({{"email", "a-101@harbour.example"},
-                         {"password", "gatehouse-demo"},
-                         {"client", "resident"}});
+  auto resident = login(
+      {{"email", "a-101@harbour.example"}, {"password", "gatehouse-demo"}, {"client", "resident"}});
   ASSERT_TRUE(resident);
   EXPECT_EQ(resident->status, 200) << resident->body;
 }
@@ -157,8 +156,9 @@ TEST_F(SignInTest, OldFailuresAndExpiredLocksNoLongerCount) {
     auto [status, body] = fail("a-102@harbour.example");
     ASSERT_EQ(status, 401) << i;
     EXPECT_EQ(body["attempts_left"], 4) << i;
-    admin_->exec("UPDATE gh.person SET last_failed_at = now() - interval '16 minutes' WHERE id = $1",
-                 {victim});
+    admin_->exec(
+        "UPDATE gh.person SET last_failed_at = now() - interval '16 minutes' WHERE id = $1",
+        {victim});
   }
   // An expired lock starts a fresh count instead of locking again on the first failure.
   admin_->exec(
@@ -207,8 +207,8 @@ TEST_F(SignInTest, WrongJsonTypesAnswer400WithTheField) {
 TEST_F(SignInTest, PasswordResetChecksTheTokenFirst) {
   // A bad token is refused before the password is looked at (or hashed).
   auto c = client();
-  auto r = c.Post("/api/password/reset", json{{"token", "not-a-token"}, {"password", "short"}}.dump(),
-                  "application/json");
+  auto r = c.Post("/api/password/reset",
+                  json{{"token", "not-a-token"}, {"password", "short"}}.dump(), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(json::parse(r->body)["error"], "invalid_link");
@@ -240,10 +240,10 @@ TEST_F(SignInTest, TheMagicPhotoTakesNoTokenInTheUrlAndEndsWithTheLink) {
 TEST_F(SignInTest, NoClientRoleReadsTotpSecretsOrChangesSignInState) {
   for (const char* role : {"gatehouse_app", "gatehouse_kiosk", "gatehouse_worker"}) {
     backend::Connection c(db_.urlAs(role));
-    for (const char* sql : {"SELECT totp_secret FROM gh.person", "SELECT totp_last_step FROM gh.person",
-                            "SELECT * FROM gh.auth_lookup('x@e.x')",
-                            "SELECT gh.auth_totp_accept(1, 1)",
-                            "SELECT * FROM gh.auth_attempt(1, true, 5, '1 minute')"})
+    for (const char* sql :
+         {"SELECT totp_secret FROM gh.person", "SELECT totp_last_step FROM gh.person",
+          "SELECT * FROM gh.auth_lookup('x@e.x')", "SELECT gh.auth_totp_accept(1, 1)",
+          "SELECT * FROM gh.auth_attempt(1, true, 5, '1 minute')"})
       EXPECT_THROW(c.exec(sql), backend::Error) << role << ": " << sql;
   }
 }

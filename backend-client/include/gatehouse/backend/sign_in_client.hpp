@@ -14,9 +14,9 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 struct Account {
   std::int64_t personId = 0;
-  std::string role;          // resident | guard | admin
-  std::string passwordHash;  // "" = none set
-  std::string totpSecret;    // base32; "" = no second factor
+  std::string role;                      // resident | guard | admin
+  std::string passwordHash;              // "" = none set
+  std::string totpSecret;                // base32; "" = no second factor
   std::optional<TimePoint> lockedUntil;  // set only while the lock lasts (whole seconds)
 };
 
