@@ -5,6 +5,7 @@
 #include <atomic>
 #include <regex>
 
+#include "gatehouse/backend/sign_in_client.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/password.hpp"
 #include "push.hpp"
@@ -40,21 +41,19 @@ std::optional<Auth> Context::authenticate(const HttpRequest& req) {
   auto token = req.cookie(kSessionCookie);
   if (token.empty() || token.size() > 100) return std::nullopt;
   auto hash = sha256Hex(token);
-  auto rows = db().execPrepared("portal_session_get",
-                                "SELECT *, (extract(epoch FROM expires_at) * 1000)::bigint AS "
-                                "expires_ms FROM gh.portal_session_get($1)",
-                                {hash});
-  if (rows.empty()) return std::nullopt;
-  auto r = rows[0];
+  auto s = backend::SignInClient(db()).session(hash);
+  if (!s) return std::nullopt;
   Auth a;
-  a.personId = r.int64("person_id");
-  a.estateId = r.int64("estate_id");
-  a.unitId = r.optInt64("unit_id").value_or(0);
-  a.role = r.text("role");
-  a.name = r.text("full_name");
-  a.csrf = r.text("csrf_token");
+  a.personId = s->personId;
+  a.estateId = s->estateId;
+  a.unitId = s->unitId.value_or(0);
+  a.role = s->role;
+  a.name = s->fullName;
+  a.csrf = s->csrf;
   a.tokenHash = hash;
-  a.expiresMs = r.int64("expires_ms");
+  a.expiresMs =
+      std::chrono::duration_cast<std::chrono::milliseconds>(s->expiresAt.time_since_epoch())
+          .count();
   return a;
 }
 
@@ -86,6 +85,26 @@ HttpResponse rateLimited(int waitSeconds) {
   auto r = errorResponse(429, "rate_limited", {{"retry_after_s", waitSeconds}});
   r.header("Retry-After", std::to_string(waitSeconds));
   return r;
+}
+
+HttpResponse badField(const std::string& field) {
+  return errorResponse(400, "bad_field", {{"field", field}});
+}
+
+bool readField(const json& body, const char* name, std::string& out) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+
+bool readField(const json& body, const char* name, bool& out) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_boolean()) return false;
+  out = it->get<bool>();
+  return true;
 }
 
 std::string trim(std::string s) {

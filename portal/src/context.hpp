@@ -42,8 +42,13 @@ struct Auth {
 // Failed sign-ins of addresses that match no account, kept in memory so their answers look
 // like a real account's (per-account lockout lives in the database).
 struct UnknownAccounts {
+  struct Entry {
+    int failures = 0;
+    Clock::time_point lastFailure;
+    std::optional<Clock::time_point> lockedUntil;
+  };
   std::mutex mu;
-  std::unordered_map<std::string, std::pair<int, std::chrono::steady_clock::time_point>> failures;
+  std::unordered_map<std::string, Entry> entries;
 };
 
 struct Context {
@@ -83,7 +88,13 @@ struct Context {
 
 HttpResponse jsonResponse(int status, const json& body);
 HttpResponse errorResponse(int status, const std::string& code, json extra = json::object());
-HttpResponse rateLimited(int waitSeconds);  // 429 with Retry-After
+HttpResponse rateLimited(int waitSeconds);        // 429 with Retry-After
+HttpResponse badField(const std::string& field);  // 400 {"error":"bad_field","field":…}
+
+// Reads an optional field of the body: false when it is there with another JSON type (null
+// counts as absent and leaves `out` as it was).
+bool readField(const json& body, const char* name, std::string& out);
+bool readField(const json& body, const char* name, bool& out);
 
 std::string trim(std::string s);
 std::size_t utf8Length(const std::string& s);

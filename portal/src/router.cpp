@@ -66,6 +66,8 @@ HttpResponse route(Context& ctx, const RouteTable& t, const HttpRequest& req) {
 HttpResponse dispatch(Context& ctx, const RouteTable& t, const HttpRequest& req) {
   try {
     return route(ctx, t, req);
+  } catch (const json::exception&) {  // a field of an unexpected type no handler checked
+    return errorResponse(400, "bad_json");
   } catch (const backend::Error& e) {
     switch (e.kind()) {
       case ErrorKind::ConnectionLost:

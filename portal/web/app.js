@@ -35,13 +35,18 @@
   $('signin-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const err = $('signin-error'); err.textContent = '';
-    const r = await api('POST', '/api/login', { email: $('email').value, password: $('password').value });
+    const email = $('email').value;
+    const r = await api('POST', '/api/login', { email, password: $('password').value, client: 'resident' });
     $('password').value = '';
     if (r.ok) return signedIn(r.data);
     if (r.status === 423) err.textContent = t('signin.locked', { time: window.GH.dateTime(r.data.until_ms) });
     else if (r.status === 429) err.textContent = t('signin.rate', { s: r.data.retry_after_s });
-    else if (r.status === 403 && r.data.error === 'residents_only') err.textContent = t('signin.residents');
-    else err.textContent = t('signin.invalid');
+    else if (r.data && r.data.attempts_left === 1) {
+      // One more failure locks the account: offer the reset link instead.
+      err.textContent = t('signin.last_attempt');
+      $('forgot-email').value = email;
+      document.querySelector('details.forgot').open = true;
+    } else err.textContent = t('signin.invalid');
   });
   $('forgot-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();

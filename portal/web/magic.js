@@ -6,6 +6,16 @@
   const $ = (id) => document.getElementById(id);
   const token = decodeURIComponent((location.hash || '').slice(1));
   let visit = null;
+  let photoLoaded = false;
+  // The token goes in a header, never in the photo's URL; the photo stops once the link is used.
+  async function loadPhoto(id, alt) {
+    photoLoaded = true;
+    const r = await fetch('/api/magic/photo/' + encodeURIComponent(id), { headers: { 'X-Magic-Token': token } });
+    if (!r.ok) return;
+    $('photo').src = URL.createObjectURL(await r.blob());
+    $('photo').alt = alt;
+    $('photo').hidden = false; $('no-photo').hidden = true;
+  }
   function fail(r) {
     const code = r.data.error;
     $('message').textContent = code === 'link_expired' ? t('magic.expired') : code === 'link_used' ? t('magic.used')
@@ -25,11 +35,7 @@
     $('purpose').textContent = v.purpose || t('visit.noPurpose');
     $('meta').textContent = v.kiosk || '';
     const photo = (v.photos || [])[0];
-    if (photo) {
-      $('photo').src = '/api/magic/photo/' + encodeURIComponent(photo.id) + '?t=' + encodeURIComponent(token);
-      $('photo').alt = t('visit.photoAlt', { name: v.visitor });
-      $('photo').hidden = false; $('no-photo').hidden = true;
-    }
+    if (photo && !photoLoaded) loadPhoto(photo.id, t('visit.photoAlt', { name: v.visitor }));
     const open = v.status === 'pending' && !v.held;
     $('actions').hidden = !open;
     $('outcome').textContent = open ? '' : (v.held ? t('visit.held') : outcome(v));

@@ -15,26 +15,46 @@ AS $function$
 $function$;
 GRANT EXECUTE ON FUNCTION gh.auth_lookup(text) TO gatehouse_server;
 
-CREATE OR REPLACE FUNCTION gh.auth_record(p_person bigint, p_success boolean, p_max_failures integer DEFAULT 5, p_lock interval DEFAULT '00:15:00'::interval)
- RETURNS timestamp with time zone
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'gh', 'pg_temp'
-AS $function$
-DECLARE until timestamptz;
+-- Counts one attempt of a real account. A failure older than the window (p_lock) or a lock
+-- that has run out no longer counts; the lock's end has whole-second precision, like the
+-- server's answer for unknown accounts. Returns the lock's end (NULL = not locked) and how
+-- many failures are left before it locks.
+CREATE OR REPLACE FUNCTION gh.auth_attempt(p_person bigint, p_success boolean,
+                                           p_max_failures integer, p_lock interval)
+RETURNS TABLE (until_ms bigint, attempts_left integer)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = gh, pg_temp AS $$
+DECLARE p gh.person;
+        n integer;
+        until timestamptz;
 BEGIN
+  SELECT * INTO p FROM gh.person WHERE id = p_person FOR UPDATE;
+  IF NOT FOUND THEN RETURN; END IF;
   IF p_success THEN
-    UPDATE gh.person SET failed_logins = 0, locked_until = NULL WHERE id = p_person;
-    PERFORM gh.audit((SELECT estate_id FROM gh.person WHERE id = p_person), 'auth.login', p_person::text, '{}');
-    RETURN NULL;
+    UPDATE gh.person SET failed_logins = 0, locked_until = NULL, last_failed_at = NULL
+     WHERE id = p_person;
+    PERFORM gh.audit(p.estate_id, 'auth.login', p_person::text, '{}');
+    RETURN QUERY SELECT NULL::bigint, p_max_failures;
+    RETURN;
   END IF;
-  UPDATE gh.person SET failed_logins = failed_logins + 1,
-         locked_until = CASE WHEN failed_logins + 1 >= p_max_failures THEN now() + p_lock END
-   WHERE id = p_person RETURNING locked_until INTO until;
-  PERFORM gh.audit((SELECT estate_id FROM gh.person WHERE id = p_person), 'auth.failed', p_person::text,
+  n := CASE WHEN p.locked_until <= now() OR p.last_failed_at IS NULL
+              OR p.last_failed_at <= now() - p_lock THEN 0
+            ELSE p.failed_logins END + 1;
+  IF n >= p_max_failures THEN until := date_trunc('second', now()) + p_lock; END IF;
+  UPDATE gh.person SET failed_logins = n, locked_until = until, last_failed_at = now()
+   WHERE id = p_person;
+  PERFORM gh.audit(p.estate_id, 'auth.failed', p_person::text,
                    jsonb_build_object('locked_until', until));
-  RETURN until;
-END $function$;
+  RETURN QUERY SELECT (extract(epoch FROM until) * 1000)::bigint, greatest(p_max_failures - n, 0);
+END $$;
+GRANT EXECUTE ON FUNCTION gh.auth_attempt(bigint,boolean,integer,interval) TO gatehouse_server;
+
+-- The console's path (staff_auth_finish) counts the same way until it is retired.
+CREATE OR REPLACE FUNCTION gh.auth_record(p_person bigint, p_success boolean,
+                                          p_max_failures integer DEFAULT 5,
+                                          p_lock interval DEFAULT '15 minutes')
+RETURNS timestamptz LANGUAGE sql SECURITY DEFINER SET search_path = gh, pg_temp AS $$
+  SELECT to_timestamp(until_ms / 1000.0) FROM gh.auth_attempt(p_person, p_success, p_max_failures, p_lock)
+$$;
 GRANT EXECUTE ON FUNCTION gh.auth_record(bigint,boolean,integer,interval) TO gatehouse_server;
 
 -- A person sets their own password; an admin sets one for a person of their own estate.
@@ -232,5 +252,32 @@ BEGIN
   RETURN who;
 END $function$;
 GRANT EXECUTE ON FUNCTION gh.portal_reset_consume(text,text) TO gatehouse_server;
+
+
+-- Accepts a TOTP time step once: true when it is later than the last accepted one.
+CREATE OR REPLACE FUNCTION gh.auth_totp_accept(p_person bigint, p_step bigint) RETURNS boolean
+LANGUAGE sql SECURITY DEFINER SET search_path = gh, pg_temp AS $$
+  WITH accepted AS (
+    UPDATE gh.person SET totp_last_step = p_step
+     WHERE id = p_person AND (totp_last_step IS NULL OR totp_last_step < p_step)
+    RETURNING 1)
+  SELECT EXISTS (SELECT FROM accepted)
+$$;
+GRANT EXECUTE ON FUNCTION gh.auth_totp_accept(bigint,bigint) TO gatehouse_server;
+
+-- Whether a reset token can still be used (checked before the new password is hashed).
+CREATE OR REPLACE FUNCTION gh.portal_reset_valid(p_token_hash text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gh, pg_temp AS $$
+  SELECT EXISTS (SELECT FROM gh.portal_reset_token
+                  WHERE token_hash = p_token_hash AND used_at IS NULL AND expires_at > now())
+$$;
+GRANT EXECUTE ON FUNCTION gh.portal_reset_valid(text) TO gatehouse_server;
+
+-- Whether a magic link (by its nonce) has been used: its photo stops working then.
+CREATE OR REPLACE FUNCTION gh.portal_magic_used(p_nonce text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gh, pg_temp AS $$
+  SELECT EXISTS (SELECT FROM gh.portal_magic_use WHERE nonce = p_nonce)
+$$;
+GRANT EXECUTE ON FUNCTION gh.portal_magic_used(text) TO gatehouse_server;
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;

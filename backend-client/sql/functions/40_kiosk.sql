@@ -773,7 +773,6 @@ BEGIN
 END $function$;
 GRANT EXECUTE ON FUNCTION gh.kiosk_server_time(bigint,text,timestamp with time zone) TO gatehouse_kiosk;
 
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;
 
 -- The photo is checked before anything is written: a bad one is refused (GH422 'photo') and the
 -- kiosk's event stays in its outbox for an operator, rather than an alert without its photo.
@@ -792,3 +791,5 @@ BEGIN
   RETURN alert_id;
 END $$;
 GRANT EXECUTE ON FUNCTION gh.kiosk_raise_alert(bigint,text,uuid,text,uuid,jsonb,bytea) TO gatehouse_kiosk;
+
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;

@@ -48,8 +48,9 @@ HttpResponse sms(Context& ctx, const Call& call) {
 }
 
 HttpResponse page(Context& ctx, const Call& call) {
-  auto claim =
-      readGuestToken(ctx.secret, call.body.value("token", std::string()), ctx.clock.unixSeconds());
+  std::string token;
+  if (!readField(call.body, "token", token)) return badField("token");
+  auto claim = readGuestToken(ctx.secret, token, ctx.clock.unixSeconds());
   if (!claim) {
     if (claim.error().code == "expired") return errorResponse(410, "expired");
     return errorResponse(404, "invalid_link");

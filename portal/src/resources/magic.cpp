@@ -13,8 +13,9 @@ using Access = RouteTable::Access;
 
 // The claim of the body's token, or the reply that refuses it.
 std::variant<MagicClaim, HttpResponse> readClaim(Context& ctx, const json& body) {
-  auto claim =
-      readMagicToken(ctx.secret, body.value("token", std::string()), ctx.clock.unixSeconds());
+  std::string token;
+  if (!readField(body, "token", token)) return badField("token");
+  auto claim = readMagicToken(ctx.secret, token, ctx.clock.unixSeconds());
   if (claim) return *claim;
   if (claim.error().code == "expired") return errorResponse(410, "link_expired");
   return errorResponse(404, "invalid_link");
@@ -34,16 +35,23 @@ HttpResponse decide(Context& ctx, const Call& call) {
   auto claim = readClaim(ctx, call.body);
   if (auto* refused = std::get_if<HttpResponse>(&claim)) return *refused;
   const auto& c = std::get<MagicClaim>(claim);
-  if (!call.body.contains("approve") || !call.body["approve"].is_boolean())
-    return errorResponse(422, "approve");
+  if (!call.body.contains("approve")) return errorResponse(422, "approve");
+  if (!call.body["approve"].is_boolean()) return badField("approve");
   return decideAs(ctx, c.personId, c.visitId, call.body["approve"].get<bool>(), "magic_link",
                   c.nonce);
 }
 
-// The photo of the one visit a magic link is for (the link is checked, not used up).
+// The photo of the one visit a magic link is for, while the link is unused. The token comes
+// in a header (never in the URL, where logs and the Referer would keep it).
 HttpResponse photo(Context& ctx, const Call& call) {
-  auto claim = readMagicToken(ctx.secret, call.req.queryParam("t"), ctx.clock.unixSeconds());
+  auto claim =
+      readMagicToken(ctx.secret, call.req.header("x-magic-token"), ctx.clock.unixSeconds());
   if (!claim) return errorResponse(404, "not_found");
+  bool used = ctx.db()
+                  .execPrepared("portal_magic_used", "SELECT gh.portal_magic_used($1) AS used",
+                                {claim->nonce})[0]
+                  .boolean("used");
+  if (used) return errorResponse(404, "not_found");
   return photoAs(ctx, claim->personId, call.param(), claim->visitId);
 }
 

@@ -1,67 +1,55 @@
-// Notifications resource: the signed-in person's recent notifications and marking them read.
+// Notifications resource: the signed-in person's recent notifications and marking them read
+// (queries in backend::ResidentClient).
 #include "notifications.hpp"
 
 #include "../route_table.hpp"
+#include "gatehouse/backend/resident_client.hpp"
 
 namespace gatehouse::portal {
 
 using backend::Connection;
 using Access = RouteTable::Access;
 
-std::int64_t unreadCount(Connection& c) {
-  return c
-      .exec(
-          "SELECT count(*) AS n FROM gh.notification WHERE person_id = "
-          "gh.current_person_id() AND read_at IS NULL")[0]
-      .int64("n");
-}
+std::int64_t unreadCount(Connection& c) { return backend::ResidentClient(c).unreadCount(); }
 
 namespace {
 
-json notificationJson(const backend::Row& r) {
-  json p = json::parse(r.text("payload"), nullptr, false);
-  return {{"id", r.int64("id")},
-          {"kind", r.text("kind")},
+json notificationJson(const backend::ResidentNotification& n) {
+  json p = json::parse(n.payloadJson, nullptr, false);
+  return {{"id", n.id},
+          {"kind", n.kind},
           {"payload", p.is_discarded() ? json::object() : p},
-          {"created_ms", r.int64("created_ms")},
-          {"read", r.boolean("read")}};
+          {"created_ms",
+           std::chrono::duration_cast<std::chrono::milliseconds>(n.createdAt.time_since_epoch())
+               .count()},
+          {"read", n.read}};
 }
 
 HttpResponse list(Context& ctx, const Auth& a) {
   json out = json::array();
   std::int64_t unread = 0;
   ctx.asPerson(a.personId, [&](Connection& c) {
-    auto rows = c.exec(
-        "SELECT id, kind, payload::text AS payload, (extract(epoch FROM created_at) * "
-        "1000)::bigint AS created_ms, "
-        "read_at IS NOT NULL AS read FROM gh.notification WHERE person_id = "
-        "gh.current_person_id() "
-        "ORDER BY created_at DESC, id DESC LIMIT 50");
-    for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(notificationJson(rows[i]));
-    unread = unreadCount(c);
+    backend::ResidentClient resident(c);
+    for (const auto& n : resident.notifications()) out.push_back(notificationJson(n));
+    unread = resident.unreadCount();
   });
   return jsonResponse(200, {{"notifications", out}, {"unread", unread}});
 }
 
 HttpResponse markRead(Context& ctx, const Call& call) {
   const auto& body = call.body;
-  bool all = body.value("all", false);
-  std::string ids = "{";
-  if (body.contains("ids") && body["ids"].is_array()) {
+  bool all = false;
+  if (!readField(body, "all", all)) return badField("all");
+  std::vector<std::int64_t> ids;
+  if (body.contains("ids") && !body["ids"].is_null()) {
+    if (!body["ids"].is_array()) return badField("ids");
     for (auto& v : body["ids"]) {
       if (!v.is_number_integer()) return errorResponse(422, "ids");
-      if (ids.size() > 1) ids += ",";
-      ids += std::to_string(v.get<std::int64_t>());
+      ids.push_back(v.get<std::int64_t>());
     }
   }
-  ids += "}";
-  ctx.asPerson(call.auth->personId, [&](Connection& c) {
-    c.exec(
-        "UPDATE gh.notification SET read_at = now() WHERE person_id = gh.current_person_id() AND "
-        "read_at IS NULL "
-        "AND ($1 OR id = ANY($2::bigint[]))",
-        {all, ids});
-  });
+  ctx.asPerson(call.auth->personId,
+               [&](Connection& c) { backend::ResidentClient(c).markRead(all, ids); });
   return list(ctx, *call.auth);
 }
 

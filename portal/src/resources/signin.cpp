@@ -6,6 +6,8 @@
 
 #include "../push.hpp"
 #include "../route_table.hpp"
+#include "../totp.hpp"
+#include "gatehouse/backend/sign_in_client.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/password.hpp"
 
@@ -14,50 +16,74 @@ namespace gatehouse::portal {
 namespace {
 
 using Access = RouteTable::Access;
+using backend::SignInClient;
+using std::chrono::milliseconds;
 
-bool unknownLocked(Context& ctx, const std::string& key) {
-  std::lock_guard lock(ctx.unknown.mu);
-  auto it = ctx.unknown.failures.find(key);
-  return it != ctx.unknown.failures.end() && it->second.first >= ctx.cfg.loginMaxFailures &&
-         std::chrono::steady_clock::now() < it->second.second;
+std::int64_t toMs(Clock::time_point t) {
+  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
-bool unknownFailed(Context& ctx, const std::string& key) {
-  std::lock_guard lock(ctx.unknown.mu);
-  auto& failures = ctx.unknown.failures;
-  if (failures.size() > 100000) failures.clear();
-  auto& e = failures[key];
-  const int max = ctx.cfg.loginMaxFailures;
-  if (std::chrono::steady_clock::now() >= e.second && e.first >= max) e.first = 0;
-  ++e.first;
-  if (e.first >= max)
-    e.second = std::chrono::steady_clock::now() + std::chrono::minutes(ctx.cfg.lockMinutes);
-  return e.first >= max;
+backend::LockoutPolicy policy(const Context& ctx) {
+  return {ctx.cfg.loginMaxFailures, std::chrono::minutes(ctx.cfg.lockMinutes)};
 }
 
-HttpResponse lockedResponse(std::int64_t untilMs) {
-  return errorResponse(423, "locked", {{"until_ms", untilMs}});
+HttpResponse lockedResponse(Clock::time_point until) {
+  return errorResponse(423, "locked", {{"until_ms", toMs(until)}});
+}
+
+// Every counted failure says how many are left, so the page can warn before the last one.
+HttpResponse invalidCredentials(int attemptsLeft) {
+  return errorResponse(401, "invalid_credentials", {{"attempts_left", attemptsLeft}});
+}
+
+// Addresses with no account (and staff accounts on the resident page) count failures in
+// memory with the database's policy, so their answers cannot be told from a real account's.
+HttpResponse unknownAccount(Context& ctx, const std::string& key, const std::string& password) {
+  const auto now = ctx.clock.now();
+  const auto p = policy(ctx);
+  {
+    std::lock_guard lock(ctx.unknown.mu);
+    auto it = ctx.unknown.entries.find(key);
+    if (it != ctx.unknown.entries.end() && it->second.lockedUntil && now < *it->second.lockedUntil)
+      return lockedResponse(*it->second.lockedUntil);
+  }
+  verifyPassword(ctx.dummyHash, password);  // the same work as for a real account
+  std::lock_guard lock(ctx.unknown.mu);
+  if (ctx.unknown.entries.size() > 100000) ctx.unknown.entries.clear();
+  auto& e = ctx.unknown.entries[key];
+  const bool expired = e.lockedUntil && now >= *e.lockedUntil;
+  if (expired || now - e.lastFailure >= p.lock) e = {};
+  e.failures += 1;
+  e.lastFailure = now;
+  if (e.failures >= p.maxFailures) {
+    e.lockedUntil = std::chrono::floor<std::chrono::seconds>(now) + p.lock;
+    return lockedResponse(*e.lockedUntil);
+  }
+  return invalidCredentials(p.maxFailures - e.failures);
 }
 
 HttpResponse me(Context& ctx, const Auth& a) {
-  json j{{"id", a.personId}, {"name", a.name}, {"csrf", a.csrf}, {"role", a.role}};
+  json j{{"id", a.personId},
+         {"name", a.name},
+         {"csrf", a.csrf},
+         {"role", a.role},
+         {"estate_id", a.estateId}};
   ctx.asPerson(a.personId, [&](backend::Connection& c) {
     auto rows = c.exec(
         "SELECT u.label, u.building, e.name AS estate, e.timezone, p.notify_email, "
-        "p.webhook_url, p.email "
-        "FROM gh.person p JOIN gh.unit u ON u.id = p.unit_id JOIN gh.estate e ON e.id = "
-        "p.estate_id "
-        "WHERE p.id = gh.current_person_id()");
-    if (!rows.empty()) {
-      auto r = rows[0];
+        "p.webhook_url, p.email FROM gh.person p JOIN gh.estate e ON e.id = p.estate_id "
+        "LEFT JOIN gh.unit u ON u.id = p.unit_id WHERE p.id = gh.current_person_id()");
+    if (rows.empty()) return;
+    auto r = rows[0];
+    if (!r.isNull("label")) {
       j["unit"] = r.text("label");
       j["building"] = r.text("building");
-      j["estate"] = r.text("estate");
-      j["timezone"] = r.text("timezone");
-      j["email"] = r.text("email");
-      j["notify_email"] = r.boolean("notify_email");
-      j["webhook_url"] = r.text("webhook_url");
     }
+    j["estate"] = r.text("estate");
+    j["timezone"] = r.text("timezone");
+    j["email"] = r.text("email");
+    j["notify_email"] = r.boolean("notify_email");
+    j["webhook_url"] = r.text("webhook_url");
   });
   // Only channels this server can deliver are offered.
   j["channels_available"] = {{"email", !ctx.cfg.smtpUrl.empty()},
@@ -66,24 +92,15 @@ HttpResponse me(Context& ctx, const Auth& a) {
   return jsonResponse(200, j);
 }
 
-HttpResponse unknownAccount(Context& ctx, const std::string& key, const std::string& password) {
-  // Same work and same answers as for a real account, so nothing reveals who exists.
-  const auto lockedUntil = ctx.clock.unixSeconds() * 1000 + ctx.cfg.lockMinutes * 60000;
-  if (unknownLocked(ctx, key)) return lockedResponse(lockedUntil);
-  verifyPassword(ctx.dummyHash, password);
-  if (unknownFailed(ctx, key)) return lockedResponse(lockedUntil);
-  return errorResponse(401, "invalid_credentials");
-}
-
 HttpResponse startSession(Context& ctx, const HttpRequest& req, std::int64_t person) {
   std::string token = randomToken(32);
-  std::string csrf = randomToken(24);
-  ctx.db().exec("SELECT gh.portal_session_create($1, $2, $3, make_interval(hours => $4), $5)",
-                {person, sha256Hex(token), csrf, ctx.cfg.sessionHours, req.header("user-agent")});
+  SignInClient(ctx.db()).createSession(person, sha256Hex(token), randomToken(24),
+                                       std::chrono::hours(ctx.cfg.sessionHours),
+                                       req.header("user-agent"));
   HttpRequest withCookie = req;
   withCookie.headers["cookie"] = std::string(kSessionCookie) + "=" + token;
   auto a = ctx.authenticate(withCookie);
-  if (!a || a->role != "resident") return errorResponse(403, "residents_only");
+  if (!a) return errorResponse(401, "invalid_credentials");
   auto r = me(ctx, *a);
   r.header("Set-Cookie",
            ctx.cookieHeader(token, static_cast<long>(ctx.cfg.sessionHours) * 3600, req.tls));
@@ -91,44 +108,56 @@ HttpResponse startSession(Context& ctx, const HttpRequest& req, std::int64_t per
   return r;
 }
 
+// Staff always need a second factor; residents when they enrolled one. A code is good once.
+bool secondFactorOk(Context& ctx, SignInClient& signIn, const backend::Account& account,
+                    const std::string& code) {
+  if (account.role == "resident" && account.totpSecret.empty()) return true;
+  if (account.totpSecret.empty()) return false;
+  auto step = matchTotp(account.totpSecret, trim(code), ctx.clock.unixSeconds());
+  return step && signIn.acceptTotpStep(account.personId, *step);
+}
+
+struct Credentials {
+  std::string email, password, totp, client;
+};
+
 HttpResponse login(Context& ctx, const Call& call) {
   const auto& req = call.req;
   if (int wait = ctx.throttle.attempt("login:" + req.remoteAddr, std::chrono::steady_clock::now()))
     return rateLimited(wait);
-  std::string email = trim(call.body.value("email", std::string()));
-  std::string password = call.body.value("password", std::string());
-  if (email.empty() || email.size() > 254 || password.empty() || password.size() > 1024)
+  Credentials in;
+  for (auto [name, out] : {std::pair{"email", &in.email},
+                           {"password", &in.password},
+                           {"totp", &in.totp},
+                           {"client", &in.client}})
+    if (!readField(call.body, name, *out)) return badField(name);
+  const std::string email = trim(in.email);
+  if (email.empty() || email.size() > 254 || in.password.empty() || in.password.size() > 1024)
     return errorResponse(401, "invalid_credentials");
   std::string key = email;
   std::transform(key.begin(), key.end(), key.begin(),
                  [](unsigned char c) { return std::tolower(c); });
 
-  auto rows = ctx.db().execPrepared(
-      "portal_auth_lookup",
-      "SELECT person_id, role::text AS role, password_hash, locked_until > now() AS locked, "
-      "(extract(epoch FROM locked_until) * 1000)::bigint AS until_ms FROM gh.auth_lookup($1)",
-      {email});
-  if (rows.empty()) return unknownAccount(ctx, key, password);
-  auto row = rows[0];
-  auto person = row.int64("person_id");
-  if (!row.isNull("locked") && row.boolean("locked")) return lockedResponse(row.int64("until_ms"));
-  auto hash = row.text("password_hash");
-  bool ok = !hash.empty() ? verifyPassword(hash, password)
-                          : (verifyPassword(ctx.dummyHash, password), false);
-  auto rec = ctx.db().exec(
-      "SELECT (extract(epoch FROM gh.auth_record($1, $2, $3, make_interval(mins => $4))) * "
-      "1000)::bigint AS until_ms",
-      {person, ok, ctx.cfg.loginMaxFailures, ctx.cfg.lockMinutes});
+  SignInClient signIn(ctx.db());
+  auto account = signIn.lookup(email);
+  // On the resident page a staff account is nobody: the same answers, nothing recorded.
+  if (!account || (in.client == "resident" && account->role != "resident"))
+    return unknownAccount(ctx, key, in.password);
+  if (account->lockedUntil) return lockedResponse(*account->lockedUntil);
+  const auto& hash = account->passwordHash;
+  bool ok = !hash.empty() ? verifyPassword(hash, in.password)
+                          : (verifyPassword(ctx.dummyHash, in.password), false);
+  ok = ok && secondFactorOk(ctx, signIn, *account, in.totp);
+  auto outcome = signIn.recordAttempt(account->personId, ok, policy(ctx));
   if (!ok) {
-    if (auto until = rec[0].optInt64("until_ms")) return lockedResponse(*until);
-    return errorResponse(401, "invalid_credentials");
+    if (outcome.lockedUntil) return lockedResponse(*outcome.lockedUntil);
+    return invalidCredentials(outcome.attemptsLeft);
   }
-  if (row.text("role") != "resident") return errorResponse(403, "residents_only");
-  return startSession(ctx, req, person);
+  return startSession(ctx, req, account->personId);
 }
 
 HttpResponse logout(Context& ctx, const Call& call) {
-  ctx.db().exec("SELECT gh.portal_session_delete($1)", {call.auth->tokenHash});
+  SignInClient(ctx.db()).deleteSession(call.auth->tokenHash);
   ctx.hub.closeSession(call.auth->tokenHash);
   ctx.staffHub.closeSession(call.auth->tokenHash);
   auto r = jsonResponse(200, {{"status", "signed_out"}});
@@ -137,8 +166,11 @@ HttpResponse logout(Context& ctx, const Call& call) {
 }
 
 HttpResponse setChannels(Context& ctx, const Call& call) {
-  bool notifyEmail = call.body.value("notify_email", true);
-  std::string url = trim(call.body.value("webhook_url", std::string()));
+  bool notifyEmail = true;
+  std::string url;
+  if (!readField(call.body, "notify_email", notifyEmail)) return badField("notify_email");
+  if (!readField(call.body, "webhook_url", url)) return badField("webhook_url");
+  url = trim(url);
   if (!url.empty()) {
     bool ok = url.size() <= 500 && (url.rfind("https://", 0) == 0 ||
                                     (ctx.cfg.webhookAllowHttp && url.rfind("http://", 0) == 0));
@@ -165,7 +197,9 @@ HttpResponse forgot(Context& ctx, const Call& call) {
   if (int wait =
           ctx.throttle.attempt("forgot:" + call.req.remoteAddr, std::chrono::steady_clock::now()))
     return rateLimited(wait);
-  std::string email = trim(call.body.value("email", std::string()));
+  std::string email;
+  if (!readField(call.body, "email", email)) return badField("email");
+  email = trim(email);
   if (!email.empty() && email.size() <= 254) {
     std::string token = randomToken(32);
     auto rows =
@@ -183,15 +217,21 @@ HttpResponse forgot(Context& ctx, const Call& call) {
 }
 
 HttpResponse reset(Context& ctx, const Call& call) {
-  std::string token = call.body.value("token", std::string());
-  std::string password = call.body.value("password", std::string());
+  if (int wait =
+          ctx.throttle.attempt("reset:" + call.req.remoteAddr, std::chrono::steady_clock::now()))
+    return rateLimited(wait);
+  std::string token, password;
+  if (!readField(call.body, "token", token)) return badField("token");
+  if (!readField(call.body, "password", password)) return badField("password");
+  if (token.empty() || token.size() > 100) return errorResponse(400, "invalid_link");
+  SignInClient signIn(ctx.db());
+  // The token first: nothing is hashed (64 MiB, 0.1 s) for a request that cannot succeed.
+  if (!signIn.resetTokenValid(sha256Hex(token))) return errorResponse(400, "invalid_link");
   if (utf8Length(password) < 10 || password.size() > 1024)
     return errorResponse(422, "password_too_short");
-  if (token.empty() || token.size() > 100) return errorResponse(400, "invalid_link");
-  auto rows = ctx.db().exec("SELECT gh.portal_reset_consume($1, $2) AS person",
-                            {sha256Hex(token), hashPassword(password)});
-  if (rows.empty() || rows[0].isNull("person")) return errorResponse(400, "invalid_link");
-  ctx.hub.closePerson(rows[0].int64("person"));  // every session of theirs ended
+  auto person = signIn.consumeReset(sha256Hex(token), hashPassword(password));
+  if (!person) return errorResponse(400, "invalid_link");
+  ctx.hub.closePerson(*person);  // every session of theirs ended
   return jsonResponse(200, {{"status", "password_changed"}});
 }
 

@@ -159,14 +159,16 @@ HttpResponse visitOne(Context& ctx, const Call& call) {
 HttpResponse decide(Context& ctx, const Call& call) {
   auto id = Uuid::parse(call.param());
   const auto& body = call.body;
-  if (!id || !body.contains("approve") || !body["approve"].is_boolean())
-    return errorResponse(404, "not_found");
+  if (!id || !body.contains("approve")) return errorResponse(404, "not_found");
+  if (!body["approve"].is_boolean()) return badField("approve");
   return decideAs(ctx, call.auth->personId, *id, body["approve"].get<bool>(), "resident", {});
 }
 
 HttpResponse report(Context& ctx, const Call& call) {
   auto id = Uuid::parse(call.param());
-  std::string reason = trim(call.body.value("reason", std::string()));
+  std::string reason;
+  if (!readField(call.body, "reason", reason)) return badField("reason");
+  reason = trim(reason);
   if (!id) return errorResponse(404, "not_found");
   if (reason.empty() || utf8Length(reason) > 500) return errorResponse(422, "reason");
   bool visible = false;

@@ -62,14 +62,15 @@ HttpResponse test(Context& ctx, const Call& call) {
 
 HttpResponse decide(Context& ctx, const Call& call) {
   const auto& body = call.body;
-  auto claim =
-      readMagicToken(ctx.secret, body.value("token", std::string()), ctx.clock.unixSeconds());
+  std::string token;
+  if (!readField(body, "token", token)) return badField("token");
+  auto claim = readMagicToken(ctx.secret, token, ctx.clock.unixSeconds());
   if (!claim) {
     if (claim.error().code == "expired") return errorResponse(410, "link_expired");
     return errorResponse(404, "invalid_link");
   }
-  if (!body.contains("approve") || !body["approve"].is_boolean())
-    return errorResponse(422, "approve");
+  if (!body.contains("approve")) return errorResponse(422, "approve");
+  if (!body["approve"].is_boolean()) return badField("approve");
   auto device = pushNonceSubscription(claim->nonce);
   bool known = false;
   if (device)

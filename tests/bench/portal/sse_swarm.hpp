@@ -1,4 +1,5 @@
-// Shared by the portal benchmarks: many SSE clients on one epoll thread, one-shot HTTP, percentiles.
+// Shared by the portal benchmarks: many SSE clients on one epoll thread, one-shot HTTP,
+// percentiles.
 #pragma once
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -22,7 +23,9 @@ namespace gatehouse::bench {
 
 using Steady = std::chrono::steady_clock;
 
-inline double ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+inline double ms(Steady::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 inline double pct(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -62,9 +65,9 @@ class SseSwarm {
         continue;
       }
       Conn conn;
-      conn.request =
-          "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: " +
-          c + "\r\n\r\n";
+      conn.request = "GET " + path +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: " + c +
+                     "\r\n\r\n";
       conns_.emplace(fd, std::move(conn));
       epoll_event ev{};
       ev.events = EPOLLIN | EPOLLOUT;

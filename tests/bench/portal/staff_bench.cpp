@@ -27,11 +27,12 @@ namespace {
 // Sessions made directly (signing in thousands of times would measure Argon2id).
 std::vector<std::string> sessions(testing::TestDatabase& db, std::int64_t person,
                                   const std::string& prefix, int n) {
-  db.exec("INSERT INTO gh.portal_session (token_hash, person_id, csrf_token, expires_at) "
-          "SELECT encode(sha256(convert_to('" +
-          prefix + "' || i, 'UTF8')), 'hex'), " + std::to_string(person) +
-          ", 'csrf-bench', now() + interval '1 hour' FROM generate_series(0, " +
-          std::to_string(n - 1) + ") i");
+  db.exec(
+      "INSERT INTO gh.portal_session (token_hash, person_id, csrf_token, expires_at) "
+      "SELECT encode(sha256(convert_to('" +
+      prefix + "' || i, 'UTF8')), 'hex'), " + std::to_string(person) +
+      ", 'csrf-bench', now() + interval '1 hour' FROM generate_series(0, " + std::to_string(n - 1) +
+      ") i");
   std::vector<std::string> cookies;
   for (int i = 0; i < n; ++i) cookies.push_back("gh_session=" + prefix + std::to_string(i));
   return cookies;
@@ -75,8 +76,8 @@ int main(int argc, char** argv) {
   const auto unit = std::stoll(db.exec("SELECT id FROM gh.unit WHERE label = 'A-101'"));
   const auto resident =
       std::stoll(db.exec("SELECT id FROM gh.person WHERE email = 'a-101@harbour.example'"));
-  const auto guard = std::stoll(
-      db.exec("SELECT id FROM gh.person WHERE email = '" + demo.guardEmails[0] + "'"));
+  const auto guard =
+      std::stoll(db.exec("SELECT id FROM gh.person WHERE email = '" + demo.guardEmails[0] + "'"));
   auto consoleCookies = sessions(db, guard, "staff-bench-", consoles);
   auto residentCookies = sessions(db, resident, "resident-bench-", residents);
 
@@ -113,8 +114,7 @@ int main(int argc, char** argv) {
     consoleSwarm.expect("\"visit_id\":\"" + r.visitId.toString());
     const auto sent = Steady::now();
     kiosk.requestVisit(r);
-    waitUntil([&] { return consoleSwarm.seen() >= consoleSwarm.open(); },
-              std::chrono::seconds(10));
+    waitUntil([&] { return consoleSwarm.seen() >= consoleSwarm.open(); }, std::chrono::seconds(10));
     for (auto t : consoleSwarm.arrivals()) lat.push_back(ms(t - sent));
   }
 
