@@ -282,6 +282,11 @@ int runPeopleCommand(const std::string& url, const std::vector<std::string>& pos
     std::cout << "deactivated " << positional[1] << "\n";
     return 0;
   }
+  if (cmd == "enrol-totp") {  // a new secret replaces the old one: the old app stops working
+    const auto uri = enrolTotp(c, positional[1]);
+    std::cout << uri << "\n" << terminalQr(uri);
+    return 0;
+  }
   if (cmd == "move-resident") {
     moveResident(c, positional[1], need(options, "unit"));
     std::cout << "moved " << positional[1] << " to " << options.at("unit") << "\n";
@@ -310,6 +315,7 @@ const char* const kOpsUsage =
                                   stdin line 1: password (required); line 2 with --pin: the
                                   kiosk PIN (6-12 digits); --totp prints an otpauth URI + QR
   deactivate-user EMAIL           sign-in and PIN stop working; portal sessions end
+  enrol-totp EMAIL                a new TOTP secret for staff sign-in: prints the otpauth URI + QR
   move-resident EMAIL --unit LABEL
   import-residents FILE --estate ID --sync [--dry-run]
                                   add, update and deactivate residents to match FILE
@@ -324,7 +330,7 @@ bool isOpsFlag(const std::string& option) {
 
 bool isOpsCommand(const std::string& command, const std::map<std::string, std::string>& options) {
   return command == "backup" || command == "restore" || command == "create-user" ||
-         command == "deactivate-user" || command == "move-resident" ||
+         command == "deactivate-user" || command == "enrol-totp" || command == "move-resident" ||
          command == "simulate-visitor" || (command == "import-residents" && options.count("sync"));
 }
 

@@ -74,6 +74,12 @@ std::string enrolTotp(Connection& c, std::int64_t personId) {
          "&issuer=Gatehouse&algorithm=SHA1&digits=6&period=30";
 }
 
+std::string enrolTotp(Connection& c, const std::string& email) {
+  auto rows = c.exec("SELECT id FROM gh.person WHERE lower(email) = lower($1)", {email});
+  if (rows.empty()) throw Error(ErrorKind::NotFound, "no person with e-mail " + email);
+  return enrolTotp(c, rows[0].int64("id"));
+}
+
 std::string terminalQr(const std::string& text) {
   ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
   writer.setMargin(2);

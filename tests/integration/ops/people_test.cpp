@@ -90,6 +90,25 @@ TEST_F(PeopleCliTest, CreateGuardWithPinAndTotpPrintsAUriAndAQrThatSignInAccepts
             "true");
 }
 
+TEST_F(PeopleCliTest, EnrolTotpGivesAnExistingGuardANewSecretAndRefusesAnUnknownEmail) {
+  const std::string before =
+      one("SELECT coalesce(totp_secret, '') FROM gh.person WHERE email = 'guard1@harbour.example'");
+  auto out = admin("enrol-totp GUARD1@harbour.example");
+  ASSERT_EQ(out.code, 0) << out.text;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      out.text, m,
+      std::regex(R"(otpauth://totp/Gatehouse%3Aguard1@harbour\.example\?secret=([A-Z2-7]{32}))")))
+      << out.text;
+  EXPECT_EQ(one("SELECT totp_secret FROM gh.person WHERE email = 'guard1@harbour.example'"),
+            std::string(m[1]));
+  EXPECT_NE(std::string(m[1]), before);
+  const auto unknown = admin("enrol-totp nobody@harbour.example");
+  EXPECT_NE(unknown.code, 0);
+  EXPECT_NE(unknown.text.find("no person with e-mail nobody@harbour.example"), std::string::npos)
+      << unknown.text;
+}
+
 TEST_F(PeopleCliTest, CreateUserRefusesAnEmptyPasswordAndShortPinsAndWritesNothing) {
   const auto before = one("SELECT count(*) FROM gh.person");
   auto empty = admin(

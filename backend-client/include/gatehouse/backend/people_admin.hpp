@@ -15,6 +15,8 @@ void checkPin(const std::string& pin);
 // Enrols TOTP (RFC 6238, SHA-1, 6 digits, 30 s) for the person: a fresh 160-bit secret, stored
 // base32 in gh.person.totp_secret (where sign-in checks it). Returns the otpauth:// URI.
 std::string enrolTotp(Connection& c, std::int64_t personId);
+// The same for the person with this e-mail (any case); Error(NotFound) when there is none.
+std::string enrolTotp(Connection& c, const std::string& email);
 
 // The text as a QR code drawn with Unicode half blocks, for a terminal (dark on light).
 std::string terminalQr(const std::string& text);
