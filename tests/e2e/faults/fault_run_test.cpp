@@ -11,9 +11,11 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -166,13 +168,13 @@ class FaultRun : public ::testing::Test {
     const int pick = std::uniform_int_distribution<int>(0, 99)(rng);
     if (pick < 25) {
       EXPECT_TRUE(cluster_.crash());
-      pause(rng, 0, 800);
+      awaitProgress(rng, 0, 50);
       EXPECT_TRUE(cluster_.start());
       return "db_immediate";
     }
     if (pick < 45) {
       EXPECT_TRUE(cluster_.stopFast());
-      pause(rng, 0, 800);
+      awaitProgress(rng, 0, 50);
       EXPECT_TRUE(cluster_.start());
       return "db_fast";
     }
@@ -185,15 +187,26 @@ class FaultRun : public ::testing::Test {
     }
     auto& k = *kiosks_[std::uniform_int_distribution<std::size_t>(0, kiosks_.size() - 1)(rng)];
     k.kill9();
-    pause(rng, 0, 1500);
+    awaitProgress(rng, 0, 90);
     k.start(rng() ^ ++starts);
     return "sigkill_kiosk";
   }
 
-  static void pause(std::mt19937_64& rng, int minMs, int maxMs) {
-    // Schedules the next fault (the injector's own timing, not a synchronisation).
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::uniform_int_distribution<int>(minMs, maxMs)(rng)));
+  // The next fault comes after the kiosks have journalled a random number of further events
+  // (drawn from the seed), so faults land between real progress on any machine speed. The
+  // deadline only keeps the schedule moving when every kiosk is down or waiting.
+  void awaitProgress(std::mt19937_64& rng, int minEvents, int maxEvents) {
+    const auto target =
+        journalledLines() + std::uniform_int_distribution<int>(minEvents, maxEvents)(rng);
+    testing::waitUntil([&] { return journalledLines() >= target; }, 10s);
+  }
+  long journalledLines() const {
+    long n = 0;
+    for (const auto& k : kiosks_) {
+      std::ifstream in(k->dir() / "journal.txt");
+      n += std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+    }
+    return n;
   }
 
   bool drain(std::chrono::milliseconds timeout) {
@@ -340,7 +353,7 @@ TEST_F(FaultRun, EveryJournalledEventArrivesExactlyOnceUnderRandomFaults) {
   for (auto& k : kiosks_) k->start(rng() ^ ++starts);
   std::map<std::string, int> kinds;
   for (int i = 0; i < faults; ++i) {
-    pause(rng, 200, 1200);
+    awaitProgress(rng, 12, 75);
     ++kinds[injectOne(rng, starts)];
     if ((i + 1) % 100 == 0) std::cout << "faults injected: " << i + 1 << std::endl;
   }
