@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gatehouse/core/logging.hpp"
@@ -62,41 +63,9 @@ int waitForStop(const sigset_t& set, gatehouse::portal::Portal& portal) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using gatehouse::portal::PortalConfig;
-  std::string configPath = "config/portal.toml";
-  bool explicitConfig = false, demo = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) {
-      configPath = argv[++i];
-      explicitConfig = true;
-    } else if (a == "--generate-vapid-key") {
-      if (i + 1 >= argc) {
-        std::cerr << "gatehouse-portal: --generate-vapid-key needs a file\n";
-        return 2;
-      }
-      auto pub = gatehouse::portal::generateVapidKey(argv[i + 1]);
-      if (!pub) {
-        std::cerr << "gatehouse-portal: " << pub.error().message << "\n";
-        return 1;
-      }
-      std::cout << pub.value() << "\n";
-      return 0;
-    } else if (a == "--help" || a == "-h") {
-      usage();
-      return 0;
-    }
-  }
-  auto loaded = gatehouse::portal::loadConfig(configPath, explicitConfig);
-  if (!loaded) {
-    std::cerr << "gatehouse-portal: " << loaded.error().message << "\n";
-    return 2;
-  }
-  PortalConfig cfg = loaded.value();
-  gatehouse::portal::applyEnvironment(cfg);
+// Applies the command line's options over the config; returns an exit code when it must stop.
+std::optional<int> applyFlags(int argc, char** argv, gatehouse::portal::PortalConfig& cfg,
+                              bool& demo) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -143,9 +112,11 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  return std::nullopt;
+}
 
-  gatehouse::service::initLogging("gatehouse-portal");
-  // Signals are taken synchronously by this thread; the portal's threads never see them.
+// Signals are taken synchronously by the main thread; the portal's threads never see them.
+sigset_t blockStopSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -153,6 +124,48 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using gatehouse::portal::PortalConfig;
+  std::string configPath = "config/portal.toml";
+  bool explicitConfig = false, demo = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) {
+      configPath = argv[++i];
+      explicitConfig = true;
+    } else if (a == "--generate-vapid-key") {
+      if (i + 1 >= argc) {
+        std::cerr << "gatehouse-portal: --generate-vapid-key needs a file\n";
+        return 2;
+      }
+      auto pub = gatehouse::portal::generateVapidKey(argv[i + 1]);
+      if (!pub) {
+        std::cerr << "gatehouse-portal: " << pub.error().message << "\n";
+        return 1;
+      }
+      std::cout << pub.value() << "\n";
+      return 0;
+    } else if (a == "--help" || a == "-h") {
+      usage();
+      return 0;
+    }
+  }
+  auto loaded = gatehouse::portal::loadConfig(configPath, explicitConfig);
+  if (!loaded) {
+    std::cerr << "gatehouse-portal: " << loaded.error().message << "\n";
+    return 2;
+  }
+  PortalConfig cfg = loaded.value();
+  gatehouse::portal::applyEnvironment(cfg);
+  if (auto code = applyFlags(argc, argv, cfg, demo)) return *code;
+
+  gatehouse::service::initLogging("gatehouse-portal");
+  const sigset_t set = blockStopSignals();
 
   std::unique_ptr<gatehouse::portal::Portal> owned;
   try {
