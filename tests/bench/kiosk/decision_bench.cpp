@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
         "tap welcome.walk_in\nwait-screen find_resident\ntype a-101\ntap unit.A-101\n"
         "wait-screen visitor_details\ntype olga smirnova\ntap purpose.guest\ntap details.next\n"
         "wait-screen photo\nwait-frames 3\ntap photo.take\nwait-screen photo_review\n"
-        "tap review.use\nwait-screen awaiting_approval 30\nwait-screen denied 60\n"
+        "tap review.use\nwait-screen denied 60\n"
         "tap outcome.finish\nwait-screen welcome\n";
   }
   k.start(script, "bench");
@@ -65,6 +65,21 @@ int main(int argc, char** argv) {
       std::cerr << "no pending visit\n" << k.log();
       return 1;
     }
+    // Decide only once the kiosk shows it is waiting: a decision that lands while the frame
+    // after "Use photo" is still being drawn would skip the waiting screen and measure nothing.
+    std::size_t waiting = cursor;
+    if (!testing::waitUntil(
+            [&] {
+              std::size_t probe = cursor;
+              if (!shownAt(readFile(k.file("bench.out")), "awaiting_approval", probe)) return false;
+              waiting = probe;
+              return true;
+            },
+            60s)) {
+      std::cerr << "the kiosk never showed the waiting screen\n" << k.log();
+      return 1;
+    }
+    cursor = waiting;
     backend::Connection c(admin);
     c.exec(
         "SELECT set_config('gatehouse.person_id', (SELECT p.id::text FROM gh.person p JOIN "
