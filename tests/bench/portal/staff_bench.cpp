@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
   cfg.signingKeyFile = keyFile.path();
   cfg.port = 0;
   cfg.accessLog = false;
+  cfg.maxConnectionsPerAddress = 0;  // every bench client comes from 127.0.0.1
   cfg.secret = "bench-secret";
   portal::Portal portal(cfg);
   portal.start();
