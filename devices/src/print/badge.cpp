@@ -213,7 +213,134 @@ BadgeLayout layoutFor(BadgeSize size) {
   return l;
 }
 
-Result<RenderedBadge> renderBadge(const BadgeData& data, const BadgeLayout& layout) {
+namespace {
+
+struct CairoDeleter {
+  void operator()(cairo_t* c) const { cairo_destroy(c); }
+  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+
+// Where the photo and the text block go. Landscape (CR80): photo left; name across the rest;
+// details left of the QR below it. Portrait (labels, A6): photo and QR side by side on top; name
+// and details below.
+struct Frame {
+  double W, H, m, top, bottom, gap, hint;
+  bool landscape;
+  double photoW, photoH, textX, textY, textW, nameBoxH;
+};
+
+Frame frameFor(const BadgeLayout& layout, double band) {
+  Frame f{};
+  f.W = layout.widthMm * kPtPerMm;
+  f.H = layout.heightMm * kPtPerMm;
+  f.m = layout.marginMm * kPtPerMm;
+  f.landscape = f.W >= f.H;
+  f.top = band + f.m * 0.8;
+  f.bottom = f.H - f.m;
+  f.gap = f.m * 0.8;
+  f.hint = layout.textPt * 1.3;
+  if (f.landscape) {
+    f.photoW = std::min(0.27 * f.W, (f.bottom - f.top) * 0.8);
+    f.photoH = std::min(f.photoW * 1.25, f.bottom - f.top);
+    f.textX = f.m + f.photoW + f.gap;
+    f.textY = f.top;
+    f.textW = f.W - f.m - f.textX;
+    f.nameBoxH = (f.bottom - f.top) * 0.42;
+  } else {
+    f.photoW = (f.W - 3 * f.m) * 0.45;
+    f.photoH = f.photoW * 1.25;
+    f.textX = f.m;
+    f.textW = f.W - 2 * f.m;
+    const double qr = std::min(f.W - 3 * f.m - f.photoW, f.photoH);
+    f.textY = f.top + std::max(f.photoH, qr + f.hint) + f.gap;
+    f.nameBoxH = (f.bottom - f.textY) * 0.4;
+  }
+  return f;
+}
+
+double bandHeight(const BadgeLayout& layout) {
+  const double W = layout.widthMm * kPtPerMm;
+  const double H = layout.heightMm * kPtPerMm;
+  return std::max(6 * kPtPerMm, (W >= H ? 0.17 : 0.1) * H);
+}
+
+void drawHeader(cairo_t* cr, Writer& text, const BadgeLayout& layout, const Frame& f, double band) {
+  const Rgb accent = parseColor(layout.accentColor);
+  cairo_set_source_rgb(cr, accent.r, accent.g, accent.b);
+  cairo_rectangle(cr, 0, 0, f.W, band);
+  cairo_fill(cr);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  const double titlePt = band * 0.5;
+  text.draw(layout.labels.title, f.m, (band - titlePt * 1.2) / 2, f.W - 2 * f.m, titlePt, true, 1,
+            PANGO_ALIGN_CENTER);
+}
+
+// The name: the largest size at which it fits in nameMaxLines, else the minimum size, cut.
+// Records what was chosen in `out` and moves f.textY below the name.
+void drawName(cairo_t* cr, Writer& text, const BadgeLayout& layout, const std::string& visitor,
+              Frame& f, RenderedBadge& out) {
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  const std::string name = visitor.empty() ? std::string("-") : visitor;
+  double pt = layout.nameMaxPt;
+  for (; pt > layout.nameMinPt; pt -= 0.5) {
+    auto l = text.make(name, pt, true, f.textW);
+    if (pango_layout_get_line_count(l.get()) <= layout.nameMaxLines &&
+        Writer::heightOf(l.get()) <= f.nameBoxH)
+      break;
+  }
+  pt = std::max(pt, layout.nameMinPt);
+  auto l = text.make(name, pt, true, f.textW);
+  pango_layout_set_ellipsize(l.get(), PANGO_ELLIPSIZE_END);
+  pango_layout_set_height(l.get(), -layout.nameMaxLines);
+  cairo_move_to(cr, f.textX, f.textY);
+  pango_cairo_show_layout(cr, l.get());
+  out.nameFontPt = pt;
+  out.nameLines = pango_layout_get_line_count(l.get());
+  out.nameTruncated = pango_layout_is_ellipsized(l.get());
+  f.textY += Writer::heightOf(l.get()) + layout.textPt * 0.5;
+}
+
+// The exit QR with its hint under it; in landscape the details column narrows to its left.
+Status drawExitQr(cairo_t* cr, Writer& text, const BadgeLayout& layout, const std::string& qrText,
+                  Frame& f) {
+  double qrSize, qrX, qrY;
+  if (f.landscape) {
+    qrSize = std::min(0.32 * f.W, f.bottom - f.textY - f.hint);
+    qrX = f.W - f.m - qrSize;
+    qrY = f.bottom - f.hint - qrSize;
+    f.textW = qrX - f.gap - f.textX;
+  } else {
+    qrSize = std::min(f.W - 3 * f.m - f.photoW, f.photoH);
+    qrX = f.W - f.m - qrSize;
+    qrY = f.top;
+  }
+  if (qrSize < 10 * kPtPerMm)
+    return makeError("bad_layout", "no room for an exit QR of at least 10 mm");
+  if (auto s = drawQr(cr, qrText, qrX, qrY, qrSize); !s) return s.error();
+  cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+  text.draw(layout.labels.exitHint, qrX - f.m, qrY + qrSize + 1, qrSize + 2 * f.m,
+            layout.textPt * 0.8, false, 1, PANGO_ALIGN_CENTER);
+  return Ok{};
+}
+
+// Host, purpose, validity, issue time and kiosk, as many as fit above the bottom margin.
+void drawDetails(cairo_t* cr, Writer& text, const BadgeLayout& layout, const BadgeData& data,
+                 Frame& f) {
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  const double lineGap = layout.textPt * 0.25;
+  auto line = [&](const std::string& label, const std::string& value, bool bold) {
+    if (value.empty() || f.textY > f.bottom - layout.textPt) return;
+    f.textY += text.draw(label + ": " + value, f.textX, f.textY, f.textW, layout.textPt, bold, 2) +
+               lineGap;
+  };
+  line(layout.labels.host, data.hostUnit, true);
+  line(layout.labels.purpose, data.purpose, false);
+  line(layout.labels.validUntil, formatTime(data.validUntil, layout.dateFormat), true);
+  line(layout.labels.issued, formatTime(data.issuedAt, layout.dateFormat), false);
+  line(layout.labels.kiosk, data.kioskName, false);
+}
+
+Status checkLayout(const BadgeLayout& layout) {
   const double W = layout.widthMm * kPtPerMm;
   const double H = layout.heightMm * kPtPerMm;
   const double m = layout.marginMm * kPtPerMm;
@@ -221,117 +348,35 @@ Result<RenderedBadge> renderBadge(const BadgeData& data, const BadgeLayout& layo
       layout.nameMinPt <= 0 || layout.nameMaxPt < layout.nameMinPt || layout.nameMaxLines < 1 ||
       layout.textPt <= 0)
     return makeError("bad_layout", "badge page, margins or font sizes out of range");
+  return Ok{};
+}
+
+}  // namespace
+
+Result<RenderedBadge> renderBadge(const BadgeData& data, const BadgeLayout& layout) {
+  if (auto s = checkLayout(layout); !s) return s.error();
   if (data.exitQrText.empty()) return makeError("encode_failed", "no exit token for the QR");
+  const double band = bandHeight(layout);
+  Frame f = frameFor(layout, band);
 
   RenderedBadge out;
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(appendToString, &out.pdf, W, H);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Gatehouse visitor badge");
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Gatehouse");
-  cairo_t* cr = cairo_create(surface);
-  Writer text(cr, layout);
-  const Rgb accent = parseColor(layout.accentColor);
-  const bool landscape = W >= H;
-
-  // Header band with the title.
-  const double band = std::max(6 * kPtPerMm, (landscape ? 0.17 : 0.1) * H);
-  cairo_set_source_rgb(cr, accent.r, accent.g, accent.b);
-  cairo_rectangle(cr, 0, 0, W, band);
-  cairo_fill(cr);
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  const double titlePt = band * 0.5;
-  text.draw(layout.labels.title, m, (band - titlePt * 1.2) / 2, W - 2 * m, titlePt, true, 1,
-            PANGO_ALIGN_CENTER);
-
-  const double top = band + m * 0.8;
-  const double bottom = H - m;
-  const double gap = m * 0.8;
-  const double hint = layout.textPt * 1.3;
-  // Landscape (CR80): photo left; name across the rest; details left of the QR below it.
-  // Portrait (labels, A6): photo and QR side by side on top; name and details below.
-  double photoW, photoH, textX, textY, textW, nameBoxH;
-  if (landscape) {
-    photoW = std::min(0.27 * W, (bottom - top) * 0.8);
-    photoH = std::min(photoW * 1.25, bottom - top);
-    textX = m + photoW + gap;
-    textY = top;
-    textW = W - m - textX;
-    nameBoxH = (bottom - top) * 0.42;
-  } else {
-    photoW = (W - 3 * m) * 0.45;
-    photoH = photoW * 1.25;
-    textX = m;
-    textW = W - 2 * m;
-    const double qr = std::min(W - 3 * m - photoW, photoH);
-    textY = top + std::max(photoH, qr + hint) + gap;
-    nameBoxH = (bottom - textY) * 0.4;
-  }
-  drawPhoto(cr, data.photo, m, top, photoW, photoH);
-
-  // The name: largest size at which it fits in nameMaxLines, else the minimum size, cut.
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  const std::string name = data.visitorName.empty() ? std::string("-") : data.visitorName;
-  double pt = layout.nameMaxPt;
-  for (; pt > layout.nameMinPt; pt -= 0.5) {
-    auto l = text.make(name, pt, true, textW);
-    if (pango_layout_get_line_count(l.get()) <= layout.nameMaxLines &&
-        Writer::heightOf(l.get()) <= nameBoxH)
-      break;
-  }
-  pt = std::max(pt, layout.nameMinPt);
+  std::unique_ptr<cairo_surface_t, CairoDeleter> surface(
+      cairo_pdf_surface_create_for_stream(appendToString, &out.pdf, f.W, f.H));
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
+                                 "Gatehouse visitor badge");
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Gatehouse");
   {
-    auto l = text.make(name, pt, true, textW);
-    pango_layout_set_ellipsize(l.get(), PANGO_ELLIPSIZE_END);
-    pango_layout_set_height(l.get(), -layout.nameMaxLines);
-    cairo_move_to(cr, textX, textY);
-    pango_cairo_show_layout(cr, l.get());
-    out.nameFontPt = pt;
-    out.nameLines = pango_layout_get_line_count(l.get());
-    out.nameTruncated = pango_layout_is_ellipsized(l.get());
-    textY += Writer::heightOf(l.get()) + layout.textPt * 0.5;
+    std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(surface.get()));
+    Writer text(cr.get(), layout);
+    drawHeader(cr.get(), text, layout, f, band);
+    drawPhoto(cr.get(), data.photo, f.m, f.top, f.photoW, f.photoH);
+    drawName(cr.get(), text, layout, data.visitorName, f, out);
+    if (auto s = drawExitQr(cr.get(), text, layout, data.exitQrText, f); !s) return s.error();
+    drawDetails(cr.get(), text, layout, data, f);
+    cairo_show_page(cr.get());
   }
-
-  double qrSize, qrX, qrY;
-  if (landscape) {
-    qrSize = std::min(0.32 * W, bottom - textY - hint);
-    qrX = W - m - qrSize;
-    qrY = bottom - hint - qrSize;
-    textW = qrX - gap - textX;
-  } else {
-    qrSize = std::min(W - 3 * m - photoW, photoH);
-    qrX = W - m - qrSize;
-    qrY = top;
-  }
-  if (qrSize < 10 * kPtPerMm) {
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
-    return makeError("bad_layout", "no room for an exit QR of at least 10 mm");
-  }
-  if (auto s = drawQr(cr, data.exitQrText, qrX, qrY, qrSize); !s) {
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
-    return s.error();
-  }
-  cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-  text.draw(layout.labels.exitHint, qrX - m, qrY + qrSize + 1, qrSize + 2 * m, layout.textPt * 0.8,
-            false, 1, PANGO_ALIGN_CENTER);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-
-  const double lineGap = layout.textPt * 0.25;
-  auto line = [&](const std::string& label, const std::string& value, bool bold) {
-    if (value.empty() || textY > bottom - layout.textPt) return;
-    textY += text.draw(label + ": " + value, textX, textY, textW, layout.textPt, bold, 2) + lineGap;
-  };
-  line(layout.labels.host, data.hostUnit, true);
-  line(layout.labels.purpose, data.purpose, false);
-  line(layout.labels.validUntil, formatTime(data.validUntil, layout.dateFormat), true);
-  line(layout.labels.issued, formatTime(data.issuedAt, layout.dateFormat), false);
-  line(layout.labels.kiosk, data.kioskName, false);
-
-  cairo_show_page(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  const cairo_status_t st = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
+  cairo_surface_finish(surface.get());
+  const cairo_status_t st = cairo_surface_status(surface.get());
   if (st != CAIRO_STATUS_SUCCESS) return makeError("render_failed", cairo_status_to_string(st));
   return out;
 }
