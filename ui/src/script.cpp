@@ -165,137 +165,154 @@ void ScriptPlayer::beforeNewFrame() {
   io.MouseDown[0] = phase_ == Phase::Press || phase_ == Phase::Drag;
 }
 
-std::string ScriptPlayer::afterFrame() {
-  // A tap spans three frames: hover, press, release (ImGui clicks on release).
-  if (phase_ == Phase::Hover) {
-    phase_ = Phase::Press;
-    return {};
-  }
-  if (phase_ == Phase::Press) {
-    phase_ = dragFrames_ > 0 ? Phase::Drag : Phase::Release;
-    return {};
-  }
-  if (phase_ == Phase::Drag) {
-    x_ += dragDx_;
-    y_ += dragDy_;
-    if (--dragFrames_ == 0) phase_ = Phase::Release;
-    return {};
-  }
-  if (phase_ == Phase::Release) {
-    phase_ = Phase::Idle;
-    x_ = y_ = -1;  // lift the finger off the screen
-    return {};
+// A tap spans three frames: hover, press, release (ImGui clicks on release); a drag moves in
+// between. A pending wait-frames count also uses up the frame.
+bool ScriptPlayer::stepPointer() {
+  switch (phase_) {
+    case Phase::Hover:
+      phase_ = Phase::Press;
+      return true;
+    case Phase::Press:
+      phase_ = dragFrames_ > 0 ? Phase::Drag : Phase::Release;
+      return true;
+    case Phase::Drag:
+      x_ += dragDx_;
+      y_ += dragDy_;
+      if (--dragFrames_ == 0) phase_ = Phase::Release;
+      return true;
+    case Phase::Release:
+      phase_ = Phase::Idle;
+      x_ = y_ = -1;  // lift the finger off the screen
+      return true;
+    case Phase::Idle:
+      break;
   }
   if (waitFrames_ > 0) {
     --waitFrames_;
-    return {};
+    return true;
   }
-  const auto now = std::chrono::steady_clock::now();
+  return false;
+}
+
+void ScriptPlayer::armDeadline(Clock::time_point now, Clock::duration wait) {
+  if (waiting_) return;
+  waiting_ = true;
+  deadline_ = now + wait;
+}
+
+// The keys of a "type" line, one tap each; the line is done when the last key is tapped.
+bool ScriptPlayer::stepKeys(const ScriptLine& line, Clock::time_point now) {
+  armDeadline(now, kTapWait);
+  if (startTap(pendingKeys_.front())) {
+    pendingKeys_.erase(pendingKeys_.begin());
+    waiting_ = false;
+    if (pendingKeys_.empty()) ++next_;
+  } else if (now > deadline_) {
+    fail(line, "keyboard key " + pendingKeys_.front() + " not on screen");
+  }
+  return true;
+}
+
+bool ScriptPlayer::stepTap(const ScriptLine& line, Clock::time_point now) {
+  armDeadline(now, kTapWait);
+  if (startTap(line.argument)) {
+    waiting_ = false;
+    ++next_;
+  } else if (now > deadline_) {
+    fail(line, "no enabled touch target with this id on screen (" +
+                   (hooks_.screenName ? hooks_.screenName() : std::string("?")) + ")");
+  }
+  return true;
+}
+
+bool ScriptPlayer::stepDrag(const ScriptLine& line, Clock::time_point now) {
+  std::istringstream args(line.argument);
+  std::string id;
+  float dx = 0, dy = 0;
+  if (!(args >> id >> dx >> dy)) {
+    fail(line, "needs ID DX DY");
+    return true;
+  }
+  armDeadline(now, kTapWait);
+  if (startTap(id)) {
+    waiting_ = false;
+    constexpr int kSteps = 10;
+    dragFrames_ = kSteps;
+    dragDx_ = dx / kSteps;
+    dragDy_ = dy / kSteps;
+    ++next_;
+  } else if (now > deadline_) {
+    fail(line, "no enabled touch target with this id on screen");
+  }
+  return true;
+}
+
+bool ScriptPlayer::stepWaitScreen(const ScriptLine& line, Clock::time_point now) {
+  std::istringstream args(line.argument);
+  std::string name;
+  double seconds = 30;
+  args >> name >> seconds;
+  armDeadline(now, std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
+  const std::string current = hooks_.screenName ? hooks_.screenName() : "";
+  if (screenMatches(name, current)) {
+    waiting_ = false;
+    ++next_;
+    waitFrames_ = 2;  // let the new screen lay itself out before the next command
+  } else if (now > deadline_) {
+    fail(line, "screen is still " + current);
+  }
+  return true;
+}
+
+// A command the app defines (hooks_.command); "again" means it waits for something.
+bool ScriptPlayer::stepOther(const ScriptLine& line) {
+  if (!hooks_.command) {
+    fail(line, "unknown command");
+    return true;
+  }
+  if (auto s = hooks_.command(line); !s) {
+    if (s.error().code != "again") fail(line, s.error().message);
+    return true;  // ask once more next frame
+  }
+  ++next_;
+  return false;
+}
+
+std::string ScriptPlayer::afterFrame() {
+  if (stepPointer()) return {};
+  const auto now = Clock::now();
   while (next_ < lines_.size() && phase_ == Phase::Idle) {
     const ScriptLine& line = lines_[next_];
+    bool frameUsed = false;
     if (!pendingKeys_.empty()) {
-      if (!waiting_) {
-        waiting_ = true;
-        deadline_ = now + kTapWait;
-      }
-      if (startTap(pendingKeys_.front())) {
-        pendingKeys_.erase(pendingKeys_.begin());
-        waiting_ = false;
-        if (pendingKeys_.empty()) ++next_;
-        return {};
-      }
-      if (now > deadline_) fail(line, "keyboard key " + pendingKeys_.front() + " not on screen");
-      return {};
-    }
-    if (line.command == "tap") {
-      if (!waiting_) {
-        waiting_ = true;
-        deadline_ = now + kTapWait;
-      }
-      if (startTap(line.argument)) {
-        waiting_ = false;
-        ++next_;
-      } else if (now > deadline_) {
-        fail(line, "no enabled touch target with this id on screen (" +
-                       (hooks_.screenName ? hooks_.screenName() : std::string("?")) + ")");
-      }
-      return {};
-    }
-    if (line.command == "drag") {
-      std::istringstream args(line.argument);
-      std::string id;
-      float dx = 0, dy = 0;
-      if (!(args >> id >> dx >> dy)) {
-        fail(line, "needs ID DX DY");
-        return {};
-      }
-      if (!waiting_) {
-        waiting_ = true;
-        deadline_ = now + kTapWait;
-      }
-      if (startTap(id)) {
-        waiting_ = false;
-        constexpr int kSteps = 10;
-        dragFrames_ = kSteps;
-        dragDx_ = dx / kSteps;
-        dragDy_ = dy / kSteps;
-        ++next_;
-      } else if (now > deadline_) {
-        fail(line, "no enabled touch target with this id on screen");
-      }
-      return {};
-    }
-    if (line.command == "type") {
+      frameUsed = stepKeys(line, now);
+    } else if (line.command == "tap") {
+      frameUsed = stepTap(line, now);
+    } else if (line.command == "drag") {
+      frameUsed = stepDrag(line, now);
+    } else if (line.command == "type") {
       pendingKeys_ = keyIdsFor(line.argument);
       if (pendingKeys_.empty()) ++next_;
-      continue;
-    }
-    if (line.command == "wait-screen") {
-      std::istringstream args(line.argument);
-      std::string name;
-      double seconds = 30;
-      args >> name >> seconds;
-      if (!waiting_) {
-        waiting_ = true;
-        deadline_ = now + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
-      }
-      const std::string current = hooks_.screenName ? hooks_.screenName() : "";
-      if (screenMatches(name, current)) {
-        waiting_ = false;
-        ++next_;
-        waitFrames_ = 2;  // let the new screen lay itself out before the next command
-        return {};
-      }
-      if (now > deadline_) fail(line, "screen is still " + current);
-      return {};
-    }
-    if (line.command == "skip-unless-screen") {
+    } else if (line.command == "wait-screen") {
+      frameUsed = stepWaitScreen(line, now);
+    } else if (line.command == "skip-unless-screen") {
       std::istringstream args(line.argument);
       std::string name;
       std::size_t count = 0;
       args >> name >> count;
       const bool here = screenMatches(name, hooks_.screenName ? hooks_.screenName() : "");
       next_ += here ? 1 : 1 + count;
-      continue;
-    }
-    if (line.command == "wait-frames") {
+    } else if (line.command == "wait-frames") {
       waitFrames_ = std::stoi(line.argument);
       ++next_;
-      return {};
-    }
-    if (line.command == "screenshot") {
+      frameUsed = true;
+    } else if (line.command == "screenshot") {
       ++next_;
       return line.argument;
+    } else {
+      frameUsed = stepOther(line);
     }
-    if (!hooks_.command) {
-      fail(line, "unknown command");
-      return {};
-    }
-    if (auto s = hooks_.command(line); !s) {
-      if (s.error().code != "again") fail(line, s.error().message);
-      return {};  // "again": the command waits for something; ask once more next frame
-    }
-    ++next_;
+    if (frameUsed) return {};
   }
   return {};
 }

@@ -52,6 +52,15 @@ class ScriptPlayer {
   enum class Phase { Idle, Hover, Press, Drag, Release };
   void fail(const ScriptLine& line, const std::string& why);
   bool startTap(const std::string& id);
+  using Clock = std::chrono::steady_clock;
+  // One step of each kind; `true` means the frame is used up (the script resumes next frame).
+  bool stepPointer();
+  void armDeadline(Clock::time_point now, Clock::duration wait);
+  bool stepKeys(const ScriptLine& line, Clock::time_point now);
+  bool stepTap(const ScriptLine& line, Clock::time_point now);
+  bool stepDrag(const ScriptLine& line, Clock::time_point now);
+  bool stepWaitScreen(const ScriptLine& line, Clock::time_point now);
+  bool stepOther(const ScriptLine& line);
 
   std::vector<ScriptLine> lines_;
   Hooks hooks_;
