@@ -92,8 +92,6 @@ class Reader {
   std::string error_;
 };
 
-}  // namespace
-
 // config/kiosk.toml names its camera, scanner and printer in one word (the kiosk's keys, see
 // docs/kiosk.md); the same file must work for gatehouse-devices, so those words map onto tables.
 std::string applyShorthand(Reader& top, DevicesConfig& c) {
@@ -130,108 +128,127 @@ std::string applyShorthand(Reader& top, DevicesConfig& c) {
   return {};
 }
 
-Result<DevicesConfig> devicesConfigFromToml(const toml::table& devices) {
-  DevicesConfig c;
-  std::string err;
-  Reader top(&devices, "devices");
-  if (err = applyShorthand(top, c); !err.empty()) return makeError("bad_config", err);
+std::string readCamera(Reader& top, CameraConfig& cam) {
+  Reader r(top.sub("camera"), "devices.camera");
+  r.get("driver", cam.driver);
+  r.get("device", cam.device);
+  r.get("source", cam.source);
+  r.get("width", cam.width);
+  r.get("height", cam.height);
+  r.get("fps", cam.fps);
+  r.get("mjpg", cam.mjpg);
+  r.get("buffer_size", cam.bufferSize);
+  r.get("reconnect_ms", cam.reconnectInterval);
+  return r.finish();
+}
 
-  Reader cam(top.sub("camera"), "devices.camera");
-  cam.get("driver", c.camera.driver);
-  cam.get("device", c.camera.device);
-  cam.get("source", c.camera.source);
-  cam.get("width", c.camera.width);
-  cam.get("height", c.camera.height);
-  cam.get("fps", c.camera.fps);
-  cam.get("mjpg", c.camera.mjpg);
-  cam.get("buffer_size", c.camera.bufferSize);
-  cam.get("reconnect_ms", c.camera.reconnectInterval);
-  if (err = cam.finish(); !err.empty()) return makeError("bad_config", err);
-
-  Reader scan(top.sub("scanner"), "devices.scanner");
+std::string readScanner(Reader& top, ScannerConfig& scanner) {
+  Reader r(top.sub("scanner"), "devices.scanner");
   std::vector<std::string> formats;
-  scan.get("formats", formats);
+  r.get("formats", formats);
   if (!formats.empty()) {
     std::string joined;
     for (const auto& f : formats) joined += f + ",";
     auto parsed = parseCodeFormats(joined);
-    if (!parsed)
-      return makeError("bad_config", "devices.scanner.formats: " + parsed.error().message);
-    c.scanner.decode.formats = parsed.value();
+    if (!parsed) return "devices.scanner.formats: " + parsed.error().message;
+    scanner.decode.formats = parsed.value();
   }
-  scan.get("max_side", c.scanner.decode.maxSide);
+  r.get("max_side", scanner.decode.maxSide);
   double roi[4] = {0, 0, 0, 0};
-  scan.get("roi_x", roi[0]);
-  scan.get("roi_y", roi[1]);
-  scan.get("roi_width", roi[2]);
-  scan.get("roi_height", roi[3]);
-  c.scanner.decode.roi = cv::Rect2f(static_cast<float>(roi[0]), static_cast<float>(roi[1]),
-                                    static_cast<float>(roi[2]), static_cast<float>(roi[3]));
-  scan.get("forget_after_frames", c.scanner.forgetAfterFrames);
-  if (err = scan.finish(); !err.empty()) return makeError("bad_config", err);
+  r.get("roi_x", roi[0]);
+  r.get("roi_y", roi[1]);
+  r.get("roi_width", roi[2]);
+  r.get("roi_height", roi[3]);
+  scanner.decode.roi = cv::Rect2f(static_cast<float>(roi[0]), static_cast<float>(roi[1]),
+                                  static_cast<float>(roi[2]), static_cast<float>(roi[3]));
+  r.get("forget_after_frames", scanner.forgetAfterFrames);
+  return r.finish();
+}
 
-  Reader photo(top.sub("photo"), "devices.photo");
-  photo.get("cascade", c.photo.cascade);
-  photo.get("min_face_fraction", c.photo.minFaceFraction);
-  photo.get("min_sharpness", c.photo.minSharpness);
-  photo.get("min_brightness", c.photo.minBrightness);
-  photo.get("detect_width", c.photo.detectWidth);
-  if (err = photo.finish(); !err.empty()) return makeError("bad_config", err);
+std::string readPhoto(Reader& top, PhotoQualityConfig& photo) {
+  Reader r(top.sub("photo"), "devices.photo");
+  r.get("cascade", photo.cascade);
+  r.get("min_face_fraction", photo.minFaceFraction);
+  r.get("min_sharpness", photo.minSharpness);
+  r.get("min_brightness", photo.minBrightness);
+  r.get("detect_width", photo.detectWidth);
+  return r.finish();
+}
 
-  Reader usb(top.sub("usb"), "devices.usb");
-  usb.get("driver", c.usb.driver);
-  usb.get("wedge_devices", c.usb.wedgeDevices);
-  usb.get("relay_enabled", c.usb.relayEnabled);
-  usb.get("relay_channel", c.usb.relayChannel);
-  usb.get("relay_pulse_ms", c.usb.relayPulse);
-  usb.get("resume_window_ms", c.usb.resumeWindow);
-  usb.get("max_scan_length", c.usb.maxScanLength);
-  if (err = usb.finish(); !err.empty()) return makeError("bad_config", err);
-  if (c.usb.driver != "libusb" && c.usb.driver != "simulated" && c.usb.driver != "none")
-    return makeError("bad_config",
-                     "devices.usb.driver must be \"libusb\", \"simulated\" or \"none\"");
-  for (const auto& id : c.usb.wedgeDevices) {
+std::string readUsb(Reader& top, UsbConfig& usb) {
+  Reader r(top.sub("usb"), "devices.usb");
+  r.get("driver", usb.driver);
+  r.get("wedge_devices", usb.wedgeDevices);
+  r.get("relay_enabled", usb.relayEnabled);
+  r.get("relay_channel", usb.relayChannel);
+  r.get("relay_pulse_ms", usb.relayPulse);
+  r.get("resume_window_ms", usb.resumeWindow);
+  r.get("max_scan_length", usb.maxScanLength);
+  if (auto err = r.finish(); !err.empty()) return err;
+  if (usb.driver != "libusb" && usb.driver != "simulated" && usb.driver != "none")
+    return "devices.usb.driver must be \"libusb\", \"simulated\" or \"none\"";
+  for (const auto& id : usb.wedgeDevices) {
     if (!parseUsbId(id))
-      return makeError("bad_config", "devices.usb.wedge_devices: \"" + id +
-                                         "\" is not a \"vvvv:pppp\" vendor:product id");
+      return "devices.usb.wedge_devices: \"" + id + "\" is not a \"vvvv:pppp\" vendor:product id";
   }
+  return {};
+}
 
-  Reader pr(top.sub("printer"), "devices.printer");
-  pr.get("driver", c.printer.driver);
-  pr.get("queue", c.printer.queue);
-  pr.get("server", c.printer.server);
-  pr.get("directory", c.printer.directory);
-  pr.get("timeout_ms", c.printer.timeout);
-  pr.get("poll_ms", c.printer.pollInterval);
-  if (err = pr.finish(); !err.empty()) return makeError("bad_config", err);
+std::string readPrinter(Reader& top, PrinterConfig& printer) {
+  Reader r(top.sub("printer"), "devices.printer");
+  r.get("driver", printer.driver);
+  r.get("queue", printer.queue);
+  r.get("server", printer.server);
+  r.get("directory", printer.directory);
+  r.get("timeout_ms", printer.timeout);
+  r.get("poll_ms", printer.pollInterval);
+  return r.finish();
+}
 
-  Reader badge(top.sub("badge"), "devices.badge");
-  std::string size = std::string(toString(c.badge.size));
-  badge.get("size", size);
+std::string readBadge(Reader& top, BadgeLayout& layout) {
+  Reader r(top.sub("badge"), "devices.badge");
+  std::string size = std::string(toString(layout.size));
+  r.get("size", size);
   auto bs = badgeSizeFromString(size);
-  if (!bs) return makeError("bad_config", "devices.badge.size: " + bs.error().message);
-  c.badge = layoutFor(bs.value());
-  badge.get("width_mm", c.badge.widthMm);
-  badge.get("height_mm", c.badge.heightMm);
-  badge.get("margin_mm", c.badge.marginMm);
-  badge.get("font", c.badge.fontFamily);
-  badge.get("name_max_pt", c.badge.nameMaxPt);
-  badge.get("name_min_pt", c.badge.nameMinPt);
-  badge.get("name_max_lines", c.badge.nameMaxLines);
-  badge.get("text_pt", c.badge.textPt);
-  badge.get("accent_color", c.badge.accentColor);
-  badge.get("date_format", c.badge.dateFormat);
-  Reader labels(badge.sub("labels"), "devices.badge.labels");
-  labels.get("title", c.badge.labels.title);
-  labels.get("host", c.badge.labels.host);
-  labels.get("purpose", c.badge.labels.purpose);
-  labels.get("issued", c.badge.labels.issued);
-  labels.get("valid_until", c.badge.labels.validUntil);
-  labels.get("kiosk", c.badge.labels.kiosk);
-  labels.get("exit_hint", c.badge.labels.exitHint);
-  if (err = labels.finish(); !err.empty()) return makeError("bad_config", err);
-  if (err = badge.finish(); !err.empty()) return makeError("bad_config", err);
-  if (err = top.finish(); !err.empty()) return makeError("bad_config", err);
+  if (!bs) return "devices.badge.size: " + bs.error().message;
+  layout = layoutFor(bs.value());
+  r.get("width_mm", layout.widthMm);
+  r.get("height_mm", layout.heightMm);
+  r.get("margin_mm", layout.marginMm);
+  r.get("font", layout.fontFamily);
+  r.get("name_max_pt", layout.nameMaxPt);
+  r.get("name_min_pt", layout.nameMinPt);
+  r.get("name_max_lines", layout.nameMaxLines);
+  r.get("text_pt", layout.textPt);
+  r.get("accent_color", layout.accentColor);
+  r.get("date_format", layout.dateFormat);
+  Reader labels(r.sub("labels"), "devices.badge.labels");
+  labels.get("title", layout.labels.title);
+  labels.get("host", layout.labels.host);
+  labels.get("purpose", layout.labels.purpose);
+  labels.get("issued", layout.labels.issued);
+  labels.get("valid_until", layout.labels.validUntil);
+  labels.get("kiosk", layout.labels.kiosk);
+  labels.get("exit_hint", layout.labels.exitHint);
+  if (auto err = labels.finish(); !err.empty()) return err;
+  return r.finish();
+}
+
+}  // namespace
+
+Result<DevicesConfig> devicesConfigFromToml(const toml::table& devices) {
+  DevicesConfig c;
+  Reader top(&devices, "devices");
+  for (auto step : {+[](Reader&t, DevicesConfig&d) { return applyShorthand(t, d); },
+                    +[](Reader&t, DevicesConfig&d) { return readCamera(t, d.camera); },
+                    +[](Reader&t, DevicesConfig&d) { return readScanner(t, d.scanner); },
+                    +[](Reader&t, DevicesConfig&d) { return readPhoto(t, d.photo); },
+                    +[](Reader&t, DevicesConfig&d) { return readUsb(t, d.usb); },
+                    +[](Reader&t, DevicesConfig&d) { return readPrinter(t, d.printer); },
+                    +[](Reader&t, DevicesConfig&d) { return readBadge(t, d.badge); },
+                    +[](Reader&t, DevicesConfig&) { return t.finish(); }}) {
+    if (auto err = step(top, c); !err.empty()) return makeError("bad_config", err);
+  }
   return c;
 }
 
