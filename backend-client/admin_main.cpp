@@ -92,6 +92,154 @@ std::string needKeyFile(const Args& a) {
   return f;
 }
 
+int migrate(Connection& c, const Args&) {
+  const auto run = Migrator(c).run();
+  if (run.migrations == 0 && run.repeatables.empty()) std::cout << "database is up to date\n";
+  if (run.migrations) std::cout << "applied " << run.migrations << " migration(s)\n";
+  if (!run.repeatables.empty())
+    std::cout << "applied " << run.repeatables.size() << " function file(s)\n";
+  return 0;
+}
+
+// Exit 3 when a migration or function file is pending or edited.
+int status(Connection& c, const Args&) {
+  bool bad = false;
+  for (const auto& s : Migrator(c).status()) {
+    std::cout << (s.checksumMismatch ? "EDITED "
+                  : s.applied        ? "applied "
+                                     : "pending ")
+              << s.migration.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
+    bad = bad || s.checksumMismatch || !s.applied;
+  }
+  for (const auto& s : Migrator(c).repeatableStatus()) {
+    std::cout << (!s.applied  ? "pending "
+                  : s.changed ? "changed "
+                              : "applied ")
+              << "functions/" << s.file.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
+    bad = bad || s.pending();
+  }
+  for (const auto& problem : checkDurability(c).problems)
+    std::cout << "WARNING " << problem
+              << ": acknowledged commits can be lost on a crash (see docs/OPERATIONS.md)\n";
+  return bad ? 3 : 0;
+}
+
+int seedDemoEstate(Connection& c, const Args& a) {
+  const auto keyFile = needKeyFile(a);
+  const auto d = seedDemo(c);
+  for (const auto& k : d.signingKeys)
+    if (auto ok = appendSigningKey(keyFile, k); !ok)
+      throw std::invalid_argument(ok.error().message);
+  const auto pepperFile = writeDemoPepper(keyFile);
+  std::cout << "document pepper in " << pepperFile << "\n";
+  std::cout << "demo estate 'Harbour View' id " << d.estateId << ": " << d.residentEmails.size()
+            << " residents, " << d.guardEmails.size() << " guards, 1 admin, " << d.kiosks.size()
+            << " kiosks\n"
+            << "logins (password '" << d.residentPassword << "'): " << d.residentEmails.front()
+            << " .. " << d.residentEmails.back() << ", " << d.guardEmails.front() << ", "
+            << d.adminEmail << "\n";
+  if (auto file = a.get("env-file"); !file.empty()) {
+    std::ofstream out(file);
+    out << "GATEHOUSE_DEMO_ESTATE_ID=" << d.estateId << "\n";
+    for (std::size_t i = 0; i < d.kiosks.size(); ++i)
+      out << "GATEHOUSE_DEMO_KIOSK" << i + 1 << "_ID=" << d.kiosks[i].kioskId << "\n"
+          << "GATEHOUSE_DEMO_KIOSK" << i + 1 << "_TOKEN=" << d.kiosks[i].token << "\n";
+  }
+  return 0;
+}
+
+const std::string& argument(const Args& a, const char* what) {
+  if (a.positional.size() < 2)
+    throw std::invalid_argument(a.positional[0] + " needs " + std::string(what));
+  return a.positional[1];
+}
+
+int importResidentsFile(Connection& c, const Args& a) {
+  const auto& file = argument(a, "a FILE");
+  std::ifstream in(file);
+  if (!in) throw std::invalid_argument("cannot open " + file);
+  const int n = importResidents(c, std::stoll(a.need("estate")), in);
+  std::cout << "imported " << n << " resident(s)\n";
+  return 0;
+}
+
+int setPasswordFromStdin(Connection& c, const Args& a) {
+  setPassword(c, argument(a, "an EMAIL"), readLine());
+  std::cout << "password set\n";
+  return 0;
+}
+
+int createKioskCmd(Connection& c, const Args& a) {
+  const auto k = createKiosk(c, std::stoll(a.need("estate")), a.need("name"), a.get("location"));
+  std::cout << "kiosk_id=" << k.kioskId << "\nkiosk_token=" << k.token << "\n";
+  return 0;
+}
+
+void appendKey(const std::string& keyFile, const SigningKey& key) {
+  if (auto ok = appendSigningKey(keyFile, key); !ok)
+    throw std::invalid_argument(ok.error().message);
+}
+
+int createEstateCmd(Connection& c, const Args& a) {
+  const auto& name = argument(a, "a NAME");
+  const auto keyFile = needKeyFile(a);
+  SigningKey key;
+  const auto id = createEstate(c, name, a.get("timezone", "UTC"), key);
+  appendKey(keyFile, key);
+  std::cout << "estate_id=" << id << "\nkey_id=" << int(key.keyId) << " (secret in " << keyFile
+            << ")\n";
+  return 0;
+}
+
+int rotateKeyCmd(Connection& c, const Args& a) {
+  const auto keyFile = needKeyFile(a);
+  const auto key = rotateEstateKey(c, std::stoll(a.need("estate")));
+  appendKey(keyFile, key);
+  std::cout << "key_id=" << int(key.keyId) << " signs new passes (secret in " << keyFile
+            << "); older keys verify until their passes expire\n";
+  return 0;
+}
+
+int revokeKeyCmd(Connection& c, const Args& a) {
+  revokeEstateKey(c, std::stoll(a.need("estate")),
+                  static_cast<std::uint8_t>(std::stoi(a.need("key"))));
+  std::cout << "key revoked; kiosks drop it at their next key refresh\n";
+  return 0;
+}
+
+int rehashDocumentsCmd(Connection& c, const Args& a) {
+  auto pepper = gatehouse::readDocumentPepper(a.need("pepper-file"));
+  if (!pepper) throw std::invalid_argument(pepper.error().message);
+  const auto n = rehashDocuments(c, pepper.value());
+  std::cout << "rekeyed " << n.visitors << " visitor and " << n.watchlist
+            << " watchlist document hash(es)\n";
+  return 0;
+}
+
+int exportSigningKeysCmd(Connection& c, const Args& a) {
+  const auto keyFile = needKeyFile(a);
+  std::cout << "moved " << exportLegacySigningKeys(c, keyFile) << " key(s) to " << keyFile << "\n";
+  return 0;
+}
+
+using Command = int (*)(Connection&, const Args&);
+const std::map<std::string, Command>& commands() {
+  static const std::map<std::string, Command> table = {
+      {"migrate", migrate},
+      {"status", status},
+      {"seed-demo", seedDemoEstate},
+      {"import-residents", importResidentsFile},
+      {"set-password", setPasswordFromStdin},
+      {"create-kiosk", createKioskCmd},
+      {"create-estate", createEstateCmd},
+      {"rotate-key", rotateKeyCmd},
+      {"revoke-key", revokeKeyCmd},
+      {"rehash-documents", rehashDocumentsCmd},
+      {"export-signing-keys", exportSigningKeysCmd},
+  };
+  return table;
+}
+
 int run(const Args& a) {
   if (a.positional.empty()) throw std::invalid_argument("no command");
   const auto& cmd = a.positional[0];
@@ -100,102 +248,9 @@ int run(const Args& a) {
     throw std::invalid_argument("no database: pass --database-url or set GATEHOUSE_DATABASE_URL");
   if (isOpsCommand(cmd, a.options)) return runOpsCommand(url, a.positional, a.options, std::cin);
   Connection c(url);
-  if (cmd == "migrate") {
-    const auto run = Migrator(c).run();
-    if (run.migrations == 0 && run.repeatables.empty()) std::cout << "database is up to date\n";
-    if (run.migrations) std::cout << "applied " << run.migrations << " migration(s)\n";
-    if (!run.repeatables.empty())
-      std::cout << "applied " << run.repeatables.size() << " function file(s)\n";
-  } else if (cmd == "status") {
-    bool bad = false;
-    for (const auto& s : Migrator(c).status()) {
-      std::cout << (s.checksumMismatch ? "EDITED "
-                    : s.applied        ? "applied "
-                                       : "pending ")
-                << s.migration.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
-      bad = bad || s.checksumMismatch || !s.applied;
-    }
-    for (const auto& s : Migrator(c).repeatableStatus()) {
-      std::cout << (!s.applied  ? "pending "
-                    : s.changed ? "changed "
-                                : "applied ")
-                << "functions/" << s.file.name << (s.applied ? "  " + s.appliedAt : "") << "\n";
-      bad = bad || s.pending();
-    }
-    for (const auto& problem : checkDurability(c).problems)
-      std::cout << "WARNING " << problem
-                << ": acknowledged commits can be lost on a crash (see docs/OPERATIONS.md)\n";
-    return bad ? 3 : 0;
-  } else if (cmd == "seed-demo") {
-    const auto keyFile = needKeyFile(a);
-    const auto d = seedDemo(c);
-    for (const auto& k : d.signingKeys)
-      if (auto ok = appendSigningKey(keyFile, k); !ok)
-        throw std::invalid_argument(ok.error().message);
-    const auto pepperFile = writeDemoPepper(keyFile);
-    std::cout << "document pepper in " << pepperFile << "\n";
-    std::cout << "demo estate 'Harbour View' id " << d.estateId << ": " << d.residentEmails.size()
-              << " residents, " << d.guardEmails.size() << " guards, 1 admin, " << d.kiosks.size()
-              << " kiosks\n"
-              << "logins (password '" << d.residentPassword << "'): " << d.residentEmails.front()
-              << " .. " << d.residentEmails.back() << ", " << d.guardEmails.front() << ", "
-              << d.adminEmail << "\n";
-    if (auto file = a.get("env-file"); !file.empty()) {
-      std::ofstream out(file);
-      out << "GATEHOUSE_DEMO_ESTATE_ID=" << d.estateId << "\n";
-      for (std::size_t i = 0; i < d.kiosks.size(); ++i)
-        out << "GATEHOUSE_DEMO_KIOSK" << i + 1 << "_ID=" << d.kiosks[i].kioskId << "\n"
-            << "GATEHOUSE_DEMO_KIOSK" << i + 1 << "_TOKEN=" << d.kiosks[i].token << "\n";
-    }
-  } else if (cmd == "import-residents") {
-    if (a.positional.size() < 2) throw std::invalid_argument("import-residents needs a FILE");
-    std::ifstream in(a.positional[1]);
-    if (!in) throw std::invalid_argument("cannot open " + a.positional[1]);
-    const int n = importResidents(c, std::stoll(a.need("estate")), in);
-    std::cout << "imported " << n << " resident(s)\n";
-  } else if (cmd == "set-password") {
-    if (a.positional.size() < 2) throw std::invalid_argument("set-password needs an EMAIL");
-    setPassword(c, a.positional[1], readLine());
-    std::cout << "password set\n";
-  } else if (cmd == "create-kiosk") {
-    const auto k = createKiosk(c, std::stoll(a.need("estate")), a.need("name"), a.get("location"));
-    std::cout << "kiosk_id=" << k.kioskId << "\nkiosk_token=" << k.token << "\n";
-  } else if (cmd == "create-estate") {
-    if (a.positional.size() < 2) throw std::invalid_argument("create-estate needs a NAME");
-    const auto keyFile = needKeyFile(a);
-    SigningKey key;
-    const auto id = createEstate(c, a.positional[1], a.get("timezone", "UTC"), key);
-    if (auto ok = appendSigningKey(keyFile, key); !ok)
-      throw std::invalid_argument(ok.error().message);
-    std::cout << "estate_id=" << id << "\nkey_id=" << int(key.keyId) << " (secret in " << keyFile
-              << ")\n";
-  } else if (cmd == "rotate-key") {
-    const auto keyFile = needKeyFile(a);
-    const auto key = rotateEstateKey(c, std::stoll(a.need("estate")));
-    if (auto ok = appendSigningKey(keyFile, key); !ok)
-      throw std::invalid_argument(ok.error().message);
-    std::cout << "key_id=" << int(key.keyId) << " signs new passes (secret in " << keyFile
-              << "); older keys verify until their passes expire\n";
-  } else if (cmd == "revoke-key") {
-    revokeEstateKey(c, std::stoll(a.need("estate")),
-                    static_cast<std::uint8_t>(std::stoi(a.need("key"))));
-    std::cout << "key revoked; kiosks drop it at their next key refresh\n";
-  } else if (cmd == "rehash-documents") {
-    auto pepper = gatehouse::readDocumentPepper(a.need("pepper-file"));
-    if (!pepper) throw std::invalid_argument(pepper.error().message);
-    const auto n = rehashDocuments(c, pepper.value());
-    std::cout << "rekeyed " << n.visitors << " visitor and " << n.watchlist
-              << " watchlist document hash(es)\n";
-  } else if (cmd == "export-signing-keys") {
-    const auto keyFile = needKeyFile(a);
-    std::cout << "moved " << exportLegacySigningKeys(c, keyFile) << " key(s) to " << keyFile
-              << "\n";
-  } else if (auto rc = runPrivacyCommand(c, a.positional, a.options, std::cout)) {
-    return *rc;
-  } else {
-    throw std::invalid_argument("unknown command " + cmd);
-  }
-  return 0;
+  if (auto it = commands().find(cmd); it != commands().end()) return it->second(c, a);
+  if (auto rc = runPrivacyCommand(c, a.positional, a.options, std::cout)) return *rc;
+  throw std::invalid_argument("unknown command " + cmd);
 }
 
 }  // namespace
