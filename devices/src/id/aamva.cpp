@@ -100,15 +100,15 @@ std::string get(const std::map<std::string, std::string>& m, const char* key) {
   return v;
 }
 
-}  // namespace
+// The header after '@': separators, issuer, versions and the number of subfiles. `q` is left
+// at the first subfile directory entry.
+struct Header {
+  Separators sep;
+  std::size_t q = 0;
+  int entries = 0;
+};
 
-Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
-  if (data.size() > kMaxIdInput) return makeError("too_large", "AAMVA data larger than 16 KiB");
-  // Keyboard-wedge readers sometimes put text before the '@'; skip to it.
-  const std::size_t at = data.find("@");
-  if (at == std::string_view::npos || at > 64)
-    return makeError("not_aamva", "no '@' compliance indicator");
-  data = data.substr(at);
+Result<Header> readHeader(std::string_view data, AamvaLicense& lic) {
   // '@' <element separator> <record separator> <segment terminator> then "ANSI " or "AAMVA".
   std::size_t p = data.find("ANSI");
   std::size_t markerLen = 4;
@@ -118,20 +118,19 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
   }
   if (p == std::string_view::npos || p > 8)
     return makeError("not_aamva", "no ANSI/AAMVA file type");
-  Separators sep;
+  Header h;
   if (p >= 4) {
-    sep.element = data[1];
-    sep.segment = data[3];
+    h.sep.element = data[1];
+    h.sep.segment = data[3];
   }
-  std::size_t q = p + markerLen;
-  if (q < data.size() && data[q] == ' ') ++q;
+  h.q = p + markerLen;
+  if (h.q < data.size() && data[h.q] == ' ') ++h.q;
   auto field = [&](std::size_t len) -> std::optional<std::string_view> {
-    if (q + len > data.size()) return std::nullopt;
-    auto f = data.substr(q, len);
-    q += len;
+    if (h.q + len > data.size()) return std::nullopt;
+    auto f = data.substr(h.q, len);
+    h.q += len;
     return f;
   };
-  AamvaLicense lic;
   auto iin = field(6);
   auto version = field(2);
   if (!iin || !version || !allDigits(*iin) || !allDigits(*version))
@@ -146,69 +145,80 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
   auto entriesText = field(2);
   if (!entriesText || !allDigits(*entriesText))
     return makeError("malformed", "bad number of entries");
-  const int entries = toInt(*entriesText);
-  if (entries < 1) return makeError("malformed", "no subfiles");
+  h.entries = toInt(*entriesText);
+  if (h.entries < 1) return makeError("malformed", "no subfiles");
+  return h;
+}
 
-  std::map<std::string, std::string> elements;
+// The body of a subfile given its directory entry; offsets off by a few bytes are common, so
+// when the type is not at the offset it is looked for after the directory.
+std::optional<std::string_view> subfileBody(std::string_view data, const std::string& type,
+                                            std::size_t offset, std::size_t length,
+                                            std::size_t afterDirectory) {
+  if (offset + 2 <= data.size() && data.substr(offset, 2) == type)
+    return data.substr(offset + 2,
+                       std::min(length, data.size() - offset) - std::min<std::size_t>(2, length));
+  const std::size_t found = data.find(type, afterDirectory);
+  if (found == std::string_view::npos) return std::nullopt;
+  return data.substr(found + 2, std::min(length, data.size() - found - 2));
+}
+
+// Reads every subfile's elements; the first DL or ID subfile gives the document type.
+Status readSubfiles(std::string_view data, Header& h, AamvaLicense& lic,
+                    std::map<std::string, std::string>& elements) {
+  auto field = [&](std::size_t len) -> std::optional<std::string_view> {
+    if (h.q + len > data.size()) return std::nullopt;
+    auto f = data.substr(h.q, len);
+    h.q += len;
+    return f;
+  };
   bool haveIdSubfile = false;
-  for (int i = 0; i < entries; ++i) {
+  for (int i = 0; i < h.entries; ++i) {
     auto type = field(2);
     auto offsetText = field(4);
     auto lengthText = field(4);
     if (!type || !offsetText || !lengthText || !allDigits(*offsetText) || !allDigits(*lengthText))
       return makeError("malformed", "truncated subfile directory");
     const std::string typeStr(*type);
-    const std::size_t offset = static_cast<std::size_t>(toInt(*offsetText));
-    const std::size_t length = static_cast<std::size_t>(toInt(*lengthText));
-    std::string_view body;
-    if (offset + 2 <= data.size() && data.substr(offset, 2) == typeStr) {
-      body = data.substr(offset + 2,
-                         std::min(length, data.size() - offset) - std::min<std::size_t>(2, length));
-    } else {
-      // Offsets off by a few bytes are common: find the subfile type after the directory.
-      const std::size_t found = data.find(typeStr, q);
-      if (found == std::string_view::npos) continue;
-      body = data.substr(found + 2, std::min(length, data.size() - found - 2));
-    }
+    const auto body = subfileBody(data, typeStr, static_cast<std::size_t>(toInt(*offsetText)),
+                                  static_cast<std::size_t>(toInt(*lengthText)), h.q);
+    if (!body) continue;
     if (typeStr == "DL" || typeStr == "ID") {
       if (!haveIdSubfile) lic.documentType = typeStr;
       haveIdSubfile = true;
     }
-    readElements(body, sep, elements);
+    readElements(*body, h.sep, elements);
   }
   if (!haveIdSubfile) return makeError("malformed", "no DL or ID subfile");
+  return Ok{};
+}
 
-  lic.documentNumber = get(elements, "DAQ");
-  if (lic.documentNumber.empty()) return makeError("malformed", "no document number (DAQ)");
-  lic.jurisdiction = get(elements, "DAJ");
-  lic.country = get(elements, "DCG");
-  const bool canadian = lic.country.empty() ? canadianIin(lic.issuerId) : lic.country == "CAN";
-  if (lic.country.empty()) lic.country = canadian ? "CAN" : "USA";
-
-  // Names moved between elements over the versions: v1 DAA/DAB/DAC, v2-3 DCS+DCT, v4+ DCS+DAC+DAD.
+// Names moved between elements over the versions: v1 DAA/DAB/DAC, v2-3 DCS+DCT, v4+ DCS+DAC+DAD.
+void readNames(const std::map<std::string, std::string>& elements, AamvaLicense& lic) {
   lic.familyName = get(elements, "DCS");
   if (lic.familyName.empty()) lic.familyName = get(elements, "DAB");
   lic.givenNames = joinNonEmpty({get(elements, "DAC"), get(elements, "DAD")});
   if (lic.givenNames.empty()) lic.givenNames = commasToSpaces(get(elements, "DCT"));
-  if (lic.familyName.empty() || lic.givenNames.empty()) {
-    const std::string full = get(elements, "DAA");
-    const std::size_t comma = full.find(',');
-    if (comma != std::string::npos) {
-      if (lic.familyName.empty()) lic.familyName = trim(std::string_view(full).substr(0, comma));
-      if (lic.givenNames.empty()) lic.givenNames = commasToSpaces(full.substr(comma + 1));
-    } else if (lic.familyName.empty() && !full.empty()) {
-      lic.familyName = full;
-    }
+  if (!lic.familyName.empty() && !lic.givenNames.empty()) return;
+  const std::string full = get(elements, "DAA");
+  const std::size_t comma = full.find(',');
+  if (comma != std::string::npos) {
+    if (lic.familyName.empty()) lic.familyName = trim(std::string_view(full).substr(0, comma));
+    if (lic.givenNames.empty()) lic.givenNames = commasToSpaces(full.substr(comma + 1));
+  } else if (lic.familyName.empty() && !full.empty()) {
+    lic.familyName = full;
   }
+}
 
-  const std::string sex = get(elements, "DBC");
-  if (sex == "1" || sex == "M")
-    lic.sex = "M";
-  else if (sex == "2" || sex == "F")
-    lic.sex = "F";
-  else if (sex == "9" || sex == "X")
-    lic.sex = "X";
+std::string readSex(const std::string& sex) {
+  if (sex == "1" || sex == "M") return "M";
+  if (sex == "2" || sex == "F") return "F";
+  if (sex == "9" || sex == "X") return "X";
+  return {};
+}
 
+Status readDates(const std::map<std::string, std::string>& elements, bool canadian,
+                 AamvaLicense& lic) {
   struct DateField {
     const char* id;
     std::optional<Date>* out;
@@ -220,6 +230,33 @@ Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
     *f.out = parseDate(v, canadian);
     if (!*f.out) return makeError("bad_date", std::string("unreadable date in ") + f.id + ": " + v);
   }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<AamvaLicense> parseAamva(std::string_view data, const Date& today) {
+  if (data.size() > kMaxIdInput) return makeError("too_large", "AAMVA data larger than 16 KiB");
+  // Keyboard-wedge readers sometimes put text before the '@'; skip to it.
+  const std::size_t at = data.find("@");
+  if (at == std::string_view::npos || at > 64)
+    return makeError("not_aamva", "no '@' compliance indicator");
+  data = data.substr(at);
+  AamvaLicense lic;
+  auto header = readHeader(data, lic);
+  if (!header) return header.error();
+  std::map<std::string, std::string> elements;
+  if (auto s = readSubfiles(data, header.value(), lic, elements); !s) return s.error();
+
+  lic.documentNumber = get(elements, "DAQ");
+  if (lic.documentNumber.empty()) return makeError("malformed", "no document number (DAQ)");
+  lic.jurisdiction = get(elements, "DAJ");
+  lic.country = get(elements, "DCG");
+  const bool canadian = lic.country.empty() ? canadianIin(lic.issuerId) : lic.country == "CAN";
+  if (lic.country.empty()) lic.country = canadian ? "CAN" : "USA";
+  readNames(elements, lic);
+  lic.sex = readSex(get(elements, "DBC"));
+  if (auto s = readDates(elements, canadian, lic); !s) return s.error();
   lic.expired = lic.expiryDate && *lic.expiryDate < today;
   lic.elements = std::move(elements);
   return lic;
