@@ -65,6 +65,7 @@ void BenchStats::print(int width, int height) const {
                    {"size", std::to_string(width) + "x" + std::to_string(height)},
                    {"frame_wall_ms_p50", pct(frameMs_, 0.5)},
                    {"frame_wall_ms_p99", pct(frameMs_, 0.99)},
+                   {"frame_wall_ms_max", *std::max_element(frameMs_.begin(), frameMs_.end())},
                    {"frame_cpu_ms_p50", pct(frameCpuMs_, 0.5)},
                    {"frame_cpu_ms_p99", pct(frameCpuMs_, 0.99)},
                    {"first_frame_ms", firstFrameMs_},

@@ -28,7 +28,7 @@ struct LoopParts {
   ui::AppWindow& window;
   ui::ScriptPlayer* player = nullptr;  // --script
   BenchStats& bench;
-  KioskGuardPins& pins;       // told when the kiosk goes online or offline
+  GuardPinChecker& pins;      // told when the kiosk goes online or offline
   const std::string& pepper;  // keys document-number hashes ("" = keep none)
 };
 

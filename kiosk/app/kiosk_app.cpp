@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "../ui/widgets.hpp"
 #include "frame_loop.hpp"
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/credentials.hpp"
@@ -87,6 +88,9 @@ Status prepareWindow(const KioskConfig& cfg, const Options& opt) {
   ui::setPixelsPerMillimetre(cfg.pxPerMm * scale);
   if (auto f = ui::loadFonts(scale); !f) return f.error();
   ui::applyTheme(*ui::themeFromString(cfg.theme));
+  screens::setReachPolicy(cfg.reachMode == "on"    ? screens::ReachPolicy::On
+                          : cfg.reachMode == "off" ? screens::ReachPolicy::Off
+                                                   : screens::ReachPolicy::Toggle);
   return Ok{};
 }
 
@@ -134,13 +138,16 @@ int runKiosk(int argc, char** argv) {
         return connectKioskRemote(cfg.databaseUrl, cfg.kioskId, cfg.token);
       },
       workerOptions(cfg));
+  // Slow work leaves the UI thread: outbox commits (one disk flush each) and PIN checks (Argon2id
+  // or a server round trip), each on a thread of its own so a PIN check never delays a commit.
+  SerialWorker outboxWriter, pinWorker;
   DeviceNeeds needs;
   if (opt.previewBench) needs = DeviceNeeds{opt.width, opt.height};
-  auto made = makeDevices(cfg, needs, events, tr, *outbox, worker);
+  auto made = makeDevices(cfg, needs, events, tr, *outbox, worker, outboxWriter);
   if (!made) return fail(made.error().message);
   KioskDevices devices = std::move(made).value();
 
-  OutboxVisitBackend backendPort(*outbox, worker, SystemClock::instance());
+  OutboxVisitBackend backendPort(*outbox, worker, SystemClock::instance(), &outboxWriter);
   CachedPassTrust trust(*outbox);
   // A PIN is checked by the server while the worker is online, else from the cache.
   KioskGuardPins pins(*outbox,
@@ -149,8 +156,11 @@ int runKiosk(int argc, char** argv) {
                       SystemClock::instance(), [&backendPort](const std::string& details) {
                         backendPort.raiseAlert("pin_lockout", std::nullopt, details);
                       });
+  GuardPinChecker pinChecker([&pins](const std::string& pin) { return pins.verify(pin); },
+                             [&pins](bool online) { pins.connectivity(online); }, events,
+                             pinWorker);
   flow::Flow flow(flow::Ports{&backendPort, &trust, devices.camera.get(), devices.printer.get(),
-                              &pins, devices.gate.get()},
+                              &pinChecker, devices.gate.get()},
                   SystemClock::instance(), flowConfig(cfg));
 
   ui::WindowOptions wopt;
@@ -164,7 +174,7 @@ int runKiosk(int argc, char** argv) {
   worker.start();
 
   ScriptCommands commands(
-      ScriptTargets{flow, events, devices, *outbox, worker, opt.width, opt.height});
+      ScriptTargets{flow, events, devices, *outbox, worker, opt.width, opt.height, &outboxWriter});
   std::optional<ui::ScriptPlayer> player;
   if (!opt.script.empty()) {
     ui::ScriptPlayer::Hooks hooks;
@@ -184,7 +194,7 @@ int runKiosk(int argc, char** argv) {
                         *window.value(),
                         player ? &*player : nullptr,
                         bench,
-                        pins,
+                        pinChecker,
                         pepper.value()};
   const int result = runFrameLoop(parts);
   if (!opt.screenshots.empty())
@@ -192,6 +202,8 @@ int runKiosk(int argc, char** argv) {
   if (!devices.printer->lastFile().empty())
     std::printf("badge: %s\n", std::filesystem::absolute(devices.printer->lastFile()).c_str());
   if (opt.bench) bench.print(opt.width, opt.height);
+  pinWorker.flush();  // a PIN approved in the last frame still writes its outbox event
+  outboxWriter.flush();
   flushOutbox(*outbox, worker);
   worker.stop();
   return result;

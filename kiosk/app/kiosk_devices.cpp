@@ -48,7 +48,7 @@ Result<std::unique_ptr<DevicesPrinter>> makePrinter(const KioskConfig& cfg,
 
 Result<KioskDevices> makeDevices(const KioskConfig& cfg, const DeviceNeeds& needs,
                                  flow::EventQueue& events, const ui::Translations& tr,
-                                 Outbox& outbox, BackendWorker& worker) {
+                                 Outbox& outbox, BackendWorker& worker, SerialWorker& writer) {
   KioskDevices d;
   auto camera = makeCamera(cfg, needs, events, d.devicesCamera);
   if (!camera) return camera.error();
@@ -69,7 +69,7 @@ Result<KioskDevices> makeDevices(const KioskConfig& cfg, const DeviceNeeds& need
     d.speaker = std::move(made).value();
   }
   if (cfg.gate.enabled && d.usb) {
-    d.gate = std::make_unique<RelayGate>(d.usb->hub(), cfg.gate, outbox, worker,
+    d.gate = std::make_unique<RelayGate>(d.usb->hub(), cfg.gate, outbox, worker, writer,
                                          SystemClock::instance());
     worker.onCommand([g = d.gate.get()](const RemoteCommand& c) { g->openRemote(c); });
   }

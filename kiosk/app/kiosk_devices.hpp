@@ -31,9 +31,9 @@ struct DeviceNeeds {
 };
 
 // Errors (message ready for stderr): camera, printer, usb, speech. A gate registers itself for the
-// worker's remote "open" commands.
+// worker's remote "open" commands; its outbox events are committed on `writer`.
 Result<KioskDevices> makeDevices(const KioskConfig& config, const DeviceNeeds& needs,
                                  flow::EventQueue& events, const ui::Translations& tr,
-                                 Outbox& outbox, BackendWorker& worker);
+                                 Outbox& outbox, BackendWorker& worker, SerialWorker& writer);
 
 }  // namespace gatehouse::kiosk

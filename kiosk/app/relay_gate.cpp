@@ -30,8 +30,11 @@ Status RelayGate::pulse(const std::string& direction, const Uuid& visit, const s
   e.kind = "gate";
   e.payload = p.dump();
   e.createdAt = clock_.unixSeconds();
-  (void)outbox_.add(e);  // a full disk is already reported by the flow's own events
-  worker_.wake();
+  // The outbox and the worker outlive the writer; this gate may not.
+  writer_.post([&outbox = outbox_, &worker = worker_, e] {
+    (void)outbox.add(e);  // a full disk is already reported by the flow's own events
+    worker.wake();
+  });
   if (!fault.empty()) return makeError(fault, s.error().message);
   return Ok{};
 }

@@ -8,15 +8,22 @@
 #include "gatehouse/flow/ports.hpp"
 #include "gatehouse/kiosk/config.hpp"
 #include "gatehouse/kiosk/outbox.hpp"
+#include "gatehouse/kiosk/serial_worker.hpp"
 #include "gatehouse/kiosk/sync.hpp"
 
 namespace gatehouse::kiosk {
 
 class RelayGate final : public flow::Gate {
  public:
+  // writer commits the gate's outbox events (a disk flush: not on the UI thread).
   RelayGate(devices::UsbHub& hub, GateConfig config, Outbox& outbox, BackendWorker& worker,
-            const Clock& clock)
-      : hub_(hub), config_(std::move(config)), outbox_(outbox), worker_(worker), clock_(clock) {}
+            SerialWorker& writer, const Clock& clock)
+      : hub_(hub),
+        config_(std::move(config)),
+        outbox_(outbox),
+        worker_(worker),
+        writer_(writer),
+        clock_(clock) {}
 
   // UI thread. Errors (what the visitor is told): relay_missing, relay_failed.
   Status open(const flow::GateOpening& opening) override;
@@ -31,6 +38,7 @@ class RelayGate final : public flow::Gate {
   GateConfig config_;
   Outbox& outbox_;
   BackendWorker& worker_;
+  SerialWorker& writer_;
   const Clock& clock_;
 };
 

@@ -107,8 +107,9 @@ Status ScriptCommands::run(const ui::ScriptLine& line) {
   if (c == "wait-cache")  // pass keys and revocations are cached: passes can be checked
     return waitFor(t_.outbox.get("estate_keys").has_value(), 30, "estate keys in the cache");
   if (c == "wait-synced")  // everything in the outbox has reached the database
-    return waitFor(t_.worker.online() && t_.outbox.depth() == 0, secondsOr(line.argument, 60),
-                   "the outbox to drain");
+    return waitFor(
+        (!t_.writer || t_.writer->idle()) && t_.worker.online() && t_.outbox.depth() == 0,
+        secondsOr(line.argument, 60), "the outbox to drain");
   if (c == "wait-id")  // an ID document (MRZ, PDF417) filled "About you"
     return waitFor(!t_.flow.session().visitor.documentType.empty(), secondsOr(line.argument, 60),
                    "an ID document");

@@ -20,7 +20,8 @@ struct ScriptTargets {
   KioskDevices& devices;
   Outbox& outbox;
   BackendWorker& worker;
-  int width = 0, height = 0;  // the viewport, for expect-layout
+  int width = 0, height = 0;       // the viewport, for expect-layout
+  SerialWorker* writer = nullptr;  // commits to the outbox (wait-synced waits for it too)
 };
 
 class ScriptCommands {

@@ -25,6 +25,9 @@ class PhotoScreen final : public Screen {
     ui::text(ctx.t(hintKey));
     ImGui::PopFont();
     ImGui::PopStyleColor();
+    // The last exit photo had no face: say why it is taken again.
+    const bool again = exit && ctx.flow.session().photoHint == "no_face";
+    if (again) subtitle(ctx.t("exit.face_again"));
     const float barH =
         ui::minTouch() + ImGui::GetStyle().ItemSpacing.y * 2 + ImGui::GetStyle().WindowPadding.y;
     const float h = ImGui::GetContentRegionAvail().y - barH;
@@ -45,9 +48,9 @@ class PhotoScreen final : public Screen {
     }
     ImGui::SameLine(ImGui::GetWindowWidth() - ui::mm(80) - ImGui::GetStyle().WindowPadding.x);
     const bool busy = ctx.flow.session().capturing;
-    if (ui::touchButton("photo.take", ctx.t(busy ? "photo.taking" : "photo.take"),
-                        ImVec2(ui::mm(80), 0), ui::ButtonStyle::Primary,
-                        !busy && ctx.preview && ctx.preview->valid())) {
+    const char* takeKey = busy ? "photo.taking" : again ? "review.retake" : "photo.take";
+    if (ui::touchButton("photo.take", ctx.t(takeKey), ImVec2(ui::mm(80), 0),
+                        ui::ButtonStyle::Primary, !busy && ctx.preview && ctx.preview->valid())) {
       ctx.emit(flow::Event::of(flow::EventKind::TakePhoto));
     }
     endPage();

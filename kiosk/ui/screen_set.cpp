@@ -40,7 +40,7 @@ Screen& ScreenSet::forState(flow::State s) { return *byState_.at(static_cast<std
 
 void ScreenSet::resetAll() {
   for (auto& s : owned_) s->reset();
-  setReachMode(false);  // the next visitor starts with the usual layout
+  setReachMode(reachPolicy() == ReachPolicy::On);  // the next visitor starts with the kiosk's
 }
 
 std::vector<std::string> dynamicTranslationKeys() {

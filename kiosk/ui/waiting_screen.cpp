@@ -79,9 +79,10 @@ class WaitingScreen final : public Screen {
     const std::string problem = s.pinProblem == "locked"          ? "guard.pin_locked"
                                 : s.pinProblem == "offline_limit" ? "guard.pin_offline_limit"
                                                                   : "guard.pin_wrong";
-    ui::centeredText(pin_.empty() ? (s.pinRejected ? ctx.t(problem) : std::string(" "))
-                                  : std::string(pin_.size(), '*'),
-                     ui::fonts().large,
+    const std::string status = s.pinChecking   ? ctx.t("guard.pin_checking")
+                               : s.pinRejected ? ctx.t(problem)
+                                               : std::string(" ");
+    ui::centeredText(pin_.empty() ? status : std::string(pin_.size(), '*'), ui::fonts().large,
                      s.pinRejected && pin_.empty() ? ui::palette().danger : ui::palette().text);
     const float w = ui::mm(90);
     const float padH = 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2);
@@ -107,7 +108,7 @@ class WaitingScreen final : public Screen {
       ImGui::SetCursorPosX(x);
     if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"),
                         ImVec2(reachMode() ? ui::mm(60) : w, 0), ui::ButtonStyle::Primary,
-                        pin_.size() >= 6)) {
+                        pin_.size() >= 6 && !s.pinChecking)) {
       ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
       pin_.clear();
     }

@@ -46,7 +46,9 @@ class WelcomeScreen final : public Screen {
       ctx.emit(flow::Event::of(flow::EventKind::StartExit));
     }
     ImGui::PopFont();
-    // The reach toggle is low in both modes: whoever needs it can reach it.
+    // The reach toggle is low in both modes: whoever needs it can reach it. A kiosk that fixes
+    // the mode (reach_mode = "on" / "off") shows none: the languages keep their place.
+    const bool toggle = reachPolicy() == ReachPolicy::Toggle;
     if (reach) {
       bottomBar();
     } else {  // beside "I am leaving", or lower still where the screen is tall (portrait)
@@ -55,12 +57,13 @@ class WelcomeScreen final : public Screen {
                    ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - ui::minTouch()));
     }
     const float toggleW = std::min(ui::mm(70), (contentWidth() - w) * 0.5f - ui::mm(4));
-    if (ui::touchButton("welcome.reach", ctx.t(reach ? "welcome.reach_off" : "welcome.reach_on"),
+    if (toggle &&
+        ui::touchButton("welcome.reach", ctx.t(reach ? "welcome.reach_off" : "welcome.reach_on"),
                         ImVec2(reach ? ui::mm(70) : toggleW, 0), ui::ButtonStyle::Secondary)) {
       setReachMode(!reach);
     }
     if (reach) {
-      ImGui::SameLine();
+      if (toggle) ImGui::SameLine();
       languages(ctx);
     }
     endPage();

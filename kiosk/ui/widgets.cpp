@@ -21,6 +21,7 @@ const char* const kCyrillic[] = {"1234567890", "йцукенгшщзх", "фыв
 const char* const kLatinReach[] = {"qwertyuiop789", "asdfghjkl456", "zxcvbnm-'.1230"};
 const char* const kCyrillicReach[] = {"йцукенгшщзх789", "фывапролджэ456", "ячсмитьбю-ъё1230"};
 bool gReach = false;
+ReachPolicy gReachPolicy = ReachPolicy::Toggle;
 
 std::vector<std::string> splitUtf8(const std::string& s) {
   std::vector<std::string> out;
@@ -152,6 +153,11 @@ void bottomBar(int rows) {
 
 bool reachMode() { return gReach; }
 void setReachMode(bool on) { gReach = on; }
+void setReachPolicy(ReachPolicy policy) {
+  gReachPolicy = policy;
+  gReach = policy == ReachPolicy::On;
+}
+ReachPolicy reachPolicy() { return gReachPolicy; }
 
 void reachLine(float height) {
   if (!gReach) return;

@@ -22,6 +22,11 @@ float contentWidth();
 // visitor turns it on on Welcome; the visit's end (ScreenSet::resetAll) turns it off.
 bool reachMode();
 void setReachMode(bool on);
+// The kiosk's `[ui] reach_mode`: Toggle (usual layout, the visitor's switch on Welcome), On (every
+// visitor gets reach mode, no switch), Off (the usual layout, no switch). Sets the mode too.
+enum class ReachPolicy { Toggle, On, Off };
+void setReachPolicy(ReachPolicy policy);
+ReachPolicy reachPolicy();
 // In reach mode, moves the cursor down to where `height` (of controls) ends at the bottom of the
 // page, and at least to the middle of the screen; otherwise does nothing.
 void reachLine(float height);

@@ -46,6 +46,7 @@ bool carriesVisit(EventKind k) {
     case EventKind::PrintCompleted:
     case EventKind::ExitRecorded:
     case EventKind::ExitRefused:
+    case EventKind::GuardPinChecked:
       return true;
     default:
       return false;
@@ -246,8 +247,20 @@ State Flow::onPassScanned(const std::string& text) {
   return online_ ? State::CheckingPass : State::Photo;
 }
 
+// One check at a time: PINs typed while one is being checked are not counted, only ignored.
+State Flow::onGuardPinEntered(State s, const std::string& pin) {
+  if (session_.pinChecking) return s;
+  session_.pinChecking = true;
+  session_.pinRejected = false;
+  session_.pinProblem.clear();
+  ports_.guardPins->check(session_.visitId, pin);
+  return s;
+}
+
 State Flow::onGuardPin(State s, const PinResult& result) {
   using O = PinResult::Outcome;
+  if (!session_.pinChecking) return s;  // no PIN of this visitor is being checked
+  session_.pinChecking = false;
   if (result.outcome == O::Ok) {
     session_.approvedByGuard = result.guardId;
     session_.pinRejected = false;
@@ -301,10 +314,7 @@ State Flow::onPhotoCaptured(const Event& e) {
   std::fill(session_.photoJpeg.begin(), session_.photoJpeg.end(), std::uint8_t{0});
   session_.photoJpeg = e.bytes;
   session_.photoHint = e.text;
-  if (state_ == State::ExitPhoto) {
-    ports_.backend->checkOut(*session_.exitToken, session_.photoJpeg);
-    return online_ ? State::RecordingExit : throughGate("exit", State::ExitDone);
-  }
+  if (state_ == State::ExitPhoto) return onExitPhoto(e.text);
   if (e.text == "no_face" && ++session_.facelessPhotos >= config_.faceTries) {
     session_.reason = "face_not_found";
     session_.guardAlerted = true;
@@ -313,6 +323,19 @@ State Flow::onPhotoCaptured(const Event& e) {
     return State::GuardHelp;
   }
   return State::PhotoReview;
+}
+
+// A faceless exit photo is taken again; the last try alerts the guard with it and the exit is
+// recorded all the same: nobody is kept inside for a photo.
+State Flow::onExitPhoto(const std::string& hint) {
+  if (hint == "no_face") {
+    if (++session_.facelessPhotos < config_.faceTries) return State::ExitPhoto;
+    session_.guardAlerted = true;
+    alertWithPhoto("face_not_found", R"({"tries":)" + std::to_string(session_.facelessPhotos) +
+                                         R"(,"screen":"exit_photo"})");
+  }
+  ports_.backend->checkOut(*session_.exitToken, session_.photoJpeg);
+  return online_ ? State::RecordingExit : throughGate("exit", State::ExitDone);
 }
 
 // The screen stays; the guard hears once per screen, with the photo taken so far if any.
@@ -419,7 +442,9 @@ State Flow::apply(const Event& e) {
             R"({"unit":")" + jsonEscape(session_.unit ? session_.unit->label : "") + "\"}");
       return State::AwaitingGuard;
     case EventKind::GuardPinEntered:
-      return onGuardPin(s, ports_.guardPins->verify(e.text));
+      return onGuardPinEntered(s, e.text);
+    case EventKind::GuardPinChecked:
+      return onGuardPin(s, e.pin);
     case EventKind::CodeScanned:
       return onCodeScanned(e.text);
     case EventKind::PassAccepted:

@@ -62,7 +62,8 @@ constexpr std::array kTable{
 
     Row{S::AwaitingGuard, E::RequestAcknowledged, to(S::AwaitingGuard)},
     Row{S::AwaitingGuard, E::DecisionReceived, to(S::Approved, S::Denied, S::AwaitingGuard)},
-    Row{S::AwaitingGuard, E::GuardPinEntered, to(S::Approved, S::AwaitingGuard)},
+    Row{S::AwaitingGuard, E::GuardPinEntered, to(S::AwaitingGuard)},
+    Row{S::AwaitingGuard, E::GuardPinChecked, to(S::Approved, S::AwaitingGuard)},
     Row{S::AwaitingGuard, E::Cancel, to(S::Welcome)},
     Row{S::AwaitingGuard, E::IdleTimeout, to(S::Welcome)},
 
@@ -99,7 +100,8 @@ constexpr std::array kTable{
     Row{S::ScanBadge, E::IdleTimeout, to(S::Welcome)},
 
     Row{S::ExitPhoto, E::TakePhoto, to(S::ExitPhoto)},
-    Row{S::ExitPhoto, E::PhotoCaptured, to(S::RecordingExit, S::ExitDone, S::DeviceProblem)},
+    Row{S::ExitPhoto, E::PhotoCaptured,
+        to(S::ExitPhoto, S::RecordingExit, S::ExitDone, S::DeviceProblem)},
     Row{S::ExitPhoto, E::DeviceFault, to(S::DeviceProblem)},
     Row{S::ExitPhoto, E::Cancel, to(S::Welcome)},
     Row{S::ExitPhoto, E::IdleTimeout, to(S::Welcome)},
@@ -164,7 +166,8 @@ constexpr std::array<const char*, kEventCount> kEventNames{"UserActivity",
                                                            "ConnectivityChanged",
                                                            "IdleTimeout",
                                                            "CallGuard",
-                                                           "LostBadge"};
+                                                           "LostBadge",
+                                                           "GuardPinChecked"};
 
 }  // namespace
 

@@ -225,9 +225,9 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     }
   }
   if (const auto* t = r.section(root, "ui", false)) {
-    r.known(
-        *t, "ui",
-        {"languages", "default_language", "theme", "px_per_mm", "assets_dir", "spoken_prompts"});
+    r.known(*t, "ui",
+            {"languages", "default_language", "theme", "px_per_mm", "assets_dir", "spoken_prompts",
+             "reach_mode"});
     if (const toml::node* n = t->get("languages")) {
       const toml::array* a = n->as_array();
       if (!a || a->empty()) {
@@ -247,6 +247,11 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     r.get(*t, "ui", "px_per_mm", c.pxPerMm);
     r.get(*t, "ui", "assets_dir", c.assetsDir);
     r.get(*t, "ui", "spoken_prompts", c.spokenPrompts);
+    r.get(*t, "ui", "reach_mode", c.reachMode);
+    if (!r.error && c.reachMode != "toggle" && c.reachMode != "on" && c.reachMode != "off") {
+      r.fail(t->get("reach_mode")->source(),
+             "'reach_mode' must be toggle, on or off, not \"" + c.reachMode + "\"");
+    }
     if (!r.error && c.theme != "light" && c.theme != "dark" && c.theme != "high_contrast") {
       r.fail(t->get("theme")->source(),
              "'theme' must be light, dark or high_contrast, not \"" + c.theme + "\"");

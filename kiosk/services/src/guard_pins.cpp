@@ -113,6 +113,24 @@ void KioskGuardPins::save(const State& st) {
                                     .dump());
 }
 
+GuardPinChecker::GuardPinChecker(Verify verify, std::function<void(bool)> connectivity,
+                                 flow::EventQueue& events, SerialWorker& worker)
+    : verify_(std::move(verify)),
+      connectivity_(std::move(connectivity)),
+      events_(events),
+      worker_(worker) {}
+
+void GuardPinChecker::check(const Uuid& visitId, const std::string& pin) {
+  worker_.post(
+      [this, visitId, pin] { events_.post(flow::Event::pinChecked(visitId, verify_(pin))); });
+}
+
+void GuardPinChecker::connectivity(bool online) {
+  if (online_ == online) return;
+  online_ = online;
+  if (connectivity_) worker_.post([this, online] { connectivity_(online); });
+}
+
 OnlinePinCheck connectPinCheck(const std::string& databaseUrl, std::int64_t kioskId,
                                const std::string& token, std::function<bool()> reachable) {
   struct Link {

@@ -387,19 +387,33 @@ OutboxEvent OutboxVisitBackend::event(const Uuid& visit, const std::string& kind
   return e;
 }
 
-void OutboxVisitBackend::add(std::vector<OutboxEvent> events) {
+void OutboxVisitBackend::write(std::function<void()> job) {
+  if (writer_)
+    writer_->post(std::move(job));
+  else
+    job();
+}
+
+void OutboxVisitBackend::store(const std::vector<OutboxEvent>& events) {
   if (auto s = outbox_.add(events); !s) {
     // The disk is the kiosk's memory: without it nothing can be promised. Tell the guard.
-    raiseAlert("help_requested", std::nullopt,
-               json{{"reason", "kiosk_storage_fault"}, {"error", s.error().message}}.dump());
+    (void)outbox_.add(
+        event(Uuid{}, "alert",
+              json{{"kind", "help_requested"},
+                   {"details",
+                    json{{"reason", "kiosk_storage_fault"}, {"error", s.error().message}}.dump()}}
+                  .dump()));
   }
   worker_.wake();
+}
+
+void OutboxVisitBackend::add(std::vector<OutboxEvent> events) {
+  write([this, events = std::move(events)] { store(events); });
 }
 
 void OutboxVisitBackend::searchDirectory(const std::string& query) { worker_.search(query); }
 
 void OutboxVisitBackend::requestVisit(const flow::VisitRequest& r) {
-  (void)outbox_.beginVisit(r.visitId, "walk_in");
   json p{{"unit", r.unitId},
          {"name", r.visitor.name},
          {"phone", r.visitor.phone},
@@ -413,24 +427,32 @@ void OutboxVisitBackend::requestVisit(const flow::VisitRequest& r) {
                            json{{"kind", "entry_photo"}, {"at", r.requestedAt}}.dump(),
                            r.photoJpeg));
   }
-  add(std::move(events));
-  worker_.watch(r.visitId);
+  write([this, visit = r.visitId, events = std::move(events)] {
+    (void)outbox_.beginVisit(visit, "walk_in");
+    store(events);
+    worker_.watch(visit);
+  });
 }
 
 void OutboxVisitBackend::cancelVisit(const Uuid& visitId) {
   worker_.unwatch(visitId);
-  add({event(visitId, "cancel", "{}")});  // first: a crash before endVisit only repeats the cancel
-  (void)outbox_.endVisit(visitId, "cancelled");
+  write([this, visitId, e = event(visitId, "cancel", "{}")] {
+    store({e});  // first: a crash before endVisit only repeats the cancel
+    (void)outbox_.endVisit(visitId, "cancelled");
+  });
 }
 
 void OutboxVisitBackend::useInvitation(const Uuid& visitId, const InvitationPass& pass,
                                        const std::string& name) {
-  (void)outbox_.beginVisit(visitId, "pass");
-  add({event(visitId, "use_invitation",
-             json{{"invitation", pass.invitationId.toString()},
-                  {"name", name},
-                  {"at", clock_.unixSeconds()}}
-                 .dump())});
+  write([this, visitId,
+         e = event(visitId, "use_invitation",
+                   json{{"invitation", pass.invitationId.toString()},
+                        {"name", name},
+                        {"at", clock_.unixSeconds()}}
+                       .dump())] {
+    (void)outbox_.beginVisit(visitId, "pass");
+    store({e});
+  });
 }
 
 void OutboxVisitBackend::addEntryPhoto(const Uuid& visitId, const std::vector<std::uint8_t>& jpeg) {
@@ -440,10 +462,14 @@ void OutboxVisitBackend::addEntryPhoto(const Uuid& visitId, const std::vector<st
 }
 
 void OutboxVisitBackend::checkIn(const Uuid& visitId, const ExitToken& token) {
-  add({event(
-      visitId, "check_in",
-      json{{"exit_token_hash", token.secretHashHex()}, {"at", clock_.unixSeconds()}}.dump())});
-  (void)outbox_.endVisit(visitId, "checked_in");
+  write(
+      [this, visitId,
+       e = event(
+           visitId, "check_in",
+           json{{"exit_token_hash", token.secretHashHex()}, {"at", clock_.unixSeconds()}}.dump())] {
+        store({e});
+        (void)outbox_.endVisit(visitId, "checked_in");
+      });
 }
 
 void OutboxVisitBackend::checkOut(const ExitToken& token, const std::vector<std::uint8_t>& photo) {
@@ -471,20 +497,16 @@ void OutboxVisitBackend::guardApprovedAtKiosk(const Uuid& visitId, const std::st
 
 void OutboxVisitBackend::raiseAlert(const std::string& kind, const std::optional<Uuid>& visitId,
                                     const std::string& detailsJson) {
-  OutboxEvent e = event(visitId.value_or(Uuid{}), "alert",
-                        json{{"kind", kind}, {"details", detailsJson}}.dump());
-  if (auto s = outbox_.add(e); !s) return;
-  worker_.wake();
+  add({event(visitId.value_or(Uuid{}), "alert",
+             json{{"kind", kind}, {"details", detailsJson}}.dump())});
 }
 
 void OutboxVisitBackend::raiseAlertWithPhoto(const std::string& kind,
                                              const std::optional<Uuid>& visitId,
                                              const std::string& detailsJson,
                                              const std::vector<std::uint8_t>& photoJpeg) {
-  OutboxEvent e = event(visitId.value_or(Uuid{}), "alert",
-                        json{{"kind", kind}, {"details", detailsJson}}.dump(), photoJpeg);
-  if (auto s = outbox_.add(e); !s) return;
-  worker_.wake();
+  add({event(visitId.value_or(Uuid{}), "alert",
+             json{{"kind", kind}, {"details", detailsJson}}.dump(), photoJpeg)});
 }
 
 // ---- caches ----

@@ -62,6 +62,13 @@ Step textEv(EventKind k, std::string text) {
 Step visitEv(EventKind k, std::string text = {}) {
   return [k, text](Rig& r) { return Event::forVisit(k, r.flow.session().visitId, text); };
 }
+// The answer to the last PIN typed, as the kiosk's PIN worker posts it.
+Step pinAnswer() {
+  return [](Rig& r) {
+    return Event::pinChecked(r.flow.session().visitId,
+                             flow::testing::FakePins::answer(r.pins.checks.back()));
+  };
+}
 Step directory(int count) {
   return [count](Rig& r) {
     Event e = Event::withText(EventKind::DirectoryLoaded, r.flow.session().query);
@@ -195,7 +202,11 @@ std::vector<Scene> scenes() {
       {"guard", toGuard, ""},
       {"guard-offline", toWaiting + std::vector<Step>{offline()}, ""},
       {"guard-pin", toGuard, "tap guard.pin\ntype 12\n"},
-      {"guard-pin-wrong", toGuard + std::vector<Step>{textEv(EventKind::GuardPinEntered, "0000")},
+      {"guard-pin-wrong",
+       toGuard + std::vector<Step>{textEv(EventKind::GuardPinEntered, "0000"), pinAnswer()},
+       "tap guard.pin\n"},
+      {"guard-pin-checking",
+       toGuard + std::vector<Step>{textEv(EventKind::GuardPinEntered, "432198")},
        "tap guard.pin\n"},
       {"approved", toWaiting + approved, ""},
       {"printing", toWaiting + approved + std::vector<Step>{visitEv(EventKind::PrintJobAccepted)},
@@ -215,6 +226,8 @@ std::vector<Scene> scenes() {
       {"checking-pass", toChecking, ""},
       {"scan-badge", {ev(EventKind::StartExit)}, "", true},
       {"exit-photo", toExitPhoto, "", true},
+      {"exit-photo-faceless",
+       toExitPhoto + std::vector<Step>{textEv(EventKind::PhotoCaptured, "no_face")}, "", true},
       {"recording-exit", toExitPhoto + std::vector<Step>{photo()}, ""},
       {"exit-done", toExitPhoto + std::vector<Step>{photo(), visitEv(EventKind::ExitRecorded)}, ""},
       {"guard-help-lost-badge", {ev(EventKind::StartExit), ev(EventKind::LostBadge)}, ""},
@@ -495,6 +508,30 @@ TEST_P(KioskLayout, TheVisitorTurnsReachModeOnAndTheNextVisitorStartsWithoutIt) 
   EXPECT_TRUE(problems.empty()) << problems.front();
   st.screens.resetAll();  // what the kiosk does when the flow comes back to Welcome
   EXPECT_FALSE(reachMode());
+}
+
+// reach_mode = "on": every visitor starts in reach mode, and no switch turns it off.
+TEST_P(KioskLayout, AKioskFixedInReachModeShowsNoSwitchAndStaysInIt) {
+  const Scene scene("welcome", {}, "");
+  Stage st(scene, tr_.languages());
+  ASSERT_EQ(enter(st, "en"), "");
+  ui::applyTheme(ui::Theme::Light);
+  setReachPolicy(ReachPolicy::On);
+  EXPECT_TRUE(reachMode());
+  ASSERT_EQ(play(st, ""), "");
+  render(shots_ / "welcome-reach-fixed.png", true);
+  EXPECT_EQ(ui::TouchRegistry::instance().find("welcome.reach"), nullptr);
+  EXPECT_NE(ui::TouchRegistry::instance().find("welcome.walk_in"), nullptr);
+  auto problems = ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  st.screens.resetAll();
+  EXPECT_TRUE(reachMode());  // the next visitor too
+  setReachPolicy(ReachPolicy::Off);
+  EXPECT_FALSE(reachMode());
+  ASSERT_EQ(play(st, ""), "");
+  render({}, false);
+  EXPECT_EQ(ui::TouchRegistry::instance().find("welcome.reach"), nullptr);
+  setReachPolicy(ReachPolicy::Toggle);  // the other cases start from the default
 }
 
 std::string sizeName(const ::testing::TestParamInfo<Size>& p) {

@@ -66,6 +66,8 @@ TEST(ShippedConfig, KioskTomlLoadsInTheKiosk) {
   auto c = gatehouse::kiosk::loadConfig((kRoot / "config/kiosk.toml").string());
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_TRUE(c->gate.enabled);
+  EXPECT_EQ(c->reachMode, "toggle");
+  EXPECT_FALSE(c->spokenPrompts);
   EXPECT_EQ(c->usb.driver, "simulated");
   EXPECT_FALSE(c->gate.directions.empty());
 }

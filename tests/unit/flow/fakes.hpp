@@ -80,8 +80,12 @@ struct FakePrinter : BadgePrinter {
 };
 
 // 432198: guard 7 checked offline; 864213: guard 8 checked by the server; 999999: locked.
+// check() only records the PIN: a test hands the flow the answer (answerLast) when it chooses,
+// as the kiosk's worker thread would.
 struct FakePins : GuardPins {
-  PinResult verify(const std::string& pin) override {
+  std::vector<std::string> checks;
+  void check(const Uuid&, const std::string& pin) override { checks.push_back(pin); }
+  static PinResult answer(const std::string& pin) {
     using O = PinResult::Outcome;
     if (pin == "432198") return {O::Ok, "guard-7", ""};
     if (pin == "864213") return {O::Ok, "guard-8", "check-1"};
@@ -126,6 +130,18 @@ struct Rig {
   std::string forgedPass() const {
     return encodePass(passTemplate(), KeyPair::generate().secretKey);
   }
+  // The answer to the last PIN checked (wrong when none was), for the current visitor.
+  Event pinAnswer() const {
+    return Event::pinChecked(flow.session().visitId,
+                             FakePins::answer(pins.checks.empty() ? "" : pins.checks.back()));
+  }
 };
+
+// A guard types a PIN and the check answers (as the worker would, a frame or more later).
+inline void typePin(Flow& flow, const FakePins& pins, const std::string& pin) {
+  flow.handle(Event::withText(EventKind::GuardPinEntered, pin));
+  flow.handle(Event::pinChecked(flow.session().visitId,
+                                FakePins::answer(pins.checks.empty() ? "" : pins.checks.back())));
+}
 
 }  // namespace gatehouse::flow::testing

@@ -7,7 +7,9 @@ namespace gatehouse::flow {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::FakePins;
 using testing::Rig;
+using testing::typePin;
 
 void toAwaitingApproval(Rig& r) {
   r.flow.handle(Event::of(EventKind::StartWalkIn));
@@ -242,13 +244,35 @@ TEST(Flow, OfflineWalkInWaitsForAGuardWhosePinApprovesAndIsAudited) {
   r.flow.handle(Event::connectivity(false));
   toAwaitingApproval(r);
   ASSERT_EQ(r.flow.state(), State::AwaitingGuard);
-  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "1111"));
+  typePin(r.flow, r.pins, "1111");
   EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
   EXPECT_TRUE(r.flow.session().pinRejected);
-  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "432198"));
+  typePin(r.flow, r.pins, "432198");
   EXPECT_EQ(r.flow.state(), State::Approved);
   EXPECT_EQ(r.backend.calls.back(),
             "guard_approved:" + r.flow.session().visitId.toString() + ":guard-7");
+}
+
+// The PIN is checked off the UI thread: typing it only starts the check ("checking..." on the
+// pad), the answer arrives as an event for this visitor, and PINs typed meanwhile are dropped.
+TEST(Flow, APinsAnswerArrivesAsAnEventAndThePadWaitsForIt) {
+  Rig r;
+  r.flow.handle(Event::connectivity(false));
+  toAwaitingApproval(r);
+  ASSERT_EQ(r.flow.state(), State::AwaitingGuard);
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "432198"));
+  EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
+  EXPECT_TRUE(r.flow.session().pinChecking);
+  EXPECT_EQ(r.pins.checks, (std::vector<std::string>{"432198"}));
+  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "111111"));
+  EXPECT_EQ(r.pins.checks.size(), 1u);  // one check at a time
+  EXPECT_EQ(r.flow.handle(Event::pinChecked(Uuid::random(), FakePins::answer("432198"))),
+            Outcome::Ignored);  // an earlier visitor's answer
+  EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
+  r.flow.handle(r.pinAnswer());
+  EXPECT_EQ(r.flow.state(), State::Approved);
+  EXPECT_FALSE(r.flow.session().pinChecking);
+  EXPECT_EQ(r.flow.session().approvedByGuard, "guard-7");
 }
 
 TEST(Flow, APinCheckedByTheServerNamesItsCheckAndALockSaysSo) {
@@ -256,13 +280,13 @@ TEST(Flow, APinCheckedByTheServerNamesItsCheckAndALockSaysSo) {
   toAwaitingApproval(r);
   r.flow.handle(Event::of(EventKind::ApprovalTimeout));
   ASSERT_EQ(r.flow.state(), State::AwaitingGuard);
-  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "123456"));
+  typePin(r.flow, r.pins, "123456");
   EXPECT_EQ(r.flow.session().pinProblem, "wrong");
-  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "999999"));
+  typePin(r.flow, r.pins, "999999");
   EXPECT_EQ(r.flow.state(), State::AwaitingGuard);
   EXPECT_TRUE(r.flow.session().pinRejected);
   EXPECT_EQ(r.flow.session().pinProblem, "locked");
-  r.flow.handle(Event::withText(EventKind::GuardPinEntered, "864213"));
+  typePin(r.flow, r.pins, "864213");
   EXPECT_EQ(r.flow.state(), State::Approved);
   EXPECT_EQ(r.backend.calls.back(),
             "guard_approved:" + r.flow.session().visitId.toString() + ":guard-8:check-1");
@@ -390,7 +414,7 @@ TEST(Flow, NotWaitingForTheBadgeTheGateOpensAtApprovalAndOnlyOnce) {
   flow.handle(p);
   flow.handle(Event::of(EventKind::PhotoAccepted));
   ASSERT_EQ(flow.state(), State::AwaitingGuard);
-  flow.handle(Event::withText(EventKind::GuardPinEntered, "432198"));
+  typePin(flow, r.pins, "432198");
   ASSERT_EQ(flow.state(), State::Approved);
   ASSERT_EQ(r.gate.openings.size(), 1u);
   EXPECT_EQ(r.gate.openings[0].reason, "guard_pin");
@@ -511,6 +535,62 @@ TEST(FlowFace, TheThirdFacelessPhotoHandsTheVisitorToAGuardWithThatPhoto) {
   r.flow.handle(Event::of(EventKind::Finish));
   EXPECT_EQ(r.flow.state(), State::Welcome);
   EXPECT_EQ(r.flow.session().facelessPhotos, 0);
+}
+
+void toExitPhoto(Rig& r, const ExitToken& token) {
+  r.flow.handle(Event::of(EventKind::StartExit));
+  r.flow.handle(Event::withText(EventKind::CodeScanned, token.encode()));
+  ASSERT_EQ(r.flow.state(), State::ExitPhoto);
+}
+
+TEST(FlowFace, AFacelessExitPhotoIsTakenAgainAndAGoodOneRecordsTheExit) {
+  Rig r;
+  const ExitToken token = ExitToken::generate(Uuid::random());
+  toExitPhoto(r, token);
+  r.flow.handle(facelessPhoto(1));
+  EXPECT_EQ(r.flow.state(), State::ExitPhoto);
+  EXPECT_EQ(r.flow.session().photoHint, "no_face");  // the screen says why
+  EXPECT_TRUE(r.backend.exitPhotos.empty()) << "a faceless exit photo was recorded";
+  EXPECT_TRUE(r.backend.alerts.empty());
+  Event good = Event::of(EventKind::PhotoCaptured);
+  good.bytes = {0xFF, 0xD8, 9};
+  r.flow.handle(good);
+  EXPECT_EQ(r.flow.state(), State::RecordingExit);
+  ASSERT_EQ(r.backend.exitPhotos.size(), 1u);
+  EXPECT_EQ(r.backend.exitPhotos[0], good.bytes);
+  EXPECT_TRUE(r.backend.alerts.empty());
+}
+
+TEST(FlowFace, TheThirdFacelessExitPhotoAlertsAGuardWithItAndStillRecordsTheExit) {
+  Rig r;
+  const ExitToken token = ExitToken::generate(Uuid::random());
+  toExitPhoto(r, token);
+  for (std::uint8_t i = 1; i <= 2; ++i) {
+    r.flow.handle(facelessPhoto(i));
+    ASSERT_EQ(r.flow.state(), State::ExitPhoto);
+  }
+  r.flow.handle(facelessPhoto(3));
+  EXPECT_EQ(r.flow.state(), State::RecordingExit);  // never trapped inside
+  ASSERT_EQ(r.backend.alerts, std::vector<std::string>{"face_not_found"});
+  ASSERT_EQ(r.backend.alertPhotos.size(), 1u);
+  EXPECT_EQ(r.backend.alertPhotos[0], (std::vector<std::uint8_t>{0xFF, 0xD8, 3}));
+  EXPECT_EQ(r.backend.alertDetails[0], R"({"tries":3,"screen":"exit_photo"})");
+  ASSERT_EQ(r.backend.exitPhotos.size(), 1u);
+  EXPECT_EQ(r.backend.exitPhotos[0], (std::vector<std::uint8_t>{0xFF, 0xD8, 3}));
+  r.flow.handle(Event::forVisit(EventKind::ExitRecorded, token.visitId));
+  EXPECT_EQ(r.flow.state(), State::ExitDone);
+  ASSERT_EQ(r.gate.openings.size(), 1u);
+  EXPECT_EQ(r.gate.openings[0].direction, "exit");
+}
+
+TEST(FlowFace, OfflineTheThirdFacelessExitPhotoStillLetsThePersonOut) {
+  Rig r;
+  r.flow.handle(Event::connectivity(false));
+  toExitPhoto(r, ExitToken::generate(Uuid::random()));
+  for (std::uint8_t i = 1; i <= 3; ++i) r.flow.handle(facelessPhoto(i));
+  EXPECT_EQ(r.flow.state(), State::ExitDone);
+  EXPECT_EQ(r.backend.alerts, std::vector<std::string>{"face_not_found"});
+  EXPECT_EQ(r.gate.openings.size(), 1u);
 }
 
 TEST(FlowGuard, CallingAGuardAlertsOncePerScreenWithTheScreenAndPhotoAndStays) {

@@ -95,6 +95,9 @@ Step badge() {
     return Event::withText(EventKind::CodeScanned, ExitToken::generate(Uuid::random()).encode());
   };
 }
+Step pinAnswer() {
+  return [](const Rig& r) { return r.pinAnswer(); };
+}
 Step offline() {
   return [](const Rig&) { return Event::connectivity(false); };
 }
@@ -137,8 +140,8 @@ std::vector<std::vector<Step>> paths() {
       {offline(), ev(EventKind::StartExit), badge(), gate(false)},
       extend(walkIn, {visitEv(EventKind::DecisionReceived, "denied")}),
       extend(walkIn, {ev(EventKind::ApprovalTimeout), textEv(EventKind::GuardPinEntered, "432198"),
-                      faultHere()}),
-      extend({offline()}, extend(walkIn, {textEv(EventKind::GuardPinEntered, "432198"),
+                      pinAnswer(), faultHere()}),
+      extend({offline()}, extend(walkIn, {textEv(EventKind::GuardPinEntered, "432198"), pinAnswer(),
                                           visitEv(EventKind::PrintJobAccepted), faultHere()})),
       {ev(EventKind::StartWalkIn), resident(), faultHere()},
       {ev(EventKind::StartWalkIn), resident(), details(true), faultHere()},
@@ -188,6 +191,7 @@ std::vector<Step> variants() {
           ev(EventKind::ApprovalTimeout),
           textEv(EventKind::GuardPinEntered, "432198"),
           textEv(EventKind::GuardPinEntered, "0000"),
+          pinAnswer(),
           validPass(),
           forgedPass(),
           badge(),

@@ -111,6 +111,21 @@ TEST(KioskConfig, SpokenPromptsAreOnOrOffPerKiosk) {
             "kiosk.toml:6: 'spoken_prompts' must be true or false");
 }
 
+TEST(KioskConfig, ReachModeIsSetPerKiosk) {
+  const std::string base = "[kiosk]\nestate_id = 1\nkiosk_id = 2\ntoken = \"t\"\n[ui]\n";
+  auto fallback = parseConfig(base);
+  ASSERT_TRUE(fallback.ok()) << fallback.error().message;
+  EXPECT_EQ(fallback->reachMode, "toggle");
+  for (const char* mode : {"toggle", "on", "off"}) {
+    auto r = parseConfig(base + "reach_mode = \"" + mode + "\"\n");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->reachMode, mode);
+  }
+  EXPECT_EQ(errorOf(base + "reach_mode = \"low\"\n"),
+            "kiosk.toml:6: 'reach_mode' must be toggle, on or off, not \"low\"");
+  EXPECT_EQ(errorOf(base + "reach_mode = true\n"), "kiosk.toml:6: 'reach_mode' must be a string");
+}
+
 TEST(KioskConfig, MissingFileSaysSo) {
   auto r = loadConfig("/nonexistent/kiosk.toml");
   ASSERT_FALSE(r.ok());

@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "gatehouse/core/password.hpp"
+#include "gatehouse/testing/wait.hpp"
 
 namespace gatehouse::kiosk {
 namespace {
@@ -90,6 +94,68 @@ TEST_F(KioskGuardPinsTest, OfflineApprovalsAreLimitedPerOutage) {
   EXPECT_EQ(p.verify("246813").outcome, O::OfflineLimit);
   p.connectivity(true);  // back online: the next outage starts a new count
   EXPECT_EQ(p.verify("246813").outcome, O::Ok);
+}
+
+// A verifier that holds until the test lets it go: how slow Argon2id or the server can be.
+struct SlowVerifier {
+  std::mutex m;
+  std::condition_variable cv;
+  bool released = false;
+  std::atomic<int> started{0};
+  flow::PinResult operator()(const std::string& pin) {
+    ++started;
+    std::unique_lock lock(m);
+    cv.wait(lock, [this] { return released; });
+    return pin == "246813" ? flow::PinResult{O::Ok, "7", "check-9"} : flow::PinResult{};
+  }
+  void release() {
+    {
+      std::lock_guard lock(m);
+      released = true;
+    }
+    cv.notify_all();
+  }
+};
+
+TEST(GuardPinChecker, TheUiThreadsCallReturnsBeforeTheCheckEndsAndTheAnswerComesAsAnEvent) {
+  SlowVerifier slow;
+  flow::EventQueue events;
+  SerialWorker worker;
+  GuardPinChecker checker([&slow](const std::string& pin) { return slow(pin); }, {}, events,
+                          worker);
+  const Uuid visit = Uuid::random();
+  checker.check(visit, "246813");  // returns while the verify is still held
+  EXPECT_TRUE(testing::waitUntil([&] { return slow.started.load() == 1; }));
+  EXPECT_EQ(events.size(), 0u);  // the check has started and not ended
+  slow.release();
+  ASSERT_TRUE(testing::waitUntil([&] { return events.size() == 1; }));
+  const auto got = events.drain();
+  EXPECT_EQ(got[0].kind, flow::EventKind::GuardPinChecked);
+  EXPECT_EQ(got[0].visit, visit);
+  EXPECT_EQ(got[0].pin.outcome, O::Ok);
+  EXPECT_EQ(got[0].pin.guardId, "7");
+  EXPECT_EQ(got[0].pin.pinCheckId, "check-9");
+}
+
+TEST(GuardPinChecker, TheLinksStateIsPassedOnOnlyWhenItChanges) {
+  flow::EventQueue events;
+  SerialWorker worker;
+  std::vector<bool> told;  // written on the worker, read after flush()
+  GuardPinChecker checker([](const std::string&) { return flow::PinResult{}; },
+                          [&told](bool online) { told.push_back(online); }, events, worker);
+  for (bool online : {true, true, true, false, false, true}) checker.connectivity(online);
+  worker.flush();
+  EXPECT_EQ(told, (std::vector<bool>{true, false, true}));
+}
+
+TEST(SerialWorker, RunsJobsInOrderAndFlushWaitsForThem) {
+  SerialWorker worker;
+  std::vector<int> ran;
+  for (int i = 0; i < 50; ++i) worker.post([&ran, i] { ran.push_back(i); });
+  worker.flush();
+  ASSERT_EQ(ran.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(ran[static_cast<std::size_t>(i)], i);
+  EXPECT_TRUE(worker.idle());
 }
 
 }  // namespace

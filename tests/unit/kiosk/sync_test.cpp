@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -136,6 +137,38 @@ TEST(BackendWorker, SendsEverythingOnceInOrderAfterAnOutage) {
   EXPECT_TRUE(f.sawConnectivity(true));
   std::lock_guard lock(f.db.m);
   EXPECT_EQ(f.db.received, (std::vector<std::string>{"request_visit", "evidence", "alert"}));
+}
+
+// The commit (a disk flush) runs on the writer: the flow's call returns before it, and the
+// events land in the order the flow made them.
+TEST(OutboxVisitBackend, WithAWriterTheFlowsCallReturnsBeforeTheCommit) {
+  Fixture f;
+  SerialWorker writer;
+  std::mutex m;
+  std::condition_variable cv;
+  bool released = false;
+  writer.post([&] {  // the disk is slow today
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return released; });
+  });
+  OutboxVisitBackend port(*f.outbox, *f.worker, f.clock, &writer);
+  flow::VisitRequest r;
+  r.visitId = Uuid::random();
+  r.photoJpeg = {1, 2};
+  port.requestVisit(r);
+  port.raiseAlert("approval_timeout", r.visitId, "{}");
+  EXPECT_EQ(f.outbox->depth(), 0);  // returned with the commit still queued
+  EXPECT_FALSE(writer.idle());
+  {
+    std::lock_guard lock(m);
+    released = true;
+  }
+  cv.notify_all();
+  writer.flush();
+  EXPECT_EQ(f.outbox->depth(), 3);
+  std::vector<std::string> kinds;
+  for (const auto& e : f.outbox->history(r.visitId)) kinds.push_back(e.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"request_visit", "evidence", "alert"}));
 }
 
 TEST(BackendWorker, ADecisionMadeInTheDatabaseReachesTheFlow) {

@@ -30,6 +30,8 @@
 //     |
 //   Photo --PhotoCaptured (3rd photo with no face)--> GuardHelp <--LostBadge-- ScanBadge
 //   (a photo with no face cannot be used: PhotoAccepted leaves it in PhotoReview)
+//   ExitPhoto --PhotoCaptured (no face)--> ExitPhoto (take again); the 3rd alerts the guard with
+//   it and records the exit anyway (RecordingExit / ExitDone).
 //
 //   DeviceFault (camera in Photo/ExitPhoto, scanner in ScanPass/ScanBadge/VisitorDetails,
 //   printer in Approved/PrintingBadge) --> DeviceProblem --Retry--> the state it came from.
@@ -117,8 +119,9 @@ enum class EventKind : std::uint8_t {
   IdleTimeout,          // raised by tick()
   CallGuard,            // "Call a guard", on any screen: alerts the guard, the screen stays
   LostBadge,            // "I lost my badge" at exit
+  GuardPinChecked,      // visit, pin: the answer to the last GuardPinEntered
 };
-inline constexpr int kEventCount = 34;
+inline constexpr int kEventCount = 35;
 
 enum class Mode : std::uint8_t { None, WalkIn, Pass, Exit };
 enum class Device : std::uint8_t { None, Camera, Scanner, Printer, Gate };
@@ -133,9 +136,10 @@ struct Event {
   std::vector<std::uint8_t> bytes;
   Device device = Device::None;
   bool online = true;
+  PinResult pin;
 
   static Event of(EventKind kind) {
-    return Event{kind, {}, {}, {}, {}, {}, {}, Device::None, true};
+    return Event{kind, {}, {}, {}, {}, {}, {}, Device::None, true, {}};
   }
   static Event withText(EventKind kind, std::string text) {
     Event e = of(kind);
@@ -150,6 +154,11 @@ struct Event {
   static Event fault(Device device, std::string code) {
     Event e = withText(EventKind::DeviceFault, std::move(code));
     e.device = device;
+    return e;
+  }
+  static Event pinChecked(const Uuid& visit, PinResult result) {
+    Event e = forVisit(EventKind::GuardPinChecked, visit);
+    e.pin = std::move(result);
     return e;
   }
   static Event connectivity(bool online) {
@@ -191,7 +200,8 @@ struct Session {
   Device faultDevice = Device::None;
   State resumeState = State::Welcome;
   bool guardAlerted = false;
-  bool gateOpened = false;  // this visitor's gate opening went through
+  bool gateOpened = false;   // this visitor's gate opening went through
+  bool pinChecking = false;  // a typed PIN is being checked: the pad waits ("checking...")
   bool pinRejected = false;
   std::string pinProblem;    // when rejected: wrong | locked | offline_limit
   int facelessPhotos = 0;    // photos of this visitor in which no face was found
@@ -236,10 +246,12 @@ class Flow {
   void reset();
   void startVisit(Mode mode);
   State onCodeScanned(const std::string& text);
+  State onGuardPinEntered(State s, const std::string& pin);
   State onGuardPin(State s, const PinResult& result);
   State onPassScanned(const std::string& text);
   State onPhotoAccepted();
   State onPhotoCaptured(const Event& e);
+  State onExitPhoto(const std::string& hint);
   State callGuard();
   State approve();
   // Opens the gate for this visitor (once) and goes to `next`, or to DeviceProblem on a fault.

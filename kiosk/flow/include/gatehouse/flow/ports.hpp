@@ -106,11 +106,13 @@ struct PinResult {
   std::string pinCheckId;  // Ok and checked by the server; empty when checked offline
 };
 
-// Guard PINs typed at the kiosk (wrong PINs counted; a lock after too many).
+// Guard PINs typed at the kiosk (wrong PINs counted; a lock after too many). check() returns at
+// once (an Argon2id verify or a server round trip takes a second or more); the answer comes back
+// as GuardPinChecked for that visit.
 class GuardPins {
  public:
   virtual ~GuardPins() = default;
-  virtual PinResult verify(const std::string& pin) = 0;
+  virtual void check(const Uuid& visitId, const std::string& pin) = 0;
 };
 
 // Why the gate opens: a visit that was let in or out (remote openings by a guard do not pass

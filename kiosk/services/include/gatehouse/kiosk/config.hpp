@@ -51,6 +51,8 @@ struct KioskConfig {
   std::string theme = "light";
   float pxPerMm = 5.6f;
   std::string assetsDir = "assets";
+  // "toggle" (a visitor's switch on Welcome), "on" (every visitor: a kiosk mounted low), "off".
+  std::string reachMode = "toggle";
   bool spokenPrompts = false;  // each screen says its prompt (espeak-ng) in the visitor's language
 };
 

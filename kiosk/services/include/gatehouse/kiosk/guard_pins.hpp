@@ -7,8 +7,10 @@
 #include <string>
 
 #include "gatehouse/core/clock.hpp"
+#include "gatehouse/flow/event_queue.hpp"
 #include "gatehouse/flow/ports.hpp"
 #include "gatehouse/kiosk/outbox.hpp"
+#include "gatehouse/kiosk/serial_worker.hpp"
 
 namespace gatehouse::kiosk {
 
@@ -22,12 +24,13 @@ struct OnlinePinAnswer {
 // nullopt when the server cannot be asked now: the kiosk then checks its cache (offline).
 using OnlinePinCheck = std::function<std::optional<OnlinePinAnswer>(const std::string& pin)>;
 
-class KioskGuardPins final : public flow::GuardPins {
+// Checks one PIN and waits for the answer (Argon2id or the server): call it off the UI thread.
+class KioskGuardPins {
  public:
   // lockoutAlert(detailsJson) queues a pin_lockout alert (through the outbox).
   KioskGuardPins(Outbox& cache, OnlinePinCheck online, const Clock& clock,
                  std::function<void(const std::string&)> lockoutAlert);
-  flow::PinResult verify(const std::string& pin) override;
+  flow::PinResult verify(const std::string& pin);
   // Called with the link's state; coming back online ends the outage and its offline count.
   void connectivity(bool online);
 
@@ -51,6 +54,28 @@ class KioskGuardPins final : public flow::GuardPins {
   OnlinePinCheck online_;
   const Clock& clock_;
   std::function<void(const std::string&)> lockoutAlert_;
+};
+
+// The flow's GuardPins port: each check runs on `worker` and its answer is posted to `events` as
+// GuardPinChecked, so the UI thread never waits for a verify.
+class GuardPinChecker final : public flow::GuardPins {
+ public:
+  using Verify = std::function<flow::PinResult(const std::string& pin)>;
+  GuardPinChecker(Verify verify, std::function<void(bool online)> connectivity,
+                  flow::EventQueue& events, SerialWorker& worker);
+  ~GuardPinChecker() override { worker_.flush(); }  // queued checks use this object
+  GuardPinChecker(const GuardPinChecker&) = delete;
+  GuardPinChecker& operator=(const GuardPinChecker&) = delete;
+  void check(const Uuid& visitId, const std::string& pin) override;
+  // The link's state, each frame: passed on (on the worker) only when it changes.
+  void connectivity(bool online);
+
+ private:
+  Verify verify_;
+  std::function<void(bool)> connectivity_;
+  flow::EventQueue& events_;
+  SerialWorker& worker_;
+  std::optional<bool> online_;
 };
 
 // Asks gh.kiosk_guard_pin_check over a connection of its own (opened on first use, dropped when

@@ -17,6 +17,7 @@
 #include "gatehouse/flow/event_queue.hpp"
 #include "gatehouse/flow/ports.hpp"
 #include "gatehouse/kiosk/outbox.hpp"
+#include "gatehouse/kiosk/serial_worker.hpp"
 
 namespace gatehouse::backend {
 class Listener;
@@ -139,8 +140,16 @@ class BackendWorker {
 // The flow's VisitBackend: every call is an outbox write (one transaction), then a wake-up.
 class OutboxVisitBackend final : public flow::VisitBackend {
  public:
-  OutboxVisitBackend(Outbox& outbox, BackendWorker& worker, const Clock& clock)
-      : outbox_(outbox), worker_(worker), clock_(clock) {}
+  // writer: the thread that commits to the outbox (a commit waits for the disk: not on the UI
+  // thread); nullptr = commit in the caller. Events are stamped and ordered in the caller.
+  OutboxVisitBackend(Outbox& outbox, BackendWorker& worker, const Clock& clock,
+                     SerialWorker* writer = nullptr)
+      : outbox_(outbox), worker_(worker), clock_(clock), writer_(writer) {}
+  ~OutboxVisitBackend() override {
+    if (writer_) writer_->flush();  // queued commits use this object
+  }
+  OutboxVisitBackend(const OutboxVisitBackend&) = delete;
+  OutboxVisitBackend& operator=(const OutboxVisitBackend&) = delete;
   void searchDirectory(const std::string& query) override;
   void requestVisit(const flow::VisitRequest& request) override;
   void cancelVisit(const Uuid& visitId) override;
@@ -159,11 +168,14 @@ class OutboxVisitBackend final : public flow::VisitBackend {
 
  private:
   void add(std::vector<OutboxEvent> events);
+  void write(std::function<void()> job);
+  void store(const std::vector<OutboxEvent>& events);  // on the writer
   OutboxEvent event(const Uuid& visit, const std::string& kind, const std::string& payload,
                     std::vector<std::uint8_t> blob = {});
   Outbox& outbox_;
   BackendWorker& worker_;
   const Clock& clock_;
+  SerialWorker* writer_;
 };
 
 // Pass verification data from the cache (estate keys, revocations), refreshed by the worker.
