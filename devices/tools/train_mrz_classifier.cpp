@@ -16,10 +16,10 @@ using gatehouse::devices::kMrzAlphabet;
 
 namespace {
 
-constexpr int kLines = 420;  //         // damaged training lines
-constexpr int kLineLength = 44;      // glyphs per line (a TD3 line)
+constexpr int kLines = 420;           //         // damaged training lines
+constexpr int kLineLength = 44;       // glyphs per line (a TD3 line)
 constexpr uint64_t kSeed = 0x4d525a;  // fixed: the same model on every build
-constexpr double kRidge = 0.1;       // keeps weights small where renderings do not vary
+constexpr double kRidge = 0.1;        // keeps weights small where renderings do not vary
 
 // A random MRZ-like line: every character about equally often, some short '<' runs.
 std::string randomLine(cv::RNG& rng) {
@@ -41,15 +41,14 @@ cv::Mat damage(const cv::Mat& sharp64, cv::RNG& rng) {
   const double residue = rng.uniform(-1.5, 1.5);
   if (std::abs(residue) > 0.2) {
     const cv::Point2f c(static_cast<float>(img.cols) / 2, static_cast<float>(img.rows) / 2);
-    cv::warpAffine(img, img, cv::getRotationMatrix2D(c, residue, 1.0), img.size(),
-                   cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    cv::warpAffine(img, img, cv::getRotationMatrix2D(c, residue, 1.0), img.size(), cv::INTER_LINEAR,
+                   cv::BORDER_REPLICATE);
   }
   const double cap = rng.uniform(9.0, 30.0);
   cv::resize(img, img, cv::Size(), cap / 64, cap / 64, cv::INTER_AREA);
   img.convertTo(img, CV_32F);
   const int optics = rng.uniform(0, 3);  // sharp, defocused or moving
-  if (optics == 1)
-    cv::GaussianBlur(img, img, cv::Size(0, 0), rng.uniform(0.3, 1.8));
+  if (optics == 1) cv::GaussianBlur(img, img, cv::Size(0, 0), rng.uniform(0.3, 1.8));
   if (optics == 2) {
     const int len = rng.uniform(2, 6);
     cv::Mat k = cv::Mat::zeros(len, len, CV_32F);

@@ -89,7 +89,8 @@ struct Pango {
 
 Result<cv::Mat> renderText(const std::string& text, double capHeight) {
   Pango p;
-  const int w = static_cast<int>(capHeight * (static_cast<double>(text.size()) + 3)), h = static_cast<int>(capHeight * 3);
+  const int w = static_cast<int>(capHeight * (static_cast<double>(text.size()) + 3)),
+            h = static_cast<int>(capHeight * 3);
   p.surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
   p.cr = cairo_create(p.surface);
   cairo_set_source_rgb(p.cr, 1, 1, 1);
@@ -124,7 +125,6 @@ Result<cv::Mat> renderText(const std::string& text, double capHeight) {
   cv::cvtColor(bgra, gray, cv::COLOR_BGRA2GRAY);
   return gray;
 }
-
 
 std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected, int shift) {
   const cv::Mat ink = inkImage(line);

@@ -14,8 +14,7 @@ constexpr float kTrainedWeight = 0.1f;
 class TrainedClassifier final : public MrzRecogniser {
  public:
   // The embedded weights (not copied).
-  TrainedClassifier()
-      : weights_(kTrainedInputs, 37, CV_32F, const_cast<float*>(kTrainedWeights)) {}
+  TrainedClassifier() : weights_(kTrainedInputs, 37, CV_32F, const_cast<float*>(kTrainedWeights)) {}
   const char* name() const override { return "trained"; }
   // Each glyph at three horizontal offsets; a class keeps its best offset.
   MrzLineScores readLine(const cv::Mat& line) const override {
