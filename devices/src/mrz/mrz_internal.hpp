@@ -2,6 +2,7 @@
 #pragma once
 #include <memory>
 #include <opencv2/core.hpp>
+#include <string>
 #include <vector>
 
 #include "gatehouse/core/result.hpp"
@@ -37,7 +38,21 @@ cv::Mat inkImage(const cv::Mat& gray);
 // each at horizontal offsets -shift..shift. Empty when the line cannot be cut into that many.
 std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected, int shift);
 
+// `text` in OCR-B (Debian's fonts-ocr-b through pango, unhinted), black on white, capital
+// letters about `capHeight` pixels tall. Error recogniser_unavailable when the font is missing.
+Result<cv::Mat> renderText(const std::string& text, double capHeight);
+
+// The trained classifier is linear: scores = input x weights, where the input is a glyph feature
+// (glyphFeature, 20 x 30) as one row plus a constant 1.
+inline constexpr int kTrainedInputs = 20 * 30 + 1;
+cv::Mat trainedInput(const cv::Mat& glyphFeature);
+// kTrainedInputs x 37 weights, row-major, written by gatehouse-train-mrz-classifier at build time.
+extern const float kTrainedWeights[];
+
 Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier();
+Result<std::shared_ptr<const MrzRecogniser>> makeTrainedClassifier();
+// "ocrb": the template scores with the trained classifier's added as a tie-breaker.
+Result<std::shared_ptr<const MrzRecogniser>> makeCombinedRecogniser();
 Result<std::shared_ptr<const MrzRecogniser>> makeTesseractRecogniser();
 
 }  // namespace gatehouse::devices::mrz

@@ -108,10 +108,12 @@ const char* toString(MrzHint h) {
 }
 
 Result<std::shared_ptr<const MrzRecogniser>> makeMrzRecogniser(std::string_view name) {
-  if (name == "ocrb") return mrz::makeOcrbClassifier();
+  if (name == "ocrb") return mrz::makeCombinedRecogniser();
+  if (name == "templates") return mrz::makeOcrbClassifier();
+  if (name == "trained") return mrz::makeTrainedClassifier();
   if (name == "tesseract") return mrz::makeTesseractRecogniser();
-  return makeError("unknown_recogniser",
-                   "unknown MRZ recogniser '" + std::string(name) + "' (ocrb, tesseract)");
+  return makeError("unknown_recogniser", "unknown MRZ recogniser '" + std::string(name) +
+                                             "' (ocrb, templates, trained, tesseract)");
 }
 
 MrzFrameRead readMrzImage(const cv::Mat& image, const MrzRecogniser& recogniser,

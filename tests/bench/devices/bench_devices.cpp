@@ -328,7 +328,8 @@ const MrzFrames& mrzFrames(int width) {
 
 void BM_MrzRead(benchmark::State& state) {
   using namespace gatehouse::devices;
-  const char* name = state.range(0) == 0 ? "ocrb" : "tesseract";
+  static constexpr const char* kNames[] = {"ocrb", "tesseract", "templates", "trained"};
+  const char* name = kNames[state.range(0)];
   auto rec = makeMrzRecogniser(name);
   if (!rec) {
     state.SkipWithError(rec.error().message.c_str());
@@ -360,6 +361,10 @@ BENCHMARK(BM_MrzRead)
     ->Args({0, 1920})
     ->Args({1, 1280})
     ->Args({1, 1920})
+    ->Args({2, 1280})
+    ->Args({2, 1920})
+    ->Args({3, 1280})
+    ->Args({3, 1920})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(52);
 

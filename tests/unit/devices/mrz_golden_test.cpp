@@ -86,14 +86,15 @@ GoldenCount readCorpus(const MrzRecogniser& rec, unsigned variant) {
 
 }  // namespace
 
-// The test set (variant 0). Measured 130/156 (83 %) on 2026-12-01 (was 113 before the line-wide
-// rendering choice and the upright retry); the issue asks 95 % (see docs/BENCHMARKS.md).
+// The test set (variant 0). Measured 135/156 (87 %) on 2026-12-01 with the trained tie-breaker
+// (130 with the templates alone, 113 before the line-wide rendering choice and the upright retry);
+// the issue asks 95 % (see docs/BENCHMARKS.md).
 TEST(MrzGolden, ReadsMostFramesAndAcceptsNoWrongField) {
   auto rec = ocrb();
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 0);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 126);  // measured 130
+  EXPECT_GE(n.read, 131);  // measured 135 (templates alone: 130)
   // Bands tilted by 12-20 degrees (3 of the 13 distortions): the upright retry reads them.
   EXPECT_GE(n.tiltedRead, 29);  // measured 32 of 36 (23 before the retry)
 }
@@ -105,7 +106,7 @@ TEST(MrzGolden, TuningSetReadsAndAcceptsNoWrongField) {
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 1);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 140);  // measured 144 of 156
+  EXPECT_GE(n.read, 147);  // measured 151 of 156 (templates alone: 144)
 }
 
 // A tuning case differs from the test case of the same person and distortion.

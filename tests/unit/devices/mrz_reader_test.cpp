@@ -93,6 +93,15 @@ TEST(MrzRecogniserFactory, RefusesAnUnknownName) {
   EXPECT_EQ(r.error().code, "unknown_recogniser");
 }
 
+// The default combines the templates with the build-time classifier; each is also offered alone.
+TEST(MrzRecogniserFactory, OffersEachRecogniserByName) {
+  for (const char* name : {"ocrb", "templates", "trained"}) {
+    auto r = makeMrzRecogniser(name);
+    ASSERT_TRUE(r.ok()) << name << ": " << r.error().message;
+    EXPECT_STREQ(r.value()->name(), name);
+  }
+}
+
 TEST(MrzReaderFrames, AnEmptyFrameAsksForADocument) {
   auto rec = makeMrzRecogniser("ocrb");
   ASSERT_TRUE(rec.ok()) << rec.error().message;

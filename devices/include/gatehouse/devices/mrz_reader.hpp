@@ -34,8 +34,10 @@ class MrzRecogniser {
   virtual MrzLineScores readLine(const cv::Mat& line) const = 0;
 };
 
-// "ocrb": our classifier, trained when made from the OCR-B glyphs of fonts-ocr-b (rendered with
-// pango). "tesseract": Tesseract 5 (eng) restricted to the MRZ characters.
+// "ocrb" (the default): OCR-B templates from fonts-ocr-b (rendered with pango when made) with the
+// scores of a linear classifier trained at build time on damaged OCR-B lines added as a
+// tie-breaker (decision 0820). "templates" and "trained": either alone, for comparison.
+// "tesseract": Tesseract 5 (eng) restricted to the MRZ characters.
 // Errors: unknown_recogniser, recogniser_unavailable (font or traineddata missing).
 Result<std::shared_ptr<const MrzRecogniser>> makeMrzRecogniser(std::string_view name);
 
