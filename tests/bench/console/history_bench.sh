@@ -62,7 +62,7 @@ echo "# generated in $(echo "$(date +%s.%N) - $start" | bc) s: $(psql "$url" -qA
 guard=$(psql "$url" -qAt -c "SELECT id FROM gh.person WHERE email = 'guard1@harbour.example'")
 kiosk=$(psql "$url" -qAt -c "SELECT id FROM gh.kiosk WHERE name = 'Building A lobby'")
 rare=$(psql "$url" -qAt -c "SELECT lower(full_name) FROM gh.visitor WHERE id = (SELECT max(id) - 12345 FROM gh.visitor)")
-app=$(echo "$url" | sed 's/user=postgres/user=gatehouse_app/')
+app=$(echo "$url" | sed 's/user=postgres/user=gatehouse_server/')
 declare -A searches=(
   [latest_100]="NULL, NULL, NULL, NULL, NULL, NULL, 100"
   [name_substring]="'ivanov13', NULL, NULL, NULL, NULL, NULL, 100"
