@@ -1,7 +1,7 @@
 # Console part of the demo, meant to be sourced by scripts/demo (or scripts/demo.d/services) with
 # $build, $worker_url, $state and the pids array set. Starts gatehouse-worker in the background and
 # prints how to open the console (or opens it when DEMO_CONSOLE=1 and a display is available).
-"$build/console/worker/gatehouse-worker" --config "$root/config/console.toml" --database-url "$worker_url" \
+CREDENTIALS_DIRECTORY=${worker_creds:-} "$build/console/worker/gatehouse-worker" --config "$root/config/console.toml" --database-url "$worker_url" \
   >"$state/logs/worker.log" 2>&1 &
 pids+=($!)
 # The console talks to the portal (the server) only; staff sign in with password and TOTP. The

@@ -2,8 +2,7 @@
 -- Repeatable: re-applied whenever this file changes; only CREATE OR REPLACE FUNCTION and
 -- grants (docs/decisions/0750-repeatable-sql-functions.md).
 
--- Sign-in support for the portal and console: the app role cannot read password hashes
--- directly, only through these.
+-- Sign-in support for the server: no other role reads password hashes, only through these.
 CREATE OR REPLACE FUNCTION gh.auth_lookup(p_email text)
  RETURNS TABLE(person_id bigint, estate_id bigint, role gh.person_role, password_hash text, totp_secret text, locked_until timestamp with time zone, failed_logins integer)
  LANGUAGE sql
@@ -48,7 +47,7 @@ BEGIN
 END $$;
 GRANT EXECUTE ON FUNCTION gh.auth_attempt(bigint,boolean,integer,interval) TO gatehouse_server;
 
--- The console's path (staff_auth_finish) counts the same way until it is retired.
+-- The same count, returning only the lock's end (the server's role only).
 CREATE OR REPLACE FUNCTION gh.auth_record(p_person bigint, p_success boolean,
                                           p_max_failures integer DEFAULT 5,
                                           p_lock interval DEFAULT '15 minutes')
@@ -80,94 +79,6 @@ BEGIN
   PERFORM gh.audit(target.estate_id, 'auth.password_set', p_person::text, '{}');
 END $function$;
 GRANT EXECUTE ON FUNCTION gh.set_password_hash(bigint,text) TO gatehouse_app;
-
--- RFC 4648 base32 (case-insensitive; spaces, '-' and '=' ignored); NULL if malformed.
-CREATE OR REPLACE FUNCTION gh.base32_decode(p text)
- RETURNS bytea
- LANGUAGE plpgsql
- IMMUTABLE
-AS $function$
-DECLARE s text := upper(regexp_replace(coalesce(p, ''), '[\s=-]', '', 'g'));
-        buf bigint := 0; nbits int := 0; v int; out bytea := '\x'::bytea;
-BEGIN
-  FOR i IN 1..length(s) LOOP
-    v := strpos('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', substr(s, i, 1)) - 1;
-    IF v < 0 THEN RETURN NULL; END IF;
-    buf := ((buf << 5) | v) & 65535;
-    nbits := nbits + 5;
-    IF nbits >= 8 THEN
-      out := out || set_byte('\x00'::bytea, 0, ((buf >> (nbits - 8)) & 255)::int);
-      nbits := nbits - 8;
-    END IF;
-  END LOOP;
-  RETURN out;
-END $function$;
-
--- RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) for time step p_step.
-CREATE OR REPLACE FUNCTION gh.totp_code(p_key bytea, p_step bigint)
- RETURNS text
- LANGUAGE plpgsql
- IMMUTABLE
- SET search_path TO 'gh', 'pg_temp'
-AS $function$
-DECLARE h bytea := gh_crypto.hmac(int8send(p_step), p_key, 'sha1');
-        o int := get_byte(h, 19) & 15;
-BEGIN
-  -- PostgreSQL gives <<, | and & one precedence, so every step is parenthesised.
-  RETURN lpad(((((get_byte(h, o) & 127)::bigint << 24) | (get_byte(h, o + 1)::bigint << 16)
-                | (get_byte(h, o + 2)::bigint << 8) | get_byte(h, o + 3)::bigint) % 1000000)::text,
-              6, '0');
-END $function$;
-
--- Console sign-in, step 1: what the console needs to compute the Argon2id hash of what the
--- guard typed (algorithm, limits and salt; never the hash itself). Staff only.
-CREATE OR REPLACE FUNCTION gh.staff_auth_begin(p_email text)
- RETURNS TABLE(person_id bigint, hash_setting text)
- LANGUAGE sql
- STABLE SECURITY DEFINER
- SET search_path TO 'gh', 'pg_temp'
-AS $function$
-  SELECT id, regexp_replace(password_hash, '[^$]*$', '')
-    FROM gh.person
-   WHERE lower(email) = lower(left(p_email, 320)) AND active AND role IN ('guard', 'admin')
-     AND password_hash IS NOT NULL
-$function$;
-GRANT EXECUTE ON FUNCTION gh.staff_auth_begin(text) TO gatehouse_app;
-
--- Step 2: the database compares the hash and checks the TOTP code against its own clock,
--- counts failures and locks as gh.auth_record does. Returns ok | bad_credentials | locked |
--- totp_required | bad_totp.
-CREATE OR REPLACE FUNCTION gh.staff_auth_finish(p_person bigint, p_hash text, p_totp text)
- RETURNS text
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'gh', 'pg_temp'
-AS $function$
-DECLARE p gh.person;
-        key bytea;
-        step bigint := floor(extract(epoch FROM clock_timestamp()) / 30);
-        code text := btrim(coalesce(p_totp, ''));
-BEGIN
-  SELECT * INTO p FROM gh.person WHERE id = p_person AND active AND role IN ('guard', 'admin') FOR UPDATE;
-  IF NOT FOUND THEN RETURN 'bad_credentials'; END IF;
-  IF p.locked_until > now() THEN RETURN 'locked'; END IF;
-  IF p.password_hash IS NULL OR p_hash IS DISTINCT FROM p.password_hash THEN
-    PERFORM gh.auth_record(p.id, false);
-    RETURN 'bad_credentials';
-  END IF;
-  IF coalesce(p.totp_secret, '') <> '' THEN
-    IF code = '' THEN RETURN 'totp_required'; END IF;
-    key := gh.base32_decode(p.totp_secret);
-    IF key IS NULL OR length(key) = 0 OR code !~ '^[0-9]{6}$'
-       OR code NOT IN (gh.totp_code(key, step - 1), gh.totp_code(key, step), gh.totp_code(key, step + 1)) THEN
-      PERFORM gh.auth_record(p.id, false);
-      RETURN 'bad_totp';
-    END IF;
-  END IF;
-  PERFORM gh.auth_record(p.id, true);
-  RETURN 'ok';
-END $function$;
-GRANT EXECUTE ON FUNCTION gh.staff_auth_finish(bigint,text,text) TO gatehouse_app;
 
 -- Sessions ------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION gh.portal_session_create(p_person bigint, p_token_hash text, p_csrf text, p_ttl interval, p_user_agent text)

@@ -76,10 +76,10 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: gatehouse-bench-backend URL_OWNER URL_KIOSK URL_APP [seconds]\n";
+    std::cerr << "usage: gatehouse-bench-backend URL_OWNER URL_KIOSK URL_SERVER [seconds]\n";
     return 2;
   }
-  const std::string owner = argv[1], kioskUrl = argv[2], appUrl = argv[3];
+  const std::string owner = argv[1], kioskUrl = argv[2], serverUrl = argv[3];
   const int seconds = argc > 4 ? std::stoi(argv[4]) : 5;
   Connection admin(owner);
   const auto demo = seedDemo(admin);
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
     Listener l(owner, "gatehouse", [&](const Notification& n) { w.deliver(n.payload); });
     l.waitConnected(std::chrono::seconds(10));
     KioskClient kiosk(kioskUrl, {demo.kiosks[0].kioskId, demo.kiosks[0].token});
-    Connection app(appUrl);
+    Connection app(serverUrl);  // the server acting for the resident
     std::vector<double> lat;
     for (int i = 0; i < 500; ++i) {
       VisitRequest r{Uuid::random(),

@@ -17,6 +17,7 @@ super=$("$root/scripts/pg-cluster" url "$dir")
 psql "$super" -qAt -c "CREATE DATABASE gh_bench"
 url=${super/\/postgres\?/\/gh_bench?}
 "$build/backend-client/gatehouse-admin" --database-url "$url" migrate >/dev/null
+"$root/scripts/pg-cluster" passwords "$dir"
 "$build/backend-client/gatehouse-admin" --database-url "$url" seed-demo --signing-key-file "$(mktemp -u)" >/dev/null
 
 echo "# generating $visits visits"
@@ -62,7 +63,7 @@ echo "# generated in $(echo "$(date +%s.%N) - $start" | bc) s: $(psql "$url" -qA
 guard=$(psql "$url" -qAt -c "SELECT id FROM gh.person WHERE email = 'guard1@harbour.example'")
 kiosk=$(psql "$url" -qAt -c "SELECT id FROM gh.kiosk WHERE name = 'Building A lobby'")
 rare=$(psql "$url" -qAt -c "SELECT lower(full_name) FROM gh.visitor WHERE id = (SELECT max(id) - 12345 FROM gh.visitor)")
-app=$(echo "$url" | sed 's/user=postgres/user=gatehouse_app/')
+app=${url/postgres@/gatehouse_server@}  # the server acting for the guard (password: passfile=)
 declare -A searches=(
   [latest_100]="NULL, NULL, NULL, NULL, NULL, NULL, 100"
   [name_substring]="'ivanov13', NULL, NULL, NULL, NULL, NULL, 100"

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   auto demo = backend::seedDemo(admin);
   portal::testing::PushPeer peer;
   portal::PortalConfig cfg;
-  cfg.databaseUrl = db.urlAs("gatehouse_app");
+  cfg.databaseUrl = db.urlAs("gatehouse_server");
   cfg.port = 0;
   cfg.secret = "bench-secret-0123456789abcdef0123456789";
   cfg.accessLog = false;

@@ -36,8 +36,11 @@ class FaultCluster {
   bool start() { return run("start") == 0; }
   bool stopFast() { return run("stop") == 0; }
   bool crash() { return run("crash") == 0; }  // immediate stop: no shutdown checkpoint
+  // After migrate: the app roles get passwords in dir()/pgpass, which url() names (passfile=).
+  bool setPasswords() { return run("passwords") == 0; }
   std::string url(const std::string& db = "postgres", const std::string& user = "postgres") const {
-    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
+    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_) +
+           "&passfile=" + dir_ + "/pgpass";
   }
   const std::string& dir() const { return dir_; }
 

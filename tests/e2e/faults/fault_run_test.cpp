@@ -144,6 +144,7 @@ class FaultRun : public ::testing::Test {
     backend::Connection(cluster_.url()).exec("CREATE DATABASE gatehouse");
     backend::Connection c(cluster_.url("gatehouse"));
     backend::Migrator(c).migrate();
+    ASSERT_TRUE(cluster_.setPasswords());
     demo_ = backend::seedDemo(c);
     // Every fault kiosk approves by PIN while cut off, far more often than a real outage allows.
     c.exec("UPDATE gh.estate SET offline_pin_approvals = 1000000");

@@ -254,6 +254,7 @@ class PrivateCluster {
     admin.exec("CREATE DATABASE gatehouse");
     backend::Connection c(url("gatehouse"));
     backend::Migrator(c).migrate();
+    if (run("passwords") != 0) throw std::runtime_error("pg-cluster passwords failed in " + dir_);
     seedDemoKeepingKeys(c);
   }
   ~PrivateCluster() {
@@ -265,7 +266,8 @@ class PrivateCluster {
   bool start() { return run("start") == 0; }
   bool stop() { return run("stop") == 0; }
   std::string url(const std::string& db, const std::string& user = "postgres") const {
-    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_);
+    return "postgresql://" + user + "@/" + db + "?host=" + dir_ + "&port=" + std::to_string(port_) +
+           "&passfile=" + dir_ + "/pgpass";
   }
 
  private:

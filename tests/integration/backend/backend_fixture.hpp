@@ -27,7 +27,9 @@ class BackendTest : public ::testing::Test {
   std::int64_t unitId(const std::string& label) {
     return owner_->exec("SELECT id FROM gh.unit WHERE label = $1", {label})[0].int64("id");
   }
-  Connection app() { return Connection(db_->urlAs("gatehouse_app")); }
+  // The server's connection (gatehouse_server). A test acting for a person with
+  // `asPerson` stands for the server after it authenticated that person; gatehouse_app is the
+  // NOLOGIN group role holding those per-person privileges, and nothing connects as it.
   Connection server() { return Connection(db_->urlAs("gatehouse_server")); }
 
   VisitRequest walkIn(const std::string& unit = "A-101", const std::string& name = "Vera Visitor") {
@@ -41,10 +43,10 @@ class BackendTest : public ::testing::Test {
     return r;
   }
 
-  // As resident `email` (app role + RLS), approve or deny.
+  // As resident `email` (the server acting for them, under RLS), approve or deny.
   std::string decideAs(const std::string& email, const Uuid& visit, bool approve,
                        const std::string& reason = {}) {
-    auto c = app();
+    auto c = server();
     std::string status;
     c.asPerson(personId(email), [&](Connection& tx) {
       status = tx.exec("SELECT gh.decide_visit($1, $2, nullif($3, '')) AS s",

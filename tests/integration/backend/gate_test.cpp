@@ -35,7 +35,7 @@ class GateTest : public BackendTest {
     return "accepted";
   }
   Uuid openAsGuard(const std::string& direction = "exit") {
-    auto c = app();
+    auto c = server();
     Uuid id;
     c.asPerson(personId("guard1@harbour.example"), [&](Connection& tx) {
       id = tx.exec("SELECT gh.staff_open_gate($1, $2, 'van at the barrier') AS id",
@@ -117,7 +117,7 @@ TEST_F(GateTest, AStaleCommandIsNeverExecutedAndOnlyStaffMayOpen) {
   openAsGuard();
   owner_->exec("UPDATE gh.kiosk_command SET created_at = now() - interval '3 minutes'");
   EXPECT_TRUE(kiosk_->takeCommands().empty());
-  auto c = app();
+  auto c = server();
   EXPECT_THROW(c.asPerson(personId("a-101@harbour.example"),
                           [&](Connection& tx) {
                             tx.exec("SELECT gh.staff_open_gate($1, 'entry', 'let me in')",

@@ -54,8 +54,7 @@ TEST_F(GuardPins, TheServerChecksAPinTypedAtAnOnlineKiosk) {
 }
 
 TEST_F(GuardPins, NoClientRoleReadsTheVerifierAndKiosksGetOnlyTheMemoryHardHash) {
-  for (const char* role :
-       {"gatehouse_app", "gatehouse_server", "gatehouse_kiosk", "gatehouse_worker"}) {
+  for (const char* role : {"gatehouse_server", "gatehouse_kiosk", "gatehouse_worker"}) {
     Connection c(db_->urlAs(role));
     EXPECT_THROW(c.exec("SELECT pin_verifier FROM gh.person LIMIT 1"), backend::Error) << role;
     EXPECT_THROW(c.exec("SELECT pin_offline_hash FROM gh.person LIMIT 1"), backend::Error) << role;

@@ -123,7 +123,7 @@ TEST_F(BackendTest, DecisionRaceHasExactlyOneWinner) {
     const auto first = personId("a-101@harbour.example"),
                second = personId("a-101.2@harbour.example");
     auto decide = [&](std::int64_t id, bool approve) {
-      auto c = app();
+      auto c = server();
       ++ready;
       while (!go) std::this_thread::yield();
       try {

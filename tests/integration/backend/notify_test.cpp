@@ -57,7 +57,7 @@ TEST_F(BackendTest, NotificationArrivesAfterCommitAndNotBefore) {
   kiosk_->requestVisit(r);
   ASSERT_TRUE(waitUntil([&] { return inbox.contains(r.visitId.toString()); }));
 
-  auto c = app();
+  auto c = server();
   c.execScript("BEGIN");
   c.exec("SELECT set_config('gatehouse.person_id', $1, true)",
          {std::to_string(personId("a-101@harbour.example"))});

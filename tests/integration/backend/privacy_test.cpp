@@ -69,7 +69,7 @@ class PrivacyTest : public BackendTest {
     return count("SELECT count(*) AS n FROM gh.evidence WHERE data IS NOT NULL");
   }
   void asGuard(const std::function<void(Connection&)>& body) {
-    auto c = app();
+    auto c = server();
     c.asPerson(personId(demo_.guardEmails.front()), body);
   }
   ChainReport chain() { return verifyChain(*owner_, demo_.estateId, demo_.kiosks[0].kioskId); }
@@ -102,7 +102,7 @@ TEST_F(PrivacyTest, RetentionIsSetByAnAdminOnlyAndValidated) {
   asGuard([&](Connection& tx) {
     EXPECT_THROW(setRetention(tx, demo_.estateId, {5, {}, {}, {}}), backend::Error);
   });
-  auto c = app();
+  auto c = server();
   c.asPerson(personId(demo_.adminEmail), [&](Connection& tx) {
     setRetention(tx, demo_.estateId, {5, {}, {}, {}});
   });
@@ -265,7 +265,7 @@ TEST_F(PrivacyTest, ALegalHoldExemptsAVisitUntilReleasedAndBothAreAudited) {
 
 TEST_F(PrivacyTest, HoldsNeedStaffOfTheEstateAndAReason) {
   const auto visit = visitWithPhotos("Vera Visitor", 0);
-  auto c = app();
+  auto c = server();
   c.asPerson(personId(demo_.residentEmails.front()), [&](Connection& tx) {
     try {
       placeHold(tx, visit, "mine");

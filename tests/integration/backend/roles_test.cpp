@@ -1,6 +1,7 @@
-// Issue 9, roles: each process role can do its own job only; the console's role can no longer
-// create sessions or read password hashes and TOTP secrets; admin rules hold in SQL.
+// Issues 9 and 10, roles: each process role can do its own job only; nothing logs in as the
+// retired gatehouse_app; only the server reads hashes and TOTP secrets; admin rules hold in SQL.
 #include <cstdio>
+#include <tuple>
 
 #include "backend_fixture.hpp"
 #include "gatehouse/core/password.hpp"
@@ -38,74 +39,70 @@ class Roles : public BackendTest {
 
 }  // namespace
 
-TEST_F(Roles, TheConsoleRoleCannotCreateSessionsOrReadHashesOrTotpSecrets) {
-  auto c = app();
+TEST_F(Roles, NothingConnectsAsTheRetiredAppRole) {
+  EXPECT_THROW(Connection(db_->urlAs("gatehouse_app")), backend::Error);  // it has no password
+  // Even with the right password it may not log in (a password proves NOLOGIN is what stops it).
+  const auto password = randomToken(18);
+  owner_->exec("ALTER ROLE gatehouse_app PASSWORD '" + password + "'");
+  std::string refusal = "connected";
+  try {
+    Connection c(db_->urlAs("gatehouse_app") + "&password=" + password);
+  } catch (const backend::Error& e) {
+    refusal = e.what();
+  }
+  owner_->exec("ALTER ROLE gatehouse_app PASSWORD NULL");
+  EXPECT_NE(refusal.find("not permitted to log in"), std::string::npos) << refusal;
+}
+
+TEST_F(Roles, EveryProcessRoleHasTheLoginAndInheritFlagsTheDocsSay) {
+  // docs/SECURITY.md, "Roles": role, LOGIN, INHERIT, member of gatehouse_app.
+  const std::vector<std::tuple<std::string, bool, bool, bool>> expected{
+      {"gatehouse_app", false, false, false},
+      {"gatehouse_server", true, true, true},
+      {"gatehouse_worker", true, false, false},
+      {"gatehouse_kiosk", true, false, false}};
+  for (const auto& [role, login, inherit, member] : expected) {
+    const auto rows = owner_->exec(
+        "SELECT rolcanlogin AS l, rolinherit AS i, rolsuper OR rolcreaterole OR rolcreatedb OR "
+        "rolbypassrls OR rolreplication AS power, (rolname <> 'gatehouse_app' AND "
+        "pg_has_role(rolname, 'gatehouse_app', 'MEMBER')) AS m FROM pg_roles WHERE rolname = $1",
+        {role});
+    ASSERT_EQ(rows.size(), 1u) << role;
+    EXPECT_EQ(rows[0].boolean("l"), login) << role;
+    EXPECT_EQ(rows[0].boolean("i"), inherit) << role;
+    EXPECT_EQ(rows[0].boolean("m"), member) << role;
+    EXPECT_FALSE(rows[0].boolean("power")) << role;
+  }
+  // The console's direct-database sign-in is gone with its role.
+  EXPECT_EQ(count("SELECT count(*) AS n FROM pg_proc WHERE proname IN ('staff_auth_begin', "
+                  "'staff_auth_finish', 'totp_code', 'base32_decode')"),
+            0);
+}
+
+TEST_F(Roles, OnlyTheServerCreatesSessionsAndReadsHashesOrTotpSecrets) {
   const auto guard = personId("guard1@harbour.example");
   const auto resident = personId("a-101@harbour.example");
-  for (const std::string& sql : std::vector<std::string>{
-           "SELECT * FROM gh.auth_lookup('a-101@harbour.example')",
-           "SELECT gh.portal_session_create(" + std::to_string(resident) + ", '" +
-               std::string(64, 'a') + "', 'x', interval '1 day', 'ua')",
-           "SELECT * FROM gh.portal_session_get('" + std::string(64, 'a') + "')",
-           "SELECT gh.auth_record(" + std::to_string(guard) + ", true)",
-           "SELECT * FROM gh.portal_reset_create('a-101@harbour.example', '" +
-               std::string(64, 'b') + "', interval '1 hour')"}) {
-    EXPECT_EQ(refusal(c, sql), "forbidden") << sql;
-    EXPECT_EQ(refusal(c, sql, {}, guard), "forbidden") << sql;
+  auto w = worker();
+  auto& k = kiosk_->connection();
+  for (Connection* c : {&w, &k}) {
+    for (const std::string& sql : std::vector<std::string>{
+             "SELECT * FROM gh.auth_lookup('a-101@harbour.example')",
+             "SELECT gh.portal_session_create(" + std::to_string(resident) + ", '" +
+                 std::string(64, 'a') + "', 'x', interval '1 day', 'ua')",
+             "SELECT * FROM gh.portal_session_get('" + std::string(64, 'a') + "')",
+             "SELECT gh.auth_record(" + std::to_string(guard) + ", true)",
+             "SELECT * FROM gh.portal_reset_create('a-101@harbour.example', '" +
+                 std::string(64, 'b') + "', interval '1 hour')",
+             "SELECT totp_secret FROM gh.person", "SELECT password_hash FROM gh.person"}) {
+      EXPECT_EQ(refusal(*c, sql), "forbidden") << sql;
+    }
   }
-  EXPECT_EQ(refusal(c, "SELECT totp_secret FROM gh.person", {}, guard), "forbidden");
-  EXPECT_EQ(refusal(c, "SELECT password_hash FROM gh.person", {}, guard), "forbidden");
-  // What the console gets for sign-in holds no hash: only algorithm, limits and salt.
-  const auto setting =
-      c.exec("SELECT hash_setting FROM gh.staff_auth_begin('guard1@harbour.example')")[0].text(
-          "hash_setting");
-  const auto stored =
-      owner_->exec("SELECT password_hash FROM gh.person WHERE id = $1", {guard})[0].text(
-          "password_hash");
-  EXPECT_EQ(stored.rfind(setting, 0), 0u);
-  EXPECT_LT(setting.size() + 40, stored.size());
-  EXPECT_TRUE(c.exec("SELECT * FROM gh.staff_auth_begin('a-101@harbour.example')").empty());
-  // The server does have them.
+  // Acting for a person does not open the hashes either: only the functions do.
   auto s = server();
+  EXPECT_EQ(refusal(s, "SELECT password_hash FROM gh.person", {}, guard), "forbidden");
   EXPECT_EQ(s.exec("SELECT * FROM gh.auth_lookup('a-101@harbour.example')").size(), 1u);
   session(resident, 'c');
   EXPECT_EQ(sessions(resident), 1);
-}
-
-TEST_F(Roles, TheStaffSignInVerifiesInTheDatabaseAndCountsFailures) {
-  auto c = app();
-  const auto guard = personId("guard1@harbour.example");
-  const auto setting =
-      c.exec("SELECT hash_setting FROM gh.staff_auth_begin('guard1@harbour.example')")[0].text(
-          "hash_setting");
-  const auto good = hashPasswordWithSetting(setting, demo_.residentPassword);
-  const auto bad = hashPasswordWithSetting(setting, "not the password");
-  ASSERT_TRUE(good && bad);
-  const auto finish = [&](const std::string& hash, const std::string& code) {
-    return c.exec("SELECT gh.staff_auth_finish($1, $2, $3) AS r", {guard, hash, code})[0].text("r");
-  };
-  EXPECT_EQ(finish(*bad, ""), "bad_credentials");
-  EXPECT_EQ(count("SELECT failed_logins AS n FROM gh.person WHERE id = $1", {guard}), 1);
-  EXPECT_EQ(finish(*good, ""), "ok");
-  EXPECT_EQ(count("SELECT failed_logins AS n FROM gh.person WHERE id = $1", {guard}), 0);
-  // RFC 6238 appendix B, SHA-1, T = 59 s: 94287082 (8 digits) -> 287082 (6 digits).
-  EXPECT_EQ(owner_
-                ->exec("SELECT gh.totp_code(gh.base32_decode($1), 1) AS c",
-                       {std::string("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")})[0]
-                .text("c"),
-            "287082");
-  owner_->exec("UPDATE gh.person SET totp_secret = 'JBSWY3DPEHPK3PXP' WHERE id = $1", {guard});
-  EXPECT_EQ(finish(*good, ""), "totp_required");
-  EXPECT_EQ(finish(*good, "000000"), "bad_totp");
-  const auto now =
-      owner_
-          ->exec(
-              "SELECT gh.totp_code(gh.base32_decode('JBSWY3DPEHPK3PXP'), floor(extract(epoch FROM "
-              "clock_timestamp()) / 30)::bigint) AS c")[0]
-          .text("c");
-  EXPECT_EQ(finish(*good, now), "ok");
-  for (int i = 0; i < 5; ++i) finish(*bad, "");
-  EXPECT_EQ(finish(*good, now), "locked");
 }
 
 TEST_F(Roles, TheWorkerCanOnlyHousekeep) {
@@ -118,15 +115,12 @@ TEST_F(Roles, TheWorkerCanOnlyHousekeep) {
                           "SELECT gh.watchlist_add('x', NULL, 'y')"}) {
     EXPECT_EQ(refusal(w, sql, {}, admin), "forbidden") << sql;  // choosing a person gains nothing
   }
-  // Nor does the console role run the worker's jobs any more.
-  auto c = app();
-  EXPECT_EQ(refusal(c, "SELECT gh.run_housekeeping()"), "forbidden");
   auto& k = kiosk_->connection();
   EXPECT_EQ(refusal(k, "SELECT gh.console_housekeeping(interval '1 minute')"), "forbidden");
 }
 
 TEST_F(Roles, GuardsAndAdminsCannotWriteTheWatchlistDirectly) {
-  auto c = app();
+  auto c = server();
   const auto add =
       "INSERT INTO gh.watchlist (estate_id, full_name, name_key, reason) VALUES (gh.my_estate(), "
       "'Eve', 'eve', 'direct')";
@@ -150,7 +144,7 @@ TEST_F(Roles, GuardsAndAdminsCannotWriteTheWatchlistDirectly) {
 }
 
 TEST_F(Roles, SetPasswordHashStaysInTheAdminsEstateAndEndsSessions) {
-  auto c = app();
+  auto c = server();
   const auto admin = personId(demo_.adminEmail);
   const auto resident = personId("a-101@harbour.example");
   const auto hillside = personId("h-1@hillside.example");
@@ -181,7 +175,7 @@ TEST_F(Roles, TheDatabaseHoldsNoPassSigningSecret) {
                   "AND column_name LIKE '%secret%' AND table_name = 'estate_key'"),
             0);
   // What any role sees of a key is public.
-  auto c = app();
+  auto c = server();
   std::int64_t publicKeys = 0;
   c.asPerson(personId("a-101@harbour.example"), [&](Connection& tx) {
     publicKeys = tx.exec("SELECT count(public_key) AS n FROM gh.estate_key")[0].int64("n");
@@ -242,7 +236,7 @@ TEST_F(Roles, LegacySecretsMoveToTheKeyFileAndLeaveTheDatabase) {
   EXPECT_EQ(exportLegacySigningKeys(*owner_, path), 0);
   std::remove(path.c_str());
   // Nothing but owner reaches the legacy schema.
-  auto c = app();
+  auto c = server();
   EXPECT_EQ(refusal(c, "SELECT * FROM gh_secret.legacy_estate_key", {}, personId(demo_.adminEmail)),
             "forbidden");
 }

@@ -39,7 +39,7 @@ TEST_F(BackendTest, ResidentsSeeOnlyTheirUnitAndEstatesAreIsolated) {
   auto r = walkIn("H-1");
   hill.requestVisit(r);
 
-  auto c = app();
+  auto c = server();
   EXPECT_EQ(visibleVisits(c, personId("a-101@harbour.example")), 2);
   EXPECT_EQ(visibleVisits(c, personId("a-101.2@harbour.example")), 2);  // same household
   EXPECT_EQ(visibleVisits(c, personId("b-205@harbour.example")), 1);
@@ -80,7 +80,7 @@ TEST_F(BackendTest, ResidentCannotDecideAnotherUnitsOrEstatesVisit) {
 TEST_F(BackendTest, AppRoleCannotChangeVisitsOrReadSecretsDirectly) {
   const auto r = walkIn();
   kiosk_->requestVisit(r);
-  auto c = app();
+  auto c = server();
   const auto guard = personId("guard1@harbour.example");
   EXPECT_EQ(kindOf([&] {
               c.asPerson(guard, [&](Connection& tx) {

@@ -79,7 +79,7 @@ TEST_F(DrillTest, BackupDropRestoreKeepsEveryRowAndTheEvidenceChain) {
   // The server comes up healthy on the restored database.
   portal::PortalConfig cfg;
   cfg.port = 0;
-  cfg.databaseUrl = db_->urlAs("gatehouse_app");
+  cfg.databaseUrl = db_->urlAs("gatehouse_server");
   cfg.accessLog = false;
   portal::Portal server(cfg);
   server.start();

@@ -151,7 +151,7 @@ TEST(Service, ServerSignalsReadinessFeedsTheWatchdogAndReloadsItsCertificateOnSi
   makeCert(w.path, "first.example");
   NotifySocket notify(w.path / "notify");
   Child portal({binDir() + "/portal/gatehouse-portal", "--port", "0", "--no-access-log",
-                "--database-url", db.urlAs("gatehouse_app"), "--tls-cert",
+                "--database-url", db.urlAs("gatehouse_server"), "--tls-cert",
                 (w.path / "cert.pem").string(), "--tls-key", (w.path / "key.pem").string()},
                w.path / "notify", w.path / "portal.log");
   ASSERT_GT(portal.pid(), 0);
@@ -193,7 +193,7 @@ TEST(Service, WorkerSignalsReadinessAndPingsTheWatchdogEveryPass) {
   std::ofstream(w.path / "worker.toml") << "[worker]\ninterval_ms = 50\n";
   NotifySocket notify(w.path / "notify");
   Child worker({binDir() + "/console/worker/gatehouse-worker", "--config",
-                (w.path / "worker.toml").string(), "--database-url", db.urlAs("gatehouse_app")},
+                (w.path / "worker.toml").string(), "--database-url", db.urlAs("gatehouse_worker")},
                w.path / "notify", w.path / "worker.log");
   EXPECT_TRUE(waitUntil([&] { return notify.count("READY=1") == 1; }, 60s));
   EXPECT_TRUE(waitUntil([&] { return notify.count("WATCHDOG=1") >= 5; }, 60s));

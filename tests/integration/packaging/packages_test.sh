@@ -103,9 +103,17 @@ echo '<!-- installed-web-root -->' >>"$root/usr/share/gatehouse/web/index.html"
 
 step "database from the fixture template"
 owner="$cluster/$db?host=$pgdir&port=54329"
+# The server and the worker get their passwords as their units do: a db-password credential
+# ($CREDENTIALS_DIRECTORY, read into PGPASSWORD); the kiosk through the cluster's pgpass file.
 server="postgresql://gatehouse_server@/$db?host=$pgdir&port=54329"  # the portal
 worker="postgresql://gatehouse_worker@/$db?host=$pgdir&port=54329"
-kurl="postgresql://gatehouse_kiosk@/$db?host=$pgdir&port=54329"
+kurl="postgresql://gatehouse_kiosk@/$db?host=$pgdir&port=54329&passfile=$pgdir/pgpass"
+for unit in server worker; do
+  mkdir -p "$work/creds/$unit" && chmod 700 "$work/creds/$unit"
+  sed -n "s/^\*:\*:\*:gatehouse_$unit://p" "$pgdir/pgpass" >"$work/creds/$unit/db-password"
+  chmod 600 "$work/creds/$unit/db-password"
+  [ -s "$work/creds/$unit/db-password" ] || fail "no password for gatehouse_$unit in $pgdir/pgpass"
+done
 psql "$cluster/postgres?host=$pgdir&port=54329" -qAt -c "CREATE DATABASE $db TEMPLATE gatehouse_template"
 in_root /usr/bin/gatehouse-admin --database-url "$owner" status >"$work/status.log" || { cat "$work/status.log"; fail "installed admin: migrations not all applied"; }
 in_root /usr/bin/gatehouse-admin --database-url "$owner" seed-demo --env-file "$work/demo.env" \
@@ -114,7 +122,7 @@ in_root /usr/bin/gatehouse-admin --database-url "$owner" seed-demo --env-file "$
 . "$work/demo.env"
 
 step "installed server: /healthz"
-GATEHOUSE_SIGNING_KEY_FILE=$work/signing-keys GATEHOUSE_DATABASE_URL=$server chroot "$root" /usr/bin/gatehouse-portal --config /etc/gatehouse/portal.toml \
+CREDENTIALS_DIRECTORY=$work/creds/server GATEHOUSE_SIGNING_KEY_FILE=$work/signing-keys GATEHOUSE_DATABASE_URL=$server chroot "$root" /usr/bin/gatehouse-portal --config /etc/gatehouse/portal.toml \
   --port 0 --no-access-log >"$work/portal.log" 2>&1 &
 pids+=($!)
 url=""
@@ -132,7 +140,9 @@ curl -fsS "$url/" | grep -q 'installed-web-root' || fail "server did not serve t
 
 step "installed worker: one pass"
 in_root /usr/bin/gatehouse-worker --config /etc/gatehouse/worker.toml --database-url "$worker" --once \
-  | grep -q '^escalated ' || fail "worker pass"
+  >/dev/null 2>&1 && fail "the installed worker connected without its password"
+CREDENTIALS_DIRECTORY=$work/creds/worker in_root /usr/bin/gatehouse-worker --config /etc/gatehouse/worker.toml \
+  --database-url "$worker" --once | grep -q '^escalated ' || fail "worker pass"
 
 step "installed kiosk: one scripted visit, offscreen"
 sed -e "s|^kiosk_id = .*|kiosk_id = $GATEHOUSE_DEMO_KIOSK1_ID|" -e "s|^token = .*|token = \"$GATEHOUSE_DEMO_KIOSK1_TOKEN\"|" \

@@ -617,7 +617,7 @@ TEST_F(PortalTest, AGuardsDecisionIsShownAsTheGuards) {
   auto visit = requestVisit("A-101", "Guarded Visitor");
   SseReader sse(portal_->port(), b.cookie);
   ASSERT_TRUE(waitUntil([&] { return portal_->openStreams() == 1; }));
-  backend::Connection guardConn(db_.urlAs("gatehouse_app"));
+  backend::Connection guardConn(db_.urlAs("gatehouse_server"));  // the server, for the guard
   guardConn.asPerson(personId("guard1@harbour.example"), [&](backend::Connection& c) {
     c.exec("SELECT gh.decide_visit($1, true, 'resident phoned the gate', 'guard')", {visit});
   });

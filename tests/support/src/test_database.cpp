@@ -63,7 +63,8 @@ TestDatabase::~TestDatabase() {
 }
 
 std::string TestDatabase::urlAs(const std::string& role) const {
-  return "postgresql://" + role + "@/" + name_ + "?host=" + dir_ + "&port=54329";
+  return "postgresql://" + role + "@/" + name_ + "?host=" + dir_ + "&port=54329&passfile=" + dir_ +
+         "/pgpass";
 }
 
 std::string TestDatabase::exec(const std::string& sql) const { return runOn(url_, sql); }

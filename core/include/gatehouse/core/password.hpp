@@ -1,6 +1,5 @@
 // Argon2id password (and PIN) hashing via libsodium's crypto_pwhash_str.
 #pragma once
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,11 +15,6 @@ bool verifyPassword(std::string_view hash, std::string_view password);
 // kPinMemoryBytes (64 MiB) and 3 passes, so each guess at a 6-digit PIN costs that much.
 inline constexpr std::size_t kPinMemoryBytes = std::size_t{64} << 20;
 std::string hashPin(std::string_view pin);
-// The full "$argon2id$...$salt$hash" string for `password` under `setting` (the same string
-// without its last field: algorithm, limits and salt), so a client can send the database a
-// hash to compare without ever reading the stored one. nullopt if the setting is malformed.
-std::optional<std::string> hashPasswordWithSetting(std::string_view setting,
-                                                   std::string_view password);
 // Random URL-safe token with `bytes` of entropy (sessions, kiosk tokens, magic links).
 std::string randomToken(std::size_t bytes = 32);
 

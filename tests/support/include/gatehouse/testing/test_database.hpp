@@ -6,7 +6,7 @@ namespace gatehouse::testing {
 
 // Directory of the throwaway cluster started by the `pg` fixture (GATEHOUSE_TEST_PG_DIR).
 std::string testClusterDir();
-// Superuser URL for a database of the fixture cluster.
+// Superuser URL for a database of the fixture cluster (peer authentication: no password).
 std::string clusterUrl(const std::string& dir, const std::string& database);
 
 class TestDatabase {
@@ -19,7 +19,8 @@ class TestDatabase {
   const std::string& name() const { return name_; }
   // Superuser URL (owner of everything; bypasses RLS). Tests use it for setup and checks.
   const std::string& url() const { return url_; }
-  // URL that logs in as another role of the cluster, e.g. "gatehouse_kiosk".
+  // URL that logs in as another role of the cluster, e.g. "gatehouse_server" for the server or
+  // "gatehouse_kiosk", with its password from the cluster's pgpass file (passfile=).
   std::string urlAs(const std::string& role) const;
   // Runs SQL as the superuser; throws std::runtime_error on failure. Returns first cell or "".
   std::string exec(const std::string& sql) const;
