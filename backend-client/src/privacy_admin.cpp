@@ -204,7 +204,8 @@ std::optional<int> runPrivacyCommand(Connection& c, const std::vector<std::strin
     if (o.get("confirm") != "ERASE")
       throw std::invalid_argument("subject-erase needs --confirm ERASE");
     const auto r = eraseSubject(c, subject(o));
-    out << "anonymised " << r.visits << " visit(s), deleted " << r.photos << " photo(s)\n";
+    out << "anonymised " << r.visits << " visit(s), deleted " << r.photos << " photo(s) and "
+        << r.alertPhotos << " alert photo(s)\n";
     return 0;
   }
   return std::nullopt;
