@@ -24,7 +24,8 @@ const char* const kPrivacyUsage = R"(privacy and evidence:
                 --confirm ERASE
   evidence-key init --estate ID --out FILE     prints the public key
   evidence-key show --estate ID
-  evidence-export (--visit UUID | --kiosk ID --from TS --to TS) --out DIR [--key FILE]
+  evidence-export (--visit UUID | --kiosk ID --from TS --to TS) --out DIR|FILE.tar [--key FILE]
+                                  FILE.tar: the one-file form the server's staff route sends
                                   key file: --key, else $CREDENTIALS_DIRECTORY/evidence-key
 )";
 

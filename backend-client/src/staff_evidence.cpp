@@ -18,15 +18,15 @@ std::string fromHex(const std::string& hex) {
 }
 
 // One chain segment; the photos of the visit go to `files` and are named in their links.
-evidence::ChainSegment segmentFrom(const nlohmann::json& j, std::vector<evidence::BundleFile>& files) {
+evidence::ChainSegment segmentFrom(const nlohmann::json& j,
+                                   std::vector<evidence::BundleFile>& files) {
   evidence::ChainSegment s;
   if (!j.at("kiosk").is_null()) s.kioskId = j.at("kiosk").get<std::int64_t>();
   s.kioskName = j.at("kiosk_name").get<std::string>();
   for (const auto& l : j.at("links")) {
-    evidence::ChainLink link{l.at("id"),         l.at("seq"),          l.at("visit"),
-                             l.at("kind"),       l.at("captured_at"),  l.at("sha256"),
-                             l.at("prev_chain"), l.at("chain_sha256"), "",
-                             l.at("purged")};
+    evidence::ChainLink link{
+        l.at("id"),     l.at("seq"),        l.at("visit"),        l.at("kind"), l.at("captured_at"),
+        l.at("sha256"), l.at("prev_chain"), l.at("chain_sha256"), "",           l.at("purged")};
     if (l.at("data").is_string()) {
       link.photoPath = "photos/" + link.id +
                        (l.at("content_type").get<std::string>() == "image/png" ? ".png" : ".jpg");

@@ -453,6 +453,11 @@ TEST_F(PrivacyTest, EvidenceExportOfAVisitVerifiesWithNoDatabaseAndRefusesOtherK
   ASSERT_TRUE(report.ok) << report.problems.front();
   EXPECT_EQ(report.photos, 2);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.audit_log WHERE action = 'evidence.export'"), 1);
+  // --out FILE.tar: the one-file form the staff route sends; never overwritten.
+  const auto tar = (tmp_ / "bundle.tar").string();
+  EXPECT_EQ(exportEvidence(*owner_, {r.visitId, {}, {}, {}}, *key, tar).photos, 2);
+  EXPECT_TRUE(evidence::verifyBundle(tar, key->publicKey).ok);
+  EXPECT_THROW(exportEvidence(*owner_, {r.visitId, {}, {}, {}}, *key, tar), backend::Error);
 
   // The verify program, with no database settings at all, accepts it; a tampered copy fails.
   const std::string bin =

@@ -51,9 +51,9 @@ class StaffEvidenceTest : public PortalTest {
   // Runs the real gatehouse-verify on `file` against the estate's published key.
   int verify(const fs::path& file, std::string* out = nullptr) {
     const auto log = tmp_ / "verify.txt";
-    const std::string cmd = "env -u GATEHOUSE_DATABASE_URL " +
-                            std::string(GATEHOUSE_VERIFY_BIN) + " '" + file.string() +
-                            "' --public-key " + publicKey_ + " > '" + log.string() + "' 2>&1";
+    const std::string cmd = "env -u GATEHOUSE_DATABASE_URL " + std::string(GATEHOUSE_VERIFY_BIN) +
+                            " '" + file.string() + "' --public-key " + publicKey_ + " > '" +
+                            log.string() + "' 2>&1";
     const int rc = std::system(cmd.c_str());
     if (out) {
       std::ifstream in(log);
@@ -119,8 +119,9 @@ TEST_F(StaffEvidenceTest, AnotherEstatesGuardAndUnknownVisitsGetNotFoundAndNothi
   EXPECT_EQ(res->status, 404) << res->body;
   EXPECT_EQ(json::parse(res->body)["error"], "not_found");
   const auto guard = staffSession(demo_.guardEmails[0]);
-  for (const std::string& path : {evidencePath(Uuid::random()), std::string("/api/staff/visits/"
-                                                                           "not-a-uuid/evidence")}) {
+  for (const std::string& path :
+       {evidencePath(Uuid::random()), std::string("/api/staff/visits/"
+                                                  "not-a-uuid/evidence")}) {
     res = get(guard, path);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 404) << path << ": " << res->body;
@@ -148,9 +149,9 @@ TEST_F(StaffEvidenceTest, AnEstateWithoutTheServersKeyGetsAClearServiceError) {
   const auto other = std::to_string(demo_.otherEstateId);
   backend::KioskClient hillsideKiosk(
       db_.urlAs("gatehouse_kiosk"),
-      backend::KioskCredentials{std::stoll(db_.exec("SELECT id FROM gh.kiosk WHERE estate_id = " +
-                                                    other)),
-                                "demo-hillside-kiosk-token"});
+      backend::KioskCredentials{
+          std::stoll(db_.exec("SELECT id FROM gh.kiosk WHERE estate_id = " + other)),
+          "demo-hillside-kiosk-token"});
   backend::VisitRequest r;
   r.visitId = Uuid::random();
   r.unitId = std::stoll(db_.exec("SELECT id FROM gh.unit WHERE estate_id = " + other));
