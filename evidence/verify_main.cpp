@@ -13,18 +13,18 @@ int main(int argc, char** argv) {
     if (a == "--public-key" && i + 1 < argc) {
       keyText = argv[++i];
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: gatehouse-verify BUNDLE_DIR [--public-key BASE64URL]\n";
+      std::cout << "usage: gatehouse-verify BUNDLE_DIR|BUNDLE.tar [--public-key BASE64URL]\n";
       return 0;
     } else if (dir.empty() && a.rfind("--", 0) != 0) {
       dir = a;
     } else {
       std::cerr << "gatehouse-verify: unexpected argument " << a
-                << "\nusage: gatehouse-verify BUNDLE_DIR [--public-key BASE64URL]\n";
+                << "\nusage: gatehouse-verify BUNDLE_DIR|BUNDLE.tar [--public-key BASE64URL]\n";
       return 2;
     }
   }
   if (dir.empty()) {
-    std::cerr << "usage: gatehouse-verify BUNDLE_DIR [--public-key BASE64URL]\n";
+    std::cerr << "usage: gatehouse-verify BUNDLE_DIR|BUNDLE.tar [--public-key BASE64URL]\n";
     return 2;
   }
   std::optional<PublicKey> expected;

@@ -1,6 +1,8 @@
 // Evidence export: gathers records, photos and the chain links around them into a signed bundle.
 #include "gatehouse/backend/evidence_export.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -101,6 +103,22 @@ void requireRegisteredKey(Connection& c, std::int64_t estate, const evidence::Ev
                 "unregistered_key");
 }
 
+// A directory bundle, or the one-file archive when `out` ends in ".tar" (never overwritten).
+Status writeOut(const std::string& out, const evidence::BundleContent& content,
+                const evidence::EvidenceKey& key) {
+  if (out.size() < 4 || out.compare(out.size() - 4, 4, ".tar") != 0)
+    return evidence::writeBundle(out, content, key);
+  auto bytes = evidence::archiveBundle(content, key);
+  if (!bytes) return bytes.error();
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec)) return makeError("exists", out + " exists");
+  std::ofstream file(out, std::ios::binary);
+  file << *bytes;
+  file.close();
+  if (!file) return makeError("io", "cannot write " + out);
+  return Ok{};
+}
+
 }  // namespace
 
 std::string initEvidenceKey(Connection& c, std::int64_t estateId, const std::string& keyFile) {
@@ -178,7 +196,7 @@ EvidenceExport exportEvidence(Connection& c, const EvidenceScope& scope,
     content.files.push_back(
         {"records/visit-" + v + ".json", nlohmann::json::parse(r[0].text("doc")).dump(2) + "\n"});
   }
-  if (auto s = evidence::writeBundle(dir, content, key); !s)
+  if (auto s = writeOut(dir, content, key); !s)
     throw Error(ErrorKind::InvalidInput, s.error().message, "", s.error().code);
   c.exec("SELECT gh.audit($1, 'evidence.export', $2, $3::jsonb)",
          {estate, scope.visit ? scope.visit->toString() : std::string(),

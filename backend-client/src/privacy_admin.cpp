@@ -24,7 +24,8 @@ const char* const kPrivacyUsage = R"(privacy and evidence:
                 --confirm ERASE
   evidence-key init --estate ID --out FILE     prints the public key
   evidence-key show --estate ID
-  evidence-export (--visit UUID | --kiosk ID --from TS --to TS) --out DIR [--key FILE]
+  evidence-export (--visit UUID | --kiosk ID --from TS --to TS) --out DIR|FILE.tar [--key FILE]
+                                  FILE.tar: the one-file form the server's staff route sends
                                   key file: --key, else $CREDENTIALS_DIRECTORY/evidence-key
 )";
 
@@ -204,7 +205,8 @@ std::optional<int> runPrivacyCommand(Connection& c, const std::vector<std::strin
     if (o.get("confirm") != "ERASE")
       throw std::invalid_argument("subject-erase needs --confirm ERASE");
     const auto r = eraseSubject(c, subject(o));
-    out << "anonymised " << r.visits << " visit(s), deleted " << r.photos << " photo(s)\n";
+    out << "anonymised " << r.visits << " visit(s), deleted " << r.photos << " photo(s) and "
+        << r.alertPhotos << " alert photo(s)\n";
     return 0;
   }
   return std::nullopt;

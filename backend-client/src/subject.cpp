@@ -145,7 +145,7 @@ SubjectErasure eraseSubject(Connection& c, const SubjectQuery& q) {
   auto r = c.exec("SELECT gh.subject_erase($1, $2::uuid[], $3)::text AS r",
                   {q.estateId, uuidArray(visits), q.describe()});
   const auto j = nlohmann::json::parse(r[0].text("r"));
-  return {j.value("visits", 0), j.value("photos", 0)};
+  return {j.value("visits", 0), j.value("photos", 0), j.value("alert_photos", 0)};
 }
 
 }  // namespace gatehouse::backend

@@ -281,19 +281,37 @@ void ConsoleApp::printEvacuation() {
 #endif
 }
 
+namespace {
+
+// Writes `bytes` to `path` whole or not at all (a full disk leaves no half bundle behind).
+bool writeWhole(const std::filesystem::path& path, const Bytes& bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  const auto part = std::filesystem::path(path.string() + ".part");
+  {
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) return std::filesystem::remove(part, ec), false;
+  }
+  std::filesystem::rename(part, path, ec);
+  if (ec) std::filesystem::remove(part, ec);
+  return !ec;
+}
+
+}  // namespace
+
 void ConsoleApp::exportEvidence(const Uuid& visit) {
-  const std::string path =
-      (std::filesystem::path(options.config.exportDir) / ("evidence-" + visit.toString() + ".tar"))
-          .string();
+  const auto path = std::filesystem::absolute(options.config.exportDir) /
+                    ("evidence-" + visit.toString() + ".tar");
   call<Bytes>([visit](ConsoleBackend& b) { return b.evidenceBundle(visit); },
               [this, path](Bytes bundle) {
-                std::ofstream out(path, std::ios::binary);
-                out.write(reinterpret_cast<const char*>(bundle.data()),
-                          static_cast<std::streamsize>(bundle.size()));
-                if (!out) {
-                  setStatus(tr("evidence.write_failed") + ": " + path, true);
+                if (!writeWhole(path, bundle)) {
+                  setStatus(tr("evidence.write_failed") + ": " + path.string(), true);
                 } else {
-                  setStatus(trf("evidence.saved", {{"path", path}}));
+                  ++evidenceSaved;
+                  setStatus(trf("evidence.saved", {{"path", path.string()}}));
                 }
               },
               {}, "evidence.failed");
@@ -544,6 +562,7 @@ bool ConsoleApp::expectationMet() const {
   if (expectKey_ == "history") v = static_cast<long>(history.size());
   if (expectKey_ == "watchlist") v = static_cast<long>(watchlist.size());
   if (expectKey_ == "report") v = report ? 1 : 0;
+  if (expectKey_ == "evidence_saved") v = evidenceSaved;
   if (expectKey_ == "alert_groups") v = static_cast<long>(groupAlerts(s.alerts).size());
   if (expectKey_ == "kiosks_online" || expectKey_ == "kiosks_offline") {
     v = 0;

@@ -54,6 +54,7 @@ class ConsoleApp {
   ToneCue cue;
   std::string status;  // last action's result, shown in the footer
   bool statusIsError = false;
+  int evidenceSaved = 0;  // evidence bundles written this run (a script waits on it)
   std::map<std::string, std::string>
       fields;  // text inputs by id (the script fills them with "fill")
   int selectedVisit = 0;

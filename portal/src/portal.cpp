@@ -6,6 +6,7 @@
 
 #include "delivery_worker.hpp"
 #include "gatehouse/backend/listener.hpp"
+#include "gatehouse/core/credentials.hpp"
 #include "gatehouse/core/install_paths.hpp"
 #include "gatehouse/core/password.hpp"
 #include "gatehouse/portal/http_server.hpp"
@@ -20,6 +21,22 @@
 #endif
 
 namespace gatehouse::portal {
+
+namespace {
+
+// The evidence signing key, once: a configured file that cannot be read stops the start-up.
+void loadEvidenceKey(Context& ctx) {
+  auto& file = ctx.staff.evidenceKeyFile;
+  file = ctx.cfg.evidenceKeyFile.empty()
+             ? credentialPath(credential::kEvidenceKey, ctx.cfg.credentialsDir)
+             : ctx.cfg.evidenceKeyFile;
+  if (file.empty()) return;
+  auto key = evidence::loadKeyFile(file);
+  if (!key) throw std::runtime_error("evidence key " + file + ": " + key.error().message);
+  ctx.staff.evidenceKey = *key;
+}
+
+}  // namespace
 
 struct Portal::Impl {
   Context ctx;
@@ -94,6 +111,7 @@ Portal::Portal(PortalConfig config, const Clock& clock)
   if (ctx.cfg.webhookSecret.empty()) ctx.cfg.webhookSecret = ctx.secret;
   ctx.dummyHash = hashPassword(randomToken(16));
   ctx.wakeDelivery = [self = impl_.get()] { self->delivery.wake(); };
+  loadEvidenceKey(ctx);
   if (!ctx.cfg.vapidKeyFile.empty()) {
     auto keys = VapidKeys::load(ctx.cfg.vapidKeyFile);
     if (!keys) throw std::runtime_error(keys.error().message);

@@ -98,6 +98,7 @@ RouteTable buildRouteTable() {
   addPushRoutes(t);
   addLiveRoutes(t);
   addStaffRoutes(t);
+  addStaffEvidenceRoutes(t);
   return t;
 }
 

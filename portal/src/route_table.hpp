@@ -62,6 +62,7 @@ void addNotificationRoutes(RouteTable& t);
 void addPushRoutes(RouteTable& t);
 void addLiveRoutes(RouteTable& t);
 void addStaffRoutes(RouteTable& t);
+void addStaffEvidenceRoutes(RouteTable& t);
 void addHealthRoutes(RouteTable& t);
 RouteTable buildRouteTable();
 

@@ -8,14 +8,16 @@
 #include <vector>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/evidence/key.hpp"
 #include "gatehouse/portal/http.hpp"
 
 namespace gatehouse::portal {
 
-// What staff handlers need from the server's configuration. The evidence export route
-// (GET /api/staff/visits/{id}/evidence) is not served yet; its key file will live here.
+// What staff handlers need from the server's configuration: the evidence signing key for
+// GET /api/staff/visits/{id}/evidence (resources/staff_evidence.cpp), loaded once at start.
 struct StaffSettings {
-  std::string evidenceKeyFile;
+  std::string evidenceKeyFile;                       // "" when none is configured
+  std::optional<evidence::EvidenceKey> evidenceKey;  // its key; nullopt: the route answers 503
 };
 
 // One signed-in staff request, as a handler sees it. The route table checked the role.

@@ -77,6 +77,22 @@ END $function$;
 GRANT EXECUTE ON FUNCTION gh.retention_set(bigint,integer,integer,integer,integer) TO gatehouse_app;
 
 -- Purge --------------------------------------------------------------------------------
+-- Drops the photos of these alerts, keeping their sha256 and when they went; returns how many.
+CREATE OR REPLACE FUNCTION gh.purge_alert_photos(p_alerts bigint[], p_now timestamp with time zone)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE n integer;
+BEGIN
+  UPDATE gh.alert a SET photo_sha256 = coalesce(a.photo_sha256, encode(sha256(a.photo_jpeg), 'hex')),
+         photo_jpeg = NULL, photo_purged_at = p_now
+   WHERE a.id = ANY (p_alerts) AND a.photo_jpeg IS NOT NULL;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $function$;
+
 -- One batch of one category for one estate, as of p_now; returns the rows changed. Rows are
 -- taken with SKIP LOCKED so a batch never waits on a busy visit, and each call is its own
 -- short transaction: the caller loops until a batch comes back smaller than p_limit.
@@ -101,6 +117,14 @@ BEGIN
                        AND NOT gh.visit_on_hold(x.visit_id)
                      ORDER BY x.captured_at LIMIT lim FOR UPDATE SKIP LOCKED);
     GET DIAGNOSTICS n = ROW_COUNT;
+    IF n < lim THEN  -- then alert photos, within the same batch size
+      n := n + gh.purge_alert_photos(ARRAY(
+        SELECT x.id FROM gh.alert x
+         WHERE x.estate_id = p_estate AND x.photo_jpeg IS NOT NULL
+           AND x.created_at < p_now - make_interval(days => r.photos_days)
+           AND (x.visit_id IS NULL OR NOT gh.visit_on_hold(x.visit_id))
+         ORDER BY x.created_at LIMIT lim - n FOR UPDATE SKIP LOCKED), p_now);
+    END IF;
   ELSIF p_category = 'id_data' THEN
     UPDATE gh.visitor vr SET document_type = NULL, document_hash = NULL
      WHERE vr.id IN (SELECT x.id FROM gh.visitor x
@@ -256,7 +280,7 @@ CREATE OR REPLACE FUNCTION gh.subject_erase(p_estate bigint, p_visits uuid[], p_
  SECURITY DEFINER
  SET search_path TO 'gh', 'pg_temp'
 AS $function$
-DECLARE held uuid; photos integer; visits integer;
+DECLARE held uuid; photos integer; alert_photos integer; visits integer;
 BEGIN
   PERFORM gh.privacy_actor(p_estate, true);
   IF EXISTS (SELECT 1 FROM unnest(p_visits) x LEFT JOIN gh.visit v ON v.id = x
@@ -271,11 +295,12 @@ BEGIN
   END IF;
   UPDATE gh.evidence SET data = NULL, purged_at = now() WHERE visit_id = ANY (p_visits) AND data IS NOT NULL;
   GET DIAGNOSTICS photos = ROW_COUNT;
+  alert_photos := gh.purge_alert_photos(ARRAY(SELECT a.id FROM gh.alert a WHERE a.visit_id = ANY (p_visits)), now());
   visits := gh.anonymise_visits(p_visits, now());
   PERFORM gh.audit(p_estate, 'subject.erase', NULL,
     jsonb_build_object('query', p_query, 'visits', to_jsonb(p_visits), 'photos_deleted', photos,
-                       'visits_anonymised', visits));
-  RETURN jsonb_build_object('visits', visits, 'photos', photos);
+                       'alert_photos_deleted', alert_photos, 'visits_anonymised', visits));
+  RETURN jsonb_build_object('visits', visits, 'photos', photos, 'alert_photos', alert_photos);
 END $function$;
 
 -- Evidence chain -----------------------------------------------------------------------
@@ -330,5 +355,67 @@ CREATE OR REPLACE FUNCTION gh.verify_evidence_chain(p_kiosk bigint)
 AS $function$
   SELECT (gh.verify_evidence_chain_report(NULL, p_kiosk)).broken_at
 $function$;
+
+-- Evidence export through the server's staff API (GET /api/staff/visits/{id}/evidence): what
+-- the bundle of one visit needs, for the signed-in guard or admin of the visit's estate only
+-- (another estate's visit is not found, as an unknown one), and only when p_public_key is the
+-- estate's active evidence key (the server signs; it holds the secret half). Audited with the
+-- guard as actor. Photos of the visit come as hex; other visits' links are hashes only.
+CREATE OR REPLACE FUNCTION gh.staff_evidence_bundle(p_visit uuid, p_public_key bytea)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'gh', 'pg_temp'
+AS $function$
+DECLARE me gh.person; v gh.visit; seg record; segs jsonb := '[]'::jsonb; chain jsonb;
+        photos integer := 0; links integer := 0;
+        fmt constant text := 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"';
+BEGIN
+  SELECT * INTO me FROM gh.person WHERE id = gh.current_person_id() AND active AND role IN ('guard', 'admin');
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'only guards and admins may do this' USING ERRCODE = 'GH403', DETAIL = 'staff_only';
+  END IF;
+  SELECT * INTO v FROM gh.visit WHERE id = p_visit;
+  IF NOT FOUND OR v.estate_id <> me.estate_id THEN
+    RAISE EXCEPTION 'visit % not found', p_visit USING ERRCODE = 'GH404', DETAIL = 'visit_not_found';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM gh.evidence_key k WHERE k.estate_id = v.estate_id AND k.active
+                    AND k.public_key = p_public_key) THEN
+    RAISE EXCEPTION 'the server''s evidence key is not the estate''s active key (gatehouse-admin evidence-key init)'
+      USING ERRCODE = 'GH409', DETAIL = 'evidence_key_mismatch';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM gh.evidence e WHERE e.visit_id = p_visit) THEN
+    RAISE EXCEPTION 'visit % has no evidence', p_visit USING ERRCODE = 'GH404', DETAIL = 'no_evidence';
+  END IF;
+  FOR seg IN SELECT e.kiosk_id, min(e.seq) AS lo, max(e.seq) AS hi FROM gh.evidence e
+              WHERE e.visit_id = p_visit GROUP BY e.kiosk_id ORDER BY e.kiosk_id NULLS FIRST LOOP
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+             'id', e.id, 'seq', e.seq, 'visit', e.visit_id, 'kind', e.kind,
+             'captured_at', to_char(e.captured_at AT TIME ZONE 'UTC', fmt), 'sha256', e.sha256,
+             'prev_chain', coalesce(e.prev_chain, ''), 'chain_sha256', e.chain_sha256,
+             'purged', e.data IS NULL, 'content_type', e.content_type,
+             'data', CASE WHEN e.visit_id = p_visit THEN encode(e.data, 'hex') END) ORDER BY e.seq), '[]'::jsonb)
+      INTO chain
+      FROM gh.evidence e  -- two spellings so both use the (kiosk_id, seq) index
+     WHERE e.estate_id = v.estate_id AND e.seq BETWEEN seg.lo AND seg.hi
+       AND ((seg.kiosk_id IS NOT NULL AND e.kiosk_id = seg.kiosk_id)
+         OR (seg.kiosk_id IS NULL AND e.kiosk_id IS NULL));
+    links := links + jsonb_array_length(chain);
+    photos := photos + (SELECT count(*) FROM jsonb_array_elements(chain) l WHERE l->>'data' IS NOT NULL);
+    segs := segs || jsonb_build_array(jsonb_build_object('kiosk', seg.kiosk_id,
+              'kiosk_name', coalesce((SELECT k.name FROM gh.kiosk k WHERE k.id = seg.kiosk_id), ''),
+              'links', chain));
+  END LOOP;
+  PERFORM gh.audit(v.estate_id, 'evidence.export', p_visit::text,
+    jsonb_build_object('scope', 'visit ' || p_visit, 'photos', photos, 'links', links, 'via', 'staff_api'));
+  RETURN jsonb_build_object(
+    'estate', v.estate_id, 'estate_name', (SELECT x.name FROM gh.estate x WHERE x.id = v.estate_id),
+    'created_at', to_char(now() AT TIME ZONE 'UTC', fmt), 'segments', segs,
+    'record', (SELECT jsonb_build_object('visit', to_jsonb(vv) - 'exit_token_hash', 'visitor', vr.full_name,
+                                         'unit', u.label, 'kiosk', k.name)
+                 FROM gh.visit vv JOIN gh.visitor vr ON vr.id = vv.visitor_id JOIN gh.unit u ON u.id = vv.unit_id
+                 LEFT JOIN gh.kiosk k ON k.id = vv.kiosk_id WHERE vv.id = p_visit));
+END $function$;
+GRANT EXECUTE ON FUNCTION gh.staff_evidence_bundle(uuid,bytea) TO gatehouse_server;
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA gh FROM PUBLIC;

@@ -294,6 +294,79 @@ TEST_F(PrivacyTest, HoldsNeedStaffOfTheEstateAndAReason) {
   }
 }
 
+// Alerts carry photos too (0610: face_not_found, guard_called): they follow the photo
+// retention and holds, and keep the photo's sha256 and when it went.
+TEST_F(PrivacyTest, PurgeClearsAlertPhotosByThePhotoRetentionAndHoldsExemptThem) {
+  const Bytes jpeg{0xFF, 0xD8, 0xFF, 0xE0, 'a', 'l', 'e', 'r', 't'};
+  const auto held = visitWithPhotos("Hilda Held", 0);
+  const auto free = visitWithPhotos("Fred Free", 0);
+  const auto onHeld = kiosk_->raiseAlert(Uuid::random(), "guard_called", held, "{}", jpeg);
+  const auto onFree = kiosk_->raiseAlert(Uuid::random(), "face_not_found", free, "{}", jpeg);
+  const auto noVisit =
+      kiosk_->raiseAlert(Uuid::random(), "guard_called", std::nullopt, R"({"screen":"x"})", jpeg);
+  kiosk_->raiseAlert(Uuid::random(), "lost_badge", std::nullopt, "{}");  // no photo
+  asGuard([&](Connection& tx) { placeHold(tx, held, "Incident 2026/9"); });
+  auto alertPhotos = [&] {
+    return count("SELECT count(*) AS n FROM gh.alert WHERE photo_jpeg IS NOT NULL");
+  };
+
+  EXPECT_EQ(purgeAt(days(29)).purged["photos"], 0);
+  EXPECT_EQ(alertPhotos(), 3);
+  auto run = purgeAt(days(31), 1);  // batches of one row
+  EXPECT_EQ(run.purged["photos"], 2);
+  EXPECT_EQ(alertPhotos(), 1);
+  const auto sha = sha256Hex(std::string(jpeg.begin(), jpeg.end()));
+  for (const auto id : {onFree, noVisit}) {
+    const auto r = owner_->exec(
+        "SELECT photo_jpeg IS NULL AS gone, photo_sha256, photo_purged_at IS NOT NULL AS marked "
+        "FROM gh.alert WHERE id = $1",
+        {id})[0];
+    EXPECT_TRUE(r.boolean("gone"));
+    EXPECT_EQ(r.text("photo_sha256"), sha);
+    EXPECT_TRUE(r.boolean("marked"));
+  }
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE id = $1 AND photo_jpeg IS NOT NULL",
+                  {onHeld}),
+            1);
+  EXPECT_NE(owner_
+                ->exec("SELECT details->>'message' AS m FROM gh.audit_log WHERE action = "
+                       "'retention.purge' AND subject = 'photos'")[0]
+                .text("m")
+                .find("purged 2 photos"),
+            std::string::npos);
+  EXPECT_EQ(purgeAt(days(31)).purged["photos"], 0);  // idempotent
+
+  // Released, the held visit's alert photo goes with the next run.
+  asGuard([&](Connection& tx) { releaseHold(tx, held, "Closed"); });
+  EXPECT_EQ(purgeAt(days(31)).purged["photos"], 1);
+  EXPECT_EQ(alertPhotos(), 0);
+}
+
+TEST_F(PrivacyTest, SubjectEraseAlsoDeletesTheirAlertPhotos) {
+  const Bytes jpeg{0xFF, 0xD8, 0xFF, 0xE0, 'e'};
+  const auto gone = visitWithPhotos("Erik Alert", 1);
+  const auto kept = visitWithPhotos("Kara Kept", 0);
+  kiosk_->raiseAlert(Uuid::random(), "face_not_found", gone, "{}", jpeg);
+  const auto other = kiosk_->raiseAlert(Uuid::random(), "face_not_found", kept, "{}", jpeg);
+  const auto r = eraseSubject(*owner_, {demo_.estateId, "Erik Alert", "", "", {}});
+  EXPECT_EQ(r.visits, 1);
+  EXPECT_EQ(r.photos, 1);
+  EXPECT_EQ(r.alertPhotos, 1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE photo_jpeg IS NOT NULL"), 1);
+  EXPECT_EQ(
+      count("SELECT count(*) AS n FROM gh.alert WHERE id = $1 AND photo_jpeg IS NOT NULL", {other}),
+      1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM gh.alert WHERE visit_id = $1 AND photo_sha256 IS "
+                  "NOT NULL AND photo_purged_at IS NOT NULL",
+                  {gone}),
+            1);
+  EXPECT_EQ(owner_
+                ->exec("SELECT details->>'alert_photos_deleted' AS n FROM gh.audit_log WHERE "
+                       "action = 'subject.erase'")[0]
+                .text("n"),
+            "1");
+}
+
 TEST_F(PrivacyTest, SubjectExportHoldsEveryVisitOfThePersonAndNothingElse) {
   visitWithPhotos("Olga Petrova", 1, "X1234567", "+44 20 7946 0001");
   visitWithPhotos("petrova olga", 2, "", "+44 20 7946 0001");
@@ -380,6 +453,11 @@ TEST_F(PrivacyTest, EvidenceExportOfAVisitVerifiesWithNoDatabaseAndRefusesOtherK
   ASSERT_TRUE(report.ok) << report.problems.front();
   EXPECT_EQ(report.photos, 2);
   EXPECT_EQ(count("SELECT count(*) AS n FROM gh.audit_log WHERE action = 'evidence.export'"), 1);
+  // --out FILE.tar: the one-file form the staff route sends; never overwritten.
+  const auto tar = (tmp_ / "bundle.tar").string();
+  EXPECT_EQ(exportEvidence(*owner_, {r.visitId, {}, {}, {}}, *key, tar).photos, 2);
+  EXPECT_TRUE(evidence::verifyBundle(tar, key->publicKey).ok);
+  EXPECT_THROW(exportEvidence(*owner_, {r.visitId, {}, {}, {}}, *key, tar), backend::Error);
 
   // The verify program, with no database settings at all, accepts it; a tampered copy fails.
   const std::string bin =

@@ -1,11 +1,13 @@
 // Console tests through the real server: the seeded database of ConsoleTest, the real
 // gatehouse-portal binary in front of it, and guards signed in with password and TOTP.
 #pragma once
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "console_fixture.hpp"
+#include "gatehouse/backend/evidence_export.hpp"
 #include "gatehouse/console/auth.hpp"
 #include "gatehouse/console/live.hpp"
 #include "gatehouse/console/server_client.hpp"
@@ -22,12 +24,18 @@ class ServerConsoleTest : public ConsoleTest {
   void SetUp() override {
     ConsoleTest::SetUp();
     keys_ = std::make_unique<gatehouse::testing::SigningKeyFile>(demo_.signingKeys);
+    evidenceKeyFile_ = keys_->path() + ".evidence";  // the server's evidence key, as installed
+    evidencePublicKey_ = backend::initEvidenceKey(*owner_, demo_.estateId, evidenceKeyFile_);
     server_ = std::make_unique<ServerProcess>(
         db_->urlAs("gatehouse_server"),
         std::vector<std::string>{"GATEHOUSE_SIGNING_KEY_FILE=" + keys_->path(),
+                                 "GATEHOUSE_EVIDENCE_KEY_FILE=" + evidenceKeyFile_,
                                  "GATEHOUSE_PORTAL_SECRET=console-test-secret-0123456789abcdef"});
   }
-  void TearDown() override { server_.reset(); }
+  void TearDown() override {
+    server_.reset();
+    std::remove(evidenceKeyFile_.c_str());
+  }
 
   ServerOptions serverOptions() const {
     ServerOptions o;
@@ -97,6 +105,7 @@ class ServerConsoleTest : public ConsoleTest {
   }
 
   std::unique_ptr<gatehouse::testing::SigningKeyFile> keys_;
+  std::string evidenceKeyFile_, evidencePublicKey_;
   std::unique_ptr<ServerProcess> server_;
   std::shared_ptr<ServerClient> client_;
   std::map<std::string, int> usedSteps_;

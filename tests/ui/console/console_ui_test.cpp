@@ -231,6 +231,45 @@ screenshot reports
   EXPECT_TRUE(fs::exists(shots_ / "02-reports.png"));
 }
 
+TEST_F(ConsoleUiTest, AGuardExportsAVisitsEvidenceAndTheFileVerifies) {
+  const Uuid alice(
+      *Uuid::parse(scalar("SELECT v.id FROM gh.visit v JOIN gh.visitor vr ON vr.id = v.visitor_id "
+                          "WHERE vr.full_name = 'Alice Inside'")));
+  for (const auto kind : {backend::EvidenceKind::EntryPhoto, backend::EvidenceKind::ExitPhoto})
+    kiosks_[0]->addEvidence({Uuid::random(), alice, kind, "image/jpeg",
+                             backend::Bytes{0xFF, 0xD8, 0xFF, static_cast<std::uint8_t>(kind)},
+                             std::chrono::system_clock::now()});
+  const std::string script = R"(
+tap signin.submit
+wait-screen overview 20
+key F4
+wait-screen history
+fill history.name Alice Inside
+tap history.search
+expect history = 1
+wait-screen expect-ok 20
+tap history.row.0
+wait-frames 3
+tap history.evidence
+expect evidence_saved = 1
+wait-screen expect-ok 30
+screenshot evidence-saved
+)";
+  ASSERT_EQ(runConsole(demo_.guardEmails[0], script), 0);
+  const auto file = work_ / ("evidence-" + alice.toString() + ".tar");
+  ASSERT_TRUE(fs::exists(file));
+  EXPECT_FALSE(fs::exists(file.string() + ".part"));
+  const std::string verify = std::string(std::getenv("GATEHOUSE_VERIFY_BIN")) + " '" +
+                             file.string() + "' --public-key " + evidencePublicKey_ +
+                             " > /dev/null";
+  EXPECT_EQ(std::system(verify.c_str()), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM gh.audit_log WHERE action = 'evidence.export' AND "
+                  "actor_person = $1 AND subject = $2",
+                  {guard_, alice.toString()}),
+            1);
+  EXPECT_TRUE(fs::exists(shots_ / "01-evidence-saved.png"));
+}
+
 TEST_F(ConsoleUiTest, SigtermEndsTheSignedInConsoleWithinTwoSeconds) {
   std::ofstream(work_ / "script.txt") << "tap signin.submit\nwait-screen overview 30\n"
                                       << "screenshot ready\nwait-screen never 600\n";

@@ -198,6 +198,96 @@ TEST_F(BundleTest, BadBundlePathsAreRefusedWhenWriting) {
   EXPECT_EQ(writeBundle(dir_, content(), key_).error().code, "exists");
 }
 
+// The archive form (what the server's staff route sends): one file, the same bundle.
+class ArchiveTest : public BundleTest {
+ protected:
+  void SetUp() override {
+    BundleTest::SetUp();
+    auto bytes = archiveBundle(content(), key_);
+    ASSERT_TRUE(bytes);
+    archive_ = *bytes;
+    file_ = (root_ / "bundle.tar").string();
+    writeAll(file_, archive_);
+  }
+  VerifyReport verifyBytes(const std::string& bytes) {
+    writeAll(file_, bytes);
+    return verifyBundle(file_, key_.publicKey);
+  }
+  // The archive's entries (header + padded data), split by the size in each header.
+  std::vector<std::string> entries() const {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (archive_[at] != '\0') {
+      const std::size_t size = std::stoul(archive_.substr(at + 124, 11), nullptr, 8);
+      const std::size_t len = 512 + (size + 511) / 512 * 512;
+      out.push_back(archive_.substr(at, len));
+      at += len;
+    }
+    return out;
+  }
+  std::string archive_, file_;
+};
+
+TEST_F(ArchiveTest, AnArchiveVerifiesLikeTheDirectoryAndTarUnpacksIt) {
+  auto r = verifyBundle(file_, key_.publicKey);
+  EXPECT_TRUE(r.ok) << (r.problems.empty() ? "" : r.problems.front());
+  EXPECT_EQ(r.photos, 2);
+  EXPECT_EQ(r.links, 3);
+  EXPECT_EQ(entries().size(), 6u);  // manifest, signature, two photos, the record, chain.json
+  const auto out = root_ / "unpacked";
+  fs::create_directories(out);
+  ASSERT_EQ(std::system(("tar -xf " + file_ + " -C " + out.string()).c_str()), 0);
+  EXPECT_TRUE(verifyBundle(out.string(), key_.publicKey).ok);
+  EXPECT_EQ(readAll(out / "photos/id0.jpg"), readAll(fs::path(dir_) / "photos/id0.jpg"));
+}
+
+TEST_F(ArchiveTest, EveryChangedByteOfTheArchiveIsDetected) {
+  // Every byte of every header and of the padding and trailer, and a spread of data bytes.
+  int tried = 0;
+  for (std::size_t at = 0; at < archive_.size(); ++at) {
+    const bool data = archive_[at] != '\0' && at % 512 >= 1 && archive_[at - 1] != '\0';
+    if (data && at % 7 != 0) continue;
+    std::string changed = archive_;
+    changed[at] = static_cast<char>(changed[at] ^ 0x20);
+    EXPECT_FALSE(verifyBytes(changed).ok) << "a changed byte at " << at << " went unnoticed";
+    ++tried;
+  }
+  EXPECT_GT(tried, 1000);
+  EXPECT_TRUE(verifyBytes(archive_).ok);
+}
+
+TEST_F(ArchiveTest, TruncatedExtendedReorderedOrDuplicatedArchivesAreRejected) {
+  auto e = entries();
+  const std::string trailer(1024, '\0');
+  std::string reordered, duplicated, dropped;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    reordered += e[i == 3 ? 4 : i == 4 ? 3 : i];
+    duplicated += e[i] + (i == 2 ? e[i] : "");
+    if (i != 2) dropped += e[i];
+  }
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"truncated", archive_.substr(0, archive_.size() - 700)},
+      {"extended", archive_ + std::string(512, '\0')},
+      {"junk after the end", archive_ + "x"},
+      {"reordered", reordered + trailer},
+      {"duplicated", duplicated + trailer},
+      {"dropped", dropped + trailer},
+      {"empty", ""}};
+  for (const auto& [how, bytes] : cases) {
+    const auto r = verifyBytes(bytes);
+    EXPECT_FALSE(r.ok) << how;
+    EXPECT_FALSE(r.problems.empty()) << how;
+  }
+}
+
+TEST_F(ArchiveTest, AnotherEstatesArchiveIsRejected) {
+  auto other = archiveBundle(content(), EvidenceKey::generate(8));
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(verifyBytes(*other).ok);
+  writeAll(file_, *other);
+  EXPECT_TRUE(verifyBundle(file_, std::nullopt).ok);  // integrity only, by the key it names
+}
+
 TEST_F(BundleTest, TheVerifyProgramAcceptsAGoodBundleAndRejectsATamperedOne) {
   const std::string bin =
       std::string(std::getenv("GATEHOUSE_BINARY_DIR")) + "/evidence/gatehouse-verify";
@@ -210,6 +300,16 @@ TEST_F(BundleTest, TheVerifyProgramAcceptsAGoodBundleAndRejectsATamperedOne) {
   EXPECT_NE(std::system(cmd.c_str()), 0);
   EXPECT_NE(readAll(root_ / "out.txt").find("REJECTED"), std::string::npos);
   EXPECT_NE(std::system((bin + " " + dir_ + " --public-key nonsense > /dev/null 2>&1").c_str()), 0);
+
+  const auto tar = (root_ / "bundle.tar").string();
+  writeAll(tar, *archiveBundle(content(), key_));
+  const std::string onTar =
+      bin + " " + tar + " --public-key " + encodePublicKey(key_.publicKey) + " > /dev/null";
+  EXPECT_EQ(std::system(onTar.c_str()), 0);
+  auto bytes = readAll(tar);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+  writeAll(tar, bytes);
+  EXPECT_NE(std::system(onTar.c_str()), 0);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/core/uuid.hpp"
+#include "gatehouse/evidence/bundle.hpp"
 #include "gatehouse/evidence/key.hpp"
 
 namespace gatehouse::backend {
@@ -29,5 +31,14 @@ struct EvidenceExport {
 // Refuses a key that is not the estate's active evidence key. Audited.
 EvidenceExport exportEvidence(Connection& c, const EvidenceScope& scope,
                               const evidence::EvidenceKey& key, const std::string& dir);
+
+// One visit's bundle content for a signed-in guard or admin (the server's staff route), read
+// and audited as `personId` by gh.staff_evidence_bundle. Throws NotFound for an unknown visit,
+// another estate's visit or a visit without evidence; Conflict ("evidence_key_mismatch") when
+// `key` is not (or nullopt: the server has no) estate's active evidence key, checked after the
+// visit so it tells nothing about other estates. The caller signs it (evidence::archiveBundle).
+evidence::BundleContent staffEvidenceContent(Connection& c, std::int64_t personId,
+                                             const Uuid& visit,
+                                             const std::optional<evidence::PublicKey>& key);
 
 }  // namespace gatehouse::backend

@@ -31,6 +31,7 @@ SubjectExport exportSubject(Connection& c, const SubjectQuery& q, const std::str
 struct SubjectErasure {
   int visits = 0;
   int photos = 0;
+  int alertPhotos = 0;  // photos kept with their alerts (face_not_found, guard_called)
 };
 // Anonymises every matching visit and deletes its photos (hashes stay, so chains verify).
 // All or nothing; refused (Conflict, "on_hold") while any of them is on legal hold. Audited.

@@ -6,6 +6,9 @@
 //   BUNDLE/chain.json      per kiosk, the consecutive chain links from the first to the last
 //                          item of the bundle (items of other visits appear as hashes only)
 //   BUNDLE/records/*.json  visit records;  BUNDLE/photos/*  the photos the chain points to
+//
+// The same files travel as one download (the server's staff route) in a canonical ustar
+// archive, BUNDLE.tar: manifest.json, signature, then the manifest's files in its order.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -42,6 +45,9 @@ struct BundleContent {
 // Writes the bundle into `dir` (created; must not exist or be empty).
 Status writeBundle(const std::string& dir, const BundleContent& content, const EvidenceKey& key);
 
+// The bundle as one archive file's bytes (see above); `tar -xf` unpacks it into the directory form.
+Result<std::string> archiveBundle(const BundleContent& content, const EvidenceKey& key);
+
 struct VerifyReport {
   bool ok = false;
   std::vector<std::string> problems;  // why it failed, one sentence each
@@ -53,7 +59,8 @@ struct VerifyReport {
 
 // Checks the signature (against `expectedKey` when given, else the key the bundle names, which
 // proves integrity only), every file's size and sha256, that no file was added or removed, the
-// chain order and every link. Reads only files; no database.
-VerifyReport verifyBundle(const std::string& dir, const std::optional<PublicKey>& expectedKey);
+// chain order and every link. Reads only files; no database. `path` is a bundle directory or
+// an archive file; an archive must also be byte for byte one archiveBundle could have written.
+VerifyReport verifyBundle(const std::string& path, const std::optional<PublicKey>& expectedKey);
 
 }  // namespace gatehouse::evidence

@@ -31,6 +31,10 @@ struct PortalConfig {
   // Pass-signing keys (GATEHOUSE_SIGNING_KEY_FILE; else $CREDENTIALS_DIRECTORY/
   // gatehouse-signing-keys). Read on each pass, so a rotated key is used without a restart.
   std::string signingKeyFile;
+  // The estate's evidence signing key (gatehouse-admin evidence-key init): [security]
+  // evidence_key_file or GATEHOUSE_EVIDENCE_KEY_FILE, else the "evidence-key" credential.
+  // Read once at start; none means the staff evidence route answers 503.
+  std::string evidenceKeyFile;
   // Fallback folder for credential files when $CREDENTIALS_DIRECTORY has none (core/credentials).
   std::string credentialsDir;
   int sessionHours = 12;
