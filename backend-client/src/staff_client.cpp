@@ -255,7 +255,8 @@ std::vector<HistoryEntry> StaffClient::history(const HistoryFilter& q) {
              (extract(epoch FROM decided_at) * 1000)::bigint AS decided_ms,
              (extract(epoch FROM entered_at) * 1000)::bigint AS entered_ms,
              (extract(epoch FROM exited_at) * 1000)::bigint AS exited_ms,
-             coalesce(decision_channel::text, '') AS channel, coalesce(decision_reason, '') AS reason, held
+             coalesce(decision_channel::text, '') AS channel, coalesce(decision_reason, '') AS reason, held,
+             escalated
         FROM gh.console_search_visits($1, $2, to_timestamp($3::float8 / 1000), to_timestamp($4::float8 / 1000),
                                       $5, $6, $7))sql",
         {q.name, q.unit, msParam(q.from), msParam(q.to), q.kioskId, q.status, q.limit});
@@ -275,6 +276,7 @@ std::vector<HistoryEntry> StaffClient::history(const HistoryFilter& q) {
       h.decisionChannel = r.text("channel");
       h.decisionReason = r.text("reason");
       h.held = r.boolean("held");
+      h.escalated = r.boolean("escalated");
       out.push_back(std::move(h));
     }
   });
@@ -423,6 +425,11 @@ void StaffClient::watchlistSetActive(std::int64_t id, bool active) {
 std::vector<AlertRow> StaffClient::watchlistHits(std::int64_t watchlistId) {
   std::vector<AlertRow> out;
   as([&](Connection& tx) {
+    // Another estate's entry is "not found", not an empty list that says nothing was hit.
+    if (tx.exec("SELECT 1 FROM gh.watchlist WHERE id = $1 AND estate_id = gh.my_estate()",
+                {watchlistId})
+            .empty())
+      throw Error(ErrorKind::NotFound, "watchlist entry not found", {}, "watchlist_not_found");
     out = alertsFrom(tx.exec(std::string(kAlertSelect) +
                                  " WHERE a.kind = 'watchlist_hit' AND a.estate_id = gh.my_estate() "
                                  "AND a.details->>'watchlist_id' = $1::text "

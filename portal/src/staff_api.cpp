@@ -224,7 +224,8 @@ HttpResponse history(const StaffRequest& r) {
                    {"exited_at_ms", ms(h.exitedAt)},
                    {"decision_channel", h.decisionChannel},
                    {"decision_reason", h.decisionReason},
-                   {"held", h.held}});
+                   {"held", h.held},
+                   {"escalated", h.escalated}});
   }
   return reply(out);
 }

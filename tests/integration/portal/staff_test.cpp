@@ -1,6 +1,7 @@
 // The staff API and its live stream against the real server and a throwaway cluster.
 #include <openssl/evp.h>
 
+#include <map>
 #include <set>
 
 #include "gatehouse/backend/listener.hpp"
@@ -295,6 +296,24 @@ TEST_F(StaffApiTest, WatchlistIsForAdminsOnly) {
       "active");
 }
 
+TEST_F(StaffApiTest, AnotherEstatesWatchlistHitsAreNotFound) {
+  auto a = admin();
+  const auto theirs = admin_
+                          ->exec(
+                              "INSERT INTO gh.watchlist (estate_id, full_name, name_key, reason) "
+                              "VALUES ($1, 'Eve Evil', 'eve evil', 'theft') RETURNING id",
+                              {demo_.otherEstateId})[0]
+                          .int64("id");
+  EXPECT_EQ(getJson(a, "/api/staff/watchlist/" + std::to_string(theirs) + "/hits", 404)["error"],
+            "not_found");
+  EXPECT_EQ(getJson(a, "/api/staff/watchlist/999999/hits", 404)["error"], "not_found");
+  auto mine =
+      postJson(a, "/api/staff/watchlist", {{"name", "Eve Evil"}, {"reason", "theft"}})["id"];
+  EXPECT_TRUE(
+      getJson(a, "/api/staff/watchlist/" + std::to_string(mine.get<std::int64_t>()) + "/hits")
+          .is_array());
+}
+
 TEST_F(StaffApiTest, OpenGateQueuesACommandForTheKiosk) {
   auto g = guard();
   const auto kiosk = std::to_string(demo_.kiosks[0].kioskId);
@@ -360,6 +379,24 @@ TEST_F(StaffApiTest, AnotherEstatesGuardGetsNotFound) {
   EXPECT_EQ(getJson(other, "/api/staff/kiosks").size(), 1u);  // its own kiosk only
   EXPECT_TRUE(getJson(other, "/api/staff/alerts").empty());
   EXPECT_EQ(statusOf(visit), "pending");
+  // Decided: still "not found" for them, never a 409 that tells its status.
+  postJson(guard(), v + "/decide", {{"approve", true}, {"reason", "called the resident"}});
+  EXPECT_EQ(postJson(other, v + "/decide", {{"approve", false}, {"reason", "x"}}, 404)["error"],
+            "not_found");
+  postJson(other, v + "/cancel", json::object(), 404);
+}
+
+TEST_F(StaffApiTest, HistorySaysWhetherTheVisitWasEscalated) {
+  auto g = guard();
+  auto late = requestVisit("A-101", "Ella Escalated");
+  auto quick = requestVisit("A-102", "Quentin Quick");
+  admin_->exec("UPDATE gh.visit SET escalated_at = now() WHERE id = $1", {late});
+  auto hist = getJson(g, "/api/staff/history?limit=10");
+  std::map<std::string, bool> escalated;
+  for (const auto& h : hist) escalated[h["visitor_name"].get<std::string>()] = h["escalated"];
+  EXPECT_EQ(escalated,
+            (std::map<std::string, bool>{{"Ella Escalated", true}, {"Quentin Quick", false}}));
+  (void)quick;
 }
 
 TEST_F(StaffApiTest, PostsNeedTheCsrfTokenAndTheSameOrigin) {

@@ -103,6 +103,7 @@ struct HistoryEntry {
   std::string decisionChannel;
   std::string decisionReason;
   bool held = false;
+  bool escalated = false;  // the approval timed out and went to the guards
 };
 
 struct WatchlistRow {
