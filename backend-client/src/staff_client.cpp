@@ -46,7 +46,8 @@ constexpr const char* kAlertSelect = R"sql(
   SELECT a.id, a.kind, a.visit_id, a.kiosk_id, coalesce(k.name, a.details->>'kiosk_name', '') AS kiosk_name,
          coalesce(c.visitor_name, '') AS visitor_name, coalesce(c.unit_label, '') AS unit_label,
          a.details::text AS details, (extract(epoch FROM a.created_at) * 1000)::bigint AS created_ms,
-         p.full_name AS ack_by, (extract(epoch FROM a.acknowledged_at) * 1000)::bigint AS ack_ms
+         p.full_name AS ack_by, (extract(epoch FROM a.acknowledged_at) * 1000)::bigint AS ack_ms,
+         a.photo_jpeg IS NOT NULL AS has_photo
     FROM gh.alert a
     LEFT JOIN gh.kiosk k ON k.id = a.kiosk_id
     LEFT JOIN gh.visit_card c ON c.visit_id = a.visit_id
@@ -66,6 +67,7 @@ AlertRow alertFrom(const Row& r) {
   a.createdAt = fromMs(r.int64("created_ms"));
   a.acknowledgedBy = r.optText("ack_by");
   a.acknowledgedAt = optMs(r, "ack_ms");
+  a.hasPhoto = r.boolean("has_photo");
   return a;
 }
 
@@ -291,6 +293,17 @@ StoredPhoto StaffClient::visitPhoto(const Uuid& visit) {
         "SELECT data, content_type FROM gh.evidence WHERE visit_id = $1 AND kind = 'entry_photo' "
         "AND estate_id = gh.my_estate() ORDER BY captured_at DESC LIMIT 1",
         {visit}));
+  });
+  return p;
+}
+
+StoredPhoto StaffClient::alertPhoto(std::int64_t alertId) {
+  StoredPhoto p;
+  as([&](Connection& tx) {
+    p = photoFrom(tx.execPrepared("staff_alert_photo",
+                                  "SELECT photo_jpeg AS data, 'image/jpeg' AS content_type FROM "
+                                  "gh.alert WHERE id = $1 AND estate_id = gh.my_estate()",
+                                  {alertId}));
   });
   return p;
 }

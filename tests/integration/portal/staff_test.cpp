@@ -78,6 +78,7 @@ std::vector<RouteCase> everyRoute(const std::string& visit) {
       {"GET", "/api/staff/history?name=a", {}},
       {"GET", v + "/photo", {}},
       {"GET", "/api/staff/evidence/" + visit + "/photo", {}},
+      {"GET", "/api/staff/alerts/1/photo", {}},
       {"GET", "/api/staff/units", {}},
       {"POST", v + "/decide", {{"approve", true}, {"reason", "called"}}},
       {"POST", v + "/cancel", json::object()},
@@ -312,6 +313,30 @@ TEST_F(StaffApiTest, AnotherEstatesWatchlistHitsAreNotFound) {
   EXPECT_TRUE(
       getJson(a, "/api/staff/watchlist/" + std::to_string(mine.get<std::int64_t>()) + "/hits")
           .is_array());
+}
+
+TEST_F(StaffApiTest, AnAlertsPhotoIsServedUncachedToItsEstateOnly) {
+  auto g = guard();
+  auto visit = requestVisit("A-101", "Fay Faceless");
+  const std::vector<std::uint8_t> jpeg{0xff, 0xd8, 0xff, 0xe0, 'f', 'a', 'c', 'e'};
+  const auto withPhoto =
+      kiosk_->raiseAlert(Uuid::random(), "face_not_found", visit, R"({"tries":3})", jpeg);
+  const auto without = raiseAlert(visit);
+  std::map<std::int64_t, bool> hasPhoto;
+  for (const auto& a : getJson(g, "/api/staff/alerts?state=open"))
+    hasPhoto[a["id"].get<std::int64_t>()] = a["has_photo"].get<bool>();
+  EXPECT_EQ(hasPhoto, (std::map<std::int64_t, bool>{{withPhoto, true}, {without, false}}));
+
+  auto res = get(g, "/api/staff/alerts/" + std::to_string(withPhoto) + "/photo");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "image/jpeg");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(res->body, std::string(jpeg.begin(), jpeg.end()));
+  getJson(g, "/api/staff/alerts/" + std::to_string(without) + "/photo", 404);
+  getJson(g, "/api/staff/alerts/999999/photo", 404);
+  getJson(g, "/api/staff/alerts/abc/photo", 404);
+  getJson(otherEstateGuard(), "/api/staff/alerts/" + std::to_string(withPhoto) + "/photo", 404);
 }
 
 TEST_F(StaffApiTest, OpenGateQueuesACommandForTheKiosk) {
