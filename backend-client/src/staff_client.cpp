@@ -46,7 +46,8 @@ constexpr const char* kAlertSelect = R"sql(
   SELECT a.id, a.kind, a.visit_id, a.kiosk_id, coalesce(k.name, a.details->>'kiosk_name', '') AS kiosk_name,
          coalesce(c.visitor_name, '') AS visitor_name, coalesce(c.unit_label, '') AS unit_label,
          a.details::text AS details, (extract(epoch FROM a.created_at) * 1000)::bigint AS created_ms,
-         p.full_name AS ack_by, (extract(epoch FROM a.acknowledged_at) * 1000)::bigint AS ack_ms
+         p.full_name AS ack_by, (extract(epoch FROM a.acknowledged_at) * 1000)::bigint AS ack_ms,
+         a.photo_jpeg IS NOT NULL AS has_photo
     FROM gh.alert a
     LEFT JOIN gh.kiosk k ON k.id = a.kiosk_id
     LEFT JOIN gh.visit_card c ON c.visit_id = a.visit_id
@@ -66,6 +67,7 @@ AlertRow alertFrom(const Row& r) {
   a.createdAt = fromMs(r.int64("created_ms"));
   a.acknowledgedBy = r.optText("ack_by");
   a.acknowledgedAt = optMs(r, "ack_ms");
+  a.hasPhoto = r.boolean("has_photo");
   return a;
 }
 
@@ -255,7 +257,8 @@ std::vector<HistoryEntry> StaffClient::history(const HistoryFilter& q) {
              (extract(epoch FROM decided_at) * 1000)::bigint AS decided_ms,
              (extract(epoch FROM entered_at) * 1000)::bigint AS entered_ms,
              (extract(epoch FROM exited_at) * 1000)::bigint AS exited_ms,
-             coalesce(decision_channel::text, '') AS channel, coalesce(decision_reason, '') AS reason, held
+             coalesce(decision_channel::text, '') AS channel, coalesce(decision_reason, '') AS reason, held,
+             escalated
         FROM gh.console_search_visits($1, $2, to_timestamp($3::float8 / 1000), to_timestamp($4::float8 / 1000),
                                       $5, $6, $7))sql",
         {q.name, q.unit, msParam(q.from), msParam(q.to), q.kioskId, q.status, q.limit});
@@ -275,6 +278,7 @@ std::vector<HistoryEntry> StaffClient::history(const HistoryFilter& q) {
       h.decisionChannel = r.text("channel");
       h.decisionReason = r.text("reason");
       h.held = r.boolean("held");
+      h.escalated = r.boolean("escalated");
       out.push_back(std::move(h));
     }
   });
@@ -289,6 +293,17 @@ StoredPhoto StaffClient::visitPhoto(const Uuid& visit) {
         "SELECT data, content_type FROM gh.evidence WHERE visit_id = $1 AND kind = 'entry_photo' "
         "AND estate_id = gh.my_estate() ORDER BY captured_at DESC LIMIT 1",
         {visit}));
+  });
+  return p;
+}
+
+StoredPhoto StaffClient::alertPhoto(std::int64_t alertId) {
+  StoredPhoto p;
+  as([&](Connection& tx) {
+    p = photoFrom(tx.execPrepared("staff_alert_photo",
+                                  "SELECT photo_jpeg AS data, 'image/jpeg' AS content_type FROM "
+                                  "gh.alert WHERE id = $1 AND estate_id = gh.my_estate()",
+                                  {alertId}));
   });
   return p;
 }
@@ -423,6 +438,11 @@ void StaffClient::watchlistSetActive(std::int64_t id, bool active) {
 std::vector<AlertRow> StaffClient::watchlistHits(std::int64_t watchlistId) {
   std::vector<AlertRow> out;
   as([&](Connection& tx) {
+    // Another estate's entry is "not found", not an empty list that says nothing was hit.
+    if (tx.exec("SELECT 1 FROM gh.watchlist WHERE id = $1 AND estate_id = gh.my_estate()",
+                {watchlistId})
+            .empty())
+      throw Error(ErrorKind::NotFound, "watchlist entry not found", {}, "watchlist_not_found");
     out = alertsFrom(tx.exec(std::string(kAlertSelect) +
                                  " WHERE a.kind = 'watchlist_hit' AND a.estate_id = gh.my_estate() "
                                  "AND a.details->>'watchlist_id' = $1::text "

@@ -1,5 +1,5 @@
 // Open alerts, newest first, repeated ones grouped with a count; a group is acknowledged
-// together under the signed-in guard's name.
+// together under the signed-in guard's name; a card shows the photo the kiosk attached.
 #include <imgui.h>
 
 #include "console_app.hpp"
@@ -26,6 +26,13 @@ void drawAlerts(ConsoleApp& app) {
     ImGui::PushStyleColor(ImGuiCol_Border, selected ? p.accent : severe ? p.danger : p.warning);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, selected ? 3.0f : 1.5f);
     ImGui::BeginChild(("alert" + g.key).c_str(), ImVec2(0, 92), true, ImGuiWindowFlags_NoScrollbar);
+    if (!a.photo.empty()) {  // the photo that explains it; click (or tap "view") to enlarge
+      app.photos.draw("alertphoto" + std::to_string(a.id), a.photo, ImVec2(72, 72));
+      const bool clicked = ImGui::IsItemClicked();
+      ImGui::SameLine();
+      ImGui::BeginGroup();
+      if (clicked) app.enlargedPhoto = ConsoleApp::EnlargedPhoto{std::nullopt, a.id};
+    }
     ImGui::TextColored(severe ? p.danger : p.warning, "%s", app.tr("alert.kind." + a.kind).c_str());
     if (g.count() > 1) {
       ImGui::SameLine();
@@ -38,6 +45,12 @@ void drawAlerts(ConsoleApp& app) {
                            ? (formatTime(g.first) + " - " + formatTime(a.createdAt)).c_str()
                            : formatTime(a.createdAt).c_str());
     ImGui::TextUnformatted(a.summary.c_str());
+    if (!a.photo.empty()) {
+      ImGui::EndGroup();
+      ImGui::SameLine(ImGui::GetWindowWidth() - 330);
+      if (button("alert.photo." + std::to_string(a.id), app.tr("alerts.view_photo"), false))
+        app.enlargedPhoto = ConsoleApp::EnlargedPhoto{std::nullopt, a.id};
+    }
     ImGui::SameLine(ImGui::GetWindowWidth() - 170);
     if (button("alert.ack." + std::to_string(i),
                app.tr(g.count() > 1 ? "alerts.ack_all" : "alerts.ack")))

@@ -564,6 +564,11 @@ bool ConsoleApp::expectationMet() const {
   if (expectKey_ == "report") v = report ? 1 : 0;
   if (expectKey_ == "evidence_saved") v = evidenceSaved;
   if (expectKey_ == "alert_groups") v = static_cast<long>(groupAlerts(s.alerts).size());
+  if (expectKey_ == "alert_photos") {  // open alerts whose photo arrived
+    v = 0;
+    for (const auto& a : s.alerts) v += !a.photo.empty();
+  }
+  if (expectKey_ == "photo_open") v = enlargedPhoto ? 1 : 0;
   if (expectKey_ == "kiosks_online" || expectKey_ == "kiosks_offline") {
     v = 0;
     for (const auto& k : s.kiosks) v += k.online == (expectKey_ == "kiosks_online");

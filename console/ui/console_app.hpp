@@ -61,7 +61,11 @@ class ConsoleApp {
   int selectedAlert = 0;
   // decision dialog
   std::optional<Uuid> decideVisit;
-  std::optional<Uuid> enlargedPhoto;  // a queue card's photo shown large
+  struct EnlargedPhoto {  // one of a queue card or an alert card
+    std::optional<Uuid> visit;
+    std::optional<std::int64_t> alert;
+  };
+  std::optional<EnlargedPhoto> enlargedPhoto;  // a card's photo shown large
   // open-gate dialog (kiosk wall)
   std::optional<std::int64_t> gateKiosk;
   std::string gateDirection = "entry";

@@ -72,6 +72,10 @@ void drawHistory(ConsoleApp& app) {
       ImGui::TableNextColumn();
       ImGui::TextColored(h.held ? ui::palette().danger : ui::palette().text, "%s",
                          app.tr("status." + h.status).c_str());
+      if (h.escalated) {  // the resident did not answer in time: the guards decided
+        ImGui::SameLine();
+        ImGui::TextColored(ui::palette().warning, "(%s)", app.tr("history.escalated").c_str());
+      }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(h.decisionReason.c_str());
     }

@@ -27,7 +27,8 @@ void drawQueue(ConsoleApp& app) {
     ImGui::BeginChild(("visit" + v.id.toString()).c_str(), ImVec2(0, 150), true,
                       ImGuiWindowFlags_NoScrollbar);
     app.photos.draw("queue" + v.id.toString(), v.photo, ImVec2(96, 96));
-    if (ImGui::IsItemClicked() && !v.photo.empty()) app.enlargedPhoto = v.id;
+    if (ImGui::IsItemClicked() && !v.photo.empty())
+      app.enlargedPhoto = ConsoleApp::EnlargedPhoto{v.id, std::nullopt};
     ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::PushFont(ui::fonts().large);
@@ -118,12 +119,35 @@ void drawDecisionDialog(ConsoleApp& app) {
 
 namespace gatehouse::console::app {
 
+namespace {
+
+struct Shown {
+  std::string key, title;
+  const Photo* photo = nullptr;
+};
+
+// The card the enlarged photo belongs to, while it is still listed.
+std::optional<Shown> shownPhoto(ConsoleApp& app) {
+  const auto& s = app.live->snapshot();
+  const auto& want = *app.enlargedPhoto;
+  if (want.visit) {
+    for (const auto& v : s.queue)
+      if (v.id == *want.visit) return Shown{"queue" + v.id.toString(), v.visitorName, &v.photo};
+  }
+  if (want.alert) {
+    for (const auto& a : s.alerts)
+      if (a.id == *want.alert)
+        return Shown{"alertphoto" + std::to_string(a.id), app.tr("alert.kind." + a.kind), &a.photo};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void drawEnlargedPhoto(ConsoleApp& app) {
   if (!app.enlargedPhoto || !app.live) return;
-  const PendingVisit* visit = nullptr;
-  for (const auto& v : app.live->snapshot().queue)
-    if (v.id == *app.enlargedPhoto) visit = &v;
-  if (!visit) {
+  const auto shown = shownPhoto(app);
+  if (!shown) {
     app.enlargedPhoto.reset();
     return;
   }
@@ -133,9 +157,9 @@ void drawEnlargedPhoto(ConsoleApp& app) {
   ImGui::Begin("photo", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                    ImGuiWindowFlags_NoSavedSettings);
-  ImGui::TextUnformatted(visit->visitorName.c_str());
+  ImGui::TextUnformatted(shown->title.c_str());
   const float side = std::min(vp->Size.x, vp->Size.y) * 0.7f;
-  app.photos.draw("queue" + visit->id.toString(), visit->photo, ImVec2(side, side));
+  app.photos.draw(shown->key, *shown->photo, ImVec2(side, side));
   if (ImGui::IsItemClicked() || button("photo.close", app.tr("photo.close"), false) ||
       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
     app.enlargedPhoto.reset();

@@ -18,6 +18,7 @@
 #include "internal.hpp"
 #include "staff_api.hpp"
 #include "staff_live.hpp"
+#include "unknown_accounts.hpp"
 
 namespace gatehouse::portal {
 
@@ -37,18 +38,6 @@ struct Auth {
   std::string csrf;
   std::string tokenHash;
   std::int64_t expiresMs = 0;
-};
-
-// Failed sign-ins of addresses that match no account, kept in memory so their answers look
-// like a real account's (per-account lockout lives in the database).
-struct UnknownAccounts {
-  struct Entry {
-    int failures = 0;
-    Clock::time_point lastFailure;
-    std::optional<Clock::time_point> lockedUntil;
-  };
-  std::mutex mu;
-  std::unordered_map<std::string, Entry> entries;
 };
 
 struct Context {

@@ -160,12 +160,7 @@ std::string postWebhook(const PortalConfig& config, const std::string& url, cons
   CURL* curl = curl_easy_init();
   if (!curl) return "curl init failed";
   curl_slist* pinned = nullptr;
-  if (!target->literal) {
-    std::string entry = target->host + ":" + std::to_string(target->port) + ":";
-    for (std::size_t i = 0; i < target->addresses.size(); ++i) {
-      const auto& a = target->addresses[i];
-      entry += (i ? "," : "") + (a.find(':') != std::string::npos ? "[" + a + "]" : a);
-    }
+  if (const auto entry = pinnedResolveEntry(*target); !entry.empty()) {
     pinned = curl_slist_append(nullptr, entry.c_str());
     curl_easy_setopt(curl, CURLOPT_RESOLVE, pinned);
   }

@@ -20,6 +20,7 @@
 #include "gatehouse/core/uuid.hpp"
 #include "gatehouse/portal/config.hpp"
 #include "gatehouse/portal/http.hpp"
+#include "lru_map.hpp"
 
 namespace gatehouse::portal {
 
@@ -123,22 +124,15 @@ std::string webhookSignature(std::string_view secret, std::int64_t timestamp,
 class LoginThrottle {
  public:
   explicit LoginThrottle(int perMinute, std::size_t capacity = 100000)
-      : perMinute_(perMinute), capacity_(capacity) {}
+      : perMinute_(perMinute), hits_(capacity) {}
   // Counts an attempt; returns seconds to wait (0 = allowed).
   int attempt(const std::string& key, std::chrono::steady_clock::time_point now);
   std::size_t size();
 
  private:
-  struct Entry {
-    std::vector<std::chrono::steady_clock::time_point> hits;
-    std::list<std::string>::iterator recent;  // its place in recent_
-  };
-  Entry& touch(const std::string& key);
   int perMinute_;
-  std::size_t capacity_;
   std::mutex mu_;
-  std::list<std::string> recent_;  // most recently used first
-  std::unordered_map<std::string, Entry> entries_;
+  LruMap<std::vector<std::chrono::steady_clock::time_point>> hits_;
 };
 
 }  // namespace gatehouse::portal

@@ -23,6 +23,7 @@
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/portal/portal.hpp"
+#include "webhook_target.hpp"
 
 namespace gatehouse::portal {
 
@@ -291,6 +292,14 @@ PushOutcome PushSender::send(const PushTarget& target, const PushMessage& messag
     out.error = "endpoint is not https";
     return out;
   }
+  // Checked again at send (the name may resolve elsewhere now) and connected to as checked.
+  auto where = resolveWebhookTarget(target.endpoint, config_.webhookAllowedAddresses);
+  if (!where) {
+    out.kind =
+        where.error().code == "unresolved" ? PushOutcome::Kind::Retry : PushOutcome::Kind::Gone;
+    out.error = "push: " + where.error().message;
+    return out;
+  }
   auto body = encryptPushPayload(target.p256dh, target.auth, message.payload);
   if (!body) {
     out.kind = PushOutcome::Kind::Gone;  // keys that cannot be used never will be
@@ -304,6 +313,12 @@ PushOutcome PushSender::send(const PushTarget& target, const PushMessage& messag
     return out;
   }
   curl_easy_reset(curl);
+  curl_slist* pinned = nullptr;
+  if (const auto entry = pinnedResolveEntry(*where); !entry.empty()) {
+    pinned = curl_slist_append(nullptr, entry.c_str());
+    curl_easy_setopt(curl, CURLOPT_RESOLVE, pinned);
+  }
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // a proxy would resolve the name itself
   curl_slist* h = nullptr;
   h = curl_slist_append(h, "Content-Type: application/octet-stream");
   h = curl_slist_append(h, "Content-Encoding: aes128gcm");
@@ -331,6 +346,7 @@ PushOutcome PushSender::send(const PushTarget& target, const PushMessage& messag
   CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
   curl_slist_free_all(h);
+  curl_slist_free_all(pinned);
   if (rc != CURLE_OK) {
     out.kind = PushOutcome::Kind::Retry;
     out.error = std::string("push: ") + curl_easy_strerror(rc);

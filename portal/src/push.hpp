@@ -152,7 +152,9 @@ struct PushReply {
   std::string body;
 };
 PushReply pushList(backend::Connection& c, const VapidKeys* keys);
-PushReply pushSubscribe(backend::Connection& c, const std::string& body);
+// `allowed`: addresses a push endpoint may have besides public ones (the webhook allowance).
+PushReply pushSubscribe(backend::Connection& c, const std::string& body,
+                        const std::vector<std::string>& allowed);
 PushReply pushUnsubscribe(backend::Connection& c, std::int64_t subscriptionId);
 // Finds one of the person's own devices (for "send a test" and decisions from a notification).
 std::optional<PushTarget> pushOwnTarget(backend::Connection& c, std::int64_t subscriptionId);

@@ -5,6 +5,7 @@
 
 #include "gatehouse/backend/connection.hpp"
 #include "push.hpp"
+#include "webhook_target.hpp"
 
 namespace gatehouse::portal {
 
@@ -94,7 +95,8 @@ PushReply pushList(backend::Connection& c, const VapidKeys* keys) {
                      {"subscriptions", list}});
 }
 
-PushReply pushSubscribe(backend::Connection& c, const std::string& body) {
+PushReply pushSubscribe(backend::Connection& c, const std::string& body,
+                        const std::vector<std::string>& allowed) {
   json b = json::parse(body, nullptr, false);
   if (b.is_discarded() || !b.is_object()) return fail(400, "bad_json");
   std::string endpoint = b.value("endpoint", std::string());
@@ -105,6 +107,8 @@ PushReply pushSubscribe(backend::Connection& c, const std::string& body) {
   while (!p256dh.empty() && p256dh.back() == '=') p256dh.pop_back();
   while (!auth.empty() && auth.back() == '=') auth.pop_back();
   if (endpoint.rfind("https://", 0) != 0 || endpoint.size() > 1000) return fail(422, "endpoint");
+  // The webhook rule: a push service is a public host, never this machine or its LAN.
+  if (!resolveWebhookTarget(endpoint, allowed)) return fail(422, "endpoint");
   static const std::regex keyRe(R"(^[A-Za-z0-9_-]{87}$)"), authRe(R"(^[A-Za-z0-9_-]{22}$)");
   if (!std::regex_match(p256dh, keyRe) || !std::regex_match(auth, authRe)) return fail(422, "keys");
   if (label.size() > 100) label.resize(100);

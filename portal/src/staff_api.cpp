@@ -108,19 +108,21 @@ json alertJson(const backend::AlertRow& a) {
           {"details", objectOr(a.detailsJson)},
           {"created_at_ms", ms(a.createdAt)},
           {"acknowledged_by", text(a.acknowledgedBy)},
-          {"acknowledged_at_ms", ms(a.acknowledgedAt)}};
+          {"acknowledged_at_ms", ms(a.acknowledgedAt)},
+          {"has_photo", a.hasPhoto}};
 }
 HttpResponse alertsReply(const std::vector<backend::AlertRow>& rows) {
   json out = json::array();
   for (const auto& a : rows) out.push_back(alertJson(a));
   return reply(out);
 }
-HttpResponse photoReply(const backend::StoredPhoto& p) {
+HttpResponse photoReply(const backend::StoredPhoto& p,
+                        const char* cacheControl = "private, max-age=300") {
   if (p.empty()) notFound();
   HttpResponse r;
   r.contentType = p.contentType.empty() ? "image/jpeg" : p.contentType;
   r.body.assign(p.data.begin(), p.data.end());
-  r.header("Cache-Control", "private, max-age=300");
+  r.header("Cache-Control", cacheControl);
   return r;
 }
 
@@ -224,13 +226,18 @@ HttpResponse history(const StaffRequest& r) {
                    {"exited_at_ms", ms(h.exitedAt)},
                    {"decision_channel", h.decisionChannel},
                    {"decision_reason", h.decisionReason},
-                   {"held", h.held}});
+                   {"held", h.held},
+                   {"escalated", h.escalated}});
   }
   return reply(out);
 }
 
 HttpResponse visitPhoto(const StaffRequest& r) {
   return photoReply(client(r).visitPhoto(uuidAt(r, 0)));
+}
+// A face is personal data: no cache keeps it, unlike the visit photos a queue redraws.
+HttpResponse alertPhoto(const StaffRequest& r) {
+  return photoReply(client(r).alertPhoto(idAt(r, 0)), "no-store");
 }
 HttpResponse evidencePhoto(const StaffRequest& r) {
   return photoReply(client(r).evidencePhoto(uuidAt(r, 0)));
@@ -360,6 +367,7 @@ const std::vector<StaffRoute>& staffRoutes() {
       {"GET", "/api/staff/history", false, history},
       {"GET", "/api/staff/visits/{id}/photo", false, visitPhoto},
       {"GET", "/api/staff/evidence/{id}/photo", false, evidencePhoto},
+      {"GET", "/api/staff/alerts/{id}/photo", false, alertPhoto},
       {"GET", "/api/staff/units", false, units},
       {"POST", "/api/staff/visits/manual-entry", false, manualEntry},
       {"POST", "/api/staff/visits/{id}/decide", false, decide},

@@ -347,27 +347,14 @@ std::size_t Hub::size() {
   return n;
 }
 
-LoginThrottle::Entry& LoginThrottle::touch(const std::string& key) {
-  if (auto it = entries_.find(key); it != entries_.end()) {
-    recent_.splice(recent_.begin(), recent_, it->second.recent);
-    return it->second;
-  }
-  if (entries_.size() >= std::max<std::size_t>(1, capacity_)) {  // bounded memory under a flood
-    entries_.erase(recent_.back());
-    recent_.pop_back();
-  }
-  recent_.push_front(key);
-  return entries_[key] = Entry{{}, recent_.begin()};
-}
-
 std::size_t LoginThrottle::size() {
   std::lock_guard lock(mu_);
-  return entries_.size();
+  return hits_.size();
 }
 
 int LoginThrottle::attempt(const std::string& key, std::chrono::steady_clock::time_point now) {
   std::lock_guard lock(mu_);
-  auto& v = touch(key).hits;
+  auto& v = hits_.touch(key);
   auto windowStart = now - std::chrono::minutes(1);
   v.erase(std::remove_if(v.begin(), v.end(), [&](auto t) { return t < windowStart; }), v.end());
   if (static_cast<int>(v.size()) >= perMinute_) {

@@ -149,4 +149,14 @@ Result<WebhookTarget> resolveWebhookTarget(const std::string& url,
   return t;
 }
 
+std::string pinnedResolveEntry(const WebhookTarget& target) {
+  if (target.literal) return {};
+  std::string entry = target.host + ":" + std::to_string(target.port) + ":";
+  for (std::size_t i = 0; i < target.addresses.size(); ++i) {
+    const auto& a = target.addresses[i];
+    entry += (i ? "," : "") + (a.find(':') != std::string::npos ? "[" + a + "]" : a);
+  }
+  return entry;
+}
+
 }  // namespace gatehouse::portal

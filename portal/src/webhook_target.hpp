@@ -26,4 +26,8 @@ struct WebhookTarget {
 Result<WebhookTarget> resolveWebhookTarget(const std::string& url,
                                            const std::vector<std::string>& allowed);
 
+// libcurl's CURLOPT_RESOLVE entry ("host:port:addr,addr") that makes it connect to exactly the
+// checked addresses (no second lookup, so no DNS rebinding); "" for a literal address.
+std::string pinnedResolveEntry(const WebhookTarget& target);
+
 }  // namespace gatehouse::portal

@@ -15,7 +15,9 @@ AS $function$
     ('checked_in', 'checked_out'))
 $function$;
 
-CREATE OR REPLACE FUNCTION gh.lock_visit(p_visit uuid, p_to gh.visit_status)
+-- Locks a visit of the caller's estate for a status change. The estate is checked before the
+-- status, so another estate's visit is "not found" and its status is never revealed (a 409).
+CREATE OR REPLACE FUNCTION gh.lock_visit(p_visit uuid, p_to gh.visit_status, p_estate bigint)
  RETURNS gh.visit
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -23,7 +25,7 @@ CREATE OR REPLACE FUNCTION gh.lock_visit(p_visit uuid, p_to gh.visit_status)
 AS $function$
 DECLARE v gh.visit;
 BEGIN
-  SELECT * INTO v FROM gh.visit WHERE id = p_visit FOR UPDATE;
+  SELECT * INTO v FROM gh.visit WHERE id = p_visit AND estate_id = p_estate FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'visit % not found', p_visit USING ERRCODE = 'GH404', DETAIL = 'visit_not_found';
   END IF;
@@ -76,7 +78,7 @@ BEGIN
     END IF;
     channel := 'guard';
   END IF;
-  v := gh.lock_visit(p_visit, to_status);
+  v := gh.lock_visit(p_visit, to_status, me.estate_id);
   UPDATE gh.visit SET status = to_status, decided_at = now(), decided_by = me.id,
          decision_channel = channel, decision_reason = gh.check_text('reason', reason, 500, false)
    WHERE id = p_visit;
@@ -97,7 +99,7 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'visit % not found', p_visit USING ERRCODE = 'GH404', DETAIL = 'visit_not_found';
   END IF;
-  PERFORM gh.lock_visit(p_visit, 'cancelled');
+  PERFORM gh.lock_visit(p_visit, 'cancelled', gh.my_estate());
   UPDATE gh.visit SET status = 'cancelled' WHERE id = p_visit AND estate_id = gh.my_estate();
 END $$;
 GRANT EXECUTE ON FUNCTION gh.cancel_visit(uuid) TO gatehouse_app;

@@ -258,7 +258,7 @@ BEGIN
   IF p_exit_token_hash IS NULL OR p_exit_token_hash !~ '^[0-9a-f]{64}$' THEN
     RAISE EXCEPTION 'exit token hash must be 64 hex characters' USING ERRCODE = 'GH422', DETAIL = 'exit_token';
   END IF;
-  PERFORM gh.lock_visit(p_visit, 'checked_in');
+  PERFORM gh.lock_visit(p_visit, 'checked_in', k.estate_id);
   at_ts := gh.kiosk_claim_time(k, 'entered', p_visit, p_at, greatest(v.requested_at, v.decided_at));
   SELECT default_stay_minutes INTO stay FROM gh.estate WHERE id = k.estate_id;
   expected := at_ts + make_interval(mins => stay);
@@ -323,7 +323,7 @@ BEGIN
     RAISE EXCEPTION 'visit % not found', p_visit USING ERRCODE = 'GH404', DETAIL = 'visit_not_found';
   END IF;
   IF v.status = 'cancelled' THEN RETURN v.status; END IF;  -- a retry
-  PERFORM gh.lock_visit(p_visit, 'cancelled');
+  PERFORM gh.lock_visit(p_visit, 'cancelled', k.estate_id);
   UPDATE gh.visit SET status = 'cancelled' WHERE id = p_visit;
   RETURN 'cancelled';
 END $function$;
@@ -587,7 +587,7 @@ BEGIN
       RETURN v.status;
     END IF;
   END IF;
-  PERFORM gh.lock_visit(p_visit, 'approved');
+  PERFORM gh.lock_visit(p_visit, 'approved', k.estate_id);
   decided := gh.kiosk_claim_time(k, 'decided', p_visit, CASE WHEN online THEN now() ELSE p_at END, v.requested_at);
   UPDATE gh.visit SET status = 'approved', decided_at = decided,
          decided_by = p_guard, decision_channel = 'guard_pin',

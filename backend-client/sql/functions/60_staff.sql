@@ -116,7 +116,7 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'visit % not found', p_visit USING ERRCODE = 'GH404', DETAIL = 'visit_not_found';
   END IF;
-  PERFORM gh.lock_visit(p_visit, 'checked_out');
+  PERFORM gh.lock_visit(p_visit, 'checked_out', me.estate_id);
   UPDATE gh.visit SET status = 'checked_out', exited_at = now() WHERE id = p_visit;
   PERFORM gh.audit(me.estate_id, 'visit.manual_exit', p_visit::text, jsonb_build_object('reason', vreason));
 END $function$;
@@ -126,7 +126,7 @@ GRANT EXECUTE ON FUNCTION gh.console_manual_exit(uuid,text) TO gatehouse_app;
 -- actually has (a generic plan with "p IS NULL OR ..." cannot use the trigram index), and the
 -- estate is fixed once instead of evaluating the RLS policy functions per row.
 CREATE OR REPLACE FUNCTION gh.console_search_visits(p_name text, p_unit text, p_from timestamp with time zone, p_to timestamp with time zone, p_kiosk bigint, p_status text, p_limit integer DEFAULT 100)
- RETURNS TABLE(visit_id uuid, visitor_name text, unit_label text, kiosk_name text, status gh.visit_status, purpose text, requested_at timestamp with time zone, decided_at timestamp with time zone, entered_at timestamp with time zone, exited_at timestamp with time zone, decision_channel gh.decision_channel, decision_reason text, held boolean)
+ RETURNS TABLE(visit_id uuid, visitor_name text, unit_label text, kiosk_name text, status gh.visit_status, purpose text, requested_at timestamp with time zone, decided_at timestamp with time zone, entered_at timestamp with time zone, exited_at timestamp with time zone, decision_channel gh.decision_channel, decision_reason text, held boolean, escalated boolean)
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'gh', 'pg_temp'
@@ -156,7 +156,8 @@ BEGIN
     END IF;
   END IF;
   q := coalesce(q, '') || 'SELECT v.id, ' || name_col || ', u.label, k.name, v.status, v.purpose, v.requested_at,
-               v.decided_at, v.entered_at, v.exited_at, v.decision_channel, v.decision_reason, v.held
+               v.decided_at, v.entered_at, v.exited_at, v.decision_channel, v.decision_reason, v.held,
+               v.escalated_at IS NOT NULL
           FROM ' || src || ' JOIN gh.unit u ON u.id = v.unit_id LEFT JOIN gh.kiosk k ON k.id = v.kiosk_id
          WHERE v.estate_id = $1' || name_filter;
   IF nullif(btrim(coalesce(p_unit, '')), '') IS NOT NULL THEN

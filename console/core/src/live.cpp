@@ -146,6 +146,13 @@ void LiveConsole::requestReload(Resource r) {
       post(
           [this](ConsoleBackend& b) -> UiDone {
             auto alerts = b.openAlerts();
+            for (auto& a : alerts) {
+              if (!a.hasPhoto) continue;
+              const std::string key = "a:" + std::to_string(a.id);
+              auto it = photoCache_.find(key);
+              if (it == photoCache_.end()) it = photoCache_.emplace(key, b.alertPhoto(a.id)).first;
+              a.photo = it->second;
+            }
             return [this, alerts = std::move(alerts)]() mutable {
               snap_.alerts = std::move(alerts);
               inFlight_.erase(Resource::Alerts);

@@ -274,6 +274,9 @@ Photo ServerClient::visitPhoto(const Uuid& visit) {
 Photo ServerClient::evidencePhoto(const Uuid& id) {
   return photoFrom(send("GET", "/api/staff/evidence/" + id.toString() + "/photo"));
 }
+Photo ServerClient::alertPhoto(std::int64_t alertId) {
+  return photoFrom(send("GET", "/api/staff/alerts/" + std::to_string(alertId) + "/photo"));
+}
 std::vector<UnitOption> ServerClient::units() {
   return wire::parseUnits(expectOk(send("GET", "/api/staff/units")));
 }

@@ -143,6 +143,7 @@ AlertItem alertFrom(const json& a) {
   out.createdAt = time(a, "created_at_ms");
   out.acknowledgedBy = optStr(a, "acknowledged_by");
   out.acknowledgedAt = optTime(a, "acknowledged_at_ms");
+  out.hasPhoto = boolean(a, "has_photo");
   out.summary = alertSummary(out.kind, out.detailsJson, out.visitorName, out.kioskName);
   return out;
 }

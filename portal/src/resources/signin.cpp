@@ -40,26 +40,11 @@ HttpResponse invalidCredentials(int attemptsLeft) {
 // memory with the database's policy, so their answers cannot be told from a real account's.
 HttpResponse unknownAccount(Context& ctx, const std::string& key, const std::string& password) {
   const auto now = ctx.clock.now();
-  const auto p = policy(ctx);
-  {
-    std::lock_guard lock(ctx.unknown.mu);
-    auto it = ctx.unknown.entries.find(key);
-    if (it != ctx.unknown.entries.end() && it->second.lockedUntil && now < *it->second.lockedUntil)
-      return lockedResponse(*it->second.lockedUntil);
-  }
+  if (auto until = ctx.unknown.lockedUntil(key, now)) return lockedResponse(*until);
   verifyPassword(ctx.dummyHash, password);  // the same work as for a real account
-  std::lock_guard lock(ctx.unknown.mu);
-  if (ctx.unknown.entries.size() > 100000) ctx.unknown.entries.clear();
-  auto& e = ctx.unknown.entries[key];
-  const bool expired = e.lockedUntil && now >= *e.lockedUntil;
-  if (expired || now - e.lastFailure >= p.lock) e = {};
-  e.failures += 1;
-  e.lastFailure = now;
-  if (e.failures >= p.maxFailures) {
-    e.lockedUntil = std::chrono::floor<std::chrono::seconds>(now) + p.lock;
-    return lockedResponse(*e.lockedUntil);
-  }
-  return invalidCredentials(p.maxFailures - e.failures);
+  auto outcome = ctx.unknown.recordFailure(key, now, policy(ctx));
+  if (outcome.lockedUntil) return lockedResponse(*outcome.lockedUntil);
+  return invalidCredentials(outcome.attemptsLeft);
 }
 
 HttpResponse me(Context& ctx, const Auth& a) {

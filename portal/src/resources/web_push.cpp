@@ -38,7 +38,9 @@ HttpResponse listDevices(Context& ctx, const Call& call) {
 HttpResponse subscribe(Context& ctx, const Call& call) {
   if (!ctx.push) return errorResponse(409, "push_off");
   PushReply out;
-  ctx.asPerson(call.auth->personId, [&](Connection& c) { out = pushSubscribe(c, call.req.body); });
+  ctx.asPerson(call.auth->personId, [&](Connection& c) {
+    out = pushSubscribe(c, call.req.body, ctx.cfg.webhookAllowedAddresses);
+  });
   return reply(out);
 }
 

@@ -152,6 +152,29 @@ TEST_F(BackendTest, DecisionRaceHasExactlyOneWinner) {
   }
 }
 
+TEST_F(BackendTest, LockingAnotherEstatesVisitIsNotFoundWhateverItsStatus) {
+  const auto r = walkIn();
+  kiosk_->requestVisit(r);
+  decideAs("a-101@harbour.example", r.visitId, true);  // approved: approving again would be 409
+  const auto lock = [&](std::int64_t estate) {
+    owner_->exec("SELECT gh.lock_visit($1, 'approved', $2)", {r.visitId, estate});
+  };
+  try {
+    lock(demo_.otherEstateId);
+    ADD_FAILURE() << "another estate's visit was locked";
+  } catch (const backend::Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    EXPECT_EQ(e.detail(), "visit_not_found");
+  }
+  try {
+    lock(demo_.estateId);
+    ADD_FAILURE() << "an approved visit was approved again";
+  } catch (const backend::Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Conflict);
+    EXPECT_EQ(e.detail(), "already_decided");
+  }
+}
+
 TEST_F(BackendTest, RequestWithTheSameUuidTwiceMakesOneVisit) {
   const auto r = walkIn();
   const auto first = kiosk_->requestVisit(r);

@@ -131,7 +131,17 @@ TEST(Repeatables, AFreshAndAnUpgradedDatabaseEndWithIdenticalFunctions) {
   EXPECT_NE(std::find(changed.begin(), changed.end(),
                       "gh.decide_visit(uuid,boolean,text,gh.decision_channel)"),
             changed.end());
-  for (const auto& [sig, def] : before) EXPECT_EQ(after.count(sig), 1u) << sig << " was lost";
+  // Signatures a later migration dropped on purpose, each replaced by a new one in the files.
+  const std::map<std::string, std::string> replaced{
+      {"gh.lock_visit(uuid,gh.visit_status)", "gh.lock_visit(uuid,gh.visit_status,bigint)"}};
+  for (const auto& [sig, def] : before) {
+    if (auto r = replaced.find(sig); r != replaced.end()) {
+      EXPECT_EQ(after.count(sig), 0u) << sig << " should have been dropped";
+      EXPECT_EQ(after.count(r->second), 1u) << r->second << " should replace " << sig;
+      continue;
+    }
+    EXPECT_EQ(after.count(sig), 1u) << sig << " was lost";
+  }
 }
 
 TEST(Repeatables, AnUnchangedRunAppliesNothing) {

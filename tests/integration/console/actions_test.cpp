@@ -228,6 +228,7 @@ TEST_F(ActionsTest, ReportCountsDecisionsDenialsAndTimeoutsPerKioskAndExports) {
   g.decide(a, true, "called the resident");
   g.decide(b, false, "resident not home");
   kiosks_[1]->raiseAlert("approval_timeout", c);
+  owner_->exec("UPDATE gh.visit SET escalated_at = now() WHERE id = $1", {c});  // as escalate()
   g.decide(c, true, "delivery left at gate");
   const auto now = std::chrono::system_clock::now();
   HistoryQuery q;
@@ -238,14 +239,14 @@ TEST_F(ActionsTest, ReportCountsDecisionsDenialsAndTimeoutsPerKioskAndExports) {
   EXPECT_EQ(r.visits, 4);
   EXPECT_EQ(r.decided, 3);
   EXPECT_NEAR(r.denialRate, 1.0 / 3, 1e-9);
-  // The timeout rate needs "escalated" on /api/staff/history rows, which the server does not
-  // send yet: it reads 0 (reported to the lead).
+  EXPECT_NEAR(r.timeoutRate, 1.0 / 4, 1e-9);  // "escalated" on /api/staff/history rows
   EXPECT_GE(r.p90DecisionS, r.avgDecisionS * 0.5);
   ASSERT_EQ(r.perKiosk.size(), 2u);
   EXPECT_EQ(r.perKiosk[0].kiosk, "Building A lobby");
   EXPECT_EQ(r.perKiosk[0].visits, 2);
   EXPECT_EQ(r.perKiosk[1].kiosk, "Main gate");
   EXPECT_NEAR(r.perKiosk[1].denialRate, 0.5, 1e-9);
+  EXPECT_NEAR(r.perKiosk[0].timeoutRate, 0.5, 1e-9);  // "R Three" came in at the lobby
   int cells = 0;
   for (const auto& d : r.perHourOfWeek)
     for (int n : d) cells += n;

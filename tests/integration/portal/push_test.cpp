@@ -186,6 +186,18 @@ TEST_F(PortalPushTest, SubscriptionApiRefusesBadInputAndOffersOnlyConfiguredChan
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(json::parse(r->body)["error"], "endpoint");
+  // Not a public address after DNS (the tests allow only their peer's 127.0.0.1).
+  for (const char* endpoint :
+       {"https://127.0.0.2:1/push/x", "https://10.0.0.7/push/x", "https://169.254.169.254/latest",
+        "https://[::1]:1/push/x", "https://[fe80::1]/push/x", "https://[::ffff:10.0.0.7]/x"}) {
+    bad = dev;
+    bad["endpoint"] = endpoint;
+    r = post(b, "/api/push/subscriptions", bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << endpoint << ": " << r->body;
+    EXPECT_EQ(json::parse(r->body)["error"], "endpoint") << endpoint;
+  }
+  EXPECT_EQ(subscriptions(), "0");
   bad = dev;
   bad["keys"]["p256dh"] = "short";
   r = post(b, "/api/push/subscriptions", bad);

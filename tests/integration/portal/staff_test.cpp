@@ -1,6 +1,7 @@
 // The staff API and its live stream against the real server and a throwaway cluster.
 #include <openssl/evp.h>
 
+#include <map>
 #include <set>
 
 #include "gatehouse/backend/listener.hpp"
@@ -77,6 +78,7 @@ std::vector<RouteCase> everyRoute(const std::string& visit) {
       {"GET", "/api/staff/history?name=a", {}},
       {"GET", v + "/photo", {}},
       {"GET", "/api/staff/evidence/" + visit + "/photo", {}},
+      {"GET", "/api/staff/alerts/1/photo", {}},
       {"GET", "/api/staff/units", {}},
       {"POST", v + "/decide", {{"approve", true}, {"reason", "called"}}},
       {"POST", v + "/cancel", json::object()},
@@ -295,6 +297,48 @@ TEST_F(StaffApiTest, WatchlistIsForAdminsOnly) {
       "active");
 }
 
+TEST_F(StaffApiTest, AnotherEstatesWatchlistHitsAreNotFound) {
+  auto a = admin();
+  const auto theirs = admin_
+                          ->exec(
+                              "INSERT INTO gh.watchlist (estate_id, full_name, name_key, reason) "
+                              "VALUES ($1, 'Eve Evil', 'eve evil', 'theft') RETURNING id",
+                              {demo_.otherEstateId})[0]
+                          .int64("id");
+  EXPECT_EQ(getJson(a, "/api/staff/watchlist/" + std::to_string(theirs) + "/hits", 404)["error"],
+            "not_found");
+  EXPECT_EQ(getJson(a, "/api/staff/watchlist/999999/hits", 404)["error"], "not_found");
+  auto mine =
+      postJson(a, "/api/staff/watchlist", {{"name", "Eve Evil"}, {"reason", "theft"}})["id"];
+  EXPECT_TRUE(
+      getJson(a, "/api/staff/watchlist/" + std::to_string(mine.get<std::int64_t>()) + "/hits")
+          .is_array());
+}
+
+TEST_F(StaffApiTest, AnAlertsPhotoIsServedUncachedToItsEstateOnly) {
+  auto g = guard();
+  auto visit = requestVisit("A-101", "Fay Faceless");
+  const std::vector<std::uint8_t> jpeg{0xff, 0xd8, 0xff, 0xe0, 'f', 'a', 'c', 'e'};
+  const auto withPhoto =
+      kiosk_->raiseAlert(Uuid::random(), "face_not_found", visit, R"({"tries":3})", jpeg);
+  const auto without = raiseAlert(visit);
+  std::map<std::int64_t, bool> hasPhoto;
+  for (const auto& a : getJson(g, "/api/staff/alerts?state=open"))
+    hasPhoto[a["id"].get<std::int64_t>()] = a["has_photo"].get<bool>();
+  EXPECT_EQ(hasPhoto, (std::map<std::int64_t, bool>{{withPhoto, true}, {without, false}}));
+
+  auto res = get(g, "/api/staff/alerts/" + std::to_string(withPhoto) + "/photo");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "image/jpeg");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(res->body, std::string(jpeg.begin(), jpeg.end()));
+  getJson(g, "/api/staff/alerts/" + std::to_string(without) + "/photo", 404);
+  getJson(g, "/api/staff/alerts/999999/photo", 404);
+  getJson(g, "/api/staff/alerts/abc/photo", 404);
+  getJson(otherEstateGuard(), "/api/staff/alerts/" + std::to_string(withPhoto) + "/photo", 404);
+}
+
 TEST_F(StaffApiTest, OpenGateQueuesACommandForTheKiosk) {
   auto g = guard();
   const auto kiosk = std::to_string(demo_.kiosks[0].kioskId);
@@ -360,6 +404,24 @@ TEST_F(StaffApiTest, AnotherEstatesGuardGetsNotFound) {
   EXPECT_EQ(getJson(other, "/api/staff/kiosks").size(), 1u);  // its own kiosk only
   EXPECT_TRUE(getJson(other, "/api/staff/alerts").empty());
   EXPECT_EQ(statusOf(visit), "pending");
+  // Decided: still "not found" for them, never a 409 that tells its status.
+  postJson(guard(), v + "/decide", {{"approve", true}, {"reason", "called the resident"}});
+  EXPECT_EQ(postJson(other, v + "/decide", {{"approve", false}, {"reason", "x"}}, 404)["error"],
+            "not_found");
+  postJson(other, v + "/cancel", json::object(), 404);
+}
+
+TEST_F(StaffApiTest, HistorySaysWhetherTheVisitWasEscalated) {
+  auto g = guard();
+  auto late = requestVisit("A-101", "Ella Escalated");
+  auto quick = requestVisit("A-102", "Quentin Quick");
+  admin_->exec("UPDATE gh.visit SET escalated_at = now() WHERE id = $1", {late});
+  auto hist = getJson(g, "/api/staff/history?limit=10");
+  std::map<std::string, bool> escalated;
+  for (const auto& h : hist) escalated[h["visitor_name"].get<std::string>()] = h["escalated"];
+  EXPECT_EQ(escalated,
+            (std::map<std::string, bool>{{"Ella Escalated", true}, {"Quentin Quick", false}}));
+  (void)quick;
 }
 
 TEST_F(StaffApiTest, PostsNeedTheCsrfTokenAndTheSameOrigin) {

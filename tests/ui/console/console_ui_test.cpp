@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <vector>
 
 #include "gatehouse/console/housekeeper.hpp"
 #include "server_fixture.hpp"
@@ -268,6 +270,35 @@ screenshot evidence-saved
                   {guard_, alice.toString()}),
             1);
   EXPECT_TRUE(fs::exists(shots_ / "01-evidence-saved.png"));
+}
+
+TEST_F(ConsoleUiTest, AnAlertsPhotoShowsOnItsCardAndEnlarges) {
+  std::ifstream jpegFile(
+      std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/sim/checkin/frame_000.jpg",
+      std::ios::binary);
+  const std::vector<std::uint8_t> jpeg{std::istreambuf_iterator<char>(jpegFile), {}};
+  ASSERT_GT(jpeg.size(), 1000u);
+  const Uuid visit = walkIn(0, "Fiona Faceless", "A-106");
+  const auto alert =
+      kiosks_[0]->raiseAlert(Uuid::random(), "face_not_found", visit, R"({"tries":3})", jpeg);
+  const std::string script = R"(
+tap signin.submit
+wait-screen overview 20
+expect alert_photos = 1
+wait-screen expect-ok 20
+screenshot alert-with-photo
+tap alert.photo.)" + std::to_string(alert) +
+                             R"(
+expect photo_open = 1
+wait-screen expect-ok 5
+screenshot alert-photo-enlarged
+tap photo.close
+expect photo_open = 0
+wait-screen expect-ok 5
+)";
+  ASSERT_EQ(runConsole(demo_.guardEmails[0], script), 0);
+  EXPECT_TRUE(fs::exists(shots_ / "01-alert-with-photo.png"));
+  EXPECT_TRUE(fs::exists(shots_ / "02-alert-photo-enlarged.png"));
 }
 
 TEST_F(ConsoleUiTest, SigtermEndsTheSignedInConsoleWithinTwoSeconds) {

@@ -41,6 +41,26 @@ TEST(VapidKeys, GeneratedKeyLoadsAndIsNeverOverwritten) {
   EXPECT_NE(auth.find(", k=" + pub.value()), std::string::npos);
 }
 
+TEST(PushSender, RefusesEndpointsThatAreNotPublicWithoutConnecting) {
+  TempDir d;
+  auto file = (d.path / "vapid-send.pem").string();
+  ASSERT_TRUE(generateVapidKey(file));
+  auto keys = VapidKeys::load(file);
+  ASSERT_TRUE(keys);
+  PortalConfig cfg;  // production: no allowed addresses
+  PushSender sender(cfg, keys.value());
+  for (const char* endpoint :
+       {"https://127.0.0.1:1/push/x", "https://10.1.2.3/push/x", "https://169.254.169.254/x",
+        "https://[::1]:1/x", "https://[::ffff:192.168.1.1]/x", "https://localhost:1/x"}) {
+    PushMessage message;
+    message.payload = "{}";
+    const auto out = sender.send({1, 1, endpoint, "k", "a"}, message, 1000);
+    EXPECT_EQ(out.kind, PushOutcome::Kind::Gone) << endpoint << ": " << out.error;
+    EXPECT_EQ(out.status, 0) << endpoint;  // nothing was asked of anyone
+    EXPECT_NE(out.error.find("address"), std::string::npos) << endpoint << ": " << out.error;
+  }
+}
+
 TEST(VapidKeys, MissingOrForeignKeyFileIsAClearError) {
   TempDir d;
   auto missing = VapidKeys::load((d.path / "none.pem").string());

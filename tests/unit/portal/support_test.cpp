@@ -11,6 +11,7 @@
 #include "internal.hpp"
 #include "mail_sink.hpp"
 #include "qr_decode.hpp"
+#include "unknown_accounts.hpp"
 
 namespace gatehouse::portal {
 namespace {
@@ -108,6 +109,34 @@ TEST(PortalLoginThrottle, AFloodOfNewAddressesDoesNotWipeOneThatKeepsTrying) {
   }
   EXPECT_GT(t.attempt("attacker", now), 0);
   EXPECT_EQ(t.size(), 100000u);
+}
+
+TEST(PortalUnknownAccounts, ForgetsTheOldestNameNotARecentOneAfterAFlood) {
+  UnknownAccounts u;  // the default capacity, 100,000 names
+  const backend::LockoutPolicy policy{5, std::chrono::minutes(15)};
+  const Clock::time_point now{std::chrono::hours(500000)};
+  EXPECT_EQ(u.recordFailure("oldest", now, policy).attemptsLeft, 4);
+  for (int i = 0; i < 100000; ++i) u.recordFailure("spray-" + std::to_string(i), now, policy);
+  EXPECT_EQ(u.size(), 100000u);
+  // 100,001 distinct names: the oldest went, so it starts again from a clean count...
+  EXPECT_EQ(u.recordFailure("oldest", now, policy).attemptsLeft, 4);
+  // ...while a recent one kept its count (its first failure was counted, this is the second).
+  EXPECT_EQ(u.recordFailure("spray-99999", now, policy).attemptsLeft, 3);
+}
+
+TEST(PortalUnknownAccounts, AVictimBeingAttackedStaysLockedThroughASpray) {
+  UnknownAccounts u(1000);
+  const backend::LockoutPolicy policy{3, std::chrono::minutes(15)};
+  const Clock::time_point now{std::chrono::hours(500000)};
+  for (int i = 0; i < 3; ++i) u.recordFailure("victim", now, policy);
+  ASSERT_TRUE(u.lockedUntil("victim", now));
+  for (int i = 0; i < 5000; ++i) {
+    u.recordFailure("spray-" + std::to_string(i), now, policy);
+    if (i % 500 == 0) u.recordFailure("victim", now, policy);  // the attacker keeps trying
+  }
+  EXPECT_TRUE(u.lockedUntil("victim", now));
+  EXPECT_FALSE(u.lockedUntil("victim", now + std::chrono::minutes(16)));
+  EXPECT_EQ(u.size(), 1000u);
 }
 
 TEST(PortalConfigFile, ReadsTomlAndEnvironmentWins) {

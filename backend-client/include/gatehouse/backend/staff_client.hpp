@@ -69,6 +69,7 @@ struct AlertRow {
   TimePoint createdAt{};
   std::optional<std::string> acknowledgedBy;
   std::optional<TimePoint> acknowledgedAt;
+  bool hasPhoto = false;  // the kiosk attached a photo (face not found, guard called…)
 };
 
 struct OnSiteRow {
@@ -103,6 +104,7 @@ struct HistoryEntry {
   std::string decisionChannel;
   std::string decisionReason;
   bool held = false;
+  bool escalated = false;  // the approval timed out and went to the guards
 };
 
 struct WatchlistRow {
@@ -152,6 +154,7 @@ class StaffClient {
   std::vector<HistoryEntry> history(const HistoryFilter& filter);
   StoredPhoto visitPhoto(const Uuid& visit);
   StoredPhoto evidencePhoto(const Uuid& evidenceId);
+  StoredPhoto alertPhoto(std::int64_t alertId);  // empty when none or another estate's
   std::vector<UnitChoice> units();
 
   std::string decide(const Uuid& visit, bool approve, const std::string& reason);  // new status

@@ -52,8 +52,8 @@ struct PortalConfig {
   // [webhook]
   std::string webhookSecret;      // HMAC key for webhook signatures (GATEHOUSE_WEBHOOK_SECRET)
   bool webhookAllowHttp = false;  // only https:// targets unless set (tests, a LAN gateway)
-  // Webhooks (and the SMS gateway) reach public addresses only, after DNS; these exact
-  // addresses are allowed besides (tests, a deliberate LAN gateway).
+  // Webhooks, the SMS gateway and Web Push endpoints reach public addresses only, after DNS; these
+  // exact addresses are allowed besides (tests, a deliberate LAN gateway).
   std::vector<std::string> webhookAllowedAddresses;
   int deliveryMaxAttempts = 5;
   int deliveryRetrySeconds = 30;  // doubles after each failed attempt

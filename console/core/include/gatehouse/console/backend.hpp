@@ -65,6 +65,7 @@ class ConsoleBackend {
   virtual std::vector<HistoryRow> search(const HistoryQuery& query) = 0;
   virtual Photo visitPhoto(const Uuid& visit) = 0;          // empty when there is none
   virtual Photo evidencePhoto(const Uuid& evidenceId) = 0;  // empty when there is none
+  virtual Photo alertPhoto(std::int64_t alertId) = 0;       // empty when there is none
   virtual std::vector<UnitOption> units() = 0;
 
   virtual std::string decide(const Uuid& visit, bool approve, const std::string& reason) = 0;

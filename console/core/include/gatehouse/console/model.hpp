@@ -80,6 +80,8 @@ struct AlertItem {
   TimePoint createdAt{};
   std::optional<std::string> acknowledgedBy;
   std::optional<TimePoint> acknowledgedAt;
+  bool hasPhoto = false;  // the kiosk attached a photo (face not found, guard called...)
+  Photo photo;            // loaded with the list when hasPhoto
 };
 
 struct OnSiteVisitor {

@@ -61,6 +61,7 @@ class ServerClient : public ConsoleBackend {
   std::vector<HistoryRow> search(const HistoryQuery& query) override;
   Photo visitPhoto(const Uuid& visit) override;
   Photo evidencePhoto(const Uuid& evidenceId) override;
+  Photo alertPhoto(std::int64_t alertId) override;
   std::vector<UnitOption> units() override;
   std::string decide(const Uuid& visit, bool approve, const std::string& reason) override;
   int acknowledge(const std::vector<std::int64_t>& alertIds) override;
