@@ -22,8 +22,9 @@ std::vector<PushSubscriptionInfo> PushClient::subscriptions() {
 
 std::int64_t PushClient::subscribe(const std::string& endpoint, const std::string& p256dh,
                                    const std::string& auth, const std::string& label) {
-  return c_.exec("SELECT gh.push_subscribe($1, $2, $3, $4) AS id", {endpoint, p256dh, auth, label})
-      [0].int64("id");
+  return c_
+      .exec("SELECT gh.push_subscribe($1, $2, $3, $4) AS id", {endpoint, p256dh, auth, label})[0]
+      .int64("id");
 }
 
 bool PushClient::unsubscribe(std::int64_t subscriptionId) {

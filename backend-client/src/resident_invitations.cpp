@@ -79,9 +79,9 @@ std::optional<ResidentInvitation> ResidentClient::invitation(const Uuid& id) {
 
 Uuid ResidentClient::createInvitation(const NewInvitation& n) {
   Uuid id = Uuid::random();
-  auto rows = c_.exec(kInvitationInsert,
-                      {id, n.kind, n.eventName, n.guestName, n.guestPhone, n.dateFrom, n.dateUntil,
-                       n.weekdays, n.dayStartMin, n.dayEndMin, n.maxUses});
+  auto rows =
+      c_.exec(kInvitationInsert, {id, n.kind, n.eventName, n.guestName, n.guestPhone, n.dateFrom,
+                                  n.dateUntil, n.weekdays, n.dayStartMin, n.dayEndMin, n.maxUses});
   if (rows.empty())
     throw Error(ErrorKind::InvalidInput, "invitation not created", "", "dates_or_key");
   return id;

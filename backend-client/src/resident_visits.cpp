@@ -72,8 +72,8 @@ ResidentVisit visitFrom(const Row& r) {
 
 }  // namespace
 
-std::vector<ResidentVisit> ResidentClient::visits(const std::string& name,
-                                                  const std::string& where, const Params& params) {
+std::vector<ResidentVisit> ResidentClient::visits(const std::string& name, const std::string& where,
+                                                  const Params& params) {
   auto rows = c_.execPrepared(name, std::string(kVisitSelect) + where, params);
   std::vector<ResidentVisit> out;
   for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(visitFrom(rows[i]));
@@ -87,8 +87,7 @@ std::optional<ResidentVisit> ResidentClient::visit(const Uuid& id) {
 }
 
 std::vector<ResidentVisit> ResidentClient::pendingVisits() {
-  return visits("resident_visits_pending", " AND v.status = 'pending' ORDER BY v.requested_at",
-                {});
+  return visits("resident_visits_pending", " AND v.status = 'pending' ORDER BY v.requested_at", {});
 }
 
 std::vector<ResidentVisit> ResidentClient::visitLog(const VisitLogRange& range) {
@@ -107,8 +106,7 @@ Decision ResidentClient::decide(const Uuid& id, bool approve, const std::string&
                      {nonce, id});
     if (!r[0].boolean("first")) return {true, std::nullopt};
   }
-  c_.exec("SELECT gh.decide_visit($1, $2, NULL, $3::gh.decision_channel)",
-          {id, approve, channel});
+  c_.exec("SELECT gh.decide_visit($1, $2, NULL, $3::gh.decision_channel)", {id, approve, channel});
   // One's own decision is no news: it does not count on the Alerts badge.
   c_.exec(
       "UPDATE gh.notification SET read_at = now() WHERE person_id = gh.current_person_id() "
@@ -124,7 +122,8 @@ void ResidentClient::report(const Uuid& visit, const std::string& reason) {
       {visit, reason});
 }
 
-std::optional<StoredPhoto> ResidentClient::photo(const Uuid& evidenceId, const std::optional<Uuid>& onlyVisit) {
+std::optional<StoredPhoto> ResidentClient::photo(const Uuid& evidenceId,
+                                                 const std::optional<Uuid>& onlyVisit) {
   auto rows = c_.execPrepared(
       "resident_photo",
       "SELECT e.content_type, e.data FROM gh.evidence e JOIN gh.visit v ON v.id = e.visit_id "

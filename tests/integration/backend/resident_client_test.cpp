@@ -1,5 +1,7 @@
 // The server's typed clients (resident, guest pass, push, delivery, worker) against a real
 // cluster, as the server's role with row-level security for the acting resident.
+#include "gatehouse/backend/resident_client.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include "gatehouse/backend/delivery_client.hpp"
 #include "gatehouse/backend/guest_pass_client.hpp"
 #include "gatehouse/backend/push_client.hpp"
-#include "gatehouse/backend/resident_client.hpp"
 #include "gatehouse/backend/worker_client.hpp"
 
 namespace gatehouse::backend::test {
