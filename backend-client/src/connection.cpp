@@ -220,6 +220,8 @@ void Connection::asPerson(std::int64_t personId, const std::function<void(Connec
   });
 }
 
+void Connection::ping() { exec("SELECT 1"); }
+
 bool Connection::isOpen() const { return impl_->conn && PQstatus(impl_->conn) == CONNECTION_OK; }
 void Connection::reconnect() { impl_->open(); }
 int Connection::socket() const { return PQsocket(impl_->conn); }

@@ -68,6 +68,15 @@ void SignInClient::deleteSession(const std::string& tokenHash) {
   c_.exec("SELECT gh.portal_session_delete($1)", {tokenHash});
 }
 
+std::optional<ResetRecipient> SignInClient::createReset(const std::string& email,
+                                                        const std::string& tokenHash,
+                                                        std::chrono::minutes lifetime) {
+  auto rows = c_.exec("SELECT * FROM gh.portal_reset_create($1, $2, make_interval(mins => $3))",
+                      {email, tokenHash, static_cast<std::int64_t>(lifetime.count())});
+  if (rows.empty()) return std::nullopt;
+  return ResetRecipient{rows[0].text("email"), rows[0].text("full_name")};
+}
+
 bool SignInClient::resetTokenValid(const std::string& tokenHash) {
   return c_.exec("SELECT gh.portal_reset_valid($1) AS ok", {tokenHash})[0].boolean("ok");
 }

@@ -1,9 +1,13 @@
-// Timestamps cross into SQL as ISO-8601 UTC text and come back as epoch seconds.
+// Timestamps cross into SQL as ISO-8601 UTC text and come back as epoch seconds or ms.
 #pragma once
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <string>
+#include <string_view>
+
+#include "gatehouse/backend/connection.hpp"
 
 namespace gatehouse::backend::detail {
 
@@ -25,6 +29,17 @@ inline std::chrono::system_clock::time_point fromEpoch(double seconds) {
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::duration<double>(seconds)));
+}
+
+// Columns selected as `(extract(epoch FROM t) * 1000)::bigint` (milliseconds).
+inline std::chrono::system_clock::time_point fromMs(std::int64_t ms) {
+  return std::chrono::system_clock::time_point{std::chrono::milliseconds(ms)};
+}
+inline std::optional<std::chrono::system_clock::time_point> optMs(const Row& r,
+                                                                  std::string_view col) {
+  auto v = r.optInt64(col);
+  if (!v) return std::nullopt;
+  return fromMs(*v);
 }
 
 }  // namespace gatehouse::backend::detail

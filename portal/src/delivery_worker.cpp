@@ -5,6 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+
+#include "gatehouse/backend/delivery_client.hpp"
 
 namespace gatehouse::portal {
 
@@ -43,33 +46,29 @@ Message messageFor(const std::string& kind, const json& payload, const std::stri
   return {"Gatehouse: " + kind, "Something happened: " + kind + ".\n"};
 }
 
-std::pair<OutboundEmail, json> compose(const Context& ctx, const backend::Row& r) {
-  auto kind = r.text("kind");
-  json payload = json::parse(r.text("payload"), nullptr, false);
+std::pair<OutboundEmail, json> compose(const Context& ctx, const backend::Delivery& d) {
+  const auto& kind = d.kind;
+  json payload = json::parse(d.payloadJson, nullptr, false);
   if (payload.is_discarded()) payload = json::object();
   std::string visitor = payload.contains("visitor") && payload["visitor"].is_string()
                             ? oneLineQuoted(payload["visitor"].get<std::string>())
                             : std::string("a visitor");
-  json hook{{"delivery", r.int64("id")},
-            {"notification", r.int64("notification_id")},
-            {"kind", kind},
-            {"person", r.int64("person_id")},
-            {"unit", r.text("unit_label")},
-            {"payload", payload}};
+  json hook{{"delivery", d.id},    {"notification", d.notificationId},
+            {"kind", kind},        {"person", d.personId},
+            {"unit", d.unitLabel}, {"payload", payload}};
   Message m;
   if (kind == "visit_request") {
     std::string link;
     if (auto visit = Uuid::parse(payload.value("visit", std::string()))) {
-      link = ctx.baseUrl + "/m#" + ctx.magicLink(*visit, r.int64("person_id"));
+      link = ctx.baseUrl + "/m#" + ctx.magicLink(*visit, d.personId);
       hook["magic_link"] = link;
     }
     m = visitRequestMessage(ctx, payload, visitor, link);
   } else {
     m = messageFor(kind, payload, visitor);
   }
-  OutboundEmail mail{
-      r.text("target"), m.subject,
-      "Hello " + r.text("full_name") + ",\n\n" + m.body + "\n" + ctx.baseUrl + "/\n"};
+  OutboundEmail mail{d.target, m.subject,
+                     "Hello " + d.fullName + ",\n\n" + m.body + "\n" + ctx.baseUrl + "/\n"};
   hook["text"] = mail.body;
   return {mail, hook};
 }
@@ -103,27 +102,25 @@ void DeliveryWorker::wake() {
 
 std::size_t DeliveryWorker::deliverDue(backend::Connection& conn) {
   const auto& cfg = ctx_.cfg;
-  auto rows = conn.exec("SELECT * FROM gh.portal_delivery_claim(20, interval '2 minutes')");
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    auto r = rows[i];
-    auto [mail, hook] = compose(ctx_, r);
-    const bool email = r.text("channel") == "email";
+  backend::DeliveryClient outbox(conn);
+  auto due = outbox.claim(20, std::chrono::minutes(2));
+  for (const auto& d : due) {
+    auto [mail, hook] = compose(ctx_, d);
+    const bool email = d.channel == "email";
     std::string err = email ? sendEmail(cfg, mail)
-                            : postWebhook(cfg, r.text("target"),
+                            : postWebhook(cfg, d.target,
                                           hook.dump(-1, ' ', false, json::error_handler_t::replace),
                                           ctx_.clock.unixSeconds());
-    auto attempts = r.int64("attempts");
     double retry = cfg.deliveryRetrySeconds *
-                   static_cast<double>(1LL << std::min<std::int64_t>(attempts - 1, 10));
+                   static_cast<double>(1LL << std::min<std::int64_t>(d.attempts - 1, 10));
     // A channel this server does not have is not worth retrying.
     bool hopeless = email && cfg.smtpUrl.empty();
-    conn.exec("SELECT gh.portal_delivery_done($1, $2, $3, make_interval(secs => $4), $5)",
-              {r.int64("id"), err.empty(), err, retry, hopeless ? 1 : cfg.deliveryMaxAttempts});
+    outbox.done(d.id, err, std::chrono::duration<double>(retry),
+                hopeless ? 1 : cfg.deliveryMaxAttempts);
     if (!err.empty() && !hopeless)
-      spdlog::warn("delivery {} via {} failed (attempt {}): {}", r.int64("id"), r.text("channel"),
-                   attempts, err);
+      spdlog::warn("delivery {} via {} failed (attempt {}): {}", d.id, d.channel, d.attempts, err);
   }
-  return rows.size();
+  return due.size();
 }
 
 void DeliveryWorker::loop() {

@@ -2,9 +2,10 @@
 // the page a guest opens with no sign-in.
 #include "guest_pass.hpp"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/guest_pass_client.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "internal.hpp"
 
@@ -20,6 +21,9 @@ std::string mac(std::string_view key, std::string_view payload) {
   std::string msg = "guest|";
   msg += payload;
   return hmacSha256Hex(key, msg);
+}
+std::int64_t msOf(backend::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 }  // namespace
 
@@ -64,23 +68,13 @@ Result<GuestClaim> readGuestToken(std::string_view key, std::string_view token,
 }
 
 std::optional<std::int64_t> guestLinkExpiry(backend::Connection& c, const Uuid& invitation) {
-  auto rows = c.exec(
-      "SELECT extract(epoch FROM valid_until)::bigint AS vu FROM gh.invitation "
-      "WHERE id = $1 AND unit_id = gh.my_unit() AND revoked_at IS NULL",
-      {invitation});
-  if (rows.empty()) return std::nullopt;
-  return rows[0].int64("vu");
+  auto until = backend::GuestPassClient(c).linkExpiry(invitation);
+  if (!until) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(until->time_since_epoch()).count();
 }
 
 std::optional<GuestContact> guestContact(backend::Connection& c, const Uuid& invitation) {
-  auto rows = c.exec(
-      "SELECT i.guest_phone, i.guest_name, e.name AS estate FROM gh.invitation i "
-      "JOIN gh.estate e ON e.id = i.estate_id WHERE i.id = $1 AND i.unit_id = gh.my_unit() "
-      "AND i.revoked_at IS NULL AND i.valid_until > now() AND coalesce(i.guest_phone, '') <> ''",
-      {invitation});
-  if (rows.empty()) return std::nullopt;
-  return GuestContact{rows[0].text("guest_phone"), rows[0].text("guest_name"),
-                      rows[0].text("estate")};
+  return backend::GuestPassClient(c).contact(invitation);
 }
 
 std::string guestSmsBody(const GuestContact& who, const Uuid& invitation, const std::string& url) {
@@ -94,37 +88,26 @@ std::string guestSmsBody(const GuestContact& who, const Uuid& invitation, const 
 
 GuestReply guestView(backend::Connection& c, const Uuid& invitation,
                      const std::function<std::optional<std::string>()>& passText) {
-  auto rows = c.exec(
-      "SELECT i.kind::text AS kind, i.event_name, i.guest_name, i.weekdays, i.day_start_min, "
-      "i.day_end_min, i.max_uses, "
-      "(extract(epoch FROM i.valid_from) * 1000)::bigint AS valid_from_ms, "
-      "(extract(epoch FROM i.valid_until) * 1000)::bigint AS valid_until_ms, "
-      "to_char(i.valid_from AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS date_from, "
-      "to_char((i.valid_until - interval '1 second') AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS "
-      "date_until, e.name AS estate, e.guest_address, e.guest_directions, "
-      "CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN i.valid_until <= now() THEN "
-      "'expired' WHEN i.max_uses > 0 AND i.uses >= i.max_uses THEN 'used_up' ELSE 'active' END "
-      "AS state "
-      "FROM gh.invitation i JOIN gh.estate e ON e.id = i.estate_id "
-      "WHERE i.id = $1 AND i.unit_id = gh.my_unit()",
-      {invitation});
-  if (rows.empty()) return {404, R"({"error":"invalid_link"})"};
-  auto r = rows[0];
-  auto state = r.text("state");
-  json j{{"state", state}, {"estate", r.text("estate")}};
-  if (state != "active") return {410, j.dump(-1, ' ', false, json::error_handler_t::replace)};
+  auto view = backend::GuestPassClient(c).view(invitation);
+  if (!view) return {404, R"({"error":"invalid_link"})"};
+  const auto& i = view->invitation;
+  json j{{"state", i.state}, {"estate", view->estate}};
+  if (i.state != "active") return {410, j.dump(-1, ' ', false, json::error_handler_t::replace)};
   auto text = passText();
-  if (!text) return {410, json{{"state", "revoked"}, {"estate", r.text("estate")}}.dump()};
-  j["address"] = r.text("guest_address");
-  j["directions"] = r.text("guest_directions");
-  j["guest_name"] = r.text("guest_name");
-  j["kind"] = r.text("kind");
-  j["event_name"] = r.optText("event_name") ? json(*r.optText("event_name")) : json(nullptr);
-  for (const char* k :
-       {"weekdays", "day_start_min", "day_end_min", "max_uses", "valid_from_ms", "valid_until_ms"})
-    j[k] = r.int64(k);
-  j["date_from"] = r.text("date_from");
-  j["date_until"] = r.text("date_until");
+  if (!text) return {410, json{{"state", "revoked"}, {"estate", view->estate}}.dump()};
+  j["address"] = view->address;
+  j["directions"] = view->directions;
+  j["guest_name"] = i.guestName;
+  j["kind"] = i.kind;
+  j["event_name"] = i.eventName ? json(*i.eventName) : json(nullptr);
+  j["weekdays"] = i.weekdays;
+  j["day_start_min"] = i.dayStartMin;
+  j["day_end_min"] = i.dayEndMin;
+  j["max_uses"] = i.maxUses;
+  j["valid_from_ms"] = msOf(i.validFrom);
+  j["valid_until_ms"] = msOf(i.validUntil);
+  j["date_from"] = i.dateFrom;
+  j["date_until"] = i.dateUntil;
   j["qr_svg"] = qrSvg(*text, "Gatehouse pass");
   return {200, j.dump(-1, ' ', false, json::error_handler_t::replace)};
 }

@@ -7,12 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "gatehouse/backend/guest_pass_client.hpp"
 #include "gatehouse/core/result.hpp"
 #include "gatehouse/core/uuid.hpp"
-
-namespace gatehouse::backend {
-class Connection;
-}
 
 namespace gatehouse::portal {
 
@@ -32,11 +29,7 @@ Result<GuestClaim> readGuestToken(std::string_view key, std::string_view token,
 std::optional<std::int64_t> guestLinkExpiry(backend::Connection& c, const Uuid& invitation);
 
 // The guest's phone and name when the pass can still be sent (active, phone given).
-struct GuestContact {
-  std::string phone;
-  std::string guestName;
-  std::string estate;
-};
+using GuestContact = backend::GuestContact;
 std::optional<GuestContact> guestContact(backend::Connection& c, const Uuid& invitation);
 // The JSON an SMS gateway receives: {kind: "guest_pass_sms", to, text, invitation}.
 std::string guestSmsBody(const GuestContact& who, const Uuid& invitation, const std::string& url);

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/push_client.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/portal/portal.hpp"
 #include "webhook_target.hpp"
@@ -462,15 +463,11 @@ void PushService::run() {
 
 void PushService::process(Worker& w, Job job, std::int64_t nowUnix) {
   if (job.notificationId == 0) return deliver(w, std::move(job), nowUnix);
-  auto rows = w.db(config_).execPrepared("push_targets", "SELECT * FROM gh.push_targets($1)",
-                                         {job.notificationId});
   std::vector<Job> jobs;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    auto r = rows[i];
+  for (auto& d : backend::PushClient(w.db(config_)).targets(job.notificationId)) {
     Job one;
-    one.target = PushTarget{r.int64("subscription_id"), r.int64("person_id"), r.text("endpoint"),
-                            r.text("p256dh"), r.text("auth")};
-    one.message = composer_(r.text("kind"), r.text("payload"), one.target);
+    one.target = std::move(d.target);
+    one.message = composer_(d.kind, d.payloadJson, one.target);
     if (one.message.payload.empty()) continue;  // a kind that does not push
     jobs.push_back(std::move(one));
   }
@@ -519,8 +516,7 @@ void PushService::deliver(Worker& w, Job job, std::int64_t nowUnix) {
 
 void PushService::record(Worker& w, std::int64_t subscriptionId, const char* outcome,
                          const std::string& error) {
-  w.db(config_).execPrepared("push_record", "SELECT gh.push_record($1, $2, $3)",
-                             {subscriptionId, outcome, error});
+  backend::PushClient(w.db(config_)).record(subscriptionId, outcome, error);
 }
 
 }  // namespace gatehouse::portal

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "gatehouse/backend/push_client.hpp"
 #include "gatehouse/core/result.hpp"
 #include "gatehouse/portal/config.hpp"
 
@@ -48,13 +49,7 @@ Result<std::string> encryptPushPayload(const std::string& p256dh, const std::str
 // "https://host[:port]" of an endpoint URL ("" when it is not https).
 std::string endpointOrigin(const std::string& endpoint);
 
-struct PushTarget {
-  std::int64_t subscriptionId = 0;
-  std::int64_t personId = 0;
-  std::string endpoint;
-  std::string p256dh;
-  std::string auth;
-};
+using PushTarget = backend::PushTarget;
 struct PushMessage {
   std::string payload;             // JSON the service worker reads
   std::string urgency = "normal";  // very-low | low | normal | high

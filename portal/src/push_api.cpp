@@ -1,9 +1,10 @@
 // The portal's Web Push API: device subscriptions (list, subscribe, remove), the messages each
 // notification kind pushes, and the device-bound nonce of Let in / Deny tokens.
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/push_client.hpp"
 #include "push.hpp"
 #include "webhook_target.hpp"
 
@@ -16,6 +17,9 @@ PushReply reply(int status, const json& j) {
   return {status, j.dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 PushReply fail(int status, const std::string& code) { return reply(status, {{"error", code}}); }
+std::int64_t msOf(backend::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 
 std::string topicOf(const std::string& visitId) {
   std::string t;
@@ -75,20 +79,14 @@ std::int64_t pushNonceSubscription(const std::string& nonce) {
 
 PushReply pushList(backend::Connection& c, const VapidKeys* keys) {
   json list = json::array();
-  auto rows = c.exec(
-      "SELECT id, label, (extract(epoch FROM created_at) * 1000)::bigint AS created_ms, "
-      "(extract(epoch FROM last_success_at) * 1000)::bigint AS ok_ms, last_error, failures "
-      "FROM gh.push_subscription WHERE person_id = gh.current_person_id() ORDER BY id");
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    auto r = rows[i];
-    auto ok = r.optInt64("ok_ms");
-    auto err = r.optText("last_error");
-    list.push_back({{"id", r.int64("id")},
-                    {"label", r.text("label")},
-                    {"created_ms", r.int64("created_ms")},
-                    {"last_success_ms", ok ? json(*ok) : json(nullptr)},
-                    {"last_error", err ? json(*err) : json(nullptr)},
-                    {"failures", r.int64("failures")}});
+  for (const auto& sub : backend::PushClient(c).subscriptions()) {
+    list.push_back(
+        {{"id", sub.id},
+         {"label", sub.label},
+         {"created_ms", msOf(sub.createdAt)},
+         {"last_success_ms", sub.lastSuccessAt ? json(msOf(*sub.lastSuccessAt)) : json(nullptr)},
+         {"last_error", sub.lastError ? json(*sub.lastError) : json(nullptr)},
+         {"failures", sub.failures}});
   }
   return reply(200, {{"enabled", keys != nullptr},
                      {"public_key", keys ? json(keys->publicKey()) : json(nullptr)},
@@ -112,26 +110,16 @@ PushReply pushSubscribe(backend::Connection& c, const std::string& body,
   static const std::regex keyRe(R"(^[A-Za-z0-9_-]{87}$)"), authRe(R"(^[A-Za-z0-9_-]{22}$)");
   if (!std::regex_match(p256dh, keyRe) || !std::regex_match(auth, authRe)) return fail(422, "keys");
   if (label.size() > 100) label.resize(100);
-  auto rows =
-      c.exec("SELECT gh.push_subscribe($1, $2, $3, $4) AS id", {endpoint, p256dh, auth, label});
-  return reply(201, {{"id", rows[0].int64("id")}});
+  return reply(201, {{"id", backend::PushClient(c).subscribe(endpoint, p256dh, auth, label)}});
 }
 
 PushReply pushUnsubscribe(backend::Connection& c, std::int64_t subscriptionId) {
-  auto rows = c.exec("SELECT gh.push_unsubscribe($1) AS gone", {subscriptionId});
-  if (!rows[0].boolean("gone")) return fail(404, "not_found");
+  if (!backend::PushClient(c).unsubscribe(subscriptionId)) return fail(404, "not_found");
   return reply(200, {{"status", "removed"}});
 }
 
 std::optional<PushTarget> pushOwnTarget(backend::Connection& c, std::int64_t subscriptionId) {
-  auto rows = c.exec(
-      "SELECT id, person_id, endpoint, p256dh, auth FROM gh.push_subscription "
-      "WHERE id = $1 AND person_id = gh.current_person_id()",
-      {subscriptionId});
-  if (rows.empty()) return std::nullopt;
-  auto r = rows[0];
-  return PushTarget{r.int64("id"), r.int64("person_id"), r.text("endpoint"), r.text("p256dh"),
-                    r.text("auth")};
+  return backend::PushClient(c).ownTarget(subscriptionId);
 }
 
 }  // namespace gatehouse::portal

@@ -1,4 +1,4 @@
-// Housekeeper: the worker's loop around gh.console_housekeeping, with reconnects.
+// Housekeeper: the worker's loop around WorkerClient::housekeeping, with reconnects.
 #include "gatehouse/console/housekeeper.hpp"
 
 #include <memory>
@@ -10,11 +10,7 @@
 namespace gatehouse::console {
 
 HousekeepingResult runHousekeeping(backend::Connection& conn, std::chrono::seconds kioskStale) {
-  auto rows = conn.exec("SELECT gh.console_housekeeping(make_interval(secs => $1))::text AS r",
-                        {static_cast<std::int64_t>(kioskStale.count())});
-  auto j = nlohmann::json::parse(rows[0].text("r"));
-  return {j.value("escalated", 0), j.value("expired", 0), j.value("overstays", 0),
-          j.value("kiosks_offline", 0)};
+  return backend::WorkerClient(conn).housekeeping(kioskStale);
 }
 
 Housekeeper::Housekeeper(std::string databaseUrl, WorkerOptions options)

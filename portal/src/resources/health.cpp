@@ -12,7 +12,7 @@ namespace {
 HttpResponse healthz(Context& ctx, const Call&) {
   bool dbOk = false, migrationsOk = false, durable = false;
   try {
-    ctx.db().exec("SELECT 1");
+    ctx.db().ping();
     dbOk = true;
     backend::Migrator migrator(ctx.db());
     migrationsOk = migrator.upToDate();

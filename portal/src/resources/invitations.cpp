@@ -3,10 +3,12 @@
 #include "invitations.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <regex>
 
 #include "../route_table.hpp"
 #include "gatehouse/backend/error.hpp"
+#include "gatehouse/backend/resident_client.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/core/signing_keys.hpp"
 #include "visits.hpp"
@@ -15,47 +17,46 @@ namespace gatehouse::portal {
 
 using backend::Connection;
 using backend::ErrorKind;
+using backend::NewInvitation;
+using backend::ResidentClient;
+using backend::ResidentInvitation;
 using Access = RouteTable::Access;
 
 namespace {
 
-const char* const kInvitationSelect = R"(
-SELECT i.id::text AS id, i.kind::text AS kind, i.event_name, i.guest_name, i.guest_phone,
-       (extract(epoch FROM i.valid_from) * 1000)::bigint AS valid_from_ms,
-       (extract(epoch FROM i.valid_until) * 1000)::bigint AS valid_until_ms,
-       to_char(i.valid_from AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS date_from,
-       to_char((i.valid_until - interval '1 second') AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS date_until,
-       i.weekdays, i.day_start_min, i.day_end_min, i.max_uses, i.uses,
-       (extract(epoch FROM i.revoked_at) * 1000)::bigint AS revoked_ms,
-       (extract(epoch FROM i.created_at) * 1000)::bigint AS created_ms,
-       CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN i.valid_until <= now() THEN 'expired'
-            WHEN i.max_uses > 0 AND i.uses >= i.max_uses THEN 'used_up' ELSE 'active' END AS state,
-       e.timezone
-  FROM gh.invitation i JOIN gh.estate e ON e.id = i.estate_id
- WHERE i.unit_id = gh.my_unit() )";
+std::int64_t msOf(backend::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+json optJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
-json invitationJson(const backend::Row& r) {
+json invitationJson(const ResidentInvitation& i) {
   json j;
-  j["id"] = r.text("id");
-  j["kind"] = r.text("kind");
-  j["event_name"] = r.optText("event_name") ? json(*r.optText("event_name")) : json(nullptr);
-  j["guest_name"] = r.text("guest_name");
-  j["guest_phone"] = r.optText("guest_phone") ? json(*r.optText("guest_phone")) : json(nullptr);
-  for (const char* k : {"valid_from_ms", "valid_until_ms"}) j[k] = r.int64(k);
-  j["date_from"] = r.text("date_from");
-  j["date_until"] = r.text("date_until");
-  for (const char* k : {"weekdays", "day_start_min", "day_end_min", "max_uses", "uses"})
-    j[k] = r.int64(k);
-  auto rv = r.optInt64("revoked_ms");
-  j["revoked_ms"] = rv ? json(*rv) : json(nullptr);
-  j["created_ms"] = r.int64("created_ms");
-  j["state"] = r.text("state");
-  j["timezone"] = r.text("timezone");
+  j["id"] = i.id.toString();
+  j["kind"] = i.kind;
+  j["event_name"] = optJson(i.eventName);
+  j["guest_name"] = i.guestName;
+  j["guest_phone"] = optJson(i.guestPhone);
+  j["valid_from_ms"] = msOf(i.validFrom);
+  j["valid_until_ms"] = msOf(i.validUntil);
+  j["date_from"] = i.dateFrom;
+  j["date_until"] = i.dateUntil;
+  j["weekdays"] = i.weekdays;
+  j["day_start_min"] = i.dayStartMin;
+  j["day_end_min"] = i.dayEndMin;
+  j["max_uses"] = i.maxUses;
+  j["uses"] = i.uses;
+  j["revoked_ms"] = i.revokedAt ? json(msOf(*i.revokedAt)) : json(nullptr);
+  j["created_ms"] = msOf(i.createdAt);
+  j["state"] = i.state;
+  j["timezone"] = i.timezone;
   return j;
 }
 
+// The invitation just written (it is the unit's, so it is there).
 json loadInvitation(Connection& c, const Uuid& id) {
-  return invitationJson(c.exec(std::string(kInvitationSelect) + " AND i.id = $1", {id})[0]);
+  auto i = ResidentClient(c).invitation(id);
+  if (!i) throw backend::Error(ErrorKind::NotFound, "invitation vanished");
+  return invitationJson(*i);
 }
 
 // "HH:MM" -> minutes, or -1.
@@ -120,59 +121,32 @@ class CsvReader {
   bool quoted_ = false, any_ = false;
 };
 
-struct NewInvite {
-  std::string kind, eventName, guest, phone, dateFrom, dateUntil;
-  int weekdays = 127, start = 0, end = 1440, maxUses = 1;
-};
-
 // Validates; returns an error code or "".
-std::string validate(NewInvite& n) {
-  n.guest = trim(n.guest);
-  n.phone = trim(n.phone);
-  if (n.guest.empty()) return "guest_name_required";
-  if (utf8Length(n.guest) > 64) return "guest_name_too_long";
-  if (utf8Length(n.phone) > 40) return "guest_phone_too_long";
+std::string validate(NewInvitation& n) {
+  n.guestName = trim(n.guestName);
+  n.guestPhone = trim(n.guestPhone);
+  if (n.guestName.empty()) return "guest_name_required";
+  if (utf8Length(n.guestName) > 64) return "guest_name_too_long";
+  if (utf8Length(n.guestPhone) > 40) return "guest_phone_too_long";
   if (utf8Length(n.eventName) > 100) return "event_name_too_long";
   if (!isDate(n.dateFrom) || !isDate(n.dateUntil) || n.dateUntil < n.dateFrom) return "dates";
   if (n.weekdays < 1 || n.weekdays > 127) return "weekdays";
-  if (n.start < 0 || n.end > 1440 || n.start >= n.end) return "hours";
+  if (n.dayStartMin < 0 || n.dayEndMin > 1440 || n.dayStartMin >= n.dayEndMin) return "hours";
   if (n.maxUses < 0 || n.maxUses > 1000) return "max_uses";
   return "";
 }
 
-Uuid insertInvitation(Connection& c, const NewInvite& n) {
-  Uuid id = Uuid::random();
-  auto rows = c.exec(
-      "INSERT INTO gh.invitation (id, estate_id, host_id, unit_id, kind, event_name, guest_name, "
-      "guest_phone, "
-      "  valid_from, valid_until, weekdays, day_start_min, day_end_min, max_uses, key_id) "
-      "SELECT $1, e.id, gh.current_person_id(), gh.my_unit(), $2::gh.invitation_kind, nullif($3, "
-      "''), $4, nullif($5, ''), "
-      "  ($6::date)::timestamp AT TIME ZONE e.timezone, ($7::date + 1)::timestamp AT TIME ZONE "
-      "e.timezone, "
-      "  $8, $9, $10, $11, k.key_id "
-      "FROM gh.estate e CROSS JOIN LATERAL (SELECT key_id FROM gh.estate_key WHERE estate_id = "
-      "e.id AND active AND retired_at IS NULL AND revoked_at IS NULL "
-      "  ORDER BY key_id DESC LIMIT 1) k WHERE e.id = gh.my_estate() "
-      "  AND ($7::date + 1) > now()::date AND $7::date <= $6::date + 400 RETURNING id",
-      {id, n.kind, n.eventName, n.guest, n.phone, n.dateFrom, n.dateUntil, n.weekdays, n.start,
-       n.end, n.maxUses});
-  if (rows.empty())
-    throw backend::Error(ErrorKind::InvalidInput, "invitation not created", "", "dates_or_key");
-  return id;
-}
-
-NewInvite inviteFromJson(const json& b) {
-  NewInvite n;
+NewInvitation inviteFromJson(const json& b) {
+  NewInvitation n;
   n.kind = b.value("kind", std::string("single"));
   n.eventName = trim(b.value("event_name", std::string()));
-  n.guest = b.value("guest_name", std::string());
-  n.phone = b.value("guest_phone", std::string());
+  n.guestName = b.value("guest_name", std::string());
+  n.guestPhone = b.value("guest_phone", std::string());
   n.dateFrom = b.value("date_from", std::string());
   n.dateUntil = b.value("date_until", n.dateFrom);
   n.weekdays = b.value("weekdays", 127);
-  n.start = parseHm(b.value("start", std::string("00:00")));
-  n.end = parseHm(b.value("end", std::string("24:00")));
+  n.dayStartMin = parseHm(b.value("start", std::string("00:00")));
+  n.dayEndMin = parseHm(b.value("end", std::string("24:00")));
   n.maxUses = b.value("max_uses", n.kind == "recurring" ? 0 : 1);
   return n;
 }
@@ -180,8 +154,7 @@ NewInvite inviteFromJson(const json& b) {
 HttpResponse list(Context& ctx, const Call& call) {
   json out = json::array();
   ctx.asPerson(call.auth->personId, [&](Connection& c) {
-    auto rows = c.exec(std::string(kInvitationSelect) + " ORDER BY i.created_at DESC LIMIT 500");
-    for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(invitationJson(rows[i]));
+    for (const auto& i : ResidentClient(c).invitations()) out.push_back(invitationJson(i));
   });
   return jsonResponse(200, {{"invitations", out}});
 }
@@ -192,14 +165,12 @@ HttpResponse one(Context& ctx, const Call& call) {
   json inv, visits = json::array();
   bool found = false;
   ctx.asPerson(call.auth->personId, [&](Connection& c) {
-    auto rows = c.exec(std::string(kInvitationSelect) + " AND i.id = $1", {*id});
-    if (rows.empty()) return;
+    ResidentClient resident(c);
+    auto i = resident.invitation(*id);
+    if (!i) return;
     found = true;
-    inv = invitationJson(rows[0]);
-    auto vs =
-        c.exec(std::string(kVisitSelect) + " AND v.invitation_id = $1 ORDER BY v.requested_at DESC",
-               {*id});
-    for (std::size_t i = 0; i < vs.size(); ++i) visits.push_back(visitJson(vs[i]));
+    inv = invitationJson(*i);
+    for (const auto& v : resident.visitsOfInvitation(*id)) visits.push_back(visitJson(v));
   });
   if (!found) return errorResponse(404, "not_found");
   inv["visits"] = visits;
@@ -207,7 +178,7 @@ HttpResponse one(Context& ctx, const Call& call) {
 }
 
 HttpResponse create(Context& ctx, const Call& call) {
-  NewInvite n;
+  NewInvitation n;
   try {
     n = inviteFromJson(call.body);
   } catch (const json::exception&) {
@@ -220,8 +191,9 @@ HttpResponse create(Context& ctx, const Call& call) {
   }
   if (auto err = validate(n); !err.empty()) return errorResponse(422, err);
   json inv;
-  ctx.asPerson(call.auth->personId,
-               [&](Connection& c) { inv = loadInvitation(c, insertInvitation(c, n)); });
+  ctx.asPerson(call.auth->personId, [&](Connection& c) {
+    inv = loadInvitation(c, ResidentClient(c).createInvitation(n));
+  });
   return jsonResponse(201, {{"invitation", inv}});
 }
 
@@ -237,14 +209,14 @@ std::vector<std::vector<std::string>> guestRows(const std::string& csv) {
 }
 
 HttpResponse createEvent(Context& ctx, const Call& call) {
-  NewInvite base;
+  NewInvitation base;
   std::string csv;
   try {
     base.eventName = trim(call.body.value("event_name", std::string()));
     base.dateFrom = base.dateUntil = call.body.value("date", std::string());
     csv = call.body.value("csv", std::string());
-    base.start = parseHm(call.body.value("start", std::string("00:00")));
-    base.end = parseHm(call.body.value("end", std::string("24:00")));
+    base.dayStartMin = parseHm(call.body.value("start", std::string("00:00")));
+    base.dayEndMin = parseHm(call.body.value("end", std::string("24:00")));
   } catch (const json::exception&) {
     return errorResponse(422, "invalid_input");
   }
@@ -253,18 +225,19 @@ HttpResponse createEvent(Context& ctx, const Call& call) {
   auto rows = guestRows(csv);
   if (rows.empty()) return errorResponse(422, "csv_empty");
   if (rows.size() > 500) return errorResponse(422, "csv_too_many");
-  std::vector<NewInvite> invites;
+  std::vector<NewInvitation> invites;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    NewInvite n = base;
+    NewInvitation n = base;
     n.kind = "event";
-    n.guest = rows[i].empty() ? "" : rows[i][0];
-    n.phone = rows[i].size() > 1 ? rows[i][1] : "";
+    n.guestName = rows[i].empty() ? "" : rows[i][0];
+    n.guestPhone = rows[i].size() > 1 ? rows[i][1] : "";
     if (auto err = validate(n); !err.empty()) return errorResponse(422, err, {{"line", i + 1}});
     invites.push_back(std::move(n));
   }
   json out = json::array();
   ctx.asPerson(call.auth->personId, [&](Connection& c) {
-    for (auto& n : invites) out.push_back(loadInvitation(c, insertInvitation(c, n)));
+    ResidentClient resident(c);
+    for (auto& n : invites) out.push_back(loadInvitation(c, resident.createInvitation(n)));
   });
   return jsonResponse(201, {{"invitations", out}});
 }
@@ -287,20 +260,12 @@ HttpResponse revoke(Context& ctx, const Call& call) {
   auto id = Uuid::parse(call.param());
   if (!id) return errorResponse(404, "not_found");
   std::optional<json> inv;
-  bool already = false;
+  auto result = backend::RevokeResult::NotFound;
   ctx.asPerson(call.auth->personId, [&](Connection& c) {
-    auto rows = c.exec(std::string(kInvitationSelect) + " AND i.id = $1", {*id});
-    if (rows.empty()) return;
-    if (!rows[0].isNull("revoked_ms")) {
-      already = true;
-      return;
-    }
-    c.exec(
-        "UPDATE gh.invitation SET revoked_at = now() WHERE id = $1 AND unit_id = gh.my_unit() "
-        "AND revoked_at IS NULL",
-        {*id});
-    inv = loadInvitation(c, *id);
+    result = ResidentClient(c).revokeInvitation(*id);
+    if (result == backend::RevokeResult::Revoked) inv = loadInvitation(c, *id);
   });
+  bool already = result == backend::RevokeResult::AlreadyRevoked;
   if (already) return errorResponse(409, "already_revoked");
   if (!inv) return errorResponse(404, "not_found");
   return jsonResponse(200, {{"invitation", *inv}});
@@ -314,30 +279,9 @@ void wipe(SecretKey& k) {
 }  // namespace
 
 std::optional<std::string> passText(const Context& ctx, Connection& c, const Uuid& id) {
-  auto rows = c.exec(
-      "SELECT i.estate_id, i.key_id, extract(epoch FROM i.valid_from)::bigint AS vf, "
-      "extract(epoch FROM i.valid_until)::bigint AS vu, i.weekdays, i.day_start_min, "
-      "i.day_end_min, i.max_uses, "
-      "i.guest_name, u.label "
-      "FROM gh.invitation i JOIN gh.unit u ON u.id = i.unit_id "
-      "JOIN gh.estate_key k ON k.estate_id = i.estate_id AND k.key_id = i.key_id "
-      "  AND k.revoked_at IS NULL "
-      "WHERE i.id = $1 AND i.unit_id = gh.my_unit()",
-      {id});
-  if (rows.empty()) return std::nullopt;
-  auto r = rows[0];
-  InvitationPass p;
-  p.estateId = r.int64("estate_id");
-  p.keyId = static_cast<std::uint8_t>(r.int64("key_id"));
-  p.invitationId = id;
-  p.validFrom = r.int64("vf");
-  p.validUntil = r.int64("vu");
-  p.weekdays = static_cast<std::uint8_t>(r.int64("weekdays"));
-  p.dayStartMinute = static_cast<std::uint16_t>(r.int64("day_start_min"));
-  p.dayEndMinute = static_cast<std::uint16_t>(r.int64("day_end_min"));
-  p.maxUses = static_cast<std::uint16_t>(std::min<std::int64_t>(r.int64("max_uses"), 65535));
-  p.guestName = r.text("guest_name");
-  p.unitLabel = r.text("label");
+  auto fields = ResidentClient(c).passFields(id);
+  if (!fields) return std::nullopt;
+  const InvitationPass& p = *fields;
   auto ring = loadSigningKeyFile(signingKeyFilePath(ctx.cfg.signingKeyFile));
   if (!ring) throw backend::Error(ErrorKind::Internal, ring.error().message);
   const SigningKey* sk = findSigningKey(*ring, p.estateId, p.keyId);

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "../route_table.hpp"
+#include "gatehouse/backend/resident_client.hpp"
 #include "visits.hpp"
 
 namespace gatehouse::portal {
@@ -47,11 +48,7 @@ HttpResponse photo(Context& ctx, const Call& call) {
   auto claim =
       readMagicToken(ctx.secret, call.req.header("x-magic-token"), ctx.clock.unixSeconds());
   if (!claim) return errorResponse(404, "not_found");
-  bool used = ctx.db()
-                  .execPrepared("portal_magic_used", "SELECT gh.portal_magic_used($1) AS used",
-                                {claim->nonce})[0]
-                  .boolean("used");
-  if (used) return errorResponse(404, "not_found");
+  if (backend::magicLinkUsed(ctx.db(), claim->nonce)) return errorResponse(404, "not_found");
   return photoAs(ctx, claim->personId, call.param(), claim->visitId);
 }
 

@@ -7,6 +7,7 @@
 #include "../push.hpp"
 #include "../route_table.hpp"
 #include "../totp.hpp"
+#include "gatehouse/backend/resident_client.hpp"
 #include "gatehouse/backend/sign_in_client.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/password.hpp"
@@ -53,23 +54,20 @@ HttpResponse me(Context& ctx, const Auth& a) {
          {"csrf", a.csrf},
          {"role", a.role},
          {"estate_id", a.estateId}};
-  ctx.asPerson(a.personId, [&](backend::Connection& c) {
-    auto rows = c.exec(
-        "SELECT u.label, u.building, e.name AS estate, e.timezone, p.notify_email, "
-        "p.webhook_url, p.email FROM gh.person p JOIN gh.estate e ON e.id = p.estate_id "
-        "LEFT JOIN gh.unit u ON u.id = p.unit_id WHERE p.id = gh.current_person_id()");
-    if (rows.empty()) return;
-    auto r = rows[0];
-    if (!r.isNull("label")) {
-      j["unit"] = r.text("label");
-      j["building"] = r.text("building");
+  std::optional<backend::ResidentProfile> profile;
+  ctx.asPerson(a.personId,
+               [&](backend::Connection& c) { profile = backend::ResidentClient(c).profile(); });
+  if (profile) {
+    if (profile->unitLabel) {
+      j["unit"] = *profile->unitLabel;
+      j["building"] = profile->building.value_or("");
     }
-    j["estate"] = r.text("estate");
-    j["timezone"] = r.text("timezone");
-    j["email"] = r.text("email");
-    j["notify_email"] = r.boolean("notify_email");
-    j["webhook_url"] = r.text("webhook_url");
-  });
+    j["estate"] = profile->estate;
+    j["timezone"] = profile->timezone;
+    j["email"] = profile->email;
+    j["notify_email"] = profile->notifyEmail;
+    j["webhook_url"] = profile->webhookUrl;
+  }
   // Only channels this server can deliver are offered.
   j["channels_available"] = {{"email", !ctx.cfg.smtpUrl.empty()},
                              {"push", ctx.push != nullptr},
@@ -162,18 +160,15 @@ HttpResponse setChannels(Context& ctx, const Call& call) {
     if (!ok) return errorResponse(422, "webhook_url");
   }
   ctx.asPerson(call.auth->personId, [&](backend::Connection& c) {
-    c.exec(
-        "UPDATE gh.person SET notify_email = $1, webhook_url = nullif($2, '') WHERE id = "
-        "gh.current_person_id()",
-        {notifyEmail, url});
+    backend::ResidentClient(c).setChannels(notifyEmail, url);
   });
   return me(ctx, *call.auth);
 }
 
-OutboundEmail resetMail(Context& ctx, const backend::Row& who, const std::string& token) {
-  return {who.text("email"), "Reset your Gatehouse password",
-          "Hello " + who.text("full_name") +
-              ",\n\nTo choose a new password, open this link within " +
+OutboundEmail resetMail(Context& ctx, const backend::ResetRecipient& who,
+                        const std::string& token) {
+  return {who.email, "Reset your Gatehouse password",
+          "Hello " + who.fullName + ",\n\nTo choose a new password, open this link within " +
               std::to_string(ctx.cfg.resetLinkMinutes) + " minutes:\n\n" + ctx.baseUrl + "/reset#" +
               token + "\n\nIf you did not ask for this, ignore this email.\n"};
 }
@@ -187,12 +182,11 @@ HttpResponse forgot(Context& ctx, const Call& call) {
   email = trim(email);
   if (!email.empty() && email.size() <= 254) {
     std::string token = randomToken(32);
-    auto rows =
-        ctx.db().exec("SELECT * FROM gh.portal_reset_create($1, $2, make_interval(mins => $3))",
-                      {email, sha256Hex(token), ctx.cfg.resetLinkMinutes});
-    if (!rows.empty()) {
+    auto who = SignInClient(ctx.db()).createReset(email, sha256Hex(token),
+                                                  std::chrono::minutes(ctx.cfg.resetLinkMinutes));
+    if (who) {
       // Sent in the background so the answer takes the same time for unknown addresses.
-      ctx.postWork([&ctx, mail = resetMail(ctx, rows[0], token)] {
+      ctx.postWork([&ctx, mail = resetMail(ctx, *who, token)] {
         auto err = sendEmail(ctx.cfg, mail);
         if (!err.empty()) spdlog::warn("password reset email not sent: {}", err);
       });

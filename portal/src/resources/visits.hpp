@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "gatehouse/backend/resident_client.hpp"
 #include "gatehouse/core/uuid.hpp"
 
 namespace gatehouse::portal {
@@ -17,9 +18,7 @@ HttpResponse decideAs(Context& ctx, std::int64_t person, const Uuid& id, bool ap
 // A visit photo the person's unit may see (only of `onlyVisit` when given).
 HttpResponse photoAs(Context& ctx, std::int64_t person, const std::string& idText,
                      const std::optional<Uuid>& onlyVisit);
-// The SELECT the visit JSON reads, restricted to the acting person's unit; callers append
-// " AND ..." conditions.
-extern const char* const kVisitSelect;
-json visitJson(const backend::Row& r);
+// The visit as the resident page's JSON.
+json visitJson(const backend::ResidentVisit& v);
 
 }  // namespace gatehouse::portal

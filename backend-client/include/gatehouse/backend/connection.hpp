@@ -109,6 +109,8 @@ class Connection {
   // Runs `body` in a transaction acting as `personId` (row-level security applies to them).
   void asPerson(std::int64_t personId, const std::function<void(Connection&)>& body);
 
+  // A round trip to the server (health checks); throws Error(ConnectionLost) when it is gone.
+  void ping();
   bool isOpen() const;
   // Drops and re-establishes the connection (prepared statements are re-prepared on use).
   void reconnect();

@@ -40,6 +40,12 @@ struct SessionRecord {
   TimePoint expiresAt;
 };
 
+// Who a password-reset mail goes to.
+struct ResetRecipient {
+  std::string email;
+  std::string fullName;
+};
+
 class SignInClient {
  public:
   explicit SignInClient(Connection& c) : c_(c) {}
@@ -56,6 +62,9 @@ class SignInClient {
   std::optional<SessionRecord> session(const std::string& tokenHash);
   void deleteSession(const std::string& tokenHash);
 
+  // Stores a reset token for the active account of `email`; nullopt for an unknown address.
+  std::optional<ResetRecipient> createReset(const std::string& email, const std::string& tokenHash,
+                                            std::chrono::minutes lifetime);
   // Whether a reset token is still good (checked before anything is hashed).
   bool resetTokenValid(const std::string& tokenHash);
   // Uses the token and sets the new hash; the person, or nullopt when the token was not good.

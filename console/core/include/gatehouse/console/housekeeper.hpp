@@ -12,16 +12,12 @@
 #include <utility>
 
 #include "gatehouse/backend/connection.hpp"
+#include "gatehouse/backend/worker_client.hpp"
 #include "gatehouse/core/clock.hpp"
 
 namespace gatehouse::console {
 
-struct HousekeepingResult {
-  int escalated = 0;
-  int expired = 0;
-  int overstays = 0;
-  int kiosksOffline = 0;
-};
+using HousekeepingResult = backend::HousekeepingResult;
 
 // One pass of gh.console_housekeeping (idempotent; several workers may run it).
 HousekeepingResult runHousekeeping(backend::Connection& conn, std::chrono::seconds kioskStale);
