@@ -24,8 +24,13 @@ class WelcomeScreen final : public Screen {
     ImGui::Dummy(ImVec2(0, ui::mm(2)));
     ui::centeredText(ctx.t("welcome.subtitle"), ui::fonts().body, ui::palette().mutedText);
     ImGui::Dummy(ImVec2(0, ui::mm(12)));
-    // In reach mode the three choices are lower and shorter; languages go to the bottom row.
-    const float buttonH = ui::mm(reach ? 18 : 24);
+    // In reach mode the three choices are lower; languages go to the bottom row.
+    // Reach mode: touch-target high and closer together, above the row of the toggle and the
+    // languages and the strip with "Call a guard".
+    const float buttonH = reach ? ui::minTouch() : ui::mm(24);
+    if (reach)
+      ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing,
+                          ImVec2(ImGui::GetStyle().ItemSpacing.x, ui::mm(2.5f)));
     const float gap = ImGui::GetStyle().ItemSpacing.y;
     reachLine(3 * (buttonH + gap) + ui::minTouch() + gap);
     const float w = std::min(contentWidth(), ui::mm(160));
@@ -46,6 +51,7 @@ class WelcomeScreen final : public Screen {
       ctx.emit(flow::Event::of(flow::EventKind::StartExit));
     }
     ImGui::PopFont();
+    if (reach) ImGui::PopStyleVar();
     // The reach toggle is low in both modes: whoever needs it can reach it. A kiosk that fixes
     // the mode (reach_mode = "on" / "off") shows none: the languages keep their place.
     const bool toggle = reachPolicy() == ReachPolicy::Toggle;

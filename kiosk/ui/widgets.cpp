@@ -57,6 +57,20 @@ std::string fitTail(const std::string& s, float width) {
   return ellipsis;
 }
 
+// "Call a guard" as a button at `rowY`, or "A guard is coming" once called, `w` wide.
+void callGuard(ScreenContext& ctx, const std::string& label, float w, float rowY, float textY) {
+  if (ctx.flow.session().guardCalled) {
+    ImGui::SetCursorPosY(textY);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().success);
+    ui::text(label);
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::SetCursorPosY(rowY);
+    if (ui::touchButton("guard.call", label, ImVec2(w, 0), ui::ButtonStyle::Secondary))
+      ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+  }
+}
+
 // Header: the estate on the left; "offline" and "Call a guard" (then "A guard is coming") on the
 // right, on one row as tall as a touch target.
 void header(ScreenContext& ctx) {
@@ -75,45 +89,66 @@ void header(ScreenContext& ctx) {
   const float helpW = called ? ImGui::CalcTextSize(help.c_str()).x
                              : std::max(ui::minTouch(), ImGui::CalcTextSize(help.c_str()).x +
                                                             style.FramePadding.x * 2);
-  float right = ImGui::GetWindowWidth() - style.WindowPadding.x - helpW;
+  // In reach mode "Call a guard" is in the bottom strip: "offline" takes its place at the right.
+  float right = ImGui::GetWindowWidth() - style.WindowPadding.x - (reachMode() ? 0 : helpW);
   if (!ctx.flow.online()) {
     const std::string offline = ctx.t("common.offline");
     const float w = ImGui::CalcTextSize(offline.c_str()).x;
-    ImGui::SameLine(right - style.ItemSpacing.x * 2 - w);
+    ImGui::SameLine(right - (reachMode() ? 0 : style.ItemSpacing.x * 2) - w);
     ImGui::SetCursorPosY(textY);
     ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
     ui::text(offline);
     ImGui::PopStyleColor();
   }
   const float afterHeader = rowY + ui::minTouch();
-  // Reach mode keeps every control in the lower half, where the page has no free place for it
-  // yet: the screens that need a guard (refused pass or badge, lost badge) offer it in the page.
-  if (reachMode()) {
-    ImGui::PopFont();
-    ImGui::SetCursorPosY(afterHeader);
-    return;
-  }
-  ImGui::SameLine(right);
-  if (called) {
-    ImGui::SetCursorPosY(textY);
-    ImGui::PushStyleColor(ImGuiCol_Text, p.success);
-    ui::text(help);
-    ImGui::PopStyleColor();
-  } else {
-    ImGui::SetCursorPosY(rowY);
-    if (ui::touchButton("guard.call", help, ImVec2(helpW, 0), ui::ButtonStyle::Secondary))
-      ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+  // Reach mode keeps every control in the lower half: "Call a guard" goes to the strip at the
+  // bottom (guardStrip), below the page.
+  if (!reachMode()) {
+    ImGui::SameLine(right);
+    callGuard(ctx, help, helpW, rowY, textY);
   }
   ImGui::PopFont();
   ImGui::SetCursorPosY(afterHeader);
 }
 
+// Reach mode: the strip at the very bottom of the viewport, below every page, that holds
+// "Call a guard": one touch target high, 1.5 mm from the bottom edge.
+float guardStripHeight() { return reachMode() ? ui::minTouch() + ui::mm(1.5f) : 0.0f; }
+
+void guardStrip(ScreenContext& ctx) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float h = guardStripHeight();
+  ImGui::SetNextWindowPos(ImVec2(0, io.DisplaySize.y - h));
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, h));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(style.WindowPadding.x, 0));
+  ImGui::Begin("##guard_strip", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
+  ImGui::PushFont(ui::fonts().body);
+  const bool called = ctx.flow.session().guardCalled;
+  const std::string help = ctx.t(called ? "guard.coming" : "guard.call");
+  const float labelW = ImGui::CalcTextSize(help.c_str()).x;
+  const float w = called ? labelW
+                         : std::min(ImGui::GetContentRegionAvail().x,
+                                    std::max(ui::mm(90), labelW + style.FramePadding.x * 2));
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - w) * 0.5f);
+  callGuard(ctx, help, w, 0, (ui::minTouch() - ImGui::GetTextLineHeight()) * 0.5f);
+  ImGui::PopFont();
+  ImGui::End();
+}
+
+ScreenContext* gPageContext = nullptr;  // the page being drawn, for its guard strip
+
 }  // namespace
 
 void beginPage(ScreenContext& ctx, const char* id) {
   const ImGuiIO& io = ImGui::GetIO();
+  gPageContext = &ctx;
+  // In reach mode the page ends above the guard strip: every screen lays out in less height.
   ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, io.DisplaySize.y - guardStripHeight()));
   ImGui::Begin(id, nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
@@ -122,7 +157,11 @@ void beginPage(ScreenContext& ctx, const char* id) {
   ImGui::Separator();
 }
 
-void endPage() { ImGui::End(); }
+void endPage() {
+  ImGui::End();
+  if (reachMode() && gPageContext) guardStrip(*gPageContext);
+  gPageContext = nullptr;
+}
 
 void title(const std::string& text) {
   ImGui::PushFont(ui::fonts().title);
@@ -159,17 +198,102 @@ void setReachPolicy(ReachPolicy policy) {
 }
 ReachPolicy reachPolicy() { return gReachPolicy; }
 
-void reachLine(float height) {
+void reachLine(float height, float textAbove) {
   if (!gReach) return;
-  const float y = std::max(ImGui::GetWindowHeight() * 0.5f,
+  const float y = std::max(ImGui::GetIO().DisplaySize.y * 0.5f - textAbove,  // the middle
                            ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - height);
   if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
 }
 
 float keyboardHeight(KeyboardLayout layout, bool digitRow) {
-  const int rows = layout == KeyboardLayout::Digits ? 4 : (digitRow && !gReach ? 5 : 4);
+  const int rows = layout == KeyboardLayout::Digits       ? 4
+                   : layout == KeyboardLayout::DigitsWide ? 2
+                   : gReach                               ? 3
+                   : digitRow                             ? 5
+                                                          : 4;
   return static_cast<float>(rows) * (ui::minTouch() + ui::mm(1.5f));
 }
+
+namespace {
+
+// One key: a letter or digit, or "layout", "space", "backspace"; `units` key widths wide.
+struct Key {
+  std::string key;
+  float units = 1;
+};
+using KeyRow = std::vector<Key>;
+
+// The rows of keys. In reach mode the layout switch, backspace and space end the three letter
+// rows (no row of their own); otherwise they get a row of their own, drawn by specialRow().
+std::vector<KeyRow> keyRows(KeyboardLayout layout, bool digitRow) {
+  std::vector<std::string> letters;
+  if (layout == KeyboardLayout::Digits) {
+    letters = {"123", "456", "789", "+0 "};
+  } else if (layout == KeyboardLayout::DigitsWide) {
+    letters = {"123456", "7890+ "};
+  } else if (gReach && digitRow) {
+    for (const char* r : layout == KeyboardLayout::Latin ? kLatinReach : kCyrillicReach)
+      letters.emplace_back(r);
+  } else {
+    for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic)
+      letters.emplace_back(r);
+    if (!digitRow) letters.erase(letters.begin());
+  }
+  std::vector<KeyRow> rows;
+  for (const auto& l : letters) {
+    KeyRow row;
+    for (auto& k : splitUtf8(l)) row.push_back({k == " " ? "backspace" : k, 1});  // pad corner
+    rows.push_back(std::move(row));
+  }
+  const bool letterLayout = layout == KeyboardLayout::Latin || layout == KeyboardLayout::Cyrillic;
+  if (letterLayout && gReach) {
+    rows[0].push_back({"layout", 1.5f});
+    rows[1].push_back({"backspace", 1.5f});
+    rows[2].push_back({"space", 2});
+  }
+  return rows;
+}
+
+// The widest key width that lets every row fit `avail` (letter keyboards: 12 keys at least).
+float keyWidth(const std::vector<KeyRow>& rows, float avail, float spacing, bool letters) {
+  float w = letters ? (avail - spacing * 11) / 12 : avail;
+  for (const auto& row : rows) {
+    float units = 0;
+    for (const auto& k : row) units += k.units;
+    w = std::min(w, (avail - spacing * static_cast<float>(row.size() - 1)) / units);
+  }
+  return std::max(ui::minTouch(), w);
+}
+
+// Applies one key to `text`; returns true when it changed.
+bool press(const std::string& key, const std::string& label, std::string& text,
+           KeyboardLayout& layout, std::size_t maxBytes) {
+  if (key == "backspace") {
+    popLastUtf8(text);
+    return true;
+  }
+  if (key == "layout") {
+    layout = layout == KeyboardLayout::Latin ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
+    return false;
+  }
+  if (key == "space") {
+    if (text.empty() || text.back() == ' ' || text.size() >= maxBytes) return false;
+    text += ' ';
+    return true;
+  }
+  if (text.size() + label.size() > maxBytes) return false;
+  text += label;
+  return true;
+}
+
+std::string keyLabel(const std::string& key, KeyboardLayout layout, bool upper) {
+  if (key == "backspace") return "⌫";
+  if (key == "space") return " ";
+  if (key == "layout") return layout == KeyboardLayout::Latin ? "АБВ" : "ABC";
+  return upper ? ui::utf8Upper(key) : key;
+}
+
+}  // namespace
 
 bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes,
               bool digitRow) {
@@ -177,64 +301,28 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
   const float spacing = ui::mm(1.5f);
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, spacing));
   ImGui::PushFont(ui::fonts().large);
-  std::vector<std::string> rows;
-  if (layout == KeyboardLayout::Digits) {
-    rows = {"123", "456", "789", "+0 "};
-  } else if (gReach && digitRow) {
-    for (const char* r : layout == KeyboardLayout::Latin ? kLatinReach : kCyrillicReach)
-      rows.emplace_back(r);
-  } else {
-    for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic) rows.emplace_back(r);
-    if (!digitRow) rows.erase(rows.begin());
-  }
+  const bool letters = layout == KeyboardLayout::Latin || layout == KeyboardLayout::Cyrillic;
+  auto rows = keyRows(layout, digitRow);
   const float avail = contentWidth();
-  std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
-  for (const auto& r : rows) widest = std::max(widest, splitUtf8(r).size());
-  const float keyW = std::max(ui::minTouch(), (avail - spacing * static_cast<float>(widest - 1)) /
-                                                  static_cast<float>(widest));
-  const float keyH = ui::minTouch();
+  const float keyW = keyWidth(rows, avail, spacing, letters);
+  if (letters && !gReach)  // the layout switch, space and backspace: a row of their own
+    rows.push_back({{"layout", 1.5f}, {"space", 0}, {"backspace", 2}});
   const bool upper = capitalise && (text.empty() || text.back() == ' ' || text.back() == '-');
-  for (const auto& row : rows) {
-    const auto keys = splitUtf8(row);
-    const float rowW =
-        static_cast<float>(keys.size()) * keyW + spacing * static_cast<float>(keys.size() - 1);
+  const KeyboardLayout shown = layout;
+  for (auto& row : rows) {
+    float rowW = spacing * static_cast<float>(row.size() - 1);
+    for (const auto& k : row) rowW += k.units * keyW;
+    if (row.back().key == "backspace" && row.front().key == "layout") {  // the own row: 80 %
+      row[1].units = (avail * 0.8f - keyW * 3.5f - spacing * 2) / keyW;
+      rowW = avail * 0.8f;
+    }
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - rowW) * 0.5f);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) ImGui::SameLine();
-      const std::string& k = keys[i];
-      if (k == " ") {  // the digits pad's empty corner becomes backspace
-        if (ui::touchButton("key:backspace", "⌫", ImVec2(keyW, keyH), ui::ButtonStyle::Key)) {
-          popLastUtf8(text);
-          changed = true;
-        }
-        continue;
-      }
-      const std::string label = upper ? ui::utf8Upper(k) : k;
-      if (ui::touchButton("key:" + k, label, ImVec2(keyW, keyH), ui::ButtonStyle::Key) &&
-          text.size() + label.size() <= maxBytes) {
-        text += label;
-        changed = true;
-      }
-    }
-  }
-  if (layout != KeyboardLayout::Digits) {
-    const float rowW = avail * 0.8f;
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - rowW) * 0.5f);
-    const char* other = layout == KeyboardLayout::Latin ? "АБВ" : "ABC";
-    if (ui::touchButton("key:layout", other, ImVec2(keyW * 1.5f, keyH), ui::ButtonStyle::Key)) {
-      layout = layout == KeyboardLayout::Latin ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
-    }
-    ImGui::SameLine();
-    const float spaceW = rowW - keyW * 3.5f - spacing * 2;
-    if (ui::touchButton("key:space", " ", ImVec2(spaceW, keyH), ui::ButtonStyle::Key) &&
-        !text.empty() && text.back() != ' ' && text.size() < maxBytes) {
-      text += ' ';
-      changed = true;
-    }
-    ImGui::SameLine();
-    if (ui::touchButton("key:backspace", "⌫", ImVec2(keyW * 2, keyH), ui::ButtonStyle::Key)) {
-      popLastUtf8(text);
-      changed = true;
+      const std::string label = keyLabel(row[i].key, shown, upper);
+      if (ui::touchButton("key:" + row[i].key, label, ImVec2(row[i].units * keyW, ui::minTouch()),
+                          ui::ButtonStyle::Key))
+        changed = press(row[i].key, label, text, layout, maxBytes) || changed;
     }
   }
   ImGui::PopFont();
