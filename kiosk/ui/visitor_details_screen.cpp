@@ -54,7 +54,8 @@ class VisitorDetailsScreen final : public Screen {
       const float doneW = ui::mm(50);
       const float sp = ImGui::GetStyle().ItemSpacing.x;
       reachLine(ui::minTouch() + ImGui::GetStyle().ItemSpacing.y +
-                keyboardHeight(field_ == 0 ? layout_ : KeyboardLayout::DigitsWide, false));
+                (field_ == 0 ? keyboardHeight(layout_, false)
+                             : keyboardHeight(KeyboardLayout::DigitsWide, false, w * 0.4f)));
       field(ctx, field_, w - doneW - sp, false);
       ImGui::SameLine();
       if (ui::touchButton("details.done", ctx.t("common.done"), ImVec2(doneW, 0))) editing_ = false;
@@ -127,7 +128,8 @@ class VisitorDetailsScreen final : public Screen {
       // Reach mode: two rows of six, so the pad, the field and the strip below fit the lower half.
       KeyboardLayout digits = reachMode() ? KeyboardLayout::DigitsWide : KeyboardLayout::Digits;
       ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.3f);
-      ImGui::BeginChild("digits", ImVec2(w * 0.4f, keyboardHeight(digits, false) + ui::mm(0.5f)),
+      ImGui::BeginChild("digits",
+                        ImVec2(w * 0.4f, keyboardHeight(digits, false, w * 0.4f) + ui::mm(0.5f)),
                         false, ImGuiWindowFlags_NoScrollbar);
       keyboard(phone_, digits, false, 20);
       ImGui::EndChild();

@@ -62,7 +62,10 @@ class WelcomeScreen final : public Screen {
           std::max(exitY + buttonH - ui::minTouch(),
                    ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - ui::minTouch()));
     }
-    const float toggleW = std::min(ui::mm(70), (contentWidth() - w) * 0.5f - ui::mm(4));
+    // Beside "I am leaving" it takes the margin; below it (portrait) its full width.
+    const bool below = ImGui::GetCursorPosY() >= exitY + buttonH;
+    const float toggleW =
+        below ? ui::mm(70) : std::min(ui::mm(70), (contentWidth() - w) * 0.5f - ui::mm(4));
     if (toggle &&
         ui::touchButton("welcome.reach", ctx.t(reach ? "welcome.reach_off" : "welcome.reach_on"),
                         ImVec2(reach ? ui::mm(70) : toggleW, 0), ui::ButtonStyle::Secondary)) {

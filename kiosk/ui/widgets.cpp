@@ -57,6 +57,17 @@ std::string fitTail(const std::string& s, float width) {
   return ellipsis;
 }
 
+// The start of `s` that fits in `width`, "…" at its end when cut.
+std::string fitHead(const std::string& s, float width) {
+  if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
+  std::string cut = s;
+  while (!cut.empty()) {
+    popLastUtf8(cut);
+    if (ImGui::CalcTextSize((cut + "…").c_str()).x <= width) return cut + "…";
+  }
+  return "…";
+}
+
 // "Call a guard" as a button at `rowY`, or "A guard is coming" once called, `w` wide.
 void callGuard(ScreenContext& ctx, const std::string& label, float w, float rowY, float textY) {
   if (ctx.flow.session().guardCalled) {
@@ -80,10 +91,6 @@ void header(ScreenContext& ctx) {
   // The row is a touch target tall: it takes half the top padding so the page below loses little.
   const float rowY = style.WindowPadding.y * 0.5f;
   const float textY = rowY + (ui::minTouch() - ImGui::GetTextLineHeight()) * 0.5f;
-  ImGui::SetCursorPosY(textY);
-  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
-  ui::text(ctx.estateName);
-  ImGui::PopStyleColor();
   const bool called = ctx.flow.session().guardCalled;
   const std::string help = ctx.t(called ? "guard.coming" : "guard.call");
   const float helpW = called ? ImGui::CalcTextSize(help.c_str()).x
@@ -91,10 +98,17 @@ void header(ScreenContext& ctx) {
                                                             style.FramePadding.x * 2);
   // In reach mode "Call a guard" is in the bottom strip: "offline" takes its place at the right.
   float right = ImGui::GetWindowWidth() - style.WindowPadding.x - (reachMode() ? 0 : helpW);
-  if (!ctx.flow.online()) {
-    const std::string offline = ctx.t("common.offline");
-    const float w = ImGui::CalcTextSize(offline.c_str()).x;
-    ImGui::SameLine(right - (reachMode() ? 0 : style.ItemSpacing.x * 2) - w);
+  const std::string offline = ctx.flow.online() ? std::string() : ctx.t("common.offline");
+  const float offlineX =
+      right - (reachMode() ? 0 : style.ItemSpacing.x * 2) - ImGui::CalcTextSize(offline.c_str()).x;
+  // The estate's name gives way where the row is short (portrait): cut, "…" at its end.
+  const float nameRight = offline.empty() && !reachMode() ? right : offlineX;
+  ImGui::SetCursorPosY(textY);
+  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
+  ui::text(fitHead(ctx.estateName, nameRight - ImGui::GetCursorPosX() - style.ItemSpacing.x * 2));
+  ImGui::PopStyleColor();
+  if (!offline.empty()) {
+    ImGui::SameLine(offlineX);
     ImGui::SetCursorPosY(textY);
     ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
     ui::text(offline);
@@ -205,15 +219,6 @@ void reachLine(float height, float textAbove) {
   if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
 }
 
-float keyboardHeight(KeyboardLayout layout, bool digitRow) {
-  const int rows = layout == KeyboardLayout::Digits       ? 4
-                   : layout == KeyboardLayout::DigitsWide ? 2
-                   : gReach                               ? 3
-                   : digitRow                             ? 5
-                                                          : 4;
-  return static_cast<float>(rows) * (ui::minTouch() + ui::mm(1.5f));
-}
-
 namespace {
 
 // One key: a letter or digit, or "layout", "space", "backspace"; `units` key widths wide.
@@ -253,6 +258,39 @@ std::vector<KeyRow> keyRows(KeyboardLayout layout, bool digitRow) {
   }
   return rows;
 }
+
+// Rows too wide for `avail` at the smallest key (a portrait panel) are split in two, and again.
+std::vector<KeyRow> fitRows(std::vector<KeyRow> rows, float avail, float spacing) {
+  std::vector<KeyRow> out;
+  while (!rows.empty()) {
+    KeyRow row = std::move(rows.front());
+    rows.erase(rows.begin());
+    float units = 0;
+    for (const auto& k : row) units += k.units;
+    const float need = units * ui::minTouch() + spacing * static_cast<float>(row.size() - 1);
+    if (need <= avail + 0.5f || row.size() < 2) {
+      out.push_back(std::move(row));
+      continue;
+    }
+    const auto half = static_cast<std::ptrdiff_t>((row.size() + 1) / 2);
+    KeyRow second(row.begin() + half, row.end());
+    row.erase(row.begin() + half, row.end());
+    rows.insert(rows.begin(), std::move(second));
+    rows.insert(rows.begin(), std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+float keyboardHeight(KeyboardLayout layout, bool digitRow, float width) {
+  const bool letters = layout == KeyboardLayout::Latin || layout == KeyboardLayout::Cyrillic;
+  const auto rows = fitRows(keyRows(layout, digitRow), width, ui::mm(1.5f)).size() +
+                    (letters && !gReach ? 1 : 0);  // the row of layout, space, backspace
+  return static_cast<float>(rows) * (ui::minTouch() + ui::mm(1.5f));
+}
+
+namespace {
 
 // The widest key width that lets every row fit `avail` (letter keyboards: 12 keys at least).
 float keyWidth(const std::vector<KeyRow>& rows, float avail, float spacing, bool letters) {
@@ -302,8 +340,8 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, spacing));
   ImGui::PushFont(ui::fonts().large);
   const bool letters = layout == KeyboardLayout::Latin || layout == KeyboardLayout::Cyrillic;
-  auto rows = keyRows(layout, digitRow);
   const float avail = contentWidth();
+  auto rows = fitRows(keyRows(layout, digitRow), avail, spacing);
   const float keyW = keyWidth(rows, avail, spacing, letters);
   if (letters && !gReach)  // the layout switch, space and backspace: a row of their own
     rows.push_back({{"layout", 1.5f}, {"space", 0}, {"backspace", 2}});

@@ -41,7 +41,8 @@ enum class KeyboardLayout { Latin, Cyrillic, Digits, DigitsWide };
 // is what it takes.
 bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes = 64,
               bool digitRow = true);
-float keyboardHeight(KeyboardLayout layout, bool digitRow);
+// Rows too wide for a narrow (portrait) panel are split, so the keys keep 15 mm.
+float keyboardHeight(KeyboardLayout layout, bool digitRow, float width = contentWidth());
 // A tappable field showing `text` (or `placeholder`); returns true when tapped.
 bool textField(const std::string& id, const std::string& label, const std::string& text,
                const std::string& placeholder, bool active, float width);

@@ -273,8 +273,8 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     window_ = std::move(w.value());
     ASSERT_EQ(window_->width(), size.width);
     ASSERT_EQ(window_->height(), size.height);
-    // As the kiosk scales itself (kiosk_app.cpp): by the width, up to 1920.
-    scale_ = static_cast<float>(std::min(size.width, 1920)) / 1920.0f;
+    // As the kiosk scales itself (kiosk_app.cpp).
+    scale_ = ui::displayScale(size.width, size.height);
     ui::setPixelsPerMillimetre(5.6f * scale_);
     auto f = ui::loadFonts(scale_);
     ASSERT_TRUE(f) << f.error().message;
