@@ -82,9 +82,9 @@ WorkerOptions workerOptions(const KioskConfig& cfg) {
   return wo;
 }
 
-// Fonts and sizes follow the screen width (a 1920-wide screen is the design size).
+// Fonts and sizes follow the screen's short side (1080 is the design size; portrait too).
 Status prepareWindow(const KioskConfig& cfg, const Options& opt) {
-  const float scale = static_cast<float>(std::min(opt.width, 1920)) / 1920.0f;
+  const float scale = ui::displayScale(opt.width, opt.height);
   ui::setPixelsPerMillimetre(cfg.pxPerMm * scale);
   if (auto f = ui::loadFonts(scale); !f) return f.error();
   ui::applyTheme(*ui::themeFromString(cfg.theme));

@@ -55,7 +55,7 @@ class FindResidentScreen final : public Screen {
     const float keyboardH =
         keyboardHeight(layout_, true) + ImGui::GetStyle().WindowPadding.y + ui::mm(1.5f);
     const float rowH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y;
-    reachLine(rowH + keyboardH);
+    reachLine(rowH + keyboardHeight(layout_, true));
     if (reach) {
       back(ctx);
       ImGui::SameLine();

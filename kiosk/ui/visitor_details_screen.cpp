@@ -40,6 +40,11 @@ class VisitorDetailsScreen final : public Screen {
     const bool guide = ctx.previewHint.rfind("id.", 0) == 0;  // MRZ guidance from the camera
     subtitle(ctx.tr.format("details.visiting", {{"unit", unit}}) + "   " +
              ctx.t(guide ? "details." + ctx.previewHint : std::string("details.scan_hint")));
+    if (reachMode() && s.reason == "details_incomplete") {
+      ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().danger);
+      ui::text(ctx.t("details.incomplete"));
+      ImGui::PopStyleColor();
+    }
     const float w = contentWidth();
     if (!reachMode()) {
       fields(ctx, w);
@@ -49,7 +54,8 @@ class VisitorDetailsScreen final : public Screen {
       const float doneW = ui::mm(50);
       const float sp = ImGui::GetStyle().ItemSpacing.x;
       reachLine(ui::minTouch() + ImGui::GetStyle().ItemSpacing.y +
-                keyboardHeight(field_ == 0 ? layout_ : KeyboardLayout::Digits, false));
+                (field_ == 0 ? keyboardHeight(layout_, false)
+                             : keyboardHeight(KeyboardLayout::DigitsWide, false, w * 0.4f)));
       field(ctx, field_, w - doneW - sp, false);
       ImGui::SameLine();
       if (ui::touchButton("details.done", ctx.t("common.done"), ImVec2(doneW, 0))) editing_ = false;
@@ -57,9 +63,10 @@ class VisitorDetailsScreen final : public Screen {
     } else {  // reach mode: fields, purposes and the way on, all low; a tap on a field types
       const float labelH = ImGui::GetFontSize() + ImGui::GetStyle().ItemSpacing.y;
       const float rowH = ui::minTouch() + ImGui::GetStyle().ItemSpacing.y;
-      reachLine(2 * (labelH + rowH) + labelH + rowH + ImGui::GetStyle().WindowPadding.y);
+      // The fields' labels are words, not controls: they may sit just above the middle.
+      reachLine(2 * (labelH + rowH) + rowH + ImGui::GetStyle().WindowPadding.y, labelH);
       fields(ctx, w);
-      purposes(ctx, w, s.reason == "details_incomplete");
+      purposes(ctx, w, false);  // "incomplete" is said under the subtitle, above the controls
     }
     if (!editing_ || !reachMode()) nav(ctx);
     endPage();
@@ -118,9 +125,11 @@ class VisitorDetailsScreen final : public Screen {
         keyboard(name_, layout_, true, 64, false);
       }
     } else {
-      KeyboardLayout digits = KeyboardLayout::Digits;
+      // Reach mode: two rows of six, so the pad, the field and the strip below fit the lower half.
+      KeyboardLayout digits = reachMode() ? KeyboardLayout::DigitsWide : KeyboardLayout::Digits;
       ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.3f);
-      ImGui::BeginChild("digits", ImVec2(w * 0.4f, 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2)),
+      ImGui::BeginChild("digits",
+                        ImVec2(w * 0.4f, keyboardHeight(digits, false, w * 0.4f) + ui::mm(0.5f)),
                         false, ImGuiWindowFlags_NoScrollbar);
       keyboard(phone_, digits, false, 20);
       ImGui::EndChild();

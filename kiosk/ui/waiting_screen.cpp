@@ -46,7 +46,7 @@ class WaitingScreen final : public Screen {
         pinButton(ctx, w);
       } else if (showPin_) {
         pinPad(ctx, s);
-        if (reachMode()) {  // Cancel and OK sit beside the pad
+        if (padBeside()) {  // Cancel and OK sit beside the pad
           endPage();
           return;
         }
@@ -62,6 +62,12 @@ class WaitingScreen final : public Screen {
   }
 
  private:
+  // Reach mode puts Cancel and OK beside the PIN pad where the panel is wide enough (landscape);
+  // a portrait panel has the height for the usual OK below the pad and Cancel at the bottom.
+  static bool padBeside() {
+    return reachMode() &&
+           contentWidth() >= ui::mm(70 + 90 + 60) + 2 * ImGui::GetStyle().ItemSpacing.x;
+  }
   void cancel(ScreenContext& ctx) {
     if (ui::touchButton("waiting.cancel", ctx.t("waiting.cancel"), ImVec2(ui::mm(70), 0),
                         ui::ButtonStyle::Secondary)) {
@@ -87,13 +93,14 @@ class WaitingScreen final : public Screen {
     const float w = ui::mm(90);
     const float padH = 4 * (ui::minTouch() + ui::mm(1.5f)) + ui::mm(2);
     const float x = ImGui::GetCursorPosX() + (contentWidth() - w) * 0.5f;
-    if (reachMode()) {
+    if (padBeside()) {
       reachLine(padH);
       const float y = ImGui::GetCursorPosY();
       ImGui::SetCursorPosY(y + padH - ui::minTouch() - ui::mm(2));
       cancel(ctx);
       ImGui::SetCursorPos(ImVec2(x, y));
-    } else {
+    } else {  // reach mode on a narrow panel: the pad, OK below it, Cancel at the bottom, low
+      reachLine(padH + 2 * (ui::minTouch() + ImGui::GetStyle().ItemSpacing.y));
       ImGui::SetCursorPosX(x);
     }
     const float padY = ImGui::GetCursorPosY();
@@ -101,13 +108,13 @@ class WaitingScreen final : public Screen {
     KeyboardLayout digits = KeyboardLayout::Digits;
     keyboard(pin_, digits, false, 12);  // per-guard PINs: 6 to 12 digits
     ImGui::EndChild();
-    if (reachMode())
+    if (padBeside())
       ImGui::SetCursorPos(ImVec2(x + w + ImGui::GetStyle().ItemSpacing.x,
                                  padY + padH - ui::minTouch() - ui::mm(2)));
     else
       ImGui::SetCursorPosX(x);
     if (ui::touchButton("guard.pin_ok", ctx.t("guard.pin_ok"),
-                        ImVec2(reachMode() ? ui::mm(60) : w, 0), ui::ButtonStyle::Primary,
+                        ImVec2(padBeside() ? ui::mm(60) : w, 0), ui::ButtonStyle::Primary,
                         pin_.size() >= 6 && !s.pinChecking)) {
       ctx.emit(flow::Event::withText(flow::EventKind::GuardPinEntered, pin_));
       pin_.clear();

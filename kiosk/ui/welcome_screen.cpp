@@ -24,8 +24,13 @@ class WelcomeScreen final : public Screen {
     ImGui::Dummy(ImVec2(0, ui::mm(2)));
     ui::centeredText(ctx.t("welcome.subtitle"), ui::fonts().body, ui::palette().mutedText);
     ImGui::Dummy(ImVec2(0, ui::mm(12)));
-    // In reach mode the three choices are lower and shorter; languages go to the bottom row.
-    const float buttonH = ui::mm(reach ? 18 : 24);
+    // In reach mode the three choices are lower; languages go to the bottom row.
+    // Reach mode: touch-target high and closer together, above the row of the toggle and the
+    // languages and the strip with "Call a guard".
+    const float buttonH = reach ? ui::minTouch() : ui::mm(24);
+    if (reach)
+      ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing,
+                          ImVec2(ImGui::GetStyle().ItemSpacing.x, ui::mm(2.5f)));
     const float gap = ImGui::GetStyle().ItemSpacing.y;
     reachLine(3 * (buttonH + gap) + ui::minTouch() + gap);
     const float w = std::min(contentWidth(), ui::mm(160));
@@ -46,6 +51,7 @@ class WelcomeScreen final : public Screen {
       ctx.emit(flow::Event::of(flow::EventKind::StartExit));
     }
     ImGui::PopFont();
+    if (reach) ImGui::PopStyleVar();
     // The reach toggle is low in both modes: whoever needs it can reach it. A kiosk that fixes
     // the mode (reach_mode = "on" / "off") shows none: the languages keep their place.
     const bool toggle = reachPolicy() == ReachPolicy::Toggle;
@@ -56,7 +62,10 @@ class WelcomeScreen final : public Screen {
           std::max(exitY + buttonH - ui::minTouch(),
                    ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - ui::minTouch()));
     }
-    const float toggleW = std::min(ui::mm(70), (contentWidth() - w) * 0.5f - ui::mm(4));
+    // Beside "I am leaving" it takes the margin; below it (portrait) its full width.
+    const bool below = ImGui::GetCursorPosY() >= exitY + buttonH;
+    const float toggleW =
+        below ? ui::mm(70) : std::min(ui::mm(70), (contentWidth() - w) * 0.5f - ui::mm(4));
     if (toggle &&
         ui::touchButton("welcome.reach", ctx.t(reach ? "welcome.reach_off" : "welcome.reach_on"),
                         ImVec2(reach ? ui::mm(70) : toggleW, 0), ui::ButtonStyle::Secondary)) {

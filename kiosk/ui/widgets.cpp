@@ -57,6 +57,31 @@ std::string fitTail(const std::string& s, float width) {
   return ellipsis;
 }
 
+// The start of `s` that fits in `width`, "…" at its end when cut.
+std::string fitHead(const std::string& s, float width) {
+  if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
+  std::string cut = s;
+  while (!cut.empty()) {
+    popLastUtf8(cut);
+    if (ImGui::CalcTextSize((cut + "…").c_str()).x <= width) return cut + "…";
+  }
+  return "…";
+}
+
+// "Call a guard" as a button at `rowY`, or "A guard is coming" once called, `w` wide.
+void callGuard(ScreenContext& ctx, const std::string& label, float w, float rowY, float textY) {
+  if (ctx.flow.session().guardCalled) {
+    ImGui::SetCursorPosY(textY);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::palette().success);
+    ui::text(label);
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::SetCursorPosY(rowY);
+    if (ui::touchButton("guard.call", label, ImVec2(w, 0), ui::ButtonStyle::Secondary))
+      ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+  }
+}
+
 // Header: the estate on the left; "offline" and "Call a guard" (then "A guard is coming") on the
 // right, on one row as tall as a touch target.
 void header(ScreenContext& ctx) {
@@ -66,54 +91,78 @@ void header(ScreenContext& ctx) {
   // The row is a touch target tall: it takes half the top padding so the page below loses little.
   const float rowY = style.WindowPadding.y * 0.5f;
   const float textY = rowY + (ui::minTouch() - ImGui::GetTextLineHeight()) * 0.5f;
-  ImGui::SetCursorPosY(textY);
-  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
-  ui::text(ctx.estateName);
-  ImGui::PopStyleColor();
   const bool called = ctx.flow.session().guardCalled;
   const std::string help = ctx.t(called ? "guard.coming" : "guard.call");
   const float helpW = called ? ImGui::CalcTextSize(help.c_str()).x
                              : std::max(ui::minTouch(), ImGui::CalcTextSize(help.c_str()).x +
                                                             style.FramePadding.x * 2);
-  float right = ImGui::GetWindowWidth() - style.WindowPadding.x - helpW;
-  if (!ctx.flow.online()) {
-    const std::string offline = ctx.t("common.offline");
-    const float w = ImGui::CalcTextSize(offline.c_str()).x;
-    ImGui::SameLine(right - style.ItemSpacing.x * 2 - w);
+  // In reach mode "Call a guard" is in the bottom strip: "offline" takes its place at the right.
+  float right = ImGui::GetWindowWidth() - style.WindowPadding.x - (reachMode() ? 0 : helpW);
+  const std::string offline = ctx.flow.online() ? std::string() : ctx.t("common.offline");
+  const float offlineX =
+      right - (reachMode() ? 0 : style.ItemSpacing.x * 2) - ImGui::CalcTextSize(offline.c_str()).x;
+  // The estate's name gives way where the row is short (portrait): cut, "…" at its end.
+  const float nameRight = offline.empty() && !reachMode() ? right : offlineX;
+  ImGui::SetCursorPosY(textY);
+  ImGui::PushStyleColor(ImGuiCol_Text, p.mutedText);
+  ui::text(fitHead(ctx.estateName, nameRight - ImGui::GetCursorPosX() - style.ItemSpacing.x * 2));
+  ImGui::PopStyleColor();
+  if (!offline.empty()) {
+    ImGui::SameLine(offlineX);
     ImGui::SetCursorPosY(textY);
     ImGui::PushStyleColor(ImGuiCol_Text, p.warning);
     ui::text(offline);
     ImGui::PopStyleColor();
   }
   const float afterHeader = rowY + ui::minTouch();
-  // Reach mode keeps every control in the lower half, where the page has no free place for it
-  // yet: the screens that need a guard (refused pass or badge, lost badge) offer it in the page.
-  if (reachMode()) {
-    ImGui::PopFont();
-    ImGui::SetCursorPosY(afterHeader);
-    return;
-  }
-  ImGui::SameLine(right);
-  if (called) {
-    ImGui::SetCursorPosY(textY);
-    ImGui::PushStyleColor(ImGuiCol_Text, p.success);
-    ui::text(help);
-    ImGui::PopStyleColor();
-  } else {
-    ImGui::SetCursorPosY(rowY);
-    if (ui::touchButton("guard.call", help, ImVec2(helpW, 0), ui::ButtonStyle::Secondary))
-      ctx.emit(flow::Event::of(flow::EventKind::CallGuard));
+  // Reach mode keeps every control in the lower half: "Call a guard" goes to the strip at the
+  // bottom (guardStrip), below the page.
+  if (!reachMode()) {
+    ImGui::SameLine(right);
+    callGuard(ctx, help, helpW, rowY, textY);
   }
   ImGui::PopFont();
   ImGui::SetCursorPosY(afterHeader);
 }
 
+// Reach mode: the strip at the very bottom of the viewport, below every page, that holds
+// "Call a guard": one touch target high, 1.5 mm from the bottom edge.
+float guardStripHeight() { return reachMode() ? ui::minTouch() + ui::mm(1.5f) : 0.0f; }
+
+void guardStrip(ScreenContext& ctx) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float h = guardStripHeight();
+  ImGui::SetNextWindowPos(ImVec2(0, io.DisplaySize.y - h));
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, h));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(style.WindowPadding.x, 0));
+  ImGui::Begin("##guard_strip", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
+  ImGui::PushFont(ui::fonts().body);
+  const bool called = ctx.flow.session().guardCalled;
+  const std::string help = ctx.t(called ? "guard.coming" : "guard.call");
+  const float labelW = ImGui::CalcTextSize(help.c_str()).x;
+  const float w = called ? labelW
+                         : std::min(ImGui::GetContentRegionAvail().x,
+                                    std::max(ui::mm(90), labelW + style.FramePadding.x * 2));
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - w) * 0.5f);
+  callGuard(ctx, help, w, 0, (ui::minTouch() - ImGui::GetTextLineHeight()) * 0.5f);
+  ImGui::PopFont();
+  ImGui::End();
+}
+
+ScreenContext* gPageContext = nullptr;  // the page being drawn, for its guard strip
+
 }  // namespace
 
 void beginPage(ScreenContext& ctx, const char* id) {
   const ImGuiIO& io = ImGui::GetIO();
+  gPageContext = &ctx;
+  // In reach mode the page ends above the guard strip: every screen lays out in less height.
   ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, io.DisplaySize.y - guardStripHeight()));
   ImGui::Begin(id, nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
@@ -122,7 +171,11 @@ void beginPage(ScreenContext& ctx, const char* id) {
   ImGui::Separator();
 }
 
-void endPage() { ImGui::End(); }
+void endPage() {
+  ImGui::End();
+  if (reachMode() && gPageContext) guardStrip(*gPageContext);
+  gPageContext = nullptr;
+}
 
 void title(const std::string& text) {
   ImGui::PushFont(ui::fonts().title);
@@ -159,17 +212,126 @@ void setReachPolicy(ReachPolicy policy) {
 }
 ReachPolicy reachPolicy() { return gReachPolicy; }
 
-void reachLine(float height) {
+void reachLine(float height, float textAbove) {
   if (!gReach) return;
-  const float y = std::max(ImGui::GetWindowHeight() * 0.5f,
+  const float y = std::max(ImGui::GetIO().DisplaySize.y * 0.5f - textAbove,  // the middle
                            ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - height);
   if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
 }
 
-float keyboardHeight(KeyboardLayout layout, bool digitRow) {
-  const int rows = layout == KeyboardLayout::Digits ? 4 : (digitRow && !gReach ? 5 : 4);
+namespace {
+
+// One key: a letter or digit, or "layout", "space", "backspace"; `units` key widths wide.
+struct Key {
+  std::string key;
+  float units = 1;
+};
+using KeyRow = std::vector<Key>;
+
+// The rows of keys. In reach mode the layout switch, backspace and space end the three letter
+// rows (no row of their own); otherwise they get a row of their own, drawn by specialRow().
+std::vector<KeyRow> keyRows(KeyboardLayout layout, bool digitRow) {
+  std::vector<std::string> letters;
+  if (layout == KeyboardLayout::Digits) {
+    letters = {"123", "456", "789", "+0 "};
+  } else if (layout == KeyboardLayout::DigitsWide) {
+    letters = {"123456", "7890+ "};
+  } else if (gReach && digitRow) {
+    for (const char* r : layout == KeyboardLayout::Latin ? kLatinReach : kCyrillicReach)
+      letters.emplace_back(r);
+  } else {
+    for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic)
+      letters.emplace_back(r);
+    if (!digitRow) letters.erase(letters.begin());
+  }
+  std::vector<KeyRow> rows;
+  for (const auto& l : letters) {
+    KeyRow row;
+    for (auto& k : splitUtf8(l)) row.push_back({k == " " ? "backspace" : k, 1});  // pad corner
+    rows.push_back(std::move(row));
+  }
+  const bool letterLayout = layout == KeyboardLayout::Latin || layout == KeyboardLayout::Cyrillic;
+  if (letterLayout && gReach) {
+    rows[0].push_back({"layout", 1.5f});
+    rows[1].push_back({"backspace", 1.5f});
+    rows[2].push_back({"space", 2});
+  }
+  return rows;
+}
+
+// Rows too wide for `avail` at the smallest key (a portrait panel) are split in two, and again.
+std::vector<KeyRow> fitRows(std::vector<KeyRow> rows, float avail, float spacing) {
+  std::vector<KeyRow> out;
+  while (!rows.empty()) {
+    KeyRow row = std::move(rows.front());
+    rows.erase(rows.begin());
+    float units = 0;
+    for (const auto& k : row) units += k.units;
+    const float need = units * ui::minTouch() + spacing * static_cast<float>(row.size() - 1);
+    if (need <= avail + 0.5f || row.size() < 2) {
+      out.push_back(std::move(row));
+      continue;
+    }
+    const auto half = static_cast<std::ptrdiff_t>((row.size() + 1) / 2);
+    KeyRow second(row.begin() + half, row.end());
+    row.erase(row.begin() + half, row.end());
+    rows.insert(rows.begin(), std::move(second));
+    rows.insert(rows.begin(), std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+float keyboardHeight(KeyboardLayout layout, bool digitRow, float width) {
+  const bool letters = layout == KeyboardLayout::Latin || layout == KeyboardLayout::Cyrillic;
+  const auto rows = fitRows(keyRows(layout, digitRow), width, ui::mm(1.5f)).size() +
+                    (letters && !gReach ? 1 : 0);  // the row of layout, space, backspace
   return static_cast<float>(rows) * (ui::minTouch() + ui::mm(1.5f));
 }
+
+namespace {
+
+// The widest key width that lets every row fit `avail` (letter keyboards: 12 keys at least).
+float keyWidth(const std::vector<KeyRow>& rows, float avail, float spacing, bool letters) {
+  float w = letters ? (avail - spacing * 11) / 12 : avail;
+  for (const auto& row : rows) {
+    float units = 0;
+    for (const auto& k : row) units += k.units;
+    w = std::min(w, (avail - spacing * static_cast<float>(row.size() - 1)) / units);
+  }
+  return std::max(ui::minTouch(), w);
+}
+
+// Applies one key to `text`; returns true when it changed.
+bool press(const std::string& key, const std::string& label, std::string& text,
+           KeyboardLayout& layout, std::size_t maxBytes) {
+  if (key == "backspace") {
+    popLastUtf8(text);
+    return true;
+  }
+  if (key == "layout") {
+    layout = layout == KeyboardLayout::Latin ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
+    return false;
+  }
+  if (key == "space") {
+    if (text.empty() || text.back() == ' ' || text.size() >= maxBytes) return false;
+    text += ' ';
+    return true;
+  }
+  if (text.size() + label.size() > maxBytes) return false;
+  text += label;
+  return true;
+}
+
+std::string keyLabel(const std::string& key, KeyboardLayout layout, bool upper) {
+  if (key == "backspace") return "⌫";
+  if (key == "space") return " ";
+  if (key == "layout") return layout == KeyboardLayout::Latin ? "АБВ" : "ABC";
+  return upper ? ui::utf8Upper(key) : key;
+}
+
+}  // namespace
 
 bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes,
               bool digitRow) {
@@ -177,64 +339,28 @@ bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::s
   const float spacing = ui::mm(1.5f);
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, spacing));
   ImGui::PushFont(ui::fonts().large);
-  std::vector<std::string> rows;
-  if (layout == KeyboardLayout::Digits) {
-    rows = {"123", "456", "789", "+0 "};
-  } else if (gReach && digitRow) {
-    for (const char* r : layout == KeyboardLayout::Latin ? kLatinReach : kCyrillicReach)
-      rows.emplace_back(r);
-  } else {
-    for (const char* r : layout == KeyboardLayout::Latin ? kLatin : kCyrillic) rows.emplace_back(r);
-    if (!digitRow) rows.erase(rows.begin());
-  }
+  const bool letters = layout == KeyboardLayout::Latin || layout == KeyboardLayout::Cyrillic;
   const float avail = contentWidth();
-  std::size_t widest = layout == KeyboardLayout::Digits ? 3 : 12;
-  for (const auto& r : rows) widest = std::max(widest, splitUtf8(r).size());
-  const float keyW = std::max(ui::minTouch(), (avail - spacing * static_cast<float>(widest - 1)) /
-                                                  static_cast<float>(widest));
-  const float keyH = ui::minTouch();
+  auto rows = fitRows(keyRows(layout, digitRow), avail, spacing);
+  const float keyW = keyWidth(rows, avail, spacing, letters);
+  if (letters && !gReach)  // the layout switch, space and backspace: a row of their own
+    rows.push_back({{"layout", 1.5f}, {"space", 0}, {"backspace", 2}});
   const bool upper = capitalise && (text.empty() || text.back() == ' ' || text.back() == '-');
-  for (const auto& row : rows) {
-    const auto keys = splitUtf8(row);
-    const float rowW =
-        static_cast<float>(keys.size()) * keyW + spacing * static_cast<float>(keys.size() - 1);
+  const KeyboardLayout shown = layout;
+  for (auto& row : rows) {
+    float rowW = spacing * static_cast<float>(row.size() - 1);
+    for (const auto& k : row) rowW += k.units * keyW;
+    if (row.back().key == "backspace" && row.front().key == "layout") {  // the own row: 80 %
+      row[1].units = (avail * 0.8f - keyW * 3.5f - spacing * 2) / keyW;
+      rowW = avail * 0.8f;
+    }
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - rowW) * 0.5f);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) ImGui::SameLine();
-      const std::string& k = keys[i];
-      if (k == " ") {  // the digits pad's empty corner becomes backspace
-        if (ui::touchButton("key:backspace", "⌫", ImVec2(keyW, keyH), ui::ButtonStyle::Key)) {
-          popLastUtf8(text);
-          changed = true;
-        }
-        continue;
-      }
-      const std::string label = upper ? ui::utf8Upper(k) : k;
-      if (ui::touchButton("key:" + k, label, ImVec2(keyW, keyH), ui::ButtonStyle::Key) &&
-          text.size() + label.size() <= maxBytes) {
-        text += label;
-        changed = true;
-      }
-    }
-  }
-  if (layout != KeyboardLayout::Digits) {
-    const float rowW = avail * 0.8f;
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - rowW) * 0.5f);
-    const char* other = layout == KeyboardLayout::Latin ? "АБВ" : "ABC";
-    if (ui::touchButton("key:layout", other, ImVec2(keyW * 1.5f, keyH), ui::ButtonStyle::Key)) {
-      layout = layout == KeyboardLayout::Latin ? KeyboardLayout::Cyrillic : KeyboardLayout::Latin;
-    }
-    ImGui::SameLine();
-    const float spaceW = rowW - keyW * 3.5f - spacing * 2;
-    if (ui::touchButton("key:space", " ", ImVec2(spaceW, keyH), ui::ButtonStyle::Key) &&
-        !text.empty() && text.back() != ' ' && text.size() < maxBytes) {
-      text += ' ';
-      changed = true;
-    }
-    ImGui::SameLine();
-    if (ui::touchButton("key:backspace", "⌫", ImVec2(keyW * 2, keyH), ui::ButtonStyle::Key)) {
-      popLastUtf8(text);
-      changed = true;
+      const std::string label = keyLabel(row[i].key, shown, upper);
+      if (ui::touchButton("key:" + row[i].key, label, ImVec2(row[i].units * keyW, ui::minTouch()),
+                          ui::ButtonStyle::Key))
+        changed = press(row[i].key, label, text, layout, maxBytes) || changed;
     }
   }
   ImGui::PopFont();

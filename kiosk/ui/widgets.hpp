@@ -29,16 +29,20 @@ void setReachPolicy(ReachPolicy policy);
 ReachPolicy reachPolicy();
 // In reach mode, moves the cursor down to where `height` (of controls) ends at the bottom of the
 // page, and at least to the middle of the screen; otherwise does nothing.
-void reachLine(float height);
+// `textAbove`: the first pixels of `height` are text (labels), which may sit above the middle.
+void reachLine(float height, float textAbove = 0);
 
-enum class KeyboardLayout { Latin, Cyrillic, Digits };
+// DigitsWide: the digits in two rows of six (a phone number typed in reach mode).
+enum class KeyboardLayout { Latin, Cyrillic, Digits, DigitsWide };
 // Draws an on-screen keyboard and applies the key pressed to `text`. Returns true when it changed.
 // `capitalise` upper-cases the first letter of each word (names); `digitRow` false leaves out
 // the row of digits (names), so the keyboard takes one row less. In reach mode the digits join
-// the letter rows instead (four rows either way). keyboardHeight() is what it takes.
+// the letter rows and so do the layout switch, space and backspace (three rows). keyboardHeight()
+// is what it takes.
 bool keyboard(std::string& text, KeyboardLayout& layout, bool capitalise, std::size_t maxBytes = 64,
               bool digitRow = true);
-float keyboardHeight(KeyboardLayout layout, bool digitRow);
+// Rows too wide for a narrow (portrait) panel are split, so the keys keep 15 mm.
+float keyboardHeight(KeyboardLayout layout, bool digitRow, float width = contentWidth());
 // A tappable field showing `text` (or `placeholder`); returns true when tapped.
 bool textField(const std::string& id, const std::string& label, const std::string& text,
                const std::string& placeholder, bool active, float width);

@@ -106,6 +106,12 @@ std::vector<std::string> layoutProblems(const std::vector<LayoutItem>& items,
         out.push_back(name(items[i]) + " overlaps " + name(items[j]));
     }
   }
+  for (const std::string& id : rules.requiredTouch) {
+    const bool shown = std::any_of(items.begin(), items.end(), [&](const LayoutItem& i) {
+      return i.kind == ItemKind::Touch && i.id == id;
+    });
+    if (!shown) out.push_back("touch " + id + " is not on screen");
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Theme colours and touch-sized ImGui metrics.
 #include "gatehouse/ui/theme.hpp"
 
+#include <algorithm>
+
 namespace gatehouse::ui {
 namespace {
 
@@ -51,6 +53,9 @@ const char* toString(Theme theme) {
 
 void setPixelsPerMillimetre(float pxPerMm) { gPxPerMm = pxPerMm; }
 float mm(float millimetres) { return millimetres * gPxPerMm; }
+float displayScale(int width, int height) {
+  return static_cast<float>(std::min(std::min(width, height), 1080)) / 1080.0f;
+}
 float minTouch() { return mm(15.0f); }
 
 Palette paletteOf(Theme theme) { return paletteFor(theme); }

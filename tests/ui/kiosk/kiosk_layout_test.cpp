@@ -273,8 +273,8 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     window_ = std::move(w.value());
     ASSERT_EQ(window_->width(), size.width);
     ASSERT_EQ(window_->height(), size.height);
-    // As the kiosk scales itself (kiosk_app.cpp): by the width, up to 1920.
-    scale_ = static_cast<float>(std::min(size.width, 1920)) / 1920.0f;
+    // As the kiosk scales itself (kiosk_app.cpp).
+    scale_ = ui::displayScale(size.width, size.height);
     ui::setPixelsPerMillimetre(5.6f * scale_);
     auto f = ui::loadFonts(scale_);
     ASSERT_TRUE(f) << f.error().message;
@@ -383,12 +383,28 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     return false;
   }
 
-  // Reach mode adds a line: every control below the middle of the screen.
-  ui::LayoutRules rules() const {
+  // Reach mode adds a line: every control below the middle of the screen, "Call a guard" among
+  // them on every screen (all have the header) until a guard is called.
+  ui::LayoutRules rules(bool guardCalled = false) const {
     const ImVec2 viewport(static_cast<float>(window_->width()),
                           static_cast<float>(window_->height()));
-    return {viewport, 28.0f * scale_,
-            reachMode() ? std::optional<float>(viewport.y * 0.5f) : std::nullopt};
+    ui::LayoutRules r{viewport,
+                      28.0f * scale_,
+                      reachMode() ? std::optional<float>(viewport.y * 0.5f) : std::nullopt,
+                      {}};
+    if (reachMode() && !guardCalled) r.requiredTouch = {"guard.call"};
+    return r;
+  }
+
+  // Reach mode, a guard called: "A guard is coming" where "Call a guard" was, in the lower half.
+  std::vector<std::string> guardComingProblems(const Stage& st) const {
+    if (!reachMode() || !st.rig.flow.session().guardCalled) return {};
+    const std::string coming = tr_.tr("guard.coming");
+    for (const auto& i : ui::LayoutReport::instance().items())
+      if (i.kind == ui::ItemKind::Text && i.label == coming &&
+          i.min.y >= static_cast<float>(window_->height()) * 0.5f)
+        return {};
+    return {"\"" + coming + "\" is not in the lower half"};
   }
 
   // The scene in one language and theme: every problem of its settled frame, each naming the
@@ -401,8 +417,9 @@ class KioskLayout : public ::testing::TestWithParam<Size> {
     ui::applyTheme(theme);
     reached.insert(st.rig.flow.state());
     const std::string played = play(st, scene.script);
-    std::vector<std::string> problems =
-        ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
+    std::vector<std::string> problems = ui::layoutProblems(
+        ui::LayoutReport::instance().items(), rules(st.rig.flow.session().guardCalled));
+    for (auto& p : guardComingProblems(st)) problems.push_back(p);
     if (!played.empty()) problems.push_back("script: " + played);
     const std::string variant =
         scene.name + "-" + language + "-" + ui::toString(theme) + (reach ? "-reach" : "");

@@ -28,7 +28,7 @@ LayoutItem text(const std::string& s, ImVec2 min, ImVec2 max, float px = 30) {
   return i;
 }
 
-const LayoutRules kRules{ImVec2(1920, 1080), 28, std::nullopt};
+const LayoutRules kRules{ImVec2(1920, 1080), 28, std::nullopt, {}};
 
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
@@ -68,6 +68,22 @@ TEST(LayoutRules, FindsEachKindOfViolation) {
             std::string::npos)
       << p;
   EXPECT_EQ(layoutProblems(items, kRules).size(), 6u) << p;  // off screen is also clipped
+}
+
+// Reach mode wants "Call a guard" on every screen, below the line like every control.
+TEST(LayoutRules, ARequiredControlMustBeOnScreen) {
+  LayoutRules reach = kRules;
+  reach.controlsFromY = 540;
+  reach.requiredTouch = {"guard.call"};
+  const std::vector<LayoutItem> without{touch("welcome.exit", {40, 600}, {600, 684})};
+  EXPECT_EQ(joined(layoutProblems(without, reach)), "touch guard.call is not on screen\n");
+  const std::vector<LayoutItem> high{touch("welcome.exit", {40, 600}, {600, 684}),
+                                     touch("guard.call", {1500, 10}, {1880, 94})};
+  EXPECT_EQ(joined(layoutProblems(high, reach)),
+            "touch guard.call \"guard.call\" (1500,10)-(1880,94) is above the reach line\n");
+  const std::vector<LayoutItem> low{touch("welcome.exit", {40, 600}, {600, 684}),
+                                    touch("guard.call", {700, 990}, {1220, 1074})};
+  EXPECT_EQ(joined(layoutProblems(low, reach)), "");
 }
 
 TEST(LayoutRules, ReachModeWantsEveryControlBelowTheLine) {

@@ -51,12 +51,14 @@ class LayoutReport {
 
 struct LayoutRules {
   ImVec2 viewport;
-  float minTextPx = 0;                 // readable from a metre away
-  std::optional<float> controlsFromY;  // reach mode: every touch target starts below this
+  float minTextPx = 0;                     // readable from a metre away
+  std::optional<float> controlsFromY;      // reach mode: every touch target starts below this
+  std::vector<std::string> requiredTouch;  // ids that must be on screen ("guard.call")
 };
 
 // One line per problem: an item leaving the viewport, clipped by its window, a label wider than
-// its button, two items overlapping, text too small, a control out of reach.
+// its button, two items overlapping, text too small, a control out of reach, a required
+// control missing.
 std::vector<std::string> layoutProblems(const std::vector<LayoutItem>& items,
                                         const LayoutRules& rules);
 

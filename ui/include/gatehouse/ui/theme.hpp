@@ -19,6 +19,9 @@ struct Palette {
 // Pixels per millimetre of the display; default fits a 15.6" 1920x1080 panel (~5.6 px/mm).
 void setPixelsPerMillimetre(float pxPerMm);
 float mm(float millimetres);
+// How much a kiosk of `width` x `height` pixels scales its fonts and millimetres: by the short
+// side, 1.0 from 1080 up (a 1920x1080 panel is the design size; portrait 1080x1920 is 1.0 too).
+float displayScale(int width, int height);
 // The smallest touch target, 15 mm.
 float minTouch();
 
