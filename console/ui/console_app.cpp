@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "gatehouse/console/cache_key.hpp"
+
 #ifdef GATEHOUSE_CONSOLE_DEVICES
 #include "gatehouse/devices/printer.hpp"
 #endif
@@ -135,17 +137,21 @@ void ConsoleApp::signIn() {
   setStatus(tr("signin.checking"));
   auto c = std::make_shared<ServerClient>(opts);
   pendingClient_ = c;
-  const std::string email = field("signin.email"), password = field("signin.password"),
-                    totp = field("signin.totp");
-  field("signin.password").clear();
+  const std::string email = field("signin.email"), totp = field("signin.totp");
+  std::string password = field("signin.password");
+  wipeSecret(field("signin.password"));
   field("signin.totp").clear();  // a code is good once: the next attempt needs a new one
   if (!signInWorker_) signInWorker_ = std::make_unique<NetworkWorker>();
-  signInWorker_->post([this, c, email, password, totp]() -> NetworkWorker::Done {
+  signInWorker_->post([this, c, email, password = std::move(password),
+                       totp]() mutable -> NetworkWorker::Done {
     try {
       c->login(email, password, totp);
       Session s = c->session();
-      return [this, c, s] { finishSignIn(c, s); };
+      NetworkWorker::Done done = [this, c, s, password]() mutable { finishSignIn(c, s, password); };
+      wipeSecret(password);  // only the copy handed to finishSignIn is left
+      return done;
     } catch (const BackendError& e) {
+      wipeSecret(password);
       return [this, e] {
         signingIn = false;
         pendingClient_.reset();
@@ -160,7 +166,7 @@ void ConsoleApp::pollSignIn() {
   for (auto& done : signInWorker_->drain()) done();
 }
 
-void ConsoleApp::finishSignIn(std::shared_ptr<ServerClient> c, Session s) {
+void ConsoleApp::finishSignIn(std::shared_ptr<ServerClient> c, Session s, std::string& password) {
   signingIn = false;
   pendingClient_.reset();
   client = std::move(c);
@@ -169,6 +175,8 @@ void ConsoleApp::finishSignIn(std::shared_ptr<ServerClient> c, Session s) {
   lo.offlineAfter =
       std::chrono::duration_cast<std::chrono::milliseconds>(options.config.offlineAfter);
   lo.cachePath = options.config.cachePath;
+  lo.cachePassword = password;  // derives the cache key, then wiped
+  wipeSecret(password);
   live = std::make_unique<LiveConsole>(client, SystemClock::instance(), lo);
   live->start();
   call<std::vector<UnitOption>>([](ConsoleBackend& b) { return b.units(); },

@@ -126,7 +126,7 @@ class ConsoleApp {
   Status scriptCommand(const std::string& command, const std::string& argument);
   bool expectationMet() const;
 
-  void finishSignIn(std::shared_ptr<ServerClient> client, Session s);
+  void finishSignIn(std::shared_ptr<ServerClient> client, Session s, std::string& password);
   void pollSignIn();
 
   ui::Translations& tr_;

@@ -2,13 +2,17 @@
 // applied on the UI thread in pump().
 #include "gatehouse/console/live.hpp"
 
+#include "gatehouse/console/cache_key.hpp"
+
 namespace gatehouse::console {
 
 LiveConsole::LiveConsole(std::shared_ptr<ServerClient> client, const Clock& clock,
                          LiveOptions options)
     : client_(std::move(client)), clock_(clock), options_(std::move(options)) {
   if (!options_.cachePath.empty()) {
-    if (auto c = LocalCache::open(options_.cachePath)) {
+    auto c = LocalCache::open(options_.cachePath, options_.cachePassword, CacheUnlock::Reset);
+    wipeSecret(options_.cachePassword);
+    if (c) {
       cache_ = std::move(c).value();
       if (auto saved = cache_->loadOnSite()) {
         snap_.onSite = std::move(saved->visitors);

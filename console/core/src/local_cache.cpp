@@ -1,14 +1,22 @@
-// LocalCache on SQLite: one table of visitors on site (photos included) and when it was saved.
+// LocalCache on SQLite: one table of sealed blobs (salt, a check value, the on-site list).
 #include "gatehouse/console/local_cache.hpp"
 
 #include <sqlite3.h>
 
-#include "time_util.hpp"
+#include <filesystem>
+
+#include "cache_codec.hpp"
+#include "gatehouse/console/cache_key.hpp"
 
 namespace gatehouse::console {
 
+namespace {
+const Bytes kCheck = {'g', 'h', '-', 'c', 'a', 'c', 'h', 'e', '-', 'v', '2'};
+}
+
 struct LocalCache::Impl {
   sqlite3* db = nullptr;
+  std::optional<CacheKey> key;
   ~Impl() {
     if (db) sqlite3_close(db);
   }
@@ -16,28 +24,99 @@ struct LocalCache::Impl {
     return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
   }
   std::string err() const { return sqlite3_errmsg(db); }
+
+  bool hasTable(const char* name) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st,
+                       nullptr);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    const bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+  }
+  std::optional<Bytes> get(const char* name) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT value FROM sealed WHERE name = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    std::optional<Bytes> out;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
+      out = Bytes(b, b + sqlite3_column_bytes(st, 0));
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  bool put(const char* name, const Bytes& value) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO sealed VALUES (?, ?)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    const bool ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return ok;
+  }
+  static Result<std::unique_ptr<Impl>> openDb(const std::string& path) {
+    auto d = std::make_unique<Impl>();
+    if (sqlite3_open(path.c_str(), &d->db) != SQLITE_OK) {
+      return makeError("cache_open", path + ": " + d->err());
+    }
+    return d;
+  }
+  static bool isPlain(const std::string& path) {
+    if (!std::filesystem::exists(path)) return false;
+    auto d = openDb(path);
+    return d && d.value()->hasTable("onsite");
+  }
+  // A new salt and key for this password; every sealed row of the previous key is dropped.
+  Status restart(std::string_view password) {
+    const Bytes salt = CacheKey::newSalt();
+    auto k = CacheKey::derive(password, salt);
+    if (!k) return k.error();
+    key.emplace(std::move(k).value());
+    if (!exec("BEGIN IMMEDIATE; DELETE FROM sealed;") || !put("salt", salt) ||
+        !put("check", key->seal(kCheck)) || !exec("COMMIT")) {
+      exec("ROLLBACK");
+      return makeError("cache_write", err());
+    }
+    return Ok{};
+  }
 };
 
 namespace {
-std::string col(sqlite3_stmt* s, int i) {
-  const auto* t = sqlite3_column_text(s, i);
-  return t ? reinterpret_cast<const char*>(t) : "";
+void removeFiles(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    std::filesystem::remove(path + suffix, ec);
 }
+
 }  // namespace
 
-Result<std::unique_ptr<LocalCache>> LocalCache::open(const std::string& path) {
+Result<std::unique_ptr<LocalCache>> LocalCache::open(const std::string& path,
+                                                     std::string_view password, CacheUnlock mode) {
+  if (password.empty()) return makeError("cache_password", "a password is needed for the cache");
+  if (Impl::isPlain(path)) removeFiles(path);  // rows from older code: no personal data left behind
+  auto d = Impl::openDb(path);
+  if (!d) return d.error();
   std::unique_ptr<LocalCache> c(new LocalCache());
-  c->impl_ = std::make_unique<Impl>();
-  if (sqlite3_open(path.c_str(), &c->impl_->db) != SQLITE_OK) {
-    return makeError("cache_open", path + ": " + c->impl_->err());
+  c->impl_ = std::move(d).value();
+  auto& db = *c->impl_;
+  if (!db.exec("PRAGMA secure_delete=ON; PRAGMA journal_mode=WAL;"
+               "CREATE TABLE IF NOT EXISTS sealed (name TEXT PRIMARY KEY, value BLOB);")) {
+    return makeError("cache_schema", path + ": " + db.err());
   }
-  if (!c->impl_->exec("PRAGMA journal_mode=WAL;"
-                      "CREATE TABLE IF NOT EXISTS onsite (visit TEXT PRIMARY KEY, name TEXT, unit "
-                      "TEXT, phone TEXT,"
-                      " kiosk TEXT, entered REAL, expected REAL, photo BLOB, photo_type TEXT);"
-                      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);")) {
-    return makeError("cache_schema", path + ": " + c->impl_->err());
+  const auto salt = db.get("salt");
+  const auto check = db.get("check");
+  if (salt && check) {
+    auto k = CacheKey::derive(password, *salt);
+    if (!k) return k.error();
+    if (auto v = k.value().open(*check); v && *v == kCheck) {
+      db.key.emplace(std::move(k).value());
+      return c;
+    }
+    if (mode == CacheUnlock::Refuse)
+      return makeError("cache_password", "the password does not open this console's cache");
   }
+  if (auto s = db.restart(password); !s) return s.error();
   return c;
 }
 
@@ -45,81 +124,18 @@ LocalCache::~LocalCache() = default;
 
 Status LocalCache::saveOnSite(const std::vector<OnSiteVisitor>& visitors, TimePoint at) {
   auto& d = *impl_;
-  if (!d.exec("BEGIN IMMEDIATE; DELETE FROM onsite;")) return makeError("cache_write", d.err());
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(d.db, "INSERT INTO onsite VALUES (?,?,?,?,?,?,?,?,?)", -1, &st, nullptr);
-  for (const auto& v : visitors) {
-    const std::string id = v.visitId.toString();
-    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, v.visitorName.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, v.unitLabel.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, v.phone.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, v.kioskName.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(st, 6, detail::toEpoch(v.enteredAt));
-    if (v.expectedExitAt) {
-      sqlite3_bind_double(st, 7, detail::toEpoch(*v.expectedExitAt));
-    } else {
-      sqlite3_bind_null(st, 7);
-    }
-    if (v.photo.empty()) {
-      sqlite3_bind_null(st, 8);
-    } else {
-      sqlite3_bind_blob(st, 8, v.photo.data.data(), static_cast<int>(v.photo.data.size()),
-                        SQLITE_TRANSIENT);
-    }
-    sqlite3_bind_text(st, 9, v.photo.contentType.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-      sqlite3_finalize(st);
-      d.exec("ROLLBACK");
-      return makeError("cache_write", d.err());
-    }
-    sqlite3_reset(st);
-  }
-  sqlite3_finalize(st);
-  sqlite3_prepare_v2(d.db, "INSERT OR REPLACE INTO meta VALUES ('onsite_saved_at', ?)", -1, &st,
-                     nullptr);
-  const std::string when = std::to_string(detail::toEpoch(at));
-  sqlite3_bind_text(st, 1, when.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (!d.exec("COMMIT")) return makeError("cache_write", d.err());
+  if (!d.put("onsite", d.key->seal(encodeOnSite({visitors, at}))))
+    return makeError("cache_write", d.err());
   return Ok{};
 }
 
 std::optional<CachedOnSite> LocalCache::loadOnSite() {
   auto& d = *impl_;
-  sqlite3_stmt* st = nullptr;
-  CachedOnSite out;
-  sqlite3_prepare_v2(d.db, "SELECT value FROM meta WHERE key = 'onsite_saved_at'", -1, &st,
-                     nullptr);
-  const bool have = sqlite3_step(st) == SQLITE_ROW;
-  if (have) out.savedAt = detail::fromEpoch(std::stod(col(st, 0)));
-  sqlite3_finalize(st);
-  if (!have) return std::nullopt;
-  sqlite3_prepare_v2(
-      d.db,
-      "SELECT visit, name, unit, phone, kiosk, entered, expected, photo, photo_type FROM onsite "
-      "ORDER BY unit, name",
-      -1, &st, nullptr);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    OnSiteVisitor v;
-    if (auto id = Uuid::parse(col(st, 0))) v.visitId = *id;
-    v.visitorName = col(st, 1);
-    v.unitLabel = col(st, 2);
-    v.phone = col(st, 3);
-    v.kioskName = col(st, 4);
-    v.enteredAt = detail::fromEpoch(sqlite3_column_double(st, 5));
-    if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-      v.expectedExitAt = detail::fromEpoch(sqlite3_column_double(st, 6));
-    if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-      const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 7));
-      v.photo.data.assign(b, b + sqlite3_column_bytes(st, 7));
-      v.photo.contentType = col(st, 8);
-    }
-    out.visitors.push_back(std::move(v));
-  }
-  sqlite3_finalize(st);
-  return out;
+  const auto sealed = d.get("onsite");
+  if (!sealed) return std::nullopt;
+  auto plain = d.key->open(*sealed);
+  if (!plain) return std::nullopt;
+  return decodeOnSite(*plain);
 }
 
 }  // namespace gatehouse::console

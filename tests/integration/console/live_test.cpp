@@ -35,6 +35,7 @@ using LiveTest = ServerConsoleTest;
 LiveOptions optionsWith(std::chrono::milliseconds reconnectEvery, std::string cache = {}) {
   LiveOptions o;
   o.reconnectEvery = reconnectEvery;
+  if (!cache.empty()) o.cachePassword = "gatehouse-demo";  // the guard's, as at sign-in
   o.cachePath = std::move(cache);
   o.stream.backoffMin = std::chrono::milliseconds(50);
   o.stream.backoffMax = std::chrono::milliseconds(300);
@@ -360,6 +361,19 @@ TEST_F(LiveTest, ACopiedConfigAndCacheGiveNothingWithoutPasswordAndTotp) {
   ASSERT_FALSE(bytes.empty());
   EXPECT_EQ(bytes.find(cookie.substr(cookie.find('=') + 1)), std::string::npos);
   EXPECT_EQ(bytes.find("gatehouse-demo"), std::string::npos);
+  // ...and nobody's name in clear; without the guard's password it opens to nothing.
+  EXPECT_EQ(bytes.find("Anna Inside"), std::string::npos);
+  auto stolen = LocalCache::open(cache, "a thief's guess", CacheUnlock::Refuse);
+  ASSERT_FALSE(stolen);
+  EXPECT_EQ(stolen.error().code, "cache_password");
+  {
+    auto mine = LocalCache::open(cache, "gatehouse-demo", CacheUnlock::Refuse);
+    ASSERT_TRUE(mine) << mine.error().message;
+    auto list = (*mine)->loadOnSite();
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->visitors.size(), 1u);
+    EXPECT_EQ(list->visitors[0].visitorName, "Anna Inside");
+  }
   // A thief with the config (the server's URL) gets nothing without the guard's secrets.
   ServerClient thief(serverOptions());
   EXPECT_THROW(thief.queue(), BackendError);

@@ -1,11 +1,13 @@
 // console_core without a database: TOTP, kiosk status, queue order, formats, cache, config,
 // strings.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "gatehouse/console/auth.hpp"
 #include "gatehouse/console/config.hpp"
@@ -103,14 +105,14 @@ TEST(LocalCache, RoundTripsTheOnSiteListWithPhotos) {
   v.enteredAt = TimePoint{std::chrono::seconds(1'800'000'000)};
   v.photo = {makePlaceholderPng(8, 8, 1, 2, 3), "image/png"};
   {
-    auto c = LocalCache::open(path.string());
+    auto c = LocalCache::open(path.string(), "guard password", CacheUnlock::Refuse);
     ASSERT_TRUE(c);
     EXPECT_FALSE((*c)->loadOnSite());  // nothing saved yet
     ASSERT_TRUE((*c)->saveOnSite({v}, TimePoint{std::chrono::seconds(1'800'000'100)}));
     ASSERT_TRUE((*c)->saveOnSite(
         {v}, TimePoint{std::chrono::seconds(1'800'000'200)}));  // replaces, no duplicates
   }
-  auto c = LocalCache::open(path.string());
+  auto c = LocalCache::open(path.string(), "guard password", CacheUnlock::Refuse);
   ASSERT_TRUE(c);
   auto loaded = (*c)->loadOnSite();
   ASSERT_TRUE(loaded);
@@ -122,6 +124,132 @@ TEST(LocalCache, RoundTripsTheOnSiteListWithPhotos) {
   EXPECT_EQ(loaded->visitors[0].photo.data, v.photo.data);
   EXPECT_EQ(loaded->savedAt, TimePoint{std::chrono::seconds(1'800'000'200)});
   std::filesystem::remove(path);
+}
+
+std::filesystem::path freshCacheDir() {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gh-cache-" + Uuid::random().toString());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string allBytesIn(const std::filesystem::path& dir) {  // the file, its WAL and SHM
+  std::ostringstream all;
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(f.path(), std::ios::binary);
+    all << in.rdbuf();
+  }
+  return all.str();
+}
+
+OnSiteVisitor secretVisitor() {
+  OnSiteVisitor v;
+  v.visitId = Uuid::random();
+  v.visitorName = "Zebulon Quartermaine";
+  v.unitLabel = "Unit-Q-777";
+  v.phone = "+44 7700 900123";
+  v.kioskName = "North gate";
+  v.enteredAt = TimePoint{std::chrono::seconds(1'800'000'000)};
+  return v;
+}
+
+TEST(LocalCache, TheFileHoldsNoNamePhoneOrUnitInClear) {
+  const auto dir = freshCacheDir();
+  const auto path = (dir / "cache.sqlite").string();
+  const OnSiteVisitor v = secretVisitor();
+  {
+    auto c = LocalCache::open(path, "guard password", CacheUnlock::Reset);
+    ASSERT_TRUE(c);
+    ASSERT_TRUE((*c)->saveOnSite({v}, TimePoint{std::chrono::seconds(1'800'000'100)}));
+    const std::string open = allBytesIn(dir);  // WAL not yet checkpointed
+    ASSERT_FALSE(open.empty());
+    for (const auto& s : {v.visitorName, v.phone, v.unitLabel, v.kioskName, v.visitId.toString()})
+      EXPECT_EQ(open.find(s), std::string::npos) << s;
+  }
+  const std::string closed = allBytesIn(dir);
+  ASSERT_FALSE(closed.empty());
+  for (const auto& s : {v.visitorName, v.phone, v.unitLabel, v.kioskName, v.visitId.toString()})
+    EXPECT_EQ(closed.find(s), std::string::npos) << s;
+  EXPECT_EQ(closed.find("guard password"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LocalCache, AWrongPasswordGivesAClearErrorAndNoData) {
+  const auto dir = freshCacheDir();
+  const auto path = (dir / "cache.sqlite").string();
+  {
+    auto c = LocalCache::open(path, "guard password", CacheUnlock::Reset);
+    ASSERT_TRUE(c);
+    ASSERT_TRUE((*c)->saveOnSite({secretVisitor()}, TimePoint{std::chrono::seconds(1)}));
+  }
+  for (const std::string pw : {"guard passwore", "Guard password", " "}) {
+    auto c = LocalCache::open(path, pw, CacheUnlock::Refuse);
+    ASSERT_FALSE(c) << pw;
+    EXPECT_EQ(c.error().code, "cache_password");
+    EXPECT_NE(c.error().message.find("password does not open"), std::string::npos);
+  }
+  auto empty = LocalCache::open(path, "", CacheUnlock::Refuse);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, "cache_password");
+  // The refusals destroyed nothing: the right password still opens the list.
+  auto c = LocalCache::open(path, "guard password", CacheUnlock::Refuse);
+  ASSERT_TRUE(c);
+  auto loaded = (*c)->loadOnSite();
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->visitors.size(), 1u);
+  EXPECT_EQ(loaded->visitors[0].phone, "+44 7700 900123");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LocalCache, AnotherGuardSigningInStartsAFreshCacheUnderTheirKey) {
+  const auto dir = freshCacheDir();
+  const auto path = (dir / "cache.sqlite").string();
+  {
+    auto c = LocalCache::open(path, "first guard", CacheUnlock::Reset);
+    ASSERT_TRUE(c);
+    ASSERT_TRUE((*c)->saveOnSite({secretVisitor()}, TimePoint{std::chrono::seconds(1)}));
+  }
+  {
+    auto c = LocalCache::open(path, "second guard", CacheUnlock::Reset);
+    ASSERT_TRUE(c);
+    EXPECT_FALSE((*c)->loadOnSite());  // the first guard's copy is gone, not readable
+    ASSERT_TRUE((*c)->saveOnSite({}, TimePoint{std::chrono::seconds(2)}));
+  }
+  EXPECT_FALSE(LocalCache::open(path, "first guard", CacheUnlock::Refuse));
+  auto c = LocalCache::open(path, "second guard", CacheUnlock::Refuse);
+  ASSERT_TRUE(c);
+  auto loaded = (*c)->loadOnSite();
+  ASSERT_TRUE(loaded);
+  EXPECT_TRUE(loaded->visitors.empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LocalCache, APlainCacheFromOlderCodeIsDeletedOnFirstOpen) {
+  const auto dir = freshCacheDir();
+  const auto path = (dir / "cache.sqlite").string();
+  {  // the schema the previous console wrote, with a visitor in clear
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE onsite (visit TEXT PRIMARY KEY, name TEXT, unit TEXT, "
+                           "phone TEXT, kiosk TEXT, entered REAL, expected REAL, photo BLOB, "
+                           "photo_type TEXT); CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                           "INSERT INTO onsite (visit, name, phone) VALUES ('x', 'Old Plain "
+                           "Name', '+1 555 0100');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  ASSERT_NE(allBytesIn(dir).find("Old Plain Name"), std::string::npos);
+  {
+    auto c = LocalCache::open(path, "guard password", CacheUnlock::Refuse);
+    ASSERT_TRUE(c);
+    EXPECT_FALSE((*c)->loadOnSite());
+  }
+  const std::string bytes = allBytesIn(dir);
+  EXPECT_EQ(bytes.find("Old Plain Name"), std::string::npos);
+  EXPECT_EQ(bytes.find("+1 555 0100"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Image, PlaceholderPngDecodes) {

@@ -27,6 +27,9 @@ struct LiveOptions {
   std::chrono::milliseconds offlineAfter{15000};   // heartbeat age that turns a tile red
   std::chrono::milliseconds reconnectEvery{2000};  // reload attempts while the server is away
   std::string cachePath;  // SQLite file for "on site now"; empty = no cache
+  // The signed-in guard's password: derives the cache key, then wiped. Another guard's cache
+  // is replaced (the server has just vouched for this one).
+  std::string cachePassword;
   StreamOptions stream;
 };
 

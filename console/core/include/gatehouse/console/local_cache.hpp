@@ -1,8 +1,9 @@
-// A local SQLite copy of "on site now", so the evacuation list survives the database going away.
+// A local SQLite copy of "on site now", sealed under a key derived from the guard's password.
 #pragma once
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gatehouse/console/model.hpp"
@@ -15,14 +16,23 @@ struct CachedOnSite {
   TimePoint savedAt{};
 };
 
+// What to do when the password does not open the cache already on disk.
+enum class CacheUnlock {
+  Refuse,  // offline unlock: error "cache_password", nothing read
+  Reset,   // the server just signed this guard in: drop the other guard's copy, start afresh
+};
+
 class LocalCache {
  public:
-  static Result<std::unique_ptr<LocalCache>> open(const std::string& path);
+  // A cache written by older code (plain rows) is deleted first. The password is used once to
+  // derive the key (Argon2id); only the key stays, in locked memory.
+  static Result<std::unique_ptr<LocalCache>> open(const std::string& path,
+                                                  std::string_view password, CacheUnlock mode);
   ~LocalCache();
   LocalCache(const LocalCache&) = delete;
   LocalCache& operator=(const LocalCache&) = delete;
 
-  // Replaces the stored list atomically (one transaction).
+  // Replaces the stored list atomically (one sealed blob).
   Status saveOnSite(const std::vector<OnSiteVisitor>& visitors, TimePoint at);
   std::optional<CachedOnSite> loadOnSite();
 
