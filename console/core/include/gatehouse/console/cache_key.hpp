@@ -1,4 +1,5 @@
-// The console cache's key: derived from a guard's password with Argon2id, held only in locked memory.
+// The console cache's key: derived from a guard's password with Argon2id, held only in locked
+// memory.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -22,8 +23,8 @@ class CacheKey {
   CacheKey& operator=(const CacheKey&) = delete;
   ~CacheKey();  // zeroes and unlocks the key
 
-  Bytes seal(const Bytes& plain) const;              // nonce || secretbox(plain)
-  Result<Bytes> open(const Bytes& sealed) const;     // error "cache_key" on a wrong key or tampering
+  Bytes seal(const Bytes& plain) const;           // nonce || secretbox(plain)
+  Result<Bytes> open(const Bytes& sealed) const;  // error "cache_key" on a wrong key or tampering
 
  private:
   CacheKey() = default;
