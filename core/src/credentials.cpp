@@ -34,9 +34,12 @@ Result<std::string> readCredential(std::string_view name, const std::string& con
                      "credential '" + std::string(name) + "' not found in $CREDENTIALS_DIRECTORY" +
                          (configuredDir.empty() ? std::string() : " or " + configuredDir));
   std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError("credential_unreadable", "cannot read credential file " + path);
+  // `body << in.rdbuf()` sets failbit on a zero-byte file, which must read as empty instead.
   std::ostringstream body;
-  if (!in || !(body << in.rdbuf()))
+  if (in.peek() != std::ifstream::traits_type::eof() && !(body << in.rdbuf()))
     return makeError("credential_unreadable", "cannot read credential file " + path);
+  if (in.bad()) return makeError("credential_unreadable", "cannot read credential file " + path);
   std::string s = body.str();
   if (!s.empty() && s.back() == '\n') s.pop_back();
   if (!s.empty() && s.back() == '\r') s.pop_back();

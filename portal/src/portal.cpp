@@ -25,12 +25,22 @@ namespace gatehouse::portal {
 namespace {
 
 // The evidence signing key, once: a configured file that cannot be read stops the start-up.
+// An empty credential file (the package creates one, for LoadCredential=) means "not set up":
+// the server runs and the export route answers 503 until an operator installs a key.
 void loadEvidenceKey(Context& ctx) {
   auto& file = ctx.staff.evidenceKeyFile;
-  file = ctx.cfg.evidenceKeyFile.empty()
-             ? credentialPath(credential::kEvidenceKey, ctx.cfg.credentialsDir)
-             : ctx.cfg.evidenceKeyFile;
+  const bool fromCredentials = ctx.cfg.evidenceKeyFile.empty();
+  file = fromCredentials ? credentialPath(credential::kEvidenceKey, ctx.cfg.credentialsDir)
+                         : ctx.cfg.evidenceKeyFile;
   if (file.empty()) return;
+  const auto content = fromCredentials
+                           ? readCredential(credential::kEvidenceKey, ctx.cfg.credentialsDir)
+                           : Result<std::string>(std::string("configured"));
+  if (!content && content.error().code == "credential_empty") {
+    spdlog::info("no evidence key set up (credential {} is empty): evidence export is off", file);
+    file.clear();
+    return;
+  }
   auto key = evidence::loadKeyFile(file);
   if (!key) throw std::runtime_error("evidence key " + file + ": " + key.error().message);
   ctx.staff.evidenceKey = *key;

@@ -60,6 +60,11 @@ TEST_F(Credentials, MissingAndEmptyAreDistinctErrors) {
   auto empty = gatehouse::readCredential("vapid-key", configured.path.string());
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code, "credential_empty");
+  // A zero-byte file, as the package's postinst creates for LoadCredential=, is empty too.
+  configured.write("vapid-key", "");
+  auto zero = gatehouse::readCredential("vapid-key", configured.path.string());
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().code, "credential_empty");
 }
 
 TEST_F(Credentials, NamesCannotLeaveTheFolder) {
