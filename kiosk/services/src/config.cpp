@@ -141,6 +141,106 @@ void readGate(Reader& r, const toml::table& t, KioskConfig& c) {
   }
 }
 
+void readKiosk(Reader& r, const toml::table& t, KioskConfig& c) {
+  r.known(t, "kiosk",
+          {"estate_id", "kiosk_id", "token", "name", "utc_offset_minutes", "document_pepper_file"});
+  r.get(t, "kiosk", "document_pepper_file", c.documentPepperFile);
+  r.get(t, "kiosk", "estate_id", c.estateId, true);
+  r.get(t, "kiosk", "kiosk_id", c.kioskId, true);
+  r.get(t, "kiosk", "token", c.token, true);
+  r.get(t, "kiosk", "name", c.name);
+  r.get(t, "kiosk", "utc_offset_minutes", c.utcOffsetMinutes);
+  if (!r.error && c.kioskId <= 0)
+    r.fail(t.get("kiosk_id")->source(), "'kiosk_id' must be positive");
+  if (!r.error && c.token.empty()) r.fail(t.get("token")->source(), "'token' must not be empty");
+}
+
+// The kiosk's one-word device names; the tables are gatehouse::devices' (readDevices).
+void readDeviceWords(Reader& r, const toml::table& t, KioskConfig& c) {
+  r.known(t, "devices",
+          {"camera", "camera_source", "scanner", "printer", "badge_dir", "usb", "photo", "badge"});
+  // Each device is one word here or a full table of gatehouse::devices (docs/devices.md).
+  for (auto [key, out] :
+       {std::pair{"camera", &c.camera}, {"scanner", &c.scanner}, {"printer", &c.printer}}) {
+    if (const toml::node* n = t.get(key); n && !n->is_table()) r.get(t, "devices", key, *out);
+  }
+  r.get(t, "devices", "camera_source", c.cameraSource);
+  r.get(t, "devices", "badge_dir", c.badgeDir);
+  if (!r.error && c.printer != "simulated" && c.printer.rfind("cups:", 0) != 0) {
+    r.fail(t.get("printer")->source(),
+           "'printer' must be \"simulated\" or \"cups:QUEUE\", not \"" + c.printer + "\"");
+  }
+  if (!r.error && c.scanner != "simulated" && c.scanner != "camera" && c.scanner != "usb") {
+    r.fail(t.get("scanner")->source(), "'scanner' must be \"camera\", \"usb\" or \"simulated\"");
+  }
+  if (!r.error && c.camera != "simulated" && c.camera != "pattern" &&
+      c.camera.rfind("device:", 0) != 0) {
+    r.fail(t.get("camera")->source(),
+           "'camera' must be \"simulated\", \"pattern\" or \"device:N\"");
+  }
+}
+
+void readTimeouts(Reader& r, const toml::table& t, KioskConfig& c) {
+  r.known(t, "timeouts",
+          {"idle_seconds", "end_screen_seconds", "approval_seconds", "guard_wait_seconds",
+           "heartbeat_seconds"});
+  r.get(t, "timeouts", "idle_seconds", c.idleSeconds);
+  r.get(t, "timeouts", "end_screen_seconds", c.endScreenSeconds);
+  r.get(t, "timeouts", "approval_seconds", c.approvalSeconds);
+  r.get(t, "timeouts", "guard_wait_seconds", c.guardWaitSeconds);
+  r.get(t, "timeouts", "heartbeat_seconds", c.heartbeatSeconds);
+  if (r.error) return;
+  r.positive(t, "idle_seconds", c.idleSeconds, 3600);
+  r.positive(t, "end_screen_seconds", c.endScreenSeconds, 600);
+  r.positive(t, "approval_seconds", c.approvalSeconds, 3600);
+  r.positive(t, "guard_wait_seconds", c.guardWaitSeconds, 86400);
+  r.positive(t, "heartbeat_seconds", c.heartbeatSeconds, 3600);
+}
+
+void readLanguages(Reader& r, const toml::table& t, KioskConfig& c) {
+  const toml::node* n = t.get("languages");
+  if (!n) return;
+  const toml::array* a = n->as_array();
+  if (!a || a->empty()) {
+    r.fail(n->source(), "'languages' must be a non-empty list of language codes");
+    return;
+  }
+  c.languages.clear();
+  for (const auto& item : *a) {
+    if (auto s = item.value<std::string>())
+      c.languages.push_back(*s);
+    else
+      r.fail(item.source(), "'languages' entries must be strings");
+  }
+}
+
+void readUi(Reader& r, const toml::table& t, KioskConfig& c) {
+  r.known(t, "ui",
+          {"languages", "default_language", "theme", "px_per_mm", "assets_dir", "spoken_prompts",
+           "reach_mode"});
+  readLanguages(r, t, c);
+  r.get(t, "ui", "default_language", c.defaultLanguage);
+  r.get(t, "ui", "theme", c.theme);
+  r.get(t, "ui", "px_per_mm", c.pxPerMm);
+  r.get(t, "ui", "assets_dir", c.assetsDir);
+  r.get(t, "ui", "spoken_prompts", c.spokenPrompts);
+  r.get(t, "ui", "reach_mode", c.reachMode);
+  if (!r.error && c.reachMode != "toggle" && c.reachMode != "on" && c.reachMode != "off") {
+    r.fail(t.get("reach_mode")->source(),
+           "'reach_mode' must be toggle, on or off, not \"" + c.reachMode + "\"");
+  }
+  if (!r.error && c.theme != "light" && c.theme != "dark" && c.theme != "high_contrast") {
+    r.fail(t.get("theme")->source(),
+           "'theme' must be light, dark or high_contrast, not \"" + c.theme + "\"");
+  }
+  if (!r.error &&
+      std::find(c.languages.begin(), c.languages.end(), c.defaultLanguage) == c.languages.end()) {
+    const toml::node* n = t.get("default_language");
+    r.fail(n ? n->source() : t.source(),
+           "'default_language' \"" + c.defaultLanguage + "\" is not in 'languages'");
+  }
+}
+
 }  // namespace
 
 Result<KioskConfig> parseConfig(const std::string& text, const std::string& sourceName) {
@@ -159,20 +259,7 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     if (!sections.count(std::string(k.str())))
       r.fail(k.source(), "unknown section [" + std::string(k.str()) + "]");
   }
-  if (const auto* t = r.section(root, "kiosk", true)) {
-    r.known(
-        *t, "kiosk",
-        {"estate_id", "kiosk_id", "token", "name", "utc_offset_minutes", "document_pepper_file"});
-    r.get(*t, "kiosk", "document_pepper_file", c.documentPepperFile);
-    r.get(*t, "kiosk", "estate_id", c.estateId, true);
-    r.get(*t, "kiosk", "kiosk_id", c.kioskId, true);
-    r.get(*t, "kiosk", "token", c.token, true);
-    r.get(*t, "kiosk", "name", c.name);
-    r.get(*t, "kiosk", "utc_offset_minutes", c.utcOffsetMinutes);
-    if (!r.error && c.kioskId <= 0)
-      r.fail(t->get("kiosk_id")->source(), "'kiosk_id' must be positive");
-    if (!r.error && c.token.empty()) r.fail(t->get("token")->source(), "'token' must not be empty");
-  }
+  if (const auto* t = r.section(root, "kiosk", true)) readKiosk(r, *t, c);
   if (const auto* t = r.section(root, "database", false)) {
     r.known(*t, "database", {"url"});
     r.get(*t, "database", "url", c.databaseUrl);
@@ -182,87 +269,11 @@ Result<KioskConfig> parseConfig(const std::string& text, const std::string& sour
     r.get(*t, "storage", "outbox", c.outboxPath);
   }
   if (const auto* t = r.section(root, "devices", false)) {
-    r.known(
-        *t, "devices",
-        {"camera", "camera_source", "scanner", "printer", "badge_dir", "usb", "photo", "badge"});
-    // Each device is one word here or a full table of gatehouse::devices (docs/devices.md).
-    for (auto [key, out] :
-         {std::pair{"camera", &c.camera}, {"scanner", &c.scanner}, {"printer", &c.printer}}) {
-      if (const toml::node* n = t->get(key); n && !n->is_table()) r.get(*t, "devices", key, *out);
-    }
-    r.get(*t, "devices", "camera_source", c.cameraSource);
-    r.get(*t, "devices", "badge_dir", c.badgeDir);
-    if (!r.error && c.printer != "simulated" && c.printer.rfind("cups:", 0) != 0) {
-      r.fail(t->get("printer")->source(),
-             "'printer' must be \"simulated\" or \"cups:QUEUE\", not \"" + c.printer + "\"");
-    }
-    if (!r.error && c.scanner != "simulated" && c.scanner != "camera" && c.scanner != "usb") {
-      r.fail(t->get("scanner")->source(), "'scanner' must be \"camera\", \"usb\" or \"simulated\"");
-    }
-
-    if (!r.error && c.camera != "simulated" && c.camera != "pattern" &&
-        c.camera.rfind("device:", 0) != 0) {
-      r.fail(t->get("camera")->source(),
-             "'camera' must be \"simulated\", \"pattern\" or \"device:N\"");
-    }
+    readDeviceWords(r, *t, c);
+    readDevices(r, *t, c);
   }
-  if (const auto* t = r.section(root, "devices", false)) readDevices(r, *t, c);
-  if (const auto* t = r.section(root, "timeouts", false)) {
-    r.known(*t, "timeouts",
-            {"idle_seconds", "end_screen_seconds", "approval_seconds", "guard_wait_seconds",
-             "heartbeat_seconds"});
-    r.get(*t, "timeouts", "idle_seconds", c.idleSeconds);
-    r.get(*t, "timeouts", "end_screen_seconds", c.endScreenSeconds);
-    r.get(*t, "timeouts", "approval_seconds", c.approvalSeconds);
-    r.get(*t, "timeouts", "guard_wait_seconds", c.guardWaitSeconds);
-    r.get(*t, "timeouts", "heartbeat_seconds", c.heartbeatSeconds);
-    if (!r.error) {
-      r.positive(*t, "idle_seconds", c.idleSeconds, 3600);
-      r.positive(*t, "end_screen_seconds", c.endScreenSeconds, 600);
-      r.positive(*t, "approval_seconds", c.approvalSeconds, 3600);
-      r.positive(*t, "guard_wait_seconds", c.guardWaitSeconds, 86400);
-      r.positive(*t, "heartbeat_seconds", c.heartbeatSeconds, 3600);
-    }
-  }
-  if (const auto* t = r.section(root, "ui", false)) {
-    r.known(*t, "ui",
-            {"languages", "default_language", "theme", "px_per_mm", "assets_dir", "spoken_prompts",
-             "reach_mode"});
-    if (const toml::node* n = t->get("languages")) {
-      const toml::array* a = n->as_array();
-      if (!a || a->empty()) {
-        r.fail(n->source(), "'languages' must be a non-empty list of language codes");
-      } else {
-        c.languages.clear();
-        for (const auto& item : *a) {
-          if (auto s = item.value<std::string>())
-            c.languages.push_back(*s);
-          else
-            r.fail(item.source(), "'languages' entries must be strings");
-        }
-      }
-    }
-    r.get(*t, "ui", "default_language", c.defaultLanguage);
-    r.get(*t, "ui", "theme", c.theme);
-    r.get(*t, "ui", "px_per_mm", c.pxPerMm);
-    r.get(*t, "ui", "assets_dir", c.assetsDir);
-    r.get(*t, "ui", "spoken_prompts", c.spokenPrompts);
-    r.get(*t, "ui", "reach_mode", c.reachMode);
-    if (!r.error && c.reachMode != "toggle" && c.reachMode != "on" && c.reachMode != "off") {
-      r.fail(t->get("reach_mode")->source(),
-             "'reach_mode' must be toggle, on or off, not \"" + c.reachMode + "\"");
-    }
-    if (!r.error && c.theme != "light" && c.theme != "dark" && c.theme != "high_contrast") {
-      r.fail(t->get("theme")->source(),
-             "'theme' must be light, dark or high_contrast, not \"" + c.theme + "\"");
-    }
-    if (!r.error &&
-        std::find(c.languages.begin(), c.languages.end(), c.defaultLanguage) == c.languages.end()) {
-      const toml::node* n = t->get("default_language");
-      r.fail(n ? n->source() : t->source(),
-             "'default_language' \"" + c.defaultLanguage + "\" is not in 'languages'");
-    }
-  }
+  if (const auto* t = r.section(root, "timeouts", false)) readTimeouts(r, *t, c);
+  if (const auto* t = r.section(root, "ui", false)) readUi(r, *t, c);
   if (const auto* t = r.section(root, "gate", false)) readGate(r, *t, c);
   if (r.error) return *r.error;
   return c;
