@@ -48,8 +48,21 @@ const char* panelName(Panel p) {
   return "?";
 }
 
+ServerOptions serverOptions(const ConsoleConfig& c) {
+  ServerOptions o;
+  o.url = c.serverUrl;
+  o.caFile = c.caFile;
+  o.pinSha256 = c.pinSha256;
+  o.connectTimeout = c.connectTimeout;
+  o.requestTimeout = c.requestTimeout;
+  return o;
+}
+
 ConsoleApp::ConsoleApp(AppOptions opts, ui::Translations& tr) : options(std::move(opts)), tr_(tr) {
   cue.setEnabled(options.config.sound);
+  OfflineOptions oo;
+  oo.cachePath = options.config.cachePath;
+  offline = std::make_unique<OfflineAccess>(serverOptions(options.config), oo);
   field("signin.email") = options.email;
   field("signin.password") = options.password;
   field("signin.totp") = options.totp;
@@ -63,9 +76,11 @@ ConsoleApp::ConsoleApp(AppOptions opts, ui::Translations& tr) : options(std::mov
 ConsoleApp::~ConsoleApp() {
   // Nothing may keep the process waiting on the network: stop what is in flight, then join.
   live.reset();
+  offline.reset();  // aborts its probe
   if (client) client->abort();
   if (pendingClient_) pendingClient_->abort();
   signInWorker_.reset();
+  signInCache_.reset();  // waits for a derivation in flight (under a second)
   printWorker_.reset();
 }
 
@@ -116,16 +131,6 @@ void ConsoleApp::act(std::function<void(ConsoleBackend&)> action, std::set<Resou
             });
 }
 
-ServerOptions serverOptions(const ConsoleConfig& c) {
-  ServerOptions o;
-  o.url = c.serverUrl;
-  o.caFile = c.caFile;
-  o.pinSha256 = c.pinSha256;
-  o.connectTimeout = c.connectTimeout;
-  o.requestTimeout = c.requestTimeout;
-  return o;
-}
-
 void ConsoleApp::signIn() {
   if (signingIn) return;
   auto opts = serverOptions(options.config);
@@ -156,33 +161,73 @@ void ConsoleApp::signIn() {
         signingIn = false;
         pendingClient_.reset();
         setStatus(errorText(e), true);
+        const bool away =
+            e.kind() == BackendErrorKind::Unreachable || e.kind() == BackendErrorKind::Server;
+        if (away && offline) offline->serverUnreachable();  // offer the offline list at once
       };
     }
   });
 }
 
 void ConsoleApp::pollSignIn() {
-  if (!signInWorker_) return;
-  for (auto& done : signInWorker_->drain()) done();
+  if (signInWorker_) {
+    for (auto& done : signInWorker_->drain()) done();
+  }
+  if (!signInCache_) return;
+  if (auto opened = signInCache_->take()) {
+    if (*opened) {
+      startLive(std::move(*opened).value());
+    } else {
+      startLive(nullptr);  // the live lists work; only the local copy is missing
+      setStatus(opened->error().message, true);
+    }
+  }
 }
 
+// The server said yes: derive the cache key off the UI thread (Argon2id), then go live.
 void ConsoleApp::finishSignIn(std::shared_ptr<ServerClient> c, Session s, std::string& password) {
-  signingIn = false;
   pendingClient_.reset();
-  client = std::move(c);
-  session = s;
+  keyingClient_ = std::move(c);
+  keyingSession_ = s;
+  if (options.config.cachePath.empty()) {
+    wipeSecret(password);
+    startLive(nullptr);
+    return;
+  }
+  if (!signInCache_) signInCache_ = std::make_unique<CacheOpener>();
+  signInCache_->start(options.config.cachePath, password, CacheUnlock::Reset);
+  wipeSecret(password);
+}
+
+void ConsoleApp::startLive(std::unique_ptr<LocalCache> cache) {
+  signingIn = false;
+  closeOffline();
+  client = std::move(keyingClient_);
+  session = std::move(keyingSession_);
+  keyingSession_.reset();
   LiveOptions lo;
   lo.offlineAfter =
       std::chrono::duration_cast<std::chrono::milliseconds>(options.config.offlineAfter);
-  lo.cachePath = options.config.cachePath;
-  lo.cachePassword = password;  // derives the cache key, then wiped
-  wipeSecret(password);
-  live = std::make_unique<LiveConsole>(client, SystemClock::instance(), lo);
+  live = std::make_unique<LiveConsole>(client, SystemClock::instance(), lo, std::move(cache));
   live->start();
   call<std::vector<UnitOption>>([](ConsoleBackend& b) { return b.units(); },
                                 [this](std::vector<UnitOption> u) { units = std::move(u); });
   panel = Panel::Overview;
   setStatus(trf("signin.welcome", {{"name", session->fullName}}));
+}
+
+void ConsoleApp::openOffline() {
+  if (!offline) return;
+  std::string password = field("offline.password");
+  wipeSecret(field("offline.password"));
+  offline->unlock(std::move(password));
+}
+
+void ConsoleApp::closeOffline() {
+  offlinePrompt = false;
+  wipeSecret(field("offline.password"));
+  if (offline && offline->list()) photos.clear();
+  if (offline) offline->close();
 }
 
 void ConsoleApp::signOut() {
@@ -237,10 +282,14 @@ void ConsoleApp::acknowledge(const std::vector<std::int64_t>& alertIds) {
 void ConsoleApp::printEvacuation() {
   if (!live || !session) return;
   const auto& s = live->snapshot();
+  printEvacuation(s.onSite, session->estateName, s.onSiteFromCache);
+}
+
+void ConsoleApp::printEvacuation(const std::vector<OnSiteVisitor>& list, const std::string& title,
+                                 bool fromCache) {
   const std::string path =
       (std::filesystem::path(options.config.exportDir) / "evacuation-list.pdf").string();
-  if (auto r = writeEvacuationPdf(s.onSite, session->estateName, now(), s.onSiteFromCache, path);
-      !r) {
+  if (auto r = writeEvacuationPdf(list, title, now(), fromCache, path); !r) {
     setStatus(r.error().message, true);
     return;
   }
@@ -507,7 +556,9 @@ void ConsoleApp::drawFrame() {
   ImGui::Begin("console", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
-  if (!session) {
+  if (!session && offline && offline->list()) {
+    drawOffline(*this);
+  } else if (!session) {
     drawSignIn(*this);
   } else {
     drawHeader();
@@ -560,6 +611,11 @@ void ConsoleApp::drawFrame() {
 }
 
 bool ConsoleApp::expectationMet() const {
+  if (expectKey_ == "offline_list") {  // people in the opened offline list
+    const long n =
+        offline && offline->list() ? static_cast<long>(offline->list()->visitors.size()) : -1;
+    return expectOp_ == ">=" ? n >= expectValue_ : n == expectValue_;
+  }
   if (!live) return false;
   const auto& s = live->snapshot();
   long v = -1;
@@ -606,6 +662,19 @@ Status ConsoleApp::scriptCommand(const std::string& command, const std::string& 
   return makeError("script", "unknown command " + command);
 }
 
+// The script's name for what is on screen: the panel, or a state of the signed-out screen.
+std::string ConsoleApp::screenName() const {
+  if (session || !offline) return panelName(panel);
+  if (offline->list())
+    return offline->server() == ServerReach::Reachable ? "offline-list-server-back"
+                                                       : "offline-list";
+  if (offlinePrompt) {
+    if (offline->checking()) return "offline-checking";
+    return offline->error().empty() ? "offline-unlock" : "offline-refused";
+  }
+  return offline->offered() && !signingIn ? "signin-unreachable" : "signin";
+}
+
 namespace {
 std::atomic<bool> gStop{false};
 extern "C" void onStopSignal(int) { gStop = true; }
@@ -647,7 +716,7 @@ int ConsoleApp::run(ui::AppWindow& window) {
                 expecting_ = false;
                 return std::string("expect-ok");
               }
-              return std::string(panelName(panel));
+              return screenName();
             },
             [this](const ui::ScriptLine& l) { return scriptCommand(l.command, l.argument); }});
   }
@@ -658,6 +727,7 @@ int ConsoleApp::run(ui::AppWindow& window) {
   while (window.pollEvents() && !stopRequested()) {
     const auto frameStart = std::chrono::steady_clock::now();
     pollSignIn();
+    if (!session && offline) offline->pump();
     if (live) {
       if (live->pump()) {
         for (int n = alertCues.update(live->snapshot().alerts); n > 0; --n) cue.play();

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "gatehouse/console/cache_opener.hpp"
 #include "gatehouse/console/config.hpp"
 #include "gatehouse/console/live.hpp"
+#include "gatehouse/console/offline_access.hpp"
 #include "gatehouse/console/reports.hpp"
 #include "gatehouse/console/server_client.hpp"
 #include "gatehouse/ui/app_window.hpp"
@@ -49,7 +51,10 @@ class ConsoleApp {
   std::optional<Session> session;
   std::shared_ptr<ServerClient> client;  // signed in: cookie and CSRF token in memory only
   std::unique_ptr<LiveConsole> live;
-  bool signingIn = false;
+  bool signingIn = false;  // from "Sign in" until the live console exists (cache key included)
+  // While signed out: the server probe and the offline on-site list (null: no server URL).
+  std::unique_ptr<OfflineAccess> offline;
+  bool offlinePrompt = false;  // the sign-in box asks for the last guard's password
   PhotoCache photos;
   ToneCue cue;
   std::string status;  // last action's result, shown in the footer
@@ -86,10 +91,14 @@ class ConsoleApp {
   // Actions.
   void signIn();
   void signOut();
+  void openOffline();   // checks field "offline.password" (wiped) off the UI thread
+  void closeOffline();  // forgets the offline list: back to the sign-in form
   void openDecision(const Uuid& visit, bool approve);
   void confirmDecision();
   void acknowledge(const std::vector<std::int64_t>& alertIds);  // a group together
   void printEvacuation();
+  void printEvacuation(const std::vector<OnSiteVisitor>& list, const std::string& title,
+                       bool fromCache);
   void exportEvidence(const Uuid& visit);
   void openGate(std::int64_t kioskId, const std::string& direction, const std::string& reason);
   void runSearch();
@@ -127,12 +136,18 @@ class ConsoleApp {
   bool expectationMet() const;
 
   void finishSignIn(std::shared_ptr<ServerClient> client, Session s, std::string& password);
+  void startLive(std::unique_ptr<LocalCache> cache);
   void pollSignIn();
+  std::string screenName() const;
 
   ui::Translations& tr_;
   std::shared_ptr<ServerClient> pendingClient_;  // a sign-in in flight
   std::unique_ptr<NetworkWorker> signInWorker_;  // the sign-in runs off the UI thread too
-  std::unique_ptr<NetworkWorker> printWorker_;   // CUPS jobs are followed off the UI thread
+  // The signed-in server client and session while the cache key is derived (CacheOpener).
+  std::shared_ptr<ServerClient> keyingClient_;
+  std::optional<Session> keyingSession_;
+  std::unique_ptr<CacheOpener> signInCache_;
+  std::unique_ptr<NetworkWorker> printWorker_;  // CUPS jobs are followed off the UI thread
   std::string expectKey_, expectOp_;
   long expectValue_ = 0;
   bool expecting_ = false;
@@ -146,6 +161,7 @@ bool stopRequested();
 
 // One file per panel.
 void drawSignIn(ConsoleApp& app);
+void drawOffline(ConsoleApp& app);
 void drawKioskWall(ConsoleApp& app);
 void drawQueue(ConsoleApp& app);
 void drawAlerts(ConsoleApp& app);
@@ -153,6 +169,7 @@ void drawDecisionDialog(ConsoleApp& app);
 void drawEnlargedPhoto(ConsoleApp& app);
 void drawGateDialog(ConsoleApp& app);
 void drawOnSite(ConsoleApp& app);
+void drawOnSiteTable(ConsoleApp& app, const std::vector<OnSiteVisitor>& list, bool withExit);
 void drawHistory(ConsoleApp& app);
 void drawWatchlist(ConsoleApp& app);
 void drawReports(ConsoleApp& app);

@@ -13,15 +13,26 @@ LiveConsole::LiveConsole(std::shared_ptr<ServerClient> client, const Clock& cloc
     auto c = LocalCache::open(options_.cachePath, options_.cachePassword, CacheUnlock::Reset);
     wipeSecret(options_.cachePassword);
     if (c) {
-      cache_ = std::move(c).value();
-      if (auto saved = cache_->loadOnSite()) {
-        snap_.onSite = std::move(saved->visitors);
-        snap_.onSiteFromCache = true;
-        snap_.onSiteCachedAt = saved->savedAt;
-      }
+      adoptCache(std::move(c).value());
     } else {
       lastError_ = c.error().message;
     }
+  }
+}
+
+LiveConsole::LiveConsole(std::shared_ptr<ServerClient> client, const Clock& clock,
+                         LiveOptions options, std::unique_ptr<LocalCache> cache)
+    : client_(std::move(client)), clock_(clock), options_(std::move(options)) {
+  wipeSecret(options_.cachePassword);
+  if (cache) adoptCache(std::move(cache));
+}
+
+void LiveConsole::adoptCache(std::unique_ptr<LocalCache> cache) {
+  cache_ = std::move(cache);
+  if (auto saved = cache_->loadOnSite()) {
+    snap_.onSite = std::move(saved->visitors);
+    snap_.onSiteFromCache = true;
+    snap_.onSiteCachedAt = saved->savedAt;
   }
 }
 

@@ -95,6 +95,8 @@ Result<std::unique_ptr<LocalCache>> LocalCache::open(const std::string& path,
                                                      std::string_view password, CacheUnlock mode) {
   if (password.empty()) return makeError("cache_password", "a password is needed for the cache");
   if (Impl::isPlain(path)) removeFiles(path);  // rows from older code: no personal data left behind
+  if (mode == CacheUnlock::ReadOnly && !std::filesystem::exists(path))
+    return makeError("cache_missing", "no on-site list is saved on this console");
   auto d = Impl::openDb(path);
   if (!d) return d.error();
   std::unique_ptr<LocalCache> c(new LocalCache());
@@ -113,8 +115,10 @@ Result<std::unique_ptr<LocalCache>> LocalCache::open(const std::string& path,
       db.key.emplace(std::move(k).value());
       return c;
     }
-    if (mode == CacheUnlock::Refuse)
+    if (mode != CacheUnlock::Reset)
       return makeError("cache_password", "the password does not open this console's cache");
+  } else if (mode == CacheUnlock::ReadOnly) {
+    return makeError("cache_missing", "no on-site list is saved on this console");
   }
   if (auto s = db.restart(password); !s) return s.error();
   return c;

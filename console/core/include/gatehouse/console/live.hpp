@@ -48,6 +48,9 @@ class LiveConsole {
  public:
   // `client` is signed in already. The cache, if any, fills the on-site list at once.
   LiveConsole(std::shared_ptr<ServerClient> client, const Clock& clock, LiveOptions options = {});
+  // With a cache opened already (CacheOpener, off the UI thread); options' cache fields unused.
+  LiveConsole(std::shared_ptr<ServerClient> client, const Clock& clock, LiveOptions options,
+              std::unique_ptr<LocalCache> cache);
   ~LiveConsole();  // aborts the request in flight, stops the stream: returns promptly
   LiveConsole(const LiveConsole&) = delete;
   LiveConsole& operator=(const LiveConsole&) = delete;
@@ -101,6 +104,7 @@ class LiveConsole {
   void onFailure(const BackendError& e);
   void refreshDerived();
   void applyStream();
+  void adoptCache(std::unique_ptr<LocalCache> cache);
 
   std::shared_ptr<ServerClient> client_;
   const Clock& clock_;

@@ -20,6 +20,9 @@ struct CachedOnSite {
 enum class CacheUnlock {
   Refuse,  // offline unlock: error "cache_password", nothing read
   Reset,   // the server just signed this guard in: drop the other guard's copy, start afresh
+  // Offline open from the sign-in screen: like Refuse, and a missing or empty cache is the
+  // error "cache_missing" (nothing is created under a password the server never checked).
+  ReadOnly,
 };
 
 class LocalCache {
