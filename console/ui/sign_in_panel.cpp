@@ -53,8 +53,8 @@ void drawOfflineUnlock(ConsoleApp& app, float w) {
   ImGui::TextColored(p.mutedText, "%s", app.tr("offline.explain").c_str());
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
-  const bool submit =
-      inputField(app, "offline.password", app.tr("offline.password"), w - 170, true);
+  ImGui::TextUnformatted(app.tr("offline.password").c_str());  // above: long in Russian
+  const bool submit = inputField(app, "offline.password", "", w - 40, true);
   ImGui::Spacing();
   if ((button("offline.open", app.tr("offline.open"), true, !checking) || submit) && !checking)
     app.openOffline();
@@ -66,6 +66,8 @@ void drawOfflineUnlock(ConsoleApp& app, float w) {
   } else if (!app.offline->error().empty()) {
     ImGui::TextColored(p.danger, "%s", app.phrase("offline.error.", app.offline->error()).c_str());
   }
+  if (app.offline->server() == ServerReach::Reachable)
+    ImGui::TextColored(p.success, "%s", app.tr("offline.server_back").c_str());
   ImGui::PopTextWrapPos();
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "gatehouse/console/housekeeper.hpp"
+#include "gatehouse/console/offline_access.hpp"
 #include "gatehouse/console/reports.hpp"
 #include "server_fixture.hpp"
 
@@ -393,6 +394,45 @@ TEST_F(LiveTest, ACopiedConfigAndCacheGiveNothingWithoutPasswordAndTotp) {
   } catch (const BackendError& e) {
     EXPECT_EQ(e.kind(), BackendErrorKind::SignedOut);
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(LiveTest, TheSealedListOpensOfflineAndTheProbeSeesTheServerComeBack) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gh-console-off-" + Uuid::random().toString());
+  std::filesystem::create_directories(dir);
+  const std::string cache = (dir / "cache.sqlite").string();
+  onSiteVisitor(0, "Anna Inside");
+  { auto live = openConsole(SystemClock::instance(), optionsWith(std::chrono::seconds(2), cache)); }
+  auto pumpUntil = [](OfflineAccess& a, const std::function<bool()>& done) {
+    return waitUntil(
+        [&] {
+          a.pump();
+          return done();
+        },
+        std::chrono::seconds(30));
+  };
+  {  // the server is up: nothing offline is offered
+    OfflineAccess access(serverOptions(), {cache, std::chrono::milliseconds(100)});
+    ASSERT_TRUE(pumpUntil(access, [&] { return access.server() == ServerReach::Reachable; }));
+    EXPECT_FALSE(access.offered());
+  }
+  server_->kill();
+  OfflineAccess access(serverOptions(), {cache, std::chrono::milliseconds(100)});
+  ASSERT_TRUE(pumpUntil(access, [&] { return access.offered(); }));
+  ASSERT_TRUE(access.unlock("a thief's guess"));
+  ASSERT_TRUE(pumpUntil(access, [&] { return !access.checking(); }));
+  EXPECT_EQ(access.error(), "cache_password");
+  EXPECT_FALSE(access.list());
+  ASSERT_TRUE(access.unlock("gatehouse-demo"));
+  ASSERT_TRUE(pumpUntil(access, [&] { return !access.checking(); }));
+  ASSERT_TRUE(access.list());
+  ASSERT_EQ(access.list()->visitors.size(), 1u);
+  EXPECT_EQ(access.list()->visitors[0].visitorName, "Anna Inside");
+  EXPECT_FALSE(access.list()->visitors[0].photo.empty());
+  server_->restart();
+  ASSERT_TRUE(pumpUntil(access, [&] { return access.server() == ServerReach::Reachable; }));
+  EXPECT_TRUE(access.list());  // still shown until the guard signs in: never taken away
   std::filesystem::remove_all(dir);
 }
 

@@ -91,6 +91,61 @@ class ConsoleUiTest : public ServerConsoleTest {
   std::int64_t count(const std::string& sql, const backend::Params& p = {}) {
     return std::stoll(scalar(sql, p));
   }
+  // The console as a child process (the test acts while its script runs); returns its pid.
+  pid_t spawnConsole(const std::string& email, const std::string& script,
+                     const std::string& lang = "en") {
+    std::ofstream(work_ / "script.txt") << script;
+    const std::string bin = std::getenv("GATEHOUSE_CONSOLE_BIN");
+    std::vector<std::string> args{
+        bin,
+        "--config",
+        (work_ / "console.toml").string(),
+        "--lang-dir",
+        std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console",
+        "--lang",
+        lang,
+        "--email",
+        email,
+        "--password",
+        "gatehouse-demo",
+        "--totp",
+        nextCode(email),
+        "--script",
+        (work_ / "script.txt").string(),
+        "--screenshots",
+        shots_.string()};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::setenv("SDL_AUDIODRIVER", "dummy", 1);
+      ::execv(bin.c_str(), argv.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+  // The child's exit status, or -1 when it did not end in time (then it is killed).
+  static int waitConsole(pid_t pid, std::chrono::seconds timeout = std::chrono::seconds(120)) {
+    int status = 0;
+    if (!waitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, timeout)) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  // A first run signed in with the server up: the sealed cache now holds the three on site.
+  void saveTheListOnce() {
+    ASSERT_EQ(runConsole(demo_.guardEmails[0], R"(
+tap signin.submit
+wait-screen overview 30
+expect onsite = 3
+wait-screen expect-ok 30
+)"),
+              0);
+    ASSERT_TRUE(fs::exists(work_ / "cache.sqlite"));
+  }
 
   fs::path work_, shots_;
 };
@@ -299,6 +354,89 @@ wait-screen expect-ok 5
   ASSERT_EQ(runConsole(demo_.guardEmails[0], script), 0);
   EXPECT_TRUE(fs::exists(shots_ / "01-alert-with-photo.png"));
   EXPECT_TRUE(fs::exists(shots_ / "02-alert-photo-enlarged.png"));
+}
+
+TEST_F(ConsoleUiTest, WithTheServerGoneTheLastGuardsPasswordOpensTheSealedOnSiteList) {
+  saveTheListOnce();
+  server_->kill();  // a power cut: the console restarts, the server stays away
+  const pid_t pid = spawnConsole(demo_.guardEmails[0], R"(
+wait-screen signin-unreachable 60
+screenshot signin-unreachable
+tap signin.offline
+wait-screen offline-unlock 10
+screenshot offline-unlock
+fill offline.password not-the-password
+tap offline.open
+wait-screen offline-refused 60
+screenshot offline-refused
+fill offline.password gatehouse-demo
+tap offline.open
+wait-screen offline-list 60
+expect offline_list = 3
+wait-screen expect-ok 5
+tap offline.print
+wait-frames 3
+screenshot offline-list
+wait-screen offline-list-server-back 90
+screenshot offline-server-back
+tap offline.signin
+wait-screen signin 10
+tap signin.submit
+wait-screen overview 60
+expect onsite = 3
+wait-screen expect-ok 30
+screenshot live-again
+)");
+  // The list is open offline: now the server comes back on its port.
+  const bool listShown = waitUntil([&] { return fs::exists(shots_ / "04-offline-list.png"); },
+                                   std::chrono::seconds(120));
+  if (listShown) server_->restart();
+  const int rc = waitConsole(pid);
+  ASSERT_TRUE(listShown);
+  ASSERT_EQ(rc, 0);
+  for (const char* shot :
+       {"01-signin-unreachable.png", "02-offline-unlock.png", "03-offline-refused.png",
+        "04-offline-list.png", "05-offline-server-back.png", "06-live-again.png"})
+    EXPECT_TRUE(fs::exists(shots_ / shot)) << shot;
+  // The evacuation list printed from the offline copy, marked as such, with the people in it.
+  const std::string pdf = (work_ / "evacuation-list.pdf").string();
+  ASSERT_TRUE(fs::exists(pdf));
+  std::string text;
+  FILE* p = ::popen(("pdftotext -layout '" + pdf + "' -").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[4096];
+  while (auto n = std::fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+  ::pclose(p);
+  EXPECT_NE(text.find("Alice Inside"), std::string::npos) << text;
+  EXPECT_NE(text.find("Oscar Overstay"), std::string::npos) << text;
+  EXPECT_NE(text.find("offline copy saved at"), std::string::npos) << text;
+  EXPECT_NE(text.find("FROM LOCAL CACHE"), std::string::npos) << text;
+}
+
+TEST_F(ConsoleUiTest, TheOfflineScreensInRussian) {
+  saveTheListOnce();
+  server_->kill();
+  const pid_t pid = spawnConsole(demo_.guardEmails[0], R"(
+wait-screen signin-unreachable 60
+screenshot signin-unreachable-ru
+tap signin.offline
+wait-screen offline-unlock 10
+fill offline.password неверный
+tap offline.open
+wait-screen offline-refused 60
+screenshot offline-refused-ru
+fill offline.password gatehouse-demo
+tap offline.open
+wait-screen offline-list 60
+expect offline_list = 3
+wait-screen expect-ok 5
+screenshot offline-list-ru
+)",
+                                 "ru");
+  ASSERT_EQ(waitConsole(pid), 0);
+  for (const char* shot :
+       {"01-signin-unreachable-ru.png", "02-offline-refused-ru.png", "03-offline-list-ru.png"})
+    EXPECT_TRUE(fs::exists(shots_ / shot)) << shot;
 }
 
 TEST_F(ConsoleUiTest, SigtermEndsTheSignedInConsoleWithinTwoSeconds) {

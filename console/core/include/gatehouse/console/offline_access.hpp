@@ -17,9 +17,9 @@ namespace gatehouse::console {
 enum class ServerReach { Unknown, Reachable, Unreachable };
 
 struct OfflineOptions {
-  std::string cachePath;                        // the sealed cache; empty = nothing to offer
-  std::chrono::milliseconds probeEvery{2000};   // between the end of one probe and the next
-  CacheOpenFn open = &LocalCache::open;         // tests inject a slow deriver
+  std::string cachePath;                       // the sealed cache; empty = nothing to offer
+  std::chrono::milliseconds probeEvery{2000};  // between the end of one probe and the next
+  CacheOpenFn open = &LocalCache::open;        // tests inject a slow deriver
 };
 
 class OfflineAccess {
