@@ -417,6 +417,7 @@ TEST_F(LiveTest, TheSealedListOpensOfflineAndTheProbeSeesTheServerComeBack) {
     ASSERT_TRUE(pumpUntil(access, [&] { return access.server() == ServerReach::Reachable; }));
     EXPECT_FALSE(access.offered());
   }
+  const std::string audited = scalar("SELECT count(*) FROM gh.audit_log");
   server_->kill();
   OfflineAccess access(serverOptions(), {cache, std::chrono::milliseconds(100)});
   ASSERT_TRUE(pumpUntil(access, [&] { return access.offered(); }));
@@ -433,6 +434,7 @@ TEST_F(LiveTest, TheSealedListOpensOfflineAndTheProbeSeesTheServerComeBack) {
   server_->restart();
   ASSERT_TRUE(pumpUntil(access, [&] { return access.server() == ServerReach::Reachable; }));
   EXPECT_TRUE(access.list());  // still shown until the guard signs in: never taken away
+  EXPECT_EQ(scalar("SELECT count(*) FROM gh.audit_log"), audited);  // only /healthz was asked
   std::filesystem::remove_all(dir);
 }
 
