@@ -83,9 +83,10 @@ void FrameLoop::drainEvents() {
   for (auto& e : p_.events.drain()) {
     // The code reader does not know the screen: on the details screen a code is an ID document.
     if (e.kind == flow::EventKind::CodeScanned && p_.flow.state() == flow::State::VisitorDetails) {
-      if (auto v = visitorFromIdDocument(e.text, p_.pepper)) {
+      if (auto read = visitorFromIdDocument(e.text, p_.pepper)) {
         flow::Event id = flow::Event::of(flow::EventKind::IdScanned);
-        id.visitor = *v;
+        id.visitor = std::move(read->visitor);
+        id.document = std::move(read->card);
         handleEvent(p_, id);
       }
       continue;

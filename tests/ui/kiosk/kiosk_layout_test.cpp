@@ -87,12 +87,22 @@ Step resident() {
     return e;
   };
 }
-Step idScan() {
-  return [](Rig&) {
+// An ID read with its card: a passport valid for years, or the longest card there is (a licence
+// with its place of issue) that expired long before the rig's clock (2027).
+Step idScan(bool expiredLicence = false) {
+  return [expiredLicence](Rig&) {
     Event e = Event::of(EventKind::IdScanned);
     e.visitor.name = "Maximiliana Konstantinopolskaya-Wolfeschlegelsteinhausen";
-    e.visitor.documentType = "mrz";
-    e.visitor.documentHash = "ab";
+    e.visitor.documentType = expiredLicence ? "aamva" : "mrz";
+    e.visitor.documentHash = expiredLicence ? "cd" : "ab";
+    e.document.kind = expiredLicence ? "driving_licence" : "passport";
+    e.document.name = e.visitor.name;
+    e.document.numberEnding = "9C3";
+    (expiredLicence ? e.document.issuedIn : e.document.nationality) =
+        expiredLicence ? "ON, CAN" : "UTO";
+    e.document.dateOfBirth = {1974, 9, 28};
+    e.document.expiry =
+        expiredLicence ? flow::CalendarDate{2012, 11, 30} : flow::CalendarDate{2034, 12, 31};
     return e;
   };
 }
@@ -190,10 +200,14 @@ std::vector<Scene> scenes() {
       {"find-few",
        {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"), directory(3)},
        ""},
-      {"details-name-keyboard", toDetails, ""},
+      {"details-card", toDetails, ""},
       {"details-name-tapped", toDetails, "tap details.name\n"},
       {"details-phone-keyboard", toDetails, "tap details.phone\ntype 7900123\n"},
       {"details-incomplete", toDetails + std::vector<Step>{details("")}, ""},
+      {"details-name-keyboard", find + std::vector<Step>{resident()}, ""},
+      {"details-card-expired", toDetails + std::vector<Step>{idScan(true)}, ""},
+      {"details-card-expired-phone", toDetails + std::vector<Step>{idScan(true)},
+       "tap details.phone\ntype 7900123\n"},
       {"photo-starting", toPhoto, ""},
       {"photo-preview", toPhoto, "", true, "move_closer"},
       {"photo-taking", toPhoto + std::vector<Step>{ev(EventKind::TakePhoto)}, "", true},
