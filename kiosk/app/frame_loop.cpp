@@ -16,6 +16,7 @@
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/service_notify.hpp"
 #include "gatehouse/ui/gl.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 
 namespace gatehouse::kiosk {
 namespace {
@@ -245,6 +246,7 @@ int FrameLoop::run() {
     p_.window.beginFrame();
     if (player) player->beforeNewFrame();
     ImGui::NewFrame();
+    ui::LayoutReport::instance().beginFrame();
     draw(state);
     const std::string path = screenshotPath(state, player ? player->afterFrame() : std::string());
     if (auto s = p_.window.endFrame(path); !s)

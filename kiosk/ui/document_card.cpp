@@ -65,7 +65,8 @@ std::string documentCardLine(const ScreenContext& ctx, const flow::DocumentCard&
 std::string documentCardDates(const ScreenContext& ctx, const flow::DocumentCard& card) {
   std::string line;
   if (card.dateOfBirth.known())
-    append(line, ctx.tr.format("details.card.born", {{"date", displayDate(ctx, card.dateOfBirth)}}));
+    append(line,
+           ctx.tr.format("details.card.born", {{"date", displayDate(ctx, card.dateOfBirth)}}));
   if (card.expiry.known())
     append(line, ctx.tr.format("details.card.expires", {{"date", displayDate(ctx, card.expiry)}}));
   return line;
