@@ -476,6 +476,52 @@ TEST_P(KioskLayout, EveryScreenStateLanguageThemeAndReachModeFits) {
                                 << report;
 }
 
+// Whether the frame play() left drew `part` in some text or control.
+bool drawn(const std::string& part) {
+  for (const auto& i : ui::LayoutReport::instance().items())
+    if (i.label.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// The card of an expired licence stays while the visitor types a phone number (beside the pad, or
+// above it in reach mode) and goes at the first key of a name of their own; every frame fits.
+TEST_P(KioskLayout, TheCardStaysForThePhoneAndGoesWhenTheVisitorTypesAName) {
+  for (bool reach : {false, true}) {
+    const Scene scene("details-card",
+                      {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"),
+                       directory(60), resident(), idScan(true)},
+                      "");
+    Stage st(scene, tr_.languages());
+    setReachMode(reach);
+    ASSERT_EQ(enter(st, "en"), "");
+    ui::applyTheme(ui::Theme::Light);
+    const std::string notice = tr_.format("details.card.expired", {{"date", "30 Nov 2012"}});
+    auto fits = [&](const char* shot) {
+      render(shots_ / (std::string(shot) + (reach ? "-reach" : "") + ".png"), true);
+      auto problems = ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
+      EXPECT_TRUE(problems.empty()) << shot << ": " << problems.front();
+    };
+    ASSERT_EQ(play(st, ""), "");
+    EXPECT_TRUE(drawn("•••••9C3")) << "reach " << reach;
+    EXPECT_TRUE(drawn(notice));
+    fits("card");
+    ASSERT_EQ(play(st, "tap details.phone\ntype 79\n"), "");
+    EXPECT_TRUE(drawn("•••••9C3")) << "typing a phone keeps the card, reach " << reach;
+    EXPECT_TRUE(drawn(notice));
+    fits("card-phone");
+    ASSERT_EQ(
+        play(st, std::string(reach ? "tap details.done\n" : "") + "tap details.name\ntype a\n"),
+        "");
+    EXPECT_FALSE(drawn("•••••9C3")) << "a typed name takes the card away, reach " << reach;
+    EXPECT_FALSE(drawn(notice));
+    fits("card-typed-over");
+    ASSERT_EQ(play(st, reach ? "tap details.done\ntap details.phone\n" : "tap details.phone\n"),
+              "");
+    EXPECT_FALSE(drawn("•••••9C3")) << "and it does not come back, reach " << reach;
+    render({}, false);
+  }
+}
+
 // Fifty flats (the directory's most): the visitor drags the list up until the last one shows, the
 // drags choose nothing, and a tap on the last flat chooses it.
 // Landscape panels: in portrait fifty flats fit without scrolling.
