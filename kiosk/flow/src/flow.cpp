@@ -174,6 +174,7 @@ State Flow::throughGate(const char* direction, State next) {
 void Flow::reset() {
   // Wipe the photo bytes before releasing them: the next visitor's session starts clean.
   std::fill(session_.photoJpeg.begin(), session_.photoJpeg.end(), std::uint8_t{0});
+  wipe(session_.document);
   session_ = Session{};
   session_.language = config_.defaultLanguage;
 }
@@ -302,6 +303,7 @@ State Flow::onIdScanned(const Event& e) {
   if (!e.visitor.name.empty()) session_.visitor.name = e.visitor.name;
   session_.visitor.documentType = e.visitor.documentType;
   session_.visitor.documentHash = e.visitor.documentHash;
+  wipe(session_.document);
   session_.document = e.document;
   session_.document.expired = e.document.expiry.known() && e.document.expiry < today();
   return state_;
@@ -316,8 +318,7 @@ State Flow::onDetailsSubmitted(const Event& e) {
     v.documentHash = session_.visitor.documentHash;
   }
   session_.visitor = v;
-  if (session_.document.present() && v.name != session_.document.name)
-    session_.document = DocumentCard{};
+  if (session_.document.present() && v.name != session_.document.name) wipe(session_.document);
   if (v.name.empty() || v.purpose.empty()) {
     session_.reason = "details_incomplete";
     return state_;
@@ -327,7 +328,7 @@ State Flow::onDetailsSubmitted(const Event& e) {
 }
 
 State Flow::onPhotoAccepted() {
-  session_.document = DocumentCard{};  // nothing can go back to "About you" from here
+  wipe(session_.document);  // nothing can go back to "About you" from here
   if (session_.mode == Mode::Pass) {
     ports_.backend->addEntryPhoto(session_.visitId, session_.photoJpeg);
     return State::Approved;

@@ -30,4 +30,12 @@ struct DocumentCard {
   bool present() const { return !kind.empty(); }
 };
 
+// Overwrites the card's text before it is released, as the session does with the photo bytes.
+inline void wipe(DocumentCard& card) {
+  for (std::string* s :
+       {&card.kind, &card.name, &card.numberEnding, &card.nationality, &card.issuedIn})
+    s->assign(s->size(), '\0');
+  card = DocumentCard{};
+}
+
 }  // namespace gatehouse::flow
