@@ -332,32 +332,80 @@ void DevicesPrinter::printOne(const flow::BadgeData& badge) {
   }
 }
 
-std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text,
-                                                       const std::string& pepper) {
-  auto doc = devices::parseIdDocument(text, devices::Date::today());
-  if (!doc) return std::nullopt;
-  flow::VisitorInfo v;
-  if (doc->aamva) {
-    v.name = doc->aamva->givenNames + " " + doc->aamva->familyName;
-    v.documentType = "aamva";
-    if (!pepper.empty())
-      v.documentHash =
-          documentHash(pepper, doc->aamva->issuerId + ":" + doc->aamva->documentNumber);
-  } else if (doc->mrz) {
-    v.name = doc->mrz->givenNames + " " + doc->mrz->surname;
-    v.documentType = "mrz";
-    if (!pepper.empty()) v.documentHash = documentHash(pepper, doc->mrz->documentNumber);
-  } else {
-    return std::nullopt;
-  }
-  // Document names are upper case; the badge reads better in title case.
+namespace {
+
+flow::CalendarDate calendar(const devices::Date& d) { return {d.year, d.month, d.day}; }
+flow::CalendarDate calendar(const std::optional<devices::Date>& d) {
+  return d ? calendar(*d) : flow::CalendarDate{};
+}
+
+// Only the last 3 characters are shown; a number that short is not shown at all.
+std::string ending(const std::string& number) {
+  return number.size() > 3 ? number.substr(number.size() - 3) : std::string();
+}
+
+// ICAO 9303: P = passport; I, A, C = identity cards (TD1/TD2); anything else (visas, other
+// official travel documents) is a travel document.
+std::string mrzKind(const std::string& code) {
+  const char c = code.empty() ? '<' : code[0];
+  if (c == 'P') return "passport";
+  if (c == 'I' || c == 'A' || c == 'C') return "id_card";
+  return "travel_document";
+}
+
+// Document names are upper case; the badge reads better in title case.
+std::string titleCase(std::string name) {
   bool start = true;
-  for (auto& c : v.name) {
+  for (auto& c : name) {
     c = start ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
               : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     start = c == ' ' || c == '-';
   }
-  return v;
+  return name;
+}
+
+IdRead fromLicence(const devices::AamvaLicense& l, const std::string& pepper) {
+  IdRead r;
+  r.visitor.name = titleCase(l.givenNames + " " + l.familyName);
+  r.visitor.documentType = "aamva";
+  if (!pepper.empty())
+    r.visitor.documentHash = documentHash(pepper, l.issuerId + ":" + l.documentNumber);
+  r.card.kind = l.documentType == "ID" ? "id_card" : "driving_licence";
+  r.card.numberEnding = ending(l.documentNumber);
+  r.card.issuedIn = l.jurisdiction.empty() || l.country.empty() ? l.jurisdiction + l.country
+                                                                : l.jurisdiction + ", " + l.country;
+  r.card.dateOfBirth = calendar(l.dateOfBirth);
+  r.card.expiry = calendar(l.expiryDate);
+  return r;
+}
+
+IdRead fromMrz(const devices::MrzDocument& m, const std::string& pepper) {
+  IdRead r;
+  r.visitor.name = titleCase(m.givenNames + " " + m.surname);
+  r.visitor.documentType = "mrz";
+  if (!pepper.empty()) r.visitor.documentHash = documentHash(pepper, m.documentNumber);
+  r.card.kind = mrzKind(m.documentCode);
+  r.card.numberEnding = ending(m.documentNumber);
+  r.card.nationality = m.nationality;
+  r.card.dateOfBirth = calendar(m.dateOfBirth);
+  r.card.expiry = calendar(m.expiryDate);
+  return r;
+}
+
+}  // namespace
+
+std::optional<IdRead> visitorFromIdDocument(const std::string& text, const std::string& pepper) {
+  auto doc = devices::parseIdDocument(text, devices::Date::today());
+  if (!doc) return std::nullopt;
+  IdRead r;
+  if (doc->aamva)
+    r = fromLicence(*doc->aamva, pepper);
+  else if (doc->mrz)
+    r = fromMrz(*doc->mrz, pepper);
+  else
+    return std::nullopt;
+  r.card.name = r.visitor.name;
+  return r;
 }
 
 }  // namespace gatehouse::kiosk

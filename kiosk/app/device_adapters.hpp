@@ -101,10 +101,15 @@ class DevicesPrinter final : public flow::BadgePrinter {
   std::thread thread_;
 };
 
-// Turns a scanned ID document (AAMVA PDF417 or MRZ text) into visitor fields; nullopt if it is not
-// one.
+// A scanned ID as the flow takes it: what goes on with the visit, and what is only shown.
+struct IdRead {
+  flow::VisitorInfo visitor;  // name, document type, keyed hash of the number
+  flow::DocumentCard card;    // kind, number ending, nationality, dates: shown, never sent
+};
+
+// Turns a scanned ID document (AAMVA PDF417 or MRZ text) into visitor fields and the card "About
+// you" shows; nullopt if it is not one. The full number appears in neither.
 // pepper: the estate's document pepper; empty = no document hash (the number is never kept).
-std::optional<flow::VisitorInfo> visitorFromIdDocument(const std::string& text,
-                                                       const std::string& pepper);
+std::optional<IdRead> visitorFromIdDocument(const std::string& text, const std::string& pepper);
 
 }  // namespace gatehouse::kiosk

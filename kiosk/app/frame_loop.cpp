@@ -16,6 +16,7 @@
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/service_notify.hpp"
 #include "gatehouse/ui/gl.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 
 namespace gatehouse::kiosk {
 namespace {
@@ -83,9 +84,10 @@ void FrameLoop::drainEvents() {
   for (auto& e : p_.events.drain()) {
     // The code reader does not know the screen: on the details screen a code is an ID document.
     if (e.kind == flow::EventKind::CodeScanned && p_.flow.state() == flow::State::VisitorDetails) {
-      if (auto v = visitorFromIdDocument(e.text, p_.pepper)) {
+      if (auto read = visitorFromIdDocument(e.text, p_.pepper)) {
         flow::Event id = flow::Event::of(flow::EventKind::IdScanned);
-        id.visitor = *v;
+        id.visitor = std::move(read->visitor);
+        id.document = std::move(read->card);
         handleEvent(p_, id);
       }
       continue;
@@ -244,6 +246,7 @@ int FrameLoop::run() {
     p_.window.beginFrame();
     if (player) player->beforeNewFrame();
     ImGui::NewFrame();
+    ui::LayoutReport::instance().beginFrame();
     draw(state);
     const std::string path = screenshotPath(state, player ? player->afterFrame() : std::string());
     if (auto s = p_.window.endFrame(path); !s)

@@ -20,6 +20,7 @@
 #include "gatehouse/kiosk/remote_kiosk.hpp"
 #include "gatehouse/kiosk/sync.hpp"
 #include "gatehouse/ui/fonts.hpp"
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
 #include "kiosk_devices.hpp"
@@ -181,6 +182,7 @@ int runKiosk(int argc, char** argv) {
     hooks.screenName = [&] { return std::string(flow::toString(flow.state())); };
     hooks.command = [&](const ui::ScriptLine& line) { return commands.run(line); };
     player.emplace(script, hooks);
+    ui::LayoutReport::instance().setEnabled(true);  // expect-text reads what a frame drew
   }
   if (opt.previewBench) openPreview(flow);
 

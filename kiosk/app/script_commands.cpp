@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
 #include "gatehouse/ui/touch.hpp"
 
@@ -28,6 +29,19 @@ std::string readArgument(const std::string& arg) {
     return s;
   }
   return arg;
+}
+
+// Text as the visitor reads it: a no-break space is a space.
+std::string readable(std::string s) {
+  for (std::size_t at; (at = s.find("\xC2\xA0")) != std::string::npos;) s.replace(at, 2, " ");
+  return s;
+}
+
+// Whether the last frame drew TEXT, in a line of text or on a control.
+bool drawn(const std::string& text) {
+  for (const auto& item : ui::LayoutReport::instance().items())
+    if (readable(item.label).find(text) != std::string::npos) return true;
+  return false;
 }
 
 double secondsOr(const std::string& argument, double fallback) {
@@ -134,6 +148,14 @@ Status ScriptCommands::run(const ui::ScriptLine& line) {
     if (!target) return makeError("script", line.argument + " is not on screen");
     if (target->enabled) return makeError("script", line.argument + " can be tapped");
     return Ok{};
+  }
+  if (c == "expect-text") {  // the last frame drew TEXT (a card's field, a notice, a label)
+    if (drawn(line.argument)) return Ok{};
+    return makeError("script", "\"" + line.argument + "\" is not on screen");
+  }
+  if (c == "expect-no-text") {
+    if (!drawn(line.argument)) return Ok{};
+    return makeError("script", "\"" + line.argument + "\" is on screen");
   }
   if (c == "expect-layout") return expectLayout();  // every touch target on screen and apart
   if (c == "print") {

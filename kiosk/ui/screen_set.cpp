@@ -59,6 +59,11 @@ std::vector<std::string> dynamicTranslationKeys() {
     keys.push_back(std::string("photo.hint.") + h);
   for (const char* h : {"hold_still", "closer", "tilt_away_from_light"})  // MRZ guidance
     keys.push_back(std::string("details.id.") + h);
+  for (const char* k : {"passport", "id_card", "travel_document", "driving_licence"})  // ID card
+    keys.push_back(std::string("details.card.") + k);
+  for (const char* m :
+       {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
+    keys.push_back(std::string("date.month.") + m);
   for (const char* d : {"printer", "camera", "scanner"}) {
     keys.push_back(std::string("fault.") + d + ".title");
     keys.push_back(std::string("fault.") + d + ".next");

@@ -1,6 +1,10 @@
-// Visitor name, phone and purpose on the on-screen keyboard; scanning an ID fills the name.
+// Visitor name, phone and purpose on the on-screen keyboard; scanning an ID fills the name and
+// shows what was read.
 #include <imgui.h>
 
+#include <algorithm>
+
+#include "document_card.hpp"
 #include "gatehouse/ui/fonts.hpp"
 #include "gatehouse/ui/layout_report.hpp"
 #include "gatehouse/ui/theme.hpp"
@@ -18,7 +22,7 @@ class VisitorDetailsScreen final : public Screen {
     name_.clear();
     phone_.clear();
     purpose_.clear();
-    field_ = 0;
+    field_ = kName;
     seeded_ = false;
     scannedHash_.clear();
     replaceOnType_ = false;
@@ -46,16 +50,18 @@ class VisitorDetailsScreen final : public Screen {
       ImGui::PopStyleColor();
     }
     const float w = contentWidth();
+    // The card is text: in reach mode it may stay up here, above the controls.
+    if (reachMode() && cardShown(s)) documentCard(ctx, s.document, w);
     if (!reachMode()) {
       fields(ctx, w);
       purposes(ctx, w, s.reason == "details_incomplete");
-      keys(w);
+      keysOrCard(ctx, w);
     } else if (editing_) {  // reach mode, typing: the field and its keyboard, low
       const float doneW = ui::mm(50);
       const float sp = ImGui::GetStyle().ItemSpacing.x;
       reachLine(ui::minTouch() + ImGui::GetStyle().ItemSpacing.y +
-                (field_ == 0 ? keyboardHeight(layout_, false)
-                             : keyboardHeight(KeyboardLayout::DigitsWide, false, w * 0.4f)));
+                (field_ == kName ? keyboardHeight(layout_, false)
+                                 : keyboardHeight(KeyboardLayout::DigitsWide, false, w * 0.4f)));
       field(ctx, field_, w - doneW - sp, false);
       ImGui::SameLine();
       if (ui::touchButton("details.done", ctx.t("common.done"), ImVec2(doneW, 0))) editing_ = false;
@@ -76,15 +82,15 @@ class VisitorDetailsScreen final : public Screen {
   // Name and phone side by side, each with its label. In reach mode a tap opens its keyboard.
   void fields(ScreenContext& ctx, float w) {
     const float half = (w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-    field(ctx, 0, half, true);
+    field(ctx, kName, half, true);
     ImGui::SameLine();
-    field(ctx, 1, half, true);
+    field(ctx, kPhone, half, true);
   }
   void field(ScreenContext& ctx, int which, float width, bool labelled) {
-    const char* key = which == 0 ? "details.name" : "details.phone";
+    const char* key = which == kName ? "details.name" : "details.phone";
     ImGui::BeginGroup();
-    if (textField(key, labelled ? ctx.t(key) : std::string(), which == 0 ? name_ : phone_,
-                  ctx.t(which == 0 ? "details.name_placeholder" : "details.phone_placeholder"),
+    if (textField(key, labelled ? ctx.t(key) : std::string(), which == kName ? name_ : phone_,
+                  ctx.t(which == kName ? "details.name_placeholder" : "details.phone_placeholder"),
                   field_ == which, width)) {
       field_ = which;
       editing_ = reachMode();
@@ -110,9 +116,31 @@ class VisitorDetailsScreen final : public Screen {
       ImGui::PopStyleColor();
     }
   }
-  // The keyboard of the field being typed in.
+  // Below the purposes: the keyboard of the field being typed in, or the card of an ID read where
+  // the keyboard would be (a 16:9 panel has no room for both); the phone's pad fits beside it.
+  // Typing a name of one's own starts with a tap on the name: the card steps aside for the
+  // keyboard and is gone at the first key (cardShown).
+  void keysOrCard(ScreenContext& ctx, float w) {
+    const auto& s = ctx.flow.session();
+    if (!cardShown(s) || field_ == kName) {
+      keys(w);
+      return;
+    }
+    if (field_ == kNone) {
+      documentCard(ctx, s.document, w);
+      return;
+    }
+    const float top = ImGui::GetCursorPosY();
+    documentCard(ctx, s.document, w * 0.55f);
+    const float belowCard = ImGui::GetCursorPosY();
+    ImGui::SetCursorPosY(top);
+    digits(w, 0.6f);
+    ImGui::SetCursorPosY(std::max(belowCard, ImGui::GetCursorPosY()));
+  }
+  // The keyboard of the field being typed in (none after an ID read filled the name).
   void keys(float w) {
-    if (field_ == 0) {
+    if (field_ == kNone) return;
+    if (field_ == kName) {
       // Names need no digits: without that row the keyboard and the Next button fit at 16:9.
       if (replaceOnType_) {
         // The first key after a scan starts a new name instead of editing the scanned one.
@@ -125,15 +153,19 @@ class VisitorDetailsScreen final : public Screen {
         keyboard(name_, layout_, true, 64, false);
       }
     } else {
-      // Reach mode: two rows of six, so the pad, the field and the strip below fit the lower half.
-      KeyboardLayout digits = reachMode() ? KeyboardLayout::DigitsWide : KeyboardLayout::Digits;
-      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.3f);
-      ImGui::BeginChild("digits",
-                        ImVec2(w * 0.4f, keyboardHeight(digits, false, w * 0.4f) + ui::mm(0.5f)),
-                        false, ImGuiWindowFlags_NoScrollbar);
-      keyboard(phone_, digits, false, 20);
-      ImGui::EndChild();
+      digits(w, 0.3f);
     }
+  }
+  // The phone's pad, 40 % of `w` wide, starting at `from` of it.
+  void digits(float w, float from) {
+    // Reach mode: two rows of six, so the pad, the field and the strip below fit the lower half.
+    KeyboardLayout pad = reachMode() ? KeyboardLayout::DigitsWide : KeyboardLayout::Digits;
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * from);
+    ImGui::BeginChild("digits",
+                      ImVec2(w * 0.4f, keyboardHeight(pad, false, w * 0.4f) + ui::mm(0.5f)), false,
+                      ImGuiWindowFlags_NoScrollbar);
+    keyboard(phone_, pad, false, 20);
+    ImGui::EndChild();
   }
   void nav(ScreenContext& ctx) {
     bottomBar();
@@ -153,20 +185,29 @@ class VisitorDetailsScreen final : public Screen {
     }
   }
 
+  // The card of the last read shows while the name is still the one it filled in: a name typed
+  // over it did not come from the document (decision 0860).
+  bool cardShown(const flow::Session& s) const {
+    return s.document.present() && name_ == s.document.name;
+  }
+
   // A new ID scan fills the name (over whatever was typed); typing then replaces it.
   void fillFromIdScan(const flow::VisitorInfo& v) {
     if (v.documentHash.empty() || v.documentHash == scannedHash_) return;
     scannedHash_ = v.documentHash;
     if (v.name.empty()) return;
     name_ = v.name;
-    field_ = 0;
+    field_ = kNone;  // nothing left to type in the name: the card shows where its keyboard was
+    editing_ = false;
     replaceOnType_ = true;
   }
+
+  static constexpr int kNone = -1, kName = 0, kPhone = 1;
 
   std::string name_, phone_, purpose_;
   std::string scannedHash_;
   bool replaceOnType_ = false;
-  int field_ = 0;
+  int field_ = kName;
   bool seeded_ = false;
   bool editing_ = false;  // reach mode: a field's keyboard is up
   KeyboardLayout layout_ = KeyboardLayout::Latin;

@@ -174,6 +174,7 @@ State Flow::throughGate(const char* direction, State next) {
 void Flow::reset() {
   // Wipe the photo bytes before releasing them: the next visitor's session starts clean.
   std::fill(session_.photoJpeg.begin(), session_.photoJpeg.end(), std::uint8_t{0});
+  wipe(session_.document);
   session_ = Session{};
   session_.language = config_.defaultLanguage;
 }
@@ -288,7 +289,46 @@ State Flow::onCodeScanned(const std::string& text) {
   return State::ExitPhoto;
 }
 
+CalendarDate Flow::today() const {
+  using namespace std::chrono;
+  const auto local = clock_.now() + seconds(config_.utcOffsetSeconds);
+  const year_month_day d{floor<days>(local)};
+  return {static_cast<int>(d.year()), static_cast<int>(static_cast<unsigned>(d.month())),
+          static_cast<int>(static_cast<unsigned>(d.day()))};
+}
+
+// A new read replaces the last one, card included; whether it expired is judged on the kiosk's
+// clock (the visitor may go on: a guard decides whether to ask for another ID).
+State Flow::onIdScanned(const Event& e) {
+  if (!e.visitor.name.empty()) session_.visitor.name = e.visitor.name;
+  session_.visitor.documentType = e.visitor.documentType;
+  session_.visitor.documentHash = e.visitor.documentHash;
+  wipe(session_.document);
+  session_.document = e.document;
+  session_.document.expired = e.document.expiry.known() && e.document.expiry < today();
+  return state_;
+}
+
+// A name typed over the scanned one takes the card away (it no longer says where the name came
+// from); the document's type and keyed hash stay with the visit (decision 0860).
+State Flow::onDetailsSubmitted(const Event& e) {
+  VisitorInfo v = e.visitor;
+  if (v.documentType.empty()) {
+    v.documentType = session_.visitor.documentType;
+    v.documentHash = session_.visitor.documentHash;
+  }
+  session_.visitor = v;
+  if (session_.document.present() && v.name != session_.document.name) wipe(session_.document);
+  if (v.name.empty() || v.purpose.empty()) {
+    session_.reason = "details_incomplete";
+    return state_;
+  }
+  session_.reason.clear();
+  return State::Photo;
+}
+
 State Flow::onPhotoAccepted() {
+  wipe(session_.document);  // nothing can go back to "About you" from here
   if (session_.mode == Mode::Pass) {
     ports_.backend->addEntryPhoto(session_.visitId, session_.photoJpeg);
     return State::Approved;
@@ -396,24 +436,9 @@ State Flow::apply(const Event& e) {
       session_.unit = e.entry;
       return State::VisitorDetails;
     case EventKind::IdScanned:
-      if (!e.visitor.name.empty()) session_.visitor.name = e.visitor.name;
-      session_.visitor.documentType = e.visitor.documentType;
-      session_.visitor.documentHash = e.visitor.documentHash;
-      return s;
-    case EventKind::DetailsSubmitted: {
-      VisitorInfo v = e.visitor;
-      if (v.documentType.empty()) {
-        v.documentType = session_.visitor.documentType;
-        v.documentHash = session_.visitor.documentHash;
-      }
-      session_.visitor = v;
-      if (v.name.empty() || v.purpose.empty()) {
-        session_.reason = "details_incomplete";
-        return s;
-      }
-      session_.reason.clear();
-      return State::Photo;
-    }
+      return onIdScanned(e);
+    case EventKind::DetailsSubmitted:
+      return onDetailsSubmitted(e);
     case EventKind::TakePhoto:
       if (!session_.capturing) {
         session_.capturing = true;

@@ -6,12 +6,14 @@
 
 #include <memory>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "gatehouse/backend/admin.hpp"
 #include "gatehouse/backend/connection.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "gatehouse/core/document_hash.hpp"
 #include "gatehouse/core/pass.hpp"
+#include "gatehouse/devices/barcode.hpp"
 #include "gatehouse/devices/testing/mrz_corpus.hpp"
 #include "gatehouse/devices/testing/private_cups.hpp"
 #include "gatehouse/testing/test_database.hpp"
@@ -87,6 +89,22 @@ int unsentEvents(const std::filesystem::path& outbox) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return n;
+}
+
+// Every payload in the kiosk's outbox, sent or not, one after another.
+std::string outboxPayloads(const std::filesystem::path& outbox) {
+  sqlite3* db = nullptr;
+  std::string all;
+  if (sqlite3_open_v2(outbox.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return all;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT kind || ' ' || payload FROM outbox ORDER BY seq", -1, &st,
+                         nullptr) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW)
+      all += reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) + std::string("\n");
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return all;
 }
 
 class KioskEndToEnd : public ::testing::Test {
@@ -201,8 +219,14 @@ TEST_F(KioskEndToEnd, PassportShownToTheCameraFillsAboutYou) {
   Kiosk k("passport_mrz", s);
   k.start(
       "wait-screen welcome 60\ntap welcome.walk_in\nwait-screen find_resident\ntype a-101\n"
-      "tap unit.A-101\nwait-screen visitor_details\nwait-id 120\nscreenshot about_you\n"
-      "tap details.phone\ntype 7900555\ntap purpose.guest\ntap details.next\n"
+      "tap unit.A-101\nwait-screen visitor_details\nwait-id 120\nwait-frames 3\n"
+      "screenshot about_you\n"
+      // The card of the read, as drawn: kind, number masked but its last 3, nationality, dates.
+      "expect-text Anna Maria Eriksson\nexpect-text Passport\nexpect-text No. •••••2C3\n"
+      "expect-text Nationality UTO\nexpect-text Born 12 Aug 1974\n"
+      "expect-text Expires 15 Apr 2034\nexpect-no-text L898902C3\nexpect-no-text expired\n"
+      "tap details.phone\ntype 7900555\nexpect-text •••••2C3\ntap purpose.guest\n"
+      "tap details.next\n"
       "wait-screen photo\nwait-frames 15\ntap photo.take\nwait-screen photo_review\n"
       "tap review.use\nwait-screen awaiting_approval 30\n",
       "run");
@@ -218,6 +242,72 @@ TEST_F(KioskEndToEnd, PassportShownToTheCameraFillsAboutYou) {
                   "v.visitor_id WHERE v.id = $1::uuid",
                   {visit}),
             documentHash(kTestDocumentPepper, "L898902C3"));  // keyed with the estate's pepper
+  // What the card showed stayed on the kiosk: not in what it sent, nor in what it keeps.
+  const std::string sent = outboxPayloads(k.file("outbox.sqlite"));
+  EXPECT_NE(sent.find("request_visit"), std::string::npos) << "the outbox was not read";
+  for (const char* shown : {"UTO", "2C3", "1974-08-12", "2034-04-15", "passport", "nationality"})
+    EXPECT_EQ(sent.find(shown), std::string::npos) << shown;
+  k.stop();
+}
+
+// An AAMVA licence in front of the camera (PDF417): the card says where it was issued and that it
+// expired; the visitor goes on, and typing a name of their own takes the card away.
+TEST_F(KioskEndToEnd, ExpiredLicenceShownToTheCameraIsSaidSoAndATypedNameTakesTheCardAway) {
+  const auto footage = std::filesystem::path(KIOSK_BINARY_DIR) / "e2e-kiosk" / "licence-footage";
+  std::filesystem::remove_all(footage);
+  std::filesystem::create_directories(footage);
+  const std::string licence =
+      "@\n\x1e\rANSI 636014080102DL00410288ZC03290024DLDAQD1234562\nDCSSAMPLE\nDDEN\nDACJANE\n"
+      "DBB19700101\nDBA20200101\nDAJCA\nDCGUSA\n\r";
+  auto code = devices::encodeCode(devices::CodeFormat::pdf417, licence, 3, 3);
+  ASSERT_TRUE(code) << code.error().message;
+  cv::Mat frame(720, 1280, CV_8UC3, cv::Scalar(90, 90, 90));
+  cv::Mat card(code->rows + 80, code->cols + 80, CV_8UC1, cv::Scalar(235));
+  code.value().copyTo(card(cv::Rect(40, 40, code->cols, code->rows)));
+  cv::Mat cardBgr;
+  cv::cvtColor(card, cardBgr, cv::COLOR_GRAY2BGR);
+  ASSERT_LE(cardBgr.cols, frame.cols);
+  ASSERT_LE(cardBgr.rows, frame.rows);
+  cardBgr.copyTo(frame(cv::Rect((frame.cols - cardBgr.cols) / 2, (frame.rows - cardBgr.rows) / 2,
+                                cardBgr.cols, cardBgr.rows)));
+  for (int i = 0; i < 6; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
+    ASSERT_TRUE(cv::imwrite((footage / name).string(), frame));
+  }
+  for (int i = 0; i < 3; ++i) {  // then the visitor's face for the photo
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
+    std::filesystem::copy_file(std::filesystem::path(sourceDir()) / "assets/sim/checkin" / name,
+                               footage / ("frame_9" + std::string(name + 7)));
+  }
+  auto s = setup();
+  s.scanner = "camera";
+  s.cameraSource = footage.string();
+  Kiosk k("licence_card", s);
+  k.start(
+      "wait-screen welcome 60\ntap welcome.walk_in\nwait-screen find_resident\ntype a-101\n"
+      "tap unit.A-101\nwait-screen visitor_details\nwait-id 120\nwait-frames 3\n"
+      "screenshot licence_card\nexpect-text Jane Sample\nexpect-text Driving licence\n"
+      "expect-text No. •••••562\nexpect-text Issued in CA, USA\nexpect-text Born 1 Jan 1970\n"
+      "expect-text This document expired on 1 Jan 2020 — a guard may ask for another ID.\n"
+      "expect-no-text D1234562\n"
+      "tap details.name\ntype jean public\nwait-frames 3\nscreenshot typed_over\n"
+      "expect-no-text •••••562\nexpect-no-text This document expired\n"
+      "tap purpose.guest\ntap details.next\nwait-screen photo\nwait-frames 15\n"
+      "tap photo.take\nwait-screen photo_review\ntap review.use\n"
+      "wait-screen awaiting_approval 30\n",
+      "run");
+  const std::string visit = waitForPendingVisit(db_->url());
+  ASSERT_FALSE(visit.empty()) << k.log();
+  // The typed name goes with the visit; the licence that was read stays with it (decision 0860).
+  EXPECT_EQ(count("SELECT p.full_name || '|' || p.document_type || '|' || p.document_hash FROM "
+                  "gh.visit v JOIN gh.visitor p ON p.id = v.visitor_id WHERE v.id = $1::uuid",
+                  {visit}),
+            "Jean Public|aamva|" + documentHash(kTestDocumentPepper, "636014:D1234562"));
+  const std::string sent = outboxPayloads(k.file("outbox.sqlite"));
+  for (const char* shown : {"CA, USA", "562\"", "1970-01-01", "2020-01-01", "driving_licence"})
+    EXPECT_EQ(sent.find(shown), std::string::npos) << shown;
   k.stop();
 }
 

@@ -87,12 +87,22 @@ Step resident() {
     return e;
   };
 }
-Step idScan() {
-  return [](Rig&) {
+// An ID read with its card: a passport valid for years, or the longest card there is (a licence
+// with its place of issue) that expired long before the rig's clock (2027).
+Step idScan(bool expiredLicence = false) {
+  return [expiredLicence](Rig&) {
     Event e = Event::of(EventKind::IdScanned);
     e.visitor.name = "Maximiliana Konstantinopolskaya-Wolfeschlegelsteinhausen";
-    e.visitor.documentType = "mrz";
-    e.visitor.documentHash = "ab";
+    e.visitor.documentType = expiredLicence ? "aamva" : "mrz";
+    e.visitor.documentHash = expiredLicence ? "cd" : "ab";
+    e.document.kind = expiredLicence ? "driving_licence" : "passport";
+    e.document.name = e.visitor.name;
+    e.document.numberEnding = "9C3";
+    (expiredLicence ? e.document.issuedIn : e.document.nationality) =
+        expiredLicence ? "ON, CAN" : "UTO";
+    e.document.dateOfBirth = {1974, 9, 28};
+    e.document.expiry =
+        expiredLicence ? flow::CalendarDate{2012, 11, 30} : flow::CalendarDate{2034, 12, 31};
     return e;
   };
 }
@@ -190,10 +200,14 @@ std::vector<Scene> scenes() {
       {"find-few",
        {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"), directory(3)},
        ""},
-      {"details-name-keyboard", toDetails, ""},
+      {"details-card", toDetails, ""},
       {"details-name-tapped", toDetails, "tap details.name\n"},
       {"details-phone-keyboard", toDetails, "tap details.phone\ntype 7900123\n"},
       {"details-incomplete", toDetails + std::vector<Step>{details("")}, ""},
+      {"details-name-keyboard", find + std::vector<Step>{resident()}, ""},
+      {"details-card-expired", toDetails + std::vector<Step>{idScan(true)}, ""},
+      {"details-card-expired-phone", toDetails + std::vector<Step>{idScan(true)},
+       "tap details.phone\ntype 7900123\n"},
       {"photo-starting", toPhoto, ""},
       {"photo-preview", toPhoto, "", true, "move_closer"},
       {"photo-taking", toPhoto + std::vector<Step>{ev(EventKind::TakePhoto)}, "", true},
@@ -460,6 +474,52 @@ TEST_P(KioskLayout, EveryScreenStateLanguageThemeAndReachModeFits) {
   for (std::size_t i = 0; i < problems.size() && i < 40; ++i) report += problems[i] + "\n";
   EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems (screenshots named):\n"
                                 << report;
+}
+
+// Whether the frame play() left drew `part` in some text or control.
+bool drawn(const std::string& part) {
+  for (const auto& i : ui::LayoutReport::instance().items())
+    if (i.label.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// The card of an expired licence stays while the visitor types a phone number (beside the pad, or
+// above it in reach mode) and goes at the first key of a name of their own; every frame fits.
+TEST_P(KioskLayout, TheCardStaysForThePhoneAndGoesWhenTheVisitorTypesAName) {
+  for (bool reach : {false, true}) {
+    const Scene scene("details-card",
+                      {ev(EventKind::StartWalkIn), textEv(EventKind::QueryChanged, "1"),
+                       directory(60), resident(), idScan(true)},
+                      "");
+    Stage st(scene, tr_.languages());
+    setReachMode(reach);
+    ASSERT_EQ(enter(st, "en"), "");
+    ui::applyTheme(ui::Theme::Light);
+    const std::string notice = tr_.format("details.card.expired", {{"date", "30 Nov 2012"}});
+    auto fits = [&](const char* shot) {
+      render(shots_ / (std::string(shot) + (reach ? "-reach" : "") + ".png"), true);
+      auto problems = ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
+      EXPECT_TRUE(problems.empty()) << shot << ": " << problems.front();
+    };
+    ASSERT_EQ(play(st, ""), "");
+    EXPECT_TRUE(drawn("•••••9C3")) << "reach " << reach;
+    EXPECT_TRUE(drawn(notice));
+    fits("card");
+    ASSERT_EQ(play(st, "tap details.phone\ntype 79\n"), "");
+    EXPECT_TRUE(drawn("•••••9C3")) << "typing a phone keeps the card, reach " << reach;
+    EXPECT_TRUE(drawn(notice));
+    fits("card-phone");
+    ASSERT_EQ(
+        play(st, std::string(reach ? "tap details.done\n" : "") + "tap details.name\ntype a\n"),
+        "");
+    EXPECT_FALSE(drawn("•••••9C3")) << "a typed name takes the card away, reach " << reach;
+    EXPECT_FALSE(drawn(notice));
+    fits("card-typed-over");
+    ASSERT_EQ(play(st, reach ? "tap details.done\ntap details.phone\n" : "tap details.phone\n"),
+              "");
+    EXPECT_FALSE(drawn("•••••9C3")) << "and it does not come back, reach " << reach;
+    render({}, false);
+  }
 }
 
 // Fifty flats (the directory's most): the visitor drags the list up until the last one shows, the

@@ -55,6 +55,7 @@
 #include "gatehouse/core/clock.hpp"
 #include "gatehouse/core/pass.hpp"
 #include "gatehouse/core/uuid.hpp"
+#include "gatehouse/flow/document_card.hpp"
 #include "gatehouse/flow/ports.hpp"
 
 namespace gatehouse::flow {
@@ -96,7 +97,7 @@ enum class EventKind : std::uint8_t {
   QueryChanged,      // text = search query
   DirectoryLoaded,   // entries (for text = the query they answer)
   ResidentChosen,    // entry
-  IdScanned,         // visitor (fields from a driver licence / MRZ)
+  IdScanned,         // visitor (fields from a driver licence / MRZ), document (shown only)
   DetailsSubmitted,  // visitor
   TakePhoto,
   PhotoCaptured,  // bytes (JPEG), text = quality hint ("" when good)
@@ -137,9 +138,10 @@ struct Event {
   Device device = Device::None;
   bool online = true;
   PinResult pin;
+  DocumentCard document;  // IdScanned: what the visitor is shown of the read, never sent
 
   static Event of(EventKind kind) {
-    return Event{kind, {}, {}, {}, {}, {}, {}, Device::None, true, {}};
+    return Event{kind, {}, {}, {}, {}, {}, {}, Device::None, true, {}, {}};
   }
   static Event withText(EventKind kind, std::string text) {
     Event e = of(kind);
@@ -191,6 +193,8 @@ struct Session {
   std::vector<DirectoryEntry> results;
   std::optional<DirectoryEntry> unit;
   VisitorInfo visitor;
+  // The last ID read as "About you" shows it; dropped once the request is sent (never sent itself).
+  DocumentCard document;
   std::vector<std::uint8_t> photoJpeg;
   std::string photoHint;
   bool capturing = false;
@@ -246,6 +250,9 @@ class Flow {
   void reset();
   void startVisit(Mode mode);
   State onCodeScanned(const std::string& text);
+  State onIdScanned(const Event& e);
+  State onDetailsSubmitted(const Event& e);
+  CalendarDate today() const;  // the kiosk's calendar date (its clock and UTC offset)
   State onGuardPinEntered(State s, const std::string& pin);
   State onGuardPin(State s, const PinResult& result);
   State onPassScanned(const std::string& text);
