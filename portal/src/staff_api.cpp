@@ -110,13 +110,14 @@ HttpResponse alertsReply(const std::vector<backend::AlertRow>& rows) {
   for (const auto& a : rows) out.push_back(alertJson(a));
   return reply(out);
 }
-HttpResponse photoReply(const backend::StoredPhoto& p,
-                        const char* cacheControl = "private, max-age=300") {
+// A face is personal data: no HTTP cache on a guard PC keeps it (the console holds its own, in
+// memory).
+HttpResponse photoReply(const backend::StoredPhoto& p) {
   if (p.empty()) notFound();
   HttpResponse r;
   r.contentType = p.contentType.empty() ? "image/jpeg" : p.contentType;
   r.body.assign(p.data.begin(), p.data.end());
-  r.header("Cache-Control", cacheControl);
+  r.header("Cache-Control", "no-store");
   return r;
 }
 
@@ -229,9 +230,8 @@ HttpResponse history(const StaffRequest& r) {
 HttpResponse visitPhoto(const StaffRequest& r) {
   return photoReply(client(r).visitPhoto(uuidAt(r, 0)));
 }
-// A face is personal data: no cache keeps it, unlike the visit photos a queue redraws.
 HttpResponse alertPhoto(const StaffRequest& r) {
-  return photoReply(client(r).alertPhoto(idAt(r, 0)), "no-store");
+  return photoReply(client(r).alertPhoto(idAt(r, 0)));
 }
 HttpResponse evidencePhoto(const StaffRequest& r) {
   return photoReply(client(r).evidencePhoto(uuidAt(r, 0)));

@@ -248,7 +248,7 @@ HttpResponse qr(Context& ctx, const Call& call) {
   HttpResponse r;
   r.contentType = "image/svg+xml";
   r.body = qrSvg(*text, "Gatehouse pass");
-  r.header("Cache-Control", "private, no-cache");
+  r.header("Cache-Control", "no-store");  // the pass lets its holder in: no cached copy
   r.header("Content-Security-Policy-Report-Only", "default-src 'none'");
   return r;
 }

@@ -79,7 +79,8 @@ HttpResponse photoAs(Context& ctx, std::int64_t person, const std::string& idTex
     type = "application/octet-stream";
   r.contentType = type;
   r.body.assign(photo->data.begin(), photo->data.end());
-  r.header("Cache-Control", "private, max-age=3600");
+  // A visitor's face on a shared family phone: no browser cache keeps a copy.
+  r.header("Cache-Control", "no-store");
   return r;
 }
 
@@ -150,6 +151,7 @@ HttpResponse csvResponse(const std::string& text) {
   r.contentType = "text/csv; charset=utf-8";
   r.body = "\xEF\xBB\xBF" + text;  // BOM so spreadsheets read UTF-8
   r.header("Content-Disposition", "attachment; filename=\"visits.csv\"");
+  r.header("Cache-Control", "no-store");
   return r;
 }
 

@@ -1,11 +1,12 @@
 // The server's JSON: escaping (quotes, backslashes, control characters, non-ASCII, bad UTF-8)
 // and the exact bytes of the records the resident page and the guest page read.
+#include "json_out.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 
 #include "guest_pass.hpp"
-#include "json_out.hpp"
 #include "resources/invitations.hpp"
 #include "resources/visits.hpp"
 
@@ -24,7 +25,10 @@ TEST(JsonOut, EscapesQuotesBackslashesAndControlCharactersAndKeepsNonAscii) {
 }
 
 TEST(JsonOut, TextThatIsNotUtf8BecomesReplacementCharactersNotAnException) {
-  EXPECT_EQ(dumpJson(json{{"name", "A\xff\xfe" "B"}}), "{\"name\":\"A\uFFFD\uFFFDB\"}");
+  EXPECT_EQ(dumpJson(json{{"name",
+                           "A\xff\xfe"
+                           "B"}}),
+            "{\"name\":\"A\uFFFD\uFFFDB\"}");
 }
 
 TEST(JsonOut, AbsentValuesAreNullAndTimesAreMilliseconds) {
@@ -91,12 +95,13 @@ backend::ResidentInvitation hostileInvitation() {
 }
 
 TEST(JsonOut, AnInvitationIsTheSameBytesAsBefore) {
-  EXPECT_EQ(dumpJson(invitationJson(hostileInvitation())),
-            R"({"created_ms":1699990000000,"date_from":"2023-11-14","date_until":"2023-11-21",)"
-            R"("day_end_min":1080,"day_start_min":480,"event_name":null,"guest_name":"Gina \"G\" \\ Guést 名",)"
-            R"("guest_phone":"+44 7700 900123","id":"2b7c6a52-51d9-4a0e-9a43-5f3c8d2e1f12",)"
-            R"("kind":"recurring","max_uses":0,"revoked_ms":null,"state":"active","timezone":"Europe/London",)"
-            R"("uses":2,"valid_from_ms":1700000000000,"valid_until_ms":1700600000000,"weekdays":31})");
+  EXPECT_EQ(
+      dumpJson(invitationJson(hostileInvitation())),
+      R"({"created_ms":1699990000000,"date_from":"2023-11-14","date_until":"2023-11-21",)"
+      R"("day_end_min":1080,"day_start_min":480,"event_name":null,"guest_name":"Gina \"G\" \\ Guést 名",)"
+      R"("guest_phone":"+44 7700 900123","id":"2b7c6a52-51d9-4a0e-9a43-5f3c8d2e1f12",)"
+      R"("kind":"recurring","max_uses":0,"revoked_ms":null,"state":"active","timezone":"Europe/London",)"
+      R"("uses":2,"valid_from_ms":1700000000000,"valid_until_ms":1700600000000,"weekdays":31})");
 }
 
 // The guest page states the invitation's terms through the same writer as the resident page,
@@ -110,12 +115,13 @@ TEST(JsonOut, TheGuestPageIsTheSameBytesAsBeforeAndHoldsNothingOfTheHost) {
   v.address = "1 Harbour Road";
   v.directions = "Gate 2, \"left\"";
   const json page = guestPageJson(v, "<svg/>");
-  EXPECT_EQ(dumpJson(page),
-            R"({"address":"1 Harbour Road","date_from":"2023-11-14","date_until":"2023-11-21",)"
-            R"("day_end_min":1080,"day_start_min":480,"directions":"Gate 2, \"left\"",)"
-            R"("estate":"Harbour View","event_name":"Ana's <party>","guest_name":"Gina \"G\" \\ Guést 名",)"
-            R"("kind":"event","max_uses":0,"qr_svg":"<svg/>","state":"active","valid_from_ms":1700000000000,)"
-            R"("valid_until_ms":1700600000000,"weekdays":31})");
+  EXPECT_EQ(
+      dumpJson(page),
+      R"({"address":"1 Harbour Road","date_from":"2023-11-14","date_until":"2023-11-21",)"
+      R"("day_end_min":1080,"day_start_min":480,"directions":"Gate 2, \"left\"",)"
+      R"("estate":"Harbour View","event_name":"Ana's <party>","guest_name":"Gina \"G\" \\ Guést 名",)"
+      R"("kind":"event","max_uses":0,"qr_svg":"<svg/>","state":"active","valid_from_ms":1700000000000,)"
+      R"("valid_until_ms":1700600000000,"weekdays":31})");
   for (const char* hostOnly : {"id", "guest_phone", "uses", "revoked_ms", "created_ms", "timezone"})
     EXPECT_FALSE(page.contains(hostOnly)) << hostOnly;
 }
