@@ -59,8 +59,8 @@ TEST(PortalAccessLog, APathThatIsNotUtf8StillLogsOneLineOfJson) {
   opt.workerThreads = 1;
   HttpServer server(opt, h);
   server.start();
-  const std::string reply =
-      roundTrip(server.port(), "GET /caf%FF%22%5C%01 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string reply = roundTrip(
+      server.port(), "GET /caf%FF%22%5C%01 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(reply.rfind("HTTP/1.1 404", 0), 0u) << reply;
   ASSERT_TRUE(gatehouse::testing::waitUntil([&] {
     logger->flush();
