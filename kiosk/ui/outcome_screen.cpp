@@ -56,10 +56,12 @@ class OutcomeScreen final : public Screen {
     ui::centeredText(body, ui::fonts().large);
     bottomBar();
     const float w = ui::mm(80);
-    // A refused pass or badge: the guard can sort it out, so calling one is offered here too.
+    // A refused pass or badge: the guard can sort it out, so calling one is offered here too,
+    // next to Finish. In reach mode the strip below the page already offers it (0625): one
+    // "Call a guard" is enough, and Finish stands alone in the middle.
     const bool refused = ctx.flow.state() == flow::State::PassRejected ||
                          ctx.flow.state() == flow::State::BadgeRejected;
-    if (refused && !s.guardCalled) {
+    if (refused && !s.guardCalled && !reachMode()) {
       if (ui::touchButton("outcome.call_guard", ctx.t("guard.call"), ImVec2(w, 0),
                           ui::ButtonStyle::Secondary)) {
         ctx.emit(flow::Event::of(flow::EventKind::CallGuard));

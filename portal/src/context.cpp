@@ -51,9 +51,7 @@ std::optional<Auth> Context::authenticate(const HttpRequest& req) {
   a.name = s->fullName;
   a.csrf = s->csrf;
   a.tokenHash = hash;
-  a.expiresMs =
-      std::chrono::duration_cast<std::chrono::milliseconds>(s->expiresAt.time_since_epoch())
-          .count();
+  a.expiresMs = msOf(s->expiresAt);
   return a;
 }
 
@@ -72,7 +70,7 @@ std::string Context::magicLink(const Uuid& visit, std::int64_t person) const {
 HttpResponse jsonResponse(int status, const json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  r.body = dumpJson(body);
   return r;
 }
 

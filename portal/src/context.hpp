@@ -5,7 +5,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -16,6 +15,7 @@
 #include "gatehouse/portal/config.hpp"
 #include "gatehouse/portal/http.hpp"
 #include "internal.hpp"
+#include "json_out.hpp"
 #include "staff_api.hpp"
 #include "staff_live.hpp"
 #include "unknown_accounts.hpp"
@@ -23,8 +23,6 @@
 namespace gatehouse::portal {
 
 class PushService;
-
-using json = nlohmann::json;
 
 inline constexpr const char* kSessionCookie = "gh_session";
 

@@ -108,9 +108,7 @@ std::size_t DeliveryWorker::deliverDue(backend::Connection& conn) {
     auto [mail, hook] = compose(ctx_, d);
     const bool email = d.channel == "email";
     std::string err = email ? sendEmail(cfg, mail)
-                            : postWebhook(cfg, d.target,
-                                          hook.dump(-1, ' ', false, json::error_handler_t::replace),
-                                          ctx_.clock.unixSeconds());
+                            : postWebhook(cfg, d.target, dumpJson(hook), ctx_.clock.unixSeconds());
     double retry = cfg.deliveryRetrySeconds *
                    static_cast<double>(1LL << std::min<std::int64_t>(d.attempts - 1, 10));
     // A channel this server does not have is not worth retrying.

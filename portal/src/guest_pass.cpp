@@ -3,15 +3,14 @@
 #include "guest_pass.hpp"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "gatehouse/backend/guest_pass_client.hpp"
 #include "gatehouse/core/base64url.hpp"
 #include "internal.hpp"
+#include "json_out.hpp"
+#include "resources/invitations.hpp"
 
 namespace gatehouse::portal {
-
-using json = nlohmann::json;
 
 namespace {
 std::string b64(std::string_view s) {
@@ -21,9 +20,6 @@ std::string mac(std::string_view key, std::string_view payload) {
   std::string msg = "guest|";
   msg += payload;
   return hmacSha256Hex(key, msg);
-}
-std::int64_t msOf(backend::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 }  // namespace
 
@@ -83,33 +79,28 @@ std::string guestSmsBody(const GuestContact& who, const Uuid& invitation, const 
          {"invitation", invitation.toString()},
          {"text", "Your pass for " + who.estate + ", " + who.guestName +
                       ": open it and show the code at the gate. " + url}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return dumpJson(j);
+}
+
+json guestPageJson(const backend::GuestPassView& view, const std::string& qrSvg) {
+  json j = invitationTermsJson(view.invitation);
+  j.update({{"state", view.invitation.state},
+            {"estate", view.estate},
+            {"address", view.address},
+            {"directions", view.directions},
+            {"qr_svg", qrSvg}});
+  return j;
 }
 
 GuestReply guestView(backend::Connection& c, const Uuid& invitation,
                      const std::function<std::optional<std::string>()>& passText) {
   auto view = backend::GuestPassClient(c).view(invitation);
-  if (!view) return {404, R"({"error":"invalid_link"})"};
-  const auto& i = view->invitation;
-  json j{{"state", i.state}, {"estate", view->estate}};
-  if (i.state != "active") return {410, j.dump(-1, ' ', false, json::error_handler_t::replace)};
+  if (!view) return {404, {{"error", "invalid_link"}}};
+  const std::string& state = view->invitation.state;
+  if (state != "active") return {410, {{"state", state}, {"estate", view->estate}}};
   auto text = passText();
-  if (!text) return {410, json{{"state", "revoked"}, {"estate", view->estate}}.dump()};
-  j["address"] = view->address;
-  j["directions"] = view->directions;
-  j["guest_name"] = i.guestName;
-  j["kind"] = i.kind;
-  j["event_name"] = i.eventName ? json(*i.eventName) : json(nullptr);
-  j["weekdays"] = i.weekdays;
-  j["day_start_min"] = i.dayStartMin;
-  j["day_end_min"] = i.dayEndMin;
-  j["max_uses"] = i.maxUses;
-  j["valid_from_ms"] = msOf(i.validFrom);
-  j["valid_until_ms"] = msOf(i.validUntil);
-  j["date_from"] = i.dateFrom;
-  j["date_until"] = i.dateUntil;
-  j["qr_svg"] = qrSvg(*text, "Gatehouse pass");
-  return {200, j.dump(-1, ' ', false, json::error_handler_t::replace)};
+  if (!text) return {410, {{"state", "revoked"}, {"estate", view->estate}}};
+  return {200, guestPageJson(*view, qrSvg(*text, "Gatehouse pass"))};
 }
 
 }  // namespace gatehouse::portal

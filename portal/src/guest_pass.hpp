@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,11 +37,13 @@ std::string guestSmsBody(const GuestContact& who, const Uuid& invitation, const 
 
 struct GuestReply {
   int status = 200;
-  std::string body;  // JSON
+  nlohmann::json body;
 };
 // Runs as the host. `passText` signs the pass (the portal's one signing path); the QR is only
 // included while the pass is active. Reveals the estate's name, address and directions, the
 // guest's name and the validity; nothing about the host or other visits.
+// The page data of an active pass: its terms, the estate's name, address and directions, the QR.
+nlohmann::json guestPageJson(const backend::GuestPassView& view, const std::string& qrSvg);
 GuestReply guestView(backend::Connection& c, const Uuid& invitation,
                      const std::function<std::optional<std::string>()>& passText);
 

@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include <unordered_map>
 
 #include "gatehouse/portal/client_address.hpp"
+#include "json_out.hpp"
 
 namespace gatehouse::portal {
 
@@ -35,28 +37,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-void jsonEscapeInto(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x",
-                        static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
 }
 
 // Path for the access log: long segments (tokens in magic and reset links) are elided.
@@ -527,21 +507,15 @@ class Session final : public SessionBase,
   void logAccess(std::size_t bytes) {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
                   .count();
-    std::string line = R"({"remote":")";
-    jsonEscapeInto(line, remote_);
-    line += R"(","method":")";
-    jsonEscapeInto(line, req_.method);
-    line += R"(","path":")";
-    jsonEscapeInto(line, loggablePath(req_.path));
-    line += R"(","status":)" + std::to_string(status_) + R"(,"bytes":)" + std::to_string(bytes);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", ms);
-    line += R"(,"ms":)";
-    line += buf;
-    line += R"(,"user":")";
-    jsonEscapeInto(line, user_);
-    line += "\"}";
-    if (auto log = spdlog::get("access")) log->info(line);
+    // Through the server's one writer: a path with bytes that are not UTF-8 still logs as JSON.
+    const json line{{"remote", remote_},
+                    {"method", std::string(req_.method)},
+                    {"path", loggablePath(req_.path)},
+                    {"status", status_},
+                    {"bytes", bytes},
+                    {"ms", std::round(ms * 100) / 100},
+                    {"user", user_}};
+    if (auto log = spdlog::get("access")) log->info(dumpJson(line));
   }
 
   HttpServer::Impl& srv_;

@@ -1,25 +1,17 @@
 // The portal's Web Push API: device subscriptions (list, subscribe, remove), the messages each
 // notification kind pushes, and the device-bound nonce of Let in / Deny tokens.
-#include <chrono>
-#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "gatehouse/backend/push_client.hpp"
+#include "json_out.hpp"
 #include "push.hpp"
 #include "webhook_target.hpp"
 
 namespace gatehouse::portal {
 
-using json = nlohmann::json;
-
 namespace {
-PushReply reply(int status, const json& j) {
-  return {status, j.dump(-1, ' ', false, json::error_handler_t::replace)};
-}
+PushReply reply(int status, const json& j) { return {status, dumpJson(j)}; }
 PushReply fail(int status, const std::string& code) { return reply(status, {{"error", code}}); }
-std::int64_t msOf(backend::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 std::string topicOf(const std::string& visitId) {
   std::string t;
@@ -55,13 +47,13 @@ PushMessage composePush(const std::string& kind, const std::string& payloadJson,
   } else {
     return m;
   }
-  m.payload = out.dump(-1, ' ', false, json::error_handler_t::replace);
+  m.payload = dumpJson(out);
   return m;
 }
 
 PushMessage testPushMessage() {
   PushMessage m;
-  m.payload = json{{"type", "test"}, {"tag", "test"}}.dump();
+  m.payload = dumpJson({{"type", "test"}, {"tag", "test"}});
   m.ttlSeconds = 60;
   return m;
 }
@@ -80,13 +72,12 @@ std::int64_t pushNonceSubscription(const std::string& nonce) {
 PushReply pushList(backend::Connection& c, const VapidKeys* keys) {
   json list = json::array();
   for (const auto& sub : backend::PushClient(c).subscriptions()) {
-    list.push_back(
-        {{"id", sub.id},
-         {"label", sub.label},
-         {"created_ms", msOf(sub.createdAt)},
-         {"last_success_ms", sub.lastSuccessAt ? json(msOf(*sub.lastSuccessAt)) : json(nullptr)},
-         {"last_error", sub.lastError ? json(*sub.lastError) : json(nullptr)},
-         {"failures", sub.failures}});
+    list.push_back({{"id", sub.id},
+                    {"label", sub.label},
+                    {"created_ms", msOf(sub.createdAt)},
+                    {"last_success_ms", msOrNull(sub.lastSuccessAt)},
+                    {"last_error", orNull(sub.lastError)},
+                    {"failures", sub.failures}});
   }
   return reply(200, {{"enabled", keys != nullptr},
                      {"public_key", keys ? json(keys->publicKey()) : json(nullptr)},

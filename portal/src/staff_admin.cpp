@@ -1,13 +1,10 @@
 // Retention settings and legal holds of the admin's estate, as JSON.
 #include "staff_admin.hpp"
 
-#include <chrono>
-
 #include "gatehouse/backend/staff_client.hpp"
+#include "json_out.hpp"
 
 namespace gatehouse::portal {
-
-using json = nlohmann::json;
 
 namespace {
 
@@ -17,9 +14,7 @@ json retentionJson(backend::StaffClient& c, const backend::Retention& r) {
     holds.push_back({{"visit_id", h.visitId.toString()},
                      {"reason", h.reason},
                      {"placed_by", h.placedBy.empty() ? json(nullptr) : json(h.placedBy)},
-                     {"placed_at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          h.placedAt.time_since_epoch())
-                                          .count()}});
+                     {"placed_at_ms", msOf(h.placedAt)}});
   }
   return {{"estate_id", r.estateId},
           {"photos_days", r.photosDays},
@@ -31,7 +26,7 @@ json retentionJson(backend::StaffClient& c, const backend::Retention& r) {
 
 HttpResponse reply(const json& body) {
   HttpResponse r;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  r.body = dumpJson(body);
   return r;
 }
 

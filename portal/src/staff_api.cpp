@@ -8,11 +8,11 @@
 
 #include "gatehouse/backend/error.hpp"
 #include "gatehouse/backend/staff_client.hpp"
+#include "json_out.hpp"
 #include "staff_admin.hpp"
 
 namespace gatehouse::portal {
 
-using json = nlohmann::json;
 using backend::StaffClient;
 using backend::TimePoint;
 
@@ -21,16 +21,10 @@ namespace {
 HttpResponse reply(const json& body, int status = 200) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  r.body = dumpJson(body);
   return r;
 }
 
-json ms(const TimePoint& t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-json ms(const std::optional<TimePoint>& t) { return t ? ms(*t) : json(nullptr); }
-json text(const std::optional<Uuid>& u) { return u ? json(u->toString()) : json(nullptr); }
-json text(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 json objectOr(const std::string& jsonText) {
   auto j = json::parse(jsonText, nullptr, false);
   return j.is_object() ? j : json::object();
@@ -100,15 +94,15 @@ std::optional<std::int64_t> queryInt(const StaffRequest& r, const char* name) {
 json alertJson(const backend::AlertRow& a) {
   return {{"id", a.id},
           {"kind", a.kind},
-          {"visit_id", text(a.visitId)},
-          {"kiosk_id", a.kioskId ? json(*a.kioskId) : json(nullptr)},
+          {"visit_id", orNull(a.visitId)},
+          {"kiosk_id", orNull(a.kioskId)},
           {"kiosk_name", a.kioskName},
           {"visitor_name", a.visitorName},
           {"unit_label", a.unitLabel},
           {"details", objectOr(a.detailsJson)},
-          {"created_at_ms", ms(a.createdAt)},
-          {"acknowledged_by", text(a.acknowledgedBy)},
-          {"acknowledged_at_ms", ms(a.acknowledgedAt)},
+          {"created_at_ms", msOf(a.createdAt)},
+          {"acknowledged_by", orNull(a.acknowledgedBy)},
+          {"acknowledged_at_ms", msOrNull(a.acknowledgedAt)},
           {"has_photo", a.hasPhoto}};
 }
 HttpResponse alertsReply(const std::vector<backend::AlertRow>& rows) {
@@ -116,13 +110,14 @@ HttpResponse alertsReply(const std::vector<backend::AlertRow>& rows) {
   for (const auto& a : rows) out.push_back(alertJson(a));
   return reply(out);
 }
-HttpResponse photoReply(const backend::StoredPhoto& p,
-                        const char* cacheControl = "private, max-age=300") {
+// A face is personal data: no HTTP cache on a guard PC keeps it (the console holds its own, in
+// memory).
+HttpResponse photoReply(const backend::StoredPhoto& p) {
   if (p.empty()) notFound();
   HttpResponse r;
   r.contentType = p.contentType.empty() ? "image/jpeg" : p.contentType;
   r.body.assign(p.data.begin(), p.data.end());
-  r.header("Cache-Control", cacheControl);
+  r.header("Cache-Control", "no-store");
   return r;
 }
 
@@ -142,14 +137,14 @@ HttpResponse kiosks(const StaffRequest& r) {
     out.push_back({{"id", k.id},
                    {"name", k.name},
                    {"location", k.location},
-                   {"last_heartbeat_ms", ms(k.lastHeartbeat)},
+                   {"last_heartbeat_ms", msOrNull(k.lastHeartbeat)},
                    {"screen", k.screen},
                    {"faults", k.faults},
                    {"outbox_depth", k.outboxDepth},
                    {"version", k.version},
-                   {"latest_visit", text(k.latestVisit)},
+                   {"latest_visit", orNull(k.latestVisit)},
                    {"latest_visitor", k.latestVisitor},
-                   {"latest_photo_id", text(k.latestPhotoId)},
+                   {"latest_photo_id", orNull(k.latestPhotoId)},
                    {"devices", objectOr(k.devicesJson)}});
   }
   return reply(out);
@@ -165,10 +160,10 @@ HttpResponse queue(const StaffRequest& r) {
                    {"host_phones", q.hostPhones},
                    {"purpose", q.purpose},
                    {"kiosk_name", q.kioskName},
-                   {"requested_at_ms", ms(q.requestedAt)},
+                   {"requested_at_ms", msOf(q.requestedAt)},
                    {"held", q.held},
                    {"escalated", q.escalated},
-                   {"photo_id", text(q.photoId)}});
+                   {"photo_id", orNull(q.photoId)}});
   }
   return reply(out);
 }
@@ -190,9 +185,9 @@ HttpResponse onsite(const StaffRequest& r) {
                    {"unit_label", o.unitLabel},
                    {"phone", o.phone},
                    {"kiosk_name", o.kioskName},
-                   {"entered_at_ms", ms(o.enteredAt)},
-                   {"expected_exit_at_ms", ms(o.expectedExitAt)},
-                   {"photo_id", text(o.photoId)}});
+                   {"entered_at_ms", msOf(o.enteredAt)},
+                   {"expected_exit_at_ms", msOrNull(o.expectedExitAt)},
+                   {"photo_id", orNull(o.photoId)}});
   }
   return reply(out);
 }
@@ -220,10 +215,10 @@ HttpResponse history(const StaffRequest& r) {
                    {"kiosk_name", h.kioskName},
                    {"status", h.status},
                    {"purpose", h.purpose},
-                   {"requested_at_ms", ms(h.requestedAt)},
-                   {"decided_at_ms", ms(h.decidedAt)},
-                   {"entered_at_ms", ms(h.enteredAt)},
-                   {"exited_at_ms", ms(h.exitedAt)},
+                   {"requested_at_ms", msOf(h.requestedAt)},
+                   {"decided_at_ms", msOrNull(h.decidedAt)},
+                   {"entered_at_ms", msOrNull(h.enteredAt)},
+                   {"exited_at_ms", msOrNull(h.exitedAt)},
                    {"decision_channel", h.decisionChannel},
                    {"decision_reason", h.decisionReason},
                    {"held", h.held},
@@ -235,9 +230,8 @@ HttpResponse history(const StaffRequest& r) {
 HttpResponse visitPhoto(const StaffRequest& r) {
   return photoReply(client(r).visitPhoto(uuidAt(r, 0)));
 }
-// A face is personal data: no cache keeps it, unlike the visit photos a queue redraws.
 HttpResponse alertPhoto(const StaffRequest& r) {
-  return photoReply(client(r).alertPhoto(idAt(r, 0)), "no-store");
+  return photoReply(client(r).alertPhoto(idAt(r, 0)));
 }
 HttpResponse evidencePhoto(const StaffRequest& r) {
   return photoReply(client(r).evidencePhoto(uuidAt(r, 0)));
@@ -286,7 +280,7 @@ HttpResponse manualEntry(const StaffRequest& r) {
     if (m.photo.contentType != "image/jpeg" && m.photo.contentType != "image/png")
       throw BadField{"photo_type"};
   }
-  return reply({{"expected_exit_at_ms", ms(client(r).manualEntry(m))}});
+  return reply({{"expected_exit_at_ms", msOf(client(r).manualEntry(m))}});
 }
 
 HttpResponse manualExit(const StaffRequest& r) {
@@ -318,7 +312,7 @@ HttpResponse watchlist(const StaffRequest& r) {
                    {"reason", w.reason},
                    {"added_by", w.addedBy},
                    {"active", w.active},
-                   {"created_at_ms", ms(w.createdAt)},
+                   {"created_at_ms", msOf(w.createdAt)},
                    {"hits", w.hits}});
   }
   return reply(out);

@@ -3,16 +3,17 @@
 
 #include <algorithm>
 #include <functional>
-#include <nlohmann/json.hpp>
+
+#include "json_out.hpp"
 
 namespace gatehouse::portal {
 
 std::string staffFrame(const std::string& topic, const backend::LiveEvent& e) {
-  nlohmann::json d = nlohmann::json::object();
+  json d = json::object();
   if (e.visitId) d["visit_id"] = e.visitId->toString();
   if (e.kioskId) d["kiosk_id"] = *e.kioskId;
   if (e.alertId) d["alert_id"] = e.alertId;
-  return "event: " + topic + "\ndata: " + d.dump() + "\n\n";
+  return "event: " + topic + "\ndata: " + dumpJson(d) + "\n\n";
 }
 
 void StaffHub::add(StaffSubscriber s) {

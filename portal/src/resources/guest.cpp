@@ -55,14 +55,11 @@ HttpResponse page(Context& ctx, const Call& call) {
     if (claim.error().code == "expired") return errorResponse(410, "expired");
     return errorResponse(404, "invalid_link");
   }
-  GuestReply out{404, R"({"error":"invalid_link"})"};
+  GuestReply out{404, {{"error", "invalid_link"}}};
   ctx.asPerson(claim->hostId, [&](Connection& c) {
     out = guestView(c, claim->invitationId, [&] { return passText(ctx, c, claim->invitationId); });
   });
-  HttpResponse r;
-  r.status = out.status;
-  r.body = out.body;
-  return r;
+  return jsonResponse(out.status, out.body);
 }
 
 }  // namespace

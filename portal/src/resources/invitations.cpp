@@ -3,7 +3,6 @@
 #include "invitations.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <regex>
 
 #include "../route_table.hpp"
@@ -22,35 +21,33 @@ using backend::ResidentClient;
 using backend::ResidentInvitation;
 using Access = RouteTable::Access;
 
-namespace {
-
-std::int64_t msOf(backend::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+json invitationTermsJson(const ResidentInvitation& i) {
+  return {{"kind", i.kind},
+          {"event_name", orNull(i.eventName)},
+          {"guest_name", i.guestName},
+          {"valid_from_ms", msOf(i.validFrom)},
+          {"valid_until_ms", msOf(i.validUntil)},
+          {"date_from", i.dateFrom},
+          {"date_until", i.dateUntil},
+          {"weekdays", i.weekdays},
+          {"day_start_min", i.dayStartMin},
+          {"day_end_min", i.dayEndMin},
+          {"max_uses", i.maxUses}};
 }
-json optJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
 json invitationJson(const ResidentInvitation& i) {
-  json j;
-  j["id"] = i.id.toString();
-  j["kind"] = i.kind;
-  j["event_name"] = optJson(i.eventName);
-  j["guest_name"] = i.guestName;
-  j["guest_phone"] = optJson(i.guestPhone);
-  j["valid_from_ms"] = msOf(i.validFrom);
-  j["valid_until_ms"] = msOf(i.validUntil);
-  j["date_from"] = i.dateFrom;
-  j["date_until"] = i.dateUntil;
-  j["weekdays"] = i.weekdays;
-  j["day_start_min"] = i.dayStartMin;
-  j["day_end_min"] = i.dayEndMin;
-  j["max_uses"] = i.maxUses;
-  j["uses"] = i.uses;
-  j["revoked_ms"] = i.revokedAt ? json(msOf(*i.revokedAt)) : json(nullptr);
-  j["created_ms"] = msOf(i.createdAt);
-  j["state"] = i.state;
-  j["timezone"] = i.timezone;
+  json j = invitationTermsJson(i);
+  j.update({{"id", i.id.toString()},
+            {"guest_phone", orNull(i.guestPhone)},
+            {"uses", i.uses},
+            {"revoked_ms", msOrNull(i.revokedAt)},
+            {"created_ms", msOf(i.createdAt)},
+            {"state", i.state},
+            {"timezone", i.timezone}});
   return j;
 }
+
+namespace {
 
 // The invitation just written (it is the unit's, so it is there).
 json loadInvitation(Connection& c, const Uuid& id) {
@@ -251,7 +248,7 @@ HttpResponse qr(Context& ctx, const Call& call) {
   HttpResponse r;
   r.contentType = "image/svg+xml";
   r.body = qrSvg(*text, "Gatehouse pass");
-  r.header("Cache-Control", "private, no-cache");
+  r.header("Cache-Control", "no-store");  // the pass lets its holder in: no cached copy
   r.header("Content-Security-Policy-Report-Only", "default-src 'none'");
   return r;
 }

@@ -22,9 +22,7 @@ void pushVisit(Context& ctx, std::int64_t estate, std::int64_t unit, std::int64_
   try {
     std::optional<json> v;
     ctx.asPerson(person, [&](Connection& c) { v = loadVisit(c, id); });
-    if (v)
-      ctx.hub.publishUnit(
-          estate, unit, sseFrame("visit", v->dump(-1, ' ', false, json::error_handler_t::replace)));
+    if (v) ctx.hub.publishUnit(estate, unit, sseFrame("visit", dumpJson(*v)));
   } catch (const backend::Error& e) {
     if (e.kind() == ErrorKind::ConnectionLost) ctx.dropDb();
     spdlog::warn("live event not delivered: {}", e.what());
@@ -35,7 +33,7 @@ void pushUnread(Context& ctx, std::int64_t person) {
   try {
     std::int64_t unread = 0;
     ctx.asPerson(person, [&](Connection& c) { unread = unreadCount(c); });
-    ctx.hub.publishPerson(person, sseFrame("notification", json{{"unread", unread}}.dump()));
+    ctx.hub.publishPerson(person, sseFrame("notification", dumpJson({{"unread", unread}})));
   } catch (const backend::Error& e) {
     if (e.kind() == ErrorKind::ConnectionLost) ctx.dropDb();
   }
@@ -89,9 +87,7 @@ void onLiveResync(Context& ctx) {
 }
 
 void liveHeartbeat(Context& ctx) {
-  const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const auto nowMs = msOf(std::chrono::system_clock::now());
   ctx.hub.closeExpired(nowMs);
   ctx.staffHub.closeExpired(nowMs);
   ctx.hub.publishAll(":\n\n");

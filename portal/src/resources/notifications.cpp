@@ -19,9 +19,7 @@ json notificationJson(const backend::ResidentNotification& n) {
   return {{"id", n.id},
           {"kind", n.kind},
           {"payload", p.is_discarded() ? json::object() : p},
-          {"created_ms",
-           std::chrono::duration_cast<std::chrono::milliseconds>(n.createdAt.time_since_epoch())
-               .count()},
+          {"created_ms", msOf(n.createdAt)},
           {"read", n.read}};
 }
 

@@ -18,18 +18,12 @@ namespace {
 
 using Access = RouteTable::Access;
 using backend::SignInClient;
-using std::chrono::milliseconds;
-
-std::int64_t toMs(Clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-
 backend::LockoutPolicy policy(const Context& ctx) {
   return {ctx.cfg.loginMaxFailures, std::chrono::minutes(ctx.cfg.lockMinutes)};
 }
 
 HttpResponse lockedResponse(Clock::time_point until) {
-  return errorResponse(423, "locked", {{"until_ms", toMs(until)}});
+  return errorResponse(423, "locked", {{"until_ms", msOf(until)}});
 }
 
 // Every counted failure says how many are left, so the page can warn before the last one.
@@ -58,15 +52,13 @@ HttpResponse me(Context& ctx, const Auth& a) {
   ctx.asPerson(a.personId,
                [&](backend::Connection& c) { profile = backend::ResidentClient(c).profile(); });
   if (profile) {
-    if (profile->unitLabel) {
-      j["unit"] = *profile->unitLabel;
-      j["building"] = profile->building.value_or("");
-    }
-    j["estate"] = profile->estate;
-    j["timezone"] = profile->timezone;
-    j["email"] = profile->email;
-    j["notify_email"] = profile->notifyEmail;
-    j["webhook_url"] = profile->webhookUrl;
+    if (profile->unitLabel)
+      j.update({{"unit", *profile->unitLabel}, {"building", profile->building.value_or("")}});
+    j.update({{"estate", profile->estate},
+              {"timezone", profile->timezone},
+              {"email", profile->email},
+              {"notify_email", profile->notifyEmail},
+              {"webhook_url", profile->webhookUrl}});
   }
   // Only channels this server can deliver are offered.
   j["channels_available"] = {{"email", !ctx.cfg.smtpUrl.empty()},

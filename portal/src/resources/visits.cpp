@@ -2,7 +2,6 @@
 // reporting and visit photos, all as the signed-in resident's unit.
 #include "visits.hpp"
 
-#include <chrono>
 #include <ctime>
 
 #include "../route_table.hpp"
@@ -18,39 +17,28 @@ using backend::ResidentVisit;
 using backend::TimePoint;
 using Access = RouteTable::Access;
 
-namespace {
-
-json optJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-std::int64_t msOf(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-json optMs(const std::optional<TimePoint>& t) { return t ? json(msOf(*t)) : json(nullptr); }
-
-}  // namespace
-
 json visitJson(const ResidentVisit& v) {
-  json j;
-  j["id"] = v.id.toString();
-  j["status"] = v.status;
-  j["held"] = v.held;
-  j["escalated"] = v.escalated;
-  j["purpose"] = v.purpose;
-  j["visitor"] = v.visitor;
-  j["unit"] = v.unitLabel;
-  j["kiosk"] = optJson(v.kiosk);
-  j["decided_by"] = optJson(v.decidedBy);
-  j["decided_by_role"] = optJson(v.decidedByRole);
-  j["channel"] = optJson(v.channel);
-  j["reason"] = optJson(v.reason);
-  j["invitation"] = optJson(v.invitation);
-  j["requested_ms"] = msOf(v.requestedAt);
-  j["decided_ms"] = optMs(v.decidedAt);
-  j["entered_ms"] = optMs(v.enteredAt);
-  j["exited_ms"] = optMs(v.exitedAt);
-  j["waiting_s"] = (msOf(v.readAt) - msOf(v.requestedAt)) / 1000;
-  j["photos"] = json::array();
-  for (const auto& p : v.photos) j["photos"].push_back({{"id", p.id.toString()}, {"kind", p.kind}});
-  return j;
+  json photos = json::array();
+  for (const auto& p : v.photos) photos.push_back({{"id", p.id.toString()}, {"kind", p.kind}});
+  return {{"id", v.id.toString()},
+          {"status", v.status},
+          {"held", v.held},
+          {"escalated", v.escalated},
+          {"purpose", v.purpose},
+          {"visitor", v.visitor},
+          {"unit", v.unitLabel},
+          {"kiosk", orNull(v.kiosk)},
+          {"decided_by", orNull(v.decidedBy)},
+          {"decided_by_role", orNull(v.decidedByRole)},
+          {"channel", orNull(v.channel)},
+          {"reason", orNull(v.reason)},
+          {"invitation", orNull(v.invitation)},
+          {"requested_ms", msOf(v.requestedAt)},
+          {"decided_ms", msOrNull(v.decidedAt)},
+          {"entered_ms", msOrNull(v.enteredAt)},
+          {"exited_ms", msOrNull(v.exitedAt)},
+          {"waiting_s", (msOf(v.readAt) - msOf(v.requestedAt)) / 1000},
+          {"photos", photos}};
 }
 
 std::optional<json> loadVisit(Connection& c, const Uuid& id) {
@@ -91,7 +79,8 @@ HttpResponse photoAs(Context& ctx, std::int64_t person, const std::string& idTex
     type = "application/octet-stream";
   r.contentType = type;
   r.body.assign(photo->data.begin(), photo->data.end());
-  r.header("Cache-Control", "private, max-age=3600");
+  // A visitor's face on a shared family phone: no browser cache keeps a copy.
+  r.header("Cache-Control", "no-store");
   return r;
 }
 
@@ -162,6 +151,7 @@ HttpResponse csvResponse(const std::string& text) {
   r.contentType = "text/csv; charset=utf-8";
   r.body = "\xEF\xBB\xBF" + text;  // BOM so spreadsheets read UTF-8
   r.header("Content-Disposition", "attachment; filename=\"visits.csv\"");
+  r.header("Cache-Control", "no-store");
   return r;
 }
 

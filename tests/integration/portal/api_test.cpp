@@ -320,6 +320,34 @@ TEST_F(PortalTest, HostileVisitorNamesComeBackAsInertJsonText) {
   (void)v2;
 }
 
+// A visitor's face, the visit log and a pass on a shared family phone: every reply that carries
+// them says no-store, so no browser cache keeps a copy after the page is closed.
+TEST_F(PortalTest, PhotosTheVisitLogAndPassesAreNeverKeptInABrowserCache) {
+  auto b = signIn("a-101@harbour.example");
+  auto visit = requestVisit("A-101", "Cached Visitor");
+  auto photo = addPhoto(visit, backend::EvidenceKind::EntryPhoto, "face-bytes");
+  auto today = db_.exec("SELECT to_char(now() AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')");
+  auto inv = post(b, "/api/invitations", {{"guest_name", "Cached Guest"}, {"date_from", today}});
+  ASSERT_TRUE(inv);
+  ASSERT_EQ(inv->status, 201) << inv->body;
+  const std::string invId = json::parse(inv->body)["invitation"]["id"];
+  auto c = client();
+  const auto token = portal_->magicLinkToken(visit, personId("a-101@harbour.example"));
+  auto noStore = [](const std::string& what, const httplib::Result& res) {
+    ASSERT_TRUE(res) << what;
+    EXPECT_EQ(res->status, 200) << what << ": " << res->body;
+    EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store") << what;
+  };
+  noStore("resident photo", get(b, "/api/photos/" + photo.toString()));
+  noStore("magic-link photo",
+          c.Get(("/api/magic/photo/" + photo.toString()).c_str(), {{"X-Magic-Token", token}}));
+  noStore("visit log", get(b, "/api/visits"));
+  noStore("visit log CSV", get(b, "/api/visits.csv"));
+  noStore("one visit", get(b, "/api/visits/" + visit.toString()));
+  noStore("pass QR", get(b, "/api/invitations/" + invId + "/qr.svg"));
+  noStore("invitation", get(b, "/api/invitations/" + invId));
+}
+
 TEST_F(PortalTest, MagicLinkDecidesOnceOnlyForItsVisitAndExpires) {
   auto person = personId("a-101@harbour.example");
   auto visit = requestVisit("A-101", "Magic Visitor");

@@ -83,6 +83,7 @@ TEST_F(StaffEvidenceTest, AGuardDownloadsABundleThatGatehouseVerifyAccepts) {
   EXPECT_EQ(res->get_header_value("Content-Type"), "application/x-tar");
   EXPECT_EQ(res->get_header_value("Content-Disposition"),
             "attachment; filename=\"evidence-" + visit.toString() + ".tar\"");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
   const auto file = save("evidence.tar", res->body);
   std::string out;
   EXPECT_EQ(verify(file, &out), 0) << out;

@@ -162,9 +162,12 @@ TEST_F(StaffApiTest, GuardSeesSessionKiosksQueueAlertsOnSiteAndUnits) {
   EXPECT_EQ(photoRes->status, 200);
   EXPECT_EQ(photoRes->body, "\xff\xd8jpeg-bytes");
   EXPECT_EQ(photoRes->get_header_value("Content-Type"), "image/jpeg");
+  // Faces on a guard PC: no HTTP cache keeps them (as the alert photo below).
+  EXPECT_EQ(photoRes->get_header_value("Cache-Control"), "no-store");
   auto evRes = get(g, "/api/staff/evidence/" + photo.toString() + "/photo");
   ASSERT_TRUE(evRes);
   EXPECT_EQ(evRes->body, "\xff\xd8jpeg-bytes");
+  EXPECT_EQ(evRes->get_header_value("Cache-Control"), "no-store");
   getJson(g, "/api/staff/visits/" + Uuid::random().toString() + "/photo", 404);
 
   auto units = getJson(g, "/api/staff/units");

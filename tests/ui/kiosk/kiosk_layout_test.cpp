@@ -611,6 +611,36 @@ TEST_P(KioskLayout, AKioskFixedInReachModeShowsNoSwitchAndStaysInIt) {
   setReachPolicy(ReachPolicy::Toggle);  // the other cases start from the default
 }
 
+// A refused pass or badge offers "Call a guard" next to Finish; in reach mode the strip below
+// the page (0625) already holds it, so the page does not offer a second one.
+TEST_P(KioskLayout, ARefusedPassOrBadgeOffersOneCallAGuardInEitherMode) {
+  int seen = 0;
+  for (const Scene& scene : scenes()) {
+    if (scene.name != "badge-rejected" && scene.name != "pass-rejected-expired") continue;
+    ++seen;
+    for (bool reach : {false, true}) {
+      SCOPED_TRACE(scene.name + (reach ? " reach" : ""));
+      Stage st(scene, tr_.languages());
+      setReachMode(reach);
+      ASSERT_EQ(enter(st, "en"), "");
+      ui::applyTheme(ui::Theme::Light);
+      ASSERT_EQ(play(st, ""), "");
+      render({}, false);
+      int calls = 0;
+      for (const auto& i : ui::LayoutReport::instance().items())
+        if (i.kind == ui::ItemKind::Touch && i.label == tr_.tr("guard.call")) ++calls;
+      EXPECT_EQ(calls, reach ? 1 : 2);  // without reach mode the header has one too
+      const auto& touch = ui::TouchRegistry::instance();
+      EXPECT_NE(touch.find("guard.call"), nullptr);
+      EXPECT_EQ(touch.find("outcome.call_guard") != nullptr, !reach);
+      EXPECT_NE(touch.find("outcome.finish"), nullptr);
+      auto problems = ui::layoutProblems(ui::LayoutReport::instance().items(), rules());
+      EXPECT_TRUE(problems.empty()) << problems.front();
+    }
+  }
+  EXPECT_EQ(seen, 2);
+}
+
 std::string sizeName(const ::testing::TestParamInfo<Size>& p) {
   return std::to_string(p.param.width) + "x" + std::to_string(p.param.height);
 }
