@@ -173,6 +173,7 @@ struct Adam {
   }
 };
 
+// Share of samples whose most probable class is their label.
 double hitRate(const Mlp& net, const Samples& s) {
   const cv::Mat p = net.forward(s.x);
   int hits = 0;
