@@ -42,12 +42,15 @@ std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected
 // letters about `capHeight` pixels tall. Error recogniser_unavailable when the font is missing.
 Result<cv::Mat> renderText(const std::string& text, double capHeight);
 
-// The trained classifier is linear: scores = input x weights, where the input is a glyph feature
-// (glyphFeature, 20 x 30) as one row plus a constant 1.
+// The trained classifier is a small MLP: hidden = relu(input x layer1), class probabilities =
+// softmax([hidden 1] x layer2), where the input is a glyph feature (glyphFeature, 20 x 30) as one
+// row plus a constant 1. Row-major weights, written by gatehouse-train-mrz-classifier at build
+// time.
 inline constexpr int kTrainedInputs = 20 * 30 + 1;
+inline constexpr int kTrainedHidden = 128;
 cv::Mat trainedInput(const cv::Mat& glyphFeature);
-// kTrainedInputs x 37 weights, row-major, written by gatehouse-train-mrz-classifier at build time.
-extern const float kTrainedWeights[];
+extern const float kTrainedLayer1[];  // kTrainedInputs x kTrainedHidden
+extern const float kTrainedLayer2[];  // (kTrainedHidden + 1) x 37
 
 Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier();
 Result<std::shared_ptr<const MrzRecogniser>> makeTrainedClassifier();

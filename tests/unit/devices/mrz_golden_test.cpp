@@ -86,17 +86,17 @@ GoldenCount readCorpus(const MrzRecogniser& rec, unsigned variant) {
 
 }  // namespace
 
-// The test set (variant 0). Measured 135/156 (87 %) on 2026-12-01 with the trained tie-breaker
-// (130 with the templates alone, 113 before the line-wide rendering choice and the upright retry);
-// the issue asks 95 % (see docs/BENCHMARKS.md).
+// The test set (variant 0). Measured 153/156 (98 %) on 2026-12-01 with the MLP combined with the
+// templates (decision 0840; 135 with the linear tie-breaker, 130 with the templates alone, 113
+// before the line-wide rendering choice and the upright retry); the issue asks 95 %.
 TEST(MrzGolden, ReadsMostFramesAndAcceptsNoWrongField) {
   auto rec = ocrb();
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 0);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 131);  // measured 135 (templates alone: 130)
+  EXPECT_GE(n.read, 150);  // measured 153 (templates alone: 130)
   // Bands tilted by 12-20 degrees (3 of the 13 distortions): the upright retry reads them.
-  EXPECT_GE(n.tiltedRead, 29);  // measured 32 of 36 (23 before the retry)
+  EXPECT_GE(n.tiltedRead, 33);  // measured 36 of 36 (23 before the retry)
 }
 
 // The tuning set (variant 1: other numbers, dates, names, amounts of damage and noise): the
@@ -106,7 +106,17 @@ TEST(MrzGolden, TuningSetReadsAndAcceptsNoWrongField) {
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 1);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 147);  // measured 151 of 156 (templates alone: 144)
+  EXPECT_GE(n.read, 153);  // measured 156 of 156 (templates alone: 144)
+}
+
+// The MLP alone (`trained`): its probabilities against the resolver's floor and margins read
+// fewer frames than the combination, but accept no wrong field either.
+TEST(MrzGolden, TrainedClassifierAloneAcceptsNoWrongField) {
+  auto rec = makeMrzRecogniser("trained");
+  ASSERT_TRUE(rec) << rec.error().message;
+  const GoldenCount n = readCorpus(*rec.value(), 0);
+  EXPECT_EQ(n.wrong, 0);
+  EXPECT_GE(n.read, 108);  // measured 111 of 156 on 2026-12-01
 }
 
 // A tuning case differs from the test case of the same person and distortion.
@@ -154,7 +164,7 @@ TEST(MrzGolden, CombinedFramesNeverAcceptABrokenDocumentOrAWrongField) {
     ++read;
   }
   std::cout << "ocrb, 3 frames combined: read " << read << " of " << sequences << "\n";
-  EXPECT_GE(read, sequences * 3 / 4);  // measured 11 of 12 on 2026-12-01
+  EXPECT_GE(read, sequences * 3 / 4);  // measured 12 of 12 on 2026-12-01 (11 before 0840)
 }
 
 // The camera worker: a passport in view is reported with its exact text; after reset (a new
