@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -88,6 +89,31 @@ void DevicesCamera::setScanMode(ScanMode mode) {
   if (mrz_) mrz_->reset();
   std::lock_guard lock(mutex_);
   mrzHint_.clear();
+}
+
+void DevicesCamera::printMrzAttempts() {
+  if (!mrz_) return;
+  mrz_->setTrace([](const devices::MrzAttemptTrace& t) {
+    // Wall clock, so the benchmark can line these up with the screens' "state" lines.
+    const auto sysNow = std::chrono::system_clock::now();
+    const auto steadyNow = devices::MrzAttemptTrace::Clock::now();
+    auto us = [&](devices::MrzAttemptTrace::Clock::time_point tp) {
+      return static_cast<long long>(
+          std::chrono::duration_cast<std::chrono::microseconds>(
+              (sysNow -
+               std::chrono::duration_cast<std::chrono::system_clock::duration>(steadyNow - tp))
+                  .time_since_epoch())
+              .count());
+    };
+    std::printf(
+        "mrz seq %llu captured %lld started %lld finished %lld cpu_ms %.1f skipped %llu lines %d "
+        "tries %d combined %d accepted %d reported %d refused %s\n",
+        static_cast<unsigned long long>(t.sequence), us(t.capturedAt), us(t.startedAt),
+        us(t.finishedAt), t.cpuMs, static_cast<unsigned long long>(t.skipped), t.lines, t.tries,
+        t.combined, t.accepted ? 1 : 0, t.reported ? 1 : 0,
+        t.refused.empty() ? "-" : t.refused.c_str());
+    std::fflush(stdout);
+  });
 }
 
 void DevicesCamera::onFrame(const devices::Frame& f) {
