@@ -127,10 +127,11 @@ void DevicesCamera::onFrame(const devices::Frame& f) {
   rgb.height = converted.rows;
   rgb.rgb.assign(converted.datastart, converted.dataend);
   rgb.seq = f.sequence + 1;
-  // Quality hints for the live preview: a few times a second is plenty.
+  // Quality hints for the live preview: a few times a second is plenty. An ID screen shows the
+  // MRZ reader's hint instead, so it does not pay for a face search competing with the reader.
   std::string hint;
   bool checked = false;
-  if (quality_ && (++frames_ % 4 == 0)) {
+  if (quality_ && mode_ != ScanMode::IdDocument && (++frames_ % 4 == 0)) {
     const auto q = quality_->check(f.image);
     hint = q.primary() ? devices::reasonCode(*q.primary()) : "";
     checked = true;
