@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "gatehouse/devices/frame.hpp"
 #include "gatehouse/devices/mrz_reader.hpp"
@@ -38,7 +39,9 @@ class MrzScanner {
  public:
   using Callback = std::function<void(const MrzScanEvent&)>;          // called on the worker thread
   using TraceCallback = std::function<void(const MrzAttemptTrace&)>;  // worker thread too
-  MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent);
+  // `threads` frames are read at once (each on its own worker), so a frame that fails does not
+  // hold up the next one; their scores are combined one at a time.
+  MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent, int threads = 2);
   ~MrzScanner();
   MrzScanner(const MrzScanner&) = delete;
   MrzScanner& operator=(const MrzScanner&) = delete;
@@ -51,9 +54,10 @@ class MrzScanner {
 
  private:
   void run();
+  void combine(MrzFrameScore score, MrzAttemptTrace& t);  // under m_
   bool report(MrzFrameRead& r);  // posts what changed; true when a document was posted
-  MrzReader reader_;
-  Callback onEvent_;
+  MrzReader reader_;             // score() on any worker; add() and reset() under m_
+  Callback onEvent_;             // called under m_
   FrameMailbox mailbox_;
   std::mutex m_;
   bool resetPending_ = false;
@@ -64,7 +68,7 @@ class MrzScanner {
   MrzHint lastHint_ = MrzHint::none;
   TraceCallback trace_;        // under m_
   std::uint64_t dropped_ = 0;  // the mailbox's count at the last attempt
-  std::thread worker_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace gatehouse::devices
