@@ -152,33 +152,25 @@ MrzReader::MrzReader(std::shared_ptr<const MrzRecogniser> recogniser, int combin
 
 void MrzReader::reset() { history_.clear(); }
 
-MrzFrameScore MrzReader::score(const cv::Mat& frame, const Date& today) const {
+MrzFrameRead MrzReader::onFrame(const cv::Mat& frame, const Date& today) {
   Attempt a = readAnyAngle(frame, *recogniser_, today);
-  MrzFrameScore s;
-  s.read.lines = static_cast<int>(a.scored.band.lines.size());
-  s.read.tries = a.tries;
+  Scored& s = a.scored;
+  MrzFrameRead r;
+  r.lines = static_cast<int>(s.band.lines.size());
+  r.hint = hintFor(s.band);
+  r.tries = a.tries;
   if (a.doc) {
-    s.read.accepted = std::move(a.doc);
-    s.read.hint = MrzHint::none;
-    s.read.combined = 1;
-    return s;
-  }
-  s.read.hint = hintFor(a.scored.band);
-  s.read.refused = refusal(a);
-  s.lines = std::move(a.scored.lines);
-  return s;
-}
-
-MrzFrameRead MrzReader::add(MrzFrameScore frame, const Date& today) {
-  MrzFrameRead r = std::move(frame.read);
-  if (r.accepted) {
     history_.clear();
+    r.accepted = std::move(a.doc);
+    r.hint = MrzHint::none;
+    r.combined = 1;
     return r;
   }
-  if (frame.lines.empty()) return r;
+  r.refused = refusal(a);
+  if (s.lines.empty()) return r;
   // A different layout means a different document: never mix their glyphs.
-  if (!history_.empty() && !sameShape(history_.back(), frame.lines)) history_.clear();
-  history_.push_back(std::move(frame.lines));
+  if (!history_.empty() && !sameShape(history_.back(), s.lines)) history_.clear();
+  history_.push_back(std::move(s.lines));
   if (static_cast<int>(history_.size()) > combineFrames_) history_.erase(history_.begin());
   if (history_.size() < 2) return r;
   std::vector<MrzLineScores> sum = history_.front();

@@ -1,10 +1,8 @@
-// The MRZ workers: frames read in parallel through MrzReader, combined and reported one at a
-// time, events only on change.
+// The MRZ worker thread: one frame at a time through MrzReader, events only on change.
 #include "gatehouse/devices/mrz_scanner.hpp"
 
 #include <pthread.h>
 
-#include <algorithm>
 #include <ctime>
 
 namespace gatehouse::devices {
@@ -18,16 +16,12 @@ double threadCpuMs() {
 }
 }  // namespace
 
-MrzScanner::MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent,
-                       int threads)
-    : reader_(std::move(recogniser)), onEvent_(std::move(onEvent)) {
-  for (int i = 0; i < std::max(1, threads); ++i) workers_.emplace_back([this] { run(); });
-}
+MrzScanner::MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent)
+    : reader_(std::move(recogniser)), onEvent_(std::move(onEvent)), worker_([this] { run(); }) {}
 
 MrzScanner::~MrzScanner() {
   mailbox_.close();
-  for (auto& w : workers_)
-    if (w.joinable()) w.join();
+  if (worker_.joinable()) worker_.join();
 }
 
 void MrzScanner::submit(const Frame& frame) {
@@ -57,45 +51,45 @@ void MrzScanner::run() {
   while (!mailbox_.closed()) {
     auto frame = mailbox_.take(std::chrono::milliseconds(200));
     if (!frame) continue;
+    TraceCallback trace;
+    {
+      std::lock_guard lock(m_);
+      trace = trace_;
+      if (resetPending_) {
+        reader_.reset();
+        lastText_.clear();
+        lastHint_ = MrzHint::none;
+        resetPending_ = false;
+      }
+    }
     MrzAttemptTrace t;
     t.sequence = frame->sequence;
     t.capturedAt = frame->capturedAt;
     t.startedAt = MrzAttemptTrace::Clock::now();
     const double cpu0 = threadCpuMs();
-    MrzFrameScore score = reader_.score(frame->image, Date::today());
+    MrzFrameRead r = reader_.onFrame(frame->image, Date::today());
     frame.reset();  // the image goes no further than this
     t.cpuMs = threadCpuMs() - cpu0;
     t.finishedAt = MrzAttemptTrace::Clock::now();
-    std::lock_guard lock(m_);
-    combine(std::move(score), t);
-    if (trace_) trace_(t);
+    t.lines = r.lines;
+    t.tries = r.tries;
+    t.combined = r.combined;
+    t.accepted = r.accepted.has_value();
+    t.refused = r.refused;
+    bool stale = false;
+    {
+      std::lock_guard lock(m_);
+      stale = t.sequence <= staleUpTo_;
+    }
+    if (stale)
+      reader_.reset();  // the last visitor's document: neither reported nor combined
+    else
+      t.reported = report(r);
+    const std::uint64_t dropped = mailbox_.dropped();
+    t.skipped = dropped - dropped_;
+    dropped_ = dropped;
+    if (trace) trace(t);
   }
-}
-
-void MrzScanner::combine(MrzFrameScore score, MrzAttemptTrace& t) {
-  if (resetPending_) {
-    reader_.reset();
-    lastText_.clear();
-    lastHint_ = MrzHint::none;
-    resetPending_ = false;
-  }
-  const std::uint64_t dropped = mailbox_.dropped();
-  t.skipped = dropped - dropped_;
-  dropped_ = dropped;
-  if (t.sequence <= staleUpTo_) {  // the last visitor's document: neither combined nor reported
-    t.lines = score.read.lines;
-    t.tries = score.read.tries;
-    t.accepted = score.read.accepted.has_value();
-    t.refused = score.read.refused;
-    return;
-  }
-  MrzFrameRead r = reader_.add(std::move(score), Date::today());
-  t.lines = r.lines;
-  t.tries = r.tries;
-  t.combined = r.combined;
-  t.accepted = r.accepted.has_value();
-  t.refused = r.refused;
-  t.reported = report(r);
 }
 
 bool MrzScanner::report(MrzFrameRead& r) {

@@ -71,23 +71,12 @@ struct MrzFrameRead {
 // One frame on its own (files, tools).
 MrzFrameRead readMrzImage(const cv::Mat& image, const MrzRecogniser& recogniser, const Date& today);
 
-// One camera frame read on its own, with its glyph scores kept for combining.
-struct MrzFrameScore {
-  MrzFrameRead read;                 // the frame alone
-  std::vector<MrzLineScores> lines;  // every line's scores; empty unless every line was read
-};
-
 // Camera frames: each frame is read on its own, and when that fails the scores of the last few
-// frames showing the same band are added up and resolved again. score() may run on several
-// threads at once (frames in parallel); add() and reset() must not (one combiner).
+// frames showing the same band are added up and resolved again. Not thread-safe.
 class MrzReader {
  public:
   explicit MrzReader(std::shared_ptr<const MrzRecogniser> recogniser, int combineFrames = 4);
-  MrzFrameScore score(const cv::Mat& frame, const Date& today) const;
-  MrzFrameRead add(MrzFrameScore frame, const Date& today);
-  MrzFrameRead onFrame(const cv::Mat& frame, const Date& today) {
-    return add(score(frame, today), today);
-  }
+  MrzFrameRead onFrame(const cv::Mat& frame, const Date& today);
   void reset();
 
  private:

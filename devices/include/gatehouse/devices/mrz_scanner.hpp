@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "gatehouse/devices/frame.hpp"
 #include "gatehouse/devices/mrz_reader.hpp"
@@ -39,9 +38,7 @@ class MrzScanner {
  public:
   using Callback = std::function<void(const MrzScanEvent&)>;          // called on the worker thread
   using TraceCallback = std::function<void(const MrzAttemptTrace&)>;  // worker thread too
-  // `threads` frames are read at once (each on its own worker), so a frame that fails does not
-  // hold up the next one; their scores are combined one at a time.
-  MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent, int threads = 2);
+  MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent);
   ~MrzScanner();
   MrzScanner(const MrzScanner&) = delete;
   MrzScanner& operator=(const MrzScanner&) = delete;
@@ -54,10 +51,9 @@ class MrzScanner {
 
  private:
   void run();
-  void combine(MrzFrameScore score, MrzAttemptTrace& t);  // under m_
   bool report(MrzFrameRead& r);  // posts what changed; true when a document was posted
-  MrzReader reader_;             // score() on any worker; add() and reset() under m_
-  Callback onEvent_;             // called under m_
+  MrzReader reader_;
+  Callback onEvent_;
   FrameMailbox mailbox_;
   std::mutex m_;
   bool resetPending_ = false;
@@ -68,7 +64,7 @@ class MrzScanner {
   MrzHint lastHint_ = MrzHint::none;
   TraceCallback trace_;        // under m_
   std::uint64_t dropped_ = 0;  // the mailbox's count at the last attempt
-  std::vector<std::thread> workers_;
+  std::thread worker_;
 };
 
 }  // namespace gatehouse::devices
