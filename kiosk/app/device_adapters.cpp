@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -90,6 +91,31 @@ void DevicesCamera::setScanMode(ScanMode mode) {
   mrzHint_.clear();
 }
 
+void DevicesCamera::printMrzAttempts() {
+  if (!mrz_) return;
+  mrz_->setTrace([](const devices::MrzAttemptTrace& t) {
+    // Wall clock, so the benchmark can line these up with the screens' "state" lines.
+    const auto sysNow = std::chrono::system_clock::now();
+    const auto steadyNow = devices::MrzAttemptTrace::Clock::now();
+    auto us = [&](devices::MrzAttemptTrace::Clock::time_point tp) {
+      return static_cast<long long>(
+          std::chrono::duration_cast<std::chrono::microseconds>(
+              (sysNow -
+               std::chrono::duration_cast<std::chrono::system_clock::duration>(steadyNow - tp))
+                  .time_since_epoch())
+              .count());
+    };
+    std::printf(
+        "mrz seq %llu captured %lld started %lld finished %lld cpu_ms %.1f skipped %llu lines %d "
+        "tries %d combined %d accepted %d reported %d refused %s\n",
+        static_cast<unsigned long long>(t.sequence), us(t.capturedAt), us(t.startedAt),
+        us(t.finishedAt), t.cpuMs, static_cast<unsigned long long>(t.skipped), t.lines, t.tries,
+        t.combined, t.accepted ? 1 : 0, t.reported ? 1 : 0,
+        t.refused.empty() ? "-" : t.refused.c_str());
+    std::fflush(stdout);
+  });
+}
+
 void DevicesCamera::onFrame(const devices::Frame& f) {
   if (f.image.empty()) return;
   if (mode_ != ScanMode::None) scanner_->submit(f);
@@ -101,10 +127,11 @@ void DevicesCamera::onFrame(const devices::Frame& f) {
   rgb.height = converted.rows;
   rgb.rgb.assign(converted.datastart, converted.dataend);
   rgb.seq = f.sequence + 1;
-  // Quality hints for the live preview: a few times a second is plenty.
+  // Quality hints for the live preview: a few times a second is plenty. An ID screen shows the
+  // MRZ reader's hint instead, so it does not pay for a face search competing with the reader.
   std::string hint;
   bool checked = false;
-  if (quality_ && (++frames_ % 4 == 0)) {
+  if (quality_ && mode_ != ScanMode::IdDocument && (++frames_ % 4 == 0)) {
     const auto q = quality_->check(f.image);
     hint = q.primary() ? devices::reasonCode(*q.primary()) : "";
     checked = true;

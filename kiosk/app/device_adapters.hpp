@@ -36,6 +36,8 @@ class DevicesCamera final : public KioskCamera {
   std::string health() const override;
   Status simulate(const std::string& mode) override;
   void setScanMode(ScanMode mode);
+  // --bench: one "mrz ..." line on stdout per frame the MRZ worker read (times in wall-clock us).
+  void printMrzAttempts();
 
  private:
   DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::Camera> camera,

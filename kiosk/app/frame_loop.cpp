@@ -32,6 +32,15 @@ bool needsPreview(flow::State s) {
 // footage plays at 15 fps, and a loaded machine may stall the preview for a second or two.
 constexpr auto kFrozenAfter = std::chrono::seconds(5);
 
+// --bench: a named moment in wall-clock microseconds, comparable with a database commit.
+void printBenchMark(const char* what, const char* name) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  std::printf("%s %s %lld\n", what, name, static_cast<long long>(us));
+  std::fflush(stdout);
+}
+
 // The camera is the photo camera on the photo screens and the code reader on the scan screens.
 flow::Device cameraRole(flow::State s) {
   return s == flow::State::Photo || s == flow::State::ExitPhoto ? flow::Device::Camera
@@ -77,6 +86,7 @@ class FrameLoop {
   Steady::time_point nextFrame_ = Steady::now();
   Steady::time_point lastPreviewAt_ = Steady::now();  // a new frame, or a screen that needs one
   bool cameraFaultPosted_ = false;                    // once per screen
+  bool idDrawPending_ = false;  // --bench: an ID filled the fields; say when they are drawn
   Steady::time_point lastHealth_ = Steady::now() - std::chrono::hours(1);
 };
 
@@ -89,6 +99,8 @@ void FrameLoop::drainEvents() {
         id.visitor = std::move(read->visitor);
         id.document = std::move(read->card);
         handleEvent(p_, id);
+        if (p_.options.bench) printBenchMark("id", "applied");
+        idDrawPending_ = p_.options.bench;
       }
       continue;
     }
@@ -107,13 +119,7 @@ void FrameLoop::writeStatus(flow::State state, bool online) {
 
 void FrameLoop::onStateShown(flow::State state) {
   if (state == shown_ && !firstOfState_) return;
-  if (p_.options.bench) {  // wall clock, so a benchmark can compare it with a database commit
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
-    std::printf("state %s %lld\n", flow::toString(state), static_cast<long long>(us));
-    std::fflush(stdout);
-  }
+  if (p_.options.bench) printBenchMark("state", flow::toString(state));
   if (state == flow::State::Welcome) screenSet_.resetAll();
   p_.worker.setScreen(flow::toString(state));
   speak(state);
@@ -251,6 +257,7 @@ int FrameLoop::run() {
     const std::string path = screenshotPath(state, player ? player->afterFrame() : std::string());
     if (auto s = p_.window.endFrame(path); !s)
       std::fprintf(stderr, "gatehouse-kiosk: %s\n", s.error().message.c_str());
+    if (idDrawPending_) printBenchMark("id", "drawn"), idDrawPending_ = false;
     p_.bench.frame(frameStart, cpuStart);
     ++frames;
     if (player && player->failed()) {

@@ -147,6 +147,7 @@ int runKiosk(int argc, char** argv) {
   auto made = makeDevices(cfg, needs, events, tr, *outbox, worker, outboxWriter);
   if (!made) return fail(made.error().message);
   KioskDevices devices = std::move(made).value();
+  if (opt.bench && devices.devicesCamera) devices.devicesCamera->printMrzAttempts();
 
   OutboxVisitBackend backendPort(*outbox, worker, SystemClock::instance(), &outboxWriter);
   CachedPassTrust trust(*outbox);

@@ -46,12 +46,17 @@ Scored score(const cv::Mat& image, const MrzRecogniser& recogniser) {
 struct Attempt {
   Scored scored;
   std::optional<ResolvedMrz> doc;
+  std::string refused;  // resolveMrz's error code when the lines were read but refused
+  int tries = 1;
 };
 
 Attempt attempt(const cv::Mat& image, const MrzRecogniser& recogniser, const Date& today) {
-  Attempt a{score(image, recogniser), std::nullopt};
-  if (!a.scored.lines.empty())
-    if (auto d = resolveMrz(a.scored.lines, today)) a.doc = d.value();
+  Attempt a{score(image, recogniser), std::nullopt, {}};
+  if (a.scored.lines.empty()) return a;
+  if (auto d = resolveMrz(a.scored.lines, today))
+    a.doc = d.value();
+  else
+    a.refused = d.error().code;
   return a;
 }
 
@@ -76,10 +81,19 @@ Attempt readAnyAngle(const cv::Mat& image, const MrzRecogniser& recogniser, cons
     turns = {a.scored.band.angleDeg};
   for (double t : turns) {
     Attempt b = attempt(turned(image, t), recogniser, today);
-    if (b.doc || (a.scored.lines.empty() && !b.scored.lines.empty())) a = std::move(b);
+    b.tries = a.tries + 1;
+    if (b.doc || (a.scored.lines.empty() && !b.scored.lines.empty()))
+      a = std::move(b);
+    else
+      a.tries = b.tries;
     if (a.doc) break;
   }
   return a;
+}
+
+std::string refusal(const Attempt& a) {
+  if (!a.scored.lines.empty()) return a.refused;
+  return a.scored.band.lines.empty() ? "no_band" : "band_lines";
 }
 
 bool sameShape(const std::vector<MrzLineScores>& a, const std::vector<MrzLineScores>& b) {
@@ -121,12 +135,15 @@ MrzFrameRead readMrzImage(const cv::Mat& image, const MrzRecogniser& recogniser,
   const Attempt a = readAnyAngle(image, recogniser, today);
   MrzFrameRead r;
   r.lines = static_cast<int>(a.scored.band.lines.size());
+  r.tries = a.tries;
   if (a.doc) {
     r.accepted = a.doc;
     r.hint = MrzHint::none;
+    r.combined = 1;
     return r;
   }
   r.hint = hintFor(a.scored.band);
+  r.refused = refusal(a);
   return r;
 }
 
@@ -141,12 +158,15 @@ MrzFrameRead MrzReader::onFrame(const cv::Mat& frame, const Date& today) {
   MrzFrameRead r;
   r.lines = static_cast<int>(s.band.lines.size());
   r.hint = hintFor(s.band);
+  r.tries = a.tries;
   if (a.doc) {
     history_.clear();
     r.accepted = std::move(a.doc);
     r.hint = MrzHint::none;
+    r.combined = 1;
     return r;
   }
+  r.refused = refusal(a);
   if (s.lines.empty()) return r;
   // A different layout means a different document: never mix their glyphs.
   if (!history_.empty() && !sameShape(history_.back(), s.lines)) history_.clear();
@@ -164,9 +184,11 @@ MrzFrameRead MrzReader::onFrame(const cv::Mat& frame, const Date& today) {
     for (auto& g : line)
       for (auto& v : g.score) v /= n;  // an average keeps the margins comparable to one frame
   if (auto doc = resolveMrz(sum, today)) {
+    r.combined = static_cast<int>(history_.size());
     history_.clear();
     r.accepted = doc.value();
     r.hint = MrzHint::none;
+    r.refused.clear();
   }
   return r;
 }

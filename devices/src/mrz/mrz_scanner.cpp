@@ -1,10 +1,20 @@
 // The MRZ worker thread: one frame at a time through MrzReader, events only on change.
 #include "gatehouse/devices/mrz_scanner.hpp"
 
+#include <pthread.h>
+
+#include <ctime>
+
 namespace gatehouse::devices {
 namespace {
 constexpr int kForgetAfterFrames = 8;  // a document out of view this long may be reported again
+
+double threadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
+}  // namespace
 
 MrzScanner::MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent)
     : reader_(std::move(recogniser)), onEvent_(std::move(onEvent)), worker_([this] { run(); }) {}
@@ -14,19 +24,37 @@ MrzScanner::~MrzScanner() {
   if (worker_.joinable()) worker_.join();
 }
 
-void MrzScanner::submit(const Frame& frame) { mailbox_.post(frame); }
+void MrzScanner::submit(const Frame& frame) {
+  {
+    std::lock_guard lock(m_);
+    lastSubmitted_ = frame.sequence;
+  }
+  mailbox_.post(frame);
+}
 
 void MrzScanner::reset() {
+  {
+    std::lock_guard lock(m_);
+    resetPending_ = true;
+    staleUpTo_ = lastSubmitted_;
+  }
+  mailbox_.take(std::chrono::milliseconds(0));  // a frame of the last screen: never read it
+}
+
+void MrzScanner::setTrace(TraceCallback trace) {
   std::lock_guard lock(m_);
-  resetPending_ = true;
+  trace_ = std::move(trace);
 }
 
 void MrzScanner::run() {
+  pthread_setname_np(pthread_self(), "gh-mrz");  // top -H, perf: the reader's CPU share
   while (!mailbox_.closed()) {
     auto frame = mailbox_.take(std::chrono::milliseconds(200));
     if (!frame) continue;
+    TraceCallback trace;
     {
       std::lock_guard lock(m_);
+      trace = trace_;
       if (resetPending_) {
         reader_.reset();
         lastText_.clear();
@@ -34,22 +62,51 @@ void MrzScanner::run() {
         resetPending_ = false;
       }
     }
+    MrzAttemptTrace t;
+    t.sequence = frame->sequence;
+    t.capturedAt = frame->capturedAt;
+    t.startedAt = MrzAttemptTrace::Clock::now();
+    const double cpu0 = threadCpuMs();
     MrzFrameRead r = reader_.onFrame(frame->image, Date::today());
     frame.reset();  // the image goes no further than this
-    if (r.accepted) {
-      framesWithout_ = 0;
-      lastHint_ = MrzHint::none;
-      if (r.accepted->text == lastText_) continue;
-      lastText_ = r.accepted->text;
-      onEvent_(MrzScanEvent{std::move(r.accepted), MrzHint::none});
-      continue;
+    t.cpuMs = threadCpuMs() - cpu0;
+    t.finishedAt = MrzAttemptTrace::Clock::now();
+    t.lines = r.lines;
+    t.tries = r.tries;
+    t.combined = r.combined;
+    t.accepted = r.accepted.has_value();
+    t.refused = r.refused;
+    bool stale = false;
+    {
+      std::lock_guard lock(m_);
+      stale = t.sequence <= staleUpTo_;
     }
-    if (r.lines == 0 && ++framesWithout_ >= kForgetAfterFrames) lastText_.clear();
-    if (r.hint != lastHint_) {
-      lastHint_ = r.hint;
-      onEvent_(MrzScanEvent{std::nullopt, r.hint});
-    }
+    if (stale)
+      reader_.reset();  // the last visitor's document: neither reported nor combined
+    else
+      t.reported = report(r);
+    const std::uint64_t dropped = mailbox_.dropped();
+    t.skipped = dropped - dropped_;
+    dropped_ = dropped;
+    if (trace) trace(t);
   }
+}
+
+bool MrzScanner::report(MrzFrameRead& r) {
+  if (r.accepted) {
+    framesWithout_ = 0;
+    lastHint_ = MrzHint::none;
+    if (r.accepted->text == lastText_) return false;
+    lastText_ = r.accepted->text;
+    onEvent_(MrzScanEvent{std::move(r.accepted), MrzHint::none});
+    return true;
+  }
+  if (r.lines == 0 && ++framesWithout_ >= kForgetAfterFrames) lastText_.clear();
+  if (r.hint != lastHint_) {
+    lastHint_ = r.hint;
+    onEvent_(MrzScanEvent{std::nullopt, r.hint});
+  }
+  return false;
 }
 
 }  // namespace gatehouse::devices

@@ -2,6 +2,7 @@
 // accepted, broken check digits refused (one frame and combined over frames).
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
@@ -196,4 +197,124 @@ TEST(MrzScannerWorker, ReportsTheDocumentInViewAndAgainAfterReset) {
   std::lock_guard lock(m);
   EXPECT_EQ(texts[0], c.mrz);
   EXPECT_EQ(texts[1], c.mrz);
+}
+
+// A recogniser that holds the worker inside its first line until the test lets it go.
+class HeldRecogniser final : public MrzRecogniser {
+ public:
+  explicit HeldRecogniser(std::shared_ptr<const MrzRecogniser> inner) : inner_(std::move(inner)) {}
+  const char* name() const override { return inner_->name(); }
+  MrzLineScores readLine(const cv::Mat& line) const override {
+    std::unique_lock lock(m_);
+    entered_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_; });
+    lock.unlock();
+    return inner_->readLine(line);
+  }
+  bool entered() const {
+    std::lock_guard lock(m_);
+    return entered_;
+  }
+  void release() {
+    std::lock_guard lock(m_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::shared_ptr<const MrzRecogniser> inner_;
+  mutable std::mutex m_;
+  mutable std::condition_variable cv_;
+  mutable bool entered_ = false;
+  bool released_ = false;
+};
+
+// The next visitor must never get the last one's passport: a read of a frame taken before
+// reset() is not reported, a frame still waiting is dropped, and the next frame is read as new.
+TEST(MrzScannerWorker, AFrameFromBeforeResetIsNeverReported) {
+  auto rec = ocrb();
+  ASSERT_TRUE(rec);
+  auto held = std::make_shared<HeldRecogniser>(rec);
+  std::mutex m;
+  std::vector<std::string> texts;
+  std::vector<MrzAttemptTrace> traces;
+  MrzScanner scanner(held, [&](const MrzScanEvent& e) {
+    std::lock_guard lock(m);
+    if (e.accepted) texts.push_back(e.accepted->text);
+  });
+  scanner.setTrace([&](const MrzAttemptTrace& t) {
+    std::lock_guard lock(m);
+    traces.push_back(t);
+  });
+  const auto c = mrzCorpus().front();  // ERIKSSON, TD3, steady: reads on its own
+  const cv::Mat image = renderCase(c, {1280, 720});
+  scanner.submit(Frame{image, 1, {}});
+  ASSERT_TRUE(
+      gatehouse::testing::waitUntil([&] { return held->entered(); }, std::chrono::seconds(60)));
+  scanner.submit(Frame{image, 2, {}});  // waits in the mailbox while frame 1 is read
+  scanner.reset();
+  held->release();
+  auto traced = [&](std::size_t n) {
+    std::lock_guard lock(m);
+    return traces.size() >= n;
+  };
+  ASSERT_TRUE(gatehouse::testing::waitUntil([&] { return traced(1); }, std::chrono::seconds(60)));
+  std::uint64_t seq = 2;
+  ASSERT_TRUE(gatehouse::testing::waitUntil(
+      [&] {
+        scanner.submit(Frame{image, ++seq, {}});
+        std::lock_guard lock(m);
+        return !texts.empty();
+      },
+      std::chrono::seconds(60)));
+  std::lock_guard lock(m);
+  EXPECT_EQ(traces[0].sequence, 1u);
+  EXPECT_TRUE(traces[0].accepted);    // frame 1 was read (it is the same document) ...
+  EXPECT_FALSE(traces[0].reported);   // ... but it belonged to the last visitor
+  EXPECT_GT(traces[1].sequence, 2u);  // frame 2 was dropped, never read
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts[0], c.mrz);
+}
+
+// --bench: every frame read is traced with its cost and outcome, and only fields leave it.
+TEST(MrzScannerWorker, TracesEachFrameWithItsCostAndOutcome) {
+  auto rec = ocrb();
+  ASSERT_TRUE(rec);
+  std::mutex m;
+  std::vector<MrzAttemptTrace> traces;
+  MrzScanner scanner(rec, [](const MrzScanEvent&) {});
+  scanner.setTrace([&](const MrzAttemptTrace& t) {
+    std::lock_guard lock(m);
+    traces.push_back(t);
+  });
+  const auto c = mrzCorpus().front();
+  const cv::Mat page = renderCase(c, {1280, 720});
+  const cv::Mat blank(720, 1280, CV_8UC3, cv::Scalar(90, 90, 90));
+  const auto t0 = MrzAttemptTrace::Clock::now();
+  std::uint64_t seq = 0;
+  auto traced = [&](std::size_t n) {
+    std::lock_guard lock(m);
+    return traces.size() >= n;
+  };
+  scanner.submit(Frame{blank, ++seq, t0});
+  ASSERT_TRUE(gatehouse::testing::waitUntil([&] { return traced(1); }, std::chrono::seconds(60)));
+  scanner.submit(Frame{page, ++seq, t0});
+  ASSERT_TRUE(gatehouse::testing::waitUntil([&] { return traced(2); }, std::chrono::seconds(60)));
+  std::lock_guard lock(m);
+  const MrzAttemptTrace& none = traces[0];
+  EXPECT_EQ(none.sequence, 1u);
+  EXPECT_FALSE(none.accepted);
+  EXPECT_EQ(none.refused, "no_band");
+  EXPECT_EQ(none.tries, 3);  // upright, then turned both ways
+  EXPECT_GT(none.cpuMs, 0.0);
+  EXPECT_LE(none.capturedAt, none.startedAt);
+  EXPECT_LE(none.startedAt, none.finishedAt);
+  const MrzAttemptTrace& read = traces[1];
+  EXPECT_TRUE(read.accepted);
+  EXPECT_TRUE(read.reported);
+  EXPECT_EQ(read.combined, 1);
+  EXPECT_EQ(read.lines, 2);
+  EXPECT_EQ(read.tries, 1);
+  EXPECT_EQ(read.refused, "");
 }

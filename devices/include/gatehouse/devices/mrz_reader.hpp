@@ -61,6 +61,11 @@ struct MrzFrameRead {
   std::optional<ResolvedMrz> accepted;  // set only when every check digit holds
   MrzHint hint = MrzHint::noDocument;   // none when accepted
   int lines = 0;                        // MRZ lines found in the frame (0 = no band)
+  // Why nothing was accepted: "no_band", "band_lines" (not 2 or 3 lines, or a line not cut
+  // into an MRZ width) or resolveMrz's error code ("ambiguous", a check digit's error, ...).
+  std::string refused;
+  int tries = 0;     // readings of the frame: 1, plus the upright retries (turned frames)
+  int combined = 0;  // frames whose scores made the accepted read (1 = this frame alone)
 };
 
 // One frame on its own (files, tools).
