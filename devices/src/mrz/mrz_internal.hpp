@@ -49,10 +49,27 @@ cv::Mat trainedInput(const cv::Mat& glyphFeature);
 // kTrainedInputs x 37 weights, row-major, written by gatehouse-train-mrz-classifier at build time.
 extern const float kTrainedWeights[];
 
+// One candidate of a frame's optics (decision 0830): the template of each character
+// (glyphs[class], kMrzAlphabet order) as a camera with one text height and point-spread function
+// (defocus, motion along, across or diagonal to the line) would see it.
+struct Optics {
+  std::vector<cv::Mat> glyphs;
+};
+// The candidate set, made from the alphabet rendered 64 px tall.
+std::vector<Optics> makeOptics(const cv::Mat& alphabet64);
+// The lines' glyph scores through the one candidate whose templates of the known characters fit
+// their glyphs best (sum of true-class scores). Empty when a line cannot be cut to its width.
+std::vector<MrzLineScores> readThroughBestOptics(const std::vector<Optics>& optics,
+                                                 const std::vector<cv::Mat>& lines,
+                                                 const MrzKnownText& known);
+
 Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier();
 Result<std::shared_ptr<const MrzRecogniser>> makeTrainedClassifier();
 // "ocrb": the template scores with the trained classifier's added as a tie-breaker.
 Result<std::shared_ptr<const MrzRecogniser>> makeCombinedRecogniser();
+// "ocrb" with its second pass: the combined scores, and the templates read through the frame's
+// optics plus the trained tie-breaker for the characters no check digit covers (decision 0830).
+Result<std::shared_ptr<const MrzRecogniser>> makeTwoPassRecogniser();
 Result<std::shared_ptr<const MrzRecogniser>> makeTesseractRecogniser();
 
 }  // namespace gatehouse::devices::mrz

@@ -53,7 +53,9 @@ std::string diagnose(const MrzCase& c, const cv::Mat& frame, const MrzRecogniser
     }
     lines.push_back(std::move(scores));
   }
-  auto r = resolveMrz(lines, kCorpusToday);
+  auto r = resolveMrz(lines, kCorpusToday, [&](const MrzKnownText& known) {
+    return rec.readThroughOptics(band.lines, known);
+  });
   if (r) return "read upright only";
   return "resolve: " + r.error().message + " (close " + std::to_string(wrong) + ": " + seen + ")";
 }
