@@ -53,12 +53,18 @@ extern const float kTrainedWeights[];
 // (glyphs[class], kMrzAlphabet order) as a camera with one text height and point-spread function
 // (defocus, motion along, across or diagonal to the line) would see it.
 struct Optics {
+  double cap = 0;                // text height in the frame, px
+  double motion = 0, angle = 0;  // straight motion: length px, degrees from the line
+  double sigma = 0;              // then defocus (Gaussian sigma px)
   std::vector<cv::Mat> glyphs;
 };
 // The candidate set, made from the alphabet rendered 64 px tall.
 std::vector<Optics> makeOptics(const cv::Mat& alphabet64);
 // The lines' glyph scores through the one candidate whose templates of the known characters fit
-// their glyphs best (sum of true-class scores). Empty when a line cannot be cut to its width.
+// their glyphs best (sum of true-class scores); an unknown glyph whose best two are within 0.06
+// has its best three re-scored against the whole line rendered (pango) through that candidate
+// with each in its place, so neighbours bleed and the cut falls as in the frame. Empty when a
+// line cannot be cut to its width.
 std::vector<MrzLineScores> readThroughBestOptics(const std::vector<Optics>& optics,
                                                  const std::vector<cv::Mat>& lines,
                                                  const MrzKnownText& known);

@@ -1,9 +1,11 @@
 // Per-frame optics for the MRZ templates (decision 0830): candidate point-spread functions
-// (defocus, motion along, across and diagonal to the line) at several text heights, and the
-// choice among them by how well each explains the glyphs the check digits proved.
+// (defocus, motion along, across and diagonal to the line) at several text heights, the choice
+// among them by how well each explains the glyphs the check digits proved, and close calls
+// compared with the whole line rendered through that choice.
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <string>
 
 #include "mrz_internal.hpp"
 
@@ -40,26 +42,63 @@ cv::Mat motionKernel(double length, double angleDeg) {
   return k / cv::sum(k)[0];
 }
 
-// The 37 glyphs of `big` (the alphabet rendered 64 px tall) as seen at text height `cap` through
-// `psf`, scaled back to the reader's line height. Empty when the rendering cannot be cut.
-std::vector<cv::Mat> seenThrough(const cv::Mat& big, double cap, const Psf& psf) {
+// The best of a glyph's offsets against one template.
+float bestOffset(const std::vector<cv::Mat>& offsets, const cv::Mat& t) {
+  float s = -1;
+  for (const auto& f : offsets) s = std::max(s, static_cast<float>(f.dot(t)));
+  return s;
+}
+
+// The glyphs of `big` (text rendered 64 px tall, `n` characters) as seen at text height `cap`
+// through `psf`, scaled back to the reader's line height. Empty when it cannot be cut.
+std::vector<cv::Mat> seenThrough(const cv::Mat& big, int n, double cap, const Psf& psf) {
   cv::Mat img;
   cv::resize(big, img, cv::Size(), cap / 64, cap / 64, cv::INTER_AREA);
   if (psf.motion > 1) cv::filter2D(img, img, -1, motionKernel(psf.motion, psf.angle));
   if (psf.sigma > 0) cv::GaussianBlur(img, img, cv::Size(0, 0), psf.sigma);
   const double k = kLineHeight / cap;
   cv::resize(img, img, cv::Size(), k, k, cv::INTER_CUBIC);
-  const auto features = lineFeatures(img, static_cast<int>(kMrzAlphabet.size()), 0);
+  const auto features = lineFeatures(img, n, 0);
   std::vector<cv::Mat> out;
   for (const auto& f : features) out.push_back(f.front());
   return out;
 }
 
-// The best of a glyph's offsets against one template.
-float bestOffset(const std::vector<cv::Mat>& offsets, const cv::Mat& t) {
-  float s = -1;
-  for (const auto& f : offsets) s = std::max(s, static_cast<float>(f.dot(t)));
-  return s;
+constexpr float kContextMargin = 0.06f;    // closer than this, a glyph is compared in context
+constexpr std::size_t kContextRivals = 3;  // the best this many characters are, in context
+
+// The glyph at `pos` of a line reading `text`, rendered with its neighbours through `o` (so their
+// bleed and the cut are as in the frame). Empty when the rendering cannot be cut.
+cv::Mat inContext(const std::string& text, std::size_t pos, const Optics& o) {
+  auto big = renderText(text, 64);
+  if (!big) return {};
+  const auto g =
+      seenThrough(big.value(), static_cast<int>(text.size()), o.cap, {o.motion, o.angle, o.sigma});
+  return g.size() == text.size() ? g[pos] : cv::Mat();
+}
+
+// Close calls of one line re-scored in context: the best kContextRivals characters of a glyph
+// whose lead is under kContextMargin are compared with renderings of the whole line holding each.
+void scoreInContext(const std::vector<std::vector<cv::Mat>>& glyphs, const std::string& known,
+                    const Optics& o, MrzLineScores& scores) {
+  std::string text = known;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == 0) text[i] = scores[i].best();
+  for (std::size_t i = 0; i < glyphs.size(); ++i) {
+    if (known[i] != 0) continue;
+    auto& s = scores[i].score;
+    std::vector<std::size_t> rank(s.size());
+    for (std::size_t c = 0; c < rank.size(); ++c) rank[c] = c;
+    std::partial_sort(rank.begin(), rank.begin() + kContextRivals, rank.end(),
+                      [&](std::size_t a, std::size_t b) { return s[a] > s[b]; });
+    if (s[rank[0]] - s[rank[1]] >= kContextMargin) continue;
+    for (std::size_t r = 0; r < kContextRivals; ++r) {
+      std::string t = text;
+      t[i] = kMrzAlphabet[rank[r]];
+      const cv::Mat tmpl = inContext(t, i, o);
+      s[rank[r]] = tmpl.empty() ? -1.0f : bestOffset(glyphs[i], tmpl);
+    }
+  }
 }
 
 }  // namespace
@@ -68,8 +107,9 @@ std::vector<Optics> makeOptics(const cv::Mat& big) {
   std::vector<Optics> out;
   for (double cap : {10.0, 12.0, 14.0, 17.0, 20.0, 24.0, 32.0})
     for (const Psf& p : candidatePsfs())
-      if (auto g = seenThrough(big, cap, p); g.size() == kMrzAlphabet.size())
-        out.push_back({std::move(g)});
+      if (auto g = seenThrough(big, static_cast<int>(kMrzAlphabet.size()), cap, p);
+          g.size() == kMrzAlphabet.size())
+        out.push_back({cap, p.motion, p.angle, p.sigma, std::move(g)});
   return out;
 }
 
@@ -100,6 +140,8 @@ std::vector<MrzLineScores> readThroughBestOptics(const std::vector<Optics>& opti
       for (std::size_t c = 0; c < kMrzAlphabet.size(); ++c)
         out.back()[i].score[c] = bestOffset(line[i], optics[best].glyphs[c]);
   }
+  for (std::size_t l = 0; l < glyphs.size(); ++l)
+    scoreInContext(glyphs[l], known[l], optics[best], out[l]);
   return out;
 }
 

@@ -70,8 +70,8 @@ TEST(MrzTwoPass, ANameLetterThePassOneScoresLeaveUnclearIsTakenThroughConfirmedO
   ASSERT_EQ(optics.known.size(), 2u);
   EXPECT_EQ(optics.known[1].substr(0, 10), "L898902C36");
   EXPECT_EQ(optics.known[1].substr(13, 7), "7408122");
-  EXPECT_EQ(optics.known[1][10], '\0');  // nationality: no check digit covers it
-  EXPECT_EQ(optics.known[1][20], '\0');  // sex
+  EXPECT_EQ(optics.known[1][10], '\0');               // nationality: no check digit covers it
+  EXPECT_EQ(optics.known[1][20], '\0');               // sex
   EXPECT_EQ(optics.known[0], std::string(44, '\0'));  // names, issuing state
 }
 
@@ -161,6 +161,6 @@ TEST(MrzTwoPass, OfTwoPassingReadingsNoneIsTakenWhenALeadIsSmallOrTheOpticsDisag
 TEST(MrzTwoPass, ARecogniserWithoutOpticsReturnsNoSecondReading) {
   auto rec = makeMrzRecogniser("trained");
   ASSERT_TRUE(rec.ok()) << rec.error().message;
-  EXPECT_TRUE(rec.value()->readThroughOptics({cv::Mat(40, 400, CV_8U, cv::Scalar(255))}, {""})
-                  .empty());
+  EXPECT_TRUE(
+      rec.value()->readThroughOptics({cv::Mat(40, 400, CV_8U, cv::Scalar(255))}, {""}).empty());
 }
