@@ -86,17 +86,18 @@ GoldenCount readCorpus(const MrzRecogniser& rec, unsigned variant) {
 
 }  // namespace
 
-// The test set (variant 0). Measured 135/156 (87 %) on 2026-12-01 with the trained tie-breaker
-// (130 with the templates alone, 113 before the line-wide rendering choice and the upright retry);
-// the issue asks 95 % (see docs/BENCHMARKS.md).
+// The test set (variant 0). Measured 143/156 (92 %) on 2026-12-01 with the two-pass resolver
+// (decision 0830: uncovered characters and check-digit-blind readings judged again through the
+// frame's own optics); 135 with one pass (0820), 113 before the line-wide rendering choice and
+// the upright retry. The issue asks 95 % (see docs/BENCHMARKS.md; 155/156 at 1920x1080).
 TEST(MrzGolden, ReadsMostFramesAndAcceptsNoWrongField) {
   auto rec = ocrb();
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 0);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 131);  // measured 135 (templates alone: 130)
+  EXPECT_GE(n.read, 140);  // measured 143 (one pass: 135)
   // Bands tilted by 12-20 degrees (3 of the 13 distortions): the upright retry reads them.
-  EXPECT_GE(n.tiltedRead, 29);  // measured 32 of 36 (23 before the retry)
+  EXPECT_GE(n.tiltedRead, 32);  // measured 35 of 36 (23 before the retry)
 }
 
 // The tuning set (variant 1: other numbers, dates, names, amounts of damage and noise): the
@@ -106,7 +107,7 @@ TEST(MrzGolden, TuningSetReadsAndAcceptsNoWrongField) {
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 1);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 147);  // measured 151 of 156 (templates alone: 144)
+  EXPECT_GE(n.read, 149);  // measured 152 of 156 (one pass: 151, templates alone: 144)
 }
 
 // A tuning case differs from the test case of the same person and distortion.
@@ -154,7 +155,7 @@ TEST(MrzGolden, CombinedFramesNeverAcceptABrokenDocumentOrAWrongField) {
     ++read;
   }
   std::cout << "ocrb, 3 frames combined: read " << read << " of " << sequences << "\n";
-  EXPECT_GE(read, sequences * 3 / 4);  // measured 11 of 12 on 2026-12-01
+  EXPECT_GE(read, sequences * 3 / 4);  // measured 12 of 12 (one pass: 11) on 2026-12-01
 }
 
 // The camera worker: a passport in view is reported with its exact text; after reset (a new
