@@ -66,6 +66,9 @@ std::vector<cv::Mat> seenThrough(const cv::Mat& big, int n, double cap, const Ps
 
 constexpr float kContextMargin = 0.06f;    // closer than this, a glyph is compared in context
 constexpr std::size_t kContextRivals = 3;  // the best this many characters are, in context
+// At most this many glyphs of a band are compared in context (3 renderings each), which bounds
+// the second pass's cost; a band with more close calls is not going to be read anyway.
+constexpr int kMaxContextGlyphs = 4;
 
 // The glyph at `pos` of a line reading `text`, rendered with its neighbours through `o` (so their
 // bleed and the cut are as in the frame). Empty when the rendering cannot be cut.
@@ -78,9 +81,10 @@ cv::Mat inContext(const std::string& text, std::size_t pos, const Optics& o) {
 }
 
 // Close calls of one line re-scored in context: the best kContextRivals characters of a glyph
-// whose lead is under kContextMargin are compared with renderings of the whole line holding each.
+// whose lead is under kContextMargin are compared with renderings of the whole line holding each
+// (while `budget` glyphs remain).
 void scoreInContext(const std::vector<std::vector<cv::Mat>>& glyphs, const std::string& known,
-                    const Optics& o, MrzLineScores& scores) {
+                    const Optics& o, MrzLineScores& scores, int& budget) {
   std::string text = known;
   for (std::size_t i = 0; i < text.size(); ++i)
     if (text[i] == 0) text[i] = scores[i].best();
@@ -92,6 +96,7 @@ void scoreInContext(const std::vector<std::vector<cv::Mat>>& glyphs, const std::
     std::partial_sort(rank.begin(), rank.begin() + kContextRivals, rank.end(),
                       [&](std::size_t a, std::size_t b) { return s[a] > s[b]; });
     if (s[rank[0]] - s[rank[1]] >= kContextMargin) continue;
+    if (budget-- <= 0) return;
     for (std::size_t r = 0; r < kContextRivals; ++r) {
       std::string t = text;
       t[i] = kMrzAlphabet[rank[r]];
@@ -140,8 +145,9 @@ std::vector<MrzLineScores> readThroughBestOptics(const std::vector<Optics>& opti
       for (std::size_t c = 0; c < kMrzAlphabet.size(); ++c)
         out.back()[i].score[c] = bestOffset(line[i], optics[best].glyphs[c]);
   }
+  int budget = kMaxContextGlyphs;
   for (std::size_t l = 0; l < glyphs.size(); ++l)
-    scoreInContext(glyphs[l], known[l], optics[best], out[l]);
+    scoreInContext(glyphs[l], known[l], optics[best], out[l], budget);
   return out;
 }
 

@@ -86,7 +86,7 @@ GoldenCount readCorpus(const MrzRecogniser& rec, unsigned variant) {
 
 }  // namespace
 
-// The test set (variant 0). Measured 143/156 (92 %) on 2026-12-01 with the two-pass resolver
+// The test set (variant 0). Measured 144/156 (92 %) on 2026-12-01 with the two-pass resolver
 // (decision 0830: uncovered characters and check-digit-blind readings judged again through the
 // frame's own optics); 135 with one pass (0820), 113 before the line-wide rendering choice and
 // the upright retry. The issue asks 95 % (see docs/BENCHMARKS.md; 155/156 at 1920x1080).
@@ -95,7 +95,7 @@ TEST(MrzGolden, ReadsMostFramesAndAcceptsNoWrongField) {
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 0);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 140);  // measured 143 (one pass: 135)
+  EXPECT_GE(n.read, 141);  // measured 144 (one pass: 135)
   // Bands tilted by 12-20 degrees (3 of the 13 distortions): the upright retry reads them.
   EXPECT_GE(n.tiltedRead, 32);  // measured 35 of 36 (23 before the retry)
 }

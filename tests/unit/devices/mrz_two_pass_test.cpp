@@ -157,10 +157,13 @@ TEST(MrzTwoPass, OfTwoPassingReadingsNoneIsTakenWhenALeadIsSmallOrTheOpticsDisag
   EXPECT_EQ(r.error().code, "ambiguous");
 }
 
-// Recognisers without an optics model (trained, tesseract) read nothing in a second pass.
+// Recognisers without an optics model (trained, tesseract, and decision 0820's one-pass
+// combination) read nothing in a second pass, so they resolve exactly as before.
 TEST(MrzTwoPass, ARecogniserWithoutOpticsReturnsNoSecondReading) {
-  auto rec = makeMrzRecogniser("trained");
-  ASSERT_TRUE(rec.ok()) << rec.error().message;
-  EXPECT_TRUE(
-      rec.value()->readThroughOptics({cv::Mat(40, 400, CV_8U, cv::Scalar(255))}, {""}).empty());
+  for (const char* name : {"trained", "ocrb-one-pass"}) {
+    auto rec = makeMrzRecogniser(name);
+    ASSERT_TRUE(rec.ok()) << name << ": " << rec.error().message;
+    const std::vector<cv::Mat> lines = {cv::Mat(40, 400, CV_8U, cv::Scalar(255))};
+    EXPECT_TRUE(rec.value()->readThroughOptics(lines, {""}).empty()) << name;
+  }
 }

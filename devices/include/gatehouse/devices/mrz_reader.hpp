@@ -45,7 +45,9 @@ class MrzRecogniser {
 
 // "ocrb" (the default): OCR-B templates from fonts-ocr-b (rendered with pango when made) with the
 // scores of a linear classifier trained at build time on damaged OCR-B lines added as a
-// tie-breaker (decision 0820). "templates" and "trained": either alone, for comparison.
+// tie-breaker (decision 0820), and a second reading through the frame's own optics (decision
+// 0830). "ocrb-one-pass": the same without the second reading. "templates" and "trained": either
+// alone, for comparison.
 // "tesseract": Tesseract 5 (eng) restricted to the MRZ characters.
 // Errors: unknown_recogniser, recogniser_unavailable (font or traineddata missing).
 Result<std::shared_ptr<const MrzRecogniser>> makeMrzRecogniser(std::string_view name);
