@@ -22,7 +22,7 @@ namespace {
 const char* kUsage = R"(usage: gatehouse-devices COMMAND [options]
   list [--server S]                 cameras, USB devices, printer queues
   snapshot [--out F.jpg]            one camera frame + photo-quality verdict
-  scan [--formats qr,pdf417,mrz] [--recogniser ocrb|templates|trained|tesseract] FILE...
+  scan [--formats qr,pdf417,mrz] [--recogniser ocrb|ocrb-one-pass|templates|trained|tesseract] FILE...
                                     decode images: one line per code or MRZ, "format<TAB>text"
                                     (control characters escaped as \n \r \xNN); an MRZ is
                                     printed only when every check digit holds

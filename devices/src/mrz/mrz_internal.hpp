@@ -52,10 +52,36 @@ cv::Mat trainedInput(const cv::Mat& glyphFeature);
 extern const float kTrainedLayer1[];  // kTrainedInputs x kTrainedHidden
 extern const float kTrainedLayer2[];  // (kTrainedHidden + 1) x 37
 
+// One candidate of a frame's optics (decision 0830): the template of each character
+// (glyphs[class], kMrzAlphabet order) as a camera with one text height and point-spread function
+// (defocus, motion along, across or diagonal to the line) would see it.
+struct Optics {
+  double cap = 0;                // text height in the frame, px
+  double motion = 0, angle = 0;  // straight motion: length px, degrees from the line
+  double sigma = 0;              // then defocus (Gaussian sigma px)
+  std::vector<cv::Mat> glyphs;
+};
+// The candidate set, made from the alphabet rendered 64 px tall.
+std::vector<Optics> makeOptics(const cv::Mat& alphabet64);
+// The lines' glyph scores through the one candidate whose templates of the known characters fit
+// their glyphs best (sum of true-class scores); an unknown glyph whose best two are within 0.06
+// has its best three re-scored against the whole line rendered (pango) through that candidate
+// with each in its place, so neighbours bleed and the cut falls as in the frame. Empty when a
+// line cannot be cut to its width.
+std::vector<MrzLineScores> readThroughBestOptics(const std::vector<Optics>& optics,
+                                                 const std::vector<cv::Mat>& lines,
+                                                 const MrzKnownText& known);
+
 Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier();
 Result<std::shared_ptr<const MrzRecogniser>> makeTrainedClassifier();
-// "ocrb": the template scores with the trained classifier's added as a tie-breaker.
+// The trained network's probabilities applied to template scores of the same glyphs (decision
+// 0840: score - 0.2 x (1 - p), 0/O pooled); glyphs beyond either's end are left alone.
+void addTrainedScores(MrzLineScores& templates, const MrzLineScores& trained);
+// "ocrb-one-pass": the template scores with the trained classifier's applied (decision 0840).
 Result<std::shared_ptr<const MrzRecogniser>> makeCombinedRecogniser();
+// "ocrb" with its second pass: the combined scores, and the templates read through the frame's
+// optics plus the trained tie-breaker for the characters no check digit covers (decision 0830).
+Result<std::shared_ptr<const MrzRecogniser>> makeTwoPassRecogniser();
 Result<std::shared_ptr<const MrzRecogniser>> makeTesseractRecogniser();
 
 }  // namespace gatehouse::devices::mrz

@@ -53,7 +53,10 @@ struct Attempt {
 Attempt attempt(const cv::Mat& image, const MrzRecogniser& recogniser, const Date& today) {
   Attempt a{score(image, recogniser), std::nullopt, {}};
   if (a.scored.lines.empty()) return a;
-  if (auto d = resolveMrz(a.scored.lines, today))
+  const auto reread = [&](const MrzKnownText& known) {
+    return recogniser.readThroughOptics(a.scored.band.lines, known);
+  };
+  if (auto d = resolveMrz(a.scored.lines, today, reread))
     a.doc = d.value();
   else
     a.refused = d.error().code;
@@ -121,13 +124,20 @@ const char* toString(MrzHint h) {
   return "?";
 }
 
+std::vector<MrzLineScores> MrzRecogniser::readThroughOptics(const std::vector<cv::Mat>&,
+                                                            const MrzKnownText&) const {
+  return {};
+}
+
 Result<std::shared_ptr<const MrzRecogniser>> makeMrzRecogniser(std::string_view name) {
-  if (name == "ocrb") return mrz::makeCombinedRecogniser();
+  if (name == "ocrb") return mrz::makeTwoPassRecogniser();
+  if (name == "ocrb-one-pass") return mrz::makeCombinedRecogniser();
   if (name == "templates") return mrz::makeOcrbClassifier();
   if (name == "trained") return mrz::makeTrainedClassifier();
   if (name == "tesseract") return mrz::makeTesseractRecogniser();
-  return makeError("unknown_recogniser", "unknown MRZ recogniser '" + std::string(name) +
-                                             "' (ocrb, templates, trained, tesseract)");
+  return makeError("unknown_recogniser",
+                   "unknown MRZ recogniser '" + std::string(name) +
+                       "' (ocrb, ocrb-one-pass, templates, trained, tesseract)");
 }
 
 MrzFrameRead readMrzImage(const cv::Mat& image, const MrzRecogniser& recogniser,

@@ -22,8 +22,8 @@ struct Template {
 
 class OcrbClassifier final : public MrzRecogniser {
  public:
-  OcrbClassifier(std::vector<Template> templates, int variants)
-      : templates_(std::move(templates)), variants_(variants) {}
+  OcrbClassifier(std::vector<Template> templates, int variants, std::vector<Optics> optics)
+      : templates_(std::move(templates)), variants_(variants), optics_(std::move(optics)) {}
   const char* name() const override { return "templates"; }
   // Every glyph of a line went through the same optics: the line is compared with the renderings
   // that fit it best as a whole, so a sharp E is not matched against a defocused F.
@@ -59,10 +59,15 @@ class OcrbClassifier final : public MrzRecogniser {
     }
     return out;
   }
+  std::vector<MrzLineScores> readThroughOptics(const std::vector<cv::Mat>& lines,
+                                               const MrzKnownText& known) const override {
+    return readThroughBestOptics(optics_, lines, known);
+  }
 
  private:
   std::vector<Template> templates_;
   int variants_;
+  std::vector<Optics> optics_;  // the second pass's candidates (decision 0830)
 };
 
 }  // namespace
@@ -91,7 +96,7 @@ Result<std::shared_ptr<const MrzRecogniser>> makeOcrbClassifier() {
   if (templates.empty())
     return makeError("recogniser_unavailable", "OCR-B glyphs could not be segmented");
   return std::shared_ptr<const MrzRecogniser>(
-      std::make_shared<OcrbClassifier>(std::move(templates), variant));
+      std::make_shared<OcrbClassifier>(std::move(templates), variant, makeOptics(big.value())));
 }
 
 }  // namespace gatehouse::devices::mrz

@@ -1,6 +1,7 @@
 // From glyph scores to an accepted MRZ: field types pick among confusables, check digits decide,
 // and characters no check digit covers (names, nationality, sex) must be read with a clear margin.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,51 +102,157 @@ char GlyphScores::best() const {
                                                score.begin())];
 }
 
-Result<ResolvedMrz> resolveMrz(const std::vector<MrzLineScores>& lines, const Date& today) {
-  const auto kinds = layout(lines.size(), lines.empty() ? 0 : lines[0].size());
-  for (std::size_t i = 0; i < lines.size() && !kinds.empty(); ++i)
-    if (lines[i].size() != kinds[i].size())
-      return makeError("not_mrz", "lines of different lengths");
-  if (kinds.empty()) return makeError("not_mrz", "line count and lengths match no MRZ format");
+namespace {
 
-  std::vector<std::string> text(lines.size());
+using Text = std::vector<std::string>;
+
+// Pass 1: the fields check digits cover. Mixed fields: a close confusable is a second reading.
+// Two swaps can cancel in a check digit (weights 7 and 3), so every combination is tried; the
+// ones that pass are returned. Characters no check digit covers take their best allowed one.
+Result<std::vector<Text>> coveredReadings(const std::vector<MrzLineScores>& lines,
+                                          const Text& kinds, const Date& today) {
+  Text text(lines.size());
   struct Swap {
     std::size_t line, pos;
     char alt;
-    float margin;
   };
   std::vector<Swap> swaps;
-  for (std::size_t l = 0; l < lines.size(); ++l) {
+  for (std::size_t l = 0; l < lines.size(); ++l)
     for (std::size_t i = 0; i < lines[l].size(); ++i) {
       const Kind k = static_cast<Kind>(kinds[l][i]);
       const Pick p = pick(lines[l][i], k);
       text[l] += p.best;
-      const float margin = p.bestScore - p.secondScore;
-      if (k == Kind::alpha && (p.bestScore < kMinScore || margin < kUncoveredMargin))
-        return makeError("uncertain", "a character no check digit covers is unclear");
-      if (k == Kind::alnum && margin < kSwapMargin && confusablePair(p.best, p.second))
-        swaps.push_back({l, i, p.second, margin});
+      if (k == Kind::alnum && p.bestScore - p.secondScore < kSwapMargin &&
+          confusablePair(p.best, p.second))
+        swaps.push_back({l, i, p.second});
     }
-  }
-  // Mixed fields: a close confusable is a second reading. Two swaps can cancel in a check digit
-  // (weights 7 and 3), so every combination is tried and exactly one may pass.
   if (swaps.size() > kMaxSwaps) return makeError("uncertain", "too many unclear characters");
-  std::optional<ResolvedMrz> found;
+  std::vector<Text> passing;
   std::optional<Error> firstError;
   for (unsigned mask = 0; mask < (1u << swaps.size()); ++mask) {
     auto alt = text;
     for (std::size_t s = 0; s < swaps.size(); ++s)
       if (mask & (1u << s)) alt[swaps[s].line][swaps[s].pos] = swaps[s].alt;
-    auto doc = parseMrz(join(alt), today);
-    if (!doc) {
+    if (auto doc = parseMrz(join(alt), today); !doc) {
       if (!firstError) firstError = doc.error();
       continue;
     }
-    if (found) return makeError("ambiguous", "two readings pass every check digit");
-    found = ResolvedMrz{join(alt), doc.value()};
+    passing.push_back(std::move(alt));
   }
-  if (found) return *found;
-  return *firstError;
+  if (passing.empty()) return *firstError;
+  return passing;
+}
+
+bool uncovered(char kind) { return kind == static_cast<char>(Kind::alpha); }
+
+// A character no check digit covers is taken only with a clear lead and a real likeness.
+bool clear(const Pick& p) {
+  return p.bestScore >= kMinScore && p.bestScore - p.secondScore >= kUncoveredMargin;
+}
+
+bool sameShape(const std::vector<MrzLineScores>& a, const Text& kinds) {
+  if (a.size() != kinds.size()) return false;
+  for (std::size_t l = 0; l < a.size(); ++l)
+    if (a[l].size() != kinds[l].size()) return false;
+  return true;
+}
+
+// The second pass's scores, asked for at most once (the first caller's known text decides).
+class Reread {
+ public:
+  Reread(const MrzReread& f, const Text& kinds) : f_(f), kinds_(kinds) {}
+  const std::vector<MrzLineScores>* get(const MrzKnownText& known) {
+    if (!asked_ && f_) scores_ = f_(known);
+    asked_ = true;
+    return sameShape(scores_, kinds_) ? &scores_ : nullptr;
+  }
+
+ private:
+  const MrzReread& f_;
+  const Text& kinds_;
+  bool asked_ = false;
+  std::vector<MrzLineScores> scores_;
+};
+
+// What every reading agrees on at covered positions; '\0' at uncovered ones and where they
+// differ.
+MrzKnownText knownText(const std::vector<Text>& readings, const Text& kinds) {
+  MrzKnownText known = readings.front();
+  for (std::size_t l = 0; l < known.size(); ++l)
+    for (std::size_t i = 0; i < known[l].size(); ++i) {
+      bool same = !uncovered(kinds[l][i]) && kinds[l][i] != static_cast<char>(Kind::sex);
+      for (const auto& r : readings) same = same && r[l][i] == known[l][i];
+      if (!same) known[l][i] = 0;
+    }
+  return known;
+}
+
+float score(const GlyphScores& g, char c) { return g.score[kMrzAlphabet.find(c)]; }
+
+// Whether `r` leads every other reading by the uncovered margin at each position they differ.
+bool leadsEverywhere(const Text& r, const std::vector<Text>& readings,
+                     const std::vector<MrzLineScores>& s) {
+  for (const auto& o : readings)
+    for (std::size_t l = 0; l < r.size(); ++l)
+      for (std::size_t i = 0; i < r[l].size(); ++i)
+        if (r[l][i] != o[l][i] &&
+            (score(s[l][i], r[l][i]) - score(s[l][i], o[l][i]) < kUncoveredMargin ||
+             score(s[l][i], r[l][i]) < kMinScore))
+          return false;
+  return true;
+}
+
+// Two or more readings pass every check digit: check digits cannot tell them apart, so where
+// they differ the characters are treated as uncovered. One is taken only when it leads the others
+// there by the uncovered margin both in the first scores and through the frame's optics.
+Result<Text> chooseReading(const std::vector<Text>& readings,
+                           const std::vector<MrzLineScores>& lines, const Text& kinds,
+                           Reread& reread) {
+  if (readings.size() == 1) return readings.front();
+  const auto refused = makeError("ambiguous", "two readings pass every check digit");
+  const auto* again = reread.get(knownText(readings, kinds));
+  if (again == nullptr) return refused;
+  for (const auto& r : readings)
+    if (leadsEverywhere(r, readings, lines) && leadsEverywhere(r, readings, *again)) return r;
+  return refused;
+}
+
+// Pass 2: every uncovered character the first scores left unclear is read again through the
+// optics the confirmed glyphs reveal, under the same rule, and must be the first pass's leader.
+Status resolveUncovered(const std::vector<MrzLineScores>& lines, const Text& kinds, Reread& reread,
+                        Text& text) {
+  std::vector<std::pair<std::size_t, std::size_t>> unclear;
+  for (std::size_t l = 0; l < lines.size(); ++l)
+    for (std::size_t i = 0; i < lines[l].size(); ++i)
+      if (uncovered(kinds[l][i]) && !clear(pick(lines[l][i], Kind::alpha)))
+        unclear.emplace_back(l, i);
+  if (unclear.empty()) return Ok{};
+  const auto refused = makeError("uncertain", "a character no check digit covers is unclear");
+  const auto* again = reread.get(knownText({text}, kinds));
+  if (again == nullptr) return refused;
+  for (const auto& [l, i] : unclear) {
+    const Pick p = pick((*again)[l][i], Kind::alpha);
+    if (!clear(p) || p.best != text[l][i]) return refused;
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<ResolvedMrz> resolveMrz(const std::vector<MrzLineScores>& lines, const Date& today,
+                               const MrzReread& reread) {
+  const auto kinds = layout(lines.size(), lines.empty() ? 0 : lines[0].size());
+  if (kinds.empty()) return makeError("not_mrz", "line count and lengths match no MRZ format");
+  if (!sameShape(lines, kinds)) return makeError("not_mrz", "lines of different lengths");
+  const auto readings = coveredReadings(lines, kinds, today);
+  if (!readings) return readings.error();  // covered fields failed: no second pass
+  Reread second(reread, kinds);
+  auto text = chooseReading(readings.value(), lines, kinds, second);
+  if (!text) return text.error();
+  if (auto s = resolveUncovered(lines, kinds, second, text.value()); !s) return s.error();
+  auto doc = parseMrz(join(text.value()), today);
+  if (!doc) return doc.error();
+  return ResolvedMrz{join(text.value()), doc.value()};
 }
 
 }  // namespace gatehouse::devices

@@ -85,11 +85,7 @@ class CombinedRecogniser final : public MrzRecogniser {
     auto x = a_->readLine(line);
     const auto y = b_->readLine(line);
     if (x.size() != y.size()) return {};
-    for (std::size_t g = 0; g < x.size(); ++g) {
-      const GlyphScores p = pooled(y[g]);
-      for (std::size_t c = 0; c < kMrzAlphabet.size(); ++c)
-        x[g].score[c] -= kTrainedWeight * (1.0f - p.score[c]);
-    }
+    addTrainedScores(x, y);
     return x;
   }
 
@@ -98,6 +94,14 @@ class CombinedRecogniser final : public MrzRecogniser {
 };
 
 }  // namespace
+
+void addTrainedScores(MrzLineScores& templates, const MrzLineScores& trained) {
+  for (std::size_t g = 0; g < templates.size() && g < trained.size(); ++g) {
+    const GlyphScores p = pooled(trained[g]);
+    for (std::size_t c = 0; c < kMrzAlphabet.size(); ++c)
+      templates[g].score[c] -= kTrainedWeight * (1.0f - p.score[c]);
+  }
+}
 
 Result<std::shared_ptr<const MrzRecogniser>> makeTrainedClassifier() {
   return std::shared_ptr<const MrzRecogniser>(std::make_shared<TrainedClassifier>());

@@ -328,7 +328,8 @@ const MrzFrames& mrzFrames(int width) {
 
 void BM_MrzRead(benchmark::State& state) {
   using namespace gatehouse::devices;
-  static constexpr const char* kNames[] = {"ocrb", "tesseract", "templates", "trained"};
+  static constexpr const char* kNames[] = {"ocrb", "tesseract", "templates", "trained",
+                                           "ocrb-one-pass"};
   const char* name = kNames[state.range(0)];
   auto rec = makeMrzRecogniser(name);
   if (!rec) {
@@ -365,6 +366,8 @@ BENCHMARK(BM_MrzRead)
     ->Args({2, 1920})
     ->Args({3, 1280})
     ->Args({3, 1920})
+    ->Args({4, 1280})
+    ->Args({4, 1920})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(52);
 

@@ -87,15 +87,16 @@ GoldenCount readCorpus(const MrzRecogniser& rec, unsigned variant) {
 
 }  // namespace
 
-// The test set (variant 0). Measured 153/156 (98 %) on 2026-12-01 with the MLP combined with the
-// templates (decision 0840; 135 with the linear tie-breaker, 130 with the templates alone, 113
-// before the line-wide rendering choice and the upright retry); the issue asks 95 %.
+// The test set (variant 0). Measured 154/156 (99 %) on 2026-12-01 with the two-pass resolver
+// (decision 0830) over the MLP combined with the templates (decision 0840); 153 with one pass,
+// 135 with the linear tie-breaker (0820), 130 with the templates alone, 113 before the
+// line-wide rendering choice and the upright retry. The issue asks 95 %.
 TEST(MrzGolden, ReadsMostFramesAndAcceptsNoWrongField) {
   auto rec = ocrb();
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 0);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 150);  // measured 153 (templates alone: 130)
+  EXPECT_GE(n.read, 151);  // measured 154 (one pass: 153; templates alone: 130)
   // Bands tilted by 12-20 degrees (3 of the 13 distortions): the upright retry reads them.
   EXPECT_GE(n.tiltedRead, 33);  // measured 36 of 36 (23 before the retry)
 }
@@ -107,7 +108,7 @@ TEST(MrzGolden, TuningSetReadsAndAcceptsNoWrongField) {
   ASSERT_TRUE(rec);
   const GoldenCount n = readCorpus(*rec, 1);
   EXPECT_EQ(n.wrong, 0);
-  EXPECT_GE(n.read, 153);  // measured 156 of 156 (templates alone: 144)
+  EXPECT_GE(n.read, 153);  // measured 156 of 156 (one pass: 156; templates alone: 144)
 }
 
 // The MLP alone (`trained`): its probabilities against the resolver's floor and margins read
