@@ -135,17 +135,6 @@ cv::Mat withBias(const cv::Mat& x) {
   return out;
 }
 
-// Softmax of each row, in place.
-void softmax(cv::Mat& z) {
-  for (int r = 0; r < z.rows; ++r) {
-    cv::Mat row = z.row(r);
-    double hi = 0;
-    cv::minMaxLoc(row, nullptr, &hi);
-    cv::exp(row - hi, row);
-    row /= cv::sum(row)[0];
-  }
-}
-
 // The network: hidden = relu([x 1] w1), p = softmax([hidden 1] w2).
 struct Mlp {
   cv::Mat w1, w2;
@@ -153,7 +142,7 @@ struct Mlp {
     cv::Mat h = withBias(x) * w1;
     h = cv::max(h, 0.0f);
     cv::Mat z = withBias(h) * w2;
-    softmax(z);
+    mrz::softmaxRows(z);
     if (hidden) *hidden = h;
     return z;
   }

@@ -174,6 +174,16 @@ std::vector<std::vector<cv::Mat>> lineFeatures(const cv::Mat& line, int expected
   return out;
 }
 
+void softmaxRows(cv::Mat& z) {
+  for (int r = 0; r < z.rows; ++r) {
+    cv::Mat row = z.row(r);
+    double hi = 0;
+    cv::minMaxLoc(row, nullptr, &hi);
+    cv::exp(row - hi, row);
+    row /= cv::sum(row)[0];
+  }
+}
+
 cv::Mat trainedInput(const cv::Mat& glyphFeature) {
   cv::Mat row = glyphFeature.clone().reshape(1, 1);  // zero mean, unit norm already
   cv::Mat out(1, kTrainedInputs, CV_32F);

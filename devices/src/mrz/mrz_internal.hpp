@@ -49,6 +49,9 @@ Result<cv::Mat> renderText(const std::string& text, double capHeight);
 inline constexpr int kTrainedInputs = 20 * 30 + 1;
 inline constexpr int kTrainedHidden = 128;
 cv::Mat trainedInput(const cv::Mat& glyphFeature);
+// Each row of z (class scores) replaced by its softmax, in place; the network's output layer
+// for both the reader and the training tool.
+void softmaxRows(cv::Mat& z);
 extern const float kTrainedLayer1[];  // kTrainedInputs x kTrainedHidden
 extern const float kTrainedLayer2[];  // (kTrainedHidden + 1) x 37
 

@@ -62,13 +62,7 @@ class TrainedClassifier final : public MrzRecogniser {
     cv::Mat hidden = cv::max(inputs * layer1_, 0.0f), biased;
     cv::hconcat(hidden, cv::Mat::ones(hidden.rows, 1, CV_32F), biased);
     cv::Mat z = biased * layer2_;
-    for (int r = 0; r < z.rows; ++r) {
-      cv::Mat row = z.row(r);
-      double hi = 0;
-      cv::minMaxLoc(row, nullptr, &hi);
-      cv::exp(row - hi, row);
-      row /= cv::sum(row)[0];
-    }
+    softmaxRows(z);
     return z;
   }
 

@@ -6,32 +6,16 @@
 #include <vector>
 
 #include "gatehouse/devices/mrz_reader.hpp"
+#include "mrz_hand_scores.hpp"
 
 using namespace gatehouse::devices;
 
 namespace {
 
-const Date kToday{2026, 12, 1};
-const std::vector<std::string> kTd3 = {"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
-                                       "L898902C36UTO7408122F3404159ZE184226B<<<<<16"};
-
-// Scores as a sure recogniser would give them: 0.9 for the character, 0.2 for the rest.
-std::vector<MrzLineScores> sure(const std::vector<std::string>& lines) {
-  std::vector<MrzLineScores> out;
-  for (const auto& l : lines) {
-    MrzLineScores line;
-    for (char c : l) {
-      GlyphScores g;
-      g.score.fill(0.2f);
-      g.score[kMrzAlphabet.find(c)] = 0.9f;
-      line.push_back(g);
-    }
-    out.push_back(line);
-  }
-  return out;
-}
-
-void set(GlyphScores& g, char c, float v) { g.score[kMrzAlphabet.find(c)] = v; }
+using gatehouse::devices::testing::set;
+using gatehouse::devices::testing::sure;
+const Date& kToday = gatehouse::devices::testing::kResolveToday;
+const std::vector<std::string>& kTd3 = gatehouse::devices::testing::kSpecimenTd3;
 
 // A second pass that returns `scores` and remembers what it was told.
 class FakeOptics {
