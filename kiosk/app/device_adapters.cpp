@@ -54,16 +54,17 @@ DevicesCamera::DevicesCamera(flow::EventQueue& events, std::unique_ptr<devices::
   });
   // The MRZ text takes the same path as a typed or PDF417 ID (visitorFromIdDocument); the frame
   // itself never leaves the worker.
-  if (auto r = devices::makeMrzRecogniser("ocrb")) {
-    mrz_ = std::make_unique<devices::MrzScanner>(r.value(), [this](const devices::MrzScanEvent& e) {
-      if (mode_ != ScanMode::IdDocument) return;
-      if (e.accepted)
-        events_.post(flow::Event::withText(flow::EventKind::CodeScanned, e.accepted->text));
-      const bool say = e.hint != devices::MrzHint::none && e.hint != devices::MrzHint::noDocument;
-      std::lock_guard lock(mutex_);
-      mrzHint_ = say ? std::string("id.") + devices::toString(e.hint) : "";
-    });
-  }
+  // The recogniser is made on the MRZ worker, not on the way to the first frame.
+  mrz_ = std::make_unique<devices::MrzScanner>(
+      [] { return devices::makeMrzRecogniser("ocrb"); },
+      [this](const devices::MrzScanEvent& e) {
+        if (mode_ != ScanMode::IdDocument) return;
+        if (e.accepted)
+          events_.post(flow::Event::withText(flow::EventKind::CodeScanned, e.accepted->text));
+        const bool say = e.hint != devices::MrzHint::none && e.hint != devices::MrzHint::noDocument;
+        std::lock_guard lock(mutex_);
+        mrzHint_ = say ? std::string("id.") + devices::toString(e.hint) : "";
+      });
   camera_->setEventCallback([this](const devices::CameraEvent& e) {
     if (e.state == devices::CameraState::disconnected)
       events_.post(flow::Event::fault(flow::Device::Camera, "disconnected"));

@@ -114,12 +114,8 @@ int runKiosk(int argc, char** argv) {
   auto loaded = loadKioskConfig(opt);
   if (!loaded) return fail(loaded.error().message);
   const KioskConfig cfg = loaded.value();
-  std::vector<ui::ScriptLine> script;
-  if (!opt.script.empty()) {
-    auto s = ui::loadScript(opt.script);
-    if (!s) return fail(s.error().message);
-    script = s.value();
-  }
+  auto script = opt.script.empty() ? std::vector<ui::ScriptLine>{} : ui::loadScript(opt.script);
+  if (!script) return fail(script.error().message);
   if (!opt.screenshots.empty()) std::filesystem::create_directories(opt.screenshots);
   ui::Translations tr;
   if (auto s = loadTranslations(cfg, tr); !s) return fail(s.error().message);
@@ -165,12 +161,7 @@ int runKiosk(int argc, char** argv) {
                               &pinChecker, devices.gate.get()},
                   SystemClock::instance(), flowConfig(cfg));
 
-  ui::WindowOptions wopt;
-  wopt.title = "Gatehouse kiosk";
-  wopt.width = opt.width;
-  wopt.height = opt.height;
-  wopt.mode = opt.mode;
-  auto window = ui::AppWindow::open(wopt);
+  auto window = ui::AppWindow::open({"Gatehouse kiosk", opt.width, opt.height, opt.mode});
   if (!window) return fail(window.error().message, 3);
   if (auto s = prepareWindow(cfg, opt); !s) return fail(s.error().message, 3);
   worker.start();
@@ -182,7 +173,7 @@ int runKiosk(int argc, char** argv) {
     ui::ScriptPlayer::Hooks hooks;
     hooks.screenName = [&] { return std::string(flow::toString(flow.state())); };
     hooks.command = [&](const ui::ScriptLine& line) { return commands.run(line); };
-    player.emplace(script, hooks);
+    player.emplace(script.value(), hooks);
     ui::LayoutReport::instance().setEnabled(true);  // expect-text reads what a frame drew
   }
   if (opt.previewBench) openPreview(flow);

@@ -122,11 +122,8 @@ void LiveConsole::requestReload(Resource r) {
             auto tiles = b.kiosks();
             for (auto& t : tiles) {
               if (!t.latestPhotoId) continue;
-              const std::string key = "e:" + t.latestPhotoId->toString();
-              auto it = photoCache_.find(key);
-              if (it == photoCache_.end())
-                it = photoCache_.emplace(key, b.evidencePhoto(*t.latestPhotoId)).first;
-              t.latestPhoto = it->second;
+              t.latestPhoto = cachedPhoto("e:" + t.latestPhotoId->toString(),
+                                          [&] { return b.evidencePhoto(*t.latestPhotoId); });
             }
             return [this, tiles = std::move(tiles)]() mutable {
               snap_.kiosks = std::move(tiles);
@@ -142,10 +139,7 @@ void LiveConsole::requestReload(Resource r) {
             auto queue = b.queue();
             for (auto& p : queue) {
               if (!p.hasPhoto) continue;
-              const std::string key = "v:" + p.id.toString();
-              auto it = photoCache_.find(key);
-              if (it == photoCache_.end()) it = photoCache_.emplace(key, b.visitPhoto(p.id)).first;
-              p.photo = it->second;
+              p.photo = cachedPhoto("v:" + p.id.toString(), [&] { return b.visitPhoto(p.id); });
             }
             return [this, queue = std::move(queue)]() mutable {
               snap_.queue = std::move(queue);
@@ -163,10 +157,8 @@ void LiveConsole::requestReload(Resource r) {
             auto alerts = b.openAlerts();
             for (auto& a : alerts) {
               if (!a.hasPhoto) continue;
-              const std::string key = "a:" + std::to_string(a.id);
-              auto it = photoCache_.find(key);
-              if (it == photoCache_.end()) it = photoCache_.emplace(key, b.alertPhoto(a.id)).first;
-              a.photo = it->second;
+              a.photo =
+                  cachedPhoto("a:" + std::to_string(a.id), [&] { return b.alertPhoto(a.id); });
             }
             return [this, alerts = std::move(alerts)]() mutable {
               snap_.alerts = std::move(alerts);
@@ -181,11 +173,8 @@ void LiveConsole::requestReload(Resource r) {
           [this](ConsoleBackend& b) -> UiDone {
             auto list = b.onSite();
             for (auto& v : list) {
-              const std::string key = "v:" + v.visitId.toString();
-              auto it = photoCache_.find(key);
-              if (it == photoCache_.end())
-                it = photoCache_.emplace(key, b.visitPhoto(v.visitId)).first;
-              v.photo = it->second;
+              v.photo =
+                  cachedPhoto("v:" + v.visitId.toString(), [&] { return b.visitPhoto(v.visitId); });
             }
             std::string cacheError;
             if (cache_) {  // written here, off the UI thread
@@ -205,6 +194,12 @@ void LiveConsole::requestReload(Resource r) {
           fail);
       break;
   }
+}
+
+const Photo& LiveConsole::cachedPhoto(const std::string& key, const std::function<Photo()>& fetch) {
+  auto it = photoCache_.find(key);
+  if (it == photoCache_.end()) it = photoCache_.emplace(key, fetch()).first;
+  return it->second;
 }
 
 void LiveConsole::act(std::function<void(ConsoleBackend&)> action, std::set<Resource> touches,

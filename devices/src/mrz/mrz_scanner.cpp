@@ -16,8 +16,15 @@ double threadCpuMs() {
 }
 }  // namespace
 
+MrzScanner::MrzScanner(RecogniserFactory makeRecogniser, Callback onEvent)
+    : makeRecogniser_(std::move(makeRecogniser)),
+      onEvent_(std::move(onEvent)),
+      worker_([this] { run(); }) {}
+
 MrzScanner::MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent)
-    : reader_(std::move(recogniser)), onEvent_(std::move(onEvent)), worker_([this] { run(); }) {}
+    : MrzScanner([r = std::move(
+                      recogniser)]() -> Result<std::shared_ptr<const MrzRecogniser>> { return r; },
+                 std::move(onEvent)) {}
 
 MrzScanner::~MrzScanner() {
   mailbox_.close();
@@ -48,6 +55,9 @@ void MrzScanner::setTrace(TraceCallback trace) {
 
 void MrzScanner::run() {
   pthread_setname_np(pthread_self(), "gh-mrz");  // top -H, perf: the reader's CPU share
+  auto made = makeRecogniser_();
+  if (!made) return;  // frames posted from now on are replaced in the mailbox, never read
+  reader_.emplace(std::move(made).value());
   while (!mailbox_.closed()) {
     auto frame = mailbox_.take(std::chrono::milliseconds(200));
     if (!frame) continue;
@@ -56,7 +66,7 @@ void MrzScanner::run() {
       std::lock_guard lock(m_);
       trace = trace_;
       if (resetPending_) {
-        reader_.reset();
+        reader_->reset();
         lastText_.clear();
         lastHint_ = MrzHint::none;
         resetPending_ = false;
@@ -67,7 +77,7 @@ void MrzScanner::run() {
     t.capturedAt = frame->capturedAt;
     t.startedAt = MrzAttemptTrace::Clock::now();
     const double cpu0 = threadCpuMs();
-    MrzFrameRead r = reader_.onFrame(frame->image, Date::today());
+    MrzFrameRead r = reader_->onFrame(frame->image, Date::today());
     frame.reset();  // the image goes no further than this
     t.cpuMs = threadCpuMs() - cpu0;
     t.finishedAt = MrzAttemptTrace::Clock::now();
@@ -82,7 +92,7 @@ void MrzScanner::run() {
       stale = t.sequence <= staleUpTo_;
     }
     if (stale)
-      reader_.reset();  // the last visitor's document: neither reported nor combined
+      reader_->reset();  // the last visitor's document: neither reported nor combined
     else
       t.reported = report(r);
     const std::uint64_t dropped = mailbox_.dropped();

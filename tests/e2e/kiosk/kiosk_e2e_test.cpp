@@ -132,6 +132,20 @@ class KioskEndToEnd : public ::testing::Test {
     s.cupsServer = cups_->server();
     return s;
   }
+  // The camera plays `footage` (its document frames already written), then the three check-in
+  // frames with a face, for the photo.
+  KioskSetup cameraSetupWithFaceAfter(const std::filesystem::path& footage) {
+    for (int i = 0; i < 3; ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
+      std::filesystem::copy_file(std::filesystem::path(sourceDir()) / "assets/sim/checkin" / name,
+                                 footage / ("frame_9" + std::string(name + 7)));
+    }
+    KioskSetup s = setup();
+    s.scanner = "camera";
+    s.cameraSource = footage.string();
+    return s;
+  }
   std::string passText(const std::string& sqlValidity, int maxUses = 1, bool revoked = false) {
     return makePass(db_->url(), sqlValidity, maxUses, revoked);
   }
@@ -207,15 +221,7 @@ TEST_F(KioskEndToEnd, PassportShownToTheCameraFillsAboutYou) {
                             gatehouse::devices::testing::renderCase(c, {1280, 720})));
   }
   // Then the visitor looks into the camera: the photo needs a face (the passport frames have none).
-  for (int i = 0; i < 3; ++i) {
-    char name[32];
-    std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
-    std::filesystem::copy_file(std::filesystem::path(sourceDir()) / "assets/sim/checkin" / name,
-                               footage / ("frame_9" + std::string(name + 7)));
-  }
-  auto s = setup();
-  s.scanner = "camera";
-  s.cameraSource = footage.string();
+  auto s = cameraSetupWithFaceAfter(footage);
   Kiosk k("passport_mrz", s);
   k.start(
       "wait-screen welcome 60\ntap welcome.walk_in\nwait-screen find_resident\ntype a-101\n"
@@ -275,15 +281,7 @@ TEST_F(KioskEndToEnd, ExpiredLicenceShownToTheCameraIsSaidSoAndATypedNameTakesTh
     std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
     ASSERT_TRUE(cv::imwrite((footage / name).string(), frame));
   }
-  for (int i = 0; i < 3; ++i) {  // then the visitor's face for the photo
-    char name[32];
-    std::snprintf(name, sizeof name, "frame_%03d.jpg", i);
-    std::filesystem::copy_file(std::filesystem::path(sourceDir()) / "assets/sim/checkin" / name,
-                               footage / ("frame_9" + std::string(name + 7)));
-  }
-  auto s = setup();
-  s.scanner = "camera";
-  s.cameraSource = footage.string();
+  auto s = cameraSetupWithFaceAfter(footage);  // then the visitor's face for the photo
   Kiosk k("licence_card", s);
   k.start(
       "wait-screen welcome 60\ntap welcome.walk_in\nwait-screen find_resident\ntype a-101\n"

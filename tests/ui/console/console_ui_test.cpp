@@ -444,34 +444,9 @@ screenshot offline-list-ru
 }
 
 TEST_F(ConsoleUiTest, SigtermEndsTheSignedInConsoleWithinTwoSeconds) {
-  std::ofstream(work_ / "script.txt") << "tap signin.submit\nwait-screen overview 30\n"
-                                      << "screenshot ready\nwait-screen never 600\n";
-  const std::string bin = std::getenv("GATEHOUSE_CONSOLE_BIN");
-  std::vector<std::string> args{
-      bin,
-      "--config",
-      (work_ / "console.toml").string(),
-      "--lang-dir",
-      std::string(std::getenv("GATEHOUSE_SOURCE_DIR")) + "/assets/lang/console",
-      "--email",
-      demo_.guardEmails[0],
-      "--password",
-      "gatehouse-demo",
-      "--totp",
-      nextCode(demo_.guardEmails[0]),
-      "--script",
-      (work_ / "script.txt").string(),
-      "--screenshots",
-      shots_.string()};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setenv("SDL_AUDIODRIVER", "dummy", 1);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
+  const pid_t pid = spawnConsole(demo_.guardEmails[0],
+                                 "tap signin.submit\nwait-screen overview 30\n"
+                                 "screenshot ready\nwait-screen never 600\n");
   // Signed in, the live stream open, a frame drawn: now stop it.
   ASSERT_TRUE(
       waitUntil([&] { return fs::exists(shots_ / "01-ready.png"); }, std::chrono::seconds(60)));

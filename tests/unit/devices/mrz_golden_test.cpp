@@ -8,6 +8,7 @@
 #include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <optional>
+#include <thread>
 
 #include "gatehouse/devices/mrz_reader.hpp"
 #include "gatehouse/devices/mrz_scanner.hpp"
@@ -276,6 +277,78 @@ TEST(MrzScannerWorker, AFrameFromBeforeResetIsNeverReported) {
   EXPECT_GT(traces[1].sequence, 2u);  // frame 2 was dropped, never read
   ASSERT_EQ(texts.size(), 1u);
   EXPECT_EQ(texts[0], c.mrz);
+}
+
+// The kiosk builds its scanner on the way to its first frame: making the recogniser (templates
+// and optics, ~0.4 s) happens on the worker, and frames are read once it is made.
+TEST(MrzScannerWorker, TheRecogniserIsMadeOnTheWorkerNotByTheConstructor) {
+  auto rec = ocrb();
+  ASSERT_TRUE(rec);
+  std::mutex m;
+  std::condition_variable cv;
+  bool entered = false, released = false;
+  std::vector<std::string> texts;
+  std::optional<std::thread::id> madeOn;
+  MrzScanner scanner(
+      [&]() -> gatehouse::Result<std::shared_ptr<const MrzRecogniser>> {
+        std::unique_lock lock(m);
+        entered = true;
+        madeOn = std::this_thread::get_id();
+        cv.notify_all();
+        cv.wait(lock, [&] { return released; });
+        return rec;
+      },
+      [&](const MrzScanEvent& e) {
+        std::lock_guard lock(m);
+        if (e.accepted) texts.push_back(e.accepted->text);
+      });
+  {  // the constructor has returned while the factory is still held
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return entered; }));
+    EXPECT_NE(*madeOn, std::this_thread::get_id());
+    released = true;
+    cv.notify_all();
+  }
+  const auto c = mrzCorpus().front();
+  const cv::Mat image = renderCase(c, {1280, 720});
+  std::uint64_t seq = 0;
+  ASSERT_TRUE(gatehouse::testing::waitUntil(
+      [&] {
+        scanner.submit(Frame{image, ++seq, {}});
+        std::lock_guard lock(m);
+        return !texts.empty();
+      },
+      std::chrono::seconds(60)));
+  std::lock_guard lock(m);
+  EXPECT_EQ(texts[0], c.mrz);
+}
+
+// No recogniser (e.g. the OCR-B font missing): frames are taken and dropped, nothing reported.
+TEST(MrzScannerWorker, AFailedRecogniserReadsNothingAndStopsCleanly) {
+  std::mutex m;
+  bool asked = false;
+  int events = 0;
+  {
+    MrzScanner scanner(
+        [&]() -> gatehouse::Result<std::shared_ptr<const MrzRecogniser>> {
+          std::lock_guard lock(m);
+          asked = true;
+          return gatehouse::makeError("recogniser_unavailable", "no font OCR B");
+        },
+        [&](const MrzScanEvent&) {
+          std::lock_guard lock(m);
+          ++events;
+        });
+    ASSERT_TRUE(gatehouse::testing::waitUntil(
+        [&] {
+          std::lock_guard lock(m);
+          return asked;
+        },
+        std::chrono::seconds(60)));
+    const cv::Mat image = renderCase(mrzCorpus().front(), {1280, 720});
+    for (std::uint64_t seq = 1; seq <= 3; ++seq) scanner.submit(Frame{image, seq, {}});
+  }  // the destructor joins the worker
+  EXPECT_EQ(events, 0);
 }
 
 // --bench: every frame read is traced with its cost and outcome, and only fields leave it.

@@ -38,6 +38,11 @@ class MrzScanner {
  public:
   using Callback = std::function<void(const MrzScanEvent&)>;          // called on the worker thread
   using TraceCallback = std::function<void(const MrzAttemptTrace&)>;  // worker thread too
+  using RecogniserFactory = std::function<Result<std::shared_ptr<const MrzRecogniser>>()>;
+  // The recogniser is made on the worker thread before its first frame (making "ocrb" renders
+  // its templates and optics, ~0.4 s), so whoever constructs the scanner never waits for it. A
+  // factory that fails leaves the scanner reading nothing, as a kiosk without the OCR-B font.
+  MrzScanner(RecogniserFactory makeRecogniser, Callback onEvent);
   MrzScanner(std::shared_ptr<const MrzRecogniser> recogniser, Callback onEvent);
   ~MrzScanner();
   MrzScanner(const MrzScanner&) = delete;
@@ -52,7 +57,8 @@ class MrzScanner {
  private:
   void run();
   bool report(MrzFrameRead& r);  // posts what changed; true when a document was posted
-  MrzReader reader_;
+  RecogniserFactory makeRecogniser_;
+  std::optional<MrzReader> reader_;  // worker thread only; made from makeRecogniser_
   Callback onEvent_;
   FrameMailbox mailbox_;
   std::mutex m_;

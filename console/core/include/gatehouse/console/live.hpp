@@ -101,6 +101,8 @@ class LiveConsole {
   void post(std::function<UiDone(ConsoleBackend&)> job,
             std::function<void(const BackendError&)> fail);
   void requestReload(Resource r);
+  // Network thread: the photo under `key`, fetched once.
+  const Photo& cachedPhoto(const std::string& key, const std::function<Photo()>& fetch);
   void onFailure(const BackendError& e);
   void refreshDerived();
   void applyStream();
